@@ -1,0 +1,66 @@
+/**
+ * Every error mandel-par reports on purpose is built here, so messages keep one shape and the CLI can map each
+ * class to its exit status without looking at the text.
+ */
+
+/** A mistake in how mandel-par was called. Reported as one line, exit status 2, before any work starts. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  override name = 'UsageError';
+}
+
+/** A render that started and then failed (a worker fault, an I/O error). Exit status 1. */
+export class RenderError extends Error {
+  readonly exitCode = 1;
+  override name = 'RenderError';
+}
+
+/** Quotes a received value the way the user typed it: strings in double quotes, lists joined as given. */
+export function quote(received: unknown): string {
+  if (Array.isArray(received)) return received.map(quote).join(', ');
+  if (typeof received === 'string') return JSON.stringify(received);
+  return String(received);
+}
+
+/**
+ * "--threads: expected a positive integer (e.g. --threads 4), but received "abc"".
+ * `expected` says what is accepted; `example` is a whole flag as the user would type it.
+ */
+export function invalidOption(option: string, received: unknown, expected: string, example?: string): UsageError {
+  const hint = example === undefined ? '' : ` (e.g. ${example})`;
+  return new UsageError(`--${option}: expected ${expected}${hint}, but received ${quote(received)}`);
+}
+
+export function repeatedOption(option: string, received: unknown[]): UsageError {
+  return new UsageError(`--${option}: given ${received.length} times (${quote(received)}); give it once`);
+}
+
+export function unknownOptions(names: string[]): UsageError {
+  const list = names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(', ');
+  return new UsageError(`unknown option ${list}: run mandel-par --help to see the accepted options`);
+}
+
+export function bandFailed(band: { index: number; rowStart: number; rowCount: number }, cause: unknown): RenderError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  const last = band.rowStart + band.rowCount - 1;
+  return new RenderError(`band ${band.index} (rows ${band.rowStart}-${last}) failed: ${why}`);
+}
+
+/** Plain words for the file-system errors people meet, with the system's code for searching. */
+const IO_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a part of the path is a file, not a folder',
+  EISDIR: 'the path is a folder',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+export function outputFailed(path: string, cause: unknown): RenderError {
+  const code = (cause as NodeJS.ErrnoException)?.code;
+  const why = code && code in IO_ERRORS ? `${IO_ERRORS[code]} (${code})` : String((cause as Error)?.message ?? cause);
+  return new RenderError(`cannot write ${JSON.stringify(path)}: ${why}`);
+}

@@ -1,0 +1,83 @@
+/**
+ * Where output bytes go. A file sink writes to a temporary name in the same folder and renames it into place only
+ * when everything was written, so a failed run never leaves a half-written file at the output path.
+ */
+
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { invalidOption, outputFailed } from './errors.js';
+
+export interface Sink {
+  /** Queues bytes; they are written in call order. */
+  write(bytes: Uint8Array): void;
+  /** Waits for every write and makes the output final. */
+  finish(): Promise<void>;
+  /** Throws away what was written (a failed or interrupted run). */
+  discard(): Promise<void>;
+}
+
+/** A sink on standard output. */
+export function stdoutSink(): Sink {
+  let failure: Error | undefined;
+  return {
+    write(bytes) {
+      process.stdout.write(bytes, (err) => {
+        failure ??= err ?? undefined;
+      });
+    },
+    async finish() {
+      // An empty write's callback runs after everything queued before it has been handed to the OS.
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+      if (failure) throw outputFailed('standard output', failure);
+    },
+    async discard() {},
+  };
+}
+
+/** The temporary name a file is written under before it is renamed to `path`. */
+export function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/** A sink that becomes the file at `path` on finish(), creating missing folders; nothing appears there before. */
+export async function atomicFileSink(path: string): Promise<Sink> {
+  const temp = temporaryPath(path);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory())
+    throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.txt');
+  let handle: FileHandle;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    handle = await open(temp, 'wx');
+  } catch (err) {
+    throw outputFailed(path, err);
+  }
+  let pending: Promise<unknown> = Promise.resolve();
+  let failure: unknown;
+  const cleanUp = async () => {
+    await handle.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+  };
+  return {
+    write(bytes) {
+      pending = pending.then(() => (failure ? undefined : handle.writeFile(bytes).catch((err) => (failure = err))));
+    },
+    async finish() {
+      await pending;
+      try {
+        if (failure) throw failure;
+        await handle.sync();
+        await handle.close();
+        await rename(temp, path);
+      } catch (err) {
+        await cleanUp();
+        throw outputFailed(path, err);
+      }
+    },
+    async discard() {
+      await pending;
+      await cleanUp();
+    },
+  };
+}

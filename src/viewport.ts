@@ -1,0 +1,39 @@
+/** The part of the complex plane a picture shows, and how pixels map onto it. */
+
+export interface Region {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+}
+
+/** What a kernel needs to place a pixel: cx = xMin + col*stepX, cy = yMax - row*stepY. */
+export interface PlaneMapping {
+  xMin: number;
+  stepX: number;
+  yMax: number;
+  stepY: number;
+}
+
+/** The original program's view: [-2, 1] x [-1, 1]. */
+export const CLASSIC_REGION: Readonly<Region> = Object.freeze({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
+
+/**
+ * Maps a W x H image onto a region. Each pixel is sampled at its top-left corner and the top row has the largest
+ * imaginary part. The steps are computed once, here, so every engine multiplies by the very same f64 values.
+ *
+ * @example planeMapping(CLASSIC_REGION, 140, 50) // { xMin: -2, stepX: 3/140, yMax: 1, stepY: 0.04 }
+ */
+export function planeMapping(region: Region, width: number, height: number): PlaneMapping {
+  return {
+    xMin: region.xMin,
+    stepX: (region.xMax - region.xMin) / width,
+    yMax: region.yMax,
+    stepY: (region.yMax - region.yMin) / height,
+  };
+}
+
+/** The point a pixel samples, in the kernel's evaluation order. @example pixelToPoint(m, 0, 0) // [xMin, yMax] */
+export function pixelToPoint(m: PlaneMapping, col: number, row: number): [cx: number, cy: number] {
+  return [m.xMin + col * m.stepX, m.yMax - row * m.stepY];
+}

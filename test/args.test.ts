@@ -1,0 +1,139 @@
+/** Argument handling: the validators in-process (every rule), then the real CLI for exit status and stderr. */
+import { describe, expect, it } from 'vitest';
+import { commandLine, resolveOptions } from '../dist/src/args.js';
+import { UsageError } from '../dist/src/errors.js';
+import { runCli } from './helpers.js';
+
+async function parse(args: string[]) {
+  return resolveOptions(await commandLine(args, '0.0.0').parseAsync(), 6);
+}
+
+async function usageErrorOf(args: string[]): Promise<string> {
+  const error = await parse(args).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(UsageError);
+  return (error as UsageError).message;
+}
+
+describe('resolveOptions', () => {
+  it('fills in the classic defaults, threads from the available parallelism', async () => {
+    expect(await parse([])).toEqual({
+      threads: 6,
+      out: 'ascii',
+      width: 140,
+      height: 50,
+      maxIter: 100000,
+      region: { xMin: -2, xMax: 1, yMin: -1, yMax: 1 },
+      bandRows: 2,
+      engine: 'wasm',
+      output: undefined,
+    });
+  });
+
+  it('reads every option', async () => {
+    const args = ['--threads', '3', '--width', '80', '--height', '24', '--max-iter', '500', '--band-rows', '5'];
+    args.push('--region=-1.5,0.5,-0.25,1e-1', '--engine', 'js', '--out', 'ascii', '-o', 'pic.txt');
+    expect(await parse(args)).toEqual({
+      threads: 3,
+      out: 'ascii',
+      width: 80,
+      height: 24,
+      maxIter: 500,
+      region: { xMin: -1.5, xMax: 0.5, yMin: -0.25, yMax: 0.1 },
+      bandRows: 5,
+      engine: 'js',
+      output: 'pic.txt',
+    });
+  });
+
+  const wholeNumberOptions = [
+    ['threads', 1024],
+    ['width', 1048576],
+    ['height', 1048576],
+    ['max-iter', 2147483647],
+    ['band-rows', 1048576],
+  ] as const;
+  for (const [option, max] of wholeNumberOptions) {
+    it.each(['0', '-3', '2.5', 'abc', '', '1e3', '0x10', String(max + 1)])(`rejects --${option} %j`, async (value) => {
+      const message = await usageErrorOf([`--${option}=${value}`]);
+      expect(message).toBe(
+        `--${option}: expected a whole number from 1 to ${max} (e.g. ${exampleOf(option)}), but received ${JSON.stringify(value)}`,
+      );
+    });
+  }
+
+  it.each([
+    '1,-2,-1,1', // xMin >= xMax
+    '-2,1,1,1', // yMin >= yMax
+    '-2,1,-1', // three numbers
+    '-2,1,-1,1,0', // five
+    '-2,Infinity,-1,1',
+    '-2,1,NaN,1',
+    '-2,1,,1',
+    'a,b,c,d',
+    '',
+  ])('rejects --region=%j', async (value) => {
+    expect(await usageErrorOf([`--region=${value}`])).toBe(
+      '--region: expected four finite numbers xMin,xMax,yMin,yMax with xMin < xMax and yMin < yMax ' +
+        `(e.g. --region=-2,1,-1,1), but received ${JSON.stringify(value)}`,
+    );
+  });
+
+  it.each([
+    ['out', 'jpeg', 'one of ascii (e.g. --out ascii)'],
+    ['engine', 'gpu', 'one of wasm, js (e.g. --engine wasm)'],
+  ])('rejects --%s %j, listing what is accepted', async (option, value, expected) => {
+    expect(await usageErrorOf([`--${option}`, value])).toBe(
+      `--${option}: expected ${expected}, but received "${value}"`,
+    );
+  });
+
+  it('rejects an option given twice instead of silently keeping one', async () => {
+    expect(await usageErrorOf(['--threads', '2', '--threads', '3'])).toBe(
+      '--threads: given 2 times ("2", "3"); give it once',
+    );
+  });
+
+  it('rejects unknown options and stray arguments, pointing to --help', async () => {
+    expect(await usageErrorOf(['--colour', 'red'])).toMatch(/^Unknown argument.*colour.*run mandel-par --help/);
+    expect(await usageErrorOf(['render-now'])).toMatch(/^Unknown argument.*render-now/);
+  });
+});
+
+function exampleOf(option: string): string {
+  return (
+    { threads: '--threads 4', width: '--width 140', height: '--height 50', 'max-iter': '--max-iter 1000' }[option] ??
+    '--band-rows 4'
+  );
+}
+
+describe('the CLI on bad input', () => {
+  it.each([
+    [['--threads', '0'], /^mandel-par: --threads: expected a whole number from 1 to 1024 .*received "0"\n$/],
+    [['--width', 'wide'], /^mandel-par: --width: .*received "wide"\n$/],
+    [['--height', '-5'], /^mandel-par: --height: .*received "-5"\n$/],
+    [['--max-iter', '1.5'], /^mandel-par: --max-iter: .*received "1.5"\n$/],
+    [['--band-rows', 'x'], /^mandel-par: --band-rows: .*received "x"\n$/],
+    [['--region=0,0,0,1'], /^mandel-par: --region: .*received "0,0,0,1"\n$/],
+    [['--out', 'bmp'], /^mandel-par: --out: expected one of ascii .*received "bmp"\n$/],
+    [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm, js .*received "cuda"\n$/],
+    [['--frobnicate'], /^mandel-par: Unknown argument: frobnicate; run mandel-par --help.*\n$/],
+  ])('%j: one line on stderr, nothing on stdout, exit status 2', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(2);
+  });
+
+  it('--help lists every option with an example, exit status 0', async () => {
+    const run = await runCli(['--help']);
+    expect(run.status).toBe(0);
+    for (const option of ['--threads', '--out', '--width', '--height', '--max-iter', '--region', '--band-rows']) {
+      expect(run.stdout).toContain(option);
+    }
+    expect(run.stdout).toMatch(/--engine[\s\S]*-o, --output[\s\S]*Examples:[\s\S]*--threads 12 --out ascii/);
+  });
+});

@@ -1,0 +1,78 @@
+/** The installed command end to end: the original picture, files written atomically. */
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { referenceAscii, regionFlag, runCli, TEST_VIEWS } from './helpers.js';
+
+const golden = await readFile(new URL('./golden/classic.txt', import.meta.url), 'latin1');
+
+describe('mandel-par --out ascii', () => {
+  it("prints the original program's picture byte for byte (golden from bench/original.py)", async () => {
+    const run = await runCli(['--threads', '12', '--out', 'ascii']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(golden);
+    const lines = run.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.length).toBe(50);
+    expect(lines.every((line) => line.length === 140 && /^[*-]+$/.test(line))).toBe(true);
+  });
+
+  it('takes a negative region with or without "="', async () => {
+    const view = TEST_VIEWS[1];
+    const size = ['--width', String(view.width), '--height', String(view.height), '--max-iter', String(view.maxIter)];
+    const { xMin, xMax, yMin, yMax } = view.region;
+    const spaced = await runCli([...size, '--region', `${xMin},${xMax},${yMin},${yMax}`]);
+    const joined = await runCli([...size, regionFlag(view.region)]);
+    expect(spaced.stdout).toBe(referenceAscii(view));
+    expect(joined.stdout).toBe(spaced.stdout);
+  });
+});
+
+describe('-o FILE', () => {
+  const small = ['--width', '30', '--height', '10', '--max-iter', '200'];
+
+  it('creates missing folders, writes the file, and leaves no temporary file behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
+    const path = join(dir, 'a', 'b', 'pic.txt');
+    const run = await runCli([...small, '-o', path]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('');
+    const stdoutRun = await runCli(small);
+    expect(await readFile(path, 'latin1')).toBe(stdoutRun.stdout);
+    expect(await readdir(join(dir, 'a', 'b'))).toEqual(['pic.txt']);
+  });
+
+  it('replaces an existing file only with a complete new one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
+    const path = join(dir, 'pic.txt');
+    await writeFile(path, 'old');
+    expect((await runCli([...small, '--engine', 'bogus', '-o', path])).status).toBe(2);
+    expect(await readFile(path, 'utf8')).toBe('old');
+    expect((await runCli([...small, '-o', path])).status).toBe(0);
+    expect((await readFile(path, 'latin1')).split('\n').length).toBe(11);
+  });
+
+  it('refuses a directory as the output path, before rendering, exit status 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
+    await mkdir(join(dir, 'sub'));
+    const run = await runCli([...small, '-o', join(dir, 'sub')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `mandel-par: --output: expected a file path, not a directory (e.g. -o output/mandel.txt), but received ${JSON.stringify(join(dir, 'sub'))}\n`,
+    );
+    expect(await readdir(join(dir, 'sub'))).toEqual([]);
+  });
+
+  it('reports a folder that cannot be created with exit status 1 and the path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
+    await writeFile(join(dir, 'file'), 'x');
+    const path = join(dir, 'file', 'pic.txt');
+    const run = await runCli([...small, '-o', path]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(`^mandel-par: cannot write "${path}": a part of the path is a file, not a folder \\(E\\w+\\)\\n$`),
+    );
+  });
+});

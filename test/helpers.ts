@@ -1,0 +1,68 @@
+/** Shared by the tests: the built CLI as a child process, test regions, and whole-image reference renders. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { countsToAscii } from '../dist/src/ascii.js';
+import { createJsEngine } from '../dist/src/engine-js.js';
+import type { Region } from '../dist/src/viewport.js';
+import { planeMapping } from '../dist/src/viewport.js';
+
+export const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+
+export interface CliRun {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with `args`; resolves when it exits. */
+export function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+}
+
+export interface TestView {
+  name: string;
+  region: Region;
+  width: number;
+  height: number;
+  maxIter: number;
+}
+
+/** The classic view and three others: off the real axis, deep at the boundary, and wide. */
+export const TEST_VIEWS: TestView[] = [
+  { name: 'classic', region: { xMin: -2, xMax: 1, yMin: -1, yMax: 1 }, width: 140, height: 50, maxIter: 100000 },
+  { name: 'off-axis', region: { xMin: -0.2, xMax: 0.2, yMin: 0.6, yMax: 1.1 }, width: 120, height: 45, maxIter: 3000 },
+  {
+    name: 'deep boundary (width 1e-10)',
+    region: { xMin: -0.74364388708715, xMax: -0.74364388698715, yMin: 0.13182590417033, yMax: 0.13182590424533 },
+    width: 100,
+    height: 40,
+    maxIter: 8000,
+  },
+  { name: 'wide', region: { xMin: -4, xMax: 4, yMin: -3, yMax: 3 }, width: 160, height: 60, maxIter: 500 },
+];
+
+/** The view rendered in this thread by the plain TS engine as one band: the oracle the pool must match. */
+export function referenceAscii(view: TestView): string {
+  const counts = createJsEngine()({
+    mapping: planeMapping(view.region, view.width, view.height),
+    width: view.width,
+    rowStart: 0,
+    rowCount: view.height,
+    maxIter: view.maxIter,
+  });
+  return Buffer.from(countsToAscii(counts, view.width, view.height)).toString('latin1');
+}
+
+/** "--region=..." as the CLI takes it. */
+export function regionFlag(region: Region): string {
+  return `--region=${region.xMin},${region.xMax},${region.yMin},${region.yMax}`;
+}
