@@ -30,7 +30,9 @@ function timeOnce(args: string[]): number {
 }
 
 const times = CASES.map(() => [] as number[]);
-for (let k = 0; k < repeat; k++) CASES.forEach((c, i) => times[i].push(timeOnce(c.args)));
+for (let k = 0; k < repeat; k++) {
+  for (const [i, c] of CASES.entries()) times[i].push(timeOnce(c.args));
+}
 
 console.log(`Default ASCII render (140 x 50, max-iter 100000), whole process, median of ${repeat}, interleaved`);
 console.log(`Machine: ${machineLine()}`);
