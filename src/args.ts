@@ -20,6 +20,7 @@ export interface RenderOptions {
   region: Region;
   bandRows: number;
   engine: EngineName;
+  shortcuts: boolean;
   /** A file path, or undefined for standard output. */
   output: string | undefined;
 }
@@ -30,7 +31,7 @@ export const LIMITS = {
   maxIter: 2 ** 31 - 1,
 } as const;
 
-const DEFAULTS = { out: 'ascii', width: 140, height: 50, maxIter: 100000, engine: 'wasm' } as const;
+const DEFAULTS = { out: 'ascii', width: 140, height: 50, maxIter: 100000, engine: ENGINES[0] } as const;
 
 const OPTIONS = {
   threads: { type: 'string', description: 'Worker threads [default: available parallelism]' },
@@ -50,6 +51,11 @@ const OPTIONS = {
     description: 'Rows per band (a task for one worker) [default: about 8 bands per thread]',
   },
   engine: { type: 'string', description: `Kernel: ${ENGINES.join(' | ')} [default: ${DEFAULTS.engine}]` },
+  shortcuts: {
+    type: 'boolean',
+    default: true,
+    description: 'Decide inside points early (cardioid/bulb test, periodicity); same output. --no-shortcuts: off',
+  },
   output: {
     type: 'string',
     alias: 'o',
@@ -58,7 +64,9 @@ const OPTIONS = {
 } as const;
 
 const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  Object.entries(OPTIONS).flatMap(([name, spec]) => [name, ...('alias' in spec ? [spec.alias] : [])]),
+  Object.entries(OPTIONS)
+    .filter(([, spec]) => spec.type === 'string')
+    .flatMap(([name, spec]) => [name, ...('alias' in spec ? [spec.alias] : [])]),
 );
 
 /**
@@ -158,6 +166,7 @@ export function resolveOptions(raw: Record<string, unknown>, parallelism = avail
     region: region === undefined ? { ...CLASSIC_REGION } : parseRegion(region),
     bandRows: whole('band-rows', LIMITS.size, '--band-rows 4', defaultBandRows(height, width, threads)),
     engine: parseChoice('engine', text('engine') ?? DEFAULTS.engine, ENGINES),
+    shortcuts: raw.shortcuts !== false,
     output,
   };
 }

@@ -1,7 +1,8 @@
 /** What crosses the thread boundary: one band to render, and what comes back. Shared by pool and worker. */
 import type { PlaneMapping } from './viewport.js';
 
-export const ENGINES = ['wasm', 'js'] as const;
+/** The first is the default: the SIMD kernel; the others stay as baselines (and the js one as the oracle). */
+export const ENGINES = ['wasm-simd', 'wasm', 'js'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 export const OUTPUT_FORMATS = ['ascii'] as const;
@@ -14,6 +15,8 @@ export interface BandJob {
   rowStart: number;
   rowCount: number;
   maxIter: number;
+  /** Decide inside points early where that cannot change the result (cardioid/bulb test, periodicity). */
+  shortcuts: boolean;
 }
 
 export interface BandTask extends BandJob {
@@ -31,5 +34,11 @@ export interface BandResult {
   busyMs: number;
 }
 
-/** Renders a band's escape counts (-1 for "never escaped") into a view the engine owns until its next call. */
-export type Engine = (job: BandJob) => Int32Array;
+/** A band's pixels: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */
+export interface BandPixels {
+  counts: Int32Array;
+  norms: Float64Array;
+}
+
+/** Renders a band into views the engine owns until its next call. */
+export type Engine = (job: BandJob) => BandPixels;

@@ -1,39 +1,87 @@
 /**
  * The escape-time algorithm in plain TypeScript: the test oracle for the WASM kernels and the "without
- * WebAssembly" baseline. Same operations in the same order as assembly/index.ts, so results agree bit for bit.
+ * WebAssembly" baseline. Same operations in the same order as assembly/scalar.ts, so results agree bit for bit.
  */
 import type { BandJob, Engine } from './band-job.js';
 
-/** Escape count of c = cx + i*cy, or -1 when the orbit has not escaped after maxIter - 1 steps. */
-export function escapeCount(cx: number, cy: number, maxIter: number): number {
+/** Same margin and save schedule as assembly/shortcuts.ts (see there for why they are safe). */
+const MARGIN = 1e-6;
+const FIRST_SAVE_GAP = 8;
+const MAX_SAVE_GAP = 1 << 29;
+
+/** True when c lies inside the main cardioid or the period-2 bulb, by MARGIN: its orbit never escapes. */
+export function insideCardioidOrBulb(cx: number, cy: number): boolean {
+  const y2 = cy * cy;
+  const xq = cx - 0.25;
+  const p = Math.sqrt(xq * xq + y2);
+  const x1 = cx + 1.0;
+  return cx < p - 2.0 * p * p + 0.25 - MARGIN || x1 * x1 + y2 < (0.25 - MARGIN) * (0.25 - MARGIN);
+}
+
+/** What the kernel knows of a pixel: its escape count (-1: never escaped) and |z|^2 at escape (0 inside). */
+export interface Escape {
+  count: number;
+  norm: number;
+}
+
+/**
+ * The original loop for c = cx + i*cy. With `shortcuts`, points in the cardioid or bulb and orbits that repeat
+ * exactly (compared with a saved point, Brent's way) are decided early, with the same result.
+ */
+export function escapeOf(cx: number, cy: number, maxIter: number, shortcuts = false): Escape {
+  if (shortcuts && insideCardioidOrBulb(cx, cy)) return { count: -1, norm: 0 };
   let zx = cx;
   let zy = cy;
   let i = 1;
   let x2 = zx * zx;
   let y2 = zy * zy;
+  let sx = zx;
+  let sy = zy;
+  let gap = FIRST_SAVE_GAP;
+  let saveAt = 1 + gap;
   while (i < maxIter && x2 + y2 < 4.0) {
     zy = zx * zy * 2.0 + cy;
     zx = x2 - y2 + cx;
     i++;
     x2 = zx * zx;
     y2 = zy * zy;
+    if (shortcuts) {
+      if (zx === sx && zy === sy) return { count: -1, norm: 0 };
+      if (i === saveAt) {
+        sx = zx;
+        sy = zy;
+        if (gap < MAX_SAVE_GAP) gap *= 2;
+        saveAt = i + gap;
+      }
+    }
   }
-  return i >= maxIter ? -1 : i;
+  return i >= maxIter ? { count: -1, norm: 0 } : { count: i, norm: x2 + y2 };
 }
 
-/** Creates a JS engine that reuses one counts buffer across bands, like a WASM instance's memory. */
+/** Escape count of c = cx + i*cy by the original loop, or -1 when it has not escaped after maxIter - 1 steps. */
+export function escapeCount(cx: number, cy: number, maxIter: number): number {
+  return escapeOf(cx, cy, maxIter).count;
+}
+
+/** Creates a JS engine that reuses its buffers across bands, like a WASM instance's memory. */
 export function createJsEngine(): Engine {
-  let buffer = new Int32Array(0);
-  return ({ mapping, width, rowStart, rowCount, maxIter }: BandJob) => {
-    if (buffer.length < width * rowCount) buffer = new Int32Array(width * rowCount);
-    const counts = buffer.subarray(0, width * rowCount);
+  let counts = new Int32Array(0);
+  let norms = new Float64Array(0);
+  return ({ mapping, width, rowStart, rowCount, maxIter, shortcuts }: BandJob) => {
+    const pixels = width * rowCount;
+    if (counts.length < pixels) {
+      counts = new Int32Array(pixels);
+      norms = new Float64Array(pixels);
+    }
     let p = 0;
     for (let r = 0; r < rowCount; r++) {
       const cy = mapping.yMax - (rowStart + r) * mapping.stepY;
-      for (let col = 0; col < width; col++) {
-        counts[p++] = escapeCount(mapping.xMin + col * mapping.stepX, cy, maxIter);
+      for (let col = 0; col < width; col++, p++) {
+        const { count, norm } = escapeOf(mapping.xMin + col * mapping.stepX, cy, maxIter, shortcuts);
+        counts[p] = count;
+        norms[p] = norm;
       }
     }
-    return counts;
+    return { counts: counts.subarray(0, pixels), norms: norms.subarray(0, pixels) };
   };
 }

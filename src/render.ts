@@ -17,6 +17,7 @@ export interface RenderRequest {
   maxIter: number;
   bandRows: number;
   engine: EngineName;
+  shortcuts: boolean;
   format: OutputFormat;
 }
 
@@ -39,7 +40,7 @@ export async function render(
   write: (bytes: Uint8Array) => void,
 ): Promise<RenderStats> {
   const started = performance.now();
-  const { width, height, maxIter, engine, format } = request;
+  const { width, height, maxIter, engine, shortcuts, format } = request;
   const mapping = planeMapping(request.region, width, height);
   const stitcher = new InOrderStitcher(write);
   const busyMsByThread = new Map<number, number>();
@@ -51,7 +52,10 @@ export async function render(
   const runBand = async (band: Band) => {
     let result: BandResult;
     try {
-      result = await pool.run({ mapping, width, maxIter, engine, format, ...band }, { signal: cancel.signal });
+      result = await pool.run(
+        { mapping, width, maxIter, engine, shortcuts, format, ...band },
+        { signal: cancel.signal },
+      );
     } catch (err) {
       throw cancel.signal.aborted ? cancel.signal.reason : bandFailed(band, err);
     }

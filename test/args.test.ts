@@ -27,14 +27,15 @@ describe('resolveOptions', () => {
       maxIter: 100000,
       region: { xMin: -2, xMax: 1, yMin: -1, yMax: 1 },
       bandRows: 2,
-      engine: 'wasm',
+      engine: 'wasm-simd',
+      shortcuts: true,
       output: undefined,
     });
   });
 
   it('reads every option', async () => {
     const args = ['--threads', '3', '--width', '80', '--height', '24', '--max-iter', '500', '--band-rows', '5'];
-    args.push('--region=-1.5,0.5,-0.25,1e-1', '--engine', 'js', '--out', 'ascii', '-o', 'pic.txt');
+    args.push('--region=-1.5,0.5,-0.25,1e-1', '--engine', 'js', '--no-shortcuts', '--out', 'ascii', '-o', 'pic.txt');
     expect(await parse(args)).toEqual({
       threads: 3,
       out: 'ascii',
@@ -44,6 +45,7 @@ describe('resolveOptions', () => {
       region: { xMin: -1.5, xMax: 0.5, yMin: -0.25, yMax: 0.1 },
       bandRows: 5,
       engine: 'js',
+      shortcuts: false,
       output: 'pic.txt',
     });
   });
@@ -83,7 +85,7 @@ describe('resolveOptions', () => {
 
   it.each([
     ['out', 'jpeg', 'one of ascii (e.g. --out ascii)'],
-    ['engine', 'gpu', 'one of wasm, js (e.g. --engine wasm)'],
+    ['engine', 'gpu', 'one of wasm-simd, wasm, js (e.g. --engine wasm-simd)'],
   ])('rejects --%s %j, listing what is accepted', async (option, value, expected) => {
     expect(await usageErrorOf([`--${option}`, value])).toBe(
       `--${option}: expected ${expected}, but received "${value}"`,
@@ -118,7 +120,7 @@ describe('the CLI on bad input', () => {
     [['--band-rows', 'x'], /^mandel-par: --band-rows: .*received "x"\n$/],
     [['--region=0,0,0,1'], /^mandel-par: --region: .*received "0,0,0,1"\n$/],
     [['--out', 'bmp'], /^mandel-par: --out: expected one of ascii .*received "bmp"\n$/],
-    [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm, js .*received "cuda"\n$/],
+    [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm-simd, wasm, js .*received "cuda"\n$/],
     [['--frobnicate'], /^mandel-par: Unknown argument: frobnicate; run mandel-par --help.*\n$/],
   ])('%j: one line on stderr, nothing on stdout, exit status 2', async (args, message) => {
     const run = await runCli(args);

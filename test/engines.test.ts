@@ -1,9 +1,14 @@
-/** The kernels themselves, in this thread: the WASM kernel against the plain TS engine, pixel for pixel. */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../dist/src/band-job.js';
-import { createJsEngine, escapeCount } from '../dist/src/engine-js.js';
+/**
+ * The kernels themselves, in this thread: every engine, with and without shortcuts, against the plain TS loop
+ * without shortcuts (the brute-force oracle), counts and |z|^2 at escape compared bit for bit.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BandJob, BandPixels, Engine } from '../dist/src/band-job.js';
+import { createJsEngine, escapeCount, escapeOf, insideCardioidOrBulb } from '../dist/src/engine-js.js';
 import { compileKernel, instantiateKernel } from '../dist/src/engine-wasm.js';
+import type { Region } from '../dist/src/viewport.js';
 import { pixelToPoint, planeMapping } from '../dist/src/viewport.js';
+import type { TestView } from './helpers.js';
 import { TEST_VIEWS } from './helpers.js';
 
 describe('escapeCount', () => {
@@ -22,43 +27,165 @@ describe('escapeCount', () => {
   ])('c = %f%+fi, max %i -> %i', (cx, cy, maxIter, count) => {
     expect(escapeCount(cx, cy, maxIter)).toBe(count);
   });
+
+  it('reports |z|^2 at escape: c = 0.5 escapes at z = 3.1533355712890625 (= 0.5 + (417/256)^2)', () => {
+    expect(escapeOf(0.5, 0, 100)).toEqual({ count: 5, norm: 3.1533355712890625 ** 2 });
+  });
 });
 
-describe('WASM kernel vs TS engine', () => {
-  let wasm: Engine;
-  beforeAll(async () => {
-    wasm = instantiateKernel(await compileKernel());
+describe('insideCardioidOrBulb', () => {
+  it.each([
+    [0, 0, true],
+    [-0.5, 0.3, true], // deep in the cardioid
+    [-1, 0, true], // centre of the period-2 bulb
+    [-1.2, 0.1, true],
+    [0.2, 0, true], // near the cusp, inside
+    [0.25, 0, false], // the cusp itself: on the boundary
+    [-0.75, 0, false], // where cardioid and bulb touch
+    [-0.75 + 2e-7, 0, false], // inside, but within the margin
+    [-1.25, 0, false], // bulb boundary
+    [0.3, 0, false],
+    [-0.1, 0.9, false],
+    [-1.5, 0, false], // inside the set, in neither shape
+  ])('c = %f%+fi -> %s', (cx, cy, inside) => {
+    expect(insideCardioidOrBulb(cx, cy)).toBe(inside);
+  });
+});
+
+const kernels = instantiateKernel(await compileKernel());
+const ENGINES: [string, () => Engine][] = [
+  ['js', createJsEngine],
+  ['wasm', () => kernels('renderBand')],
+  ['wasm-simd', () => kernels('renderBandSimd')],
+];
+
+/** Views that straddle the boundaries where shortcuts could go wrong, and edge cases of the SIMD lanes. */
+const BOUNDARY_VIEWS: TestView[] = [
+  view('cardioid-bulb junction (-0.75)', { xMin: -0.752, xMax: -0.748, yMin: -0.002, yMax: 0.002 }, 60, 40, 20000),
+  view('cardioid cusp (0.25)', { xMin: 0.248, xMax: 0.252, yMin: -0.002, yMax: 0.002 }, 60, 40, 20000),
+  view(
+    'period-4 bulb on the cardioid (0.25+0.5i)',
+    { xMin: 0.245, xMax: 0.255, yMin: 0.495, yMax: 0.505 },
+    60,
+    40,
+    5000,
+  ),
+  view('period-2 bulb tip (-1.25)', { xMin: -1.252, xMax: -1.248, yMin: -0.002, yMax: 0.002 }, 60, 40, 20000),
+  view('period-2 bulb top (-1+0.25i)', { xMin: -1.004, xMax: -0.996, yMin: 0.246, yMax: 0.254 }, 60, 40, 5000),
+  // Around the cardioid boundary point c(1) = e^i/2 - e^2i/4: points inside but within the shortcut's margin.
+  view(
+    'margin shell of the cardioid',
+    { xMin: 0.374183862, xMax: 0.374191862, yMin: 0.193409136, yMax: 0.193413136 },
+    40,
+    20,
+    20000,
+  ),
+  view(
+    'antenna tip (-2): orbits hover at |z| = 2',
+    { xMin: -2.0001, xMax: -1.9999, yMin: -1e-4, yMax: 1e-4 },
+    50,
+    30,
+    3000,
+  ),
+  view(
+    'a minibrot (periodic inside, no shortcut shape)',
+    { xMin: -1.7712, xMax: -1.7402, yMin: -0.0155, yMax: 0.0155 },
+    60,
+    40,
+    5000,
+  ),
+];
+
+function view(name: string, region: Region, width: number, height: number, maxIter: number): TestView {
+  return { name, region, width, height, maxIter };
+}
+
+function jobOf(v: TestView, shortcuts: boolean, rowStart = 0, rowCount = v.height): BandJob {
+  return {
+    mapping: planeMapping(v.region, v.width, v.height),
+    width: v.width,
+    rowStart,
+    rowCount,
+    maxIter: v.maxIter,
+    shortcuts,
+  };
+}
+
+/** Copies an engine's result (its views are reused by the next call). */
+function copy({ counts, norms }: BandPixels): { counts: number[]; norms: Buffer } {
+  return { counts: Array.from(counts), norms: Buffer.from(new Float64Array(norms).buffer) };
+}
+
+describe.each([...TEST_VIEWS, ...BOUNDARY_VIEWS])('$name', (v) => {
+  const oracle = copy(createJsEngine()(jobOf(v, false)));
+
+  it('is a real test: its pixels escape at varied counts and some never do', () => {
+    expect(new Set(oracle.counts).size).toBeGreaterThan(5);
+    expect(oracle.counts).toContain(-1);
   });
 
-  it.each(TEST_VIEWS)('agree on every pixel count: $name', (view) => {
-    const job = {
-      mapping: planeMapping(view.region, view.width, view.height),
-      width: view.width,
-      rowStart: 0,
-      rowCount: view.height,
-      maxIter: view.maxIter,
-    };
-    const expected = Array.from(createJsEngine()(job));
-    expect(Array.from(wasm(job))).toEqual(expected);
-    // A real test: the view has both escaping and non-escaping pixels, and counts that vary.
-    expect(new Set(expected).size).toBeGreaterThan(10);
-    expect(expected).toContain(-1);
+  it.each(ENGINES)('%s gives the brute-force counts and |z|^2, bit for bit, with and without shortcuts', (_, make) => {
+    const engine = make();
+    for (const shortcuts of [false, true]) {
+      const result = copy(engine(jobOf(v, shortcuts)));
+      expect(result.counts).toEqual(oracle.counts);
+      expect(result.norms.equals(oracle.norms), `norms, shortcuts ${shortcuts}`).toBe(true);
+    }
+  });
+});
+
+it('the margin view has inside points on both sides of the margin: decided by the shortcut, and left to the loop', () => {
+  const v = BOUNDARY_VIEWS.find((b) => b.name.startsWith('margin'));
+  if (!v) throw new Error('no margin view');
+  const m = planeMapping(v.region, v.width, v.height);
+  const pixels = Array.from({ length: v.width * v.height }, (_, p) =>
+    pixelToPoint(m, p % v.width, Math.floor(p / v.width)),
+  );
+  const byShortcut = pixels.filter(([cx, cy]) => insideCardioidOrBulb(cx, cy));
+  const leftToLoop = pixels.filter(
+    ([cx, cy]) => !insideCardioidOrBulb(cx, cy) && escapeCount(cx, cy, v.maxIter) === -1,
+  );
+  expect(byShortcut.length).toBeGreaterThan(50);
+  expect(leftToLoop.length).toBeGreaterThan(50);
+});
+
+describe('the SIMD kernel at the edges of its lanes', () => {
+  const simd = kernels('renderBandSimd');
+  const js = createJsEngine();
+  const wide = TEST_VIEWS[3];
+
+  it.each([
+    [1, 1],
+    [1, 7],
+    [3, 1],
+    [7, 3],
+    [9, 2],
+    [17, 1],
+  ])('a %i x %i band (fewer or not a multiple of 8 pixels)', (width, height) => {
+    const v = { ...wide, width, height };
+    for (const shortcuts of [false, true]) {
+      expect(copy(simd(jobOf(v, shortcuts)))).toEqual(copy(js(jobOf(v, false))));
+    }
+  });
+
+  it.each([1, 2, 3, 4, 5, 9])('maxIter %i', (maxIter) => {
+    const v = { ...TEST_VIEWS[0], maxIter };
+    expect(copy(simd(jobOf(v, true)))).toEqual(copy(js(jobOf(v, false))));
+    expect(copy(simd(jobOf(v, false)))).toEqual(copy(js(jobOf(v, false))));
   });
 
   it('renders a band in the middle of the image as the same rows of the whole image', () => {
-    const view = TEST_VIEWS[1];
-    const mapping = planeMapping(view.region, view.width, view.height);
-    const whole = Array.from(wasm({ mapping, width: view.width, rowStart: 0, rowCount: view.height, maxIter: 500 }));
-    const band = Array.from(wasm({ mapping, width: view.width, rowStart: 17, rowCount: 5, maxIter: 500 }));
-    expect(band).toEqual(whole.slice(17 * view.width, 22 * view.width));
+    const v = TEST_VIEWS[1];
+    const whole = copy(simd(jobOf(v, true))).counts;
+    const band = copy(simd(jobOf(v, true, 17, 5))).counts;
+    expect(band).toEqual(whole.slice(17 * v.width, 22 * v.width));
   });
 
   it('grows its memory for a band larger than the last one', () => {
-    const mapping = planeMapping(TEST_VIEWS[3].region, 2000, 1000);
-    const small = wasm({ mapping, width: 20, rowStart: 0, rowCount: 2, maxIter: 50 });
-    expect(small.length).toBe(40);
-    const big = wasm({ mapping, width: 2000, rowStart: 0, rowCount: 1000, maxIter: 50 });
-    expect(big.length).toBe(2_000_000);
-    expect(big[999 * 2000 + 500]).toBe(escapeCount(...pixelToPoint(mapping, 500, 999), 50));
+    const v = { ...wide, width: 2000, height: 1000, maxIter: 50 };
+    expect(simd(jobOf(v, true, 0, 2)).counts.length).toBe(4000);
+    const big = simd(jobOf(v, true));
+    expect(big.counts.length).toBe(2_000_000);
+    expect(big.counts[999 * 2000 + 500]).toBe(escapeCount(...pixelToPoint(jobOf(v, true).mapping, 500, 999), 50));
   });
 });

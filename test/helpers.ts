@@ -50,14 +50,15 @@ export const TEST_VIEWS: TestView[] = [
   { name: 'wide', region: { xMin: -4, xMax: 4, yMin: -3, yMax: 3 }, width: 160, height: 60, maxIter: 500 },
 ];
 
-/** The view rendered in this thread by the plain TS engine as one band: the oracle the pool must match. */
+/** The view rendered in this thread by the plain TS loop, no shortcuts, as one band: the oracle to match. */
 export function referenceAscii(view: TestView): string {
-  const counts = createJsEngine()({
+  const { counts } = createJsEngine()({
     mapping: planeMapping(view.region, view.width, view.height),
     width: view.width,
     rowStart: 0,
     rowCount: view.height,
     maxIter: view.maxIter,
+    shortcuts: false,
   });
   return Buffer.from(countsToAscii(counts, view.width, view.height)).toString('latin1');
 }

@@ -19,22 +19,32 @@ afterAll(async () => {
   await Promise.all([...pools.values()].map((pool) => pool.destroy()));
 });
 
-async function renderAscii(view: TestView, threads: number, bandRows: number, engine: (typeof ENGINES)[number]) {
+async function renderAscii(
+  view: TestView,
+  threads: number,
+  bandRows: number,
+  engine: (typeof ENGINES)[number],
+  shortcuts = true,
+) {
   const chunks: Uint8Array[] = [];
-  const stats = await render(poolOf(threads), { ...view, bandRows, engine, format: 'ascii' }, (b) => chunks.push(b));
+  const request = { ...view, bandRows, engine, shortcuts, format: 'ascii' as const };
+  const stats = await render(poolOf(threads), request, (b) => chunks.push(b));
   return { text: Buffer.concat(chunks).toString('latin1'), stats };
 }
 
 describe.each(TEST_VIEWS)('$name: byte-identical output', (view) => {
   const expected = referenceAscii(view);
 
-  it.each([1, 2, 3, 8, 16])('for --threads %i, --band-rows 1, 7, 50 and both engines', async (threads) => {
+  it.each([1, 2, 3, 8, 16])('for --threads %i, --band-rows 1, 7, 50 and every engine', async (threads) => {
     for (const bandRows of [1, 7, 50]) {
       for (const engine of ENGINES) {
         const { text } = await renderAscii(view, threads, bandRows, engine);
         expect(text, `band-rows ${bandRows}, engine ${engine}`).toBe(expected);
       }
     }
+    // And without shortcuts, brute force all the way (one band size: the kernels are compared in engines.test).
+    const { text } = await renderAscii(view, threads, 7, 'wasm-simd', false);
+    expect(text, 'wasm-simd --no-shortcuts').toBe(expected);
   });
 });
 

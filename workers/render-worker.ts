@@ -15,15 +15,17 @@ export interface RenderWorkerData {
 }
 
 const { kernel } = workerData as RenderWorkerData;
+const wasm = instantiateKernel(kernel);
 const engines: Record<EngineName, Engine> = {
-  wasm: instantiateKernel(kernel),
+  'wasm-simd': wasm('renderBandSimd'),
+  wasm: wasm('renderBand'),
   js: createJsEngine(),
 };
 const instanceId = randomUUID();
 
 export default function renderBand(task: BandTask): BandResult {
   const started = performance.now();
-  const counts = engines[task.engine](task);
+  const { counts } = engines[task.engine](task);
   const bytes = countsToAscii(counts, task.width, task.rowCount);
   const result: BandResult = { bytes, threadId, instanceId, busyMs: performance.now() - started };
   // Wrapped this way, Piscina transfers the band's buffer instead of cloning it.

@@ -1,0 +1,370 @@
+/**
+ * The SIMD kernel: eight pixels in flight as four f64x2 vectors iterated in lockstep. The loop is bound by the
+ * latency of its multiply chain (about 9 cycles a step), so the gain comes from independent pixels in flight.
+ *
+ * A burst iterates the three vectors, in registers, until some lane's pixel escapes (or, with shortcuts, its orbit
+ * comes back exactly to its saved point), or until the next lane deadline (a lane reaching maxIter or a save
+ * point). Scalar code then finishes just the lanes that are done and refills them with the next pixels; a lane
+ * with nothing left is parked on a point that never stops a burst. Lanes count steps on one shared clock (a lane's
+ * count is the clock minus the clock when it started), so a burst costs nothing per lane that is still running.
+ *
+ * Every lane does exactly the original loop's f64 operations in its order (2*zx*zy is computed as t + t with
+ * t = zx*zy, which is exact), so counts and |z|^2 at escape are the scalar kernel's, bit for bit.
+ */
+import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
+
+const LANES = 8;
+
+// Lane state between bursts; lane l's f64 at byte 8l, so one v128 load gives a vector two lanes.
+const ZX = memory.data(LANES * 8, 16);
+const ZY = memory.data(LANES * 8, 16);
+const CX = memory.data(LANES * 8, 16);
+const CY = memory.data(LANES * 8, 16);
+const SX = memory.data(LANES * 8, 16); // saved orbit point (periodicity detection); NaN in a parked lane
+const SY = memory.data(LANES * 8, 16);
+const BASE = memory.data(LANES * 8, 16); // i64: clock - BASE is the lane's escape count so far
+const DEADLINE = memory.data(LANES * 8, 16); // i64: clock at which the lane reaches maxIter or its save point
+const GAP = memory.data(LANES * 4, 16); // i32: steps to the save point after the next
+const PIXEL = memory.data(LANES * 4, 16); // i32: pixel index in the band; -1 for a parked lane
+
+// The band being rendered, the cursor of the next pixel to hand out, and the shared clock.
+let gXMin: f64 = 0;
+let gStepX: f64 = 0;
+let gYMax: f64 = 0;
+let gStepY: f64 = 0;
+let gWidth: i32 = 0;
+let gRowStart: i32 = 0;
+let gMaxIter: i32 = 0;
+let gShortcuts: bool = false;
+let gCounts: usize = 0;
+let gNorms: usize = 0;
+let gPixels: i32 = 0;
+let gNext: i32 = 0;
+let gCol: i32 = 0;
+let gRow: i32 = 0;
+let gCy: f64 = 0;
+let gClock: i64 = 0;
+let gDeadline: i64 = 0; // at most the earliest lane deadline
+
+// @ts-ignore: decorator
+@inline
+function f64At(array: usize, l: i32): usize {
+  return array + (<usize>l << 3);
+}
+
+// @ts-ignore: decorator
+@inline
+function i32At(array: usize, l: i32): usize {
+  return array + (<usize>l << 2);
+}
+
+// @ts-ignore: decorator
+@inline
+function finish(pixel: i32, count: i32, norm: f64): void {
+  store<i32>(gCounts + (<usize>pixel << 2), count);
+  store<f64>(gNorms + (<usize>pixel << 3), norm);
+}
+
+/** Sets lane l's next deadline: its save point (with shortcuts) or maxIter, whichever comes first. */
+// @ts-ignore: decorator
+@inline
+function setDeadline(l: i32, saveAt: i64): void {
+  const base = load<i64>(f64At(BASE, l));
+  let deadline = base + <i64>gMaxIter;
+  if (gShortcuts && saveAt < <i64>gMaxIter) deadline = base + saveAt;
+  store<i64>(f64At(DEADLINE, l), deadline);
+  if (deadline < gDeadline) gDeadline = deadline;
+}
+
+/**
+ * Puts the next pixel that needs iterating into lane l, finishing on the way every pixel decided before the
+ * first step (by a shortcut, by |c| >= 2, or by maxIter <= 1). Parks the lane and returns false when none is left.
+ */
+function refill(l: i32): bool {
+  while (gNext < gPixels) {
+    const pixel = gNext++;
+    const cx = gXMin + <f64>gCol * gStepX;
+    const cy = gCy;
+    if (++gCol == gWidth) {
+      gCol = 0;
+      gCy = gYMax - <f64>(gRowStart + ++gRow) * gStepY;
+    }
+    const norm = cx * cx + cy * cy;
+    if (gMaxIter <= 1 || (gShortcuts && insideCardioidOrBulb(cx, cy))) {
+      finish(pixel, -1, 0);
+    } else if (!(norm < 4.0)) {
+      finish(pixel, 1, norm);
+    } else {
+      store<f64>(f64At(ZX, l), cx);
+      store<f64>(f64At(ZY, l), cy);
+      store<f64>(f64At(CX, l), cx);
+      store<f64>(f64At(CY, l), cy);
+      store<f64>(f64At(SX, l), cx);
+      store<f64>(f64At(SY, l), cy);
+      store<i64>(f64At(BASE, l), gClock - 1); // the count starts at 1
+      store<i32>(i32At(GAP, l), FIRST_SAVE_GAP << 1);
+      store<i32>(i32At(PIXEL, l), pixel);
+      setDeadline(l, 1 + FIRST_SAVE_GAP);
+      return true;
+    }
+  }
+  store<f64>(f64At(ZX, l), 0); // c = 0 never escapes
+  store<f64>(f64At(ZY, l), 0);
+  store<f64>(f64At(CX, l), 0);
+  store<f64>(f64At(CY, l), 0);
+  store<f64>(f64At(SX, l), NaN); // a saved NaN never matches
+  store<f64>(f64At(SY, l), NaN);
+  store<i64>(f64At(DEADLINE, l), i64.MAX_VALUE);
+  store<i32>(i32At(PIXEL, l), -1);
+  return false;
+}
+
+/** Steps between escape tests in a burst's fast phase (see burst); at most 8, or orbits could overflow. */
+const BLOCK = 4;
+
+/**
+ * What the fast phase tests |z|^2 against. A lane that escaped inside a block is still above it at the block's
+ * end: |z|^2 >= 4 and |c| < 2 give |z^2 + c| >= |z|^2 - |c| > 2, and the rounding that could pull it back below
+ * 2 grows at most about 4x a step, from 1e-16 to under 1e-9 in 8 steps, far inside this margin.
+ */
+const NEAR_ESCAPE: f64 = 3.999;
+
+/** x2 - y2 + cx, from the lanes' z. */
+// @ts-ignore: decorator
+@inline
+function nextZx(zx: v128, zy: v128, cx: v128): v128 {
+  return f64x2.add(f64x2.sub(f64x2.mul(zx, zx), f64x2.mul(zy, zy)), cx);
+}
+
+/** zx*zy*2 + cy, with the doubling as t + t (exactly 2t). */
+// @ts-ignore: decorator
+@inline
+function nextZy(zx: v128, zy: v128, cy: v128): v128 {
+  const t = f64x2.mul(zx, zy);
+  return f64x2.add(f64x2.add(t, t), cy);
+}
+
+/** Lanes escaped: |z|^2 >= 4, the loop's own test. */
+// @ts-ignore: decorator
+@inline
+function escaped(zx: v128, zy: v128): v128 {
+  return f64x2.ge(f64x2.add(f64x2.mul(zx, zx), f64x2.mul(zy, zy)), f64x2.splat(4.0));
+}
+
+/** Lanes at or past NEAR_ESCAPE. */
+// @ts-ignore: decorator
+@inline
+function nearEscape(zx: v128, zy: v128): v128 {
+  return f64x2.ge(f64x2.add(f64x2.mul(zx, zx), f64x2.mul(zy, zy)), f64x2.splat(NEAR_ESCAPE));
+}
+
+/** Lanes whose orbit point is bit for bit their saved one (the vector at byte `offset` of the lane arrays). */
+// @ts-ignore: decorator
+@inline
+function repeated(zx: v128, zy: v128, offset: usize): v128 {
+  return v128.and(f64x2.eq(zx, v128.load(SX + offset)), f64x2.eq(zy, v128.load(SY + offset)));
+}
+
+let gDone: i32 = 0;
+
+/**
+ * Iterates every lane up to `steps` times, stopping as soon as a lane is done: escaped or, with `periodic`, back
+ * at its saved orbit point. Returns the steps taken and leaves in gDone one bit per lane that is done.
+ * `periodic` is a constant at each call, so the plain variant carries none of the comparisons.
+ *
+ * Testing for escape after every step costs more than the step itself, so the fast phase tests once per BLOCK
+ * steps whether any lane came near escape (see NEAR_ESCAPE). If one did, the block is undone (its start was
+ * saved) and the careful phase replays it one tested step at a time, which finds the exact step of the first
+ * escape; if none escaped after all, the fast phase goes on.
+ */
+// @ts-ignore: decorator
+@inline
+function burst(steps: i32, periodic: bool): i32 {
+  let zx0 = v128.load(ZX);
+  let zx1 = v128.load(ZX, 16);
+  let zx2 = v128.load(ZX, 32);
+  let zx3 = v128.load(ZX, 48);
+  let zy0 = v128.load(ZY);
+  let zy1 = v128.load(ZY, 16);
+  let zy2 = v128.load(ZY, 32);
+  let zy3 = v128.load(ZY, 48);
+  let d0 = i64x2.splat(0);
+  let d1 = i64x2.splat(0);
+  let d2 = i64x2.splat(0);
+  let d3 = i64x2.splat(0);
+  let k = 0;
+  let stop = false;
+  while (!stop && k < steps) {
+    // Fast phase. ZX/ZY hold the current block's start.
+    let blockEnd = k + BLOCK;
+    while (blockEnd <= steps) {
+      const x0 = nextZx(zx0, zy0, v128.load(CX));
+      const x1 = nextZx(zx1, zy1, v128.load(CX, 16));
+      const x2 = nextZx(zx2, zy2, v128.load(CX, 32));
+      const x3 = nextZx(zx3, zy3, v128.load(CX, 48));
+      zy0 = nextZy(zx0, zy0, v128.load(CY));
+      zy1 = nextZy(zx1, zy1, v128.load(CY, 16));
+      zy2 = nextZy(zx2, zy2, v128.load(CY, 32));
+      zy3 = nextZy(zx3, zy3, v128.load(CY, 48));
+      zx0 = x0;
+      zx1 = x1;
+      zx2 = x2;
+      zx3 = x3;
+      if (++k < blockEnd) continue;
+      const near = v128.or(
+        v128.or(nearEscape(zx0, zy0), nearEscape(zx1, zy1)),
+        v128.or(nearEscape(zx2, zy2), nearEscape(zx3, zy3)),
+      );
+      if (v128.any_true(near)) {
+        zx0 = v128.load(ZX);
+        zx1 = v128.load(ZX, 16);
+        zx2 = v128.load(ZX, 32);
+        zx3 = v128.load(ZX, 48);
+        zy0 = v128.load(ZY);
+        zy1 = v128.load(ZY, 16);
+        zy2 = v128.load(ZY, 32);
+        zy3 = v128.load(ZY, 48);
+        k -= BLOCK;
+        break;
+      }
+      if (periodic) {
+        // A repeat is final whenever it is seen: no need to find its first step.
+        d0 = repeated(zx0, zy0, 0);
+        d1 = repeated(zx1, zy1, 16);
+        d2 = repeated(zx2, zy2, 32);
+        d3 = repeated(zx3, zy3, 48);
+        stop = v128.any_true(v128.or(v128.or(d0, d1), v128.or(d2, d3)));
+      }
+      saveZ(zx0, zx1, zx2, zx3, zy0, zy1, zy2, zy3);
+      if (stop) break;
+      blockEnd += BLOCK;
+    }
+    if (stop) break;
+    // Careful phase: one tested step at a time, for at most a block.
+    const limit = min(k + BLOCK, steps);
+    while (true) {
+      d0 = escaped(zx0, zy0);
+      d1 = escaped(zx1, zy1);
+      d2 = escaped(zx2, zy2);
+      d3 = escaped(zx3, zy3);
+      // Not at k = 0: a lane may have saved its current point just before this burst.
+      if (periodic && k > 0) {
+        d0 = v128.or(d0, repeated(zx0, zy0, 0));
+        d1 = v128.or(d1, repeated(zx1, zy1, 16));
+        d2 = v128.or(d2, repeated(zx2, zy2, 32));
+        d3 = v128.or(d3, repeated(zx3, zy3, 48));
+      }
+      stop = v128.any_true(v128.or(v128.or(d0, d1), v128.or(d2, d3)));
+      if (stop || k == limit) break;
+      const x0 = nextZx(zx0, zy0, v128.load(CX));
+      const x1 = nextZx(zx1, zy1, v128.load(CX, 16));
+      const x2 = nextZx(zx2, zy2, v128.load(CX, 32));
+      const x3 = nextZx(zx3, zy3, v128.load(CX, 48));
+      zy0 = nextZy(zx0, zy0, v128.load(CY));
+      zy1 = nextZy(zx1, zy1, v128.load(CY, 16));
+      zy2 = nextZy(zx2, zy2, v128.load(CY, 32));
+      zy3 = nextZy(zx3, zy3, v128.load(CY, 48));
+      zx0 = x0;
+      zx1 = x1;
+      zx2 = x2;
+      zx3 = x3;
+      k++;
+    }
+    saveZ(zx0, zx1, zx2, zx3, zy0, zy1, zy2, zy3);
+  }
+  gDone = i64x2.bitmask(d0) | (i64x2.bitmask(d1) << 2) | (i64x2.bitmask(d2) << 4) | (i64x2.bitmask(d3) << 6);
+  return k;
+}
+
+// @ts-ignore: decorator
+@inline
+function saveZ(zx0: v128, zx1: v128, zx2: v128, zx3: v128, zy0: v128, zy1: v128, zy2: v128, zy3: v128): void {
+  v128.store(ZX, zx0);
+  v128.store(ZX, zx1, 16);
+  v128.store(ZX, zx2, 32);
+  v128.store(ZX, zx3, 48);
+  v128.store(ZY, zy0);
+  v128.store(ZY, zy1, 16);
+  v128.store(ZY, zy2, 32);
+  v128.store(ZY, zy3, 48);
+}
+
+/** Handles lanes at their deadline: at maxIter the pixel is inside; at a save point the orbit point is saved. */
+function meetDeadlines(): void {
+  gDeadline = i64.MAX_VALUE;
+  for (let l = 0; l < LANES; l++) {
+    const deadline = load<i64>(f64At(DEADLINE, l));
+    if (deadline > gClock) {
+      if (deadline < gDeadline) gDeadline = deadline;
+      continue;
+    }
+    const count = gClock - load<i64>(f64At(BASE, l));
+    if (count >= <i64>gMaxIter) {
+      finish(load<i32>(i32At(PIXEL, l)), -1, 0);
+      refill(l);
+    } else {
+      store<f64>(f64At(SX, l), load<f64>(f64At(ZX, l)));
+      store<f64>(f64At(SY, l), load<f64>(f64At(ZY, l)));
+      const gap = load<i32>(i32At(GAP, l));
+      store<i32>(i32At(GAP, l), gap < MAX_SAVE_GAP ? gap << 1 : gap);
+      setDeadline(l, count + <i64>gap);
+    }
+  }
+}
+
+/** Same contract as renderBand in scalar.ts. */
+export function renderBandSimd(
+  xMin: f64,
+  stepX: f64,
+  yMax: f64,
+  stepY: f64,
+  width: i32,
+  rowStart: i32,
+  rowCount: i32,
+  maxIter: i32,
+  shortcuts: bool,
+  counts: usize,
+  norms: usize,
+): void {
+  gXMin = xMin;
+  gStepX = stepX;
+  gYMax = yMax;
+  gStepY = stepY;
+  gWidth = width;
+  gRowStart = rowStart;
+  gMaxIter = maxIter;
+  gShortcuts = shortcuts;
+  gCounts = counts;
+  gNorms = norms;
+  gPixels = width * rowCount;
+  gNext = 0;
+  gCol = 0;
+  gRow = 0;
+  gCy = yMax - <f64>rowStart * stepY;
+  gClock = 0;
+  gDeadline = i64.MAX_VALUE;
+  let live = 0;
+  for (let l = 0; l < LANES; l++) if (refill(l)) live++;
+  while (live > 0) {
+    const steps = <i32>min(gDeadline - gClock, <i64>i32.MAX_VALUE);
+    gClock += shortcuts ? burst(steps, true) : burst(steps, false);
+    // Done lanes: escaped (count and |z|^2 kept) or, with shortcuts, periodic (inside).
+    for (let done = gDone; done != 0; done &= done - 1) {
+      const l = ctz(done);
+      const zx = load<f64>(f64At(ZX, l));
+      const zy = load<f64>(f64At(ZY, l));
+      const norm = zx * zx + zy * zy;
+      const count = gClock - load<i64>(f64At(BASE, l));
+      const pixel = load<i32>(i32At(PIXEL, l));
+      // The loop's order: reaching maxIter wins over escaping on that step.
+      if (count < <i64>gMaxIter && norm >= 4.0) finish(pixel, <i32>count, norm);
+      else finish(pixel, -1, 0);
+      if (!refill(l)) live--;
+    }
+    if (gClock >= gDeadline) {
+      meetDeadlines();
+      live = 0;
+      for (let l = 0; l < LANES; l++) if (load<i32>(i32At(PIXEL, l)) >= 0) live++;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Kernel speed, one thread, in this process: every engine with and without shortcuts on three cases, run
+ * interleaved (round by round) so background load hits all alike; medians of --repeat rounds (default 5).
+ * Speed counts the iterations the brute-force loop would do (count - 1 per pixel, maxIter - 1 inside), so engines
+ * with shortcuts are credited with the work they avoided and the figures compare. Bands of 16 rows, as the pool
+ * would hand them out. A native C reference is built and timed when a C compiler is present.
+ *
+ *   npm run bench [-- --repeat N]
+ */
+
+import type { Engine } from '../src/band-job.js';
+import { createJsEngine } from '../src/engine-js.js';
+import { compileKernel, instantiateKernel } from '../src/engine-wasm.js';
+import { planBands } from '../src/planner.js';
+import type { Region } from '../src/viewport.js';
+import { CLASSIC_REGION, planeMapping } from '../src/viewport.js';
+import { machineLine, median } from './machine.js';
+import { nativeReference } from './native.js';
+
+interface Case {
+  name: string;
+  region: Region;
+  width: number;
+  height: number;
+  maxIter: number;
+}
+
+const CASES: Case[] = [
+  { name: 'classic ASCII 140x50, 100000 iter', region: CLASSIC_REGION, width: 140, height: 50, maxIter: 100000 },
+  { name: '1920x1080, 1000 iter', region: CLASSIC_REGION, width: 1920, height: 1080, maxIter: 1000 },
+  {
+    name: 'deep boundary 640x360, 5000 iter',
+    region: { xMin: -0.7437, xMax: -0.7435, yMin: 0.13177, yMax: 0.131885 },
+    width: 640,
+    height: 360,
+    maxIter: 5000,
+  },
+];
+
+const repeatAt = process.argv.indexOf('--repeat');
+const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 5;
+
+const wasm = instantiateKernel(await compileKernel());
+const ENGINES: [string, Engine][] = [
+  ['js', createJsEngine()],
+  ['wasm', wasm('renderBand')],
+  ['wasm-simd', wasm('renderBandSimd')],
+];
+const VARIANTS = ENGINES.flatMap(([name, engine]) => [
+  { name: `${name} --no-shortcuts`, engine, shortcuts: false },
+  { name, engine, shortcuts: true },
+]);
+
+/** Renders the case band by band; returns seconds and the brute-force iteration count. */
+function run(c: Case, engine: Engine, shortcuts: boolean): { seconds: number; iterations: number; digest: number } {
+  const mapping = planeMapping(c.region, c.width, c.height);
+  let iterations = 0;
+  let digest = 0;
+  const started = performance.now();
+  for (const band of planBands(c.height, 16)) {
+    const { counts } = engine({ mapping, width: c.width, ...band, maxIter: c.maxIter, shortcuts });
+    for (const count of counts) {
+      iterations += count < 0 ? c.maxIter - 1 : count - 1;
+      digest = (digest * 31 + count) | 0;
+    }
+  }
+  return { seconds: (performance.now() - started) / 1000, iterations, digest };
+}
+
+console.log(`Kernel speed, one thread, medians of ${repeat} interleaved rounds`);
+console.log(`Machine: ${machineLine()}\n`);
+for (const c of CASES) {
+  for (const v of VARIANTS) run(c, v.engine, v.shortcuts); // warm-up: every kernel on its optimised tier
+  const times = VARIANTS.map(() => [] as number[]);
+  let iterations = 0;
+  const digests = new Set<number>();
+  for (let k = 0; k < repeat; k++) {
+    for (const [i, v] of VARIANTS.entries()) {
+      const r = run(c, v.engine, v.shortcuts);
+      times[i].push(r.seconds);
+      iterations = r.iterations;
+      digests.add(r.digest);
+    }
+  }
+  if (digests.size !== 1) throw new Error(`${c.name}: engines disagree`);
+  console.log(`${c.name}: ${(iterations / 1e9).toFixed(3)} G brute-force iterations, identical output`);
+  const jsTime = median(times[0]);
+  const rows = VARIANTS.map((v, i) => ({ name: v.name, seconds: median(times[i]) }));
+  if (c === CASES[1]) {
+    const native = nativeReference(c, repeat);
+    if (native) rows.push(native);
+  }
+  for (const { name, seconds } of rows) {
+    const rate = (iterations / seconds / 1e9).toFixed(2);
+    console.log(
+      `  ${name.padEnd(26)} ${seconds.toFixed(4)} s  ${rate.padStart(6)} G it/s  x${(jsTime / seconds).toFixed(2)} vs js`,
+    );
+  }
+  console.log();
+}
