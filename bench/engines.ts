@@ -29,8 +29,8 @@ const CASES: Case[] = [
   { name: 'classic ASCII 140x50, 100000 iter', region: CLASSIC_REGION, width: 140, height: 50, maxIter: 100000 },
   { name: '1920x1080, 1000 iter', region: CLASSIC_REGION, width: 1920, height: 1080, maxIter: 1000 },
   {
-    name: 'deep boundary 640x360, 5000 iter',
-    region: { xMin: -0.7437, xMax: -0.7435, yMin: 0.13177, yMax: 0.131885 },
+    name: 'seahorse valley, width 4e-6, 640x360, 5000 iter',
+    region: { xMin: -0.743645887, xMax: -0.743641887, yMin: 0.131824779, yMax: 0.131827029 },
     width: 640,
     height: 360,
     maxIter: 5000,
