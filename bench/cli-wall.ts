@@ -1,44 +1,77 @@
 /**
- * Whole-process wall time of the CLI, the way a user meets it (node start, worker start, render, output).
- * Cases run interleaved (a, b, c, a, b, c, ...) so background load hits them alike; the median is reported.
+ * Whole-process wall time of the CLI, the way a user meets it (node start, workers, render, output), against
+ * an empty Node start and, when a C compiler is present, the same loop as scalar C (bench/native/mandel.c).
+ * Cases run interleaved (a, b, c, a, b, c, ...) so background load hits them alike; medians are reported.
  *
- *   node dist/bench/cli-wall.js [--repeat N]
+ *   npm run bench:cli [-- --repeat N]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CLASSIC_REGION } from '../src/viewport.js';
 import { machineLine, median } from './machine.js';
+import { nativeArgs, nativeBinary } from './native.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 7;
 
-const CASES: { name: string; args: string[] }[] = [
-  { name: "node -e ''", args: [] },
-  ...['wasm', 'js'].flatMap((engine) =>
-    [1, 2].map((threads) => ({
-      name: `mandel-par --threads ${threads} --engine ${engine}`,
-      args: [CLI, '--threads', String(threads), '--engine', engine],
-    })),
-  ),
+interface Case {
+  name: string;
+  command: string[];
+}
+
+const node = (...args: string[]): string[] => [process.execPath, ...args];
+const cli = (args: string): Case => ({ name: `mandel-par ${args}`, command: node(CLI, ...args.split(' ')) });
+
+const BIG = { region: CLASSIC_REGION, width: 1920, height: 1080, maxIter: 3000 };
+const native = nativeBinary();
+
+const GROUPS: { title: string; base: number; cases: Case[] }[] = [
+  {
+    title: 'Default ASCII picture (140 x 50, max-iter 100000)',
+    base: 1,
+    cases: [
+      { name: "node -e ''", command: node('-e', '') },
+      cli('--threads 1 --engine js --no-shortcuts'),
+      cli('--threads 2 --engine js --no-shortcuts'),
+      cli('--threads 1 --engine wasm --no-shortcuts'),
+      cli('--threads 2 --engine wasm --no-shortcuts'),
+      cli('--threads 1 --engine wasm-simd --no-shortcuts'),
+      cli('--threads 2 --engine wasm-simd --no-shortcuts'),
+      cli('--threads 2'),
+    ],
+  },
+  {
+    title: '1920 x 1080, max-iter 3000, ASCII, one thread, no shortcuts',
+    base: 0,
+    cases: [
+      ...(native
+        ? [{ name: 'C scalar, gcc -O3 -ffp-contract=off', command: [native, ...nativeArgs(BIG), 'ascii'] }]
+        : []),
+      cli('--threads 1 --no-shortcuts --out ascii --width 1920 --height 1080 --max-iter 3000'),
+      cli('--threads 1 --no-shortcuts --engine js --out ascii --width 1920 --height 1080 --max-iter 3000'),
+    ],
+  },
 ];
 
-function timeOnce(args: string[]): number {
+function timeOnce(command: string[]): number {
   const started = performance.now();
-  const run = spawnSync(process.execPath, args.length ? args : ['-e', ''], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (run.status !== 0) throw new Error(`${args.join(' ')} exited with ${run.status}`);
+  const run = spawnSync(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (run.status !== 0) throw new Error(`${command.join(' ')} exited with ${run.status}`);
   return (performance.now() - started) / 1000;
 }
 
-const times = CASES.map(() => [] as number[]);
-for (let k = 0; k < repeat; k++) {
-  for (const [i, c] of CASES.entries()) times[i].push(timeOnce(c.args));
-}
-
-console.log(`Default ASCII render (140 x 50, max-iter 100000), whole process, median of ${repeat}, interleaved`);
+console.log(`Whole-process wall time, median of ${repeat} interleaved runs`);
 console.log(`Machine: ${machineLine()}`);
-const base = median(times[1]);
-for (const [i, c] of CASES.entries()) {
-  const m = median(times[i]);
-  const ratio = i === 0 ? '' : `  x${(base / m).toFixed(2)} vs wasm 1 thread`;
-  console.log(`${c.name.padEnd(40)} ${m.toFixed(3)} s  (min ${Math.min(...times[i]).toFixed(3)})${ratio}`);
+for (const group of GROUPS) {
+  const times = group.cases.map(() => [] as number[]);
+  for (let k = 0; k < repeat; k++) {
+    for (const [i, c] of group.cases.entries()) times[i].push(timeOnce(c.command));
+  }
+  const base = median(times[group.base]);
+  console.log(`\n${group.title} (ratios: time of "${group.cases[group.base].name}" / time)`);
+  for (const [i, c] of group.cases.entries()) {
+    const m = median(times[i]);
+    console.log(`  ${c.name.padEnd(92)} ${m.toFixed(3)} s  x${(base / m).toFixed(2)}`);
+  }
 }
