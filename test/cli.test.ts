@@ -1,8 +1,10 @@
 /** The installed command end to end: the original picture, files written atomically. */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nativeArgs, nativeBinary } from '../dist/bench/native.js';
 import { referenceAscii, regionFlag, runCli, TEST_VIEWS } from './helpers.js';
 
 const golden = await readFile(new URL('./golden/classic.txt', import.meta.url), 'latin1');
@@ -74,5 +76,15 @@ describe('-o FILE', () => {
     expect(run.stderr).toMatch(
       new RegExp(`^mandel-par: cannot write "${path}": a part of the path is a file, not a folder \\(E\\w+\\)\\n$`),
     );
+  });
+});
+
+describe('against the same loop in C (bench/native/mandel.c, gcc -O3 -ffp-contract=off)', () => {
+  const native = nativeBinary();
+  it.skipIf(!native).each(TEST_VIEWS.slice(1))('$name: the same picture, byte for byte', async (view) => {
+    const args = ['--width', String(view.width), '--height', String(view.height), '--max-iter', String(view.maxIter)];
+    const run = await runCli([...args, regionFlag(view.region)]);
+    const c = execFileSync(native as string, [...nativeArgs(view), 'ascii'], { encoding: 'latin1' });
+    expect(run.stdout).toBe(c);
   });
 });
