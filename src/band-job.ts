@@ -1,14 +1,18 @@
 /** What crosses the thread boundary: one band to render, and what comes back. Shared by pool and worker. */
+import type { Colouring } from './colour.js';
 import type { PlaneMapping } from './viewport.js';
 
 /** The first is the default: the SIMD kernel; the others stay as baselines (and the js one as the oracle). */
 export const ENGINES = ['wasm-simd', 'wasm', 'js'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
-export const OUTPUT_FORMATS = ['ascii'] as const;
+export const OUTPUT_FORMATS = ['ascii', 'png'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** The pixels of one band, as every engine computes them. */
+/** What a worker makes of a band's pixels: ASCII lines, or RGB colour with `aa` x `aa` samples a pixel. */
+export type BandOutput = { kind: 'ascii' } | ({ kind: 'rgb'; aa: number } & Colouring);
+
+/** The samples of one band, as every engine computes them (with supersampling, rows and width are in samples). */
 export interface BandJob {
   mapping: PlaneMapping;
   width: number;
@@ -21,17 +25,18 @@ export interface BandJob {
 
 export interface BandTask extends BandJob {
   engine: EngineName;
-  format: OutputFormat;
+  output: BandOutput;
 }
 
 export interface BandResult {
-  /** The band's finished output bytes (for ASCII: rowCount lines of width characters and a newline). */
+  /** The band's finished output: ASCII lines (each with its newline), or RGB pixels row by row. */
   bytes: Uint8Array;
   /** Worker identity, for load-balance figures and the one-instance-per-worker check. */
   threadId: number;
   instanceId: string;
-  /** Time the worker spent on this band, in milliseconds. */
-  busyMs: number;
+  /** Time the worker spent on this band, in milliseconds: iterating, and turning counts into output. */
+  iterateMs: number;
+  outputMs: number;
 }
 
 /** A band's pixels: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */

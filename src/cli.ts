@@ -1,33 +1,94 @@
 #!/usr/bin/env node
-/** mandel-par's command line: parse, render through the pool, write the output, map errors to exit codes. */
+/** mandel-par's command line: parse, check, render through the pool, write the output, map errors to exit codes. */
 import { readFileSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
 import type { RenderOptions } from './args.js';
 import { commandLine, resolveOptions } from './args.js';
+import type { BandOutput } from './band-job.js';
 import { compileKernel } from './engine-wasm.js';
 import { RenderError, UsageError } from './errors.js';
+import { checkMemory } from './memory.js';
 import { planBands } from './planner.js';
+import { writePng } from './png.js';
+import type { RenderPool } from './pool.js';
 import { createRenderPool } from './pool.js';
+import type { Progress } from './progress.js';
+import { startProgress } from './progress.js';
+import type { RenderStats } from './render.js';
 import { render } from './render.js';
+import { reproduceCommand, statsReport } from './report.js';
 import type { Sink } from './sink.js';
-import { atomicFileSink, stdoutSink } from './sink.js';
+import { atomicFileSink, prepareOutputPath, stdoutSink } from './sink.js';
+import { InOrderStitcher } from './stitch.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
 
-async function renderToOutput(options: RenderOptions): Promise<void> {
-  const sink: Sink = options.output === undefined ? stdoutSink() : await atomicFileSink(options.output);
-  // No more workers than bands: a thread with nothing to do would only cost its start-up.
-  const threads = Math.min(options.threads, planBands(options.height, options.bandRows).length);
-  const pool = createRenderPool(threads, await compileKernel());
+function bandOutput(o: RenderOptions): BandOutput {
+  return o.out === 'png' ? { kind: 'rgb', aa: o.aa, ...o.colouring } : { kind: 'ascii' };
+}
+
+async function renderAscii(o: RenderOptions, pool: RenderPool, progress: Progress): Promise<RenderStats> {
+  const sink: Sink = o.output === undefined ? stdoutSink() : await atomicFileSink(o.output);
+  const stitcher = new InOrderStitcher((bytes) => sink.write(bytes));
   try {
-    await render(pool, { ...options, format: options.out }, (bytes) => sink.write(bytes));
+    const stats = await render(pool, { ...o, output: bandOutput(o) }, (band, bytes) => {
+      stitcher.add(band.index, bytes);
+      progress.tick();
+    });
     await sink.finish();
+    return stats;
   } catch (err) {
     await sink.discard();
     throw err;
+  }
+}
+
+async function renderPng(o: RenderOptions, pool: RenderPool, progress: Progress, path: string) {
+  // The whole image, allocated once: sharp takes raw pixels as one buffer, not as a stream of bands.
+  const image = Buffer.allocUnsafe(o.width * o.height * 3);
+  const stats = await render(pool, { ...o, output: bandOutput(o) }, (band, bytes) => {
+    image.set(bytes, band.rowStart * o.width * 3);
+    progress.tick();
+  });
+  progress.stop();
+  const encodeStarted = performance.now();
+  const parameters = {
+    software: `mandel-par ${version}`,
+    command: reproduceCommand(o),
+    region: o.region,
+    width: o.width,
+    height: o.height,
+    maxIter: o.maxIter,
+    aa: o.aa,
+    colouring: o.colouring,
+  };
+  await writePng(path, image, o.width, o.height, {
+    compression: o.compression,
+    creator: parameters.software,
+    parameters,
+  });
+  return { stats, encodeMs: performance.now() - encodeStarted };
+}
+
+async function run(o: RenderOptions): Promise<void> {
+  const started = performance.now();
+  checkMemory(o);
+  if (o.output !== undefined) await prepareOutputPath(o.output);
+  const bands = planBands(o.height, o.bandRows).length;
+  // No more workers than bands: a thread with nothing to do would only cost its start-up.
+  const pool = createRenderPool(Math.min(o.threads, bands), await compileKernel());
+  const progress = startProgress(bands, o.quiet);
+  try {
+    const { stats, encodeMs } =
+      o.out === 'png' && o.output !== undefined
+        ? await renderPng(o, pool, progress, o.output)
+        : { stats: await renderAscii(o, pool, progress), encodeMs: 0 };
+    progress.stop();
+    if (o.stats && !o.quiet) process.stderr.write(statsReport(stats, encodeMs, performance.now() - started));
   } finally {
+    progress.stop();
     await pool.destroy();
   }
 }
@@ -37,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const raw = await commandLine(argv, version).parseAsync();
     if (raw.help || raw.version) return 0;
-    await renderToOutput(resolveOptions(raw));
+    await run(resolveOptions(raw));
     return 0;
   } catch (err) {
     if (err instanceof UsageError || err instanceof RenderError) {

@@ -35,9 +35,9 @@ export function repeatedOption(option: string, received: unknown[]): UsageError 
   return new UsageError(`--${option}: given ${received.length} times (${quote(received)}); give it once`);
 }
 
-export function unknownOptions(names: string[]): UsageError {
-  const list = names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(', ');
-  return new UsageError(`unknown option ${list}: run mandel-par --help to see the accepted options`);
+/** Options that cannot go together: "--region, --zoom: both set the view: ...". */
+export function conflictingOptions(options: readonly string[], why: string): UsageError {
+  return new UsageError(`${options.map((o) => `--${o}`).join(', ')}: ${why}`);
 }
 
 export function bandFailed(band: { index: number; rowStart: number; rowCount: number }, cause: unknown): RenderError {
@@ -59,8 +59,17 @@ const IO_ERRORS: Record<string, string> = {
   ENAMETOOLONG: 'the name is too long',
 };
 
-export function outputFailed(path: string, cause: unknown): RenderError {
+function describeIoError(cause: unknown): string {
   const code = (cause as NodeJS.ErrnoException)?.code;
-  const why = code && code in IO_ERRORS ? `${IO_ERRORS[code]} (${code})` : String((cause as Error)?.message ?? cause);
-  return new RenderError(`cannot write ${JSON.stringify(path)}: ${why}`);
+  return code && code in IO_ERRORS ? `${IO_ERRORS[code]} (${code})` : String((cause as Error)?.message ?? cause);
+}
+
+/** The output path cannot be used, found before rendering starts. */
+export function outputPathUnusable(path: string, cause: unknown): UsageError {
+  return new UsageError(`--output: cannot write ${JSON.stringify(path)}: ${describeIoError(cause)}`);
+}
+
+/** Writing the output failed after rendering. */
+export function outputFailed(path: string, cause: unknown): RenderError {
+  return new RenderError(`cannot write ${JSON.stringify(path)}: ${describeIoError(cause)}`);
 }

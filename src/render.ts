@@ -1,12 +1,10 @@
-/** One render: plan the bands, run them through the pool, hand each finished band on in image order. */
-
+/** One render: plan the bands, run them through the pool, hand each finished band on as it arrives. */
 import { setMaxListeners } from 'node:events';
-import type { BandResult, EngineName, OutputFormat } from './band-job.js';
+import type { BandOutput, BandResult, EngineName } from './band-job.js';
 import { bandFailed } from './errors.js';
 import type { Band } from './planner.js';
 import { planBands } from './planner.js';
 import type { RenderPool } from './pool.js';
-import { InOrderStitcher } from './stitch.js';
 import type { Region } from './viewport.js';
 import { planeMapping } from './viewport.js';
 
@@ -18,51 +16,74 @@ export interface RenderRequest {
   bandRows: number;
   engine: EngineName;
   shortcuts: boolean;
-  format: OutputFormat;
+  output: BandOutput;
 }
 
 export interface RenderStats {
   bands: number;
   wallMs: number;
-  /** Busy time per worker thread, in milliseconds, keyed by thread id. */
-  busyMsByThread: Map<number, number>;
+  /** Time per worker thread, in milliseconds, keyed by thread id: iterating, and making output. */
+  iterateMsByThread: Map<number, number>;
+  outputMsByThread: Map<number, number>;
   /** The WASM instances each thread reported using (one per thread when the pool is right). */
   instancesByThread: Map<number, Set<string>>;
 }
 
+/** Supersampling factor of an output: samples per pixel along each axis. */
+export function samplesPerPixel(output: BandOutput): number {
+  return output.kind === 'rgb' ? output.aa : 1;
+}
+
+function add(map: Map<number, number>, key: number, value: number): void {
+  map.set(key, (map.get(key) ?? 0) + value);
+}
+
 /**
- * Renders `request` on `pool`, passing each band's bytes to `write` in image order. On the first failed band the
- * bands not yet started are cancelled and the error names the band.
+ * Renders `request` on `pool`, passing each band's bytes to `onBand` as the band finishes (in any order). On the
+ * first failed band the bands not yet started are cancelled and the error names the band.
  */
 export async function render(
   pool: RenderPool,
   request: RenderRequest,
-  write: (bytes: Uint8Array) => void,
+  onBand: (band: Band, bytes: Uint8Array) => void,
 ): Promise<RenderStats> {
   const started = performance.now();
-  const { width, height, maxIter, engine, shortcuts, format } = request;
-  const mapping = planeMapping(request.region, width, height);
-  const stitcher = new InOrderStitcher(write);
-  const busyMsByThread = new Map<number, number>();
-  const instancesByThread = new Map<number, Set<string>>();
+  const { width, height, maxIter, engine, shortcuts, output } = request;
+  const aa = samplesPerPixel(output);
+  const mapping = planeMapping(request.region, width * aa, height * aa);
+  const stats: RenderStats = {
+    bands: 0,
+    wallMs: 0,
+    iterateMsByThread: new Map(),
+    outputMsByThread: new Map(),
+    instancesByThread: new Map(),
+  };
   const cancel = new AbortController();
   // Every queued band listens for cancellation: that is by design, not a leak.
   setMaxListeners(Number.POSITIVE_INFINITY, cancel.signal);
 
   const runBand = async (band: Band) => {
+    const task = {
+      mapping,
+      width: width * aa,
+      rowStart: band.rowStart * aa,
+      rowCount: band.rowCount * aa,
+      maxIter,
+      engine,
+      shortcuts,
+      output,
+    };
     let result: BandResult;
     try {
-      result = await pool.run(
-        { mapping, width, maxIter, engine, shortcuts, format, ...band },
-        { signal: cancel.signal },
-      );
+      result = await pool.run(task, { signal: cancel.signal });
     } catch (err) {
       throw cancel.signal.aborted ? cancel.signal.reason : bandFailed(band, err);
     }
-    busyMsByThread.set(result.threadId, (busyMsByThread.get(result.threadId) ?? 0) + result.busyMs);
-    const instances = instancesByThread.get(result.threadId) ?? new Set<string>();
-    instancesByThread.set(result.threadId, instances.add(result.instanceId));
-    stitcher.add(band.index, result.bytes);
+    add(stats.iterateMsByThread, result.threadId, result.iterateMs);
+    add(stats.outputMsByThread, result.threadId, result.outputMs);
+    const instances = stats.instancesByThread.get(result.threadId) ?? new Set<string>();
+    stats.instancesByThread.set(result.threadId, instances.add(result.instanceId));
+    onBand(band, result.bytes);
   };
 
   const bands = planBands(height, request.bandRows);
@@ -74,5 +95,5 @@ export async function render(
   );
   await Promise.allSettled(outcomes);
   if (cancel.signal.aborted) throw cancel.signal.reason;
-  return { bands: bands.length, wallMs: performance.now() - started, busyMsByThread, instancesByThread };
+  return { ...stats, bands: bands.length, wallMs: performance.now() - started };
 }

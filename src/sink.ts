@@ -1,12 +1,11 @@
 /**
- * Where output bytes go. A file sink writes to a temporary name in the same folder and renames it into place only
- * when everything was written, so a failed run never leaves a half-written file at the output path.
+ * Where output goes. Files are written under a temporary name in the same folder and renamed into place only when
+ * complete, so a failed run never leaves a half-written file at the output path, nor damages one already there.
  */
-
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { access, constants, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { invalidOption, outputFailed } from './errors.js';
+import { invalidOption, outputFailed, outputPathUnusable } from './errors.js';
 
 export interface Sink {
   /** Queues bytes; they are written in call order. */
@@ -40,15 +39,39 @@ export function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
-/** A sink that becomes the file at `path` on finish(), creating missing folders; nothing appears there before. */
-export async function atomicFileSink(path: string): Promise<Sink> {
-  const temp = temporaryPath(path);
+/**
+ * Makes sure `path` can be written before any work starts: creates missing folders, and refuses a directory or
+ * a folder that cannot be written to (exit status 2).
+ */
+export async function prepareOutputPath(path: string): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory())
-    throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.txt');
-  let handle: FileHandle;
+    throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
   try {
     await mkdir(dirname(path), { recursive: true });
+    await access(dirname(path), constants.W_OK);
+  } catch (err) {
+    throw outputPathUnusable(path, err);
+  }
+}
+
+/** Writes a file at `path` through `write(tempPath)`, then renames it into place; removes the temporary on failure. */
+export async function writeAtomically(path: string, write: (temp: string) => Promise<void>): Promise<void> {
+  const temp = temporaryPath(path);
+  try {
+    await write(temp);
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => {});
+    throw outputFailed(path, err);
+  }
+}
+
+/** A sink that becomes the file at `path` on finish(); nothing appears there before. */
+export async function atomicFileSink(path: string): Promise<Sink> {
+  const temp = temporaryPath(path);
+  let handle: FileHandle;
+  try {
     handle = await open(temp, 'wx');
   } catch (err) {
     throw outputFailed(path, err);

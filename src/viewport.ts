@@ -37,3 +37,20 @@ export function planeMapping(region: Region, width: number, height: number): Pla
 export function pixelToPoint(m: PlaneMapping, col: number, row: number): [cx: number, cy: number] {
   return [m.xMin + col * m.stepX, m.yMax - row * m.stepY];
 }
+
+/**
+ * The region of a view given by its centre and its width in the plane (`scale`), for an image of W x H pixels
+ * whose pixels are `pixelAspect` times as tall as they are wide (1 for square pixels).
+ *
+ * @example viewAround([-0.5, 0], 3, 3000, 2000) // { xMin: -2, xMax: 1, yMin: -1, yMax: 1 }
+ */
+export function viewAround(
+  [re, im]: readonly [number, number],
+  scale: number,
+  width: number,
+  height: number,
+  pixelAspect = 1,
+): Region {
+  const halfHeight = (scale * pixelAspect * height) / width / 2;
+  return { xMin: re - scale / 2, xMax: re + scale / 2, yMin: im - halfHeight, yMax: im + halfHeight };
+}

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandLine, resolveOptions } from '../dist/src/args.js';
 import { UsageError } from '../dist/src/errors.js';
+import { PALETTES } from '../dist/src/palettes.js';
 import { runCli } from './helpers.js';
 
 async function parse(args: string[]) {
@@ -30,6 +31,12 @@ describe('resolveOptions', () => {
       engine: 'wasm-simd',
       shortcuts: true,
       output: undefined,
+      colouring: { palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
+      aa: 1,
+      compression: 1,
+      maxMemory: undefined,
+      quiet: false,
+      stats: false,
     });
   });
 
@@ -47,6 +54,12 @@ describe('resolveOptions', () => {
       engine: 'js',
       shortcuts: false,
       output: 'pic.txt',
+      colouring: { palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
+      aa: 1,
+      compression: 1,
+      maxMemory: undefined,
+      quiet: false,
+      stats: false,
     });
   });
 
@@ -84,7 +97,7 @@ describe('resolveOptions', () => {
   });
 
   it.each([
-    ['out', 'jpeg', 'one of ascii (e.g. --out ascii)'],
+    ['out', 'jpeg', 'one of ascii, png (e.g. --out ascii)'],
     ['engine', 'gpu', 'one of wasm-simd, wasm, js (e.g. --engine wasm-simd)'],
   ])('rejects --%s %j, listing what is accepted', async (option, value, expected) => {
     expect(await usageErrorOf([`--${option}`, value])).toBe(
@@ -119,7 +132,7 @@ describe('the CLI on bad input', () => {
     [['--max-iter', '1.5'], /^mandel-par: --max-iter: .*received "1.5"\n$/],
     [['--band-rows', 'x'], /^mandel-par: --band-rows: .*received "x"\n$/],
     [['--region=0,0,0,1'], /^mandel-par: --region: .*received "0,0,0,1"\n$/],
-    [['--out', 'bmp'], /^mandel-par: --out: expected one of ascii .*received "bmp"\n$/],
+    [['--out', 'bmp'], /^mandel-par: --out: expected one of ascii, png .*received "bmp"\n$/],
     [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm-simd, wasm, js .*received "cuda"\n$/],
     [['--frobnicate'], /^mandel-par: Unknown argument: frobnicate; run mandel-par --help.*\n$/],
   ])('%j: one line on stderr, nothing on stdout, exit status 2', async (args, message) => {

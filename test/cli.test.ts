@@ -62,19 +62,21 @@ describe('-o FILE', () => {
     const run = await runCli([...small, '-o', join(dir, 'sub')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
-      `mandel-par: --output: expected a file path, not a directory (e.g. -o output/mandel.txt), but received ${JSON.stringify(join(dir, 'sub'))}\n`,
+      `mandel-par: --output: expected a file path, not a directory (e.g. -o output/mandel.png), but received ${JSON.stringify(join(dir, 'sub'))}\n`,
     );
     expect(await readdir(join(dir, 'sub'))).toEqual([]);
   });
 
-  it('reports a folder that cannot be created with exit status 1 and the path', async () => {
+  it('reports a folder that cannot be created, before rendering, with exit status 2 and the path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
     await writeFile(join(dir, 'file'), 'x');
     const path = join(dir, 'file', 'pic.txt');
     const run = await runCli([...small, '-o', path]);
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
-      new RegExp(`^mandel-par: cannot write "${path}": a part of the path is a file, not a folder \\(E\\w+\\)\\n$`),
+      new RegExp(
+        `^mandel-par: --output: cannot write "${path}": a part of the path is a file, not a folder \\(E\\w+\\)\\n$`,
+      ),
     );
   });
 });

@@ -5,6 +5,7 @@ import { compileKernel } from '../dist/src/engine-wasm.js';
 import type { RenderPool } from '../dist/src/pool.js';
 import { createRenderPool } from '../dist/src/pool.js';
 import { render } from '../dist/src/render.js';
+import { InOrderStitcher } from '../dist/src/stitch.js';
 import type { TestView } from './helpers.js';
 import { referenceAscii, TEST_VIEWS } from './helpers.js';
 
@@ -27,8 +28,9 @@ async function renderAscii(
   shortcuts = true,
 ) {
   const chunks: Uint8Array[] = [];
-  const request = { ...view, bandRows, engine, shortcuts, format: 'ascii' as const };
-  const stats = await render(poolOf(threads), request, (b) => chunks.push(b));
+  const stitcher = new InOrderStitcher((bytes) => chunks.push(bytes));
+  const request = { ...view, bandRows, engine, shortcuts, output: { kind: 'ascii' as const } };
+  const stats = await render(poolOf(threads), request, (band, bytes) => stitcher.add(band.index, bytes));
   return { text: Buffer.concat(chunks).toString('latin1'), stats };
 }
 

@@ -1,12 +1,13 @@
 /**
  * Piscina worker entry: one WebAssembly instance per worker thread, created once when the thread starts; each
- * task renders one band and hands its bytes back by transfer, not by copy.
+ * task renders one band, turns it into output bytes (ASCII or coloured RGB) and hands them back by transfer.
  */
 import { randomUUID } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { countsToAscii } from '../src/ascii.js';
-import type { BandResult, BandTask, Engine, EngineName } from '../src/band-job.js';
+import type { BandPixels, BandResult, BandTask, Engine, EngineName } from '../src/band-job.js';
+import { colourBand } from '../src/colour.js';
 import { createJsEngine } from '../src/engine-js.js';
 import { instantiateKernel } from '../src/engine-wasm.js';
 
@@ -23,11 +24,24 @@ const engines: Record<EngineName, Engine> = {
 };
 const instanceId = randomUUID();
 
+function toOutput({ counts, norms }: BandPixels, task: BandTask): Uint8Array {
+  const { output } = task;
+  if (output.kind === 'ascii') return countsToAscii(counts, task.width, task.rowCount);
+  return colourBand(counts, norms, task.width / output.aa, task.rowCount / output.aa, output.aa, output);
+}
+
 export default function renderBand(task: BandTask): BandResult {
   const started = performance.now();
-  const { counts } = engines[task.engine](task);
-  const bytes = countsToAscii(counts, task.width, task.rowCount);
-  const result: BandResult = { bytes, threadId, instanceId, busyMs: performance.now() - started };
+  const pixels = engines[task.engine](task);
+  const iterated = performance.now();
+  const bytes = toOutput(pixels, task);
+  const result: BandResult = {
+    bytes,
+    threadId,
+    instanceId,
+    iterateMs: iterated - started,
+    outputMs: performance.now() - iterated,
+  };
   // Wrapped this way, Piscina transfers the band's buffer instead of cloning it.
   return move({ [transferableSymbol]: [bytes.buffer], [valueSymbol]: result } as never) as unknown as BandResult;
 }

@@ -1,0 +1,42 @@
+/** PNG output through sharp, with the render's parameters embedded (XMP) so that any picture can be reproduced. */
+import sharp from 'sharp';
+import { writeAtomically } from './sink.js';
+
+/**
+ * An XMP packet whose description is `parameters` as JSON. Read it back with
+ * `(await sharp(file).metadata()).xmpAsString`, or any tool that shows XMP (exiftool, identify -verbose).
+ */
+export function xmpPacket(creator: string, parameters: unknown): string {
+  const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return [
+    '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
+    `<xmp:CreatorTool>${xml(creator)}</xmp:CreatorTool>`,
+    `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(JSON.stringify(parameters))}</rdf:li></rdf:Alt></dc:description>`,
+    '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>',
+  ].join('');
+}
+
+/** The parameters embedded by xmpPacket, from a PNG's XMP. */
+export function parametersFromXmp(xmp: string): unknown {
+  const m = /<rdf:li xml:lang="x-default">([^<]*)<\/rdf:li>/.exec(xmp);
+  if (!m) throw new Error('no mandel-par parameters in this XMP');
+  return JSON.parse(m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+}
+
+export interface PngOptions {
+  compression: number;
+  creator: string;
+  parameters: unknown;
+}
+
+/** Encodes an RGB image (3 bytes a pixel, row-major) to `path`, atomically. */
+export async function writePng(path: string, rgb: Buffer, width: number, height: number, o: PngOptions): Promise<void> {
+  await writeAtomically(path, async (temp) => {
+    await sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false })
+      .png({ compressionLevel: o.compression })
+      .withXmp(xmpPacket(o.creator, o.parameters))
+      .toFile(temp);
+  });
+}

@@ -1,0 +1,29 @@
+/** The progress bar on stderr (cli-progress): bands done, percentage and time left; only on a terminal. */
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  tick(): void;
+  stop(): void;
+}
+
+const SILENT: Progress = { tick() {}, stop() {} };
+
+/** A bar over `total` bands, shown when stderr is a terminal and not `quiet`; silent otherwise. */
+export function startProgress(total: number, quiet: boolean, stream = process.stderr): Progress {
+  if (quiet || !stream.isTTY) return SILENT;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: 'rendering {bar} {percentage}% | {value}/{total} bands | {eta_formatted} left',
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return {
+    tick: () => bar.increment(),
+    stop: () => bar.stop(),
+  };
+}
