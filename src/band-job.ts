@@ -9,8 +9,11 @@ export type EngineName = (typeof ENGINES)[number];
 export const OUTPUT_FORMATS = ['ascii', 'png'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** What a worker makes of a band's pixels: ASCII lines, or RGB colour with `aa` x `aa` samples a pixel. */
-export type BandOutput = { kind: 'ascii' } | ({ kind: 'rgb'; aa: number } & Colouring);
+/**
+ * What a worker makes of a band's pixels: ASCII lines (returned), or RGB colour with `aa` x `aa` samples a pixel,
+ * written straight into its rows of the shared image (3 bytes a pixel, row-major).
+ */
+export type BandOutput = { kind: 'ascii' } | ({ kind: 'rgb'; aa: number; image: SharedArrayBuffer } & Colouring);
 
 /** The samples of one band, as every engine computes them (with supersampling, rows and width are in samples). */
 export interface BandJob {
@@ -29,7 +32,7 @@ export interface BandTask extends BandJob {
 }
 
 export interface BandResult {
-  /** The band's finished output: ASCII lines (each with its newline), or RGB pixels row by row. */
+  /** The band's ASCII lines, each with its newline (empty for RGB: that went into the shared image). */
   bytes: Uint8Array;
   /** Worker identity, for load-balance figures and the one-instance-per-worker check. */
   threadId: number;

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
 import type { RenderOptions } from './args.js';
 import { commandLine, resolveOptions } from './args.js';
-import type { BandOutput } from './band-job.js';
 import { compileKernel } from './engine-wasm.js';
 import { RenderError, UsageError } from './errors.js';
 import { checkMemory } from './memory.js';
@@ -25,15 +24,11 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
   version: string;
 };
 
-function bandOutput(o: RenderOptions): BandOutput {
-  return o.out === 'png' ? { kind: 'rgb', aa: o.aa, ...o.colouring } : { kind: 'ascii' };
-}
-
 async function renderAscii(o: RenderOptions, pool: RenderPool, progress: Progress): Promise<RenderStats> {
   const sink: Sink = o.output === undefined ? stdoutSink() : await atomicFileSink(o.output);
   const stitcher = new InOrderStitcher((bytes) => sink.write(bytes));
   try {
-    const stats = await render(pool, { ...o, output: bandOutput(o) }, (band, bytes) => {
+    const stats = await render(pool, { ...o, output: { kind: 'ascii' } }, (band, bytes) => {
       stitcher.add(band.index, bytes);
       progress.tick();
     });
@@ -46,12 +41,12 @@ async function renderAscii(o: RenderOptions, pool: RenderPool, progress: Progres
 }
 
 async function renderPng(o: RenderOptions, pool: RenderPool, progress: Progress, path: string) {
-  // The whole image, allocated once: sharp takes raw pixels as one buffer, not as a stream of bands.
-  const image = Buffer.allocUnsafe(o.width * o.height * 3);
-  const stats = await render(pool, { ...o, output: bandOutput(o) }, (band, bytes) => {
-    image.set(bytes, band.rowStart * o.width * 3);
-    progress.tick();
-  });
+  // The whole image, allocated once (sharp takes raw pixels as one buffer, not as bands) and shared with the
+  // workers, which write each band's rows in place: no copy, and no band buffers left for the collector (handing
+  // bands back by transfer peaked at 1.31x the image for 16384 x 16384, this at 1.1x).
+  const shared = new SharedArrayBuffer(o.width * o.height * 3);
+  const output = { kind: 'rgb' as const, aa: o.aa, image: shared, ...o.colouring };
+  const stats = await render(pool, { ...o, output }, () => progress.tick());
   progress.stop();
   const encodeStarted = performance.now();
   const parameters = {
@@ -64,7 +59,7 @@ async function renderPng(o: RenderOptions, pool: RenderPool, progress: Progress,
     aa: o.aa,
     colouring: o.colouring,
   };
-  await writePng(path, image, o.width, o.height, {
+  await writePng(path, Buffer.from(shared), o.width, o.height, {
     compression: o.compression,
     creator: parameters.software,
     parameters,

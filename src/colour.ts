@@ -50,8 +50,8 @@ export function tableIndex(mu: number, cycle: number): number {
 }
 
 /**
- * Colours a band of samples (`aa` x `aa` samples per pixel, row-major, `width * aa` samples a row) into RGB
- * bytes of rowCount x width pixels, averaging each pixel's samples before rounding.
+ * Colours a band of samples (`aa` x `aa` samples per pixel, row-major, `width * aa` samples a row) into `rgb`:
+ * rowCount x width pixels, 3 bytes each, averaging each pixel's samples before rounding.
  */
 export function colourBand(
   counts: Int32Array,
@@ -60,12 +60,12 @@ export function colourBand(
   rowCount: number,
   aa: number,
   colouring: Colouring,
-): Uint8Array {
+  rgb: Uint8Array,
+): void {
   const table = paletteTable(colouring.palette);
   const { cycle } = colouring;
   const [ir, ig, ib] = colouring.inside;
   const sampleWidth = width * aa;
-  const rgb = new Uint8Array(width * rowCount * 3);
   const sum = new Float64Array(width * 3);
   const samples = aa * aa;
   for (let row = 0; row < rowCount; row++) {
@@ -90,5 +90,4 @@ export function colourBand(
     const base = row * width * 3;
     for (let k = 0; k < width * 3; k++) rgb[base + k] = Math.round(sum[k] / samples);
   }
-  return rgb;
 }

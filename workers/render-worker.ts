@@ -1,6 +1,7 @@
 /**
  * Piscina worker entry: one WebAssembly instance per worker thread, created once when the thread starts; each
- * task renders one band, turns it into output bytes (ASCII or coloured RGB) and hands them back by transfer.
+ * task renders one band and turns it into output: ASCII lines handed back by transfer, or RGB pixels written
+ * straight into the band's rows of the shared image.
  */
 import { randomUUID } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
@@ -27,7 +28,11 @@ const instanceId = randomUUID();
 function toOutput({ counts, norms }: BandPixels, task: BandTask): Uint8Array {
   const { output } = task;
   if (output.kind === 'ascii') return countsToAscii(counts, task.width, task.rowCount);
-  return colourBand(counts, norms, task.width / output.aa, task.rowCount / output.aa, output.aa, output);
+  const width = task.width / output.aa;
+  const rows = task.rowCount / output.aa;
+  const target = new Uint8Array(output.image, (task.rowStart / output.aa) * width * 3, rows * width * 3);
+  colourBand(counts, norms, width, rows, output.aa, output, target);
+  return new Uint8Array(0);
 }
 
 export default function renderBand(task: BandTask): BandResult {
