@@ -13,7 +13,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
  * What a worker makes of a band's pixels: ASCII lines (returned), or RGB colour with `aa` x `aa` samples a pixel,
  * written straight into its rows of the shared image (3 bytes a pixel, row-major).
  */
-export type BandOutput = { kind: 'ascii' } | ({ kind: 'rgb'; aa: number; image: SharedArrayBuffer } & Colouring);
+export type BandOutput = { kind: 'ascii' } | ({ kind: 'rgb'; image: SharedArrayBuffer } & Colouring);
 
 /** The samples of one band, as every engine computes them (with supersampling, rows and width are in samples). */
 export interface BandJob {
@@ -26,13 +26,23 @@ export interface BandJob {
   shortcuts: boolean;
 }
 
-export interface BandTask extends BandJob {
+/** One task for a worker: a set of image rows (see Band), in pixels; with `aa`, each pixel is aa x aa samples. */
+export interface BandTask {
+  /** The sample grid: (width * aa) x (height * aa) samples over the region. */
+  mapping: PlaneMapping;
+  width: number;
+  aa: number;
+  rowStart: number;
+  rowCount: number;
+  rowStride: number;
+  maxIter: number;
+  shortcuts: boolean;
   engine: EngineName;
   output: BandOutput;
 }
 
 export interface BandResult {
-  /** The band's ASCII lines, each with its newline (empty for RGB: that went into the shared image). */
+  /** The rows' ASCII lines in task order, each with its newline (empty for RGB: that is in the shared image). */
   bytes: Uint8Array;
   /** Worker identity, for load-balance figures and the one-instance-per-worker check. */
   threadId: number;

@@ -28,7 +28,7 @@ async function renderAscii(o: RenderOptions, pool: RenderPool, progress: Progres
   const sink: Sink = o.output === undefined ? stdoutSink() : await atomicFileSink(o.output);
   const stitcher = new InOrderStitcher((bytes) => sink.write(bytes));
   try {
-    const stats = await render(pool, { ...o, output: { kind: 'ascii' } }, (band, bytes) => {
+    const stats = await render(pool, { ...o, aa: 1, output: { kind: 'ascii' } }, (band, bytes) => {
       stitcher.add(band.index, bytes);
       progress.tick();
     });
@@ -45,7 +45,7 @@ async function renderPng(o: RenderOptions, pool: RenderPool, progress: Progress,
   // workers, which write each band's rows in place: no copy, and no band buffers left for the collector (handing
   // bands back by transfer peaked at 1.31x the image for 16384 x 16384, this at 1.1x).
   const shared = new SharedArrayBuffer(o.width * o.height * 3);
-  const output = { kind: 'rgb' as const, aa: o.aa, image: shared, ...o.colouring };
+  const output = { kind: 'rgb' as const, image: shared, ...o.colouring };
   const stats = await render(pool, { ...o, output }, () => progress.tick());
   progress.stop();
   const encodeStarted = performance.now();

@@ -1,10 +1,13 @@
 /** Cuts an image into row bands: the unit of work a worker takes from the pool's queue. */
 
+/** A set of rows a worker renders as one task: rows rowStart + k * rowStride for k < rowCount. */
 export interface Band {
-  /** Position in the image, top to bottom: bands are stitched in this order. */
+  /** Position in the plan: contiguous bands are stitched in this order. */
   index: number;
   rowStart: number;
   rowCount: number;
+  /** 1 for a contiguous band. */
+  rowStride: number;
 }
 
 /** Bands per thread when the user does not choose: enough that the queue evens out uneven bands. */
@@ -21,9 +24,30 @@ export const MAX_BAND_PIXELS = 1 << 20;
 export function planBands(height: number, bandRows: number): Band[] {
   const bands: Band[] = [];
   for (let rowStart = 0, index = 0; rowStart < height; rowStart += bandRows, index++) {
-    bands.push({ index, rowStart, rowCount: Math.min(bandRows, height - rowStart) });
+    bands.push({ index, rowStart, rowCount: Math.min(bandRows, height - rowStart), rowStride: 1 });
   }
   return bands;
+}
+
+/** How the rows are shared out among the threads, for scaling experiments (see docs/scaling.md). */
+export const SCHEDULES = ['static', 'interleaved', 'dynamic'] as const;
+export type Schedule = (typeof SCHEDULES)[number];
+
+/**
+ * The tasks of a schedule: `static`, one contiguous band per thread (the naive design); `interleaved`, one task
+ * per thread with every threads-th row; `dynamic`, bands of `bandRows` rows taken from the pool's queue.
+ *
+ * @example planSchedule('interleaved', 5, 2, 1) // rows 0, 2, 4 and rows 1, 3
+ */
+export function planSchedule(schedule: Schedule, height: number, threads: number, bandRows: number): Band[] {
+  if (schedule === 'static') return planBands(height, Math.ceil(height / threads));
+  if (schedule === 'dynamic') return planBands(height, bandRows);
+  return Array.from({ length: Math.min(threads, height) }, (_, k) => ({
+    index: k,
+    rowStart: k,
+    rowCount: Math.ceil((height - k) / threads),
+    rowStride: threads,
+  }));
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RenderRequest {
   height: number;
   maxIter: number;
   bandRows: number;
+  /** Samples per pixel along each axis (PNG supersampling); 1 for ASCII. */
+  aa: number;
   engine: EngineName;
   shortcuts: boolean;
   output: BandOutput;
@@ -29,27 +31,23 @@ export interface RenderStats {
   instancesByThread: Map<number, Set<string>>;
 }
 
-/** Supersampling factor of an output: samples per pixel along each axis. */
-export function samplesPerPixel(output: BandOutput): number {
-  return output.kind === 'rgb' ? output.aa : 1;
-}
-
 function add(map: Map<number, number>, key: number, value: number): void {
   map.set(key, (map.get(key) ?? 0) + value);
 }
 
 /**
- * Renders `request` on `pool`, passing each band's bytes to `onBand` as the band finishes (in any order). On the
- * first failed band the bands not yet started are cancelled and the error names the band.
+ * Renders `request` on `pool`, passing each band's bytes to `onBand` as the band finishes (in any order). The
+ * bands are the request's band rows unless a plan is given (see planSchedule). On the first failed band the bands
+ * not yet started are cancelled and the error names the band.
  */
 export async function render(
   pool: RenderPool,
   request: RenderRequest,
   onBand: (band: Band, bytes: Uint8Array) => void,
+  bands: Band[] = planBands(request.height, request.bandRows),
 ): Promise<RenderStats> {
   const started = performance.now();
-  const { width, height, maxIter, engine, shortcuts, output } = request;
-  const aa = samplesPerPixel(output);
+  const { width, height, maxIter, engine, shortcuts, output, aa } = request;
   const mapping = planeMapping(request.region, width * aa, height * aa);
   const stats: RenderStats = {
     bands: 0,
@@ -63,16 +61,7 @@ export async function render(
   setMaxListeners(Number.POSITIVE_INFINITY, cancel.signal);
 
   const runBand = async (band: Band) => {
-    const task = {
-      mapping,
-      width: width * aa,
-      rowStart: band.rowStart * aa,
-      rowCount: band.rowCount * aa,
-      maxIter,
-      engine,
-      shortcuts,
-      output,
-    };
+    const task = { ...band, mapping, width, aa, maxIter, engine, shortcuts, output };
     let result: BandResult;
     try {
       result = await pool.run(task, { signal: cancel.signal });
@@ -86,7 +75,6 @@ export async function render(
     onBand(band, result.bytes);
   };
 
-  const bands = planBands(height, request.bandRows);
   const outcomes = bands.map((band) =>
     runBand(band).catch((err: unknown) => {
       if (!cancel.signal.aborted) cancel.abort(err);

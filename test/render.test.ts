@@ -29,7 +29,7 @@ async function renderAscii(
 ) {
   const chunks: Uint8Array[] = [];
   const stitcher = new InOrderStitcher((bytes) => chunks.push(bytes));
-  const request = { ...view, bandRows, engine, shortcuts, output: { kind: 'ascii' as const } };
+  const request = { ...view, bandRows, aa: 1, engine, shortcuts, output: { kind: 'ascii' as const } };
   const stats = await render(poolOf(threads), request, (band, bytes) => stitcher.add(band.index, bytes));
   return { text: Buffer.concat(chunks).toString('latin1'), stats };
 }

@@ -1,13 +1,13 @@
 /**
- * Piscina worker entry: one WebAssembly instance per worker thread, created once when the thread starts; each
- * task renders one band and turns it into output: ASCII lines handed back by transfer, or RGB pixels written
- * straight into the band's rows of the shared image.
+ * Piscina worker entry: one WebAssembly instance per worker thread, created once when the thread starts. Each
+ * task renders a set of rows and turns them into output: ASCII lines handed back by transfer, or RGB pixels written
+ * straight into their rows of the shared image.
  */
 import { randomUUID } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { countsToAscii } from '../src/ascii.js';
-import type { BandPixels, BandResult, BandTask, Engine, EngineName } from '../src/band-job.js';
+import type { BandResult, BandTask, Engine, EngineName } from '../src/band-job.js';
 import { colourBand } from '../src/colour.js';
 import { createJsEngine } from '../src/engine-js.js';
 import { instantiateKernel } from '../src/engine-wasm.js';
@@ -25,28 +25,46 @@ const engines: Record<EngineName, Engine> = {
 };
 const instanceId = randomUUID();
 
-function toOutput({ counts, norms }: BandPixels, task: BandTask): Uint8Array {
-  const { output } = task;
-  if (output.kind === 'ascii') return countsToAscii(counts, task.width, task.rowCount);
-  const width = task.width / output.aa;
-  const rows = task.rowCount / output.aa;
-  const target = new Uint8Array(output.image, (task.rowStart / output.aa) * width * 3, rows * width * 3);
-  colourBand(counts, norms, width, rows, output.aa, output, target);
-  return new Uint8Array(0);
+/** The task's rows as runs of consecutive rows: the whole band at once, or each row of a strided set alone. */
+function runsOf(task: BandTask): [start: number, count: number][] {
+  if (task.rowStride === 1) return [[task.rowStart, task.rowCount]];
+  return Array.from({ length: task.rowCount }, (_, k) => [task.rowStart + k * task.rowStride, 1]);
 }
 
 export default function renderBand(task: BandTask): BandResult {
-  const started = performance.now();
-  const pixels = engines[task.engine](task);
-  const iterated = performance.now();
-  const bytes = toOutput(pixels, task);
-  const result: BandResult = {
-    bytes,
-    threadId,
-    instanceId,
-    iterateMs: iterated - started,
-    outputMs: performance.now() - iterated,
-  };
+  const { width, aa, output } = task;
+  const lines: Uint8Array[] = [];
+  let iterateMs = 0;
+  let outputMs = 0;
+  for (const [start, count] of runsOf(task)) {
+    const started = performance.now();
+    const { counts, norms } = engines[task.engine]({
+      mapping: task.mapping,
+      width: width * aa,
+      rowStart: start * aa,
+      rowCount: count * aa,
+      maxIter: task.maxIter,
+      shortcuts: task.shortcuts,
+    });
+    const iterated = performance.now();
+    if (output.kind === 'ascii') {
+      lines.push(countsToAscii(counts, width, count));
+    } else {
+      colourBand(
+        counts,
+        norms,
+        width,
+        count,
+        aa,
+        output,
+        new Uint8Array(output.image, start * width * 3, count * width * 3),
+      );
+    }
+    iterateMs += iterated - started;
+    outputMs += performance.now() - iterated;
+  }
+  const bytes = lines.length === 1 ? lines[0] : Buffer.concat(lines);
+  const result: BandResult = { bytes, threadId, instanceId, iterateMs, outputMs };
   // Wrapped this way, Piscina transfers the band's buffer instead of cloning it.
   return move({ [transferableSymbol]: [bytes.buffer], [valueSymbol]: result } as never) as unknown as BandResult;
 }
