@@ -7,8 +7,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { machineLine, median } from '../src/machine.js';
 import { CLASSIC_REGION } from '../src/viewport.js';
-import { machineLine, median } from './machine.js';
 import { nativeArgs, nativeBinary } from './native.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));

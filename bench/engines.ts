@@ -11,10 +11,10 @@
 import type { Engine } from '../src/band-job.js';
 import { createJsEngine } from '../src/engine-js.js';
 import { compileKernel, instantiateKernel } from '../src/engine-wasm.js';
+import { machineLine, median } from '../src/machine.js';
 import { planBands } from '../src/planner.js';
 import type { Region } from '../src/viewport.js';
 import { CLASSIC_REGION, planeMapping } from '../src/viewport.js';
-import { machineLine, median } from './machine.js';
 import { nativeReference } from './native.js';
 
 interface Case {

@@ -10,7 +10,8 @@ import { ENGINES, OUTPUT_FORMATS } from './band-job.js';
 import type { Colouring } from './colour.js';
 import { conflictingOptions, invalidOption, repeatedOption, UsageError } from './errors.js';
 import { parseInsideColour, parsePalette } from './palettes.js';
-import { defaultBandRows } from './planner.js';
+import type { Schedule } from './planner.js';
+import { defaultBandRows, SCHEDULES } from './planner.js';
 import type { Region } from './viewport.js';
 import { CLASSIC_REGION, viewAround } from './viewport.js';
 
@@ -56,9 +57,8 @@ const ASCII_CELL_ASPECT = 2 / 50 / (3 / 140);
 
 const PNG_ONLY = ['palette', 'inside', 'cycle', 'aa', 'compression'] as const;
 
-const OPTIONS = {
-  threads: { type: 'string', description: 'Worker threads [default: available parallelism]' },
-  out: { type: 'string', description: 'Output format: ascii | png [default: ascii]' },
+/** What sets the picture: shared by rendering and the scaling experiment. */
+const VIEW_OPTIONS = {
   width: { type: 'string', description: 'Width in pixels (characters) [default: 140 ascii, 3000 png]' },
   height: { type: 'string', description: 'Height in pixels (lines) [default: 50 ascii, 2000 png]' },
   'max-iter': {
@@ -69,15 +69,21 @@ const OPTIONS = {
   center: { type: 'string', description: 'Centre of the view re,im (pixels stay square) [default: -0.5,0]' },
   zoom: { type: 'string', description: 'Magnification: the view is 3/zoom wide [default: 1]' },
   scale: { type: 'string', description: 'Width of the view in the plane (instead of --zoom)' },
-  'band-rows': {
-    type: 'string',
-    description: 'Rows per band (a task for one worker) [default: about 8 bands per thread]',
-  },
   engine: { type: 'string', description: `Kernel: ${ENGINES.join(' | ')} [default: ${ENGINES[0]}]` },
   shortcuts: {
     type: 'boolean',
     default: true,
     description: 'Decide inside points early (cardioid/bulb test, periodicity); same output. --no-shortcuts: off',
+  },
+} as const;
+
+const OPTIONS = {
+  threads: { type: 'string', description: 'Worker threads [default: available parallelism]' },
+  out: { type: 'string', description: 'Output format: ascii | png [default: ascii]' },
+  ...VIEW_OPTIONS,
+  'band-rows': {
+    type: 'string',
+    description: 'Rows per band (a task for one worker) [default: about 8 bands per thread]',
   },
   palette: { type: 'string', description: 'PNG colours: classic | fire | ocean | twilight | grey, or "#hex,#hex,..."' },
   inside: { type: 'string', description: 'PNG colour of the set itself [default: #000000]' },
@@ -97,8 +103,23 @@ const OPTIONS = {
   },
 } as const;
 
+const SCALE_OPTIONS = {
+  threads: {
+    type: 'string',
+    description: 'Thread counts to time [default: 1 to available parallelism, and twice that]',
+  },
+  schedules: { type: 'string', description: `Schedules to time: ${SCHEDULES.join(', ')} [default: all]` },
+  'band-rows': { type: 'string', description: 'Band heights for the dynamic schedule [default: 1,8,64]' },
+  repeat: { type: 'string', description: 'Timed runs per point: median, min and max are kept [default: 5]' },
+  ...VIEW_OPTIONS,
+  width: { type: 'string', description: 'Width in pixels [default: 1920]' },
+  height: { type: 'string', description: 'Height in pixels [default: 1080]' },
+  'max-iter': { type: 'string', description: 'Iterations before a point counts as inside [default: 1000]' },
+  output: { type: 'string', alias: 'o', description: 'Folder for the results [default: output/scale-<date-time>]' },
+} as const;
+
 const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  Object.entries(OPTIONS)
+  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS })
     .filter(([, spec]) => spec.type === 'string')
     .flatMap(([name, spec]) => [name, ...('alias' in spec ? [spec.alias] : [])]),
 );
@@ -125,12 +146,21 @@ export function attachNegativeValues(argv: string[], valueOptions: ReadonlySet<s
 export function commandLine(argv: string[], version: string) {
   return yargs(attachNegativeValues(argv, VALUE_OPTIONS))
     .scriptName('mandel-par')
-    .usage('$0 [options]\n\nRenders the Mandelbrot set in parallel: row bands on a pool of WebAssembly workers.')
-    .options(OPTIONS)
-    .example('$0 --threads 12 --out ascii', 'the classic 140 x 50 picture')
-    .example('$0 --out png', 'output/mandel-3000x2000.png')
-    .example('$0 --out png --center -0.745,0.11 --zoom 100 --aa 3', 'seahorse valley, smooth')
-    .example('$0 --out png --width 3840 --height 2160 -o wall.png', 'a 4K wallpaper')
+    .usage('Renders the Mandelbrot set in parallel: row bands on a pool of WebAssembly workers.')
+    .command('$0', 'Render a picture (ASCII or PNG)', (y) =>
+      y
+        .options(OPTIONS)
+        .example('$0 --threads 12 --out ascii', 'the classic 140 x 50 picture')
+        .example('$0 --out png', 'output/mandel-3000x2000.png')
+        .example('$0 --out png --center -0.745,0.11 --zoom 100 --aa 3', 'seahorse valley, smooth')
+        .example('$0 --out png --width 3840 --height 2160 -o wall.png', 'a 4K wallpaper'),
+    )
+    .command('scale', 'Time renders over thread counts and schedules: tables, CSV, JSON, charts', (y) =>
+      y
+        .options(SCALE_OPTIONS)
+        .example('$0 scale', '1920 x 1080 at 1000 iterations, every schedule')
+        .example('$0 scale --threads 1,2,4,8,12 --schedules dynamic --band-rows 4,16', 'one schedule'),
+    )
     .strict()
     .version(version)
     .help()
@@ -280,5 +310,80 @@ export function resolveOptions(raw: Record<string, unknown>, parallelism = avail
     maxMemory: maxMemory === undefined ? undefined : parseSize('max-memory', maxMemory),
     quiet: raw.quiet === true,
     stats: raw.stats === true,
+  };
+}
+
+export interface ScaleOptions {
+  threads: number[];
+  schedules: Schedule[];
+  bandRows: number[];
+  repeat: number;
+  width: number;
+  height: number;
+  maxIter: number;
+  region: Region;
+  engine: EngineName;
+  shortcuts: boolean;
+  /** The folder for CSV, JSON and charts. */
+  output: string;
+}
+
+/** "1,2,4": distinct whole numbers from min to max, in the order given. */
+export function parseWholeList(option: string, text: string, min: number, max: number, example: string): number[] {
+  const parts = text.split(',');
+  const numbers = parts.map((p) => (/^\s*\+?\d+\s*$/.test(p) ? Number(p) : Number.NaN));
+  if (!numbers.every((n) => n >= min && n <= max) || new Set(numbers).size !== numbers.length) {
+    throw invalidOption(
+      option,
+      text,
+      `a comma-separated list of distinct whole numbers from ${min} to ${max}`,
+      example,
+    );
+  }
+  return numbers;
+}
+
+function timestamp(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}${two(date.getSeconds())}`;
+}
+
+/** Checks the options of `mandel-par scale` and fills in the defaults. */
+export function resolveScaleOptions(
+  raw: Record<string, unknown>,
+  parallelism = availableParallelism(),
+  now = new Date(),
+): ScaleOptions {
+  const text = (option: string) => single(raw, option);
+  const list = (option: string, max: number, example: string, fallback: number[]) => {
+    const given = text(option);
+    return given === undefined ? fallback : parseWholeList(option, given, 1, max, example);
+  };
+  const whole = (option: string, max: number, example: string, fallback: number) => {
+    const given = text(option);
+    return given === undefined ? fallback : parseWholeNumber(option, given, 1, max, example);
+  };
+  const cores = Math.min(parallelism, LIMITS.threads / 2);
+  const defaultThreads = [...Array.from({ length: cores }, (_, k) => k + 1), 2 * cores];
+  const schedules = text('schedules');
+  const width = whole('width', LIMITS.size, '--width 1920', 1920);
+  const height = whole('height', LIMITS.size, '--height 1080', 1080);
+  const output = text('output') ?? `output/scale-${timestamp(now)}`;
+  if (output === '') throw invalidOption('output', output, 'a folder path', '-o output/scale-run');
+  return {
+    threads: list('threads', LIMITS.threads, '--threads 1,2,4,8', defaultThreads),
+    schedules:
+      schedules === undefined
+        ? [...SCHEDULES]
+        : schedules.split(',').map((s) => parseChoice('schedules', s.trim(), SCHEDULES)),
+    bandRows: list('band-rows', LIMITS.size, '--band-rows 1,8,64', [1, 8, 64]),
+    repeat: whole('repeat', 1000, '--repeat 5', 5),
+    width,
+    height,
+    maxIter: whole('max-iter', LIMITS.maxIter, '--max-iter 1000', 1000),
+    region: resolveRegion(text, 'png', width, height),
+    engine: parseChoice('engine', text('engine') ?? ENGINES[0], ENGINES),
+    shortcuts: raw.shortcuts !== false,
+    output,
   };
 }

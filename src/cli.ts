@@ -2,10 +2,11 @@
 /** mandel-par's command line: parse, check, render through the pool, write the output, map errors to exit codes. */
 import { readFileSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
-import type { RenderOptions } from './args.js';
-import { commandLine, resolveOptions } from './args.js';
+import type { RenderOptions, ScaleOptions } from './args.js';
+import { commandLine, resolveOptions, resolveScaleOptions } from './args.js';
 import { compileKernel } from './engine-wasm.js';
 import { RenderError, UsageError } from './errors.js';
+import { machineInfo } from './machine.js';
 import { checkMemory } from './memory.js';
 import { planBands } from './planner.js';
 import { writePng } from './png.js';
@@ -16,6 +17,8 @@ import { startProgress } from './progress.js';
 import type { RenderStats } from './render.js';
 import { render } from './render.js';
 import { reproduceCommand, statsReport } from './report.js';
+import { runScale } from './scale/experiment.js';
+import { toTable, writeReport } from './scale/report.js';
 import type { Sink } from './sink.js';
 import { atomicFileSink, prepareOutputPath, stdoutSink } from './sink.js';
 import { InOrderStitcher } from './stitch.js';
@@ -88,12 +91,23 @@ async function run(o: RenderOptions): Promise<void> {
   }
 }
 
+async function scale(o: ScaleOptions, argv: string[]): Promise<void> {
+  await prepareOutputPath(`${o.output}/results.json`);
+  const machine = machineInfo();
+  const log = (line: string) => process.stderr.isTTY && process.stderr.write(`${line}\n`);
+  const result = await runScale(o, await compileKernel(), machine.cores, log);
+  process.stdout.write(toTable(result, o, machine));
+  const files = await writeReport(result, o, machine, ['mandel-par', ...argv].join(' '));
+  process.stdout.write(`Wrote ${files.csv}, ${files.json}, ${files.svg}, ${files.png}\n`);
+}
+
 /** Runs the CLI on `argv` (without node and the script) and returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   try {
     const raw = await commandLine(argv, version).parseAsync();
     if (raw.help || raw.version) return 0;
-    await run(resolveOptions(raw));
+    if (raw._[0] === 'scale') await scale(resolveScaleOptions(raw), argv);
+    else await run(resolveOptions(raw));
     return 0;
   } catch (err) {
     if (err instanceof UsageError || err instanceof RenderError) {
@@ -106,4 +120,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`mandel-par | head`) is not a failure: stop quietly, as other command-line tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+});
 process.exitCode = await main(hideBin(process.argv));

@@ -26,11 +26,17 @@ export interface Colouring {
 /** Entries in a palette table: finer than 8-bit colour can show across a gradient's stops. */
 export const TABLE_SIZE = 4096;
 
+/** Tables already built in this thread, by palette: every band of a render would otherwise build its own. */
+const tables = new Map<string, Float64Array>();
+
 /**
  * The palette as a table of TABLE_SIZE colours (r, g, b floats) over one cycle, interpolated linearly between
  * the stops: entry k is the colour at position k / TABLE_SIZE of the cycle.
  */
 export function paletteTable(palette: Palette): Float64Array {
+  const key = palette.join(';');
+  const cached = tables.get(key);
+  if (cached) return cached;
   const table = new Float64Array(TABLE_SIZE * 3);
   for (let k = 0; k < TABLE_SIZE; k++) {
     const position = (k / TABLE_SIZE) * palette.length;
@@ -40,6 +46,7 @@ export function paletteTable(palette: Palette): Float64Array {
     const b = palette[(stop + 1) % palette.length];
     for (let c = 0; c < 3; c++) table[k * 3 + c] = a[c] + (b[c] - a[c]) * f;
   }
+  tables.set(key, table);
   return table;
 }
 
