@@ -5,7 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import type { RenderOptions, ScaleOptions } from './args.js';
 import { commandLine, resolveOptions, resolveScaleOptions } from './args.js';
 import { compileKernel } from './engine-wasm.js';
-import { RenderError, UsageError } from './errors.js';
+import { InterruptedError, oneLine, RenderError, UsageError } from './errors.js';
 import { machineInfo } from './machine.js';
 import { checkMemory } from './memory.js';
 import { planBands } from './planner.js';
@@ -27,14 +27,43 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
   version: string;
 };
 
-async function renderAscii(o: RenderOptions, pool: RenderPool, progress: Progress): Promise<RenderStats> {
+/**
+ * SIGINT and SIGTERM abort the running work through the returned signal (bands stop, temporary files go, the
+ * pool is destroyed, exit status 130 or 143); a second signal ends the process at once.
+ */
+function abortOnSignals(outputNote: string): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+    const handler = () => {
+      if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+      controller.abort(new InterruptedError(name, outputNote));
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return { signal: controller.signal, dispose: () => handlers.forEach(([name, h]) => process.off(name, h)) };
+}
+
+async function renderAscii(
+  o: RenderOptions,
+  pool: RenderPool,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<RenderStats> {
   const sink: Sink = o.output === undefined ? stdoutSink() : await atomicFileSink(o.output);
   const stitcher = new InOrderStitcher((bytes) => sink.write(bytes));
   try {
-    const stats = await render(pool, { ...o, aa: 1, output: { kind: 'ascii' } }, (band, bytes) => {
-      stitcher.add(band.index, bytes);
-      progress.tick();
-    });
+    const request = { ...o, aa: 1, output: { kind: 'ascii' as const } };
+    const stats = await render(
+      pool,
+      request,
+      (band, bytes) => {
+        stitcher.add(band.index, bytes);
+        progress.tick();
+      },
+      { signal },
+    );
+    signal.throwIfAborted();
     await sink.finish();
     return stats;
   } catch (err) {
@@ -43,13 +72,13 @@ async function renderAscii(o: RenderOptions, pool: RenderPool, progress: Progres
   }
 }
 
-async function renderPng(o: RenderOptions, pool: RenderPool, progress: Progress, path: string) {
+async function renderPng(o: RenderOptions, pool: RenderPool, progress: Progress, path: string, signal: AbortSignal) {
   // The whole image, allocated once (sharp takes raw pixels as one buffer, not as bands) and shared with the
   // workers, which write each band's rows in place: no copy, and no band buffers left for the collector (handing
   // bands back by transfer peaked at 1.31x the image for 16384 x 16384, this at 1.1x).
   const shared = new SharedArrayBuffer(o.width * o.height * 3);
   const output = { kind: 'rgb' as const, image: shared, ...o.colouring };
-  const stats = await render(pool, { ...o, output }, () => progress.tick());
+  const stats = await render(pool, { ...o, output }, () => progress.tick(), { signal });
   progress.stop();
   const encodeStarted = performance.now();
   const parameters = {
@@ -66,6 +95,7 @@ async function renderPng(o: RenderOptions, pool: RenderPool, progress: Progress,
     compression: o.compression,
     creator: parameters.software,
     parameters,
+    signal,
   });
   return { stats, encodeMs: performance.now() - encodeStarted };
 }
@@ -78,16 +108,20 @@ async function run(o: RenderOptions): Promise<void> {
   // No more workers than bands: a thread with nothing to do would only cost its start-up.
   const pool = createRenderPool(Math.min(o.threads, bands), await compileKernel());
   const progress = startProgress(bands, o.quiet);
+  const note =
+    o.output === undefined ? '; standard output is incomplete' : `; ${JSON.stringify(o.output)} was left as it was`;
+  const interrupt = abortOnSignals(note);
   try {
     const { stats, encodeMs } =
       o.out === 'png' && o.output !== undefined
-        ? await renderPng(o, pool, progress, o.output)
-        : { stats: await renderAscii(o, pool, progress), encodeMs: 0 };
+        ? await renderPng(o, pool, progress, o.output, interrupt.signal)
+        : { stats: await renderAscii(o, pool, progress, interrupt.signal), encodeMs: 0 };
     progress.stop();
     if (o.stats && !o.quiet) process.stderr.write(statsReport(stats, encodeMs, performance.now() - started));
   } finally {
     progress.stop();
     await pool.destroy();
+    interrupt.dispose();
   }
 }
 
@@ -110,11 +144,14 @@ export async function main(argv: string[]): Promise<number> {
     else await run(resolveOptions(raw));
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof RenderError) {
-      process.stderr.write(`mandel-par: ${err.message}\n`);
+    if (err instanceof UsageError || err instanceof RenderError || err instanceof InterruptedError) {
+      process.stderr.write(`mandel-par: ${oneLine(err.message)}\n`);
       return err.exitCode;
     }
-    const detail = process.env.MANDEL_PAR_DEBUG ? (err as Error).stack : String((err as Error)?.message ?? err);
+    // A bug, not a user's mistake: one line unless MANDEL_PAR_DEBUG asks for the stack.
+    const detail = process.env.MANDEL_PAR_DEBUG
+      ? (err as Error).stack
+      : oneLine(String((err as Error)?.message ?? err));
     process.stderr.write(`mandel-par: unexpected failure: ${detail}\n`);
     return 1;
   }

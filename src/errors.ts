@@ -15,6 +15,16 @@ export class RenderError extends Error {
   override name = 'RenderError';
 }
 
+/** The user stopped the run with a signal. Exit status 128 + the signal's number, as shells report it. */
+export class InterruptedError extends Error {
+  readonly exitCode: number;
+  override name = 'InterruptedError';
+  constructor(signal: 'SIGINT' | 'SIGTERM', outputNote: string) {
+    super(`interrupted by ${signal}: the render was stopped${outputNote}`);
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}
+
 /** Quotes a received value the way the user typed it: strings in double quotes, lists joined as given. */
 export function quote(received: unknown): string {
   if (Array.isArray(received)) return received.map(quote).join(', ');
@@ -40,10 +50,15 @@ export function conflictingOptions(options: readonly string[], why: string): Usa
   return new UsageError(`${options.map((o) => `--${o}`).join(', ')}: ${why}`);
 }
 
-export function bandFailed(band: { index: number; rowStart: number; rowCount: number }, cause: unknown): RenderError {
-  const why = cause instanceof Error ? cause.message : String(cause);
-  const last = band.rowStart + band.rowCount - 1;
-  return new RenderError(`band ${band.index} (rows ${band.rowStart}-${last}) failed: ${why}`);
+export function bandFailed(
+  band: { index: number; rowStart: number; rowCount: number; rowStride: number },
+  cause: unknown,
+): RenderError {
+  const why = oneLine(cause instanceof Error ? cause.message : String(cause));
+  const last = band.rowStart + (band.rowCount - 1) * band.rowStride;
+  const rows =
+    band.rowStride === 1 ? `rows ${band.rowStart}-${last}` : `rows ${band.rowStart}-${last} by ${band.rowStride}`;
+  return new RenderError(`band ${band.index} (${rows}) failed: ${why}; the render was stopped`);
 }
 
 /** Plain words for the file-system errors people meet, with the system's code for searching. */
@@ -59,9 +74,25 @@ const IO_ERRORS: Record<string, string> = {
   ENAMETOOLONG: 'the name is too long',
 };
 
-function describeIoError(cause: unknown): string {
+/**
+ * One line about an I/O failure: plain words for a known system error code; otherwise the system's own words,
+ * picked out of libvips' several lines ("...: write error\nsystem error: File too large\n...").
+ */
+export function describeIoError(cause: unknown): string {
   const code = (cause as NodeJS.ErrnoException)?.code;
-  return code && code in IO_ERRORS ? `${IO_ERRORS[code]} (${code})` : String((cause as Error)?.message ?? cause);
+  if (code && code in IO_ERRORS) return `${IO_ERRORS[code]} (${code})`;
+  const message = String((cause as Error)?.message ?? cause);
+  const system = /system error: (.+)/.exec(message);
+  return system ? system[1].trim() : oneLine(message);
+}
+
+/** Keeps a message to one line, whatever a library put in it. */
+export function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** The output path cannot be used, found before rendering starts. */

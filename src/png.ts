@@ -29,14 +29,20 @@ export interface PngOptions {
   compression: number;
   creator: string;
   parameters: unknown;
+  /** When it aborts during encoding, the file is not put in place. */
+  signal?: AbortSignal;
 }
 
 /** Encodes an RGB image (3 bytes a pixel, row-major) to `path`, atomically. */
 export async function writePng(path: string, rgb: Buffer, width: number, height: number, o: PngOptions): Promise<void> {
-  await writeAtomically(path, async (temp) => {
-    await sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false })
-      .png({ compressionLevel: o.compression })
-      .withXmp(xmpPacket(o.creator, o.parameters))
-      .toFile(temp);
-  });
+  await writeAtomically(
+    path,
+    async (temp) => {
+      await sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false })
+        .png({ compressionLevel: o.compression })
+        .withXmp(xmpPacket(o.creator, o.parameters))
+        .toFile(temp);
+    },
+    o.signal,
+  );
 }

@@ -2,6 +2,7 @@
 import { Piscina } from 'piscina';
 import type { RenderWorkerData } from '../workers/render-worker.js';
 import type { BandResult, BandTask } from './band-job.js';
+import { oneLine } from './errors.js';
 
 /** Compiled JS, even under tests: Node cannot start a worker from a .ts file. */
 const WORKER_URL = new URL('../workers/render-worker.js', import.meta.url);
@@ -14,7 +15,7 @@ export type RenderPool = Piscina<BandTask, BandResult>;
  */
 export function createRenderPool(threads: number, kernel: WebAssembly.Module): RenderPool {
   const workerData: RenderWorkerData = { kernel };
-  return new Piscina<BandTask, BandResult>({
+  const pool = new Piscina<BandTask, BandResult>({
     filename: WORKER_URL.href,
     minThreads: threads,
     maxThreads: threads,
@@ -22,4 +23,13 @@ export function createRenderPool(threads: number, kernel: WebAssembly.Module): R
     idleTimeout: Number.POSITIVE_INFINITY,
     workerData,
   });
+  // Piscina reports here what belongs to no task. A result that arrives after its task was cancelled (a render
+  // stopped by a failure or a signal) is one: the render already ended with the reason. Anything else is a
+  // worker failing outside any task: its tasks fail too, so it needs only a line, not an uncaught exception.
+  pool.on('error', (err: Error) => {
+    if (!err.message.startsWith('Unexpected message from Worker')) {
+      process.stderr.write(`mandel-par: worker error: ${oneLine(err.message)}\n`);
+    }
+  });
+  return pool;
 }

@@ -35,17 +35,24 @@ function add(map: Map<number, number>, key: number, value: number): void {
   map.set(key, (map.get(key) ?? 0) + value);
 }
 
+export interface RenderControl {
+  /** The tasks to run; by default bands of the request's band rows (see planSchedule for others). */
+  bands?: Band[];
+  /** Stops the render: bands not started are dropped, running ones abandoned; render() rejects with the reason. */
+  signal?: AbortSignal;
+}
+
 /**
- * Renders `request` on `pool`, passing each band's bytes to `onBand` as the band finishes (in any order). The
- * bands are the request's band rows unless a plan is given (see planSchedule). On the first failed band the bands
- * not yet started are cancelled and the error names the band.
+ * Renders `request` on `pool`, passing each band's bytes to `onBand` as the band finishes (in any order). On the
+ * first failed band, or when `control.signal` aborts, the remaining bands are cancelled; a failure names its band.
  */
 export async function render(
   pool: RenderPool,
   request: RenderRequest,
   onBand: (band: Band, bytes: Uint8Array) => void,
-  bands: Band[] = planBands(request.height, request.bandRows),
+  control: RenderControl = {},
 ): Promise<RenderStats> {
+  const bands = control.bands ?? planBands(request.height, request.bandRows);
   const started = performance.now();
   const { width, height, maxIter, engine, shortcuts, output, aa } = request;
   const mapping = planeMapping(request.region, width * aa, height * aa);
@@ -59,6 +66,9 @@ export async function render(
   const cancel = new AbortController();
   // Every queued band listens for cancellation: that is by design, not a leak.
   setMaxListeners(Number.POSITIVE_INFINITY, cancel.signal);
+  const stop = () => cancel.abort(control.signal?.reason);
+  if (control.signal?.aborted) stop();
+  control.signal?.addEventListener('abort', stop, { once: true });
 
   const runBand = async (band: Band) => {
     const task = { ...band, mapping, width, aa, maxIter, engine, shortcuts, output };
@@ -82,6 +92,7 @@ export async function render(
     }),
   );
   await Promise.allSettled(outcomes);
+  control.signal?.removeEventListener('abort', stop);
   if (cancel.signal.aborted) throw cancel.signal.reason;
   return { ...stats, bands: bands.length, wallMs: performance.now() - started };
 }

@@ -3,7 +3,7 @@
  * complete, so a failed run never leaves a half-written file at the output path, nor damages one already there.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { access, constants, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { invalidOption, outputFailed, outputPathUnusable } from './errors.js';
 
@@ -41,29 +41,41 @@ export function temporaryPath(path: string): string {
 
 /**
  * Makes sure `path` can be written before any work starts: creates missing folders, and refuses a directory or
- * a folder that cannot be written to (exit status 2).
+ * a folder where no file can be created (exit status 2). The test is a real file created and removed there:
+ * permission bits say nothing to root, nor about a read-only file system.
  */
 export async function prepareOutputPath(path: string): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory())
+  if (existing?.isDirectory()) {
     throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
+  }
   try {
     await mkdir(dirname(path), { recursive: true });
-    await access(dirname(path), constants.W_OK);
+    const probe = temporaryPath(path);
+    await (await open(probe, 'wx')).close();
+    await unlink(probe);
   } catch (err) {
     throw outputPathUnusable(path, err);
   }
 }
 
-/** Writes a file at `path` through `write(tempPath)`, then renames it into place; removes the temporary on failure. */
-export async function writeAtomically(path: string, write: (temp: string) => Promise<void>): Promise<void> {
+/**
+ * Writes a file at `path` through `write(tempPath)`, then renames it into place; on failure, or when `signal`
+ * aborted meanwhile, removes the temporary file and leaves `path` as it was.
+ */
+export async function writeAtomically(
+  path: string,
+  write: (temp: string) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   const temp = temporaryPath(path);
   try {
     await write(temp);
+    signal?.throwIfAborted();
     await rename(temp, path);
   } catch (err) {
     await unlink(temp).catch(() => {});
-    throw outputFailed(path, err);
+    throw signal?.aborted ? signal.reason : outputFailed(path, err);
   }
 }
 

@@ -25,6 +25,28 @@ const engines: Record<EngineName, Engine> = {
 };
 const instanceId = randomUUID();
 
+/**
+ * Test-only fault injection, so that tests can watch the real pool meet a failing worker:
+ * MANDEL_PAR_TEST_FAULT=throw:ROW (the task holding image row ROW throws), exit:ROW (its worker exits),
+ * slow:MS (every task first sleeps MS milliseconds, leaving time to send a signal mid-render).
+ */
+const fault = /^(throw|exit|slow):(\d+)$/.exec(process.env.MANDEL_PAR_TEST_FAULT ?? '');
+
+function injectFault(task: BandTask): void {
+  if (!fault) return;
+  const [, kind, value] = fault;
+  const n = Number(value);
+  if (kind === 'slow') {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, n);
+    return;
+  }
+  const offset = n - task.rowStart;
+  const holds = offset >= 0 && offset % task.rowStride === 0 && offset / task.rowStride < task.rowCount;
+  if (!holds) return;
+  if (kind === 'throw') throw new Error(`injected fault at row ${n}`);
+  process.exit(70);
+}
+
 /** The task's rows as runs of consecutive rows: the whole band at once, or each row of a strided set alone. */
 function runsOf(task: BandTask): [start: number, count: number][] {
   if (task.rowStride === 1) return [[task.rowStart, task.rowCount]];
@@ -32,6 +54,7 @@ function runsOf(task: BandTask): [start: number, count: number][] {
 }
 
 export default function renderBand(task: BandTask): BandResult {
+  injectFault(task);
   const { width, aa, output } = task;
   const lines: Uint8Array[] = [];
   let iterateMs = 0;

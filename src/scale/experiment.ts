@@ -70,7 +70,7 @@ async function timeRun(pool: RenderPool, o: ScaleOptions, threads: number, bands
     output: { kind: 'rgb', image, palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
   };
   const started = performance.now();
-  const stats = await render(pool, request, () => {}, bands);
+  const stats = await render(pool, request, () => {}, { bands });
   const ms = performance.now() - started;
   const busy = [...stats.iterateMsByThread.keys()].map(
     (t) => (stats.iterateMsByThread.get(t) ?? 0) + (stats.outputMsByThread.get(t) ?? 0),
