@@ -72,6 +72,7 @@ const IO_ERRORS: Record<string, string> = {
   EEXIST: 'a part of the path is a file, not a folder',
   EISDIR: 'the path is a folder',
   ENAMETOOLONG: 'the name is too long',
+  ENOENT: 'no such file or folder',
 };
 
 /**

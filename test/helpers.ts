@@ -15,10 +15,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI with `args`; resolves when it exits. */
-export function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
+/** Runs the built CLI with `args` (and extra environment variables); resolves when it exits. */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, ...options.env };
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));

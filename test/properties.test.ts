@@ -1,0 +1,86 @@
+/** Property-based tests (fast-check) of argument handling: any argument list renders or is refused cleanly. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { commandLine, resolveOptions } from '../dist/src/args.js';
+import { UsageError } from '../dist/src/errors.js';
+import { checkMemory } from '../dist/src/memory.js';
+import { runCli } from './helpers.js';
+
+const NAMES = [
+  '--threads',
+  '--width',
+  '--height',
+  '--max-iter',
+  '--region',
+  '--center',
+  '--zoom',
+  '--scale',
+  '--band-rows',
+  '--engine',
+  '--out',
+  '--palette',
+  '--inside',
+  '--cycle',
+  '--aa',
+  '--compression',
+  '--max-memory',
+  '--quiet',
+  '--stats',
+  '--no-shortcuts',
+  '-o',
+  '--bogus',
+  '-x',
+];
+const VALUES = fc.oneof(
+  fc.constantFrom('0', '1', '2', '-1', '1.5', 'abc', '', '1e3', '3,4', '-2,1,-1,1', '-0.7,0.1', '#ff0000', 'grey'),
+  fc.constantFrom('png', 'ascii', 'js', 'wasm', 'wasm-simd', '9', '17', '2G', '1K', 'NaN', 'Infinity', '1,2,3,4,5'),
+  fc.integer({ min: -5, max: 40 }).map(String),
+  fc.string({ maxLength: 6 }),
+);
+
+/** Argument lists: options with a value, options alone, and stray values, in any order. */
+function argLists(names: string[]) {
+  const item = fc.oneof(
+    fc.tuple(fc.constantFrom(...names), VALUES),
+    fc.constantFrom(...names).map((n) => [n]),
+    VALUES.map((v) => [v]),
+  );
+  return fc.array(item, { maxLength: 6 }).map((items) => items.flat());
+}
+
+describe('argument handling, for random argument lists', () => {
+  it('resolves to options or throws one UsageError of one line; nothing else', async () => {
+    await fc.assert(
+      fc.asyncProperty(argLists(NAMES), async (argv) => {
+        try {
+          checkMemory(resolveOptions(await commandLine(argv, '0.0.0').parseAsync(), 4));
+        } catch (err) {
+          expect(err).toBeInstanceOf(UsageError);
+          expect((err as Error).message).not.toMatch(/\n/);
+          expect((err as Error).message.length).toBeGreaterThan(10);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the real CLI renders (exit status 0, quiet stderr) or exits 2 with one line; never a stack trace', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'mandel-par-props-'));
+    // Sizes fixed and small so that every accepted list renders in a moment; the rest is random.
+    const names = NAMES.filter((n) => !['--width', '--height', '--max-iter', '--aa', '--max-memory'].includes(n));
+    await fc.assert(
+      fc.asyncProperty(argLists(names), async (argv) => {
+        const run = await runCli(['--width', '12', '--height', '8', '--max-iter', '40', ...argv], { cwd });
+        expect(run.signal).toBeNull();
+        expect([0, 2]).toContain(run.status);
+        if (run.status === 0) expect(run.stderr).toBe('');
+        else expect(run.stderr).toMatch(/^mandel-par: [^\n]+\n$/);
+        expect(run.stderr).not.toMatch(/^\s+at /m);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
