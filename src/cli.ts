@@ -41,7 +41,10 @@ function abortOnSignals(outputNote: string): { signal: AbortSignal; dispose(): v
     process.on(name, handler);
     return [name, handler] as const;
   });
-  return { signal: controller.signal, dispose: () => handlers.forEach(([name, h]) => process.off(name, h)) };
+  const dispose = () => {
+    for (const [name, handler] of handlers) process.off(name, handler);
+  };
+  return { signal: controller.signal, dispose };
 }
 
 async function renderAscii(
