@@ -41,25 +41,40 @@ describe('resolveOptions', () => {
   });
 
   it('reads every option', async () => {
-    const args = ['--threads', '3', '--width', '80', '--height', '24', '--max-iter', '500', '--band-rows', '5'];
-    args.push('--region=-1.5,0.5,-0.25,1e-1', '--engine', 'js', '--no-shortcuts', '--out', 'ascii', '-o', 'pic.txt');
+    const args = ['--out', 'png', '--threads', '3', '--width', '80', '--height', '40', '--max-iter', '500'];
+    args.push('--center=-0.75,0.1', '--zoom', '100', '--band-rows', '5', '--engine', 'js', '--no-shortcuts');
+    args.push('--palette', '#000000,#ffffff', '--inside', '102030', '--cycle', '12.5', '--aa', '3');
+    args.push('--compression', '9', '--max-memory', '1.5G', '--quiet', '--stats', '-o', 'pic.png');
     expect(await parse(args)).toEqual({
       threads: 3,
-      out: 'ascii',
+      out: 'png',
       width: 80,
-      height: 24,
+      height: 40,
       maxIter: 500,
-      region: { xMin: -1.5, xMax: 0.5, yMin: -0.25, yMax: 0.1 },
+      region: { xMin: -0.75 - 0.015, xMax: -0.75 + 0.015, yMin: 0.1 - 0.0075, yMax: 0.1 + 0.0075 },
       bandRows: 5,
       engine: 'js',
       shortcuts: false,
-      output: 'pic.txt',
-      colouring: { palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
-      aa: 1,
-      compression: 1,
-      maxMemory: undefined,
-      quiet: false,
-      stats: false,
+      output: 'pic.png',
+      colouring: {
+        palette: [
+          [0, 0, 0],
+          [255, 255, 255],
+        ],
+        inside: [0x10, 0x20, 0x30],
+        cycle: 12.5,
+      },
+      aa: 3,
+      compression: 9,
+      maxMemory: 1.5 * 2 ** 30,
+      quiet: true,
+      stats: true,
+    });
+    expect((await parse(['--region=-1.5,0.5,-0.25,1e-1'])).region).toEqual({
+      xMin: -1.5,
+      xMax: 0.5,
+      yMin: -0.25,
+      yMax: 0.1,
     });
   });
 
