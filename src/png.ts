@@ -1,5 +1,4 @@
 /** PNG output through sharp, with the render's parameters embedded (XMP) so that any picture can be reproduced. */
-import sharp from 'sharp';
 import { writeAtomically } from './sink.js';
 
 /**
@@ -35,6 +34,8 @@ export interface PngOptions {
 
 /** Encodes an RGB image (3 bytes a pixel, row-major) to `path`, atomically. */
 export async function writePng(path: string, rgb: Buffer, width: number, height: number, o: PngOptions): Promise<void> {
+  // Loaded here, not at start-up: libvips costs tens of milliseconds that an ASCII render need not pay.
+  const { default: sharp } = await import('sharp');
   await writeAtomically(
     path,
     async (temp) => {
