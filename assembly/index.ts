@@ -16,6 +16,7 @@
  */
 export { renderBand } from './scalar';
 export { renderBandSimd } from './simd';
+export { colourBand } from './colour';
 
 /** Where band output may start: past the static data, 16-byte aligned. */
 export function outputPtr(): usize {

@@ -43,8 +43,8 @@ const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 5;
 const wasm = instantiateKernel(await compileKernel());
 const ENGINES: [string, Engine][] = [
   ['js', createJsEngine()],
-  ['wasm', wasm('renderBand')],
-  ['wasm-simd', wasm('renderBandSimd')],
+  ['wasm', wasm.engine('renderBand')],
+  ['wasm-simd', wasm.engine('renderBandSimd')],
 ];
 const VARIANTS = ENGINES.flatMap(([name, engine]) => [
   { name: `${name} --no-shortcuts`, engine, shortcuts: false },

@@ -3,7 +3,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
-import type { BandJob, Engine } from './band-job.js';
+import type { BandJob, BandPixels, Engine } from './band-job.js';
+import type { Colouring } from './colour.js';
+import { paletteTable, TABLE_SIZE } from './colour.js';
 
 type RenderExport = (
   xMin: number,
@@ -25,6 +27,21 @@ interface KernelExports {
   outputPtr(): number;
   renderBand: RenderExport;
   renderBandSimd: RenderExport;
+  colourBand(
+    counts: number,
+    norms: number,
+    width: number,
+    rows: number,
+    aa: number,
+    table: number,
+    tableSize: number,
+    cycle: number,
+    insideR: number,
+    insideG: number,
+    insideB: number,
+    sums: number,
+    out: number,
+  ): void;
 }
 
 export type WasmKernelName = 'renderBand' | 'renderBandSimd';
@@ -42,8 +59,18 @@ export async function compileKernel(): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await readFile(KERNEL_URL));
 }
 
-/** Instantiates the kernel module once; `engine(name)` gives engines that share this instance's memory. */
-export function instantiateKernel(module: WebAssembly.Module): (name: WasmKernelName) => Engine {
+/** One WASM instance: its engines, and its colouring (see assembly/colour.ts). */
+export interface KernelInstance {
+  engine(name: WasmKernelName): Engine;
+  /**
+   * Colours a band's samples (from any engine) into `target`: rows x width pixels of 3 bytes, `aa` x `aa` samples
+   * averaged per pixel.
+   */
+  colour(pixels: BandPixels, width: number, rows: number, aa: number, colouring: Colouring, target: Uint8Array): void;
+}
+
+/** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
+export function instantiateKernel(module: WebAssembly.Module): KernelInstance {
   const instance = new WebAssembly.Instance(module, {
     env: {
       // Only a debug build imports abort; make its failures readable instead of a bare trap.
@@ -53,21 +80,75 @@ export function instantiateKernel(module: WebAssembly.Module): (name: WasmKernel
     },
   });
   const kernel = instance.exports as unknown as KernelExports;
-  const base = kernel.outputPtr();
-  return (name) =>
-    ({ mapping, width, rowStart, rowCount, maxIter, shortcuts }: BandJob) => {
-      const pixels = width * rowCount;
-      const countsAt = base;
-      const normsAt = base + Math.ceil((pixels * 4) / 8) * 8;
-      const needed = normsAt + pixels * 8;
-      const have = kernel.memory.buffer.byteLength;
-      // Grow before the call: growth detaches old views, so the views below are made after it.
-      if (needed > have) kernel.memory.grow(Math.ceil((needed - have) / WASM_PAGE));
-      const { xMin, stepX, yMax, stepY } = mapping;
-      kernel[name](xMin, stepX, yMax, stepY, width, rowStart, rowCount, maxIter, shortcuts, countsAt, normsAt);
-      return {
-        counts: new Int32Array(kernel.memory.buffer, countsAt, pixels),
-        norms: new Float64Array(kernel.memory.buffer, normsAt, pixels),
-      };
-    };
+  // Layout: the palette table first (kept across bands), then counts, |z|^2, colour sums and RGB bytes.
+  const tableAt = kernel.outputPtr();
+  const countsAt = tableAt + TABLE_SIZE * 24;
+  const normsAt = (samples: number) => countsAt + Math.ceil((samples * 4) / 8) * 8;
+  // Grow before a call: growth detaches old views, so views are made after it.
+  const reserve = (bytes: number) => {
+    const have = kernel.memory.buffer.byteLength;
+    if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
+  };
+  let tableKey = '';
+
+  return {
+    engine:
+      (name) =>
+      ({ mapping, width, rowStart, rowCount, maxIter, shortcuts }: BandJob) => {
+        const samples = width * rowCount;
+        reserve(normsAt(samples) + samples * 8);
+        const { xMin, stepX, yMax, stepY } = mapping;
+        kernel[name](
+          xMin,
+          stepX,
+          yMax,
+          stepY,
+          width,
+          rowStart,
+          rowCount,
+          maxIter,
+          shortcuts,
+          countsAt,
+          normsAt(samples),
+        );
+        return {
+          counts: new Int32Array(kernel.memory.buffer, countsAt, samples),
+          norms: new Float64Array(kernel.memory.buffer, normsAt(samples), samples),
+        };
+      },
+    colour: ({ counts, norms }, width, rows, aa, colouring, target) => {
+      const samples = counts.length;
+      const inMemory = counts.buffer === kernel.memory.buffer;
+      const sumsAt = normsAt(samples) + samples * 8;
+      const outAt = sumsAt + width * 24;
+      reserve(outAt + width * rows * 3);
+      const memory = kernel.memory.buffer;
+      if (!inMemory) {
+        new Int32Array(memory, countsAt, samples).set(counts);
+        new Float64Array(memory, normsAt(samples), samples).set(norms);
+      }
+      const key = colouring.palette.join(';');
+      if (key !== tableKey) {
+        new Float64Array(memory, tableAt, TABLE_SIZE * 3).set(paletteTable(colouring.palette));
+        tableKey = key;
+      }
+      const [r, g, b] = colouring.inside;
+      kernel.colourBand(
+        countsAt,
+        normsAt(samples),
+        width,
+        rows,
+        aa,
+        tableAt,
+        TABLE_SIZE,
+        colouring.cycle,
+        r,
+        g,
+        b,
+        sumsAt,
+        outAt,
+      );
+      target.set(new Uint8Array(memory, outAt, width * rows * 3));
+    },
+  };
 }

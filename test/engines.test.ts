@@ -55,8 +55,8 @@ describe('insideCardioidOrBulb', () => {
 const kernels = instantiateKernel(await compileKernel());
 const ENGINES: [string, () => Engine][] = [
   ['js', createJsEngine],
-  ['wasm', () => kernels('renderBand')],
-  ['wasm-simd', () => kernels('renderBandSimd')],
+  ['wasm', () => kernels.engine('renderBand')],
+  ['wasm-simd', () => kernels.engine('renderBandSimd')],
 ];
 
 /** Views that straddle the boundaries where shortcuts could go wrong, and edge cases of the SIMD lanes. */
@@ -150,7 +150,7 @@ it('the margin view has inside points on both sides of the margin: decided by th
 });
 
 describe('the SIMD kernel at the edges of its lanes', () => {
-  const simd = kernels('renderBandSimd');
+  const simd = kernels.engine('renderBandSimd');
   const js = createJsEngine();
   const wide = TEST_VIEWS[3];
 

@@ -69,6 +69,25 @@ describe('smooth colouring', () => {
     expect(smoothIteration(count, norm)).toBeCloseTo(5.271532007331918, 12);
   });
 
+  it('colours that point from the palette table at mu / cycle (the workers compute mu in WASM)', async () => {
+    // One pixel at c = 0.5 (the top-left corner of the region), grey palette, 64 iterations per cycle.
+    const { pixels } = await renderPng([
+      '--width',
+      '1',
+      '--height',
+      '1',
+      '--region=0.5,0.6,-0.1,0',
+      '--max-iter',
+      '100',
+      '--palette',
+      'grey',
+    ]);
+    const k = tableIndex(5.271532007331918, 64) * 3;
+    const grey = Math.round(paletteTable(PALETTES.grey)[k]);
+    expect(grey).toBe(42);
+    expect([...pixels]).toEqual([grey, grey, grey]);
+  });
+
   it('is continuous where the count steps: escaping at |z| = 2 equals escaping one step later at |z| = 4', () => {
     expect(smoothIteration(7, 4)).toBeCloseTo(8, 12);
     expect(smoothIteration(8, 16)).toBeCloseTo(8, 12);

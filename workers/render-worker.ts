@@ -8,7 +8,6 @@ import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { countsToAscii } from '../src/ascii.js';
 import type { BandResult, BandTask, Engine, EngineName } from '../src/band-job.js';
-import { colourBand } from '../src/colour.js';
 import { createJsEngine } from '../src/engine-js.js';
 import { instantiateKernel } from '../src/engine-wasm.js';
 
@@ -19,8 +18,8 @@ export interface RenderWorkerData {
 const { kernel } = workerData as RenderWorkerData;
 const wasm = instantiateKernel(kernel);
 const engines: Record<EngineName, Engine> = {
-  'wasm-simd': wasm('renderBandSimd'),
-  wasm: wasm('renderBand'),
+  'wasm-simd': wasm.engine('renderBandSimd'),
+  wasm: wasm.engine('renderBand'),
   js: createJsEngine(),
 };
 const instanceId = randomUUID();
@@ -61,7 +60,7 @@ export default function renderBand(task: BandTask): BandResult {
   let outputMs = 0;
   for (const [start, count] of runsOf(task)) {
     const started = performance.now();
-    const { counts, norms } = engines[task.engine]({
+    const pixels = engines[task.engine]({
       mapping: task.mapping,
       width: width * aa,
       rowStart: start * aa,
@@ -71,17 +70,10 @@ export default function renderBand(task: BandTask): BandResult {
     });
     const iterated = performance.now();
     if (output.kind === 'ascii') {
-      lines.push(countsToAscii(counts, width, count));
+      lines.push(countsToAscii(pixels.counts, width, count));
     } else {
-      colourBand(
-        counts,
-        norms,
-        width,
-        count,
-        aa,
-        output,
-        new Uint8Array(output.image, start * width * 3, count * width * 3),
-      );
+      const rows = new Uint8Array(output.image, start * width * 3, count * width * 3);
+      wasm.colour(pixels, width, count, aa, output, rows);
     }
     iterateMs += iterated - started;
     outputMs += performance.now() - iterated;
