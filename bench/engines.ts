@@ -40,7 +40,7 @@ const CASES: Case[] = [
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 5;
 
-const wasm = instantiateKernel(await compileKernel());
+const wasm = await instantiateKernel(await compileKernel());
 const ENGINES: [string, Engine][] = [
   ['js', createJsEngine()],
   ['wasm', wasm.engine('renderBand')],

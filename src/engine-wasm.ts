@@ -70,8 +70,8 @@ export interface KernelInstance {
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
-export function instantiateKernel(module: WebAssembly.Module): KernelInstance {
-  const instance = new WebAssembly.Instance(module, {
+export async function instantiateKernel(module: WebAssembly.Module): Promise<KernelInstance> {
+  const instance = await WebAssembly.instantiate(module, {
     env: {
       // Only a debug build imports abort; make its failures readable instead of a bare trap.
       abort(_msg: number, _file: number, line: number, column: number) {

@@ -7,6 +7,15 @@ import { oneLine } from './errors.js';
 /** Compiled JS, even under tests: Node cannot start a worker from a .ts file. */
 const WORKER_URL = new URL('../workers/render-worker.js', import.meta.url);
 
+/**
+ * Piscina loads a worker file with require() first. On Node 20 that require()s our ES module, and a worker
+ * terminated in the middle of it (a render that failed while another worker was still starting) aborted the
+ * whole process with a V8 fatal error, seen once in CI. Without require(esm), Piscina goes straight to import().
+ */
+const WORKER_EXEC_ARGV = process.allowedNodeEnvironmentFlags.has('--experimental-require-module')
+  ? ['--no-experimental-require-module']
+  : [];
+
 export type RenderPool = Piscina<BandTask, BandResult>;
 
 /**
@@ -21,6 +30,7 @@ export function createRenderPool(threads: number, kernel: WebAssembly.Module): R
     maxThreads: threads,
     // Workers live as long as the pool: a render never waits for a thread to start again.
     idleTimeout: Number.POSITIVE_INFINITY,
+    execArgv: WORKER_EXEC_ARGV,
     workerData,
   });
   // Piscina reports here what belongs to no task. A result that arrives after its task was cancelled (a render

@@ -52,7 +52,7 @@ describe('insideCardioidOrBulb', () => {
   });
 });
 
-const kernels = instantiateKernel(await compileKernel());
+const kernels = await instantiateKernel(await compileKernel());
 const ENGINES: [string, () => Engine][] = [
   ['js', createJsEngine],
   ['wasm', () => kernels.engine('renderBand')],

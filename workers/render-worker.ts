@@ -16,7 +16,7 @@ export interface RenderWorkerData {
 }
 
 const { kernel } = workerData as RenderWorkerData;
-const wasm = instantiateKernel(kernel);
+const wasm = await instantiateKernel(kernel);
 const engines: Record<EngineName, Engine> = {
   'wasm-simd': wasm.engine('renderBandSimd'),
   wasm: wasm.engine('renderBand'),
