@@ -115,6 +115,7 @@ const SCALE_OPTIONS = {
   width: { type: 'string', description: 'Width in pixels [default: 1920]' },
   height: { type: 'string', description: 'Height in pixels [default: 1080]' },
   'max-iter': { type: 'string', description: 'Iterations before a point counts as inside [default: 1000]' },
+  region: { type: 'string', description: 'Plane region xMin,xMax,yMin,yMax [default: centre -0.5,0, 3 wide]' },
   output: { type: 'string', alias: 'o', description: 'Folder for the results [default: output/scale-<date-time>]' },
 } as const;
 
