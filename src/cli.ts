@@ -76,11 +76,11 @@ async function renderAscii(
 async function renderPng(o: RenderOptions, pool: RenderPool, progress: Progress, path: string, signal: AbortSignal) {
   // The whole image, allocated once (sharp takes raw pixels as one buffer, not as bands) and shared with the
   // workers, which write each band's rows in place: no copy, and no band buffers left for the collector (handing
-  // bands back by transfer peaked at 1.31x the image for 16384 x 16384, this at 1.1x).
+  // bands back by transfer peaked at 1.31x the image for 16384 x 16384, this at 1.2x).
   const shared = new SharedArrayBuffer(o.width * o.height * 3);
   const output = { kind: 'rgb' as const, image: shared, ...o.colouring };
   const stats = await render(pool, { ...o, output }, () => progress.tick(), { signal });
-  progress.stop();
+  progress.stop(); // before encoding, which has no bar of its own
   const encodeStarted = performance.now();
   const parameters = {
     software: `mandel-par ${version}`,
