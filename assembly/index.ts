@@ -1,10 +1,9 @@
 /**
- * mandel-par escape-time kernels.
+ * mandel-par escape-time kernels, and the colouring that turns their output into RGB (colour.ts).
  *
- * Each export renders a band (a range of rows) of the image into this instance's linear memory: per pixel the
+ * Each render export renders a band (a range of rows) of the image into this instance's linear memory: per pixel the
  * escape count as i32 (-1: never escaped) at `counts` and |z|^2 at escape as f64 (0 inside) at `norms`, row-major.
- * The caller grows memory to fit before the call (so its views made afterwards stay valid). Colouring and I/O stay
- * outside.
+ * The caller grows memory to fit before the call (so its views made afterwards stay valid). I/O stays outside.
  *
  * The arithmetic is the original program's, in the same order and in f64, so every kernel agrees bit for bit:
  *   count(cx, cy, max): zx = cx; zy = cy; i = 1; x2 = zx*zx; y2 = zy*zy
