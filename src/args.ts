@@ -37,7 +37,7 @@ export interface RenderOptions {
   stats: boolean;
 }
 
-export const LIMITS = {
+const LIMITS = {
   threads: 1024,
   size: 1 << 20,
   maxIter: 2 ** 31 - 1,
@@ -129,7 +129,7 @@ const VALUE_OPTIONS: ReadonlySet<string> = new Set(
  * Glues a value that starts with a minus sign to its option ("--region", "-2,1,-1,1" -> "--region=-2,1,-1,1"):
  * otherwise the parser reads "-2,1,-1,1" as a cluster of short flags.
  */
-export function attachNegativeValues(argv: string[], valueOptions: ReadonlySet<string>): string[] {
+function attachNegativeValues(argv: string[], valueOptions: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const next = argv[k + 1];
@@ -180,7 +180,7 @@ function single(raw: Record<string, unknown>, option: string): string | undefine
   return value === undefined ? undefined : String(value);
 }
 
-export function parseWholeNumber(option: string, text: string, min: number, max: number, example: string): number {
+function parseWholeNumber(option: string, text: string, min: number, max: number, example: string): number {
   const value = /^\+?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
   if (!(value >= min && value <= max)) {
     throw invalidOption(option, text, `a whole number from ${min} to ${max}`, example);
@@ -188,13 +188,13 @@ export function parseWholeNumber(option: string, text: string, min: number, max:
   return value;
 }
 
-export function parsePositiveNumber(option: string, text: string, example: string): number {
+function parsePositiveNumber(option: string, text: string, example: string): number {
   const value = text.trim() === '' ? Number.NaN : Number(text);
   if (!(Number.isFinite(value) && value > 0)) throw invalidOption(option, text, 'a positive number', example);
   return value;
 }
 
-export function parseChoice<T extends string>(option: string, text: string, choices: readonly T[]): T {
+function parseChoice<T extends string>(option: string, text: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(text)) {
     throw invalidOption(option, text, `one of ${choices.join(', ')}`, `--${option} ${choices[0]}`);
   }
@@ -208,7 +208,7 @@ function numberList(text: string, count: number): number[] | undefined {
 }
 
 /** "xMin,xMax,yMin,yMax": four finite numbers with xMin < xMax and yMin < yMax. */
-export function parseRegion(text: string): Region {
+function parseRegion(text: string): Region {
   const [xMin, xMax, yMin, yMax] = numberList(text, 4) ?? [];
   if (!(xMin < xMax && yMin < yMax)) {
     throw invalidOption(
@@ -222,7 +222,7 @@ export function parseRegion(text: string): Region {
 }
 
 /** "re,im": two finite numbers. */
-export function parseCenter(text: string): [number, number] {
+function parseCenter(text: string): [number, number] {
   const numbers = numberList(text, 2);
   if (!numbers) throw invalidOption('center', text, 'two finite numbers re,im', '--center -0.745,0.11');
   return [numbers[0], numbers[1]];
@@ -231,7 +231,7 @@ export function parseCenter(text: string): [number, number] {
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
 
 /** A byte count: "2G", "512M", "1.5GB", "1000000". */
-export function parseSize(option: string, text: string): number {
+function parseSize(option: string, text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(text);
   const bytes = m ? Number(m[1]) * SIZE_UNITS[m[2].toUpperCase()] : Number.NaN;
   if (!(bytes >= 1)) throw invalidOption(option, text, 'a size such as 2G, 512M or 1000000 (bytes)', `--${option} 2G`);
@@ -330,7 +330,7 @@ export interface ScaleOptions {
 }
 
 /** "1,2,4": distinct whole numbers from min to max, in the order given. */
-export function parseWholeList(option: string, text: string, min: number, max: number, example: string): number[] {
+function parseWholeList(option: string, text: string, min: number, max: number, example: string): number[] {
   const parts = text.split(',');
   const numbers = parts.map((p) => (/^\s*\+?\d+\s*$/.test(p) ? Number(p) : Number.NaN));
   if (!numbers.every((n) => n >= min && n <= max) || new Set(numbers).size !== numbers.length) {

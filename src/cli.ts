@@ -108,7 +108,7 @@ async function run(o: RenderOptions): Promise<void> {
   const bands = planBands(o.height, o.bandRows).length;
   // No more workers than bands: a thread with nothing to do would only cost its start-up.
   const pool = createRenderPool(Math.min(o.threads, bands), await compileKernel());
-  const progress = startProgress(bands, o.quiet);
+  const progress = await startProgress(bands, o.quiet);
   const note =
     o.output === undefined ? '; standard output is incomplete' : `; ${JSON.stringify(o.output)} was left as it was`;
   const interrupt = abortOnSignals(note);

@@ -79,7 +79,7 @@ const IO_ERRORS: Record<string, string> = {
  * One line about an I/O failure: plain words for a known system error code; otherwise the system's own words,
  * picked out of libvips' several lines ("...: write error\nsystem error: File too large\n...").
  */
-export function describeIoError(cause: unknown): string {
+function describeIoError(cause: unknown): string {
   const code = (cause as NodeJS.ErrnoException)?.code;
   if (code && code in IO_ERRORS) return `${IO_ERRORS[code]} (${code})`;
   const message = String((cause as Error)?.message ?? cause);

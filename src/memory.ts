@@ -28,7 +28,7 @@ export function estimateMemory(o: RenderOptions): MemoryEstimate {
   return { image, bands, total: BASELINE + image + bands };
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;

@@ -17,7 +17,7 @@ export const PALETTES: Readonly<Record<string, Palette>> = {
 };
 
 /** Parses "rrggbb" or "#rrggbb". */
-export function hexColour(text: string): [number, number, number] {
+function hexColour(text: string): [number, number, number] {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(text.trim());
   if (!m) throw new Error(`not a hex colour: ${text}`);
   return [Number.parseInt(m[1], 16), Number.parseInt(m[2], 16), Number.parseInt(m[3], 16)];

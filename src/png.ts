@@ -5,7 +5,7 @@ import { writeAtomically } from './sink.js';
  * An XMP packet whose description is `parameters` as JSON. Read it back with
  * `(await sharp(file).metadata()).xmpAsString`, or any tool that shows XMP (exiftool, identify -verbose).
  */
-export function xmpPacket(creator: string, parameters: unknown): string {
+function xmpPacket(creator: string, parameters: unknown): string {
   const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return [
     '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>',

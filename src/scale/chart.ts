@@ -1,8 +1,8 @@
 /** The speedup chart: a Vega-Lite spec rendered to SVG in Node (no browser), and to PNG by sharp. */
 import type { ScalePoint } from './experiment.js';
 
-export const CHART_WIDTH = 560;
-export const CHART_HEIGHT = 360;
+const CHART_WIDTH = 560;
+const CHART_HEIGHT = 360;
 
 /** Speedup against threads, a line per schedule, with the ideal (speedup = threads) dashed. */
 export function speedupSpec(points: ScalePoint[], title: string): Record<string, unknown> {

@@ -47,7 +47,7 @@ export interface ScaleResult {
   serialFractions: { label: string; serialFraction: number | null }[];
 }
 
-export function configsOf(o: ScaleOptions): ScheduleConfig[] {
+function configsOf(o: ScaleOptions): ScheduleConfig[] {
   return o.schedules.flatMap((schedule): ScheduleConfig[] =>
     schedule === 'dynamic'
       ? o.bandRows.map((bandRows) => ({ schedule, bandRows, label: `dynamic/${bandRows}` }))

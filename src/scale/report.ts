@@ -27,7 +27,7 @@ export const CSV_COLUMNS = [
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 
-export function toCsv(result: ScaleResult): string {
+function toCsv(result: ScaleResult): string {
   const rows = result.points.map((p) =>
     [
       p.schedule,
