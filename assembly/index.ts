@@ -1,9 +1,10 @@
 /**
  * mandel-par escape-time kernels, and the colouring that turns their output into RGB (colour.ts).
  *
- * Each render export renders a band (a range of rows) of the image into this instance's linear memory: per pixel the
- * escape count as i32 (-1: never escaped) at `counts` and |z|^2 at escape as f64 (0 inside) at `norms`, row-major.
- * The caller grows memory to fit before the call (so its views made afterwards stay valid). I/O stays outside.
+ * Each render export renders a rectangle of the image (described by a parameter block, params.ts) into this
+ * instance's linear memory: per pixel the escape count as i32 (-1: never escaped) at `counts` and |z|^2 at
+ * escape as f64 (0 inside) at `norms`, row-major. The caller grows memory to fit before the call (so its views
+ * made afterwards stay valid). I/O stays outside.
  *
  * The arithmetic is the original program's, in the same order and in f64, so every kernel agrees bit for bit:
  *   count(cx, cy, max): zx = cx; zy = cy; i = 1; x2 = zx*zx; y2 = zy*zy
@@ -13,11 +14,12 @@
  * With `shortcuts`, pixels inside the main cardioid or period-2 bulb, and orbits that repeat exactly, are
  * decided early (see shortcuts.ts); the results do not change.
  */
-export { renderBand } from './scalar';
-export { renderBandSimd } from './simd';
+export { renderParamsSize } from './params';
+export { renderRect } from './scalar';
+export { renderRectSimd } from './simd';
 export { colourBand } from './colour';
 
-/** Where band output may start: past the static data, 16-byte aligned. */
+/** Where the parameter block and output may start: past the static data, 16-byte aligned. */
 export function outputPtr(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }

@@ -1,26 +1,23 @@
 /** The scalar kernel: one pixel at a time, the original loop verbatim (plus optional exact shortcuts). */
+import { RenderParams } from './params';
 import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
 
 /**
- * Renders rows rowStart .. rowStart + rowCount - 1 of an image `width` pixels wide: each pixel's escape count
+ * Renders the rectangle described by the block at `params` (see params.ts): each sample's escape count
  * (-1: never escaped) as i32 at `counts`, and |z|^2 at escape (0 inside) as f64 at `norms`.
  */
-export function renderBand(
-  xMin: f64,
-  stepX: f64,
-  yMax: f64,
-  stepY: f64,
-  width: i32,
-  rowStart: i32,
-  rowCount: i32,
-  maxIter: i32,
-  shortcuts: bool,
-  counts: usize,
-  norms: usize,
-): void {
-  for (let r = 0; r < rowCount; r++) {
-    const cy = yMax - <f64>(rowStart + r) * stepY;
-    for (let col = 0; col < width; col++) {
+export function renderRect(params: usize): void {
+  const p = changetype<RenderParams>(params);
+  const xMin = p.xMin;
+  const stepX = p.stepX;
+  const maxIter = p.maxIter;
+  const shortcuts = p.shortcuts != 0;
+  const colEnd = p.colStart + p.width;
+  let counts = p.counts;
+  let norms = p.norms;
+  for (let r = 0; r < p.rowCount; r++) {
+    const cy = p.yMax - <f64>(p.rowStart + r) * p.stepY;
+    for (let col = p.colStart; col < colEnd; col++) {
       const cx = xMin + <f64>col * stepX;
       let count = -1;
       let norm = 0.0;

@@ -2,7 +2,7 @@
  * The SIMD kernel: eight pixels in flight as four f64x2 vectors iterated in lockstep. The loop is bound by the
  * latency of its multiply chain (about 9 cycles a step), so the gain comes from independent pixels in flight.
  *
- * A burst iterates the three vectors, in registers, until some lane's pixel escapes (or, with shortcuts, its orbit
+ * A burst iterates the four vectors, in registers, until some lane's pixel escapes (or, with shortcuts, its orbit
  * comes back exactly to its saved point), or until the next lane deadline (a lane reaching maxIter or a save
  * point). Scalar code then finishes just the lanes that are done and refills them with the next pixels; a lane
  * with nothing left is parked on a point that never stops a burst. Lanes count steps on one shared clock (a lane's
@@ -10,7 +10,22 @@
  *
  * Every lane does exactly the original loop's f64 operations in its order (2*zx*zy is computed as t + t with
  * t = zx*zy, which is exact), so counts and |z|^2 at escape are the scalar kernel's, bit for bit.
+ *
+ * Invariants a change must keep (the engine tests compare every kernel with the plain loop bit for bit):
+ * - A parked lane holds z = c = 0 (a fixed point: it never escapes), a saved point of NaN (never equal to
+ *   anything, so it never looks periodic), DEADLINE = i64.MAX_VALUE and PIXEL = -1. It runs through every burst
+ *   and is never finished.
+ * - Between bursts ZX/ZY hold each lane's z after exactly `clock - BASE` steps; DEADLINE is never in the past.
+ * - A fast-phase block may be replayed because the block's start is in ZX/ZY and the steps are pure functions of
+ *   z and c: replaying it one tested step at a time gives the same bits. It must be replayed whenever any lane
+ *   came near escape (NEAR_ESCAPE), since the first escape may lie inside the block.
+ * - A burst never runs past the earliest deadline (gDeadline), so a lane's maxIter and save points are met on
+ *   their exact step.
+ *
+ * This file is over 300 lines because the burst, its two phases and the lane bookkeeping share these invariants:
+ * split, they would be harder to check together.
  */
+import { RenderParams } from './params';
 import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
 
 const LANES = 8;
@@ -25,14 +40,15 @@ const SY = memory.data(LANES * 8, 16);
 const BASE = memory.data(LANES * 8, 16); // i64: clock - BASE is the lane's escape count so far
 const DEADLINE = memory.data(LANES * 8, 16); // i64: clock at which the lane reaches maxIter or its save point
 const GAP = memory.data(LANES * 4, 16); // i32: steps to the save point after the next
-const PIXEL = memory.data(LANES * 4, 16); // i32: pixel index in the band; -1 for a parked lane
+const PIXEL = memory.data(LANES * 4, 16); // i32: pixel index in the rectangle; -1 for a parked lane
 
-// The band being rendered, the cursor of the next pixel to hand out, and the shared clock.
+// The rectangle being rendered, the cursor of the next pixel to hand out, and the shared clock.
 let gXMin: f64 = 0;
 let gStepX: f64 = 0;
 let gYMax: f64 = 0;
 let gStepY: f64 = 0;
-let gWidth: i32 = 0;
+let gColStart: i32 = 0;
+let gColEnd: i32 = 0;
 let gRowStart: i32 = 0;
 let gMaxIter: i32 = 0;
 let gShortcuts: bool = false;
@@ -92,8 +108,8 @@ function refill(l: i32): bool {
     const pixel = gNext++;
     const cx = gXMin + <f64>gCol * gStepX;
     const cy = gCy;
-    if (++gCol == gWidth) {
-      gCol = 0;
+    if (++gCol == gColEnd) {
+      gCol = gColStart;
       gCy = gYMax - <f64>(gRowStart + ++gRow) * gStepY;
     }
     if (gShortcuts && insideCardioidOrBulb(cx, cy)) {
@@ -352,37 +368,28 @@ function meetDeadlines(): void {
   }
 }
 
-/** Same contract as renderBand in scalar.ts. */
-export function renderBandSimd(
-  xMin: f64,
-  stepX: f64,
-  yMax: f64,
-  stepY: f64,
-  width: i32,
-  rowStart: i32,
-  rowCount: i32,
-  maxIter: i32,
-  shortcuts: bool,
-  counts: usize,
-  norms: usize,
-): void {
-  gXMin = xMin;
-  gStepX = stepX;
-  gYMax = yMax;
-  gStepY = stepY;
-  gWidth = width;
-  gRowStart = rowStart;
-  gMaxIter = maxIter;
-  gShortcuts = shortcuts;
-  gCounts = counts;
-  gNorms = norms;
-  gPixels = width * rowCount;
+/** Same contract as renderRect in scalar.ts. */
+export function renderRectSimd(params: usize): void {
+  const p = changetype<RenderParams>(params);
+  gXMin = p.xMin;
+  gStepX = p.stepX;
+  gYMax = p.yMax;
+  gStepY = p.stepY;
+  gColStart = p.colStart;
+  gColEnd = p.colStart + p.width;
+  gRowStart = p.rowStart;
+  gMaxIter = p.maxIter;
+  gShortcuts = p.shortcuts != 0;
+  gCounts = p.counts;
+  gNorms = p.norms;
+  gPixels = p.width * p.rowCount;
   gNext = 0;
-  gCol = 0;
+  gCol = p.colStart;
   gRow = 0;
-  gCy = yMax - <f64>rowStart * stepY;
+  gCy = p.yMax - <f64>p.rowStart * p.stepY;
   gClock = 0;
   gDeadline = i64.MAX_VALUE;
+  const shortcuts = gShortcuts;
   let live = 0;
   for (let l = 0; l < LANES; l++) if (refill(l)) live++;
   while (live > 0) {

@@ -7,11 +7,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { machineLine, median } from '../src/machine.js';
-import { CLASSIC_REGION } from '../src/viewport.js';
+import { CLASSIC_REGION } from '../src/core/viewport.js';
+import { machineLine } from '../src/machine.js';
+import { median } from '../src/scale/median.js';
 import { nativeArgs, nativeBinary } from './native.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 7;
 

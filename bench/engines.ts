@@ -8,13 +8,14 @@
  *   npm run bench [-- --repeat N]
  */
 
-import type { Engine } from '../src/band-job.js';
-import { createJsEngine } from '../src/engine-js.js';
-import { compileKernel, instantiateKernel } from '../src/engine-wasm.js';
-import { machineLine, median } from '../src/machine.js';
-import { planBands } from '../src/planner.js';
-import type { Region } from '../src/viewport.js';
-import { CLASSIC_REGION, planeMapping } from '../src/viewport.js';
+import { planBands } from '../src/core/plan.js';
+import type { Engine } from '../src/core/task.js';
+import type { Region } from '../src/core/viewport.js';
+import { CLASSIC_REGION, planeMapping } from '../src/core/viewport.js';
+import { createJsEngine } from '../src/engines/js.js';
+import { compileKernel, instantiateKernel } from '../src/engines/wasm.js';
+import { machineLine } from '../src/machine.js';
+import { median } from '../src/scale/median.js';
 import { nativeReference } from './native.js';
 
 interface Case {
@@ -43,8 +44,8 @@ const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 5;
 const wasm = await instantiateKernel(await compileKernel());
 const ENGINES: [string, Engine][] = [
   ['js', createJsEngine()],
-  ['wasm', wasm.engine('renderBand')],
-  ['wasm-simd', wasm.engine('renderBandSimd')],
+  ['wasm', wasm.engine('renderRect')],
+  ['wasm-simd', wasm.engine('renderRectSimd')],
 ];
 const VARIANTS = ENGINES.flatMap(([name, engine]) => [
   { name: `${name} --no-shortcuts`, engine, shortcuts: false },
@@ -57,9 +58,10 @@ function run(c: Case, engine: Engine, shortcuts: boolean): { seconds: number; it
   let iterations = 0;
   let digest = 0;
   let seconds = 0;
-  for (const band of planBands(c.height, 16)) {
+  for (const [{ x, y, w, h }] of planBands(c.width, c.height, 16)) {
     const started = performance.now();
-    const { counts } = engine({ mapping, width: c.width, ...band, maxIter: c.maxIter, shortcuts });
+    const job = { mapping, colStart: x, width: w, rowStart: y, rowCount: h, maxIter: c.maxIter, shortcuts };
+    const { counts } = engine(job);
     seconds += (performance.now() - started) / 1000;
     for (const count of counts) {
       iterations += count < 0 ? c.maxIter - 1 : count - 1;

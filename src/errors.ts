@@ -50,15 +50,33 @@ export function conflictingOptions(options: readonly string[], why: string): Usa
   return new UsageError(`${options.map((o) => `--${o}`).join(', ')}: ${why}`);
 }
 
-export function bandFailed(
-  band: { index: number; rowStart: number; rowCount: number; rowStride: number },
+type PixelRect = { x: number; y: number; w: number; h: number };
+
+/** How a failed task is named: "band 6 (rows 30-34)", "tile 3 (columns 0-63, rows 64-127)", "task 1 (25 rows ...)". */
+function describeTask(index: number, rects: readonly PixelRect[], imageWidth: number): string {
+  const [first] = rects;
+  const last = rects[rects.length - 1];
+  const rows = `rows ${first.y}-${last.y + last.h - 1}`;
+  if (rects.length > 1) return `task ${index} (${rects.length} rectangles, ${rows})`;
+  if (first.x === 0 && first.w === imageWidth) return `band ${index} (${rows})`;
+  return `tile ${index} (columns ${first.x}-${first.x + first.w - 1}, ${rows})`;
+}
+
+/** A plan's rectangle that is not inside the image. */
+export function rectOutsideImage(rect: PixelRect, width: number, height: number): UsageError {
+  return new UsageError(
+    `plan: rectangle ${JSON.stringify(rect)} is not a non-empty whole-pixel part of the ${width} x ${height} image`,
+  );
+}
+
+export function taskFailed(
+  index: number,
+  rects: readonly PixelRect[],
+  imageWidth: number,
   cause: unknown,
 ): RenderError {
   const why = oneLine(cause instanceof Error ? cause.message : String(cause));
-  const last = band.rowStart + (band.rowCount - 1) * band.rowStride;
-  const rows =
-    band.rowStride === 1 ? `rows ${band.rowStart}-${last}` : `rows ${band.rowStart}-${last} by ${band.rowStride}`;
-  return new RenderError(`band ${band.index} (${rows}) failed: ${why}; the render was stopped`);
+  return new RenderError(`${describeTask(index, rects, imageWidth)} failed: ${why}; the render was stopped`);
 }
 
 /** Plain words for the file-system errors people meet, with the system's code for searching. */
@@ -104,4 +122,49 @@ export function outputPathUnusable(path: string, cause: unknown): UsageError {
 /** Writing the output failed after rendering. */
 export function outputFailed(path: string, cause: unknown): RenderError {
   return new RenderError(`cannot write ${JSON.stringify(path)}: ${describeIoError(cause)}`);
+}
+
+/** A render spec (from the API or from JSON) with a field that is missing or out of range. */
+export function invalidSpecField(field: string, received: unknown, expected: string): UsageError {
+  const shown = typeof received === 'object' && received !== null ? JSON.stringify(received) : quote(received);
+  return new UsageError(`${field ? `spec.${field}` : 'spec'}: expected ${expected}, but received ${shown}`);
+}
+
+/** "3.2 GB": a byte count in decimal units, for messages. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`;
+}
+
+type Estimate = { image: number; tasks: number; total: number };
+
+const needs = (what: string, e: Estimate) =>
+  `${what} needs about ${formatBytes(e.total)} (image ${formatBytes(e.image)}, bands ${formatBytes(e.tasks)})`;
+
+/** The image would not fit in one buffer. */
+export function bufferTooLarge(what: string, estimate: Estimate, max: number): UsageError {
+  return new UsageError(
+    `${needs(what, estimate)}, but one buffer can hold at most ${formatBytes(max)}: ` +
+      'render it in tiles with --region, or at a smaller --width/--height',
+  );
+}
+
+/** The render's estimate is over the memory allowed. */
+export function memoryOverLimit(what: string, estimate: Estimate, allowed: number, byDefault: boolean): UsageError {
+  const source = byDefault ? "80% of this machine's memory" : '--max-memory';
+  return new UsageError(
+    `${needs(what, estimate)}, more than the ${formatBytes(allowed)} allowed (${source}): ` +
+      'use a smaller --width/--height or --aa, fewer --threads or --band-rows, or raise --max-memory',
+  );
+}
+
+/** A scaling run whose repeated renders differ: a bug, since every split must give the same image. */
+export function schedulesDisagree(label: string, threads: number): RenderError {
+  return new RenderError(`${label} on ${threads} threads made different images: please report this as a bug`);
 }

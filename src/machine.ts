@@ -24,10 +24,3 @@ export function machineLine(m: MachineInfo = machineInfo()): string {
   const memory = (m.memoryBytes / 2 ** 30).toFixed(0);
   return `${m.cpu}, ${m.cores} cores available, ${memory} GiB, Node ${m.node}, ${m.platform}`;
 }
-
-/** The median of a non-empty list. */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}

@@ -1,12 +1,12 @@
 /** Argument handling: the validators in-process (every rule), then the real CLI for exit status and stderr. */
 import { describe, expect, it } from 'vitest';
-import { commandLine, resolveOptions } from '../dist/src/args.js';
-import { UsageError } from '../dist/src/errors.js';
-import { PALETTES } from '../dist/src/palettes.js';
+import { commandLine } from '../dist/src/cli/command-line.js';
+import { resolveRenderCommand } from '../dist/src/cli/render-options.js';
+import { PALETTES, UsageError } from '../dist/src/index.js';
 import { runCli } from './helpers.js';
 
 async function parse(args: string[]) {
-  return resolveOptions(await commandLine(args, '0.0.0').parseAsync(), 6);
+  return resolveRenderCommand(await commandLine(args, '0.0.0').parseAsync(), 6);
 }
 
 async function usageErrorOf(args: string[]): Promise<string> {
@@ -18,22 +18,24 @@ async function usageErrorOf(args: string[]): Promise<string> {
   return (error as UsageError).message;
 }
 
-describe('resolveOptions', () => {
+describe('resolveRenderCommand', () => {
   it('fills in the classic defaults, threads from the available parallelism', async () => {
     expect(await parse([])).toEqual({
+      spec: {
+        formula: 'mandelbrot',
+        region: { xMin: -2, xMax: 1, yMin: -1, yMax: 1 },
+        width: 140,
+        height: 50,
+        maxIter: 100000,
+        engine: 'wasm-simd',
+        shortcuts: true,
+        aa: 1,
+        colouring: { palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
+        output: { format: 'ascii' },
+      },
       threads: 6,
-      out: 'ascii',
-      width: 140,
-      height: 50,
-      maxIter: 100000,
-      region: { xMin: -2, xMax: 1, yMin: -1, yMax: 1 },
-      bandRows: 2,
-      engine: 'wasm-simd',
-      shortcuts: true,
+      bandRows: undefined,
       output: undefined,
-      colouring: { palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
-      aa: 1,
-      compression: 1,
       maxMemory: undefined,
       quiet: false,
       stats: false,
@@ -46,31 +48,33 @@ describe('resolveOptions', () => {
     args.push('--palette', '#000000,#ffffff', '--inside', '102030', '--cycle', '12.5', '--aa', '3');
     args.push('--compression', '9', '--max-memory', '1.5G', '--quiet', '--stats', '-o', 'pic.png');
     expect(await parse(args)).toEqual({
-      threads: 3,
-      out: 'png',
-      width: 80,
-      height: 40,
-      maxIter: 500,
-      region: { xMin: -0.75 - 0.015, xMax: -0.75 + 0.015, yMin: 0.1 - 0.0075, yMax: 0.1 + 0.0075 },
-      bandRows: 5,
-      engine: 'js',
-      shortcuts: false,
-      output: 'pic.png',
-      colouring: {
-        palette: [
-          [0, 0, 0],
-          [255, 255, 255],
-        ],
-        inside: [0x10, 0x20, 0x30],
-        cycle: 12.5,
+      spec: {
+        formula: 'mandelbrot',
+        region: { xMin: -0.75 - 0.015, xMax: -0.75 + 0.015, yMin: 0.1 - 0.0075, yMax: 0.1 + 0.0075 },
+        width: 80,
+        height: 40,
+        maxIter: 500,
+        engine: 'js',
+        shortcuts: false,
+        aa: 3,
+        colouring: {
+          palette: [
+            [0, 0, 0],
+            [255, 255, 255],
+          ],
+          inside: [0x10, 0x20, 0x30],
+          cycle: 12.5,
+        },
+        output: { format: 'png', compression: 9 },
       },
-      aa: 3,
-      compression: 9,
+      threads: 3,
+      bandRows: 5,
+      output: 'pic.png',
       maxMemory: 1.5 * 2 ** 30,
       quiet: true,
       stats: true,
     });
-    expect((await parse(['--region=-1.5,0.5,-0.25,1e-1'])).region).toEqual({
+    expect((await parse(['--region=-1.5,0.5,-0.25,1e-1'])).spec.region).toEqual({
       xMin: -1.5,
       xMax: 0.5,
       yMin: -0.25,

@@ -3,11 +3,11 @@
  * without shortcuts (the brute-force oracle), counts and |z|^2 at escape compared bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import type { BandJob, BandPixels, Engine } from '../dist/src/band-job.js';
-import { createJsEngine, escapeCount, escapeOf, insideCardioidOrBulb } from '../dist/src/engine-js.js';
-import { compileKernel, instantiateKernel } from '../dist/src/engine-wasm.js';
-import type { Region } from '../dist/src/viewport.js';
-import { pixelToPoint, planeMapping } from '../dist/src/viewport.js';
+import type { Engine, KernelJob, SamplePixels } from '../dist/src/core/task.js';
+import type { Region } from '../dist/src/core/viewport.js';
+import { pixelToPoint, planeMapping } from '../dist/src/core/viewport.js';
+import { createJsEngine, escapeCount, escapeOf, insideCardioidOrBulb } from '../dist/src/engines/js.js';
+import { compileKernel, instantiateKernel } from '../dist/src/engines/wasm.js';
 import type { TestView } from './helpers.js';
 import { TEST_VIEWS } from './helpers.js';
 
@@ -55,8 +55,8 @@ describe('insideCardioidOrBulb', () => {
 const kernels = await instantiateKernel(await compileKernel());
 const ENGINES: [string, () => Engine][] = [
   ['js', createJsEngine],
-  ['wasm', () => kernels.engine('renderBand')],
-  ['wasm-simd', () => kernels.engine('renderBandSimd')],
+  ['wasm', () => kernels.engine('renderRect')],
+  ['wasm-simd', () => kernels.engine('renderRectSimd')],
 ];
 
 /** Views that straddle the boundaries where shortcuts could go wrong, and edge cases of the SIMD lanes. */
@@ -100,10 +100,18 @@ function view(name: string, region: Region, width: number, height: number, maxIt
   return { name, region, width, height, maxIter };
 }
 
-function jobOf(v: TestView, shortcuts: boolean, rowStart = 0, rowCount = v.height): BandJob {
+function jobOf(
+  v: TestView,
+  shortcuts: boolean,
+  rowStart = 0,
+  rowCount = v.height,
+  colStart = 0,
+  width = v.width,
+): KernelJob {
   return {
     mapping: planeMapping(v.region, v.width, v.height),
-    width: v.width,
+    colStart,
+    width,
     rowStart,
     rowCount,
     maxIter: v.maxIter,
@@ -112,7 +120,7 @@ function jobOf(v: TestView, shortcuts: boolean, rowStart = 0, rowCount = v.heigh
 }
 
 /** Copies an engine's result (its views are reused by the next call). */
-function copy({ counts, norms }: BandPixels): { counts: number[]; norms: Buffer } {
+function copy({ counts, norms }: SamplePixels): { counts: number[]; norms: Buffer } {
   return { counts: Array.from(counts), norms: Buffer.from(new Float64Array(norms).buffer) };
 }
 
@@ -150,7 +158,7 @@ it('the margin view has inside points on both sides of the margin: decided by th
 });
 
 describe('the SIMD kernel at the edges of its lanes', () => {
-  const simd = kernels.engine('renderBandSimd');
+  const simd = kernels.engine('renderRectSimd');
   const js = createJsEngine();
   const wide = TEST_VIEWS[3];
 
@@ -179,6 +187,14 @@ describe('the SIMD kernel at the edges of its lanes', () => {
     const whole = copy(simd(jobOf(v, true))).counts;
     const band = copy(simd(jobOf(v, true, 17, 5))).counts;
     expect(band).toEqual(whole.slice(17 * v.width, 22 * v.width));
+  });
+
+  it('renders a rectangle off the left edge as the same pixels of the whole image', () => {
+    const v = TEST_VIEWS[1];
+    const whole = copy(simd(jobOf(v, true))).counts;
+    const rect = copy(simd(jobOf(v, true, 17, 5, 31, 11))).counts;
+    const expected = Array.from({ length: 5 }, (_, r) => whole.slice((17 + r) * v.width + 31, (17 + r) * v.width + 42));
+    expect(rect).toEqual(expected.flat());
   });
 
   it('grows its memory for a band larger than the last one', () => {

@@ -1,12 +1,11 @@
 /** Shared by the tests: the built CLI as a child process, test regions, and whole-image reference renders. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { countsToAscii } from '../dist/src/ascii.js';
-import { createJsEngine } from '../dist/src/engine-js.js';
-import type { Region } from '../dist/src/viewport.js';
-import { planeMapping } from '../dist/src/viewport.js';
+import type { Region } from '../dist/src/core/viewport.js';
+import { planeMapping } from '../dist/src/core/viewport.js';
+import { createJsEngine } from '../dist/src/engines/js.js';
 
-export const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 
 export interface CliRun {
   status: number | null;
@@ -55,13 +54,17 @@ export const TEST_VIEWS: TestView[] = [
 export function referenceAscii(view: TestView): string {
   const { counts } = createJsEngine()({
     mapping: planeMapping(view.region, view.width, view.height),
+    colStart: 0,
     width: view.width,
     rowStart: 0,
     rowCount: view.height,
     maxIter: view.maxIter,
     shortcuts: false,
   });
-  return Buffer.from(countsToAscii(counts, view.width, view.height)).toString('latin1');
+  const cells = Array.from(counts, (count) => (count === -1 ? '*' : '-')).join('');
+  return Array.from({ length: view.height }, (_, r) => `${cells.slice(r * view.width, (r + 1) * view.width)}\n`).join(
+    '',
+  );
 }
 
 /** "--region=..." as the CLI takes it. */

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { paletteTable, smoothIteration, TABLE_SIZE, tableIndex } from '../dist/src/colour.js';
-import { escapeOf } from '../dist/src/engine-js.js';
-import { PALETTES, parsePalette } from '../dist/src/palettes.js';
-import { parametersFromXmp } from '../dist/src/png.js';
-import { viewAround } from '../dist/src/viewport.js';
+import { escapeOf } from '../dist/src/engines/js.js';
+import { PALETTES, parametersFromXmp, specFromJson, viewAround } from '../dist/src/index.js';
+import { paletteTable, smoothIteration, TABLE_SIZE, tableIndex } from '../dist/src/outputs/colour.js';
+import { paletteFrom } from '../dist/src/outputs/palettes.js';
 import { runCli } from './helpers.js';
 
 async function tempDir(): Promise<string> {
@@ -97,7 +96,7 @@ describe('smooth colouring', () => {
     expect(tableIndex(0, 64)).toBe(0);
     expect(tableIndex(32, 64)).toBe(TABLE_SIZE / 2);
     expect(tableIndex(64 + 16, 64)).toBe(TABLE_SIZE / 4);
-    const table = paletteTable(parsePalette('#000000,#ff0000'));
+    const table = paletteTable(paletteFrom('#000000,#ff0000') ?? []);
     expect(Array.from(table.subarray(0, 3))).toEqual([0, 0, 0]);
     expect(Array.from(table.subarray((TABLE_SIZE / 2) * 3, (TABLE_SIZE / 2) * 3 + 3))).toEqual([255, 0, 0]);
   });
@@ -153,6 +152,14 @@ describe('the PNG records how to make it again', () => {
       maxIter: 300,
       aa: 2,
       software: expect.stringMatching(/^mandel-par /),
+    });
+    // The spec itself, which renders the same picture through the API.
+    const { software: _, command: __, ...spec } = parameters;
+    expect(specFromJson(JSON.stringify(spec))).toMatchObject({
+      width: 120,
+      height: 80,
+      aa: 2,
+      colouring: { cycle: 40 },
     });
     const command = parameters.command as string;
     expect(command).toMatch(/^mandel-par --out png /);

@@ -1,7 +1,7 @@
 /** The progress bar: drawn on a terminal, silent elsewhere and with --quiet. */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { startProgress } from '../dist/src/progress.js';
+import { startProgress } from '../dist/src/cli/progress.js';
 
 function fakeStderr(isTTY: boolean) {
   const stream = Object.assign(new PassThrough(), {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandLine, resolveOptions } from '../dist/src/args.js';
-import { UsageError } from '../dist/src/errors.js';
-import { checkMemory } from '../dist/src/memory.js';
+import { commandLine } from '../dist/src/cli/command-line.js';
+import { resolveRenderCommand } from '../dist/src/cli/render-options.js';
+import { checkMemory, defaultPlan, UsageError } from '../dist/src/index.js';
 import { runCli } from './helpers.js';
 
 /** Fixed, so that CI is repeatable; set FC_SEED to explore other lists. */
@@ -59,7 +59,8 @@ describe('argument handling, for random argument lists', () => {
     await fc.assert(
       fc.asyncProperty(argLists(NAMES), async (argv) => {
         try {
-          checkMemory(resolveOptions(await commandLine(argv, '0.0.0').parseAsync(), 4));
+          const c = resolveRenderCommand(await commandLine(argv, '0.0.0').parseAsync(), 4);
+          checkMemory(c.spec, c.threads, defaultPlan(c.spec, c.threads), c.maxMemory);
         } catch (err) {
           expect(err).toBeInstanceOf(UsageError);
           expect((err as Error).message).not.toMatch(/\n/);

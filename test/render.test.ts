@@ -1,65 +1,206 @@
-/** The real pool: real worker threads, each with its own WASM instance, stitched output against the oracle. */
+/** The real renderer: real worker threads, each with its own WASM instance, output against the oracle. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../dist/src/band-job.js';
-import { compileKernel } from '../dist/src/engine-wasm.js';
-import type { RenderPool } from '../dist/src/pool.js';
-import { createRenderPool } from '../dist/src/pool.js';
-import { render } from '../dist/src/render.js';
-import { InOrderStitcher } from '../dist/src/stitch.js';
+import type { EngineName, Plan, Rect, RenderSpec } from '../dist/src/index.js';
+import {
+  asciiText,
+  createSpec,
+  ENGINES,
+  planBands,
+  planInterleaved,
+  planTiles,
+  Renderer,
+  rectBytes,
+  renderAscii,
+  renderPng,
+  renderRect,
+  rgbImage,
+} from '../dist/src/index.js';
 import type { TestView } from './helpers.js';
 import { referenceAscii, TEST_VIEWS } from './helpers.js';
 
-const kernel = await compileKernel();
-const pools = new Map<number, RenderPool>();
-function poolOf(threads: number): RenderPool {
-  const pool = pools.get(threads) ?? createRenderPool(threads, kernel);
-  pools.set(threads, pool);
-  return pool;
+const renderers = new Map<number, Renderer>();
+async function rendererOf(threads: number): Promise<Renderer> {
+  const renderer = renderers.get(threads) ?? (await Renderer.create({ threads }));
+  renderers.set(threads, renderer);
+  return renderer;
 }
 afterAll(async () => {
-  await Promise.all([...pools.values()].map((pool) => pool.destroy()));
+  await Promise.all([...renderers.values()].map((r) => r.close()));
 });
 
-async function renderAscii(
-  view: TestView,
-  threads: number,
-  bandRows: number,
-  engine: (typeof ENGINES)[number],
-  shortcuts = true,
-) {
+function asciiSpec(view: TestView, engine: EngineName, shortcuts = true): RenderSpec {
+  const { region, width, height, maxIter } = view;
+  return createSpec({ region, width, height, maxIter, engine, shortcuts });
+}
+
+async function renderText(spec: RenderSpec, threads: number, plan: Plan) {
   const chunks: Uint8Array[] = [];
-  const stitcher = new InOrderStitcher((bytes) => chunks.push(bytes));
-  const request = { ...view, bandRows, aa: 1, engine, shortcuts, output: { kind: 'ascii' as const } };
-  const stats = await render(poolOf(threads), request, (band, bytes) => stitcher.add(band.index, bytes));
+  const destination = asciiText(spec.width, spec.height, (bytes) => chunks.push(bytes));
+  const stats = await (await rendererOf(threads)).render(spec, { destination, plan });
   return { text: Buffer.concat(chunks).toString('latin1'), stats };
 }
 
 describe.each(TEST_VIEWS)('$name: byte-identical output', (view) => {
   const expected = referenceAscii(view);
 
-  it.each([1, 2, 3, 8, 16])('for --threads %i, --band-rows 1, 7, 50 and every engine', async (threads) => {
+  it.each([1, 2, 3, 8, 16])('for --threads %i, band rows 1, 7, 50 and every engine', async (threads) => {
     for (const bandRows of [1, 7, 50]) {
       for (const engine of ENGINES) {
-        const { text } = await renderAscii(view, threads, bandRows, engine);
-        expect(text, `band-rows ${bandRows}, engine ${engine}`).toBe(expected);
+        const { text } = await renderText(
+          asciiSpec(view, engine),
+          threads,
+          planBands(view.width, view.height, bandRows),
+        );
+        expect(text, `band rows ${bandRows}, engine ${engine}`).toBe(expected);
       }
     }
     // And without shortcuts, brute force all the way (one band size: the kernels are compared in engines.test).
-    const { text } = await renderAscii(view, threads, 7, 'wasm-simd', false);
+    const { text } = await renderText(
+      asciiSpec(view, 'wasm-simd', false),
+      threads,
+      planBands(view.width, view.height, 7),
+    );
     expect(text, 'wasm-simd --no-shortcuts').toBe(expected);
   });
 });
 
-describe('the pool', () => {
-  it('gives each worker thread its own WASM instance, made once and used for all its bands', async () => {
-    const { stats } = await renderAscii(TEST_VIEWS[0], 3, 1, 'wasm');
-    expect(stats.bands).toBe(50);
+/** A deterministic pseudo-random generator (mulberry32), so that a failing tiling can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A random tiling: the image cut by random horizontal lines into strips, each strip by random vertical lines into
+ * rectangles; the rectangles grouped at random into tasks of one to three.
+ */
+function randomTiling(width: number, height: number, next: () => number): Plan {
+  const cuts = (size: number) => {
+    const points = new Set([0, size]);
+    for (let k = 0; k < 1 + Math.floor(next() * 6); k++) points.add(Math.floor(next() * size));
+    return [...points].sort((a, b) => a - b);
+  };
+  const rects: Rect[] = [];
+  const ys = cuts(height);
+  for (let j = 0; j + 1 < ys.length; j++) {
+    const xs = cuts(width);
+    for (let i = 0; i + 1 < xs.length; i++)
+      rects.push({ x: xs[i], y: ys[j], w: xs[i + 1] - xs[i], h: ys[j + 1] - ys[j] });
+  }
+  rects.sort(() => next() - 0.5);
+  const plan: Plan = [];
+  for (let k = 0; k < rects.length; ) {
+    const n = 1 + Math.floor(next() * 3);
+    plan.push(rects.slice(k, k + n));
+    k += n;
+  }
+  return plan;
+}
+
+describe('any tiling renders the whole image, bit for bit', () => {
+  const view = TEST_VIEWS[1];
+  const expected = referenceAscii(view);
+  const next = random(20261130);
+  const tilings = Array.from({ length: 6 }, () => randomTiling(view.width, view.height, next));
+
+  it.each(ENGINES)('ASCII, engine %s, with and without shortcuts, 6 random tilings (fixed seed)', async (engine) => {
+    for (const [k, plan] of tilings.entries()) {
+      for (const shortcuts of [true, false]) {
+        const { text } = await renderText(asciiSpec(view, engine, shortcuts), 3, plan);
+        expect(text, `tiling ${k}, shortcuts ${shortcuts}`).toBe(expected);
+      }
+    }
+  });
+
+  it.each(ENGINES)(
+    'RGB with supersampling, engine %s: tiles and interleaved rows equal the whole image',
+    async (engine) => {
+      const spec = createSpec({
+        output: { format: 'png' },
+        region: view.region,
+        width: 60,
+        height: 40,
+        maxIter: 400,
+        aa: 2,
+        engine,
+      });
+      const renderer = await rendererOf(3);
+      const whole = rgbImage(60, 40);
+      await renderer.render(spec, { destination: whole, plan: [[{ x: 0, y: 0, w: 60, h: 40 }]] });
+      const plans = [planTiles(60, 40, 7), planInterleaved(60, 40, 5), randomTiling(60, 40, next)];
+      for (const [k, plan] of plans.entries()) {
+        const image = rgbImage(60, 40);
+        await renderer.render(spec, { destination: image, plan });
+        expect(image.pixels.equals(whole.pixels), `plan ${k}, shared image`).toBe(true);
+        // And handed back as bytes, rectangle by rectangle, placed by the test.
+        const placed = Buffer.alloc(60 * 40 * 3);
+        const destination = rectBytes('rgb', (r, bytes) => {
+          for (let y = 0; y < r.h; y++)
+            placed.set(bytes.subarray(y * r.w * 3, (y + 1) * r.w * 3), ((r.y + y) * 60 + r.x) * 3);
+        });
+        await renderer.render(spec, { destination, plan });
+        expect(placed.equals(whole.pixels), `plan ${k}, bytes handed back`).toBe(true);
+      }
+    },
+  );
+});
+
+describe('one long-lived renderer', () => {
+  it('renders several pictures in a row, of different sizes and outputs', async () => {
+    const renderer = await Renderer.create({ threads: 2 });
+    try {
+      const classic = await renderAscii({}, { renderer });
+      expect(classic).toBe(referenceAscii(TEST_VIEWS[0]));
+      const small = await renderPng({ width: 64, height: 48, maxIter: 200 }, { renderer });
+      expect(small.subarray(1, 4).toString('latin1')).toBe('PNG');
+      const wide = TEST_VIEWS[3];
+      expect(
+        await renderAscii(
+          { region: wide.region, width: wide.width, height: wide.height, maxIter: wide.maxIter },
+          { renderer },
+        ),
+      ).toBe(referenceAscii(wide));
+      const rect = await renderRect(
+        { width: 140, height: 50 },
+        { x: 20, y: 10, w: 30, h: 5 },
+        { renderer, format: 'ascii' },
+      );
+      const lines = classic.split('\n');
+      const expected = lines
+        .slice(10, 15)
+        .map((line) => line.slice(20, 50))
+        .join('');
+      expect(Buffer.from(rect).toString('latin1')).toBe(expected);
+      expect(renderer.liveThreads).toBe(2);
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('refuses a plan with a rectangle outside the image, naming it', async () => {
+    const renderer = await rendererOf(1);
+    const destination = rectBytes('ascii', () => {});
+    await expect(
+      renderer.render(createSpec({ width: 10, height: 10 }), { destination, plan: [[{ x: 5, y: 0, w: 6, h: 1 }]] }),
+    ).rejects.toThrow(
+      'plan: rectangle {"x":5,"y":0,"w":6,"h":1} is not a non-empty whole-pixel part of the 10 x 10 image',
+    );
+  });
+
+  it('gives each worker thread its own WASM instance, made once and used for all its tasks', async () => {
+    const { stats } = await renderText(asciiSpec(TEST_VIEWS[0], 'wasm'), 3, planBands(140, 50, 1));
+    expect(stats.tasks).toBe(50);
     const threads = [...stats.instancesByThread.keys()];
     const instances = [...stats.instancesByThread.values()];
     expect(threads.length).toBeGreaterThan(1); // the work really was spread over threads
     expect(threads).not.toContain(0); // and none of it ran on the main thread
     expect(instances.every((set) => set.size === 1)).toBe(true);
     expect(new Set(instances.map((set) => [...set][0])).size).toBe(threads.length);
-    expect(pools.get(3)?.threads.length).toBe(3);
+    expect((await rendererOf(3)).liveThreads).toBe(3);
   });
 });

@@ -62,7 +62,12 @@ describe('mandel-par scale', () => {
   it('writes JSON with the machine, the full parameters, every point and the Amdahl fit', async () => {
     const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
     expect(json.machine).toMatchObject({ cpu: expect.any(String), cores: expect.any(Number), node: process.version });
-    expect(json.parameters).toMatchObject({ threads: [1, 2, 3], bandRows: [1, 16], repeat: 2, width: 120, height: 60 });
+    expect(json.parameters).toMatchObject({
+      threads: [1, 2, 3],
+      bandRows: [1, 16],
+      repeat: 2,
+      spec: { width: 120, height: 60 },
+    });
     expect(json.command).toMatch(/^mandel-par scale --threads 1,2,3 /);
     expect(json.points).toHaveLength(12);
     for (const p of json.points) {

@@ -1,15 +1,16 @@
 /**
  * Piscina worker entry: one WebAssembly instance per worker thread, created once when the thread starts. Each
- * task renders a set of rows and turns them into output: ASCII lines handed back by transfer, or RGB pixels written
- * straight into their rows of the shared image.
+ * task renders its rectangles and turns them into output: ASCII or RGB bytes handed back by transfer, or RGB
+ * pixels written straight into their place in the shared image.
  */
 import { randomUUID } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
-import { countsToAscii } from '../src/ascii.js';
-import type { BandResult, BandTask, Engine, EngineName } from '../src/band-job.js';
-import { createJsEngine } from '../src/engine-js.js';
-import { instantiateKernel } from '../src/engine-wasm.js';
+import type { Rect } from '../src/core/plan.js';
+import type { Engine, EngineName, RenderTask, TaskResult } from '../src/core/task.js';
+import { createJsEngine } from '../src/engines/js.js';
+import { instantiateKernel } from '../src/engines/wasm.js';
+import { countsToAscii } from '../src/outputs/ascii.js';
 
 export interface RenderWorkerData {
   kernel: WebAssembly.Module;
@@ -18,8 +19,8 @@ export interface RenderWorkerData {
 const { kernel } = workerData as RenderWorkerData;
 const wasm = await instantiateKernel(kernel);
 const engines: Record<EngineName, Engine> = {
-  'wasm-simd': wasm.engine('renderBandSimd'),
-  wasm: wasm.engine('renderBand'),
+  'wasm-simd': wasm.engine('renderRectSimd'),
+  wasm: wasm.engine('renderRect'),
   js: createJsEngine(),
 };
 const instanceId = randomUUID();
@@ -31,7 +32,7 @@ const instanceId = randomUUID();
  */
 const fault = /^(throw|exit|slow):(\d+)$/.exec(process.env.MANDEL_PAR_TEST_FAULT ?? '');
 
-function injectFault(task: BandTask): void {
+function injectFault(task: RenderTask): void {
   if (!fault) return;
   const [, kind, value] = fault;
   const n = Number(value);
@@ -39,47 +40,61 @@ function injectFault(task: BandTask): void {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, n);
     return;
   }
-  const offset = n - task.rowStart;
-  const holds = offset >= 0 && offset % task.rowStride === 0 && offset / task.rowStride < task.rowCount;
-  if (!holds) return;
+  if (!task.rects.some((r) => n >= r.y && n < r.y + r.h)) return;
   if (kind === 'throw') throw new Error(`injected fault at row ${n}`);
   process.exit(70);
 }
 
-/** The task's rows as runs of consecutive rows: the whole band at once, or each row of a strided set alone. */
-function runsOf(task: BandTask): [start: number, count: number][] {
-  if (task.rowStride === 1) return [[task.rowStart, task.rowCount]];
-  return Array.from({ length: task.rowCount }, (_, k) => [task.rowStart + k * task.rowStride, 1]);
+/** Copies a rectangle's RGB rows into their place in the shared image. */
+function placeRows(rgb: Uint8Array, rect: Rect, image: { buffer: SharedArrayBuffer; width: number }): void {
+  const target = new Uint8Array(image.buffer);
+  const rowBytes = rect.w * 3;
+  for (let r = 0; r < rect.h; r++) {
+    target.set(rgb.subarray(r * rowBytes, (r + 1) * rowBytes), ((rect.y + r) * image.width + rect.x) * 3);
+  }
 }
 
-export default function renderBand(task: BandTask): BandResult {
+/** The parts in one buffer of its own (Buffer.concat may return a slice of Node's shared pool: not transferable). */
+function concat(parts: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+
+export default function renderTask(task: RenderTask): TaskResult {
   injectFault(task);
-  const { width, aa, output } = task;
-  const lines: Uint8Array[] = [];
+  const { aa, output } = task;
+  const parts: Uint8Array[] = [];
   let iterateMs = 0;
   let outputMs = 0;
-  for (const [start, count] of runsOf(task)) {
+  for (const rect of task.rects) {
     const started = performance.now();
     const pixels = engines[task.engine]({
       mapping: task.mapping,
-      width: width * aa,
-      rowStart: start * aa,
-      rowCount: count * aa,
+      colStart: rect.x * aa,
+      width: rect.w * aa,
+      rowStart: rect.y * aa,
+      rowCount: rect.h * aa,
       maxIter: task.maxIter,
       shortcuts: task.shortcuts,
     });
     const iterated = performance.now();
     if (output.kind === 'ascii') {
-      lines.push(countsToAscii(pixels.counts, width, count));
+      parts.push(countsToAscii(pixels.counts));
     } else {
-      const rows = new Uint8Array(output.image, start * width * 3, count * width * 3);
-      wasm.colour(pixels, width, count, aa, output, rows);
+      const rgb = wasm.colour(pixels, rect.w, rect.h, aa, output.colouring);
+      if (output.image) placeRows(rgb, rect, output.image);
+      else parts.push(rgb.slice());
     }
     iterateMs += iterated - started;
     outputMs += performance.now() - iterated;
   }
-  const bytes = lines.length === 1 ? lines[0] : Buffer.concat(lines);
-  const result: BandResult = { bytes, threadId, instanceId, iterateMs, outputMs };
-  // Wrapped this way, Piscina transfers the band's buffer instead of cloning it.
-  return move({ [transferableSymbol]: [bytes.buffer], [valueSymbol]: result } as never) as unknown as BandResult;
+  const bytes = parts.length === 1 ? parts[0] : concat(parts);
+  const result: TaskResult = { bytes, threadId, instanceId, iterateMs, outputMs };
+  // Wrapped this way, Piscina transfers the task's buffer instead of cloning it.
+  return move({ [transferableSymbol]: [bytes.buffer], [valueSymbol]: result } as never) as unknown as TaskResult;
 }

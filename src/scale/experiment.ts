@@ -4,16 +4,26 @@
  * the picture (iterate and colour) into a fresh shared image; its digest proves every schedule made the same one.
  */
 import { createHash } from 'node:crypto';
-import type { ScaleOptions } from '../args.js';
-import { median } from '../machine.js';
-import { PALETTES } from '../palettes.js';
-import type { Band, Schedule } from '../planner.js';
-import { planSchedule } from '../planner.js';
-import type { RenderPool } from '../pool.js';
-import { createRenderPool } from '../pool.js';
-import type { RenderRequest } from '../render.js';
-import { render } from '../render.js';
+import type { Plan, Schedule } from '../core/plan.js';
+import { planSchedule } from '../core/plan.js';
+import { Renderer } from '../core/renderer.js';
+import type { RenderSpec } from '../core/spec.js';
+import { schedulesDisagree } from '../errors.js';
+import { rgbImage } from '../outputs/destinations.js';
 import { serialFraction } from './amdahl.js';
+import { median } from './median.js';
+
+/** An experiment: the picture, and the thread counts and schedules to time it with. */
+export interface ScaleOptions {
+  threads: number[];
+  schedules: Schedule[];
+  bandRows: number[];
+  repeat: number;
+  /** The picture every run renders (to RGB in memory). */
+  spec: RenderSpec;
+  /** The folder for CSV, JSON and charts. */
+  output: string;
+}
 
 /** One schedule as timed: static and interleaved have no band height. */
 export interface ScheduleConfig {
@@ -61,22 +71,16 @@ interface Run {
   sha256: string;
 }
 
-async function timeRun(pool: RenderPool, o: ScaleOptions, threads: number, bands: Band[]): Promise<Run> {
-  const image = new SharedArrayBuffer(o.width * o.height * 3);
-  const request: RenderRequest = {
-    ...o,
-    bandRows: 1,
-    aa: 1,
-    output: { kind: 'rgb', image, palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
-  };
+async function timeRun(renderer: Renderer, o: ScaleOptions, threads: number, plan: Plan): Promise<Run> {
+  const image = rgbImage(o.spec.width, o.spec.height);
   const started = performance.now();
-  const stats = await render(pool, request, () => {}, { bands });
+  const stats = await renderer.render(o.spec, { plan, destination: image });
   const ms = performance.now() - started;
   const busy = [...stats.iterateMsByThread.keys()].map(
     (t) => (stats.iterateMsByThread.get(t) ?? 0) + (stats.outputMsByThread.get(t) ?? 0),
   );
   const mean = busy.reduce((a, b) => a + b, 0) / threads;
-  const sha256 = createHash('sha256').update(new Uint8Array(image)).digest('hex');
+  const sha256 = createHash('sha256').update(image.pixels).digest('hex');
   return { ms, loadBalance: Math.max(...busy) / mean, sha256 };
 }
 
@@ -87,26 +91,28 @@ export async function runScale(
   cores: number,
   log: (line: string) => void,
 ): Promise<ScaleResult> {
+  const { width, height } = o.spec;
   const configs = configsOf(o);
   const runs = new Map<string, Run[]>();
   const startupMs: ScaleResult['startupMs'] = [];
   for (const threads of o.threads) {
-    const plans = configs.map((c) => planSchedule(c.schedule, o.height, threads, c.bandRows ?? 1));
+    const plans = configs.map((c) => planSchedule(c.schedule, width, height, threads, c.bandRows ?? 1));
     const started = performance.now();
-    const pool = createRenderPool(threads, kernel);
+    // Exactly `threads` workers, all started up front: the experiment times thread counts, not pool growth.
+    const renderer = await Renderer.create({ threads, minThreads: threads, kernel, logger: { warn: log } });
     try {
-      await timeRun(pool, o, threads, plans[plans.length - 1]); // warm-up: workers started, kernels compiled
+      await timeRun(renderer, o, threads, plans[plans.length - 1]); // warm-up: workers started, kernels compiled
       const firstMs = performance.now() - started;
       for (let r = 0; r < o.repeat; r++) {
         for (const [k, c] of configs.entries()) {
           const key = `${c.label}@${threads}`;
-          runs.set(key, [...(runs.get(key) ?? []), await timeRun(pool, o, threads, plans[k])]);
+          runs.set(key, [...(runs.get(key) ?? []), await timeRun(renderer, o, threads, plans[k])]);
         }
       }
       const typical = median(runs.get(`${configs[configs.length - 1].label}@${threads}`)?.map((x) => x.ms) ?? []);
       startupMs.push({ threads, ms: Math.max(0, firstMs - typical) });
     } finally {
-      await pool.destroy();
+      await renderer.close();
     }
     log(`threads ${threads}: done`);
   }
@@ -120,11 +126,11 @@ export async function runScale(
       const medianMs = median(runsMs);
       const speedup = base / medianMs;
       const digests = new Set(own.map((x) => x.sha256));
-      if (digests.size !== 1) throw new Error(`${c.label} on ${threads} threads made different images`);
+      if (digests.size !== 1) throw schedulesDisagree(c.label, threads);
       points.push({
         ...c,
         threads,
-        tasks: planSchedule(c.schedule, o.height, threads, c.bandRows ?? 1).length,
+        tasks: planSchedule(c.schedule, width, height, threads, c.bandRows ?? 1).length,
         runsMs,
         medianMs,
         minMs: Math.min(...runsMs),

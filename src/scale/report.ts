@@ -2,12 +2,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { ScaleOptions } from '../args.js';
 import type { MachineInfo } from '../machine.js';
 import { machineLine } from '../machine.js';
-import { writeAtomically } from '../sink.js';
+import { writeAtomically } from '../outputs/files.js';
 import { renderSvg, speedupSpec } from './chart.js';
-import type { ScaleResult } from './experiment.js';
+import type { ScaleOptions, ScaleResult } from './experiment.js';
 
 /** The CSV columns, in order (documented in docs/scaling.md). */
 export const CSV_COLUMNS = [
@@ -64,9 +63,10 @@ export function toTable(result: ScaleResult, o: ScaleOptions, machine: MachineIn
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
   const line = (cells: string[]) =>
     cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ');
-  const { xMin, xMax, yMin, yMax } = o.region;
+  const { width, height, maxIter, region, engine, shortcuts } = o.spec;
+  const { xMin, xMax, yMin, yMax } = region;
   return [
-    `Scaling: ${o.width} x ${o.height}, max-iter ${o.maxIter}, region ${xMin},${xMax},${yMin},${yMax}, engine ${o.engine}${o.shortcuts ? '' : ', no shortcuts'}; median of ${o.repeat} runs`,
+    `Scaling: ${width} x ${height}, max-iter ${maxIter}, region ${xMin},${xMax},${yMin},${yMax}, engine ${engine}${shortcuts ? '' : ', no shortcuts'}; median of ${o.repeat} runs`,
     `Machine: ${machineLine(machine)}`,
     '',
     line(head),
@@ -101,7 +101,7 @@ export async function writeReport(
     svg: join(o.output, 'speedup.svg'),
     png: join(o.output, 'speedup.png'),
   };
-  const title = `mandel-par scale: ${o.width} x ${o.height}, max-iter ${o.maxIter}, ${machine.cpu}, ${machine.cores} cores`;
+  const title = `mandel-par scale: ${o.spec.width} x ${o.spec.height}, max-iter ${o.spec.maxIter}, ${machine.cpu}, ${machine.cores} cores`;
   const svg = await renderSvg(speedupSpec(result.points, title));
   const png = await sharp(Buffer.from(svg)).png().toBuffer({ resolveWithObject: true });
   const json = {

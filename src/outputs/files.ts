@@ -5,7 +5,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { invalidOption, outputFailed, outputPathUnusable } from './errors.js';
+import { invalidOption, outputFailed, outputPathUnusable } from '../errors.js';
 
 export interface Sink {
   /** Queues bytes; they are written in call order. */

@@ -3,30 +3,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
-import type { BandJob, BandPixels, Engine } from './band-job.js';
-import type { Colouring } from './colour.js';
-import { paletteTable, TABLE_SIZE } from './colour.js';
-
-type RenderExport = (
-  xMin: number,
-  stepX: number,
-  yMax: number,
-  stepY: number,
-  width: number,
-  rowStart: number,
-  rowCount: number,
-  maxIter: number,
-  shortcuts: boolean,
-  counts: number,
-  norms: number,
-) => void;
+import type { Engine, KernelJob, SamplePixels } from '../core/task.js';
+import type { Colouring } from '../outputs/colour.js';
+import { paletteTable, TABLE_SIZE } from '../outputs/colour.js';
 
 /** The kernel module's exports (assembly/index.ts). */
 interface KernelExports {
   memory: WebAssembly.Memory;
   outputPtr(): number;
-  renderBand: RenderExport;
-  renderBandSimd: RenderExport;
+  renderParamsSize(): number;
+  renderRect(params: number): void;
+  renderRectSimd(params: number): void;
   colourBand(
     counts: number,
     norms: number,
@@ -44,10 +31,27 @@ interface KernelExports {
   ): void;
 }
 
-export type WasmKernelName = 'renderBand' | 'renderBandSimd';
+/** Byte offsets in the parameter block, as assembly/params.ts lays it out. */
+const RENDER_PARAMS = {
+  xMin: 0,
+  stepX: 8,
+  yMax: 16,
+  stepY: 24,
+  colStart: 32,
+  width: 36,
+  rowStart: 40,
+  rowCount: 44,
+  maxIter: 48,
+  shortcuts: 52,
+  counts: 56,
+  norms: 60,
+  size: 64,
+} as const;
+
+export type WasmKernelName = 'renderRect' | 'renderRectSimd';
 
 const WASM_PAGE = 65536;
-const KERNEL_URL = new URL('../../build/mandel.wasm', import.meta.url);
+const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
 
 /**
  * Reads and compiles build/mandel.wasm (made by `npm run build:wasm`) with V8's optimising compiler up front.
@@ -63,10 +67,10 @@ export async function compileKernel(): Promise<WebAssembly.Module> {
 export interface KernelInstance {
   engine(name: WasmKernelName): Engine;
   /**
-   * Colours a band's samples (from any engine) into `target`: rows x width pixels of 3 bytes, `aa` x `aa` samples
-   * averaged per pixel.
+   * Colours a rectangle's samples (from any engine): rows x width pixels of 3 bytes, `aa` x `aa` samples averaged
+   * per pixel, returned as a view into this instance's memory, valid until its next call.
    */
-  colour(pixels: BandPixels, width: number, rows: number, aa: number, colouring: Colouring, target: Uint8Array): void;
+  colour(pixels: SamplePixels, width: number, rows: number, aa: number, colouring: Colouring): Uint8Array;
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
@@ -80,8 +84,12 @@ export async function instantiateKernel(module: WebAssembly.Module): Promise<Ker
     },
   });
   const kernel = instance.exports as unknown as KernelExports;
-  // Layout: the palette table first (kept across bands), then counts, |z|^2, colour sums and RGB bytes.
-  const tableAt = kernel.outputPtr();
+  if (kernel.renderParamsSize() !== RENDER_PARAMS.size) {
+    throw new Error('build/mandel.wasm does not match this code: rebuild it with `npm run build:wasm`');
+  }
+  // Layout: the parameter block, the palette table (kept across calls), then counts, |z|^2, colour sums and RGB.
+  const paramsAt = kernel.outputPtr();
+  const tableAt = paramsAt + RENDER_PARAMS.size;
   const countsAt = tableAt + TABLE_SIZE * 24;
   const normsAt = (samples: number) => countsAt + Math.ceil((samples * 4) / 8) * 8;
   // Grow before a call: growth detaches old views, so views are made after it.
@@ -89,34 +97,36 @@ export async function instantiateKernel(module: WebAssembly.Module): Promise<Ker
     const have = kernel.memory.buffer.byteLength;
     if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
   };
+  const writeParams = (job: KernelJob, samples: number) => {
+    const block = new DataView(kernel.memory.buffer, paramsAt, RENDER_PARAMS.size);
+    const { mapping } = job;
+    block.setFloat64(RENDER_PARAMS.xMin, mapping.xMin, true);
+    block.setFloat64(RENDER_PARAMS.stepX, mapping.stepX, true);
+    block.setFloat64(RENDER_PARAMS.yMax, mapping.yMax, true);
+    block.setFloat64(RENDER_PARAMS.stepY, mapping.stepY, true);
+    block.setInt32(RENDER_PARAMS.colStart, job.colStart, true);
+    block.setInt32(RENDER_PARAMS.width, job.width, true);
+    block.setInt32(RENDER_PARAMS.rowStart, job.rowStart, true);
+    block.setInt32(RENDER_PARAMS.rowCount, job.rowCount, true);
+    block.setInt32(RENDER_PARAMS.maxIter, job.maxIter, true);
+    block.setInt32(RENDER_PARAMS.shortcuts, job.shortcuts ? 1 : 0, true);
+    block.setUint32(RENDER_PARAMS.counts, countsAt, true);
+    block.setUint32(RENDER_PARAMS.norms, normsAt(samples), true);
+  };
   let tableKey = '';
 
   return {
-    engine:
-      (name) =>
-      ({ mapping, width, rowStart, rowCount, maxIter, shortcuts }: BandJob) => {
-        const samples = width * rowCount;
-        reserve(normsAt(samples) + samples * 8);
-        const { xMin, stepX, yMax, stepY } = mapping;
-        kernel[name](
-          xMin,
-          stepX,
-          yMax,
-          stepY,
-          width,
-          rowStart,
-          rowCount,
-          maxIter,
-          shortcuts,
-          countsAt,
-          normsAt(samples),
-        );
-        return {
-          counts: new Int32Array(kernel.memory.buffer, countsAt, samples),
-          norms: new Float64Array(kernel.memory.buffer, normsAt(samples), samples),
-        };
-      },
-    colour: ({ counts, norms }, width, rows, aa, colouring, target) => {
+    engine: (name) => (job: KernelJob) => {
+      const samples = job.width * job.rowCount;
+      reserve(normsAt(samples) + samples * 8);
+      writeParams(job, samples);
+      kernel[name](paramsAt);
+      return {
+        counts: new Int32Array(kernel.memory.buffer, countsAt, samples),
+        norms: new Float64Array(kernel.memory.buffer, normsAt(samples), samples),
+      };
+    },
+    colour: ({ counts, norms }, width, rows, aa, colouring) => {
       const samples = counts.length;
       const inMemory = counts.buffer === kernel.memory.buffer;
       const sumsAt = normsAt(samples) + samples * 8;
@@ -148,7 +158,7 @@ export async function instantiateKernel(module: WebAssembly.Module): Promise<Ker
         sumsAt,
         outAt,
       );
-      target.set(new Uint8Array(memory, outAt, width * rows * 3));
+      return new Uint8Array(memory, outAt, width * rows * 3);
     },
   };
 }

@@ -2,7 +2,7 @@
  * The escape-time algorithm in plain TypeScript: the test oracle for the WASM kernels and the "without
  * WebAssembly" baseline. Same operations in the same order as assembly/scalar.ts, so results agree bit for bit.
  */
-import type { BandJob, Engine } from './band-job.js';
+import type { Engine, KernelJob } from '../core/task.js';
 
 /** Same margin and save schedule as assembly/shortcuts.ts (see there for why they are safe). */
 const MARGIN = 1e-6;
@@ -114,11 +114,11 @@ export function escapeCount(cx: number, cy: number, maxIter: number): number {
   return escapeOf(cx, cy, maxIter).count;
 }
 
-/** Creates a JS engine that reuses its buffers across bands, like a WASM instance's memory. */
+/** Creates a JS engine that reuses its buffers across calls, like a WASM instance's memory. */
 export function createJsEngine(): Engine {
   let counts = new Int32Array(0);
   let norms = new Float64Array(0);
-  return ({ mapping, width, rowStart, rowCount, maxIter, shortcuts }: BandJob) => {
+  return ({ mapping, colStart, width, rowStart, rowCount, maxIter, shortcuts }: KernelJob) => {
     const pixels = width * rowCount;
     if (counts.length < pixels) {
       counts = new Int32Array(pixels);
@@ -127,7 +127,7 @@ export function createJsEngine(): Engine {
     let p = 0;
     for (let r = 0; r < rowCount; r++) {
       const cy = mapping.yMax - (rowStart + r) * mapping.stepY;
-      for (let col = 0; col < width; col++, p++) {
+      for (let col = colStart; col < colStart + width; col++, p++) {
         iteratePixel(mapping.xMin + col * mapping.stepX, cy, maxIter, shortcuts, counts, norms, p);
       }
     }

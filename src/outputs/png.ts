@@ -1,5 +1,5 @@
 /** PNG output through sharp, with the render's parameters embedded (XMP) so that any picture can be reproduced. */
-import { writeAtomically } from './sink.js';
+import { writeAtomically } from './files.js';
 
 /**
  * An XMP packet whose description is `parameters` as JSON. Read it back with
@@ -17,7 +17,11 @@ function xmpPacket(creator: string, parameters: unknown): string {
   ].join('');
 }
 
-/** The parameters embedded by xmpPacket, from a PNG's XMP. */
+/**
+ * The parameters embedded by a PNG's XMP (see PngOptions.parameters).
+ *
+ * @example parametersFromXmp((await sharp('pic.png').metadata()).xmpAsString)
+ */
 export function parametersFromXmp(xmp: string): unknown {
   const m = /<rdf:li xml:lang="x-default">([^<]*)<\/rdf:li>/.exec(xmp);
   if (!m) throw new Error('no mandel-par parameters in this XMP');
@@ -27,23 +31,30 @@ export function parametersFromXmp(xmp: string): unknown {
 export interface PngOptions {
   compression: number;
   creator: string;
+  /** Embedded as JSON in the XMP description. */
   parameters: unknown;
   /** When it aborts during encoding, the file is not put in place. */
   signal?: AbortSignal;
 }
 
-/** Encodes an RGB image (3 bytes a pixel, row-major) to `path`, atomically. */
-export async function writePng(path: string, rgb: Buffer, width: number, height: number, o: PngOptions): Promise<void> {
+async function pngPipeline(rgb: Buffer, width: number, height: number, o: PngOptions) {
   // Loaded here, not at start-up: libvips costs tens of milliseconds that an ASCII render need not pay.
   const { default: sharp } = await import('sharp');
+  return sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false })
+    .png({ compressionLevel: o.compression })
+    .withXmp(xmpPacket(o.creator, o.parameters));
+}
+
+/** Encodes an RGB image (3 bytes a pixel, row-major) as PNG, in memory. */
+export async function encodePng(rgb: Buffer, width: number, height: number, o: PngOptions): Promise<Buffer> {
+  return (await pngPipeline(rgb, width, height, o)).toBuffer();
+}
+
+/** Encodes an RGB image (3 bytes a pixel, row-major) to `path`, atomically. */
+export async function writePng(path: string, rgb: Buffer, width: number, height: number, o: PngOptions): Promise<void> {
   await writeAtomically(
     path,
-    async (temp) => {
-      await sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false })
-        .png({ compressionLevel: o.compression })
-        .withXmp(xmpPacket(o.creator, o.parameters))
-        .toFile(temp);
-    },
+    async (temp) => void (await (await pngPipeline(rgb, width, height, o)).toFile(temp)),
     o.signal,
   );
 }

@@ -1,0 +1,102 @@
+/** `mandel-par [options]`: from raw arguments to a checked render spec plus how this run should go. */
+import { availableParallelism } from 'node:os';
+import type { OutputFormat, RenderSpec } from '../core/spec.js';
+import { DEFAULT_COLOURING, FORMAT_DEFAULTS, LIMITS, OUTPUT_FORMATS, validateSpec } from '../core/spec.js';
+import { ENGINES } from '../core/task.js';
+import { conflictingOptions, invalidOption } from '../errors.js';
+import { colourFromHex, paletteFrom } from '../outputs/palettes.js';
+import type { RawArgs } from './parsers.js';
+import {
+  MAX_THREADS,
+  parseChoice,
+  parsePositiveNumber,
+  parseSize,
+  resolveRegion,
+  single,
+  wholeReader,
+} from './parsers.js';
+
+/** One run of the render command: the spec, and what only this run needs. */
+export interface RenderCommand {
+  spec: RenderSpec;
+  /** Most worker threads. */
+  threads: number;
+  /** Rows per band, when the user chose; otherwise the renderer's default plan. */
+  bandRows: number | undefined;
+  /** A file path; undefined for standard output (ASCII only). */
+  output: string | undefined;
+  /** Bytes the render may use; undefined: what the machine has. */
+  maxMemory: number | undefined;
+  quiet: boolean;
+  stats: boolean;
+}
+
+/** How tall a character is against its width in ASCII output (the classic picture's cells). */
+const ASCII_CELL_ASPECT = 2 / 50 / (3 / 140);
+
+const PNG_ONLY = ['palette', 'inside', 'cycle', 'aa', 'compression'] as const;
+
+function parsePalette(text: string) {
+  const palette = paletteFrom(text);
+  if (palette) return palette;
+  throw invalidOption(
+    'palette',
+    text,
+    'one of classic, fire, ocean, twilight, grey, or two or more hex colours separated by commas',
+    '--palette "#000764,#edffff,#ffaa00"',
+  );
+}
+
+function parseInside(text: string) {
+  const colour = colourFromHex(text);
+  if (colour) return colour;
+  throw invalidOption('inside', text, 'a hex colour', '--inside "#000000"');
+}
+
+/** Checks every option and fills in the defaults. Pure: the same raw arguments always give the same result. */
+export function resolveRenderCommand(raw: RawArgs, parallelism = availableParallelism()): RenderCommand {
+  const text = (option: string) => single(raw, option);
+  const whole = wholeReader(raw);
+  const format: OutputFormat = parseChoice('out', text('out') ?? 'ascii', OUTPUT_FORMATS);
+  if (format === 'ascii') {
+    const pngOnly = PNG_ONLY.filter((o) => text(o) !== undefined);
+    if (pngOnly.length > 0) throw conflictingOptions(pngOnly, 'apply to PNG output only: add --out png');
+  }
+  const defaults = FORMAT_DEFAULTS[format];
+  const threads = whole('threads', 1, MAX_THREADS, '--threads 4', Math.min(parallelism, MAX_THREADS));
+  const width = whole('width', 1, LIMITS.size, `--width ${defaults.width}`, defaults.width);
+  const height = whole('height', 1, LIMITS.size, `--height ${defaults.height}`, defaults.height);
+  const output = text('output') ?? (format === 'png' ? `output/mandel-${width}x${height}.png` : undefined);
+  if (output === '') throw invalidOption('output', output, 'a file path', '-o output/mandel.png');
+  const cycle = text('cycle');
+  const bandRows = text('band-rows');
+  const maxMemory = text('max-memory');
+  const spec = validateSpec({
+    formula: 'mandelbrot',
+    region: resolveRegion(text, width, height, format === 'ascii' ? ASCII_CELL_ASPECT : 1, format === 'ascii'),
+    width,
+    height,
+    maxIter: whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter),
+    engine: parseChoice('engine', text('engine') ?? ENGINES[0], ENGINES),
+    shortcuts: raw.shortcuts !== false,
+    aa: whole('aa', 1, LIMITS.aa, '--aa 3', 1),
+    colouring: {
+      palette: text('palette') === undefined ? DEFAULT_COLOURING.palette : parsePalette(text('palette') as string),
+      inside: text('inside') === undefined ? DEFAULT_COLOURING.inside : parseInside(text('inside') as string),
+      cycle: cycle === undefined ? DEFAULT_COLOURING.cycle : parsePositiveNumber('cycle', cycle, '--cycle 64'),
+    },
+    output:
+      format === 'png'
+        ? { format, compression: whole('compression', 0, LIMITS.compression, '--compression 1', 1) }
+        : { format },
+  });
+  return {
+    spec,
+    threads,
+    bandRows: bandRows === undefined ? undefined : whole('band-rows', 1, LIMITS.size, '--band-rows 4', 0),
+    output,
+    maxMemory: maxMemory === undefined ? undefined : parseSize('max-memory', maxMemory),
+    quiet: raw.quiet === true,
+    stats: raw.stats === true,
+  };
+}

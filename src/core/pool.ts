@@ -1,0 +1,49 @@
+/** The worker pool: Piscina over workers/render-worker.js. It reports, never prints: problems go to `onError`. */
+import { Piscina } from 'piscina';
+import type { RenderWorkerData } from '../../workers/render-worker.js';
+import type { RenderTask, TaskResult } from './task.js';
+
+/** Compiled JS, even under tests: Node cannot start a worker from a .ts file. */
+const WORKER_URL = new URL('../../workers/render-worker.js', import.meta.url);
+
+/**
+ * Piscina loads a worker file with require() first. On Node 20 that require()s our ES module, and a worker
+ * terminated in the middle of it (a render that failed while another worker was still starting) aborted the
+ * whole process with a V8 fatal error, seen once in CI. Without require(esm), Piscina goes straight to import().
+ */
+const WORKER_EXEC_ARGV = process.allowedNodeEnvironmentFlags.has('--experimental-require-module')
+  ? ['--no-experimental-require-module']
+  : [];
+
+export type RenderPool = Piscina<RenderTask, TaskResult>;
+
+export interface PoolOptions {
+  /** The compiled kernel: compiled once, here, and shared with the workers through workerData. */
+  kernel: WebAssembly.Module;
+  /** Workers started up front and kept. */
+  minThreads: number;
+  /** Most workers at once; more start, up to this, while tasks wait in the queue. */
+  maxThreads: number;
+  /** A worker failing outside any task (its tasks fail too and say so). */
+  onError(message: string): void;
+}
+
+/** Starts a pool whose workers each instantiate their own copy of the kernel. */
+export function createRenderPool(o: PoolOptions): RenderPool {
+  const workerData: RenderWorkerData = { kernel: o.kernel };
+  const pool = new Piscina<RenderTask, TaskResult>({
+    filename: WORKER_URL.href,
+    minThreads: o.minThreads,
+    maxThreads: o.maxThreads,
+    // Workers live as long as the pool: a render never waits for a thread to start again.
+    idleTimeout: Number.POSITIVE_INFINITY,
+    execArgv: WORKER_EXEC_ARGV,
+    workerData,
+  });
+  // Piscina reports here what belongs to no task. A result that arrives after its task was cancelled (a render
+  // stopped by a failure or a signal) is one: the render already ended with the reason.
+  pool.on('error', (err: Error) => {
+    if (!err.message.startsWith('Unexpected message from Worker')) o.onError(err.message);
+  });
+  return pool;
+}

@@ -1,0 +1,187 @@
+/**
+ * The renderer: long-lived, it owns the worker pool and the compiled kernel, and renders any number of specs,
+ * each through a plan into a destination. Nothing here writes to the terminal: progress and problems reach the
+ * caller through callbacks and the injected logger.
+ */
+
+import { setMaxListeners } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { compileKernel } from '../engines/wasm.js';
+import { rectOutsideImage, taskFailed } from '../errors.js';
+import type { Destination } from '../outputs/destinations.js';
+import type { Plan, Rect } from './plan.js';
+import { defaultBandRows, planBands } from './plan.js';
+import type { RenderPool } from './pool.js';
+import { createRenderPool } from './pool.js';
+import type { RenderSpec } from './spec.js';
+import { validateSpec } from './spec.js';
+import type { RenderTask, TaskOutput, TaskResult } from './task.js';
+import { planeMapping } from './viewport.js';
+
+/** Where the renderer's warnings go (a worker failing outside any task); the CLI prints them, a server logs them. */
+export interface Logger {
+  warn(message: string): void;
+}
+
+export interface RendererOptions {
+  /** Most worker threads [default: the available parallelism]. */
+  threads?: number;
+  /** Workers started at once and kept warm [default: `threads`]; more start while tasks wait, up to `threads`. */
+  minThreads?: number;
+  /** The compiled kernel, when the caller already has it [default: build/mandel.wasm, compiled now]. */
+  kernel?: WebAssembly.Module;
+  logger?: Logger;
+}
+
+export interface RenderCall {
+  /** Receives each finished rectangle. */
+  destination: Destination;
+  /** How the work is cut [default: full-width bands, about 8 per thread]. Need not cover the whole image. */
+  plan?: Plan;
+  /** Stops the render: tasks not started are dropped, running ones abandoned; render() rejects with the reason. */
+  signal?: AbortSignal;
+  /** Called after each finished task. */
+  onProgress?(done: number, total: number): void;
+}
+
+export interface RenderStats {
+  tasks: number;
+  wallMs: number;
+  /** Time per worker thread, in milliseconds, keyed by thread id: iterating, and making output. */
+  iterateMsByThread: Map<number, number>;
+  outputMsByThread: Map<number, number>;
+  /** The WASM instances each thread reported using (one per thread when the pool is right). */
+  instancesByThread: Map<number, Set<string>>;
+}
+
+const SILENT: Logger = { warn() {} };
+
+/** The plan a render gets when the caller gives none: full-width bands, about 8 per thread. */
+export function defaultPlan(spec: RenderSpec, threads: number): Plan {
+  return planBands(spec.width, spec.height, defaultBandRows(spec.height, spec.width * spec.aa * spec.aa, threads));
+}
+
+function checkPlan(plan: Plan, width: number, height: number): void {
+  const whole = (v: number) => Number.isInteger(v) && v >= 0;
+  for (const rect of plan.flat()) {
+    const inside = [rect.x, rect.y, rect.w, rect.h].every(whole) && rect.w > 0 && rect.h > 0;
+    if (!(inside && rect.x + rect.w <= width && rect.y + rect.h <= height)) throw rectOutsideImage(rect, width, height);
+  }
+}
+
+function add(map: Map<number, number>, key: number, value: number): void {
+  map.set(key, (map.get(key) ?? 0) + value);
+}
+
+/**
+ * A pool of worker threads, each with its own instance of the WASM kernel, ready to render.
+ *
+ * @example
+ * const renderer = await Renderer.create({ threads: 4 });
+ * const image = rgbImage(800, 600);
+ * await renderer.render(createSpec({ output: { format: 'png' }, width: 800, height: 600 }), { destination: image });
+ * await renderer.close();
+ */
+export class Renderer {
+  readonly threads: number;
+  readonly #pool: RenderPool;
+
+  private constructor(threads: number, pool: RenderPool) {
+    this.threads = threads;
+    this.#pool = pool;
+  }
+
+  /** Starts the pool (see RendererOptions). */
+  static async create(options: RendererOptions = {}): Promise<Renderer> {
+    const threads = options.threads ?? availableParallelism();
+    const logger = options.logger ?? SILENT;
+    const pool = createRenderPool({
+      kernel: options.kernel ?? (await compileKernel()),
+      minThreads: Math.min(options.minThreads ?? threads, threads),
+      maxThreads: threads,
+      onError: (message) => logger.warn(`worker error: ${message}`),
+    });
+    return new Renderer(threads, pool);
+  }
+
+  /** Worker threads running now. */
+  get liveThreads(): number {
+    return this.#pool.threads.length;
+  }
+
+  /**
+   * Renders `spec` (checked first) task by task, handing each finished rectangle to the destination, in any order.
+   * On the first failed task, or when the signal aborts, the other tasks are cancelled; a failure names its task.
+   */
+  async render(spec: RenderSpec, call: RenderCall): Promise<RenderStats> {
+    validateSpec(spec);
+    const plan = call.plan ?? defaultPlan(spec, this.threads);
+    checkPlan(plan, spec.width, spec.height);
+    const started = performance.now();
+    const { destination } = call;
+    const output: TaskOutput =
+      destination.format === 'ascii'
+        ? { kind: 'ascii' }
+        : { kind: 'rgb', colouring: spec.colouring, image: destination.sharedImage };
+    const bytesPerPixel = destination.format === 'ascii' ? 1 : destination.sharedImage ? 0 : 3;
+    const base = {
+      mapping: planeMapping(spec.region, spec.width * spec.aa, spec.height * spec.aa),
+      aa: spec.aa,
+      maxIter: spec.maxIter,
+      shortcuts: spec.shortcuts,
+      engine: spec.engine,
+      output,
+    };
+    const stats: RenderStats = {
+      tasks: plan.length,
+      wallMs: 0,
+      iterateMsByThread: new Map(),
+      outputMsByThread: new Map(),
+      instancesByThread: new Map(),
+    };
+    const cancel = new AbortController();
+    // Every queued task listens for cancellation: that is by design, not a leak.
+    setMaxListeners(Number.POSITIVE_INFINITY, cancel.signal);
+    const stop = () => cancel.abort(call.signal?.reason);
+    if (call.signal?.aborted) stop();
+    call.signal?.addEventListener('abort', stop, { once: true });
+    let done = 0;
+
+    const runTask = async (rects: Rect[], index: number) => {
+      const task: RenderTask = { ...base, rects };
+      let result: TaskResult;
+      try {
+        result = await this.#pool.run(task, { signal: cancel.signal });
+      } catch (err) {
+        throw cancel.signal.aborted ? cancel.signal.reason : taskFailed(index, rects, spec.width, err);
+      }
+      add(stats.iterateMsByThread, result.threadId, result.iterateMs);
+      add(stats.outputMsByThread, result.threadId, result.outputMs);
+      const instances = stats.instancesByThread.get(result.threadId) ?? new Set<string>();
+      stats.instancesByThread.set(result.threadId, instances.add(result.instanceId));
+      let at = 0;
+      for (const rect of rects) {
+        const size = rect.w * rect.h * bytesPerPixel;
+        destination.receive(rect, result.bytes.subarray(at, at + size));
+        at += size;
+      }
+      call.onProgress?.(++done, plan.length);
+    };
+
+    const outcomes = plan.map((rects, index) =>
+      runTask(rects, index).catch((err: unknown) => {
+        if (!cancel.signal.aborted) cancel.abort(err);
+        throw err;
+      }),
+    );
+    await Promise.allSettled(outcomes);
+    call.signal?.removeEventListener('abort', stop);
+    if (cancel.signal.aborted) throw cancel.signal.reason;
+    return { ...stats, wallMs: performance.now() - started };
+  }
+
+  /** Stops every worker. The renderer cannot be used afterwards. */
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * mandel-par's public API: render the Mandelbrot set in parallel from a program. A render is described by a
+ * RenderSpec (plain JSON), cut into rectangles by a Plan, computed by a long-lived Renderer (a pool of worker
+ * threads, each with its own WebAssembly instance) and handed, rectangle by rectangle, to a Destination.
+ *
+ * The convenience functions below start a renderer for one call and close it; pass `{ renderer }` to reuse one.
+ */
+import type { Rect } from './core/plan.js';
+import type { RendererOptions } from './core/renderer.js';
+import { Renderer } from './core/renderer.js';
+import type { RenderSpec, SpecInput } from './core/spec.js';
+import { createSpec } from './core/spec.js';
+import { asciiText, rectBytes, rgbImage } from './outputs/destinations.js';
+import { encodePng } from './outputs/png.js';
+import { pictureParameters } from './outputs/provenance.js';
+
+export type { MemoryEstimate } from './core/memory.js';
+export { checkMemory, estimateMemory } from './core/memory.js';
+export type { Plan, Rect, Schedule } from './core/plan.js';
+export { defaultBandRows, planBands, planInterleaved, planSchedule, planTiles, SCHEDULES } from './core/plan.js';
+export type { Logger, RenderCall, RendererOptions, RenderStats } from './core/renderer.js';
+export { defaultPlan, Renderer } from './core/renderer.js';
+export type { Formula, OutputFormat, OutputSpec, RenderSpec, SpecInput } from './core/spec.js';
+export {
+  createSpec,
+  DEFAULT_COLOURING,
+  FORMAT_DEFAULTS,
+  LIMITS,
+  OUTPUT_FORMATS,
+  specFromJson,
+  specToJson,
+  validateSpec,
+} from './core/spec.js';
+export type { EngineName } from './core/task.js';
+export { ENGINES } from './core/task.js';
+export type { PlaneMapping, Region } from './core/viewport.js';
+export { CLASSIC_REGION, pixelToPoint, planeMapping, viewAround } from './core/viewport.js';
+export { InterruptedError, RenderError, UsageError } from './errors.js';
+export type { Colouring } from './outputs/colour.js';
+export type { Destination } from './outputs/destinations.js';
+export { asciiText, rectBytes, rgbImage } from './outputs/destinations.js';
+export type { Palette } from './outputs/palettes.js';
+export { PALETTES } from './outputs/palettes.js';
+export { parametersFromXmp } from './outputs/png.js';
+export { reproduceCommand } from './outputs/provenance.js';
+export { VERSION } from './version.js';
+
+/** Options of the one-call functions: reuse a renderer, or let them start one with these options. */
+export interface OneCallOptions extends RendererOptions {
+  renderer?: Renderer;
+  signal?: AbortSignal;
+}
+
+async function withRenderer<T>(o: OneCallOptions, work: (renderer: Renderer) => Promise<T>): Promise<T> {
+  const renderer = o.renderer ?? (await Renderer.create(o));
+  try {
+    return await work(renderer);
+  } finally {
+    if (!o.renderer) await renderer.close();
+  }
+}
+
+/**
+ * Renders a spec as ASCII text ('*' inside, '-' outside, a newline after each row). With no spec, the classic
+ * 140 x 50 picture at 100000 iterations, byte for byte the original program's.
+ *
+ * @example
+ * import { renderAscii } from 'mandel-par';
+ * process.stdout.write(await renderAscii());
+ */
+export async function renderAscii(spec: SpecInput | RenderSpec = {}, o: OneCallOptions = {}): Promise<string> {
+  const full = createSpec({ ...spec, output: { format: 'ascii' } });
+  const chunks: Uint8Array[] = [];
+  await withRenderer(o, (r) =>
+    r.render(full, { destination: asciiText(full.width, full.height, (b) => chunks.push(b)), signal: o.signal }),
+  );
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+/**
+ * Renders a spec as a PNG file's bytes (the spec and a reproducing command embedded as XMP). Defaults: 3000 x 2000
+ * at 1000 iterations, the classic palette.
+ *
+ * @example
+ * import { writeFile } from 'node:fs/promises';
+ * import { renderPng } from 'mandel-par';
+ * await writeFile('seahorse.png', await renderPng({ width: 800, height: 600, region: { xMin: -0.76, xMax: -0.73, yMin: 0.1, yMax: 0.1225 } }));
+ */
+export async function renderPng(spec: SpecInput | RenderSpec = {}, o: OneCallOptions = {}): Promise<Buffer> {
+  const compression = spec.output?.format === 'png' ? spec.output.compression : undefined;
+  const full = createSpec({ ...spec, output: { format: 'png', compression } });
+  const image = rgbImage(full.width, full.height);
+  await withRenderer(o, (r) => r.render(full, { destination: image, signal: o.signal }));
+  const parameters = pictureParameters(full);
+  return encodePng(image.pixels, full.width, full.height, {
+    compression: full.output.format === 'png' ? full.output.compression : 1,
+    creator: parameters.software as string,
+    parameters,
+  });
+}
+
+/**
+ * Renders one rectangle of a view: its pixels, bit for bit those of the same pixels in the whole picture, as
+ * RGB (3 bytes a pixel, `format: 'rgb'`, the default) or ASCII bytes (one a pixel), row after row.
+ *
+ * @example
+ * import { renderRect } from 'mandel-par';
+ * const tile = await renderRect({ width: 4096, height: 4096, output: { format: 'png' } }, { x: 1024, y: 2048, w: 256, h: 256 });
+ */
+export async function renderRect(
+  spec: SpecInput | RenderSpec,
+  rect: Rect,
+  o: OneCallOptions & { format?: 'ascii' | 'rgb' } = {},
+): Promise<Uint8Array> {
+  const full = createSpec(spec);
+  let bytes: Uint8Array = new Uint8Array(0);
+  const destination = rectBytes(o.format ?? 'rgb', (_, received) => {
+    bytes = received;
+  });
+  await withRenderer(o, (r) => r.render(full, { destination, plan: [[rect]], signal: o.signal }));
+  return bytes;
+}

@@ -1,0 +1,27 @@
+/** What a picture carries about how it was made: the spec, the software, and a command that makes it again. */
+import type { RenderSpec } from '../core/spec.js';
+import { VERSION } from '../version.js';
+
+const hex = ([r, g, b]: readonly number[]) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+
+/**
+ * A mandel-par command line that renders the same picture (the region written out exactly).
+ *
+ * @example reproduceCommand(createSpec()) // 'mandel-par --out ascii --width 140 --height 50 ...'
+ */
+export function reproduceCommand(spec: RenderSpec): string {
+  const { xMin, xMax, yMin, yMax } = spec.region;
+  const args = [`--out ${spec.output.format}`, `--width ${spec.width}`, `--height ${spec.height}`];
+  args.push(`--max-iter ${spec.maxIter}`, `--region=${xMin},${xMax},${yMin},${yMax}`);
+  if (spec.output.format === 'png') {
+    const { palette, inside, cycle } = spec.colouring;
+    args.push(`--palette "${palette.map(hex).join(',')}"`, `--inside "${hex(inside)}"`);
+    args.push(`--cycle ${cycle}`, `--aa ${spec.aa}`);
+  }
+  return `mandel-par ${args.join(' ')}`;
+}
+
+/** The parameters a PNG embeds: the spec's fields, the software that made it and the command that makes it again. */
+export function pictureParameters(spec: RenderSpec): Record<string, unknown> {
+  return { software: `mandel-par ${VERSION}`, command: reproduceCommand(spec), ...spec };
+}

@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RenderSpec } from '../dist/src/index.js';
+import {
+  createSpec,
+  ENGINES,
+  PALETTES,
+  specFromJson,
+  specToJson,
+  UsageError,
+  validateSpec,
+} from '../dist/src/index.js';
+
+const colour = fc.tuple(
+  fc.integer({ min: 0, max: 255 }),
+  fc.integer({ min: 0, max: 255 }),
+  fc.integer({ min: 0, max: 255 }),
+);
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 });
+
+/** Random valid specs: every field, f64 coordinates of any bits. */
+const specs: fc.Arbitrary<RenderSpec> = fc
+  .record({
+    x: fc.tuple(finite, finite).filter(([a, b]) => a < b),
+    y: fc.tuple(finite, finite).filter(([a, b]) => a < b),
+    width: fc.integer({ min: 1, max: 1 << 20 }),
+    height: fc.integer({ min: 1, max: 1 << 20 }),
+    maxIter: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+    engine: fc.constantFrom(...ENGINES),
+    shortcuts: fc.boolean(),
+    png: fc.boolean(),
+    aa: fc.integer({ min: 1, max: 16 }),
+    compression: fc.integer({ min: 0, max: 9 }),
+    palette: fc.array(colour, { minLength: 2, maxLength: 8 }),
+    inside: colour,
+    cycle: fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+  })
+  .map((r) =>
+    createSpec({
+      region: { xMin: r.x[0], xMax: r.x[1], yMin: r.y[0], yMax: r.y[1] },
+      width: r.width,
+      height: r.height,
+      maxIter: r.maxIter,
+      engine: r.engine,
+      shortcuts: r.shortcuts,
+      aa: r.png ? r.aa : 1,
+      colouring: { palette: r.palette, inside: r.inside, cycle: r.cycle },
+      output: r.png ? { format: 'png', compression: r.compression } : { format: 'ascii' },
+    }),
+  );
+
+describe('the render spec', () => {
+  it('survives a JSON round trip unchanged, for random specs (fixed seed)', () => {
+    fc.assert(
+      fc.property(specs, (spec) => {
+        expect(specFromJson(specToJson(spec))).toStrictEqual(spec);
+        expect(specFromJson(JSON.stringify(JSON.parse(specToJson(spec))))).toStrictEqual(spec);
+      }),
+      { numRuns: 300, seed: 9 },
+    );
+  });
+
+  it('fills in the classic picture by default', () => {
+    expect(createSpec()).toEqual({
+      formula: 'mandelbrot',
+      region: { xMin: -2, xMax: 1, yMin: -1, yMax: 1 },
+      width: 140,
+      height: 50,
+      maxIter: 100000,
+      engine: 'wasm-simd',
+      shortcuts: true,
+      aa: 1,
+      colouring: { palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
+      output: { format: 'ascii' },
+    });
+    expect(createSpec({ output: { format: 'png' } })).toMatchObject({
+      width: 3000,
+      height: 2000,
+      maxIter: 1000,
+      output: { format: 'png', compression: 1 },
+    });
+  });
+
+  it.each([
+    [{ width: 0 }, 'spec.width: expected a whole number from 1 to 1048576, but received 0'],
+    [{ maxIter: 1.5 }, 'spec.maxIter: expected a whole number from 1 to 2147483647, but received 1.5'],
+    [{ engine: 'cuda' }, 'spec.engine: expected one of wasm-simd, wasm, js, but received "cuda"'],
+    [
+      { region: { xMin: 1, xMax: 0, yMin: 0, yMax: 1 } },
+      'spec.region: expected finite xMin < xMax and yMin < yMax, but received {"xMin":1,"xMax":0,"yMin":0,"yMax":1}',
+    ],
+    [{ aa: 2 }, 'spec.aa: expected a whole number from 1 to 1, but received 2'],
+    [{ shortcuts: 'yes' }, 'spec.shortcuts: expected true or false, but received "yes"'],
+    [
+      { colouring: { palette: [[0, 0, 0]], inside: [0, 0, 0], cycle: 64 } },
+      'spec.colouring.palette: expected two or more [r, g, b] colours, 0-255, but received [[0,0,0]]',
+    ],
+    [{ output: { format: 'bmp' } }, 'spec.output.format: expected one of ascii, png, but received "bmp"'],
+    [{ widht: 100 }, 'spec.widht: expected no such field'],
+  ])('refuses %j, naming the field', (change, message) => {
+    const error = (() => {
+      try {
+        validateSpec({ ...createSpec(), ...change });
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message.startsWith(message)).toBe(true);
+  });
+
+  it('refuses text that is not JSON', () => {
+    expect(() => specFromJson('{width:')).toThrow(/^spec: expected JSON/);
+  });
+});
