@@ -10,18 +10,18 @@
  */
 @unmanaged
 export class RenderParams {
-  xMin: f64; // 0
-  stepX: f64; // 8
-  yMax: f64; // 16
-  stepY: f64; // 24
-  colStart: i32; // 32
-  width: i32; // 36
-  rowStart: i32; // 40
-  rowCount: i32; // 44
-  maxIter: i32; // 48
-  shortcuts: i32; // 52: 0 or 1
-  counts: usize; // 56: i32 per sample, row-major over the rectangle
-  norms: usize; // 60: f64 per sample
+  xMin!: f64; // 0
+  stepX!: f64; // 8
+  yMax!: f64; // 16
+  stepY!: f64; // 24
+  colStart!: i32; // 32
+  width!: i32; // 36
+  rowStart!: i32; // 40
+  rowCount!: i32; // 44
+  maxIter!: i32; // 48
+  shortcuts!: i32; // 52: 0 or 1
+  counts!: usize; // 56: i32 per sample, row-major over the rectangle
+  norms!: usize; // 60: f64 per sample
 }
 
 /** The block's size in bytes (64), checked by the caller against its own layout. */

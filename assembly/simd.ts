@@ -231,7 +231,7 @@ function burst(steps: i32, periodic: bool): i32 {
   let d2 = i64x2.splat(0);
   let d3 = i64x2.splat(0);
   let k = 0;
-  let stop = false;
+  let stop: bool = false;
   while (!stop && k < steps) {
     // Fast phase. ZX/ZY hold the current block's start.
     let blockEnd = k + BLOCK;

@@ -13,7 +13,7 @@ import type { Engine } from '../src/core/task.js';
 import type { Region } from '../src/core/viewport.js';
 import { CLASSIC_REGION, planeMapping } from '../src/core/viewport.js';
 import { createJsEngine } from '../src/engines/js.js';
-import { compileKernel, instantiateKernel } from '../src/engines/wasm.js';
+import { compileWasmModule, instantiateWasm } from '../src/engines/wasm.js';
 import { machineLine } from '../src/machine.js';
 import { median } from '../src/scale/median.js';
 import { nativeReference } from './native.js';
@@ -41,7 +41,7 @@ const CASES: Case[] = [
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 5;
 
-const wasm = await instantiateKernel(await compileKernel());
+const wasm = await instantiateWasm(await compileWasmModule());
 const ENGINES: [string, Engine][] = [
   ['js', createJsEngine()],
   ['wasm', wasm.engine('renderRect')],

@@ -3,19 +3,32 @@
  * class to its exit status without looking at the text.
  */
 
-/** A mistake in how mandel-par was called. Reported as one line, exit status 2, before any work starts. */
+/**
+ * A mistake in how mandel-par was called (an option, a spec field, a plan). Reported as one line, exit status 2,
+ * before any work starts.
+ *
+ * @example try { validateSpec(input) } catch (err) { if (err instanceof UsageError) reply(400, err.message) }
+ */
 export class UsageError extends Error {
   readonly exitCode = 2;
   override name = 'UsageError';
 }
 
-/** A render that started and then failed (a worker fault, an I/O error). Exit status 1. */
+/**
+ * A render that started and then failed (a worker fault, an I/O error). Exit status 1.
+ *
+ * @example renderer.render(spec, call).catch((err) => err instanceof RenderError && retryLater(spec))
+ */
 export class RenderError extends Error {
   readonly exitCode = 1;
   override name = 'RenderError';
 }
 
-/** The user stopped the run with a signal. Exit status 128 + the signal's number, as shells report it. */
+/**
+ * The user stopped the run with a signal. Exit status 128 + the signal's number, as shells report it.
+ *
+ * @example controller.abort(new InterruptedError('SIGINT', '; nothing was written'))
+ */
 export class InterruptedError extends Error {
   readonly exitCode: number;
   override name = 'InterruptedError';
@@ -167,4 +180,19 @@ export function memoryOverLimit(what: string, estimate: Estimate, allowed: numbe
 /** A scaling run whose repeated renders differ: a bug, since every split must give the same image. */
 export function schedulesDisagree(label: string, threads: number): RenderError {
   return new RenderError(`${label} on ${threads} threads made different images: please report this as a bug`);
+}
+
+/** A debug build of the kernel failed one of its assertions: a bug in the kernel. */
+export function kernelAssertion(line: number, column: number): RenderError {
+  return new RenderError(`WASM kernel assertion failed at ${line}:${column}: please report this as a bug`);
+}
+
+/** build/mandel.wasm is older or newer than the code that calls it. */
+export function kernelMismatch(): RenderError {
+  return new RenderError('build/mandel.wasm does not match this code: rebuild it with `npm run build:wasm`');
+}
+
+/** A PNG without mandel-par's XMP parameters. */
+export function noParameters(): UsageError {
+  return new UsageError('this XMP holds no mandel-par parameters (was the picture made by mandel-par?)');
 }

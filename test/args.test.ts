@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandLine } from '../dist/src/cli/command-line.js';
 import { resolveRenderCommand } from '../dist/src/cli/render-options.js';
-import { PALETTES, UsageError } from '../dist/src/index.js';
+import { createSpec, UsageError } from '../dist/src/index.js';
 import { runCli } from './helpers.js';
 
 async function parse(args: string[]) {
@@ -21,18 +21,7 @@ async function usageErrorOf(args: string[]): Promise<string> {
 describe('resolveRenderCommand', () => {
   it('fills in the classic defaults, threads from the available parallelism', async () => {
     expect(await parse([])).toEqual({
-      spec: {
-        formula: 'mandelbrot',
-        region: { xMin: -2, xMax: 1, yMin: -1, yMax: 1 },
-        width: 140,
-        height: 50,
-        maxIter: 100000,
-        engine: 'wasm-simd',
-        shortcuts: true,
-        aa: 1,
-        colouring: { palette: PALETTES.classic, inside: [0, 0, 0], cycle: 64 },
-        output: { format: 'ascii' },
-      },
+      spec: createSpec(), // the classic picture (spec.test.ts spells it out)
       threads: 6,
       bandRows: undefined,
       output: undefined,

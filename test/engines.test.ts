@@ -7,7 +7,7 @@ import type { Engine, KernelJob, SamplePixels } from '../dist/src/core/task.js';
 import type { Region } from '../dist/src/core/viewport.js';
 import { pixelToPoint, planeMapping } from '../dist/src/core/viewport.js';
 import { createJsEngine, escapeCount, escapeOf, insideCardioidOrBulb } from '../dist/src/engines/js.js';
-import { compileKernel, instantiateKernel } from '../dist/src/engines/wasm.js';
+import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
 import type { TestView } from './helpers.js';
 import { TEST_VIEWS } from './helpers.js';
 
@@ -52,7 +52,7 @@ describe('insideCardioidOrBulb', () => {
   });
 });
 
-const kernels = await instantiateKernel(await compileKernel());
+const kernels = await instantiateWasm(await compileWasmModule());
 const ENGINES: [string, () => Engine][] = [
   ['js', createJsEngine],
   ['wasm', () => kernels.engine('renderRect')],

@@ -9,15 +9,15 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import type { Rect } from '../src/core/plan.js';
 import type { Engine, EngineName, RenderTask, TaskResult } from '../src/core/task.js';
 import { createJsEngine } from '../src/engines/js.js';
-import { instantiateKernel } from '../src/engines/wasm.js';
+import { instantiateWasm } from '../src/engines/wasm.js';
 import { countsToAscii } from '../src/outputs/ascii.js';
 
 export interface RenderWorkerData {
-  kernel: WebAssembly.Module;
+  wasmModule: WebAssembly.Module;
 }
 
-const { kernel } = workerData as RenderWorkerData;
-const wasm = await instantiateKernel(kernel);
+const { wasmModule } = workerData as RenderWorkerData;
+const wasm = await instantiateWasm(wasmModule);
 const engines: Record<EngineName, Engine> = {
   'wasm-simd': wasm.engine('renderRectSimd'),
   wasm: wasm.engine('renderRect'),

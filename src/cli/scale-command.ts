@@ -1,5 +1,5 @@
 /** The scale command: run the experiment, print the table, write CSV, JSON and charts. */
-import { compileKernel } from '../engines/wasm.js';
+import { compileWasmModule } from '../engines/wasm.js';
 import { machineInfo } from '../machine.js';
 import { prepareOutputPath } from '../outputs/files.js';
 import type { ScaleOptions } from '../scale/experiment.js';
@@ -13,7 +13,7 @@ export async function runScaleCommand(o: ScaleOptions, argv: string[]): Promise<
   await prepareOutputPath(`${o.output}/results.json`);
   const machine = machineInfo();
   const log = (line: string) => process.stderr.isTTY && process.stderr.write(`${line}\n`);
-  const result = await runScale(o, await compileKernel(), machine.cores, log);
+  const result = await runScale(o, await compileWasmModule(), machine.cores, log);
   process.stdout.write(toTable(result, o, machine));
   const files = await writeReport(result, o, machine, ['mandel-par', ...argv].join(' '));
   process.stdout.write(`Wrote ${files.csv}, ${files.json}, ${files.svg}, ${files.png}\n`);

@@ -32,6 +32,8 @@ export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan): M
 /**
  * Refuses, before anything is allocated, a render whose estimate exceeds `limit` (default: 80% of the machine's
  * memory) or one buffer's maximum.
+ *
+ * @example checkMemory(spec, 8, defaultPlan(spec, 8), 2 * 2 ** 30) // throws a UsageError over 2 GiB
  */
 export function checkMemory(
   spec: RenderSpec,

@@ -18,8 +18,8 @@ const WORKER_EXEC_ARGV = process.allowedNodeEnvironmentFlags.has('--experimental
 export type RenderPool = Piscina<RenderTask, TaskResult>;
 
 export interface PoolOptions {
-  /** The compiled kernel: compiled once, here, and shared with the workers through workerData. */
-  kernel: WebAssembly.Module;
+  /** The compiled WASM module: compiled once, in this thread, and shared with the workers through workerData. */
+  wasmModule: WebAssembly.Module;
   /** Workers started up front and kept. */
   minThreads: number;
   /** Most workers at once; more start, up to this, while tasks wait in the queue. */
@@ -28,9 +28,9 @@ export interface PoolOptions {
   onError(message: string): void;
 }
 
-/** Starts a pool whose workers each instantiate their own copy of the kernel. */
+/** Starts a pool whose workers each instantiate their own copy of the WASM module. */
 export function createRenderPool(o: PoolOptions): RenderPool {
-  const workerData: RenderWorkerData = { kernel: o.kernel };
+  const workerData: RenderWorkerData = { wasmModule: o.wasmModule };
   const pool = new Piscina<RenderTask, TaskResult>({
     filename: WORKER_URL.href,
     minThreads: o.minThreads,

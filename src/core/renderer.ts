@@ -1,12 +1,12 @@
 /**
- * The renderer: long-lived, it owns the worker pool and the compiled kernel, and renders any number of specs,
+ * The renderer: long-lived, it owns the worker pool and the compiled WASM module, and renders any number of specs,
  * each through a plan into a destination. Nothing here writes to the terminal: progress and problems reach the
  * caller through callbacks and the injected logger.
  */
 
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { compileKernel } from '../engines/wasm.js';
+import { compileWasmModule } from '../engines/wasm.js';
 import { rectOutsideImage, taskFailed } from '../errors.js';
 import type { Destination } from '../outputs/destinations.js';
 import type { Plan, Rect } from './plan.js';
@@ -28,8 +28,8 @@ export interface RendererOptions {
   threads?: number;
   /** Workers started at once and kept warm [default: `threads`]; more start while tasks wait, up to `threads`. */
   minThreads?: number;
-  /** The compiled kernel, when the caller already has it [default: build/mandel.wasm, compiled now]. */
-  kernel?: WebAssembly.Module;
+  /** The compiled WASM module, when the caller already has it [default: build/mandel.wasm, compiled now]. */
+  wasmModule?: WebAssembly.Module;
   logger?: Logger;
 }
 
@@ -56,7 +56,11 @@ export interface RenderStats {
 
 const SILENT: Logger = { warn() {} };
 
-/** The plan a render gets when the caller gives none: full-width bands, about 8 per thread. */
+/**
+ * The plan a render gets when the caller gives none: full-width bands, about 8 per thread.
+ *
+ * @example defaultPlan(createSpec(), 2).length // 13 bands of 4 rows for the classic picture
+ */
 export function defaultPlan(spec: RenderSpec, threads: number): Plan {
   return planBands(spec.width, spec.height, defaultBandRows(spec.height, spec.width * spec.aa * spec.aa, threads));
 }
@@ -74,7 +78,7 @@ function add(map: Map<number, number>, key: number, value: number): void {
 }
 
 /**
- * A pool of worker threads, each with its own instance of the WASM kernel, ready to render.
+ * A pool of worker threads, each with its own instance of the WASM module, ready to render.
  *
  * @example
  * const renderer = await Renderer.create({ threads: 4 });
@@ -96,7 +100,7 @@ export class Renderer {
     const threads = options.threads ?? availableParallelism();
     const logger = options.logger ?? SILENT;
     const pool = createRenderPool({
-      kernel: options.kernel ?? (await compileKernel()),
+      wasmModule: options.wasmModule ?? (await compileWasmModule()),
       minThreads: Math.min(options.minThreads ?? threads, threads),
       maxThreads: threads,
       onError: (message) => logger.warn(`worker error: ${message}`),

@@ -12,13 +12,15 @@ import { ENGINES } from './task.js';
 import type { Region } from './viewport.js';
 import { CLASSIC_REGION } from './viewport.js';
 
+/** The formats a spec can ask for. @example OUTPUT_FORMATS.includes('png') // true */
 export const OUTPUT_FORMATS = ['ascii', 'png'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** The iteration z -> z^2 + c; the field leaves room for others (a Julia set's fixed c, say). */
+/** The iteration z -> z^2 + c; the field leaves room for others (a Julia set's fixed c, say). @example FORMULAS[0] // 'mandelbrot' */
 export const FORMULAS = ['mandelbrot'] as const;
 export type Formula = (typeof FORMULAS)[number];
 
+/** The largest values a spec accepts. @example LIMITS.size // 1048576 pixels a side */
 export const LIMITS = { size: 1 << 20, maxIter: 2 ** 31 - 1, aa: 16, compression: 9 } as const;
 
 /** How the picture is stored: ASCII text, or a PNG with its zlib level. */
@@ -47,12 +49,17 @@ export type SpecInput = Partial<Omit<RenderSpec, 'colouring' | 'output'>> & {
   output?: OutputSpec | { format: OutputFormat; compression?: number };
 };
 
-/** Defaults that differ by format: ASCII keeps the original program's picture; PNG makes one worth looking at. */
+/**
+ * Defaults that differ by format: ASCII keeps the original program's picture; PNG makes one worth looking at.
+ *
+ * @example FORMAT_DEFAULTS.png // { width: 3000, height: 2000, maxIter: 1000 }
+ */
 export const FORMAT_DEFAULTS = {
   ascii: { width: 140, height: 50, maxIter: 100000 },
   png: { width: 3000, height: 2000, maxIter: 1000 },
 } as const;
 
+/** The one default colouring: the classic palette, black inside, 64 iterations a cycle. @example DEFAULT_COLOURING.cycle // 64 */
 export const DEFAULT_COLOURING: Readonly<Colouring> = Object.freeze({
   palette: PALETTES.classic,
   inside: [0, 0, 0] as [number, number, number],
@@ -151,7 +158,7 @@ export function validateSpec(value: unknown): RenderSpec {
   return { ...value, region } as unknown as RenderSpec;
 }
 
-/** The spec as JSON text; `specFromJson` gives back an equal spec. */
+/** The spec as JSON text; `specFromJson` gives back an equal spec. @example writeFileSync('job.json', specToJson(spec)) */
 export function specToJson(spec: RenderSpec): string {
   return JSON.stringify(spec);
 }

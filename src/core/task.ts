@@ -3,7 +3,11 @@ import type { Colouring } from '../outputs/colour.js';
 import type { Rect } from './plan.js';
 import type { PlaneMapping } from './viewport.js';
 
-/** The first is the default: the SIMD kernel; the others stay as baselines (and the js one as the oracle). */
+/**
+ * The engines: the first is the default, the SIMD kernel; the others stay as baselines (and js as the oracle).
+ *
+ * @example createSpec({ engine: ENGINES[1] }) // the scalar WASM kernel
+ */
 export const ENGINES = ['wasm-simd', 'wasm', 'js'] as const;
 export type EngineName = (typeof ENGINES)[number];
 

@@ -15,7 +15,7 @@ export interface PlaneMapping {
   stepY: number;
 }
 
-/** The original program's view: [-2, 1] x [-1, 1]. */
+/** The original program's view: [-2, 1] x [-1, 1]. @example createSpec({ region: CLASSIC_REGION }) */
 export const CLASSIC_REGION: Readonly<Region> = Object.freeze({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
 
 /**

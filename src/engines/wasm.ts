@@ -1,13 +1,15 @@
 /**
- * The AssemblyScript kernels: compiled once (in the main thread), instantiated once per worker thread.
+ * The AssemblyScript module (build/mandel.wasm): compiled once, in the main thread, and instantiated once per worker
+ * thread. Its render exports are the kernels; an instance's engines call them.
  */
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import type { Engine, KernelJob, SamplePixels } from '../core/task.js';
+import { kernelAssertion, kernelMismatch } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { paletteTable, TABLE_SIZE } from '../outputs/colour.js';
 
-/** The kernel module's exports (assembly/index.ts). */
+/** The module's exports (assembly/index.ts). */
 interface KernelExports {
   memory: WebAssembly.Memory;
   outputPtr(): number;
@@ -48,7 +50,7 @@ const RENDER_PARAMS = {
   size: 64,
 } as const;
 
-export type WasmKernelName = 'renderRect' | 'renderRectSimd';
+export type KernelName = 'renderRect' | 'renderRectSimd';
 
 const WASM_PAGE = 65536;
 const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
@@ -58,14 +60,14 @@ const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
  * By default V8 starts WASM on its baseline compiler and swaps in optimised code only for later calls, so a long
  * band would run at baseline speed to its end: measured 2.5x slower for the SIMD kernel (bench/README.md).
  */
-export async function compileKernel(): Promise<WebAssembly.Module> {
+export async function compileWasmModule(): Promise<WebAssembly.Module> {
   setFlagsFromString('--no-liftoff');
   return WebAssembly.compile(await readFile(KERNEL_URL));
 }
 
 /** One WASM instance: its engines, and its colouring (see assembly/colour.ts). */
-export interface KernelInstance {
-  engine(name: WasmKernelName): Engine;
+export interface WasmInstance {
+  engine(name: KernelName): Engine;
   /**
    * Colours a rectangle's samples (from any engine): rows x width pixels of 3 bytes, `aa` x `aa` samples averaged
    * per pixel, returned as a view into this instance's memory, valid until its next call.
@@ -74,31 +76,31 @@ export interface KernelInstance {
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
-export async function instantiateKernel(module: WebAssembly.Module): Promise<KernelInstance> {
+export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmInstance> {
   const instance = await WebAssembly.instantiate(module, {
     env: {
       // Only a debug build imports abort; make its failures readable instead of a bare trap.
       abort(_msg: number, _file: number, line: number, column: number) {
-        throw new Error(`WASM kernel assertion failed at ${line}:${column}`);
+        throw kernelAssertion(line, column);
       },
     },
   });
-  const kernel = instance.exports as unknown as KernelExports;
-  if (kernel.renderParamsSize() !== RENDER_PARAMS.size) {
-    throw new Error('build/mandel.wasm does not match this code: rebuild it with `npm run build:wasm`');
+  const exports = instance.exports as unknown as KernelExports;
+  if (exports.renderParamsSize() !== RENDER_PARAMS.size) {
+    throw kernelMismatch();
   }
   // Layout: the parameter block, the palette table (kept across calls), then counts, |z|^2, colour sums and RGB.
-  const paramsAt = kernel.outputPtr();
+  const paramsAt = exports.outputPtr();
   const tableAt = paramsAt + RENDER_PARAMS.size;
   const countsAt = tableAt + TABLE_SIZE * 24;
   const normsAt = (samples: number) => countsAt + Math.ceil((samples * 4) / 8) * 8;
   // Grow before a call: growth detaches old views, so views are made after it.
   const reserve = (bytes: number) => {
-    const have = kernel.memory.buffer.byteLength;
-    if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
+    const have = exports.memory.buffer.byteLength;
+    if (bytes > have) exports.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
   };
   const writeParams = (job: KernelJob, samples: number) => {
-    const block = new DataView(kernel.memory.buffer, paramsAt, RENDER_PARAMS.size);
+    const block = new DataView(exports.memory.buffer, paramsAt, RENDER_PARAMS.size);
     const { mapping } = job;
     block.setFloat64(RENDER_PARAMS.xMin, mapping.xMin, true);
     block.setFloat64(RENDER_PARAMS.stepX, mapping.stepX, true);
@@ -120,19 +122,19 @@ export async function instantiateKernel(module: WebAssembly.Module): Promise<Ker
       const samples = job.width * job.rowCount;
       reserve(normsAt(samples) + samples * 8);
       writeParams(job, samples);
-      kernel[name](paramsAt);
+      exports[name](paramsAt);
       return {
-        counts: new Int32Array(kernel.memory.buffer, countsAt, samples),
-        norms: new Float64Array(kernel.memory.buffer, normsAt(samples), samples),
+        counts: new Int32Array(exports.memory.buffer, countsAt, samples),
+        norms: new Float64Array(exports.memory.buffer, normsAt(samples), samples),
       };
     },
     colour: ({ counts, norms }, width, rows, aa, colouring) => {
       const samples = counts.length;
-      const inMemory = counts.buffer === kernel.memory.buffer;
+      const inMemory = counts.buffer === exports.memory.buffer;
       const sumsAt = normsAt(samples) + samples * 8;
       const outAt = sumsAt + width * 24;
       reserve(outAt + width * rows * 3);
-      const memory = kernel.memory.buffer;
+      const memory = exports.memory.buffer;
       if (!inMemory) {
         new Int32Array(memory, countsAt, samples).set(counts);
         new Float64Array(memory, normsAt(samples), samples).set(norms);
@@ -143,7 +145,7 @@ export async function instantiateKernel(module: WebAssembly.Module): Promise<Ker
         tableKey = key;
       }
       const [r, g, b] = colouring.inside;
-      kernel.colourBand(
+      exports.colourBand(
         countsAt,
         normsAt(samples),
         width,

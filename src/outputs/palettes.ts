@@ -5,7 +5,7 @@ export type Palette = [number, number, number][];
 
 const hex = (list: string): Palette => list.split(',').map((c) => colourFromHex(c) as [number, number, number]);
 
-/** The named palettes (`--palette NAME`). */
+/** The named palettes (`--palette NAME`). @example createSpec({ colouring: { palette: PALETTES.fire } }) */
 export const PALETTES: Readonly<Record<string, Palette>> = {
   // Deep blue through white to gold: the look most Mandelbrot renderers made familiar.
   classic: hex('000764,206bcb,edffff,ffaa00,000200'),

@@ -1,4 +1,5 @@
 /** PNG output through sharp, with the render's parameters embedded (XMP) so that any picture can be reproduced. */
+import { noParameters } from '../errors.js';
 import { writeAtomically } from './files.js';
 
 /**
@@ -24,7 +25,7 @@ function xmpPacket(creator: string, parameters: unknown): string {
  */
 export function parametersFromXmp(xmp: string): unknown {
   const m = /<rdf:li xml:lang="x-default">([^<]*)<\/rdf:li>/.exec(xmp);
-  if (!m) throw new Error('no mandel-par parameters in this XMP');
+  if (!m) throw noParameters();
   return JSON.parse(m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
 }
 

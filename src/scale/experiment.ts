@@ -87,7 +87,7 @@ async function timeRun(renderer: Renderer, o: ScaleOptions, threads: number, pla
 /** Runs the experiment; `log` receives a line per finished thread count. */
 export async function runScale(
   o: ScaleOptions,
-  kernel: WebAssembly.Module,
+  wasmModule: WebAssembly.Module,
   cores: number,
   log: (line: string) => void,
 ): Promise<ScaleResult> {
@@ -99,7 +99,7 @@ export async function runScale(
     const plans = configs.map((c) => planSchedule(c.schedule, width, height, threads, c.bandRows ?? 1));
     const started = performance.now();
     // Exactly `threads` workers, all started up front: the experiment times thread counts, not pool growth.
-    const renderer = await Renderer.create({ threads, minThreads: threads, kernel, logger: { warn: log } });
+    const renderer = await Renderer.create({ threads, minThreads: threads, wasmModule, logger: { warn: log } });
     try {
       await timeRun(renderer, o, threads, plans[plans.length - 1]); // warm-up: workers started, kernels compiled
       const firstMs = performance.now() - started;
