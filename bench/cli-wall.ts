@@ -12,7 +12,7 @@ import { machineLine } from '../src/machine.js';
 import { median } from '../src/scale/median.js';
 import { nativeArgs, nativeBinary } from './native.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/bin/mandel-par.js', import.meta.url));
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 7;
 

@@ -33,6 +33,7 @@ export {
 } from './core/spec.js';
 export type { EngineName } from './core/task.js';
 export { ENGINES } from './core/task.js';
+export { VERSION } from './core/version.js';
 export type { PlaneMapping, Region } from './core/viewport.js';
 export { CLASSIC_REGION, pixelToPoint, planeMapping, viewAround } from './core/viewport.js';
 export { InterruptedError, RenderError, UsageError } from './errors.js';
@@ -43,7 +44,6 @@ export type { Palette } from './outputs/palettes.js';
 export { PALETTES } from './outputs/palettes.js';
 export { parametersFromXmp } from './outputs/png.js';
 export { reproduceCommand } from './outputs/provenance.js';
-export { VERSION } from './version.js';
 
 /** Options of the one-call functions: reuse a renderer, or let them start one with these options. */
 export interface OneCallOptions extends RendererOptions {

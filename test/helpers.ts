@@ -5,7 +5,7 @@ import type { Region } from '../dist/src/core/viewport.js';
 import { planeMapping } from '../dist/src/core/viewport.js';
 import { createJsEngine } from '../dist/src/engines/js.js';
 
-export const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../dist/src/bin/mandel-par.js', import.meta.url));
 
 export interface CliRun {
   status: number | null;

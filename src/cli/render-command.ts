@@ -5,14 +5,15 @@
 import { checkMemory } from '../core/memory.js';
 import type { Plan } from '../core/plan.js';
 import { planBands } from '../core/plan.js';
-import type { RenderCall, RenderStats } from '../core/renderer.js';
-import { defaultPlan, Renderer } from '../core/renderer.js';
+import type { RenderCall, Renderer, RenderStats } from '../core/renderer.js';
+import { defaultPlan } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
 import { asciiText, rgbImage } from '../outputs/destinations.js';
 import type { Sink } from '../outputs/files.js';
 import { atomicFileSink, prepareOutputPath, stdoutSink } from '../outputs/files.js';
 import { writePng } from '../outputs/png.js';
 import { pictureParameters } from '../outputs/provenance.js';
+import { mark } from '../trace.js';
 import { startProgress } from './progress.js';
 import type { RenderCommand } from './render-options.js';
 import { statsReport } from './report.js';
@@ -50,31 +51,29 @@ async function renderPng(renderer: Renderer, spec: RenderSpec, path: string, cal
   return { stats, encodeMs: performance.now() - encodeStarted };
 }
 
-/** Runs one render as the command line asked; `warn` prints a line on stderr. */
-export async function runRender(c: RenderCommand, warn: (line: string) => void): Promise<void> {
+/** Runs one render as the command line asked, on `renderer` (which the caller closes). */
+export async function runRender(c: RenderCommand, renderer: Renderer): Promise<void> {
   const started = performance.now();
   const { spec } = c;
   const plan: Plan =
     c.bandRows === undefined ? defaultPlan(spec, c.threads) : planBands(spec.width, spec.height, c.bandRows);
   checkMemory(spec, c.threads, plan, c.maxMemory);
   if (c.output !== undefined) await prepareOutputPath(c.output);
-  // No more workers than tasks: a thread with nothing to do would only cost its start-up.
-  const renderer = await Renderer.create({ threads: Math.min(c.threads, plan.length), logger: { warn } });
   const progress = await startProgress(plan.length, c.quiet);
   const note =
     c.output === undefined ? '; standard output is incomplete' : `; ${JSON.stringify(c.output)} was left as it was`;
   const interrupt = abortOnSignals(note);
   try {
-    const call: Call = { plan, signal: interrupt.signal, onProgress: () => progress.tick() };
+    const call: Call = { plan, maxThreads: c.threads, signal: interrupt.signal, onProgress: () => progress.tick() };
     const { stats, encodeMs }: { stats: RenderStats; encodeMs: number } =
       spec.output.format === 'png' && c.output !== undefined
         ? await renderPng(renderer, spec, c.output, call, () => progress.stop())
         : await renderAscii(renderer, spec, c.output, call);
+    mark('render: output written');
     progress.stop();
     if (c.stats && !c.quiet) process.stderr.write(statsReport(stats, encodeMs, performance.now() - started));
   } finally {
     progress.stop();
-    await renderer.close();
     interrupt.dispose();
   }
 }

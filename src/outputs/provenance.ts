@@ -1,6 +1,6 @@
 /** What a picture carries about how it was made: the spec, the software, and a command that makes it again. */
 import type { RenderSpec } from '../core/spec.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 
 const hex = ([r, g, b]: readonly number[]) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 

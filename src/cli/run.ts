@@ -1,0 +1,40 @@
+/** mandel-par's command line, a thin client of the core: parse, run the command, map errors to exit statuses. */
+import { mark } from '../trace.js';
+
+mark('main: command-line modules loaded');
+
+import type { Renderer } from '../core/renderer.js';
+import { VERSION } from '../core/version.js';
+import { InterruptedError, RenderError, UsageError } from '../errors.js';
+import { commandLine } from './command-line.js';
+import { printLine } from './print.js';
+import { runRender } from './render-command.js';
+import { resolveRenderCommand } from './render-options.js';
+import { runScaleCommand } from './scale-command.js';
+import { resolveScaleOptions } from './scale-options.js';
+
+/**
+ * Runs the CLI on `argv` (without node and the script) with a renderer that is starting, and returns the exit
+ * status. The renderer is closed before it returns.
+ */
+export async function main(argv: string[], renderer: Promise<Renderer>): Promise<number> {
+  try {
+    const raw = await commandLine(argv, VERSION).parseAsync();
+    mark('main: arguments parsed');
+    if (raw.help || raw.version) return 0;
+    if (raw._[0] === 'scale') await runScaleCommand(resolveScaleOptions(raw), argv);
+    else await runRender(resolveRenderCommand(raw), await renderer);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof RenderError || err instanceof InterruptedError) {
+      printLine(err.message);
+      return err.exitCode;
+    }
+    // A bug, not a user's mistake: one line unless MANDEL_PAR_DEBUG asks for the stack.
+    if (process.env.MANDEL_PAR_DEBUG) process.stderr.write(`mandel-par: unexpected failure: ${(err as Error).stack}\n`);
+    else printLine(`unexpected failure: ${String((err as Error)?.message ?? err)}`);
+    return 1;
+  } finally {
+    await renderer.then((r) => r.close()).catch(() => {});
+  }
+}

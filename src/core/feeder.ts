@@ -1,0 +1,81 @@
+/**
+ * Feeds a render's tasks to the pool a few at a time, so that workers start only when the work needs them. Piscina
+ * starts a new worker whenever a task has to wait and the pool is below its maximum; handing it every task at once
+ * would start every worker even for a picture that takes 5 ms. Here a task goes to the pool only while fewer than
+ * `allowed` are in flight, and `allowed` grows to the render's thread limit once the work measured so far says the
+ * queue would outlast a worker's start-up.
+ */
+
+/** What a worker costs before its first task: its start-up, measured 60-80 ms here; a little more on busy machines. */
+export const WORKER_START_MS = 80;
+
+export interface Growth {
+  /** Tasks in flight allowed now. */
+  current: number;
+  /** The render's thread limit. */
+  cap: number;
+  /** Tasks not yet handed to the pool. */
+  queued: number;
+  /** Mean time a finished task took in its worker, in ms; undefined before the first one finishes. */
+  meanTaskMs: number | undefined;
+}
+
+/**
+ * How many tasks may be in flight: all the render may use once the queued work, shared by the current workers,
+ * would take longer than starting another; otherwise as many as now.
+ *
+ * @example allowedInFlight({ current: 1, cap: 12, queued: 12, meanTaskMs: 0.4 }) // 1: 5 ms of work left
+ * @example allowedInFlight({ current: 1, cap: 12, queued: 12, meanTaskMs: 50 }) // 12
+ */
+export function allowedInFlight(g: Growth): number {
+  if (g.meanTaskMs === undefined || g.queued === 0) return g.current;
+  return (g.queued * g.meanTaskMs) / g.current > WORKER_START_MS ? g.cap : g.current;
+}
+
+/**
+ * Runs tasks 0 .. count - 1 through `runOne` (which resolves to the task's time in its worker, and never rejects:
+ * a failure aborts `signal` instead), `perWorker` tasks for each of `allowedInFlight` workers at once, starting with
+ * `initial` workers. When no task has finished after twice a worker's start-up, the queue is taken to be long and
+ * all the render may use are allowed. Returns when every task is done, or at once when `signal` aborts (tasks
+ * still running are abandoned: their results are ignored).
+ */
+export async function feedTasks(
+  count: number,
+  workers: { initial: number; cap: number; perWorker: number },
+  runOne: (index: number) => Promise<number>,
+  signal: AbortSignal,
+): Promise<void> {
+  const { cap, perWorker } = workers;
+  const inFlight = new Set<Promise<void>>();
+  let next = 0;
+  let allowed = Math.max(1, Math.min(workers.initial, cap));
+  let finished = 0;
+  let busyMs = 0;
+  let wake = () => {};
+  const fallback = setTimeout(() => {
+    allowed = cap;
+    wake();
+  }, 2 * WORKER_START_MS);
+  try {
+    while (!signal.aborted && (inFlight.size > 0 || next < count)) {
+      while (inFlight.size < allowed * perWorker && next < count && !signal.aborted) {
+        const task: Promise<void> = runOne(next++).then((ms) => {
+          inFlight.delete(task);
+          finished++;
+          busyMs += ms;
+          if (finished === 1) clearTimeout(fallback);
+          const g = { current: allowed, cap, queued: count - next, meanTaskMs: busyMs / finished };
+          allowed = allowedInFlight(g);
+        });
+        inFlight.add(task);
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        for (const task of inFlight) task.then(resolve);
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+  } finally {
+    clearTimeout(fallback);
+  }
+}

@@ -1,0 +1,71 @@
+/** Workers start as the work needs them: the policy, and the feeder that applies it (with tasks of known cost). */
+import { describe, expect, it } from 'vitest';
+import { allowedInFlight, feedTasks, WORKER_START_MS } from '../dist/src/core/feeder.js';
+
+describe('allowedInFlight', () => {
+  it('keeps the workers it has while the queued work is shorter than starting another', () => {
+    expect(allowedInFlight({ current: 1, cap: 12, queued: 12, meanTaskMs: 0.4 })).toBe(1);
+    expect(allowedInFlight({ current: 2, cap: 12, queued: 2, meanTaskMs: WORKER_START_MS })).toBe(2);
+  });
+
+  it('allows every thread the render may use once the queue would outlast a worker start', () => {
+    expect(allowedInFlight({ current: 1, cap: 12, queued: 12, meanTaskMs: 50 })).toBe(12);
+    expect(allowedInFlight({ current: 3, cap: 8, queued: 1, meanTaskMs: 4 * WORKER_START_MS })).toBe(8);
+  });
+
+  it('decides nothing before a task has finished, or with nothing queued', () => {
+    expect(allowedInFlight({ current: 1, cap: 12, queued: 100, meanTaskMs: undefined })).toBe(1);
+    expect(allowedInFlight({ current: 4, cap: 12, queued: 0, meanTaskMs: 1000 })).toBe(4);
+  });
+});
+
+/** Runs `count` tasks that each report `ms` of work after a turn of the event loop; returns the most in flight. */
+async function mostInFlight(count: number, ms: number, workers: { initial: number; cap: number; perWorker: number }) {
+  let now = 0;
+  let most = 0;
+  const ran: number[] = [];
+  await feedTasks(
+    count,
+    workers,
+    async (index) => {
+      most = Math.max(most, ++now);
+      await new Promise((resolve) => setImmediate(resolve));
+      now--;
+      ran.push(index);
+      return ms;
+    },
+    new AbortController().signal,
+  );
+  return { most, ran };
+}
+
+describe('feedTasks', () => {
+  it('runs every task once; cheap tasks never go past the first worker', async () => {
+    const { most, ran } = await mostInFlight(50, 0.1, { initial: 1, cap: 12, perWorker: 2 });
+    expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, k) => k));
+    expect(most).toBe(2);
+  });
+
+  it('opens up to every thread when the tasks are costly', async () => {
+    const { most } = await mostInFlight(50, 40, { initial: 1, cap: 12, perWorker: 2 });
+    expect(most).toBe(24);
+  });
+
+  it('starts from the warm workers it is given, and stops handing out tasks when the signal aborts', async () => {
+    expect((await mostInFlight(40, 0.1, { initial: 4, cap: 4, perWorker: 1 })).most).toBe(4);
+    const controller = new AbortController();
+    const started: number[] = [];
+    await feedTasks(
+      30,
+      { initial: 2, cap: 2, perWorker: 1 },
+      async (index) => {
+        started.push(index);
+        if (index === 5) controller.abort(new Error('stop'));
+        await new Promise((resolve) => setImmediate(resolve));
+        return 1;
+      },
+      controller.signal,
+    );
+    expect(started.length).toBeLessThan(8);
+  });
+});
