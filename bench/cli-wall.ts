@@ -29,6 +29,16 @@ const native = nativeBinary();
 
 const GROUPS: { title: string; base: number; cases: Case[] }[] = [
   {
+    title: 'Start-up: the headline commands (140 x 50, max-iter 100000)',
+    base: 0,
+    cases: [
+      { name: "node -e ''", command: node('-e', '') },
+      cli('--out ascii'),
+      cli('--threads 2 --out ascii'),
+      cli('--threads 12 --out ascii'),
+    ],
+  },
+  {
     title: 'Default ASCII picture (140 x 50, max-iter 100000)',
     base: 1,
     cases: [
@@ -74,5 +84,12 @@ for (const group of GROUPS) {
   for (const [i, c] of group.cases.entries()) {
     const m = median(times[i]);
     console.log(`  ${c.name.padEnd(92)} ${m.toFixed(3)} s  x${(base / m).toFixed(2)}`);
+  }
+  if (group === GROUPS[0]) {
+    const [empty, defaults, two, twelve] = times.map(median);
+    console.log(
+      `  the default over node -e '': +${(defaults - empty).toFixed(3)} s (acceptance: at most +0.150, goal +0.100)`,
+    );
+    console.log(`  --threads 12 / --threads 2: ${(twelve / two).toFixed(2)} (acceptance: at most 1.10)`);
   }
 }

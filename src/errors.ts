@@ -196,3 +196,58 @@ export function kernelMismatch(): RenderError {
 export function noParameters(): UsageError {
   return new UsageError('this XMP holds no mandel-par parameters (was the picture made by mandel-par?)');
 }
+
+/** An argument the command line does not know, with a suggestion when one is close. */
+export function unknownArgument(message: string, suggestion: string | undefined): UsageError {
+  const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
+  return new UsageError(`${message}${hint}; run mandel-par --help to see the accepted options`);
+}
+
+/** "(.txt or no extension: ascii; .png: png)": what each extension stands for. */
+function extensionList(formats: Readonly<Record<string, string>>): string {
+  const byFormat = new Map<string, string[]>();
+  for (const [extension, format] of Object.entries(formats)) {
+    byFormat.set(format, [...(byFormat.get(format) ?? []), extension === '' ? 'no extension' : extension]);
+  }
+  return [...byFormat].map(([format, extensions]) => `${extensions.join(' or ')}: ${format}`).join('; ');
+}
+
+/** An output file whose extension names no format mandel-par writes. */
+export function unknownExtension(
+  path: string,
+  extension: string,
+  formats: Readonly<Record<string, string>>,
+): UsageError {
+  return new UsageError(
+    `--output: ${JSON.stringify(path)} ends in ${JSON.stringify(extension)}, which names no format mandel-par writes ` +
+      `(${extensionList(formats)})`,
+  );
+}
+
+/** An output file whose extension says another format than --out. */
+export function extensionContradicts(
+  path: string,
+  format: string,
+  implied: string,
+  formats: Readonly<Record<string, string>>,
+): UsageError {
+  return new UsageError(
+    `--out, --output: --out ${format}, but ${JSON.stringify(path)} names a file of ${implied} ` +
+      `(${extensionList(formats)}): change the extension, or leave out --out`,
+  );
+}
+
+/** "1e14", "2.3e12": a magnification as people write it. */
+function magnitude(value: number): string {
+  const [mantissa, exponent] = value.toExponential(1).split('e');
+  return `${mantissa.replace(/\.0$/, '')}e${Number(exponent)}`;
+}
+
+/** The warning for a view deeper than f64 can draw (see core/precision.ts). */
+export function precisionLost(check: { magnification: number; limit: number }): string {
+  return (
+    `warning: at magnification ${magnitude(check.magnification)} f64 can no longer tell neighbouring pixels apart ` +
+    `(here it can up to about ${magnitude(check.limit)}): the picture will be blocky or flat; ` +
+    `zoom out to ${magnitude(check.limit)} or less, or render fewer pixels`
+  );
+}

@@ -18,6 +18,8 @@ export type { MemoryEstimate } from './core/memory.js';
 export { checkMemory, estimateMemory } from './core/memory.js';
 export type { Plan, Rect, Schedule } from './core/plan.js';
 export { defaultBandRows, planBands, planInterleaved, planSchedule, planTiles, SCHEDULES } from './core/plan.js';
+export type { PrecisionCheck } from './core/precision.js';
+export { checkPrecision } from './core/precision.js';
 export type { Logger, RenderCall, RendererOptions, RenderStats } from './core/renderer.js';
 export { defaultPlan, Renderer } from './core/renderer.js';
 export type { Formula, OutputFormat, OutputSpec, RenderSpec, SpecInput } from './core/spec.js';

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { threadId, workerData } from 'node:worker_threads';
 import type { Rect } from '../src/core/plan.js';
 import type { Engine, EngineName, RenderTask, TaskResult } from '../src/core/task.js';
+import { TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
 import { writeAscii } from '../src/outputs/ascii.js';
@@ -79,6 +80,7 @@ function bytesPerPixel(output: RenderTask['output']): number {
 
 export default function renderTask(task: RenderTask): TaskResult {
   mark('worker: task starts');
+  Atomics.store(task.states, task.index, TASK_RUNNING);
   injectFault(task);
   const { aa, output } = task;
   const size = bytesPerPixel(output);
@@ -111,5 +113,6 @@ export default function renderTask(task: RenderTask): TaskResult {
     iterateMs += iterated - started;
     outputMs += performance.now() - iterated;
   }
+  Atomics.store(task.states, task.index, TASK_FINISHED);
   return { bytes, threadId, instanceId, iterateMs, outputMs };
 }

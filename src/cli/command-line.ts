@@ -3,10 +3,12 @@
  * errors can quote it) and the parser built from it. What the values mean is decided by render-options.ts and
  * scale-options.ts.
  */
+import type { Argv } from 'yargs';
 import yargs from 'yargs';
 import { SCHEDULES } from '../core/plan.js';
 import { ENGINES } from '../core/task.js';
-import { UsageError } from '../errors.js';
+import { UsageError, unknownArgument } from '../errors.js';
+import { closest } from './suggest.js';
 
 /** What sets the picture: shared by rendering and the scaling experiment. */
 const VIEW_OPTIONS = {
@@ -45,8 +47,8 @@ const OPTIONS = {
     type: 'string',
     description: 'Refuse renders needing more memory, e.g. 2G, 500M [default: 80% of RAM]',
   },
-  quiet: { type: 'boolean', description: 'No progress bar or statistics on stderr' },
-  stats: { type: 'boolean', description: 'Print where the time went (iterate, colour, encode) on stderr' },
+  quiet: { type: 'boolean', description: 'No progress bar, nor the line saying which file was written' },
+  stats: { type: 'boolean', description: 'Print where the time went (iterate, colour, encode), even with --quiet' },
   output: {
     type: 'string',
     alias: 'o',
@@ -69,6 +71,18 @@ const SCALE_OPTIONS = {
   region: { type: 'string', description: 'Plane region xMin,xMax,yMin,yMax [default: centre -0.5,0, 3 wide]' },
   output: { type: 'string', alias: 'o', description: 'Folder for the results [default: output/scale-<date-time>]' },
 } as const;
+
+/** A command's option names and aliases, for suggestions. */
+function namesOf(options: Record<string, object>): readonly string[] {
+  const names = Object.entries(options).flatMap(([name, spec]) => [
+    name,
+    ...('alias' in spec ? [String(spec.alias)] : []),
+  ]);
+  return [...names, 'no-shortcuts', 'help', 'version'];
+}
+const RENDER_NAMES = namesOf(OPTIONS);
+const SCALE_NAMES = namesOf(SCALE_OPTIONS);
+const COMMANDS = ['scale', 'help'];
 
 const VALUE_OPTIONS: ReadonlySet<string> = new Set(
   Object.entries({ ...OPTIONS, ...SCALE_OPTIONS })
@@ -94,32 +108,82 @@ function attachNegativeValues(argv: string[], valueOptions: ReadonlySet<string>)
   return out;
 }
 
+/** `mandel-par help [scale]` is `mandel-par [scale] --help`: help, and nothing else. */
+function helpCommand(argv: string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  return argv[1] === 'scale' ? ['scale', '--help'] : ['--help'];
+}
+
+/** The help's width: the terminal's, else $COLUMNS, else 80; never under 60 or over 120. */
+function helpWidth(): number {
+  const columns = process.stdout.columns ?? Number(process.env.COLUMNS);
+  return Math.max(60, Math.min(120, Number.isFinite(columns) && columns > 0 ? columns : 80));
+}
+
+/**
+ * yargs' "Unknown argument(s): a, b" as our one line, with a suggestion for the first name close to a known one:
+ * a command for a bare word of `argv`, an option otherwise.
+ */
+function unknownArguments(message: string, argv: string[]): UsageError {
+  // yargs lists a kebab-case name twice, the second time in camelCase ("max-iters, maxIters").
+  const listed = message.replace(/^Unknown arguments?: /, '').split(', ');
+  const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const names = listed.filter((name) => !listed.some((other) => other !== name && camel(other) === name));
+  const known = argv[0] === 'scale' ? SCALE_NAMES : RENDER_NAMES;
+  const shown = `Unknown argument${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
+  for (const name of names) {
+    const command = argv.includes(name) ? closest(name, COMMANDS) : undefined;
+    if (command) return unknownArgument(shown, command);
+    const option = closest(name, known);
+    if (option) return unknownArgument(shown, `--${option}`);
+  }
+  return unknownArgument(shown, undefined);
+}
+
+/** An example as one line, `command  # what it does`: it wraps as a whole instead of in two narrow columns. */
+function examples(y: Argv, lines: [string, string][]): Argv {
+  const width = Math.max(...lines.map(([command]) => command.length));
+  return lines.reduce((acc, [command, what]) => acc.example(`${command.padEnd(width)}  # ${what}`, ''), y);
+}
+
+/** Every value is read as a string (so errors can quote it): "[string]" after each option would say nothing. */
+function hideTypes(y: Argv): Argv {
+  // yargs 18 has usageConfiguration; @types/yargs 17 does not know it yet.
+  return (y as Argv & { usageConfiguration(c: { 'hide-types': boolean }): Argv }).usageConfiguration({
+    'hide-types': true,
+  });
+}
+
 /** Builds the parser; `argv` is the arguments after the program name. */
 export function commandLine(argv: string[], version: string) {
-  return yargs(attachNegativeValues(argv, VALUE_OPTIONS))
+  return hideTypes(yargs(attachNegativeValues(helpCommand(argv), VALUE_OPTIONS)))
     .scriptName('mandel-par')
-    .usage('Renders the Mandelbrot set in parallel: row bands on a pool of WebAssembly workers.')
+    .usage('Renders the Mandelbrot set in parallel on WebAssembly worker threads.')
     .command('$0', 'Render a picture (ASCII or PNG)', (y) =>
-      y
-        .options(OPTIONS)
-        .example('$0 --threads 12 --out ascii', 'the classic 140 x 50 picture')
-        .example('$0 --out png', 'output/mandel-3000x2000.png')
-        .example('$0 --out png --center -0.745,0.11 --zoom 100 --aa 3', 'seahorse valley, smooth')
-        .example('$0 --out png --width 3840 --height 2160 -o wall.png', 'a 4K wallpaper'),
+      examples(y.options(OPTIONS), [
+        ['$0 --threads 12 --out ascii', 'the classic picture'],
+        ['$0 -o pic.png', 'a 3000 x 2000 PNG'],
+        ['$0 -o sea.png --center -0.745,0.11 --zoom 100', 'seahorse valley'],
+        ['$0 -o wall.png --width 3840 --height 2160', 'a 4K wallpaper'],
+      ]),
     )
-    .command('scale', 'Time renders over thread counts and schedules: tables, CSV, JSON, charts', (y) =>
-      y
-        .options(SCALE_OPTIONS)
-        .example('$0 scale', '1920 x 1080 at 1000 iterations, every schedule')
-        .example('$0 scale --threads 1,2,4,8,12 --schedules dynamic --band-rows 4,16', 'one schedule'),
+    .command('scale', 'Time renders over thread counts and schedules', (y) =>
+      examples(y.options(SCALE_OPTIONS), [
+        ['$0 scale', 'every schedule'],
+        ['$0 scale --threads 1,2,4,8 --schedules dynamic', 'one schedule'],
+      ]),
     )
+    .command('help', 'Show this help')
     .strict()
     .version(version)
+    .alias('v', 'version')
     .help()
     .alias('h', 'help')
     .exitProcess(false)
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail((message, error) => {
-      throw error ?? new UsageError(`${message}; run mandel-par --help to see the accepted options`);
+    .wrap(helpWidth())
+    .fail((message: string, error: Error | undefined) => {
+      if (error) throw error;
+      if (/^Unknown arguments?: /.test(message)) throw unknownArguments(message, argv);
+      throw new UsageError(`${message}; run mandel-par --help to see the accepted options`);
     });
 }

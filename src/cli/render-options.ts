@@ -1,9 +1,10 @@
 /** `mandel-par [options]`: from raw arguments to a checked render spec plus how this run should go. */
 import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
 import { DEFAULT_COLOURING, FORMAT_DEFAULTS, LIMITS, OUTPUT_FORMATS, validateSpec } from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
-import { conflictingOptions, invalidOption } from '../errors.js';
+import { conflictingOptions, extensionContradicts, invalidOption, unknownExtension } from '../errors.js';
 import { colourFromHex, paletteFrom } from '../outputs/palettes.js';
 import type { RawArgs } from './parsers.js';
 import {
@@ -53,11 +54,33 @@ function parseInside(text: string) {
   throw invalidOption('inside', text, 'a hex colour', '--inside "#000000"');
 }
 
+/** The format each file extension stands for; no extension is ASCII text. */
+export const EXTENSION_FORMATS: Readonly<Record<string, OutputFormat>> = {
+  '': 'ascii',
+  '.txt': 'ascii',
+  '.png': 'png',
+};
+
+/**
+ * The output format: --out when given, else what -o's extension says, else ASCII. An extension that names no format,
+ * or another format than --out, is refused: a file is never written under a misleading name.
+ */
+function resolveFormat(out: string | undefined, output: string | undefined): OutputFormat {
+  const format = out === undefined ? undefined : parseChoice('out', out, OUTPUT_FORMATS);
+  if (output === undefined) return format ?? 'ascii';
+  const extension = extname(output).toLowerCase();
+  const implied = Object.hasOwn(EXTENSION_FORMATS, extension) ? EXTENSION_FORMATS[extension] : undefined;
+  if (implied === undefined) throw unknownExtension(output, extension, EXTENSION_FORMATS);
+  if (format !== undefined && format !== implied)
+    throw extensionContradicts(output, format, implied, EXTENSION_FORMATS);
+  return implied;
+}
+
 /** Checks every option and fills in the defaults. Pure: the same raw arguments always give the same result. */
 export function resolveRenderCommand(raw: RawArgs, parallelism = availableParallelism()): RenderCommand {
   const text = (option: string) => single(raw, option);
   const whole = wholeReader(raw);
-  const format: OutputFormat = parseChoice('out', text('out') ?? 'ascii', OUTPUT_FORMATS);
+  const format = resolveFormat(text('out'), text('output'));
   if (format === 'ascii') {
     const pngOnly = PNG_ONLY.filter((o) => text(o) !== undefined);
     if (pngOnly.length > 0) throw conflictingOptions(pngOnly, 'apply to PNG output only: add --out png');

@@ -9,7 +9,7 @@ export function statsReport(stats: RenderStats, encodeMs: number, totalMs: numbe
   const iterate = sum(stats.iterateMsByThread);
   const output = sum(stats.outputMsByThread);
   return [
-    `render: ${seconds(stats.wallMs)} wall, ${stats.tasks} tasks on ${stats.iterateMsByThread.size} threads;`,
+    `render: ${seconds(stats.wallMs)} wall, ${stats.tasks} tasks on ${stats.iterateMsByThread.size} thread${stats.iterateMsByThread.size === 1 ? '' : 's'};`,
     ` worker time: iterate ${seconds(iterate)}, colour/format ${seconds(output)}\n`,
     encodeMs > 0 ? `encode and write: ${seconds(encodeMs)}\n` : '',
     `total: ${seconds(totalMs)}\n`,

@@ -7,16 +7,19 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { compileWasmModule } from '../engines/wasm.js';
-import { rectOutsideImage, taskFailed } from '../errors.js';
+import type { RenderError } from '../errors.js';
+import { precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
 import type { Destination } from '../outputs/destinations.js';
 import { feedTasks } from './feeder.js';
 import type { Plan, Rect } from './plan.js';
 import { defaultBandRows, planBands } from './plan.js';
 import type { RenderPool } from './pool.js';
 import { createRenderPool, TASKS_PER_WORKER } from './pool.js';
+import { checkPrecision } from './precision.js';
 import type { RenderSpec } from './spec.js';
 import { validateSpec } from './spec.js';
 import type { RenderTask, TaskOutput, TaskResult } from './task.js';
+import { TASK_RUNNING } from './task.js';
 import { planeMapping } from './viewport.js';
 
 /** Where the renderer's warnings go (a worker failing outside any task); the CLI prints them, a server logs them. */
@@ -95,10 +98,12 @@ function add(map: Map<number, number>, key: number, value: number): void {
 export class Renderer {
   readonly threads: number;
   readonly #pool: RenderPool;
+  readonly #logger: Logger;
 
-  private constructor(threads: number, pool: RenderPool) {
+  private constructor(threads: number, pool: RenderPool, logger: Logger) {
     this.threads = threads;
     this.#pool = pool;
+    this.#logger = logger;
   }
 
   /** Starts the pool (see RendererOptions). */
@@ -111,7 +116,7 @@ export class Renderer {
       maxThreads: threads,
       onError: (message) => logger.warn(`worker error: ${message}`),
     });
-    return new Renderer(threads, pool);
+    return new Renderer(threads, pool, logger);
   }
 
   /** Worker threads running now. */
@@ -121,6 +126,7 @@ export class Renderer {
 
   /**
    * Renders `spec` (checked first) task by task, handing each finished rectangle to the destination, in any order.
+   * A view deeper than f64 can draw is rendered, with a warning to the logger (core/precision.ts).
    * On the first failed task, or when the signal aborts, the other tasks are cancelled; a failure names its task.
    */
   async render(spec: RenderSpec, call: RenderCall): Promise<RenderStats> {
@@ -128,6 +134,8 @@ export class Renderer {
     const cap = Math.max(1, Math.min(call.maxThreads ?? this.threads, this.threads));
     const plan = call.plan ?? defaultPlan(spec, cap);
     checkPlan(plan, spec.width, spec.height);
+    const precision = checkPrecision(spec.region, spec.width, spec.height, spec.aa);
+    if (precision.exceeded) this.#logger.warn(precisionLost(precision));
     const started = performance.now();
     const { destination } = call;
     const output: TaskOutput =
@@ -157,16 +165,22 @@ export class Renderer {
     if (call.signal?.aborted) stop();
     call.signal?.addEventListener('abort', stop, { once: true });
     let done = 0;
+    const states = new Int32Array(new SharedArrayBuffer(4 * plan.length));
+    // A failed task that was not running: its worker died running another task, whose failure says why.
+    let bystander: RenderError | undefined;
 
     const runTask = async (rects: Rect[], index: number): Promise<number> => {
-      const task: RenderTask = { ...base, rects };
+      const task: RenderTask = { ...base, rects, index, states };
       let result: TaskResult;
       try {
         // Not abortable in Piscina (a worker with an abortable task takes no second one): a render that stops
         // abandons its running tasks instead, and ignores what they return.
         result = await this.#pool.run(task);
       } catch (err) {
-        throw taskFailed(index, rects, spec.width, err);
+        const failure = taskFailed(index, rects, spec.width, err);
+        if (Atomics.load(states, index) === TASK_RUNNING) throw failure;
+        bystander ??= failure;
+        return 0;
       }
       if (cancel.signal.aborted) return 0;
       add(stats.iterateMsByThread, result.threadId, result.iterateMs);
@@ -189,6 +203,7 @@ export class Renderer {
       });
     const workers = { initial: this.liveThreads, cap, perWorker: TASKS_PER_WORKER };
     await feedTasks(plan.length, workers, runOne, cancel.signal);
+    if (bystander && !cancel.signal.aborted) cancel.abort(bystander);
     call.signal?.removeEventListener('abort', stop);
     if (cancel.signal.aborted) throw cancel.signal.reason;
     return { ...stats, wallMs: performance.now() - started };

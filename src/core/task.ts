@@ -31,8 +31,19 @@ export interface RenderTask {
   engine: EngineName;
   /** In pixels of the whole image. */
   rects: Rect[];
+  /** The task's place in its plan. */
+  index: number;
+  /**
+   * One slot per task of the plan, shared with the main thread: 0 waiting, 1 running, 2 finished (TASK_RUNNING,
+   * TASK_FINISHED). A worker that dies fails every task it holds, and perhaps one whose result was still on its way;
+   * this tells the task that was running from the others.
+   */
+  states: Int32Array;
   output: TaskOutput;
 }
+
+export const TASK_RUNNING = 1;
+export const TASK_FINISHED = 2;
 
 export interface TaskResult {
   /** Every rectangle's output bytes, in task order (empty when written into a shared image). */

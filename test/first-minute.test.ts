@@ -1,0 +1,154 @@
+/** The first minute with the real CLI: help, version, formats from file names, what it says, suggestions, case. */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+const golden = await readFile(new URL('./golden/classic.txt', import.meta.url), 'latin1');
+const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+const dir = await mkdtemp(join(tmpdir(), 'mandel-par-first-'));
+const SMALL = ['--width', '30', '--height', '20', '--max-iter', '50'];
+const PNG_MAGIC = '89504e470d0a1a0a';
+
+describe('help and version', () => {
+  it('`help` prints the help and renders nothing, even with -o', async () => {
+    const path = join(dir, 'help.txt');
+    const run = await runCli(['help', '-o', path]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Renders the Mandelbrot set[\s\S]*Options:[\s\S]*--threads[\s\S]*Examples:/);
+    expect(run.stdout).not.toContain('*****');
+    expect(run.stderr).toBe('');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('`help scale` prints the help of scale', async () => {
+    const run = await runCli(['help', 'scale']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/--schedules[\s\S]*--repeat/);
+  });
+
+  it.each([['--version'], ['-v']])('%s prints the version', async (flag) => {
+    const run = await runCli([flag]);
+    expect(run).toMatchObject({ status: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it.each([80, 120])('wraps cleanly at %i columns: no line longer, each example on one line', async (columns) => {
+    for (const args of [['--help'], ['scale', '--help']]) {
+      const run = await runCli(args, { env: { COLUMNS: String(columns) } });
+      const lines = run.stdout.split('\n');
+      expect(lines.filter((line) => line.length > columns)).toEqual([]);
+      const examples = lines.slice(lines.indexOf('Examples:') + 1).filter(Boolean);
+      expect(examples.length).toBeGreaterThanOrEqual(2);
+      for (const line of examples) expect(line).toMatch(/^ {2}mandel-par .* # \S.*$/);
+    }
+  });
+});
+
+describe('the format follows the file name', () => {
+  it.each([
+    ['pic.png', PNG_MAGIC],
+    ['pic.PNG', PNG_MAGIC],
+    ['pic.txt', golden],
+    ['pic', golden],
+  ])('-o %s', async (name, expected) => {
+    const path = join(dir, name);
+    const run = await runCli(['-o', path, ...(expected === golden ? [] : SMALL)]);
+    expect(run.status).toBe(0);
+    const bytes = await readFile(path);
+    if (expected === golden) expect(bytes.toString('latin1')).toBe(golden);
+    else expect(bytes.subarray(0, 8).toString('hex')).toBe(PNG_MAGIC);
+  });
+
+  it.each([
+    [['--out', 'png', '-o', 'x.txt'], /^mandel-par: --out, --output: --out png, but ".*x\.txt" names a file of ascii /],
+    [
+      ['--out', 'ascii', '-o', 'x.png'],
+      /^mandel-par: --out, --output: --out ascii, but ".*x\.png" names a file of png /,
+    ],
+    [['-o', 'x.jpg'], /^mandel-par: --output: ".*x\.jpg" ends in "\.jpg", which names no format mandel-par writes /],
+    [['--out', 'png', '-o', 'x'], /^mandel-par: --out, --output: --out png, but ".*x" names a file of ascii /],
+  ])('refuses %j with one line, exit status 2, and writes nothing', async (args, message) => {
+    const path = join(dir, args[args.length - 1]);
+    const run = await runCli([...args.slice(0, -1), path]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.split('\n')).toHaveLength(2);
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('what it says on stderr', () => {
+  it('one line after writing a file: path, size, pixels, time', async () => {
+    const path = join(dir, 'said.png');
+    const run = await runCli(['-o', path, ...SMALL]);
+    const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
+    expect(size).toBeGreaterThan(100);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^mandel-par: wrote ${path.replace(/[.]/g, '\\.')} \\([\\d.]+ K?B, 30 x 20 pixels, \\d+\\.\\d\\d s\\)\\n$`,
+      ),
+    );
+  });
+
+  it('nothing after writing to standard output, or with --quiet', async () => {
+    expect((await runCli(SMALL)).stderr).toBe('');
+    expect((await runCli(['-o', join(dir, 'quiet.txt'), '--quiet'])).stderr).toBe('');
+  });
+
+  it('--quiet --stats: the statistics, and nothing else', async () => {
+    const run = await runCli(['-o', join(dir, 'stats.txt'), '--quiet', '--stats']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^render: .* wall, 13 tasks on \d threads?; worker time: .*\ntotal: .*\n$/);
+  });
+});
+
+describe('mistakes', () => {
+  it.each([
+    [['--widht', '800'], 'Unknown argument: widht (did you mean --width?)'],
+    [['--treads', '4'], 'Unknown argument: treads (did you mean --threads?)'],
+    [['--max-iters', '10'], 'Unknown argument: max-iters (did you mean --max-iter?)'],
+    [['hepl'], 'Unknown argument: hepl (did you mean help?)'],
+    [['sacle'], 'Unknown argument: sacle (did you mean scale?)'],
+  ])('%j: a suggestion', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`mandel-par: ${message}; run mandel-par --help to see the accepted options\n`);
+  });
+
+  it('no suggestion when nothing is close', async () => {
+    const run = await runCli(['--frobnicate']);
+    expect(run.stderr).toBe(
+      'mandel-par: Unknown argument: frobnicate; run mandel-par --help to see the accepted options\n',
+    );
+  });
+
+  it('names are accepted in any case: --out PNG, --palette Fire, --engine WASM give the same bytes', async () => {
+    const lower = join(dir, 'lower.png');
+    const upper = join(dir, 'upper.png');
+    await runCli(['--out', 'png', '--palette', 'fire', '--engine', 'wasm', '-o', lower, ...SMALL]);
+    const run = await runCli(['--out', 'PNG', '--palette', 'Fire', '--engine', 'WASM', '-o', upper, ...SMALL]);
+    expect(run.status).toBe(0);
+    expect((await readFile(upper)).equals(await readFile(lower))).toBe(true);
+  });
+});
+
+describe('the precision guard', () => {
+  const seahorse = '--center=-0.743643887037151,0.131825904205330';
+
+  it('warns at magnification 1e14, in one line, and still renders', async () => {
+    const run = await runCli([seahorse, '--zoom', '1e14', '--max-iter', '500']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')).toHaveLength(51);
+    expect(run.stderr).toMatch(
+      /^mandel-par: warning: at magnification 1e14 f64 can no longer tell neighbouring pixels apart \(here it can up to about [\d.]+e13\): .*zoom out to [\d.]+e13 or less, or render fewer pixels\n$/,
+    );
+  });
+
+  it('says nothing at 1e9', async () => {
+    const run = await runCli([seahorse, '--zoom', '1e9', '--max-iter', '500']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+  });
+});
