@@ -10,7 +10,8 @@
  *   count(cx, cy, max): zx = cx; zy = cy; i = 1; x2 = zx*zx; y2 = zy*zy
  *     while i < max and x2 + y2 < 4: zy = zx*zy*2 + cy; zx = x2 - y2 + cx; i += 1; x2 = zx*zx; y2 = zy*zy
  *     return -1 if i >= max else i
- * Pixel (col, row) samples the plane at cx = xMin + col*stepX, cy = yMax - row*stepY.
+ * Pixel (col, row) samples the plane at cx = xMin + col*stepX, cy = yMax - row*stepY. For a Julia set, z starts
+ * at that sample point instead and c is fixed (the parameter block's cRe, cIm); the loop is the same.
  * With `shortcuts`, pixels inside the main cardioid or period-2 bulb, and orbits that repeat exactly, are
  * decided early (see shortcuts.ts); the results do not change.
  */

@@ -22,9 +22,13 @@ export class RenderParams {
   shortcuts!: i32; // 52: 0 or 1
   counts!: usize; // 56: i32 per sample, row-major over the rectangle
   norms!: usize; // 60: f64 per sample
+  julia!: i32; // 64: 0 for the Mandelbrot set (z starts at c = the sample); 1 for a Julia set (z starts at the
+  // sample, c = cRe + i*cIm)
+  cRe!: f64; // 72
+  cIm!: f64; // 80
 }
 
-/** The block's size in bytes (64), checked by the caller against its own layout. */
+/** The block's size in bytes (88), checked by the caller against its own layout. */
 export function renderParamsSize(): i32 {
   return offsetof<RenderParams>();
 }

@@ -12,18 +12,21 @@ export function renderRect(params: usize): void {
   const stepX = p.stepX;
   const maxIter = p.maxIter;
   const shortcuts = p.shortcuts != 0;
+  const julia = p.julia != 0;
   const colEnd = p.colStart + p.width;
   let counts = p.counts;
   let norms = p.norms;
   for (let r = 0; r < p.rowCount; r++) {
-    const cy = p.yMax - <f64>(p.rowStart + r) * p.stepY;
+    const y = p.yMax - <f64>(p.rowStart + r) * p.stepY;
+    const cy = julia ? p.cIm : y;
     for (let col = p.colStart; col < colEnd; col++) {
-      const cx = xMin + <f64>col * stepX;
+      const x = xMin + <f64>col * stepX;
+      const cx = julia ? p.cRe : x;
       let count = -1;
       let norm = 0.0;
-      if (!shortcuts || !insideCardioidOrBulb(cx, cy)) {
-        let zx = cx;
-        let zy = cy;
+      if (!shortcuts || julia || !insideCardioidOrBulb(cx, cy)) {
+        let zx = x;
+        let zy = y;
         let i = 1;
         let x2 = zx * zx;
         let y2 = zy * zy;

@@ -26,6 +26,7 @@
  * split, they would be harder to check together.
  */
 import { RenderParams } from './params';
+import { renderRect } from './scalar';
 import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
 
 const LANES = 8;
@@ -52,6 +53,9 @@ let gColEnd: i32 = 0;
 let gRowStart: i32 = 0;
 let gMaxIter: i32 = 0;
 let gShortcuts: bool = false;
+let gJulia: bool = false;
+let gCRe: f64 = 0;
+let gCIm: f64 = 0;
 let gCounts: usize = 0;
 let gNorms: usize = 0;
 let gPixels: i32 = 0;
@@ -106,18 +110,20 @@ function refill(l: i32): bool {
   const scalarLimit = min(gMaxIter, 1 + SCALAR_STEPS);
   while (gNext < gPixels) {
     const pixel = gNext++;
-    const cx = gXMin + <f64>gCol * gStepX;
-    const cy = gCy;
+    const x = gXMin + <f64>gCol * gStepX;
+    const y = gCy;
     if (++gCol == gColEnd) {
       gCol = gColStart;
       gCy = gYMax - <f64>(gRowStart + ++gRow) * gStepY;
     }
-    if (gShortcuts && insideCardioidOrBulb(cx, cy)) {
+    const cx = gJulia ? gCRe : x;
+    const cy = gJulia ? gCIm : y;
+    if (gShortcuts && !gJulia && insideCardioidOrBulb(cx, cy)) {
       finish(pixel, -1, 0);
       continue;
     }
-    let zx = cx;
-    let zy = cy;
+    let zx = x;
+    let zy = y;
     let i = 1;
     let x2 = zx * zx;
     let y2 = zy * zy;
@@ -371,6 +377,15 @@ function meetDeadlines(): void {
 /** Same contract as renderRect in scalar.ts. */
 export function renderRectSimd(params: usize): void {
   const p = changetype<RenderParams>(params);
+  // The fast phase's escape bound (NEAR_ESCAPE) needs |c| < 2. Every Mandelbrot sample with |c| >= 2 escapes in
+  // the scalar pre-steps; a Julia set's fixed c that large goes to the scalar kernel instead.
+  if (p.julia != 0 && p.cRe * p.cRe + p.cIm * p.cIm >= 4.0) {
+    renderRect(params);
+    return;
+  }
+  gJulia = p.julia != 0;
+  gCRe = p.cRe;
+  gCIm = p.cIm;
   gXMin = p.xMin;
   gStepX = p.stepX;
   gYMax = p.yMax;

@@ -251,3 +251,8 @@ export function precisionLost(check: { magnification: number; limit: number }): 
     `zoom out to ${magnitude(check.limit)} or less, or render fewer pixels`
   );
 }
+
+/** A PBM rectangle that does not start on a whole byte of its rows. */
+export function misalignedBits(rect: PixelRect): UsageError {
+  return new UsageError(`plan: a PBM rectangle must start at a multiple of 8 pixels, not ${JSON.stringify(rect)}`);
+}

@@ -11,7 +11,7 @@ import { Renderer } from './core/renderer.js';
 import type { RenderSpec, SpecInput } from './core/spec.js';
 import { createSpec } from './core/spec.js';
 import { asciiText, rectBytes, rgbImage } from './outputs/destinations.js';
-import { encodePng } from './outputs/png.js';
+import { encodeImage } from './outputs/images.js';
 import { pictureParameters } from './outputs/provenance.js';
 
 export type { MemoryEstimate } from './core/memory.js';
@@ -22,29 +22,36 @@ export type { PrecisionCheck } from './core/precision.js';
 export { checkPrecision } from './core/precision.js';
 export type { Logger, RenderCall, RendererOptions, RenderStats } from './core/renderer.js';
 export { defaultPlan, Renderer } from './core/renderer.js';
-export type { Formula, OutputFormat, OutputSpec, RenderSpec, SpecInput } from './core/spec.js';
+export type { Formula, ImageFormat, OutputFormat, OutputSpec, RenderSpec, SpecInput } from './core/spec.js';
 export {
   createSpec,
   DEFAULT_COLOURING,
+  DEFAULT_QUALITY,
   FORMAT_DEFAULTS,
+  FORMULAS,
+  IMAGE_FORMATS,
+  juliaRegion,
   LIMITS,
   OUTPUT_FORMATS,
+  outputSpec,
+  pixelKind,
   specFromJson,
   specToJson,
   validateSpec,
 } from './core/spec.js';
-export type { EngineName } from './core/task.js';
-export { ENGINES } from './core/task.js';
+export type { EngineName, PixelFormat } from './core/task.js';
+export { ENGINES, PIXEL_FORMATS, rectByteLength } from './core/task.js';
 export { VERSION } from './core/version.js';
 export type { PlaneMapping, Region } from './core/viewport.js';
 export { CLASSIC_REGION, pixelToPoint, planeMapping, viewAround } from './core/viewport.js';
 export { InterruptedError, RenderError, UsageError } from './errors.js';
 export type { Colouring } from './outputs/colour.js';
 export type { Destination } from './outputs/destinations.js';
-export { asciiText, rectBytes, rgbImage } from './outputs/destinations.js';
+export { asciiText, pbmBitmap, pixelData, rectBytes, rgbImage } from './outputs/destinations.js';
+export { encodeImage, parametersFromXmp } from './outputs/images.js';
+export { npyHeader } from './outputs/npy.js';
 export type { Palette } from './outputs/palettes.js';
 export { PALETTES } from './outputs/palettes.js';
-export { parametersFromXmp } from './outputs/png.js';
 export { reproduceCommand } from './outputs/provenance.js';
 
 /** Options of the one-call functions: reuse a renderer, or let them start one with these options. */
@@ -94,8 +101,7 @@ export async function renderPng(spec: SpecInput | RenderSpec = {}, o: OneCallOpt
   const image = rgbImage(full.width, full.height);
   await withRenderer(o, (r) => r.render(full, { destination: image, signal: o.signal }));
   const parameters = pictureParameters(full);
-  return encodePng(image.pixels, full.width, full.height, {
-    compression: full.output.format === 'png' ? full.output.compression : 1,
+  return encodeImage(image.pixels, full.width, full.height, full.output, {
     creator: parameters.software as string,
     parameters,
   });

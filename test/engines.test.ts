@@ -205,3 +205,34 @@ describe('the SIMD kernel at the edges of its lanes', () => {
     expect(big.counts[999 * 2000 + 500]).toBe(escapeCount(...pixelToPoint(jobOf(v, true).mapping, 500, 999), 50));
   });
 });
+
+describe('Julia sets: every engine gives the brute-force counts and |z|^2, bit for bit', () => {
+  const views: [string, [number, number], number][] = [
+    ['basilica (c = -1)', [-1, 0], 2000],
+    ['dendrite-like (c = -0.8 + 0.156i)', [-0.8, 0.156], 3000],
+    ['rabbit (c = -0.12 + 0.75i)', [-0.12, 0.75], 3000],
+    ['dust (c = 0.5 + 0.5i)', [0.5, 0.5], 500],
+    ['|c| > 2, where the SIMD kernel hands over to the scalar one', [2.1, 0.3], 50],
+  ];
+  it.each(views)('%s', (_, julia, maxIter) => {
+    const job = (shortcuts: boolean): KernelJob => ({
+      mapping: planeMapping({ xMin: -1.8, xMax: 1.8, yMin: -1.2, yMax: 1.2 }, 73, 41),
+      colStart: 0,
+      width: 73,
+      rowStart: 0,
+      rowCount: 41,
+      maxIter,
+      shortcuts,
+      julia,
+    });
+    const oracle = copy(createJsEngine()(job(false)));
+    expect(new Set(oracle.counts).size).toBeGreaterThan(2);
+    for (const [name, make] of ENGINES) {
+      for (const shortcuts of [false, true]) {
+        const result = copy(make()(job(shortcuts)));
+        expect(result.counts, `${name}, shortcuts ${shortcuts}`).toEqual(oracle.counts);
+        expect(result.norms.equals(oracle.norms), `${name} norms, shortcuts ${shortcuts}`).toBe(true);
+      }
+    }
+  });
+});

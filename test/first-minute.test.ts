@@ -67,7 +67,7 @@ describe('the format follows the file name', () => {
       ['--out', 'ascii', '-o', 'x.png'],
       /^mandel-par: --out, --output: --out ascii, but ".*x\.png" names a file of png /,
     ],
-    [['-o', 'x.jpg'], /^mandel-par: --output: ".*x\.jpg" ends in "\.jpg", which names no format mandel-par writes /],
+    [['-o', 'x.bmp'], /^mandel-par: --output: ".*x\.bmp" ends in "\.bmp", which names no format mandel-par writes /],
     [['--out', 'png', '-o', 'x'], /^mandel-par: --out, --output: --out png, but ".*x" names a file of ascii /],
   ])('refuses %j with one line, exit status 2, and writes nothing', async (args, message) => {
     const path = join(dir, args[args.length - 1]);

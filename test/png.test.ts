@@ -224,9 +224,17 @@ describe('bad PNG options', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 
-  it('refuses PNG options with ASCII output', async () => {
+  it('refuses colour options with ASCII or PBM output, and a PNG option with JPEG', async () => {
     const run = await runCli(['--palette', 'grey', '--aa', '2']);
-    expect(run.stderr).toBe('mandel-par: --palette, --aa: apply to PNG output only: add --out png\n');
+    expect(run.stderr).toBe(
+      'mandel-par: --palette, --aa: apply to colour images only (png, jpeg, webp, avif, tiff), not to --out ascii\n',
+    );
+    expect((await runCli(['--out', 'pbm', '--cycle', '9'])).stderr).toMatch(
+      /^mandel-par: --cycle: .* not to --out pbm\n$/,
+    );
+    expect((await runCli(['--out', 'jpeg', '--compression', '9'])).stderr).toBe(
+      'mandel-par: --compression: apply to PNG only, not to --out jpeg\n',
+    );
     expect(run.status).toBe(2);
   });
 });

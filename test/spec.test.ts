@@ -95,7 +95,10 @@ describe('the render spec', () => {
       { colouring: { palette: [[0, 0, 0]], inside: [0, 0, 0], cycle: 64 } },
       'spec.colouring.palette: expected two or more [r, g, b] colours, 0-255, but received [[0,0,0]]',
     ],
-    [{ output: { format: 'bmp' } }, 'spec.output.format: expected one of ascii, png, but received "bmp"'],
+    [
+      { output: { format: 'bmp' } },
+      'spec.output.format: expected one of ascii, pbm, npy, png, jpeg, webp, avif, tiff, but received "bmp"',
+    ],
     [{ widht: 100 }, 'spec.widht: expected no such field'],
   ])('refuses %j, naming the field', (change, message) => {
     const error = (() => {

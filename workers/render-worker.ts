@@ -10,11 +10,12 @@ mark('worker: modules loaded');
 import { randomUUID } from 'node:crypto';
 import { threadId, workerData } from 'node:worker_threads';
 import type { Rect } from '../src/core/plan.js';
-import type { Engine, EngineName, RenderTask, TaskResult } from '../src/core/task.js';
-import { TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
+import type { Engine, EngineName, RenderTask, SharedImage, TaskResult } from '../src/core/task.js';
+import { rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
-import { writeAscii } from '../src/outputs/ascii.js';
+import { writeAscii, writeBits } from '../src/outputs/ascii.js';
+import { writeData } from '../src/outputs/colour.js';
 
 export interface RenderWorkerData {
   wasmModule: WebAssembly.Module;
@@ -50,12 +51,12 @@ function injectFault(task: RenderTask): void {
   process.exit(70);
 }
 
-/** Copies a rectangle's RGB rows into their place in the shared image. */
-function placeRows(rgb: Uint8Array, rect: Rect, image: { buffer: SharedArrayBuffer; width: number }): void {
+/** Copies a rectangle's rows (`size` bytes a pixel) into their place in the shared image. */
+function placeRows(bytes: Uint8Array, rect: Rect, size: number, image: SharedImage): void {
   const target = new Uint8Array(image.buffer);
-  const rowBytes = rect.w * 3;
+  const rowBytes = rect.w * size;
   for (let r = 0; r < rect.h; r++) {
-    target.set(rgb.subarray(r * rowBytes, (r + 1) * rowBytes), ((rect.y + r) * image.width + rect.x) * 3);
+    target.set(bytes.subarray(r * rowBytes, (r + 1) * rowBytes), ((rect.y + r) * image.width + rect.x) * size);
   }
 }
 
@@ -72,21 +73,16 @@ function* chunks(rect: Rect, aa: number, maxIter: number): Generator<Rect> {
   for (let y = rect.y; y < rect.y + rect.h; y += rows) yield { ...rect, y, h: Math.min(rows, rect.y + rect.h - y) };
 }
 
-/** Bytes a pixel in the result: ASCII one, RGB three, nothing when written into the shared image. */
-function bytesPerPixel(output: RenderTask['output']): number {
-  if (output.kind === 'ascii') return 1;
-  return output.image ? 0 : 3;
-}
-
 export default function renderTask(task: RenderTask): TaskResult {
   mark('worker: task starts');
   Atomics.store(task.states, task.index, TASK_RUNNING);
   injectFault(task);
   const { aa, output } = task;
-  const size = bytesPerPixel(output);
+  const { format, image } = output;
   // Shared with the main thread, so the result crosses without a copy. (Piscina's move() would transfer a buffer
   // too, but importing piscina in the worker cost every worker's start-up about 50 ms.)
-  const bytes = new Uint8Array(new SharedArrayBuffer(task.rects.reduce((n, r) => n + r.w * r.h * size, 0)));
+  const length = image ? 0 : task.rects.reduce((n, r) => n + rectByteLength(format, r), 0);
+  const bytes = new Uint8Array(new SharedArrayBuffer(length));
   let at = 0;
   let iterateMs = 0;
   let outputMs = 0;
@@ -100,16 +96,20 @@ export default function renderTask(task: RenderTask): TaskResult {
       rowCount: rect.h * aa,
       maxIter: task.maxIter,
       shortcuts: task.shortcuts,
+      julia: task.julia,
     });
     const iterated = performance.now();
-    if (output.kind === 'ascii') {
-      writeAscii(pixels.counts, bytes, at);
-    } else {
-      const rgb = wasm.colour(pixels, rect.w, rect.h, aa, output.colouring);
-      if (output.image) placeRows(rgb, rect, output.image);
-      else bytes.set(rgb, at);
+    if (format === 'ascii') writeAscii(pixels.counts, bytes, at);
+    else if (format === 'bits') writeBits(pixels.counts, rect.w, rect.h, bytes, at);
+    else {
+      const size = format === 'rgb' ? 3 : 8;
+      let values: Uint8Array;
+      if (format === 'rgb') values = wasm.colour(pixels, rect.w, rect.h, aa, output.colouring);
+      else writeData(pixels.counts, pixels.norms, (values = new Uint8Array(rect.w * rect.h * 8)), 0);
+      if (image) placeRows(values, rect, size, image);
+      else bytes.set(values, at);
     }
-    at += rect.w * rect.h * size;
+    at += image ? 0 : rectByteLength(format, rect);
     iterateMs += iterated - started;
     outputMs += performance.now() - iterated;
   }

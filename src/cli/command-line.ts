@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import yargs from 'yargs';
 import { SCHEDULES } from '../core/plan.js';
+import { OUTPUT_FORMATS } from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
 import { UsageError, unknownArgument } from '../errors.js';
 import { closest } from './suggest.js';
@@ -32,17 +33,22 @@ const VIEW_OPTIONS = {
 
 const OPTIONS = {
   threads: { type: 'string', description: 'Worker threads [default: available parallelism]' },
-  out: { type: 'string', description: 'Output format: ascii | png [default: ascii]' },
+  out: {
+    type: 'string',
+    description: `Output format: ${OUTPUT_FORMATS.join(' | ')} [default: from -o's extension, else ascii]`,
+  },
+  julia: { type: 'string', description: 'Render the Julia set of this c (re,im) instead of the Mandelbrot set' },
   ...VIEW_OPTIONS,
   'band-rows': {
     type: 'string',
     description: 'Rows per band (a task for one worker) [default: about 8 bands per thread]',
   },
-  palette: { type: 'string', description: 'PNG colours: classic | fire | ocean | twilight | grey, or "#hex,#hex,..."' },
-  inside: { type: 'string', description: 'PNG colour of the set itself [default: #000000]' },
-  cycle: { type: 'string', description: 'PNG: iterations per pass through the palette [default: 64]' },
-  aa: { type: 'string', description: 'PNG supersampling: N x N samples per pixel, averaged [default: 1]' },
+  palette: { type: 'string', description: 'Colours: classic | fire | ocean | twilight | grey, or "#hex,#hex,..."' },
+  inside: { type: 'string', description: 'Colour of the set itself [default: #000000]' },
+  cycle: { type: 'string', description: 'Iterations per pass through the palette [default: 64]' },
+  aa: { type: 'string', description: 'Supersampling: N x N samples per pixel, averaged [default: 1]' },
   compression: { type: 'string', description: 'PNG zlib level 0-9 [default: 1, fast]' },
+  quality: { type: 'string', description: 'JPEG, WebP, AVIF quality 1-100 [default: 90, 90, 60]' },
   'max-memory': {
     type: 'string',
     description: 'Refuse renders needing more memory, e.g. 2G, 500M [default: 80% of RAM]',

@@ -73,12 +73,14 @@ function parseRegion(text: string): Region {
   return { xMin, xMax, yMin, yMax };
 }
 
-/** "re,im": two finite numbers. */
-function parseCenter(text: string): [number, number] {
+/** "re,im": two finite numbers, for `option`. */
+export function parseComplex(option: string, text: string, example: string): [number, number] {
   const numbers = numberList(text, 2);
-  if (!numbers) throw invalidOption('center', text, 'two finite numbers re,im', '--center -0.745,0.11');
+  if (!numbers) throw invalidOption(option, text, 'two finite numbers re,im', example);
   return [numbers[0], numbers[1]];
 }
+
+const parseCenter = (text: string) => parseComplex('center', text, '--center -0.745,0.11');
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
 
@@ -94,16 +96,28 @@ export function parseSize(option: string, text: string): number {
 const CLASSIC_CENTER: [number, number] = [-0.5, 0];
 const CLASSIC_SCALE = 3;
 
+/** What a view falls back on: the region with no view option, and the centre with --zoom or --scale alone. */
+export interface ViewDefaults {
+  region: Region | undefined;
+  center: [number, number];
+}
+
+/** The Mandelbrot set's: the classic region (for ASCII) or none, centred at -0.5. */
+export const MANDELBROT_VIEW = (classic: boolean): ViewDefaults => ({
+  region: classic ? { ...CLASSIC_REGION } : undefined,
+  center: CLASSIC_CENTER,
+});
+
 /**
  * The region from --region, or from --center/--zoom/--scale (pixels `pixelAspect` times as tall as wide), or
- * the classic region when `classicByDefault` and no view option is given.
+ * the defaults' region when no view option is given.
  */
 export function resolveRegion(
   text: (option: string) => string | undefined,
   width: number,
   height: number,
   pixelAspect: number,
-  classicByDefault: boolean,
+  defaults: ViewDefaults,
 ): Region {
   const region = text('region');
   const viewOptions = ['center', 'zoom', 'scale'].filter((o) => text(o) !== undefined);
@@ -117,7 +131,7 @@ export function resolveRegion(
     throw conflictingOptions(['zoom', 'scale'], 'both set the width of the view: give one of them');
   }
   if (region !== undefined) return parseRegion(region);
-  if (classicByDefault && viewOptions.length === 0) return { ...CLASSIC_REGION };
+  if (defaults.region && viewOptions.length === 0) return defaults.region;
   const center = text('center');
   const zoom = text('zoom');
   const scale = text('scale');
@@ -125,7 +139,7 @@ export function resolveRegion(
     scale !== undefined
       ? parsePositiveNumber('scale', scale, '--scale 0.01')
       : CLASSIC_SCALE / (zoom === undefined ? 1 : parsePositiveNumber('zoom', zoom, '--zoom 100'));
-  const centre = center === undefined ? CLASSIC_CENTER : parseCenter(center);
+  const centre = center === undefined ? defaults.center : parseCenter(center);
   return viewAround(centre, viewWidth, width, height, pixelAspect);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The render command: plan, check memory and the output path, render through the core into ASCII (standard output
- * or a file) or a PNG file, with a progress bar and signals that stop cleanly.
+ * The render command: plan, check memory and the output path, render through the core into ASCII or PBM (standard
+ * output or a file) or an image or NumPy file, with a progress bar and signals that stop cleanly.
  */
 import { stat } from 'node:fs/promises';
 import { checkMemory } from '../core/memory.js';
@@ -9,11 +9,13 @@ import { planBands } from '../core/plan.js';
 import type { RenderCall, Renderer, RenderStats } from '../core/renderer.js';
 import { defaultPlan } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
+import { pixelKind } from '../core/spec.js';
 import { formatBytes } from '../errors.js';
-import { asciiText, rgbImage } from '../outputs/destinations.js';
+import { asciiText, pbmBitmap, pixelData, rgbImage } from '../outputs/destinations.js';
 import type { Sink } from '../outputs/files.js';
 import { atomicFileSink, prepareOutputPath, stdoutSink } from '../outputs/files.js';
-import { writePng } from '../outputs/png.js';
+import { writeImage } from '../outputs/images.js';
+import { writeNpy } from '../outputs/npy.js';
 import { pictureParameters } from '../outputs/provenance.js';
 import { mark } from '../trace.js';
 import { printLine } from './print.js';
@@ -24,10 +26,14 @@ import { abortOnSignals } from './signals.js';
 
 type Call = Omit<RenderCall, 'destination'>;
 
-async function renderAscii(renderer: Renderer, spec: RenderSpec, output: string | undefined, call: Call) {
+/** ASCII or PBM, streamed to standard output or a file as rows complete. */
+async function renderStream(renderer: Renderer, spec: RenderSpec, output: string | undefined, call: Call) {
   const sink: Sink = output === undefined ? stdoutSink() : await atomicFileSink(output);
   try {
-    const destination = asciiText(spec.width, spec.height, (bytes) => sink.write(bytes));
+    const write = (bytes: Uint8Array) => sink.write(bytes);
+    const { width, height } = spec;
+    const destination =
+      spec.output.format === 'pbm' ? pbmBitmap(width, height, write) : asciiText(width, height, write);
     const stats = await renderer.render(spec, { ...call, destination });
     call.signal?.throwIfAborted();
     await sink.finish();
@@ -38,19 +44,21 @@ async function renderAscii(renderer: Renderer, spec: RenderSpec, output: string 
   }
 }
 
-async function renderPng(renderer: Renderer, spec: RenderSpec, path: string, call: Call, beforeEncode: () => void) {
-  const image = rgbImage(spec.width, spec.height);
-  const stats = await renderer.render(spec, { ...call, destination: image });
+/** A colour image or the NumPy data: rendered whole in memory, then encoded into the file. */
+async function renderFile(renderer: Renderer, spec: RenderSpec, path: string, call: Call, beforeEncode: () => void) {
+  const { width, height } = spec;
+  const data = pixelKind(spec.output.format) === 'data';
+  const destination = data ? pixelData(width, height) : rgbImage(width, height);
+  const stats = await renderer.render(spec, { ...call, destination });
   beforeEncode();
   const encodeStarted = performance.now();
-  const parameters = pictureParameters(spec);
-  const compression = spec.output.format === 'png' ? spec.output.compression : 1;
-  await writePng(path, image.pixels, spec.width, spec.height, {
-    compression,
-    creator: parameters.software as string,
-    parameters,
-    signal: call.signal,
-  });
+  if (data) {
+    await writeNpy(path, destination.pixels, width, height, call.signal);
+  } else {
+    const parameters = pictureParameters(spec);
+    const o = { creator: parameters.software as string, parameters, signal: call.signal };
+    await writeImage(path, destination.pixels, width, height, spec.output, o);
+  }
   return { stats, encodeMs: performance.now() - encodeStarted };
 }
 
@@ -76,9 +84,9 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
   try {
     const call: Call = { plan, maxThreads: c.threads, signal: interrupt.signal, onProgress: () => progress.tick() };
     const { stats, encodeMs }: { stats: RenderStats; encodeMs: number } =
-      spec.output.format === 'png' && c.output !== undefined
-        ? await renderPng(renderer, spec, c.output, call, () => progress.stop())
-        : await renderAscii(renderer, spec, c.output, call);
+      pixelKind(spec.output.format) === 'membership' || c.output === undefined
+        ? await renderStream(renderer, spec, c.output, call)
+        : await renderFile(renderer, spec, c.output, call, () => progress.stop());
     mark('render: output written');
     progress.stop();
     // --quiet silences what is routine (the bar, the written-file line); --stats is asked for, so it is printed.

@@ -2,14 +2,25 @@
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
-import { DEFAULT_COLOURING, FORMAT_DEFAULTS, LIMITS, OUTPUT_FORMATS, validateSpec } from '../core/spec.js';
+import {
+  DEFAULT_COLOURING,
+  FORMAT_DEFAULTS,
+  IMAGE_FORMATS,
+  juliaRegion,
+  LIMITS,
+  OUTPUT_FORMATS,
+  outputSpec,
+  validateSpec,
+} from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
 import { conflictingOptions, extensionContradicts, invalidOption, unknownExtension } from '../errors.js';
 import { colourFromHex, paletteFrom } from '../outputs/palettes.js';
 import type { RawArgs } from './parsers.js';
 import {
+  MANDELBROT_VIEW,
   MAX_THREADS,
   parseChoice,
+  parseComplex,
   parsePositiveNumber,
   parseSize,
   resolveRegion,
@@ -24,7 +35,7 @@ export interface RenderCommand {
   threads: number;
   /** Rows per band, when the user chose; otherwise the renderer's default plan. */
   bandRows: number | undefined;
-  /** A file path; undefined for standard output (ASCII only). */
+  /** A file path; undefined for standard output (ASCII and PBM only). */
   output: string | undefined;
   /** Bytes the render may use; undefined: what the machine has. */
   maxMemory: number | undefined;
@@ -35,7 +46,22 @@ export interface RenderCommand {
 /** How tall a character is against its width in ASCII output (the classic picture's cells). */
 const ASCII_CELL_ASPECT = 2 / 50 / (3 / 140);
 
-const PNG_ONLY = ['palette', 'inside', 'cycle', 'aa', 'compression'] as const;
+/** Options that make sense only for some formats, and which. */
+const FORMAT_OPTIONS: [options: readonly string[], formats: readonly OutputFormat[], words: string][] = [
+  [['palette', 'inside', 'cycle', 'aa'], IMAGE_FORMATS, `colour images only (${IMAGE_FORMATS.join(', ')})`],
+  [['compression'], ['png'], 'PNG only'],
+  [['quality'], ['jpeg', 'webp', 'avif'], 'JPEG, WebP and AVIF only'],
+];
+
+/** Refuses options that the format ignores, so that none is silently dropped. */
+function checkFormatOptions(format: OutputFormat, given: (option: string) => boolean): void {
+  for (const [options, formats, words] of FORMAT_OPTIONS) {
+    const misplaced = options.filter(given);
+    if (misplaced.length > 0 && !formats.includes(format)) {
+      throw conflictingOptions(misplaced, `apply to ${words}, not to --out ${format}`);
+    }
+  }
+}
 
 function parsePalette(text: string) {
   const palette = paletteFrom(text);
@@ -58,7 +84,27 @@ function parseInside(text: string) {
 export const EXTENSION_FORMATS: Readonly<Record<string, OutputFormat>> = {
   '': 'ascii',
   '.txt': 'ascii',
+  '.pbm': 'pbm',
+  '.npy': 'npy',
   '.png': 'png',
+  '.jpg': 'jpeg',
+  '.jpeg': 'jpeg',
+  '.webp': 'webp',
+  '.avif': 'avif',
+  '.tif': 'tiff',
+  '.tiff': 'tiff',
+};
+
+/** The extension a default file name gets. */
+const DEFAULT_EXTENSION: Readonly<Record<OutputFormat, string>> = {
+  ascii: '.txt',
+  pbm: '.pbm',
+  npy: '.npy',
+  png: '.png',
+  jpeg: '.jpg',
+  webp: '.webp',
+  avif: '.avif',
+  tiff: '.tif',
 };
 
 /**
@@ -81,22 +127,31 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
   const text = (option: string) => single(raw, option);
   const whole = wholeReader(raw);
   const format = resolveFormat(text('out'), text('output'));
-  if (format === 'ascii') {
-    const pngOnly = PNG_ONLY.filter((o) => text(o) !== undefined);
-    if (pngOnly.length > 0) throw conflictingOptions(pngOnly, 'apply to PNG output only: add --out png');
-  }
+  checkFormatOptions(format, (option) => text(option) !== undefined);
   const defaults = FORMAT_DEFAULTS[format];
   const threads = whole('threads', 1, MAX_THREADS, '--threads 4', Math.min(parallelism, MAX_THREADS));
   const width = whole('width', 1, LIMITS.size, `--width ${defaults.width}`, defaults.width);
   const height = whole('height', 1, LIMITS.size, `--height ${defaults.height}`, defaults.height);
-  const output = text('output') ?? (format === 'png' ? `output/mandel-${width}x${height}.png` : undefined);
+  // Text and bitmaps go to standard output by default (as the Benchmarks Game's programs do); the rest to a file.
+  const streams = format === 'ascii' || format === 'pbm';
+  const output =
+    text('output') ?? (streams ? undefined : `output/mandel-${width}x${height}${DEFAULT_EXTENSION[format]}`);
   if (output === '') throw invalidOption('output', output, 'a file path', '-o output/mandel.png');
   const cycle = text('cycle');
   const bandRows = text('band-rows');
   const maxMemory = text('max-memory');
+  const juliaText = text('julia');
+  const julia = juliaText === undefined ? undefined : parseComplex('julia', juliaText, '--julia -0.8,0.156');
+  const aspect = format === 'ascii' ? ASCII_CELL_ASPECT : 1;
+  const view = julia
+    ? { region: juliaRegion(width, height, aspect), center: [0, 0] as [number, number] }
+    : MANDELBROT_VIEW(format === 'ascii');
+  const compression = whole('compression', 0, LIMITS.compression, '--compression 1', 1);
+  const quality = text('quality');
   const spec = validateSpec({
-    formula: 'mandelbrot',
-    region: resolveRegion(text, width, height, format === 'ascii' ? ASCII_CELL_ASPECT : 1, format === 'ascii'),
+    formula: julia ? 'julia' : 'mandelbrot',
+    ...(julia ? { julia } : {}),
+    region: resolveRegion(text, width, height, aspect, view),
     width,
     height,
     maxIter: whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter),
@@ -108,10 +163,10 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
       inside: text('inside') === undefined ? DEFAULT_COLOURING.inside : parseInside(text('inside') as string),
       cycle: cycle === undefined ? DEFAULT_COLOURING.cycle : parsePositiveNumber('cycle', cycle, '--cycle 64'),
     },
-    output:
-      format === 'png'
-        ? { format, compression: whole('compression', 0, LIMITS.compression, '--compression 1', 1) }
-        : { format },
+    output: outputSpec(format, {
+      compression,
+      quality: quality === undefined ? undefined : whole('quality', 1, LIMITS.quality, '--quality 90', 0),
+    }),
   });
   return {
     spec,

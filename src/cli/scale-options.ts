@@ -6,7 +6,15 @@ import { ENGINES } from '../core/task.js';
 import { invalidOption } from '../errors.js';
 import type { ScaleOptions } from '../scale/experiment.js';
 import type { RawArgs } from './parsers.js';
-import { MAX_THREADS, parseChoice, parseWholeList, resolveRegion, single, wholeReader } from './parsers.js';
+import {
+  MANDELBROT_VIEW,
+  MAX_THREADS,
+  parseChoice,
+  parseWholeList,
+  resolveRegion,
+  single,
+  wholeReader,
+} from './parsers.js';
 
 function timestamp(date: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
@@ -46,7 +54,7 @@ export function resolveScaleOptions(
       width,
       height,
       maxIter: whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', 1000),
-      region: resolveRegion(text, width, height, 1, false),
+      region: resolveRegion(text, width, height, 1, MANDELBROT_VIEW(false)),
       engine: parseChoice('engine', text('engine') ?? ENGINES[0], ENGINES),
       shortcuts: raw.shortcuts !== false,
     }),

@@ -4,6 +4,7 @@ import { totalmem } from 'node:os';
 import { bufferTooLarge, memoryOverLimit } from '../errors.js';
 import type { Plan } from './plan.js';
 import type { RenderSpec } from './spec.js';
+import { pixelKind } from './spec.js';
 
 /** Node, its worker threads and sharp before any picture: measured about 150 MB here, rounded up. */
 const BASELINE = 200 * 2 ** 20;
@@ -20,11 +21,12 @@ export interface MemoryEstimate {
 
 /** @example estimateMemory(spec of a 3000 x 2000 PNG, 2, plan) // image 18 MB, tasks ~2 x 12 MB, total ~240 MB */
 export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan): MemoryEstimate {
-  const png = spec.output.format === 'png';
-  const image = png ? spec.width * spec.height * 3 : (spec.width + 1) * spec.height;
+  // Bytes a pixel of the whole output held in memory: text and bitmaps stream (rows wait at most), the rest do not.
+  const perPixel = { membership: 1, colour: 3, data: 8 }[pixelKind(spec.output.format)];
+  const image = perPixel === 1 ? (spec.width + 1) * spec.height : spec.width * spec.height * perPixel;
   const taskPixels = Math.max(0, ...plan.map((rects) => rects.reduce((n, r) => n + r.w * r.h, 0)));
   const taskSamples = taskPixels * spec.aa * spec.aa;
-  const taskOutput = taskPixels * (png ? 3 : 1);
+  const taskOutput = taskPixels * perPixel;
   const tasks = Math.min(threads, plan.length) * (taskSamples * SAMPLE_BYTES + 2 * taskOutput);
   return { image, tasks, total: BASELINE + image + tasks };
 }
@@ -43,7 +45,8 @@ export function checkMemory(
   machine = totalmem(),
 ): MemoryEstimate {
   const estimate = estimateMemory(spec, threads, plan);
-  const what = `a ${spec.width} x ${spec.height} ${spec.output.format === 'png' ? 'PNG' : 'ASCII picture'}`;
+  const format = spec.output.format;
+  const what = `a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()}`;
   if (estimate.image > constants.MAX_LENGTH) throw bufferTooLarge(what, estimate, constants.MAX_LENGTH);
   const allowed = limit ?? Math.floor(machine * 0.8);
   if (estimate.total > allowed) throw memoryOverLimit(what, estimate, allowed, limit === undefined);

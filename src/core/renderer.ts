@@ -19,7 +19,7 @@ import { checkPrecision } from './precision.js';
 import type { RenderSpec } from './spec.js';
 import { validateSpec } from './spec.js';
 import type { RenderTask, TaskOutput, TaskResult } from './task.js';
-import { TASK_RUNNING } from './task.js';
+import { rectByteLength, TASK_RUNNING } from './task.js';
 import { planeMapping } from './viewport.js';
 
 /** Where the renderer's warnings go (a worker failing outside any task); the CLI prints them, a server logs them. */
@@ -138,16 +138,16 @@ export class Renderer {
     if (precision.exceeded) this.#logger.warn(precisionLost(precision));
     const started = performance.now();
     const { destination } = call;
-    const output: TaskOutput =
-      destination.format === 'ascii'
-        ? { kind: 'ascii' }
-        : { kind: 'rgb', colouring: spec.colouring, image: destination.sharedImage };
-    const bytesPerPixel = destination.format === 'ascii' ? 1 : destination.sharedImage ? 0 : 3;
+    const { format, sharedImage } = destination;
+    const output: TaskOutput = { format, colouring: spec.colouring, image: sharedImage };
+    // Supersampling is for colour; ASCII, bits and data are the pixels' own values.
+    const aa = format === 'rgb' ? spec.aa : 1;
     const base = {
-      mapping: planeMapping(spec.region, spec.width * spec.aa, spec.height * spec.aa),
-      aa: spec.aa,
+      mapping: planeMapping(spec.region, spec.width * aa, spec.height * aa),
+      aa,
       maxIter: spec.maxIter,
       shortcuts: spec.shortcuts,
+      julia: spec.julia,
       engine: spec.engine,
       output,
     };
@@ -189,7 +189,7 @@ export class Renderer {
       stats.instancesByThread.set(result.threadId, instances.add(result.instanceId));
       let at = 0;
       for (const rect of rects) {
-        const size = rect.w * rect.h * bytesPerPixel;
+        const size = sharedImage ? 0 : rectByteLength(format, rect);
         destination.receive(rect, result.bytes.subarray(at, at + size));
         at += size;
       }

@@ -12,22 +12,53 @@ import { ENGINES } from './task.js';
 import type { Region } from './viewport.js';
 import { CLASSIC_REGION } from './viewport.js';
 
-/** The formats a spec can ask for. @example OUTPUT_FORMATS.includes('png') // true */
-export const OUTPUT_FORMATS = ['ascii', 'png'] as const;
+/** The colour images, encoded by sharp. @example IMAGE_FORMATS.includes('webp') // true */
+export const IMAGE_FORMATS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+
+/**
+ * The formats a spec can ask for: ASCII text and PBM bitmaps (inside or outside), colour images, and NumPy data
+ * (each pixel's escape count and smooth value).
+ *
+ * @example OUTPUT_FORMATS.includes('pbm') // true
+ */
+export const OUTPUT_FORMATS = ['ascii', 'pbm', 'npy', ...IMAGE_FORMATS] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** The iteration z -> z^2 + c; the field leaves room for others (a Julia set's fixed c, say). @example FORMULAS[0] // 'mandelbrot' */
-export const FORMULAS = ['mandelbrot'] as const;
+/**
+ * The iteration z -> z^2 + c: `mandelbrot` (z starts at the pixel's c), or `julia` (z starts at the pixel, c is the
+ * spec's `julia`).
+ *
+ * @example FORMULAS[1] // 'julia'
+ */
+export const FORMULAS = ['mandelbrot', 'julia'] as const;
 export type Formula = (typeof FORMULAS)[number];
 
 /** The largest values a spec accepts. @example LIMITS.size // 1048576 pixels a side */
-export const LIMITS = { size: 1 << 20, maxIter: 2 ** 31 - 1, aa: 16, compression: 9 } as const;
+export const LIMITS = { size: 1 << 20, maxIter: 2 ** 31 - 1, aa: 16, compression: 9, quality: 100 } as const;
 
-/** How the picture is stored: ASCII text, or a PNG with its zlib level. */
-export type OutputSpec = { format: 'ascii' } | { format: 'png'; compression: number };
+/** Default encoder quality of the lossy formats (sharp's scale, 1-100). */
+export const DEFAULT_QUALITY: Readonly<Record<'jpeg' | 'webp' | 'avif', number>> = { jpeg: 90, webp: 90, avif: 60 };
+
+/**
+ * How the picture is stored. PNG takes a zlib level (`compression`, 0-9); JPEG, WebP and AVIF a `quality` (1-100);
+ * TIFF is written losslessly (deflate).
+ */
+export type OutputSpec =
+  | { format: 'ascii' | 'pbm' | 'npy' | 'tiff' }
+  | { format: 'png'; compression: number }
+  | { format: 'jpeg' | 'webp' | 'avif'; quality: number };
+
+/** What a format needs of each pixel: inside or outside, a colour, or the numbers. */
+export function pixelKind(format: OutputFormat): 'membership' | 'colour' | 'data' {
+  if (format === 'ascii' || format === 'pbm') return 'membership';
+  return format === 'npy' ? 'data' : 'colour';
+}
 
 export interface RenderSpec {
   formula: Formula;
+  /** The fixed c [re, im] of a Julia set; only with formula 'julia'. */
+  julia?: [number, number];
   /** The plane region the picture shows (pixel (col, row) samples its top-left corner). */
   region: Region;
   width: number;
@@ -37,7 +68,7 @@ export interface RenderSpec {
   engine: EngineName;
   /** Decide inside points early (cardioid/bulb test, periodicity); never changes the output. */
   shortcuts: boolean;
-  /** Samples per pixel along each axis, averaged (1 for ASCII). */
+  /** Samples per pixel along each axis, averaged (colour images only; 1 otherwise). */
   aa: number;
   colouring: Colouring;
   output: OutputSpec;
@@ -46,7 +77,7 @@ export interface RenderSpec {
 /** What a caller may leave out of a spec; `createSpec` fills it in. */
 export type SpecInput = Partial<Omit<RenderSpec, 'colouring' | 'output'>> & {
   colouring?: Partial<Colouring>;
-  output?: OutputSpec | { format: OutputFormat; compression?: number };
+  output?: OutputSpec | { format: OutputFormat; compression?: number; quality?: number };
 };
 
 /**
@@ -54,10 +85,31 @@ export type SpecInput = Partial<Omit<RenderSpec, 'colouring' | 'output'>> & {
  *
  * @example FORMAT_DEFAULTS.png // { width: 3000, height: 2000, maxIter: 1000 }
  */
-export const FORMAT_DEFAULTS = {
+export const FORMAT_DEFAULTS: Readonly<Record<OutputFormat, { width: number; height: number; maxIter: number }>> = {
   ascii: { width: 140, height: 50, maxIter: 100000 },
-  png: { width: 3000, height: 2000, maxIter: 1000 },
-} as const;
+  ...Object.fromEntries(
+    OUTPUT_FORMATS.filter((f) => f !== 'ascii').map((f) => [f, { width: 3000, height: 2000, maxIter: 1000 }]),
+  ),
+} as Record<OutputFormat, { width: number; height: number; maxIter: number }>;
+
+/** The output spec of `format` with its encoder's default settings, overridden by `given`. */
+export function outputSpec(format: OutputFormat, given: { compression?: number; quality?: number } = {}): OutputSpec {
+  if (format === 'png') return { format, compression: given.compression ?? 1 };
+  if (format === 'jpeg' || format === 'webp' || format === 'avif') {
+    return { format, quality: given.quality ?? DEFAULT_QUALITY[format] };
+  }
+  return { format };
+}
+
+/**
+ * The view of a Julia set when none is given: centred on 0, the disc |z| <= 2 that holds every Julia set in frame.
+ * `pixelAspect` is a pixel's height over its width (ASCII cells are taller than wide).
+ */
+export function juliaRegion(width: number, height: number, pixelAspect = 1): Region {
+  const viewWidth = Math.max(4, (4 * width) / (height * pixelAspect));
+  const viewHeight = (viewWidth * pixelAspect * height) / width;
+  return { xMin: -viewWidth / 2, xMax: viewWidth / 2, yMin: -viewHeight / 2, yMax: viewHeight / 2 };
+}
 
 /** The one default colouring: the classic palette, black inside, 64 iterations a cycle. @example DEFAULT_COLOURING.cycle // 64 */
 export const DEFAULT_COLOURING: Readonly<Colouring> = Object.freeze({
@@ -75,18 +127,21 @@ export const DEFAULT_COLOURING: Readonly<Colouring> = Object.freeze({
 export function createSpec(input: SpecInput = {}): RenderSpec {
   const format = input.output?.format ?? 'ascii';
   const defaults = FORMAT_DEFAULTS[format as OutputFormat] ?? FORMAT_DEFAULTS.ascii;
-  const given = input.output as { compression?: number } | undefined;
-  const output = format === 'png' ? { format, compression: given?.compression ?? 1 } : input.output;
+  const width = input.width ?? defaults.width;
+  const height = input.height ?? defaults.height;
+  const julia = input.formula === 'julia';
   return validateSpec({
     formula: 'mandelbrot',
-    region: { ...CLASSIC_REGION },
+    region: julia ? juliaRegion(width, height) : { ...CLASSIC_REGION },
     ...defaults,
     engine: ENGINES[0],
     shortcuts: true,
     aa: 1,
     ...input,
     colouring: { ...DEFAULT_COLOURING, ...input.colouring },
-    output: output ?? { format: 'ascii' },
+    output: OUTPUT_FORMATS.includes(format)
+      ? outputSpec(format, input.output as { compression?: number; quality?: number })
+      : input.output,
   });
 }
 
@@ -128,7 +183,26 @@ function checkColouring(c: unknown): void {
 function checkOutput(o: unknown): void {
   if (!isRecord(o)) throw invalidSpecField('output', o, `an object with a format (${OUTPUT_FORMATS.join(', ')})`);
   checkChoice(o.format, 'output.format', OUTPUT_FORMATS);
-  if (o.format === 'png') checkWhole(o, 'compression', 0, LIMITS.compression);
+  const settings = Object.keys(outputSpec(o.format as OutputFormat)).filter((k) => k !== 'format');
+  const extra = Object.keys(o).find((k) => k !== 'format' && !settings.includes(k));
+  if (extra) throw invalidSpecField(`output.${extra}`, o[extra], `no such setting for ${o.format}`);
+  if (settings.includes('compression') && !isWhole(o.compression, 0, LIMITS.compression)) {
+    throw invalidSpecField('output.compression', o.compression, `a whole number from 0 to ${LIMITS.compression}`);
+  }
+  if (settings.includes('quality') && !isWhole(o.quality, 1, LIMITS.quality)) {
+    throw invalidSpecField('output.quality', o.quality, `a whole number from 1 to ${LIMITS.quality}`);
+  }
+}
+
+function checkJulia(value: Record<string, unknown>): void {
+  const c = value.julia;
+  if (value.formula !== 'julia') {
+    if (c !== undefined) throw invalidSpecField('julia', c, 'nothing unless formula is julia');
+    return;
+  }
+  if (!(Array.isArray(c) && c.length === 2 && c.every((v) => Number.isFinite(v)))) {
+    throw invalidSpecField('julia', c, 'the fixed c of the Julia set as [re, im], two finite numbers');
+  }
 }
 
 /**
@@ -139,10 +213,12 @@ function checkOutput(o: unknown): void {
  */
 export function validateSpec(value: unknown): RenderSpec {
   if (!isRecord(value)) throw invalidSpecField('', value, 'an object');
-  const known = ['formula', 'region', 'width', 'height', 'maxIter', 'engine', 'shortcuts', 'aa', 'colouring', 'output'];
+  const known = ['formula', 'julia', 'region', 'width', 'height', 'maxIter', 'engine', 'shortcuts', 'aa'];
+  known.push('colouring', 'output');
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw invalidSpecField(unknown[0], value[unknown[0]], `no such field (${known.join(', ')})`);
   checkChoice(value.formula, 'formula', FORMULAS);
+  checkJulia(value);
   checkRegion(value.region);
   checkWhole(value, 'width', 1, LIMITS.size);
   checkWhole(value, 'height', 1, LIMITS.size);
@@ -150,7 +226,7 @@ export function validateSpec(value: unknown): RenderSpec {
   checkChoice(value.engine, 'engine', ENGINES);
   if (typeof value.shortcuts !== 'boolean') throw invalidSpecField('shortcuts', value.shortcuts, 'true or false');
   checkOutput(value.output);
-  checkWhole(value, 'aa', 1, (value.output as OutputSpec).format === 'ascii' ? 1 : LIMITS.aa);
+  checkWhole(value, 'aa', 1, pixelKind((value.output as OutputSpec).format) === 'colour' ? LIMITS.aa : 1);
   checkColouring(value.colouring);
   // JSON has no -0; it samples the same points as 0, so it becomes 0 and a round trip loses nothing.
   const { xMin, xMax, yMin, yMax } = value.region as Region;

@@ -12,13 +12,38 @@ export const ENGINES = ['wasm-simd', 'wasm', 'js'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /**
- * What a worker makes of a rectangle's pixels: `ascii`, one byte a pixel ('*' inside, '-' outside); `rgb`,
- * 3 bytes a pixel, coloured. Either is handed back (the rectangle's rows, concatenated), or, for `rgb` with an
- * `image`, written straight into the rectangle's place in that shared whole image (`width` pixels a row).
+ * The forms a rectangle's pixels can take:
+ * - `ascii`: one byte a pixel, '*' inside and '-' outside;
+ * - `bits`: each row packed 8 pixels a byte, most significant bit first, 1 inside (PBM); the rectangle's left edge
+ *   must fall on a multiple of 8 so that its bytes are whole bytes of the image's rows;
+ * - `rgb`: 3 bytes a pixel, coloured (with `aa` x `aa` samples averaged);
+ * - `data`: 8 bytes a pixel, the escape count as int32 (-1 inside) and the smooth value as float32 (NaN inside),
+ *   little-endian.
  */
-export type TaskOutput =
-  | { kind: 'ascii' }
-  | { kind: 'rgb'; colouring: Colouring; image?: { buffer: SharedArrayBuffer; width: number } };
+export const PIXEL_FORMATS = ['ascii', 'bits', 'rgb', 'data'] as const;
+export type PixelFormat = (typeof PIXEL_FORMATS)[number];
+
+/** Bytes of a rectangle's pixels in `format`. @example rectByteLength('bits', { x: 0, y: 0, w: 10, h: 2 }) // 4 */
+export function rectByteLength(format: PixelFormat, rect: Rect): number {
+  if (format === 'bits') return Math.ceil(rect.w / 8) * rect.h;
+  return rect.w * rect.h * { ascii: 1, rgb: 3, data: 8 }[format];
+}
+
+/** A whole image shared with the workers, which write rectangles into it in place (`width` pixels a row). */
+export interface SharedImage {
+  buffer: SharedArrayBuffer;
+  width: number;
+}
+
+/**
+ * What a worker makes of a rectangle's pixels: bytes in `format`, handed back (the rectangle's rows, concatenated),
+ * or, for `rgb` and `data` with an `image`, written straight into the rectangle's place in that shared image.
+ */
+export interface TaskOutput {
+  format: PixelFormat;
+  colouring: Colouring;
+  image?: SharedImage;
+}
 
 /** One task for a worker. */
 export interface RenderTask {
@@ -28,6 +53,8 @@ export interface RenderTask {
   aa: number;
   maxIter: number;
   shortcuts: boolean;
+  /** See KernelJob. */
+  julia?: readonly [number, number];
   engine: EngineName;
   /** In pixels of the whole image. */
   rects: Rect[];
@@ -69,6 +96,8 @@ export interface KernelJob {
   maxIter: number;
   /** Decide inside points early where that cannot change the result (cardioid/bulb test, periodicity). */
   shortcuts: boolean;
+  /** For a Julia set, its fixed c [re, im]: z starts at the sample point. Absent: the Mandelbrot set. */
+  julia?: readonly [number, number];
 }
 
 /** A rectangle's samples: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */

@@ -25,13 +25,17 @@ export interface Escape {
 }
 
 /**
- * The original loop for c = cx + i*cy, writing pixel p's count and |z|^2 at escape into `counts` and `norms`
+ * The original loop from z = zx + i*zy for c = cx + i*cy (the same point for the Mandelbrot set; the pixel and a
+ * fixed c for a Julia set), writing pixel p's count and |z|^2 at escape into `counts` and `norms`
  * (typed arrays keep the hot loop free of allocation and of mixed number shapes, which V8 deoptimises on).
  * With `shortcuts`, points in the cardioid or bulb and orbits that repeat exactly are decided early, with the
  * same result. The two loops stay apart: V8 runs the first long call of a loop on its on-stack-replacement code,
  * which carried the periodicity branch at 2.5x the plain loop's time even when shortcuts were off.
  */
 function iteratePixel(
+  julia: boolean,
+  zx0: number,
+  zy0: number,
   cx: number,
   cy: number,
   maxIter: number,
@@ -41,11 +45,11 @@ function iteratePixel(
   p: number,
 ): void {
   if (shortcuts) {
-    iterateWithShortcuts(cx, cy, maxIter, counts, norms, p);
+    iterateWithShortcuts(julia, zx0, zy0, cx, cy, maxIter, counts, norms, p);
     return;
   }
-  let zx = cx;
-  let zy = cy;
+  let zx = zx0;
+  let zy = zy0;
   let i = 1;
   let x2 = zx * zx;
   let y2 = zy * zy;
@@ -60,8 +64,14 @@ function iteratePixel(
   norms[p] = i < maxIter ? x2 + y2 : 0;
 }
 
-/** iteratePixel with the cardioid/bulb test and periodicity detection (a saved point compared, Brent's way). */
+/**
+ * iteratePixel with periodicity detection (a saved point compared, Brent's way) and, for the Mandelbrot set, the
+ * cardioid/bulb test (it says nothing of Julia sets).
+ */
 function iterateWithShortcuts(
+  julia: boolean,
+  zx0: number,
+  zy0: number,
   cx: number,
   cy: number,
   maxIter: number,
@@ -71,9 +81,9 @@ function iterateWithShortcuts(
 ): void {
   counts[p] = -1;
   norms[p] = 0;
-  if (insideCardioidOrBulb(cx, cy)) return;
-  let zx = cx;
-  let zy = cy;
+  if (!julia && insideCardioidOrBulb(cx, cy)) return;
+  let zx = zx0;
+  let zy = zy0;
   let i = 1;
   let x2 = zx * zx;
   let y2 = zy * zy;
@@ -105,7 +115,7 @@ function iterateWithShortcuts(
 export function escapeOf(cx: number, cy: number, maxIter: number, shortcuts = false): Escape {
   const counts = new Int32Array(1);
   const norms = new Float64Array(1);
-  iteratePixel(cx, cy, maxIter, shortcuts, counts, norms, 0);
+  iteratePixel(false, cx, cy, cx, cy, maxIter, shortcuts, counts, norms, 0);
   return { count: counts[0], norm: norms[0] };
 }
 
@@ -118,7 +128,7 @@ export function escapeCount(cx: number, cy: number, maxIter: number): number {
 export function createJsEngine(): Engine {
   let counts = new Int32Array(0);
   let norms = new Float64Array(0);
-  return ({ mapping, colStart, width, rowStart, rowCount, maxIter, shortcuts }: KernelJob) => {
+  return ({ mapping, colStart, width, rowStart, rowCount, maxIter, shortcuts, julia }: KernelJob) => {
     const pixels = width * rowCount;
     if (counts.length < pixels) {
       counts = new Int32Array(pixels);
@@ -126,9 +136,11 @@ export function createJsEngine(): Engine {
     }
     let p = 0;
     for (let r = 0; r < rowCount; r++) {
-      const cy = mapping.yMax - (rowStart + r) * mapping.stepY;
+      const y = mapping.yMax - (rowStart + r) * mapping.stepY;
       for (let col = colStart; col < colStart + width; col++, p++) {
-        iteratePixel(mapping.xMin + col * mapping.stepX, cy, maxIter, shortcuts, counts, norms, p);
+        const x = mapping.xMin + col * mapping.stepX;
+        if (julia) iteratePixel(true, x, y, julia[0], julia[1], maxIter, shortcuts, counts, norms, p);
+        else iteratePixel(false, x, y, x, y, maxIter, shortcuts, counts, norms, p);
       }
     }
     return { counts: counts.subarray(0, pixels), norms: norms.subarray(0, pixels) };

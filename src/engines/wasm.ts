@@ -47,7 +47,10 @@ const RENDER_PARAMS = {
   shortcuts: 52,
   counts: 56,
   norms: 60,
-  size: 64,
+  julia: 64,
+  cRe: 72,
+  cIm: 80,
+  size: 88,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd';
@@ -119,6 +122,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setInt32(RENDER_PARAMS.shortcuts, job.shortcuts ? 1 : 0, true);
     block.setUint32(RENDER_PARAMS.counts, countsAt, true);
     block.setUint32(RENDER_PARAMS.norms, normsAt(samples), true);
+    block.setInt32(RENDER_PARAMS.julia, job.julia ? 1 : 0, true);
+    block.setFloat64(RENDER_PARAMS.cRe, job.julia?.[0] ?? 0, true);
+    block.setFloat64(RENDER_PARAMS.cIm, job.julia?.[1] ?? 0, true);
   };
   let tableKey = '';
 

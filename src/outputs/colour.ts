@@ -50,3 +50,18 @@ export function tableIndex(mu: number, cycle: number): number {
   const t = mu / cycle;
   return ((t - Math.floor(t)) * TABLE_SIZE) | 0;
 }
+
+/**
+ * The numbers of each pixel for `--out npy`: its escape count as int32 (-1 inside) and its smooth value as float32
+ * (NaN inside), little-endian, 8 bytes a pixel, into `target` from byte `at`.
+ *
+ * @example writeData(Int32Array.of(5), Float64Array.of(9.9435), bytes, 0) // int32 5, float32 5.269...
+ */
+export function writeData(counts: Int32Array, norms: Float64Array, target: Uint8Array, at: number): void {
+  const view = new DataView(target.buffer, target.byteOffset + at, counts.length * 8);
+  for (let p = 0; p < counts.length; p++) {
+    const count = counts[p];
+    view.setInt32(p * 8, count, true);
+    view.setFloat32(p * 8 + 4, count === -1 ? Number.NaN : smoothIteration(count, norms[p]), true);
+  }
+}

@@ -4,48 +4,89 @@
  * of the pool, and the pool nothing of it (the renderer passes rectangles from one to the other).
  */
 import type { Rect } from '../core/plan.js';
+import type { PixelFormat, SharedImage } from '../core/task.js';
+import { misalignedBits } from '../errors.js';
 import { NEWLINE } from './ascii.js';
 
+const NEWLINE_BYTE = Uint8Array.of(NEWLINE);
+
 export interface Destination {
-  /** `ascii`: one byte a pixel ('*' or '-'); `rgb`: 3 bytes a pixel. */
-  readonly format: 'ascii' | 'rgb';
-  /** For `rgb`: a whole image (width x height x 3 bytes) that workers fill in place; `receive` then gets no bytes. */
-  readonly sharedImage?: { buffer: SharedArrayBuffer; width: number };
+  /** The form each rectangle's pixels arrive in (see PixelFormat). */
+  readonly format: PixelFormat;
+  /** For `rgb` and `data`: a whole image that workers fill in place; `receive` then gets no bytes. */
+  readonly sharedImage?: SharedImage;
   /** A finished rectangle: its rows, concatenated (empty when written into `sharedImage`). */
   receive(rect: Rect, bytes: Uint8Array): void;
 }
 
 /**
- * ASCII text in image order: each row, with its newline, goes to `write` as soon as it and every row above it
- * are complete, so text streams out while the render goes on, whatever the order rectangles finish in.
- *
- * @example asciiText(140, 50, (bytes) => process.stdout.write(bytes))
+ * Gathers rows that arrive in pieces, in any order, and passes each complete row on in image order, as soon as it
+ * and every row above it are complete: text streams out while the render goes on. A row is `rowBytes` long; a
+ * piece is `bytes` placed at byte `offset` of row `y`.
  */
-export function asciiText(width: number, height: number, write: (bytes: Uint8Array) => void): Destination {
+function inOrderRows(height: number, rowBytes: number, emit: (rows: Uint8Array[]) => void) {
   const pending = new Map<number, Uint8Array>();
   const filled = new Int32Array(height);
   let next = 0;
   return {
+    place(y: number, offset: number, bytes: Uint8Array) {
+      let row = pending.get(y);
+      if (!row) {
+        row = new Uint8Array(rowBytes);
+        pending.set(y, row);
+      }
+      row.set(bytes, offset);
+      filled[y] += bytes.length;
+    },
+    flush() {
+      const rows: Uint8Array[] = [];
+      for (let row = pending.get(next); row && filled[next] === rowBytes; row = pending.get(next)) {
+        pending.delete(next++);
+        rows.push(row);
+      }
+      if (rows.length > 0) emit(rows);
+    },
+  };
+}
+
+/**
+ * ASCII text in image order ('*' inside, '-' outside, a newline after each row), written as rows complete.
+ *
+ * @example asciiText(140, 50, (bytes) => process.stdout.write(bytes))
+ */
+export function asciiText(width: number, height: number, write: (bytes: Uint8Array) => void): Destination {
+  const rows = inOrderRows(height, width + 1, (done) => write(Buffer.concat(done)));
+  return {
     format: 'ascii',
     receive(rect, bytes) {
       for (let r = 0; r < rect.h; r++) {
-        const y = rect.y + r;
-        let line = pending.get(y);
-        if (!line) {
-          line = new Uint8Array(width + 1);
-          line[width] = NEWLINE;
-          pending.set(y, line);
-        }
-        line.set(bytes.subarray(r * rect.w, (r + 1) * rect.w), rect.x);
-        filled[y] += rect.w;
+        rows.place(rect.y + r, rect.x, bytes.subarray(r * rect.w, (r + 1) * rect.w));
+        if (rect.x + rect.w === width) rows.place(rect.y + r, width, NEWLINE_BYTE);
       }
-      if (rect.y > next) return;
-      const lines: Uint8Array[] = [];
-      for (let line = pending.get(next); line && filled[next] === width; line = pending.get(next)) {
-        pending.delete(next++);
-        lines.push(line);
+      rows.flush();
+    },
+  };
+}
+
+/**
+ * A Netpbm P4 bitmap (1 = inside), the header then the packed rows in image order, written as rows complete.
+ * Rectangles must start at a multiple of 8 pixels (full-width bands always do).
+ *
+ * @example pbmBitmap(16000, 16000, (bytes) => out.write(bytes))
+ */
+export function pbmBitmap(width: number, height: number, write: (bytes: Uint8Array) => void): Destination {
+  write(Buffer.from(`P4\n${width} ${height}\n`, 'latin1'));
+  const rowBytes = Math.ceil(width / 8);
+  const rows = inOrderRows(height, rowBytes, (done) => write(Buffer.concat(done)));
+  return {
+    format: 'bits',
+    receive(rect, bytes) {
+      if (rect.x % 8 !== 0) throw misalignedBits(rect);
+      const pieceBytes = Math.ceil(rect.w / 8);
+      for (let r = 0; r < rect.h; r++) {
+        rows.place(rect.y + r, rect.x / 8, bytes.subarray(r * pieceBytes, (r + 1) * pieceBytes));
       }
-      if (lines.length > 0) write(Buffer.concat(lines));
+      rows.flush();
     },
   };
 }
@@ -62,11 +103,21 @@ export function rgbImage(width: number, height: number): Destination & { readonl
 }
 
 /**
+ * The picture's numbers in memory, shared with the workers: 8 bytes a pixel (see PixelFormat `data`), row-major.
+ *
+ * @example const data = pixelData(640, 480); await renderer.render(spec, { destination: data }); data.pixels
+ */
+export function pixelData(width: number, height: number): Destination & { readonly pixels: Buffer } {
+  const buffer = new SharedArrayBuffer(width * height * 8);
+  return { format: 'data', sharedImage: { buffer, width }, pixels: Buffer.from(buffer), receive() {} };
+}
+
+/**
  * Hands each finished rectangle's bytes to `onRect` as it arrives (what a remote shard or a tile server needs).
  * The bytes are the caller's to keep.
  *
  * @example rectBytes('rgb', (rect, rgb) => tiles.set(`${rect.x},${rect.y}`, rgb))
  */
-export function rectBytes(format: 'ascii' | 'rgb', onRect: (rect: Rect, bytes: Uint8Array) => void): Destination {
+export function rectBytes(format: PixelFormat, onRect: (rect: Rect, bytes: Uint8Array) => void): Destination {
   return { format, receive: onRect };
 }

@@ -1,0 +1,91 @@
+/**
+ * Colour images through sharp (PNG, JPEG, WebP, AVIF, TIFF), with the render's parameters embedded (XMP) so that any
+ * picture can be reproduced.
+ */
+import type { OutputSpec } from '../core/spec.js';
+import { noParameters } from '../errors.js';
+import { writeAtomically } from './files.js';
+
+/**
+ * An XMP packet whose description is `parameters` as JSON. Read it back with
+ * `(await sharp(file).metadata()).xmpAsString`, or any tool that shows XMP (exiftool, identify -verbose).
+ */
+function xmpPacket(creator: string, parameters: unknown): string {
+  const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return [
+    '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
+    `<xmp:CreatorTool>${xml(creator)}</xmp:CreatorTool>`,
+    `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(JSON.stringify(parameters))}</rdf:li></rdf:Alt></dc:description>`,
+    '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>',
+  ].join('');
+}
+
+/**
+ * The parameters embedded in an image's XMP (see ImageOptions.parameters).
+ *
+ * @example parametersFromXmp((await sharp('pic.png').metadata()).xmpAsString)
+ */
+export function parametersFromXmp(xmp: string): unknown {
+  const m = /<rdf:li xml:lang="x-default">([^<]*)<\/rdf:li>/.exec(xmp);
+  if (!m) throw noParameters();
+  return JSON.parse(m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+}
+
+export interface ImageOptions {
+  creator: string;
+  /** Embedded as JSON in the XMP description. */
+  parameters: unknown;
+  /** When it aborts during encoding, the file is not put in place. */
+  signal?: AbortSignal;
+}
+
+/** The sharp pipeline that encodes an RGB image (3 bytes a pixel, row-major) as `output` says. */
+async function encoder(rgb: Buffer, width: number, height: number, output: OutputSpec, o: ImageOptions) {
+  // Loaded here, not at start-up: libvips costs tens of milliseconds that an ASCII render need not pay.
+  const { default: sharp } = await import('sharp');
+  const image = sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false });
+  const encoded =
+    output.format === 'png'
+      ? image.png({ compressionLevel: output.compression })
+      : output.format === 'jpeg'
+        ? image.jpeg({ quality: output.quality })
+        : output.format === 'webp'
+          ? image.webp({ quality: output.quality })
+          : output.format === 'avif'
+            ? image.avif({ quality: output.quality })
+            : image.tiff({ compression: 'deflate' });
+  return encoded.withXmp(xmpPacket(o.creator, o.parameters));
+}
+
+/**
+ * Encodes an RGB image (3 bytes a pixel, row-major) in memory, in a colour format (png, jpeg, webp, avif, tiff).
+ *
+ * @example await encodeImage(image.pixels, 800, 600, { format: 'webp', quality: 90 }, { creator, parameters })
+ */
+export async function encodeImage(
+  rgb: Buffer,
+  width: number,
+  height: number,
+  output: OutputSpec,
+  o: ImageOptions,
+): Promise<Buffer> {
+  return (await encoder(rgb, width, height, output, o)).toBuffer();
+}
+
+/** Encodes an RGB image to `path`, atomically. */
+export async function writeImage(
+  path: string,
+  rgb: Buffer,
+  width: number,
+  height: number,
+  output: OutputSpec,
+  o: ImageOptions,
+): Promise<void> {
+  await writeAtomically(
+    path,
+    async (temp) => void (await (await encoder(rgb, width, height, output, o)).toFile(temp)),
+    o.signal,
+  );
+}
