@@ -1,6 +1,7 @@
 /** The scalar kernel: one pixel at a time, the original loop verbatim (plus optional exact shortcuts). */
 import { RenderParams } from './params';
 import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
+import { normAfterEscape } from './smooth';
 
 /**
  * Renders the rectangle described by the block at `params` (see params.ts): each sample's escape count
@@ -55,7 +56,7 @@ export function renderRect(params: usize): void {
         }
         if (i < maxIter) {
           count = i;
-          norm = x2 + y2;
+          norm = normAfterEscape(zx, zy, cx, cy);
         }
       }
       store<i32>(counts, count);

@@ -28,6 +28,7 @@
 import { RenderParams } from './params';
 import { renderRect } from './scalar';
 import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
+import { normAfterEscape } from './smooth';
 
 const LANES = 8;
 
@@ -137,7 +138,7 @@ function refill(l: i32): bool {
     if (i >= gMaxIter) {
       finish(pixel, -1, 0);
     } else if (!(x2 + y2 < 4.0)) {
-      finish(pixel, i, x2 + y2);
+      finish(pixel, i, normAfterEscape(zx, zy, cx, cy));
     } else {
       store<f64>(f64At(ZX, l), zx);
       store<f64>(f64At(ZY, l), zy);
@@ -419,7 +420,9 @@ export function renderRectSimd(params: usize): void {
       const count = gClock - load<i64>(f64At(BASE, l));
       const pixel = load<i32>(i32At(PIXEL, l));
       // The loop's order: reaching maxIter wins over escaping on that step.
-      if (count < <i64>gMaxIter && norm >= 4.0) finish(pixel, <i32>count, norm);
+      if (count < <i64>gMaxIter && norm >= 4.0) {
+        finish(pixel, <i32>count, normAfterEscape(zx, zy, load<f64>(f64At(CX, l)), load<f64>(f64At(CY, l))));
+      }
       else finish(pixel, -1, 0);
       if (!refill(l)) live--;
     }

@@ -28,8 +28,8 @@ describe('escapeCount', () => {
     expect(escapeCount(cx, cy, maxIter)).toBe(count);
   });
 
-  it('reports |z|^2 at escape: c = 0.5 escapes at z = 3.1533355712890625 (= 0.5 + (417/256)^2)', () => {
-    expect(escapeOf(0.5, 0, 100)).toEqual({ count: 5, norm: 3.1533355712890625 ** 2 });
+  it('reports |z|^2 four steps past the escape: c = 0.5 escapes at z_5 = 3.1533355712890625, z_9 = 144131442.66239', () => {
+    expect(escapeOf(0.5, 0, 100)).toEqual({ count: 5, norm: 144131442.66239 ** 2 });
   });
 });
 

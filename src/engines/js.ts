@@ -4,6 +4,22 @@
  */
 import type { Engine, KernelJob } from '../core/task.js';
 
+/** Steps past the escape before |z|^2 is kept, as assembly/smooth.ts (see there for why). */
+export const EXTRA_STEPS = 4;
+
+/** |z|^2 after EXTRA_STEPS more steps from an escaped z, with the operations of assembly/smooth.ts. */
+function normAfterEscape(zx: number, zy: number, cx: number, cy: number): number {
+  let x2 = zx * zx;
+  let y2 = zy * zy;
+  for (let k = 0; k < EXTRA_STEPS; k++) {
+    zy = zx * zy * 2.0 + cy;
+    zx = x2 - y2 + cx;
+    x2 = zx * zx;
+    y2 = zy * zy;
+  }
+  return x2 + y2;
+}
+
 /** Same margin and save schedule as assembly/shortcuts.ts (see there for why they are safe). */
 const MARGIN = 1e-6;
 const FIRST_SAVE_GAP = 8;
@@ -18,7 +34,7 @@ export function insideCardioidOrBulb(cx: number, cy: number): boolean {
   return cx < p - 2.0 * p * p + 0.25 - MARGIN || x1 * x1 + y2 < (0.25 - MARGIN) * (0.25 - MARGIN);
 }
 
-/** What the kernel knows of a pixel: its escape count (-1: never escaped) and |z|^2 at escape (0 inside). */
+/** What the kernel knows of a pixel: its escape count (-1: never escaped) and |z|^2 EXTRA_STEPS past the escape (0 inside). */
 export interface Escape {
   count: number;
   norm: number;
@@ -61,7 +77,7 @@ function iteratePixel(
     y2 = zy * zy;
   }
   counts[p] = i < maxIter ? i : -1;
-  norms[p] = i < maxIter ? x2 + y2 : 0;
+  norms[p] = i < maxIter ? normAfterEscape(zx, zy, cx, cy) : 0;
 }
 
 /**
@@ -107,7 +123,7 @@ function iterateWithShortcuts(
   }
   if (i < maxIter) {
     counts[p] = i;
-    norms[p] = x2 + y2;
+    norms[p] = normAfterEscape(zx, zy, cx, cy);
   }
 }
 

@@ -23,6 +23,7 @@ interface KernelExports {
     rows: number,
     aa: number,
     table: number,
+    tableBytes: number,
     tableSize: number,
     cycle: number,
     insideR: number,
@@ -100,7 +101,8 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   // Layout: the parameter block, the palette table (kept across calls), then counts, |z|^2, colour sums and RGB.
   const paramsAt = exports.outputPtr();
   const tableAt = paramsAt + RENDER_PARAMS.size;
-  const countsAt = tableAt + TABLE_SIZE * 24;
+  const tableBytesAt = tableAt + TABLE_SIZE * 24;
+  const countsAt = tableBytesAt + TABLE_SIZE * 4;
   const normsAt = (samples: number) => countsAt + Math.ceil((samples * 4) / 8) * 8;
   // Grow before a call: growth detaches old views, so views are made after it.
   const reserve = (bytes: number) => {
@@ -152,7 +154,12 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       }
       const key = colouring.palette.join(';');
       if (key !== tableKey) {
-        new Float64Array(memory, tableAt, TABLE_SIZE * 3).set(paletteTable(colouring.palette));
+        const table = paletteTable(colouring.palette);
+        new Float64Array(memory, tableAt, TABLE_SIZE * 3).set(table);
+        const bytes = new Uint8Array(memory, tableBytesAt, TABLE_SIZE * 4);
+        for (let k = 0; k < TABLE_SIZE; k++) {
+          for (let c = 0; c < 3; c++) bytes[k * 4 + c] = Math.floor(table[k * 3 + c] + 0.5);
+        }
         tableKey = key;
       }
       const [r, g, b] = colouring.inside;
@@ -163,6 +170,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
         rows,
         aa,
         tableAt,
+        tableBytesAt,
         TABLE_SIZE,
         colouring.cycle,
         r,

@@ -1,20 +1,21 @@
 /**
- * Colouring, done in the workers band by band: escape count and |z|^2 at escape -> a continuous ("smooth")
- * iteration count -> a colour from a cyclic palette; supersampled pixels are averaged. The per-sample loop runs
- * in WASM (assembly/colour.ts: 2.2x faster than it ran in JavaScript, mostly by a cheaper log2); this module
- * holds the definitions and builds the palette table.
+ * Colouring, done in the workers rectangle by rectangle: escape count and |z|^2 past the escape -> a continuous
+ * ("smooth") iteration count -> a colour from a cyclic palette; supersampled pixels are averaged. The per-sample
+ * loop runs in WASM (assembly/colour.ts); this module holds the definitions and builds the palette table.
  */
+import { EXTRA_STEPS } from '../engines/js.js';
 import type { Palette } from './palettes.js';
 
 /**
- * The continuous iteration count of an escaped point: mu = n + 1 - log2(log2 |z_n|), with the escape radius 2
- * of the loop. It is continuous across iteration counts: a point that escapes with |z_n| = 2 gets n + 1, the same
- * as a neighbour that needed one more step and escaped with |z_n+1| = |z_n|^2 = 4.
+ * The continuous iteration count of an escaped point: mu = n + 1 + EXTRA_STEPS - log2(log2 |z_n+EXTRA_STEPS|),
+ * from the escape count n and |z|^2 four steps past the escape, which the engines report (assembly/smooth.ts).
+ * Far out, |z_k+1| = |z_k|^2 to within |c|, so log2 log2 |z| grows by exactly 1 a step and mu does not jump where
+ * the count does; at the escape radius 2 it would (the seams in the halo that the earlier formula drew).
  *
- * @example smoothIteration(5, 9.9435...) // 5 + 1 - log2(log2(3.1533...)) = 5.269...
+ * @example smoothIteration(5, 20773872763941816) // c = 0.5: 10 - log2(log2(144131442.66...)) = 5.2396...
  */
 export function smoothIteration(count: number, norm: number): number {
-  return count + 1 - Math.log2(0.5 * Math.log2(norm));
+  return count + 1 + EXTRA_STEPS - Math.log2(0.5 * Math.log2(norm));
 }
 
 export interface Colouring {
