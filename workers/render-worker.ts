@@ -103,9 +103,11 @@ export default function renderTask(task: RenderTask): TaskResult {
     else if (format === 'bits') writeBits(pixels.counts, rect.w, rect.h, bytes, at);
     else {
       const size = format === 'rgb' ? 3 : 8;
-      let values: Uint8Array;
-      if (format === 'rgb') values = wasm.colour(pixels, rect.w, rect.h, aa, output.colouring);
-      else writeData(pixels.counts, pixels.norms, (values = new Uint8Array(rect.w * rect.h * 8)), 0);
+      const values =
+        format === 'rgb'
+          ? wasm.colour(pixels, rect.w, rect.h, aa, output.colouring)
+          : new Uint8Array(rect.w * rect.h * 8);
+      if (format === 'data') writeData(pixels.counts, pixels.norms, values, 0);
       if (image) placeRows(values, rect, size, image);
       else bytes.set(values, at);
     }

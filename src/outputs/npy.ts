@@ -16,7 +16,7 @@ import { writeAtomically } from './files.js';
 export function npyHeader(width: number, height: number): Buffer {
   const dict = `{'descr': [('count', '<i4'), ('mu', '<f4')], 'fortran_order': False, 'shape': (${height}, ${width}), }`;
   const unpadded = 10 + dict.length + 1;
-  const padded = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const padded = `${dict}${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   const header = Buffer.alloc(10 + padded.length);
   header.write('\x93NUMPY', 0, 'latin1');
   header[6] = 1;
