@@ -102,3 +102,45 @@ for (const c of CASES) {
   }
   console.log();
 }
+
+/**
+ * Inside or outside only (ASCII, PBM): the Benchmarks Game's region and size at its 50 iterations (our 51), one
+ * thread, bands of 16 rows. The membership kernel against the counting kernels; masks checked equal.
+ */
+function membershipCase(shortcuts: boolean): void {
+  const n = 4000;
+  const maxIter = 51;
+  const mapping = planeMapping({ xMin: -1.5, xMax: 0.5, yMin: -1, yMax: 1 }, n, n);
+  const kernels: [string, Engine][] = [
+    ['wasm (scalar, counting)', wasm.engine('renderRect')],
+    ['wasm-simd (counting)', wasm.engine('renderRectSimd')],
+    ['wasm-simd (membership)', wasm.engine('membershipRectSimd')],
+  ];
+  const times = kernels.map(() => [] as number[]);
+  const masks = new Set<number>();
+  for (let k = 0; k <= repeat; k++) {
+    for (const [i, [, engine]] of kernels.entries()) {
+      let seconds = 0;
+      let mask = 0;
+      for (let y = 0; y < n; y += 16) {
+        const started = performance.now();
+        const { counts } = engine({ mapping, colStart: 0, width: n, rowStart: y, rowCount: 16, maxIter, shortcuts });
+        seconds += (performance.now() - started) / 1000;
+        for (const count of counts) mask = (mask * 31 + (count === -1 ? 1 : 0)) | 0;
+      }
+      if (k > 0) times[i].push(seconds); // round 0 warms every kernel up
+      masks.add(mask);
+    }
+  }
+  if (masks.size !== 1) throw new Error('membership: kernels disagree');
+  const scalar = median(times[0]);
+  console.log(`4000 x 4000, 51 iter, Benchmarks Game region, ${shortcuts ? 'shortcuts' : 'no shortcuts'}: same pixels`);
+  for (const [i, [name]] of kernels.entries()) {
+    const seconds = median(times[i]);
+    console.log(`  ${name.padEnd(26)} ${seconds.toFixed(4)} s  x${(scalar / seconds).toFixed(2)} vs scalar wasm`);
+  }
+  console.log();
+}
+
+membershipCase(false);
+membershipCase(true);

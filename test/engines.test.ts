@@ -236,3 +236,50 @@ describe('Julia sets: every engine gives the brute-force counts and |z|^2, bit f
     }
   });
 });
+
+describe('the membership kernel (ASCII and PBM at up to 1000 iterations): inside or outside, as the loop says', () => {
+  const membership = kernels.engine('membershipRectSimd');
+  const insideOf = (counts: Int32Array) => Array.from(counts, (c) => (c === -1 ? 1 : 0)).join('');
+
+  it.each([...TEST_VIEWS, ...BOUNDARY_VIEWS].map((v) => [v.name, v] as const))('%s', (_, v) => {
+    for (const maxIter of [1, 2, 3, 9, 51, 200, Math.min(v.maxIter, 1000)]) {
+      const expected = insideOf(createJsEngine()(jobOf({ ...v, maxIter }, false)).counts);
+      for (const shortcuts of [false, true]) {
+        const got = insideOf(membership(jobOf({ ...v, maxIter }, shortcuts)).counts);
+        expect(got, `maxIter ${maxIter}, shortcuts ${shortcuts}`).toBe(expected);
+      }
+    }
+  });
+
+  it('at the edges of its groups, in rectangles off the left edge, and for Julia sets near and past |c| = 2', () => {
+    const v = TEST_VIEWS[3];
+    for (const [width, height, colStart] of [
+      [1, 1, 0],
+      [7, 3, 5],
+      [9, 2, 100],
+      [17, 4, 31],
+    ]) {
+      const job = { ...jobOf({ ...v, maxIter: 60 }, true, 10, height, colStart, width) };
+      expect(insideOf(membership(job).counts)).toBe(insideOf(createJsEngine()({ ...job, shortcuts: false }).counts));
+    }
+    for (const julia of [
+      [-1, 0],
+      [-0.12, 0.75],
+      [1.9999999999, 0],
+      [-2.0000000001, 0.0],
+      [2.5, 0.1],
+    ] as const) {
+      const job: KernelJob = {
+        mapping: planeMapping({ xMin: -2.2, xMax: 2.2, yMin: -1.6, yMax: 1.6 }, 61, 33),
+        colStart: 0,
+        width: 61,
+        rowStart: 0,
+        rowCount: 33,
+        maxIter: 120,
+        shortcuts: true,
+        julia,
+      };
+      expect(insideOf(membership(job).counts), `c = ${julia}`).toBe(insideOf(createJsEngine()(job).counts));
+    }
+  });
+});

@@ -28,7 +28,22 @@ const engines: Record<EngineName, Engine> = {
   wasm: wasm.engine('renderRect'),
   js: createJsEngine(),
 };
+const membership = wasm.engine('membershipRectSimd');
 const instanceId = randomUUID();
+
+/**
+ * Iterations up to which outputs that need only inside or outside (ASCII, PBM) take the SIMD membership kernel
+ * (assembly/membership.ts): it has no per-pixel bookkeeping but no periodicity detection either. Measured on one
+ * thread here: 1.7x the counting SIMD kernel at 200 iterations, 1.2x at 1000, 0.9x at 5000.
+ */
+const MEMBERSHIP_MAX_ITER = 1000;
+
+/** The engine for a task: the one asked for, or the membership kernel where it gives the same bytes faster. */
+function engineFor(task: RenderTask): Engine {
+  const onlyMembership = task.output.format === 'ascii' || task.output.format === 'bits';
+  const fast = onlyMembership && task.engine === 'wasm-simd' && task.maxIter <= MEMBERSHIP_MAX_ITER;
+  return fast ? membership : engines[task.engine];
+}
 mark('worker: ready');
 
 /**
@@ -79,6 +94,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   injectFault(task);
   const { aa, output } = task;
   const { format, image } = output;
+  const engine = engineFor(task);
   // Shared with the main thread, so the result crosses without a copy. (Piscina's move() would transfer a buffer
   // too, but importing piscina in the worker cost every worker's start-up about 50 ms.)
   const length = image ? 0 : task.rects.reduce((n, r) => n + rectByteLength(format, r), 0);
@@ -88,7 +104,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   let outputMs = 0;
   for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
     const started = performance.now();
-    const pixels = engines[task.engine]({
+    const pixels = engine({
       mapping: task.mapping,
       colStart: rect.x * aa,
       width: rect.w * aa,

@@ -16,6 +16,7 @@ interface KernelExports {
   renderParamsSize(): number;
   renderRect(params: number): void;
   renderRectSimd(params: number): void;
+  membershipRectSimd(params: number): void;
   colourBand(
     counts: number,
     norms: number,
@@ -54,7 +55,7 @@ const RENDER_PARAMS = {
   size: 88,
 } as const;
 
-export type KernelName = 'renderRect' | 'renderRectSimd';
+export type KernelName = 'renderRect' | 'renderRectSimd' | 'membershipRectSimd';
 
 const WASM_PAGE = 65536;
 const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
