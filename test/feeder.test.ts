@@ -1,6 +1,6 @@
 /** Workers start as the work needs them: the policy, and the feeder that applies it (with tasks of known cost). */
 import { describe, expect, it } from 'vitest';
-import { allowedInFlight, feedTasks, WORKER_START_MS } from '../dist/src/core/feeder.js';
+import { allowedInFlight, feedTasks, tasksInFlight, WORKER_START_MS } from '../dist/src/core/feeder.js';
 
 describe('allowedInFlight', () => {
   it('keeps the workers it has while the queued work is shorter than starting another', () => {
@@ -20,7 +20,9 @@ describe('allowedInFlight', () => {
 });
 
 /** Runs `count` tasks that each report `ms` of work after a turn of the event loop; returns the most in flight. */
-async function mostInFlight(count: number, ms: number, workers: { initial: number; cap: number; perWorker: number }) {
+async function mostInFlight(count: number, ms: number, limits: { initial: number; cap: number; perWorker: number }) {
+  // Every allowed worker counts as ready at once here: the test is of the policy, not of start-up.
+  const workers = { ...limits, ready: () => limits.cap };
   let now = 0;
   let most = 0;
   const ran: number[] = [];
@@ -38,6 +40,15 @@ async function mostInFlight(count: number, ms: number, workers: { initial: numbe
   );
   return { most, ran };
 }
+
+describe('tasksInFlight', () => {
+  it('two for each ready worker, one for each allowed worker still starting (so Piscina starts no extra one)', () => {
+    expect(tasksInFlight(1, 1, 2)).toBe(2);
+    expect(tasksInFlight(4, 1, 2)).toBe(5);
+    expect(tasksInFlight(4, 4, 2)).toBe(8);
+    expect(tasksInFlight(2, 5, 2)).toBe(4);
+  });
+});
 
 describe('feedTasks', () => {
   it('runs every task once; cheap tasks never go past the first worker', async () => {
@@ -57,7 +68,7 @@ describe('feedTasks', () => {
     const started: number[] = [];
     await feedTasks(
       30,
-      { initial: 2, cap: 2, perWorker: 1 },
+      { initial: 2, cap: 2, perWorker: 1, ready: () => 2 },
       async (index) => {
         started.push(index);
         if (index === 5) controller.abort(new Error('stop'));

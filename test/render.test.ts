@@ -182,6 +182,20 @@ describe('one long-lived renderer', () => {
     }
   });
 
+  it('starts workers as the work needs them, never more than the render may use', async () => {
+    const renderer = await Renderer.create({ threads: 64, minThreads: 1 });
+    try {
+      expect(renderer.liveThreads).toBe(1);
+      // Costly (about 0.3 s of work on one thread): the queue outlasts a worker's start, so the pool grows, to 2.
+      const spec = createSpec({ output: { format: 'png' }, width: 600, height: 400, maxIter: 3000, shortcuts: false });
+      const stats = await renderer.render(spec, { destination: rgbImage(600, 400), maxThreads: 2 });
+      expect(stats.iterateMsByThread.size).toBe(2);
+      expect(renderer.liveThreads).toBe(2);
+    } finally {
+      await renderer.close();
+    }
+  });
+
   it('refuses a plan with a rectangle outside the image, naming it', async () => {
     const renderer = await rendererOf(1);
     const destination = rectBytes('ascii', () => {});

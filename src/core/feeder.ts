@@ -33,15 +33,26 @@ export function allowedInFlight(g: Growth): number {
 }
 
 /**
+ * Tasks that may be in flight: `perWorker` for each worker that is ready, and one for each allowed worker that is
+ * not yet (Piscina starts a worker for every task that has to wait, so a second task for a worker still starting
+ * would start yet another, past the render's thread limit).
+ *
+ * @example tasksInFlight(2, 1, 2) // 3: two for the ready worker, one for the one that is starting
+ */
+export function tasksInFlight(allowed: number, ready: number, perWorker: number): number {
+  return Math.min(allowed, ready) * perWorker + Math.max(0, allowed - ready);
+}
+
+/**
  * Runs tasks 0 .. count - 1 through `runOne` (which resolves to the task's time in its worker, and never rejects:
- * a failure aborts `signal` instead), `perWorker` tasks for each of `allowedInFlight` workers at once, starting with
- * `initial` workers. When no task has finished after twice a worker's start-up, the queue is taken to be long and
+ * a failure aborts `signal` instead), `perWorker` tasks for each of `allowedInFlight` workers at once (see
+ * tasksInFlight; `ready()` says how many workers are ready), starting with `initial` workers. When no task has finished after twice a worker's start-up, the queue is taken to be long and
  * all the render may use are allowed. Returns when every task is done, or at once when `signal` aborts (tasks
  * still running are abandoned: their results are ignored).
  */
 export async function feedTasks(
   count: number,
-  workers: { initial: number; cap: number; perWorker: number },
+  workers: { initial: number; cap: number; perWorker: number; ready(): number },
   runOne: (index: number) => Promise<number>,
   signal: AbortSignal,
 ): Promise<void> {
@@ -58,7 +69,7 @@ export async function feedTasks(
   }, 2 * WORKER_START_MS);
   try {
     while (!signal.aborted && (inFlight.size > 0 || next < count)) {
-      while (inFlight.size < allowed * perWorker && next < count && !signal.aborted) {
+      while (inFlight.size < tasksInFlight(allowed, workers.ready(), perWorker) && next < count && !signal.aborted) {
         const task: Promise<void> = runOne(next++).then((ms) => {
           inFlight.delete(task);
           finished++;

@@ -99,11 +99,15 @@ export class Renderer {
   readonly threads: number;
   readonly #pool: RenderPool;
   readonly #logger: Logger;
+  /** Workers that have started and can take tasks (Piscina says so when each is ready). */
+  #ready = 0;
 
   private constructor(threads: number, pool: RenderPool, logger: Logger) {
     this.threads = threads;
     this.#pool = pool;
     this.#logger = logger;
+    pool.on('workerCreate', () => this.#ready++);
+    pool.on('workerDestroy', () => this.#ready--);
   }
 
   /** Starts the pool (see RendererOptions). */
@@ -201,7 +205,7 @@ export class Renderer {
         if (!cancel.signal.aborted) cancel.abort(err);
         return 0;
       });
-    const workers = { initial: this.liveThreads, cap, perWorker: TASKS_PER_WORKER };
+    const workers = { initial: this.liveThreads, cap, perWorker: TASKS_PER_WORKER, ready: () => this.#ready };
     await feedTasks(plan.length, workers, runOne, cancel.signal);
     if (bystander && !cancel.signal.aborted) cancel.abort(bystander);
     call.signal?.removeEventListener('abort', stop);
