@@ -5,7 +5,7 @@
 import type { Engine, KernelJob } from '../core/task.js';
 
 /** Steps past the escape before |z|^2 is kept, as assembly/smooth.ts (see there for why). */
-export const EXTRA_STEPS = 4;
+export const EXTRA_STEPS = 3;
 
 /** |z|^2 after EXTRA_STEPS more steps from an escaped z, with the operations of assembly/smooth.ts. */
 function normAfterEscape(zx: number, zy: number, cx: number, cy: number): number {

@@ -8,11 +8,11 @@ import type { Palette } from './palettes.js';
 
 /**
  * The continuous iteration count of an escaped point: mu = n + 1 + EXTRA_STEPS - log2(log2 |z_n+EXTRA_STEPS|),
- * from the escape count n and |z|^2 four steps past the escape, which the engines report (assembly/smooth.ts).
+ * from the escape count n and |z|^2 three steps past the escape, which the engines report (assembly/smooth.ts).
  * Far out, |z_k+1| = |z_k|^2 to within |c|, so log2 log2 |z| grows by exactly 1 a step and mu does not jump where
  * the count does; at the escape radius 2 it would (the seams in the halo that the earlier formula drew).
  *
- * @example smoothIteration(5, 20773872763941816) // c = 0.5: 10 - log2(log2(144131442.66...)) = 5.2396...
+ * @example smoothIteration(5, 144131442.16239) // c = 0.5: 9 - log2(log2(12005.4755...)) = 5.2396...
  */
 export function smoothIteration(count: number, norm: number): number {
   return count + 1 + EXTRA_STEPS - Math.log2(0.5 * Math.log2(norm));
