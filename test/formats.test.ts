@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { escapeOf } from '../dist/src/engines/js.js';
@@ -55,6 +56,20 @@ describe('--out pbm', () => {
     const bits = await render('view2.pbm', ['--width', '61', '--height', '37', '--max-iter', '300', region]);
     expect(pbmAsText(bits)).toBe(text.toString('latin1'));
     expect(pbmAsText(pbm)).toMatch(/\*/);
+  });
+
+  it('is the Benchmarks Game image at --max-iter 51, byte for byte a C program of its published rules', () => {
+    // bench/native/pbm-rules.c, built here: a C compiler is part of the test setup (gcc on Debian).
+    const binary = join(dir, 'pbm-rules');
+    const source = fileURLToPath(new URL('../bench/native/pbm-rules.c', import.meta.url));
+    execFileSync('cc', ['-O2', '-std=c99', '-ffp-contract=off', '-o', binary, source]);
+    for (const n of ['200', '1000']) {
+      const reference = execFileSync(binary, [n]);
+      const args = ['--out', 'pbm', '--width', n, '--height', n, '--max-iter', '51', '--region=-1.5,0.5,-1,1'];
+      const ours = execFileSync(process.execPath, [CLI, ...args]);
+      expect(ours.length).toBe(reference.length);
+      expect(ours.equals(reference), `N = ${n}`).toBe(true);
+    }
   });
 
   it('goes to standard output without -o, byte for byte the file', async () => {
