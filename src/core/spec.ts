@@ -37,7 +37,7 @@ export type Formula = (typeof FORMULAS)[number];
 /** The largest values a spec accepts. @example LIMITS.size // 1048576 pixels a side */
 export const LIMITS = { size: 1 << 20, maxIter: 2 ** 31 - 1, aa: 16, compression: 9, quality: 100 } as const;
 
-/** Default encoder quality of the lossy formats (sharp's scale, 1-100). */
+/** Default encoder quality of the lossy formats (sharp's scale, 1-100). @example DEFAULT_QUALITY.avif // 60 */
 export const DEFAULT_QUALITY: Readonly<Record<'jpeg' | 'webp' | 'avif', number>> = { jpeg: 90, webp: 90, avif: 60 };
 
 /**
@@ -49,7 +49,7 @@ export type OutputSpec =
   | { format: 'png'; compression: number }
   | { format: 'jpeg' | 'webp' | 'avif'; quality: number };
 
-/** What a format needs of each pixel: inside or outside, a colour, or the numbers. */
+/** What a format needs of each pixel: inside or outside, a colour, or the numbers. @example pixelKind('pbm') // 'membership' */
 export function pixelKind(format: OutputFormat): 'membership' | 'colour' | 'data' {
   if (format === 'ascii' || format === 'pbm') return 'membership';
   return format === 'npy' ? 'data' : 'colour';
@@ -92,7 +92,11 @@ export const FORMAT_DEFAULTS: Readonly<Record<OutputFormat, { width: number; hei
   ),
 } as Record<OutputFormat, { width: number; height: number; maxIter: number }>;
 
-/** The output spec of `format` with its encoder's default settings, overridden by `given`. */
+/**
+ * The output spec of `format` with its encoder's default settings, overridden by `given`.
+ *
+ * @example outputSpec('webp', { quality: 75 }) // { format: 'webp', quality: 75 }
+ */
 export function outputSpec(format: OutputFormat, given: { compression?: number; quality?: number } = {}): OutputSpec {
   if (format === 'png') return { format, compression: given.compression ?? 1 };
   if (format === 'jpeg' || format === 'webp' || format === 'avif') {
@@ -104,6 +108,8 @@ export function outputSpec(format: OutputFormat, given: { compression?: number; 
 /**
  * The view of a Julia set when none is given: centred on 0, the disc |z| <= 2 that holds every Julia set in frame.
  * `pixelAspect` is a pixel's height over its width (ASCII cells are taller than wide).
+ *
+ * @example juliaRegion(3000, 2000) // { xMin: -3, xMax: 3, yMin: -2, yMax: 2 }
  */
 export function juliaRegion(width: number, height: number, pixelAspect = 1): Region {
   const viewWidth = Math.max(4, (4 * width) / (height * pixelAspect));

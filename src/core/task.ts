@@ -19,6 +19,8 @@ export type EngineName = (typeof ENGINES)[number];
  * - `rgb`: 3 bytes a pixel, coloured (with `aa` x `aa` samples averaged);
  * - `data`: 8 bytes a pixel, the escape count as int32 (-1 inside) and the smooth value as float32 (NaN inside),
  *   little-endian.
+ *
+ * @example rectBytes(PIXEL_FORMATS[1], (rect, bits) => shard.write(rect, bits))
  */
 export const PIXEL_FORMATS = ['ascii', 'bits', 'rgb', 'data'] as const;
 export type PixelFormat = (typeof PIXEL_FORMATS)[number];
