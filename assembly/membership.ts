@@ -17,6 +17,7 @@
  */
 import { RenderParams } from './params';
 import { insideCardioidOrBulb } from './shortcuts';
+import { escaped, nextZx, nextZy } from './step';
 
 const LANES = 8;
 /** Steps between escape tests; at most 8, or an escaped orbit could overflow to NaN before its test. */
@@ -59,7 +60,7 @@ export function membershipRectSimd(params: usize): void {
         store<i32>(KNOWN + (<usize>l << 2), inside ? 1 : 0);
         if (inside) known++;
       }
-      const outside = known == LANES ? 0 : nearTwo ? escapedEachStep(p.maxIter) : escapedLanes(p.maxIter);
+      const outside = known == LANES ? 0 : escapedLanes(p.maxIter, nearTwo ? 1 : BLOCK);
       const lanes = min(LANES, p.width - first);
       for (let l = 0; l < lanes; l++) {
         const inside = load<i32>(KNOWN + (<usize>l << 2)) != 0 || ((outside >> l) & 1) == 0;
@@ -70,15 +71,11 @@ export function membershipRectSimd(params: usize): void {
   }
 }
 
-/** x2 + y2 >= 4: the loop's escape test. */
-// @ts-ignore: decorator
-@inline
-function escapes(x2: v128, y2: v128): v128 {
-  return f64x2.ge(f64x2.add(x2, y2), f64x2.splat(4.0));
-}
-
-/** One bit per lane whose |z_i|^2 reached 4 for some i in 1 .. maxIter - 1, z_1 being the lane's start. */
-function escapedEachStep(maxIter: i32): i32 {
+/**
+ * One bit per lane whose |z_i|^2 reached 4 for some i in 1 .. maxIter - 1, z_1 being the lane's start, testing the
+ * escape once per `block` steps (1, or BLOCK: see the top of this file for why that finds the same lanes).
+ */
+function escapedLanes(maxIter: i32, block: i32): i32 {
   if (maxIter <= 1) return 0; // no step is tested: everything counts as inside
   let zx0 = v128.load(X0);
   let zx1 = v128.load(X0, 16);
@@ -96,113 +93,35 @@ function escapedEachStep(maxIter: i32): i32 {
   const cy1 = v128.load(CYS, 16);
   const cy2 = v128.load(CYS, 32);
   const cy3 = v128.load(CYS, 48);
-  let x20 = f64x2.mul(zx0, zx0);
-  let x21 = f64x2.mul(zx1, zx1);
-  let x22 = f64x2.mul(zx2, zx2);
-  let x23 = f64x2.mul(zx3, zx3);
-  let y20 = f64x2.mul(zy0, zy0);
-  let y21 = f64x2.mul(zy1, zy1);
-  let y22 = f64x2.mul(zy2, zy2);
-  let y23 = f64x2.mul(zy3, zy3);
-  let e0 = escapes(x20, y20);
-  let e1 = escapes(x21, y21);
-  let e2 = escapes(x22, y22);
-  let e3 = escapes(x23, y23);
-  // Steps 2 .. maxIter - 1 (z_1 is the start, tested above).
-  for (let i = 2; i < maxIter; i++) {
-    let t = f64x2.mul(zx0, zy0);
-    zy0 = f64x2.add(f64x2.add(t, t), cy0);
-    zx0 = f64x2.add(f64x2.sub(x20, y20), cx0);
-    t = f64x2.mul(zx1, zy1);
-    zy1 = f64x2.add(f64x2.add(t, t), cy1);
-    zx1 = f64x2.add(f64x2.sub(x21, y21), cx1);
-    t = f64x2.mul(zx2, zy2);
-    zy2 = f64x2.add(f64x2.add(t, t), cy2);
-    zx2 = f64x2.add(f64x2.sub(x22, y22), cx2);
-    t = f64x2.mul(zx3, zy3);
-    zy3 = f64x2.add(f64x2.add(t, t), cy3);
-    zx3 = f64x2.add(f64x2.sub(x23, y23), cx3);
-    x20 = f64x2.mul(zx0, zx0);
-    x21 = f64x2.mul(zx1, zx1);
-    x22 = f64x2.mul(zx2, zx2);
-    x23 = f64x2.mul(zx3, zx3);
-    y20 = f64x2.mul(zy0, zy0);
-    y21 = f64x2.mul(zy1, zy1);
-    y22 = f64x2.mul(zy2, zy2);
-    y23 = f64x2.mul(zy3, zy3);
-    e0 = v128.or(e0, escapes(x20, y20));
-    e1 = v128.or(e1, escapes(x21, y21));
-    e2 = v128.or(e2, escapes(x22, y22));
-    e3 = v128.or(e3, escapes(x23, y23));
-    if ((i & 7) == 0 && i64x2.all_true(v128.and(v128.and(e0, e1), v128.and(e2, e3)))) break;
-  }
-  return i64x2.bitmask(e0) | (i64x2.bitmask(e1) << 2) | (i64x2.bitmask(e2) << 4) | (i64x2.bitmask(e3) << 6);
-}
-
-/** escapedEachStep's result with one test per block (see the top of this file for why it is the same). */
-function escapedLanes(maxIter: i32): i32 {
-  if (maxIter <= 1) return 0;
-  let zx0 = v128.load(X0);
-  let zx1 = v128.load(X0, 16);
-  let zx2 = v128.load(X0, 32);
-  let zx3 = v128.load(X0, 48);
-  let zy0 = v128.load(Y0);
-  let zy1 = v128.load(Y0, 16);
-  let zy2 = v128.load(Y0, 32);
-  let zy3 = v128.load(Y0, 48);
-  const cx0 = v128.load(CXS);
-  const cx1 = v128.load(CXS, 16);
-  const cx2 = v128.load(CXS, 32);
-  const cx3 = v128.load(CXS, 48);
-  const cy0 = v128.load(CYS);
-  const cy1 = v128.load(CYS, 16);
-  const cy2 = v128.load(CYS, 32);
-  const cy3 = v128.load(CYS, 48);
-  let x20 = f64x2.mul(zx0, zx0);
-  let x21 = f64x2.mul(zx1, zx1);
-  let x22 = f64x2.mul(zx2, zx2);
-  let x23 = f64x2.mul(zx3, zx3);
-  let y20 = f64x2.mul(zy0, zy0);
-  let y21 = f64x2.mul(zy1, zy1);
-  let y22 = f64x2.mul(zy2, zy2);
-  let y23 = f64x2.mul(zy3, zy3);
-  let e0 = escapes(x20, y20);
-  let e1 = escapes(x21, y21);
-  let e2 = escapes(x22, y22);
-  let e3 = escapes(x23, y23);
-  // Steps 2 .. maxIter - 1, in blocks that end on maxIter - 1: the first takes the remainder.
+  let e0 = escaped(zx0, zy0);
+  let e1 = escaped(zx1, zy1);
+  let e2 = escaped(zx2, zy2);
+  let e3 = escaped(zx3, zy3);
+  // Steps 2 .. maxIter - 1, in runs that end on maxIter - 1: the first takes the remainder.
   let remaining = maxIter - 2;
-  let block = remaining % BLOCK;
-  if (block == 0) block = BLOCK;
+  let run = remaining % block;
+  if (run == 0) run = block;
   while (remaining > 0) {
-    for (let j = 0; j < block; j++) {
-      let t = f64x2.mul(zx0, zy0);
-      zy0 = f64x2.add(f64x2.add(t, t), cy0);
-      zx0 = f64x2.add(f64x2.sub(x20, y20), cx0);
-      t = f64x2.mul(zx1, zy1);
-      zy1 = f64x2.add(f64x2.add(t, t), cy1);
-      zx1 = f64x2.add(f64x2.sub(x21, y21), cx1);
-      t = f64x2.mul(zx2, zy2);
-      zy2 = f64x2.add(f64x2.add(t, t), cy2);
-      zx2 = f64x2.add(f64x2.sub(x22, y22), cx2);
-      t = f64x2.mul(zx3, zy3);
-      zy3 = f64x2.add(f64x2.add(t, t), cy3);
-      zx3 = f64x2.add(f64x2.sub(x23, y23), cx3);
-      x20 = f64x2.mul(zx0, zx0);
-      x21 = f64x2.mul(zx1, zx1);
-      x22 = f64x2.mul(zx2, zx2);
-      x23 = f64x2.mul(zx3, zx3);
-      y20 = f64x2.mul(zy0, zy0);
-      y21 = f64x2.mul(zy1, zy1);
-      y22 = f64x2.mul(zy2, zy2);
-      y23 = f64x2.mul(zy3, zy3);
+    for (let j = 0; j < run; j++) {
+      const x0 = nextZx(zx0, zy0, cx0);
+      const x1 = nextZx(zx1, zy1, cx1);
+      const x2 = nextZx(zx2, zy2, cx2);
+      const x3 = nextZx(zx3, zy3, cx3);
+      zy0 = nextZy(zx0, zy0, cy0);
+      zy1 = nextZy(zx1, zy1, cy1);
+      zy2 = nextZy(zx2, zy2, cy2);
+      zy3 = nextZy(zx3, zy3, cy3);
+      zx0 = x0;
+      zx1 = x1;
+      zx2 = x2;
+      zx3 = x3;
     }
-    remaining -= block;
-    block = BLOCK;
-    e0 = v128.or(e0, escapes(x20, y20));
-    e1 = v128.or(e1, escapes(x21, y21));
-    e2 = v128.or(e2, escapes(x22, y22));
-    e3 = v128.or(e3, escapes(x23, y23));
+    remaining -= run;
+    run = block;
+    e0 = v128.or(e0, escaped(zx0, zy0));
+    e1 = v128.or(e1, escaped(zx1, zy1));
+    e2 = v128.or(e2, escaped(zx2, zy2));
+    e3 = v128.or(e3, escaped(zx3, zy3));
     if (i64x2.all_true(v128.and(v128.and(e0, e1), v128.and(e2, e3)))) break;
   }
   return i64x2.bitmask(e0) | (i64x2.bitmask(e1) << 2) | (i64x2.bitmask(e2) << 4) | (i64x2.bitmask(e3) << 6);

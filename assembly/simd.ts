@@ -29,6 +29,7 @@ import { RenderParams } from './params';
 import { renderRect } from './scalar';
 import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
 import { normAfterEscape } from './smooth';
+import { escaped, nextZx, nextZy } from './step';
 
 const LANES = 8;
 
@@ -173,28 +174,6 @@ const BLOCK = 8;
  * 2 grows at most about 4x a step, from 1e-16 to under 1e-9 in 8 steps, far inside this margin.
  */
 const NEAR_ESCAPE: f64 = 3.999;
-
-/** x2 - y2 + cx, from the lanes' z. */
-// @ts-ignore: decorator
-@inline
-function nextZx(zx: v128, zy: v128, cx: v128): v128 {
-  return f64x2.add(f64x2.sub(f64x2.mul(zx, zx), f64x2.mul(zy, zy)), cx);
-}
-
-/** zx*zy*2 + cy, with the doubling as t + t (exactly 2t). */
-// @ts-ignore: decorator
-@inline
-function nextZy(zx: v128, zy: v128, cy: v128): v128 {
-  const t = f64x2.mul(zx, zy);
-  return f64x2.add(f64x2.add(t, t), cy);
-}
-
-/** Lanes escaped: |z|^2 >= 4, the loop's own test. */
-// @ts-ignore: decorator
-@inline
-function escaped(zx: v128, zy: v128): v128 {
-  return f64x2.ge(f64x2.add(f64x2.mul(zx, zx), f64x2.mul(zy, zy)), f64x2.splat(4.0));
-}
 
 /** Lanes at or past NEAR_ESCAPE. */
 // @ts-ignore: decorator
