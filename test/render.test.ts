@@ -186,9 +186,18 @@ describe('one long-lived renderer', () => {
     const renderer = await Renderer.create({ threads: 64, minThreads: 1 });
     try {
       expect(renderer.liveThreads).toBe(1);
-      // Costly (about 0.3 s of work on one thread): the queue outlasts a worker's start, so the pool grows, to 2.
-      const spec = createSpec({ output: { format: 'png' }, width: 600, height: 400, maxIter: 3000, shortcuts: false });
-      const stats = await renderer.render(spec, { destination: rgbImage(600, 400), maxThreads: 2 });
+      // Every pixel inside the cardioid, iterated to the end (no shortcuts): about 0.3 s of work on one thread, in
+      // bands of equal cost, so the queue outlasts a worker's start from the first band on; the pool grows, to 2.
+      const region = { xMin: -0.5, xMax: 0, yMin: -0.2, yMax: 0.2 };
+      const spec = createSpec({
+        output: { format: 'png' },
+        region,
+        width: 400,
+        height: 300,
+        maxIter: 3000,
+        shortcuts: false,
+      });
+      const stats = await renderer.render(spec, { destination: rgbImage(400, 300), maxThreads: 2 });
       // Two workers started; on a busy machine the second may start too late to take a task.
       expect(renderer.liveThreads).toBe(2);
       expect(stats.iterateMsByThread.size).toBeLessThanOrEqual(2);

@@ -16,7 +16,11 @@ export interface Growth {
   cap: number;
   /** Tasks not yet handed to the pool. */
   queued: number;
-  /** Mean time a finished task took in its worker, in ms; undefined before the first one finishes. */
+  /**
+   * Mean time a finished task took in its worker, in ms; undefined before the first one finishes. (The larger of
+   * the mean and the latest task would notice costly rows after cheap ones sooner, but a cold first task then
+   * started every worker for the classic picture's 5 ms of work: measured, and dropped.)
+   */
   meanTaskMs: number | undefined;
 }
 
