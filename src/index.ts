@@ -24,6 +24,7 @@ export type { Logger, RenderCall, RendererOptions, RenderStats } from './core/re
 export { defaultPlan, Renderer } from './core/renderer.js';
 export type { Formula, ImageFormat, OutputFormat, OutputSpec, RenderSpec, SpecInput } from './core/spec.js';
 export {
+  ASCII_CELL_ASPECT,
   createSpec,
   DEFAULT_COLOURING,
   DEFAULT_QUALITY,

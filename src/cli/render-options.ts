@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
 import {
+  ASCII_CELL_ASPECT,
   DEFAULT_COLOURING,
   FORMAT_DEFAULTS,
   IMAGE_FORMATS,
@@ -42,9 +43,6 @@ export interface RenderCommand {
   quiet: boolean;
   stats: boolean;
 }
-
-/** How tall a character is against its width in ASCII output (the classic picture's cells). */
-const ASCII_CELL_ASPECT = 2 / 50 / (3 / 140);
 
 /** Options that make sense only for some formats, and which. */
 const FORMAT_OPTIONS: [options: readonly string[], formats: readonly OutputFormat[], words: string][] = [

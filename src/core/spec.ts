@@ -37,6 +37,12 @@ export type Formula = (typeof FORMULAS)[number];
 /** The largest values a spec accepts. @example LIMITS.size // 1048576 pixels a side */
 export const LIMITS = { size: 1 << 20, maxIter: 2 ** 31 - 1, aa: 16, compression: 9, quality: 100 } as const;
 
+/**
+ * How tall a character is against its width in ASCII output (the classic picture's cells: its 140 x 50 characters
+ * show a 3 x 2 region). @example ASCII_CELL_ASPECT // 1.8666...
+ */
+export const ASCII_CELL_ASPECT = 2 / 50 / (3 / 140);
+
 /** Default encoder quality of the lossy formats (sharp's scale, 1-100). @example DEFAULT_QUALITY.avif // 60 */
 export const DEFAULT_QUALITY: Readonly<Record<'jpeg' | 'webp' | 'avif', number>> = { jpeg: 90, webp: 90, avif: 60 };
 
@@ -138,7 +144,7 @@ export function createSpec(input: SpecInput = {}): RenderSpec {
   const julia = input.formula === 'julia';
   return validateSpec({
     formula: 'mandelbrot',
-    region: julia ? juliaRegion(width, height) : { ...CLASSIC_REGION },
+    region: julia ? juliaRegion(width, height, format === 'ascii' ? ASCII_CELL_ASPECT : 1) : { ...CLASSIC_REGION },
     ...defaults,
     engine: ENGINES[0],
     shortcuts: true,
