@@ -2,8 +2,9 @@
  * What the kernels keep of an escaped orbit for smooth colouring: |z|^2 not at the escape (radius 2) but EXTRA_STEPS
  * steps later. The continuous count mu = n + 1 + EXTRA_STEPS - log2(log2 |z_n+EXTRA_STEPS|) is continuous across
  * escape counts only when |z| is large against |c| (then |z^2 + c| ~ |z|^2); at radius 2 it is not, which drew
- * seams in the halo. Three steps take |z| from at least 2 to at least 2^8, and to at most about 6^8, far from
- * overflow; in the halo they leave mu's jumps where the count changes no larger than elsewhere (two do not quite,
+ * seams in the halo. From an escape at |z| <= 6 three steps stay far from overflow (about 6^8); for |c| beyond
+ * about 1e19, where a first step already escapes far out, |z|^2 may reach infinity and mu is then meaningless (such
+ * points are outside any picture of these sets); in the halo they leave mu's jumps where the count changes no larger than elsewhere (two do not quite,
  * and each step costs the kernels about 4 ns an escaped pixel). Every engine does these steps with the same operations (src/engines/js.ts: normAfterEscape).
  */
 export const EXTRA_STEPS: i32 = 3;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { escapeOf } from '../dist/src/engines/js.js';
+import { parametersFromXmp } from '../dist/src/index.js';
 import { smoothIteration } from '../dist/src/outputs/colour.js';
 import { CLI, runCli } from './helpers.js';
 
@@ -189,5 +190,27 @@ describe('--julia', () => {
     expect(run.stderr).toBe(
       'mandel-par: --julia: expected two finite numbers re,im (e.g. --julia -0.8,0.156), but received "1"\n',
     );
+  });
+});
+
+describe('provenance', () => {
+  it('a Julia WebP embeds a command that renders the same pixels again (Julia c, colours and quality included)', async () => {
+    const first = await render('julia.webp', [
+      '--julia',
+      '-0.8,0.156',
+      '--palette',
+      'fire',
+      '--cycle',
+      '20',
+      '--quality',
+      '80',
+      ...VIEW,
+    ]);
+    const { xmpAsString } = await sharp(first).metadata();
+    const { command } = parametersFromXmp(xmpAsString ?? '') as { command: string };
+    expect(command).toMatch(/--julia=-0\.8,0\.156 .*--cycle 20 .*--quality 80$/);
+    const args = [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]).slice(1);
+    const again = await render('again.webp', args);
+    expect(again.equals(first)).toBe(true);
   });
 });

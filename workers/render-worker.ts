@@ -90,6 +90,9 @@ function* chunks(rect: Rect, aa: number, maxIter: number): Generator<Rect> {
 
 export default function renderTask(task: RenderTask): TaskResult {
   mark('worker: task starts');
+  // The render was stopped: whatever this worker still holds is no longer wanted.
+  const stopped = () => Atomics.load(task.states, task.states.length - 1) !== 0;
+  if (stopped()) return { bytes: new Uint8Array(0), threadId, instanceId, iterateMs: 0, outputMs: 0 };
   Atomics.store(task.states, task.index, TASK_RUNNING);
   injectFault(task);
   const { aa, output } = task;
@@ -103,6 +106,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   let iterateMs = 0;
   let outputMs = 0;
   for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
+    if (stopped()) break;
     const started = performance.now();
     const pixels = engine({
       mapping: task.mapping,

@@ -13,11 +13,11 @@ import { closest } from './suggest.js';
 
 /** What sets the picture: shared by rendering and the scaling experiment. */
 const VIEW_OPTIONS = {
-  width: { type: 'string', description: 'Width in pixels (characters) [default: 140 ascii, 3000 png]' },
-  height: { type: 'string', description: 'Height in pixels (lines) [default: 50 ascii, 2000 png]' },
+  width: { type: 'string', description: 'Width in pixels (characters) [default: 140 ascii, 3000 otherwise]' },
+  height: { type: 'string', description: 'Height in pixels (lines) [default: 50 ascii, 2000 otherwise]' },
   'max-iter': {
     type: 'string',
-    description: 'Iterations before a point counts as inside [default: 100000 ascii, 1000 png]',
+    description: 'Iterations before a point counts as inside [default: 100000 ascii, 1000 otherwise]',
   },
   region: { type: 'string', description: 'Plane region xMin,xMax,yMin,yMax [default: -2,1,-1,1]' },
   center: { type: 'string', description: 'Centre of the view re,im (pixels stay square) [default: -0.5,0]' },
@@ -58,7 +58,7 @@ const OPTIONS = {
   output: {
     type: 'string',
     alias: 'o',
-    description: 'Write to this file (temporary name, then renamed) [default: stdout ascii, output/mandel-WxH.png]',
+    description: 'Write to this file, format from its extension [default: stdout ascii/pbm, output/mandel-WxH.EXT]',
   },
 } as const;
 
@@ -84,7 +84,7 @@ function namesOf(options: Record<string, object>): readonly string[] {
     name,
     ...('alias' in spec ? [String(spec.alias)] : []),
   ]);
-  return [...names, 'no-shortcuts', 'help', 'version'];
+  return [...names, 'no-shortcuts', 'help', 'h', 'version', 'v'];
 }
 const RENDER_NAMES = namesOf(OPTIONS);
 const SCALE_NAMES = namesOf(SCALE_OPTIONS);
@@ -114,10 +114,14 @@ function attachNegativeValues(argv: string[], valueOptions: ReadonlySet<string>)
   return out;
 }
 
-/** `mandel-par help [scale]` is `mandel-par [scale] --help`: help, and nothing else. */
+/**
+ * The word `help` anywhere among the commands (`mandel-par help`, `mandel-par scale help`, `mandel-par help scale`)
+ * is --help: help, and nothing else. A `help` that is an option's value (`-o help`) stays one.
+ */
 function helpCommand(argv: string[]): string[] {
-  if (argv[0] !== 'help') return argv;
-  return argv[1] === 'scale' ? ['scale', '--help'] : ['--help'];
+  const asked = argv.some((word, k) => word === 'help' && !VALUE_OPTIONS.has(argv[k - 1]?.replace(/^--?/, '') ?? ''));
+  if (!asked) return argv;
+  return argv.includes('scale') ? ['scale', '--help'] : ['--help'];
 }
 
 /** The help's width: the terminal's, else $COLUMNS, else 80; never under 60 or over 120. */
@@ -141,7 +145,7 @@ function unknownArguments(message: string, argv: string[]): UsageError {
     const command = argv.includes(name) ? closest(name, COMMANDS) : undefined;
     if (command) return unknownArgument(shown, command);
     const option = closest(name, known);
-    if (option) return unknownArgument(shown, `--${option}`);
+    if (option) return unknownArgument(shown, option.length === 1 ? `-${option}` : `--${option}`);
   }
   return unknownArgument(shown, undefined);
 }
@@ -165,7 +169,7 @@ export function commandLine(argv: string[], version: string) {
   return hideTypes(yargs(attachNegativeValues(helpCommand(argv), VALUE_OPTIONS)))
     .scriptName('mandel-par')
     .usage('Renders the Mandelbrot set in parallel on WebAssembly worker threads.')
-    .command('$0', 'Render a picture (ASCII or PNG)', (y) =>
+    .command('$0', 'Render a picture (ASCII, PBM, NumPy or a colour image)', (y) =>
       examples(y.options(OPTIONS), [
         ['$0 --threads 12 --out ascii', 'the classic picture'],
         ['$0 -o pic.png', 'a 3000 x 2000 PNG'],

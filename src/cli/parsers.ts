@@ -140,7 +140,13 @@ export function resolveRegion(
       ? parsePositiveNumber('scale', scale, '--scale 0.01')
       : CLASSIC_SCALE / (zoom === undefined ? 1 : parsePositiveNumber('zoom', zoom, '--zoom 100'));
   const centre = center === undefined ? defaults.center : parseCenter(center);
-  return viewAround(centre, viewWidth, width, height, pixelAspect);
+  const view = viewAround(centre, viewWidth, width, height, pixelAspect);
+  // So deep that f64 rounds the view's edges together: no picture at all, only the same point.
+  if (!(view.xMin < view.xMax && view.yMin < view.yMax)) {
+    const [option, text] = scale !== undefined ? ['scale', scale] : ['zoom', zoom ?? ''];
+    throw invalidOption(option, text, 'a view wide enough for f64 to tell its edges apart at this centre');
+  }
+  return view;
 }
 
 /** Whole-number options with a fallback, for a raw argument set. */

@@ -66,11 +66,14 @@ export async function feedTasks(
   let allowed = Math.max(1, Math.min(workers.initial, cap));
   let finished = 0;
   let busyMs = 0;
+  // Whatever may let more tasks go: a task done, the fallback, the end. One waiter at a time.
   let wake = () => {};
   const fallback = setTimeout(() => {
     allowed = cap;
     wake();
   }, 2 * WORKER_START_MS);
+  const onAbort = () => wake();
+  signal.addEventListener('abort', onAbort, { once: true });
   try {
     while (!signal.aborted && (inFlight.size > 0 || next < count)) {
       while (inFlight.size < tasksInFlight(allowed, workers.ready(), perWorker) && next < count && !signal.aborted) {
@@ -81,16 +84,16 @@ export async function feedTasks(
           if (finished === 1) clearTimeout(fallback);
           const g = { current: allowed, cap, queued: count - next, meanTaskMs: busyMs / finished };
           allowed = allowedInFlight(g);
+          wake();
         });
         inFlight.add(task);
       }
       await new Promise<void>((resolve) => {
         wake = resolve;
-        for (const task of inFlight) task.then(resolve);
-        signal.addEventListener('abort', () => resolve(), { once: true });
       });
     }
   } finally {
     clearTimeout(fallback);
+    signal.removeEventListener('abort', onAbort);
   }
 }

@@ -19,12 +19,23 @@ export interface MemoryEstimate {
   total: number;
 }
 
-/** @example estimateMemory(spec of a 3000 x 2000 PNG, 2, plan) // image 18 MB, tasks ~2 x 12 MB, total ~240 MB */
+/** @example estimateMemory(spec of a 3000 x 2000 PNG, 2, plan) // image 18 MB, tasks 14 MB, total ~241 MB */
 export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan): MemoryEstimate {
-  // Bytes a pixel of the whole output held in memory: text and bitmaps stream (rows wait at most), the rest do not.
+  // What waits in the main thread: text and bitmaps stream (rows wait, at most all of them), the rest are held whole.
   const perPixel = { membership: 1, colour: 3, data: 8 }[pixelKind(spec.output.format)];
-  const image = perPixel === 1 ? (spec.width + 1) * spec.height : spec.width * spec.height * perPixel;
-  const taskPixels = Math.max(0, ...plan.map((rects) => rects.reduce((n, r) => n + r.w * r.h, 0)));
+  const image =
+    spec.output.format === 'pbm'
+      ? Math.ceil(spec.width / 8) * spec.height
+      : perPixel === 1
+        ? (spec.width + 1) * spec.height
+        : spec.width * spec.height * perPixel;
+  // A loop, not Math.max(...): a plan can hold more tasks than a call can take arguments.
+  let taskPixels = 0;
+  for (const rects of plan)
+    taskPixels = Math.max(
+      taskPixels,
+      rects.reduce((n, r) => n + r.w * r.h, 0),
+    );
   const taskSamples = taskPixels * spec.aa * spec.aa;
   const taskOutput = taskPixels * perPixel;
   const tasks = Math.min(threads, plan.length) * (taskSamples * SAMPLE_BYTES + 2 * taskOutput);
@@ -47,7 +58,9 @@ export function checkMemory(
   const estimate = estimateMemory(spec, threads, plan);
   const format = spec.output.format;
   const what = `a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()}`;
-  if (estimate.image > constants.MAX_LENGTH) throw bufferTooLarge(what, estimate, constants.MAX_LENGTH);
+  // Streamed output is never one buffer; the rest is.
+  const streamed = pixelKind(format) === 'membership';
+  if (!streamed && estimate.image > constants.MAX_LENGTH) throw bufferTooLarge(what, estimate, constants.MAX_LENGTH);
   const allowed = limit ?? Math.floor(machine * 0.8);
   if (estimate.total > allowed) throw memoryOverLimit(what, estimate, allowed, limit === undefined);
   return estimate;

@@ -4,7 +4,6 @@
  * caller through callbacks and the injected logger.
  */
 
-import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { compileWasmModule } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
@@ -99,15 +98,15 @@ export class Renderer {
   readonly threads: number;
   readonly #pool: RenderPool;
   readonly #logger: Logger;
-  /** Workers that have started and can take tasks (Piscina says so when each is ready). */
-  #ready = 0;
+  /** Workers that have started and can take tasks (Piscina says so when each is ready, and when one goes). */
+  readonly #ready = new Set<unknown>();
 
   private constructor(threads: number, pool: RenderPool, logger: Logger) {
     this.threads = threads;
     this.#pool = pool;
     this.#logger = logger;
-    pool.on('workerCreate', () => this.#ready++);
-    pool.on('workerDestroy', () => this.#ready--);
+    pool.on('workerCreate', (worker: unknown) => this.#ready.add(worker));
+    pool.on('workerDestroy', (worker: unknown) => this.#ready.delete(worker));
   }
 
   /** Starts the pool (see RendererOptions). */
@@ -162,14 +161,14 @@ export class Renderer {
       outputMsByThread: new Map(),
       instancesByThread: new Map(),
     };
+    // One slot per task, and a last one that says the render was stopped (workers then skip what they hold).
+    const states = new Int32Array(new SharedArrayBuffer(4 * (plan.length + 1)));
     const cancel = new AbortController();
-    // Every queued task listens for cancellation: that is by design, not a leak.
-    setMaxListeners(Number.POSITIVE_INFINITY, cancel.signal);
+    cancel.signal.addEventListener('abort', () => Atomics.store(states, plan.length, 1), { once: true });
     const stop = () => cancel.abort(call.signal?.reason);
     if (call.signal?.aborted) stop();
     call.signal?.addEventListener('abort', stop, { once: true });
     let done = 0;
-    const states = new Int32Array(new SharedArrayBuffer(4 * plan.length));
     // A failed task that was not running: its worker died running another task, whose failure says why.
     let bystander: RenderError | undefined;
 
@@ -205,7 +204,7 @@ export class Renderer {
         if (!cancel.signal.aborted) cancel.abort(err);
         return 0;
       });
-    const workers = { initial: this.liveThreads, cap, perWorker: TASKS_PER_WORKER, ready: () => this.#ready };
+    const workers = { initial: this.liveThreads, cap, perWorker: TASKS_PER_WORKER, ready: () => this.#ready.size };
     await feedTasks(plan.length, workers, runOne, cancel.signal);
     if (bystander && !cancel.signal.aborted) cancel.abort(bystander);
     call.signal?.removeEventListener('abort', stop);

@@ -65,7 +65,8 @@ export interface RenderTask {
   /**
    * One slot per task of the plan, shared with the main thread: 0 waiting, 1 running, 2 finished (TASK_RUNNING,
    * TASK_FINISHED). A worker that dies fails every task it holds, and perhaps one whose result was still on its way;
-   * this tells the task that was running from the others.
+   * this tells the task that was running from the others. One more slot at the end: not 0 once the render was
+   * stopped, so that workers drop the tasks they still hold, between chunks too.
    */
   states: Int32Array;
   output: TaskOutput;

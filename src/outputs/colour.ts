@@ -56,7 +56,7 @@ export function tableIndex(mu: number, cycle: number): number {
  * The numbers of each pixel for `--out npy`: its escape count as int32 (-1 inside) and its smooth value as float32
  * (NaN inside), little-endian, 8 bytes a pixel, into `target` from byte `at`.
  *
- * @example writeData(Int32Array.of(5), Float64Array.of(9.9435), bytes, 0) // int32 5, float32 5.269...
+ * @example writeData(Int32Array.of(5), Float64Array.of(144131442.16239), bytes, 0) // int32 5, float32 5.2396...
  */
 export function writeData(counts: Int32Array, norms: Float64Array, target: Uint8Array, at: number): void {
   const view = new DataView(target.buffer, target.byteOffset + at, counts.length * 8);

@@ -1,5 +1,7 @@
 /** What a picture carries about how it was made: the spec, the software, and a command that makes it again. */
 import type { RenderSpec } from '../core/spec.js';
+import { pixelKind } from '../core/spec.js';
+import { ENGINES } from '../core/task.js';
 import { VERSION } from '../core/version.js';
 
 const hex = ([r, g, b]: readonly number[]) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
@@ -13,11 +15,16 @@ export function reproduceCommand(spec: RenderSpec): string {
   const { xMin, xMax, yMin, yMax } = spec.region;
   const args = [`--out ${spec.output.format}`, `--width ${spec.width}`, `--height ${spec.height}`];
   args.push(`--max-iter ${spec.maxIter}`, `--region=${xMin},${xMax},${yMin},${yMax}`);
-  if (spec.output.format === 'png') {
+  if (spec.julia) args.push(`--julia=${spec.julia[0]},${spec.julia[1]}`);
+  if (spec.engine !== ENGINES[0]) args.push(`--engine ${spec.engine}`);
+  if (pixelKind(spec.output.format) === 'colour') {
     const { palette, inside, cycle } = spec.colouring;
     args.push(`--palette "${palette.map(hex).join(',')}"`, `--inside "${hex(inside)}"`);
     args.push(`--cycle ${cycle}`, `--aa ${spec.aa}`);
   }
+  const output = spec.output;
+  if ('compression' in output) args.push(`--compression ${output.compression}`);
+  if ('quality' in output) args.push(`--quality ${output.quality}`);
   return `mandel-par ${args.join(' ')}`;
 }
 
