@@ -23,6 +23,18 @@ describe('help and version', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it.each([[['scale', 'help']], [['--width', '10', '--height', '4', 'help']]])(
+    '%j prints the help and runs nothing',
+    async (args) => {
+      const cwd = await mkdtemp(join(tmpdir(), 'mandel-par-help-'));
+      const run = await runCli(args, { cwd });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/Options:/);
+      expect(run.stdout).not.toContain('*****');
+      expect(existsSync(join(cwd, 'output'))).toBe(false);
+    },
+  );
+
   it('`help scale` prints the help of scale', async () => {
     const run = await runCli(['help', 'scale']);
     expect(run.status).toBe(0);
