@@ -119,7 +119,9 @@ function attachNegativeValues(argv: string[], valueOptions: ReadonlySet<string>)
  * is --help: help, and nothing else. A `help` that is an option's value (`-o help`) stays one.
  */
 function helpCommand(argv: string[]): string[] {
-  const asked = argv.some((word, k) => word === 'help' && !VALUE_OPTIONS.has(argv[k - 1]?.replace(/^--?/, '') ?? ''));
+  const optionBefore = (k: number) =>
+    /^--?/.test(argv[k - 1] ?? '') && VALUE_OPTIONS.has(argv[k - 1].replace(/^--?/, ''));
+  const asked = argv.some((word, k) => word === 'help' && !optionBefore(k));
   if (!asked) return argv;
   return argv.includes('scale') ? ['scale', '--help'] : ['--help'];
 }
