@@ -91,6 +91,18 @@ describe('the format follows the file name', () => {
   });
 });
 
+describe('"-" is standard output', () => {
+  it('for ASCII (the golden picture) and PBM; refused, in one line, for a file format', async () => {
+    expect((await runCli(['-o', '-'])).stdout).toBe(golden);
+    expect((await runCli(['--out', 'pbm', '-o', '-', '--width', '16', '--height', '2'])).stdout).toMatch(/^P4\n16 2\n/);
+    const run = await runCli(['--out', 'png', '-o', '-']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'mandel-par: --output: expected a file path: only ascii and pbm go to standard output ("-") (e.g. -o pic.png), but received "-"\n',
+    );
+  });
+});
+
 describe('what it says on stderr', () => {
   it('one line after writing a file: path, size, pixels, time', async () => {
     const path = join(dir, 'said.png');

@@ -112,6 +112,12 @@ describe('the render spec', () => {
     expect((error as Error).message.startsWith(message)).toBe(true);
   });
 
+  it('keeps a mistyped output setting for validation to refuse', () => {
+    expect(() => createSpec({ output: { format: 'png', qualty: 5 } as never })).toThrow(
+      'spec.output.qualty: expected no such setting for png, but received 5',
+    );
+  });
+
   it('refuses text that is not JSON', () => {
     expect(() => specFromJson('{width:')).toThrow(/^spec: expected JSON/);
   });

@@ -111,7 +111,7 @@ const DEFAULT_EXTENSION: Readonly<Record<OutputFormat, string>> = {
  */
 function resolveFormat(out: string | undefined, output: string | undefined): OutputFormat {
   const format = out === undefined ? undefined : parseChoice('out', out, OUTPUT_FORMATS);
-  if (output === undefined) return format ?? 'ascii';
+  if (output === undefined || output === '-') return format ?? 'ascii';
   const extension = extname(output).toLowerCase();
   const implied = Object.hasOwn(EXTENSION_FORMATS, extension) ? EXTENSION_FORMATS[extension] : undefined;
   if (implied === undefined) throw unknownExtension(output, extension, EXTENSION_FORMATS);
@@ -132,8 +132,13 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
   const height = whole('height', 1, LIMITS.size, `--height ${defaults.height}`, defaults.height);
   // Text and bitmaps go to standard output by default (as the Benchmarks Game's programs do); the rest to a file.
   const streams = format === 'ascii' || format === 'pbm';
-  const output =
-    text('output') ?? (streams ? undefined : `output/mandel-${width}x${height}${DEFAULT_EXTENSION[format]}`);
+  const given = text('output');
+  if (given === '-' && !streams) {
+    throw invalidOption('output', given, 'a file path: only ascii and pbm go to standard output ("-")', '-o pic.png');
+  }
+  // "-" is standard output, as for most command-line tools.
+  const fallback = streams ? undefined : `output/mandel-${width}x${height}${DEFAULT_EXTENSION[format]}`;
+  const output = given === '-' ? undefined : (given ?? fallback);
   if (output === '') throw invalidOption('output', output, 'a file path', '-o output/mandel.png');
   const cycle = text('cycle');
   const bandRows = text('band-rows');

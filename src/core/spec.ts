@@ -151,8 +151,9 @@ export function createSpec(input: SpecInput = {}): RenderSpec {
     aa: 1,
     ...input,
     colouring: { ...DEFAULT_COLOURING, ...input.colouring },
+    // Settings the format does not have stay in, for validateSpec to refuse: a typo is not lost.
     output: OUTPUT_FORMATS.includes(format)
-      ? outputSpec(format, input.output as { compression?: number; quality?: number })
+      ? { ...input.output, ...outputSpec(format, input.output as { compression?: number; quality?: number }) }
       : input.output,
   });
 }
