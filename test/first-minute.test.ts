@@ -103,6 +103,27 @@ describe('"-" is standard output', () => {
   });
 });
 
+describe('output paths that are not plain files', () => {
+  it('writes through a symbolic link to its target, and leaves the link', async () => {
+    const { lstat, symlink, writeFile } = await import('node:fs/promises');
+    const target = join(dir, 'target.txt');
+    const link = join(dir, 'link.txt');
+    await writeFile(target, 'old');
+    await symlink(target, link);
+    const run = await runCli(['-o', link, '--quiet']);
+    expect(run.status).toBe(0);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, 'latin1')).toBe(golden);
+  });
+
+  it('writes into a device in place: /dev/null stays a device (an atomic rename would replace it, as root)', async () => {
+    const { stat } = await import('node:fs/promises');
+    const run = await runCli(['-o', '/dev/null', '--quiet']);
+    expect(run.status).toBe(0);
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+  });
+});
+
 describe('what it says on stderr', () => {
   it('one line after writing a file: path, size, pixels, time', async () => {
     const path = join(dir, 'said.png');

@@ -3,7 +3,7 @@
  * complete, so a failed run never leaves a half-written file at the output path, nor damages one already there.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { invalidOption, outputFailed, outputPathUnusable } from '../errors.js';
 
@@ -34,6 +34,20 @@ export function stdoutSink(): Sink {
   };
 }
 
+/**
+ * Where writing to `path` really goes: through a symbolic link to its target (renaming a file over the link would
+ * replace the link), and straight into anything that is not a regular file, a device or a FIFO (`-o /dev/null` as
+ * root would otherwise replace /dev/null with a file). `direct` targets are written in place, not atomically.
+ */
+export async function outputTarget(path: string): Promise<{ path: string; direct: boolean }> {
+  try {
+    const real = await realpath(path);
+    return { path: real, direct: !(await stat(real)).isFile() };
+  } catch {
+    return { path, direct: false };
+  }
+}
+
 /** The temporary name a file is written under before it is renamed to `path`. */
 export function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -49,6 +63,7 @@ export async function prepareOutputPath(path: string): Promise<void> {
   if (existing?.isDirectory()) {
     throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
   }
+  if (existing && !existing.isFile()) return; // a device or a FIFO: written in place (see outputTarget)
   try {
     await mkdir(dirname(path), { recursive: true });
     const probe = temporaryPath(path);
@@ -64,10 +79,17 @@ export async function prepareOutputPath(path: string): Promise<void> {
  * aborted meanwhile, removes the temporary file and leaves `path` as it was.
  */
 export async function writeAtomically(
-  path: string,
+  given: string,
   write: (temp: string) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
+  const { path, direct } = await outputTarget(given);
+  if (direct) {
+    await write(path).catch((err) => {
+      throw signal?.aborted ? signal.reason : outputFailed(given, err);
+    });
+    return;
+  }
   const temp = temporaryPath(path);
   try {
     await write(temp);
@@ -75,18 +97,20 @@ export async function writeAtomically(
     await rename(temp, path);
   } catch (err) {
     await unlink(temp).catch(() => {});
-    throw signal?.aborted ? signal.reason : outputFailed(path, err);
+    throw signal?.aborted ? signal.reason : outputFailed(given, err);
   }
 }
 
 /** A sink that becomes the file at `path` on finish(); nothing appears there before. */
-export async function atomicFileSink(path: string): Promise<Sink> {
+export async function atomicFileSink(given: string): Promise<Sink> {
+  const { path, direct } = await outputTarget(given);
+  if (direct) return directFileSink(path, given);
   const temp = temporaryPath(path);
   let handle: FileHandle;
   try {
     handle = await open(temp, 'wx');
   } catch (err) {
-    throw outputFailed(path, err);
+    throw outputFailed(given, err);
   }
   let pending: Promise<unknown> = Promise.resolve();
   let failure: unknown;
@@ -107,12 +131,38 @@ export async function atomicFileSink(path: string): Promise<Sink> {
         await rename(temp, path);
       } catch (err) {
         await cleanUp();
-        throw outputFailed(path, err);
+        throw outputFailed(given, err);
       }
     },
     async discard() {
       await pending;
       await cleanUp();
+    },
+  };
+}
+
+/** A sink written straight into a device or a FIFO (see outputTarget): nothing to rename, nothing to remove. */
+async function directFileSink(path: string, given: string): Promise<Sink> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'w');
+  } catch (err) {
+    throw outputFailed(given, err);
+  }
+  let pending: Promise<unknown> = Promise.resolve();
+  let failure: unknown;
+  return {
+    write(bytes) {
+      pending = pending.then(() => (failure ? undefined : handle.writeFile(bytes).catch((err) => (failure = err))));
+    },
+    async finish() {
+      await pending;
+      await handle.close().catch(() => {});
+      if (failure) throw outputFailed(given, failure);
+    },
+    async discard() {
+      await pending;
+      await handle.close().catch(() => {});
     },
   };
 }
