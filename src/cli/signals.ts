@@ -1,5 +1,6 @@
 /** Ctrl-C and SIGTERM as an AbortSignal, so a render stops cleanly instead of the process dying mid-write. */
 import { InterruptedError } from '../errors.js';
+import { removeTemporariesNow } from '../outputs/files.js';
 
 /**
  * SIGINT and SIGTERM abort the returned signal (tasks stop, temporary files go, the pool is destroyed, exit status
@@ -9,7 +10,11 @@ export function abortOnSignals(outputNote: string): { signal: AbortSignal; dispo
   const controller = new AbortController();
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
     const handler = () => {
-      if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+      if (controller.signal.aborted) {
+        // A second signal: stop now (an image being encoded would finish first otherwise), files removed.
+        removeTemporariesNow();
+        process.exit(name === 'SIGINT' ? 130 : 143);
+      }
       controller.abort(new InterruptedError(name, outputNote));
     };
     process.on(name, handler);

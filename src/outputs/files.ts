@@ -2,6 +2,8 @@
  * Where output goes. Files are written under a temporary name in the same folder and renamed into place only when
  * complete, so a failed run never leaves a half-written file at the output path, nor damages one already there.
  */
+
+import { unlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -48,9 +50,24 @@ export async function outputTarget(path: string): Promise<{ path: string; direct
   }
 }
 
-/** The temporary name a file is written under before it is renamed to `path`. */
+/** Temporary files being written now, so that a process stopping at once can still remove them. */
+const temporaries = new Set<string>();
+
+/** The temporary name a file is written under before it is renamed to `path` (recorded until it is gone). */
 export function temporaryPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  temporaries.add(temp);
+  return temp;
+}
+
+/** Removes every temporary file still being written, at once: for a process about to exit without cleaning up. */
+export function removeTemporariesNow(): void {
+  for (const temp of temporaries) {
+    try {
+      unlinkSync(temp);
+    } catch {}
+  }
+  temporaries.clear();
 }
 
 /**
@@ -95,6 +112,7 @@ export async function writeAtomically(
     await write(temp);
     signal?.throwIfAborted();
     await rename(temp, path);
+    temporaries.delete(temp);
   } catch (err) {
     await unlink(temp).catch(() => {});
     throw signal?.aborted ? signal.reason : outputFailed(given, err);
@@ -129,6 +147,7 @@ export async function atomicFileSink(given: string): Promise<Sink> {
         await handle.sync();
         await handle.close();
         await rename(temp, path);
+        temporaries.delete(temp);
       } catch (err) {
         await cleanUp();
         throw outputFailed(given, err);
