@@ -12,7 +12,7 @@ import type { RenderSpec, SpecInput } from './core/spec.js';
 import { createSpec } from './core/spec.js';
 import { asciiText, rectBytes, rgbImage } from './outputs/destinations.js';
 import { encodeImage } from './outputs/images.js';
-import { pictureParameters } from './outputs/provenance.js';
+import { pictureMetadata } from './outputs/provenance.js';
 
 export type { MemoryEstimate } from './core/memory.js';
 export { checkMemory, estimateMemory } from './core/memory.js';
@@ -101,11 +101,7 @@ export async function renderPng(spec: SpecInput | RenderSpec = {}, o: OneCallOpt
   const full = createSpec({ ...spec, output: { format: 'png', compression } });
   const image = rgbImage(full.width, full.height);
   await withRenderer(o, (r) => r.render(full, { destination: image, signal: o.signal }));
-  const parameters = pictureParameters(full);
-  return encodeImage(image.pixels, full.width, full.height, full.output, {
-    creator: parameters.software as string,
-    parameters,
-  });
+  return encodeImage(image.pixels, full.width, full.height, full.output, pictureMetadata(full));
 }
 
 /**

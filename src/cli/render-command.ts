@@ -16,7 +16,7 @@ import type { Sink } from '../outputs/files.js';
 import { atomicFileSink, prepareOutputPath, stdoutSink } from '../outputs/files.js';
 import { writeImage } from '../outputs/images.js';
 import { writeNpy } from '../outputs/npy.js';
-import { pictureParameters } from '../outputs/provenance.js';
+import { pictureMetadata } from '../outputs/provenance.js';
 import { mark } from '../trace.js';
 import { printLine } from './print.js';
 import { startProgress } from './progress.js';
@@ -55,8 +55,7 @@ async function renderFile(renderer: Renderer, spec: RenderSpec, path: string, ca
   if (data) {
     await writeNpy(path, destination.pixels, width, height, call.signal);
   } else {
-    const parameters = pictureParameters(spec);
-    const o = { creator: parameters.software as string, parameters, signal: call.signal };
+    const o = { ...pictureMetadata(spec), signal: call.signal };
     await writeImage(path, destination.pixels, width, height, spec.output, o);
   }
   return { stats, encodeMs: performance.now() - encodeStarted };

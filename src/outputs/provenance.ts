@@ -28,7 +28,11 @@ export function reproduceCommand(spec: RenderSpec): string {
   return `mandel-par ${args.join(' ')}`;
 }
 
-/** The parameters a PNG embeds: the spec's fields, the software that made it and the command that makes it again. */
-export function pictureParameters(spec: RenderSpec): Record<string, unknown> {
-  return { software: `mandel-par ${VERSION}`, command: reproduceCommand(spec), ...spec };
+/**
+ * What an image embeds (see ImageOptions): its creator, and as parameters the spec's fields, the software that made
+ * it and the command that makes it again.
+ */
+export function pictureMetadata(spec: RenderSpec): { creator: string; parameters: Record<string, unknown> } {
+  const creator = `mandel-par ${VERSION}`;
+  return { creator, parameters: { software: creator, command: reproduceCommand(spec), ...spec } };
 }
