@@ -256,3 +256,55 @@ export function precisionLost(check: { magnification: number; limit: number }): 
 export function misalignedBits(rect: PixelRect): UsageError {
   return new UsageError(`plan: a PBM rectangle must start at a multiple of 8 pixels, not ${JSON.stringify(rect)}`);
 }
+
+/** A folder given as a render's parts folder that is not one (or is damaged). */
+export function notAPartsFolder(folder: string, why: string): UsageError {
+  return new UsageError(`${JSON.stringify(folder)} is not the parts folder of a render: ${why}`);
+}
+
+/** A parts folder that holds another picture's parts than the one asked for. */
+export function partsDisagree(folder: string, difference: string): UsageError {
+  return new UsageError(
+    `${JSON.stringify(folder)} holds the parts of another render (${difference}): ` +
+      'give the same options as the render that made it, or remove the folder to start again',
+  );
+}
+
+/** A render whose output already has a parts folder, from an interrupted render, and no --resume. */
+export function unfinishedRender(folder: string): UsageError {
+  return new UsageError(
+    `--output: an interrupted render of this picture left its finished part in ${JSON.stringify(folder)}: ` +
+      'add --resume to continue it, or remove that folder to start again',
+  );
+}
+
+/** What became of the finished part of a render on disk that was stopped: kept, to continue with --resume. */
+export function keptForResume(folder: string): string {
+  return `; its finished part is kept in ${JSON.stringify(folder)}: run the same command with --resume to continue`;
+}
+
+/** A render on disk that failed: the error, and that the finished part is kept. */
+export function failedResumable(err: RenderError, folder: string): RenderError {
+  return new RenderError(`${err.message}${keptForResume(folder)}`);
+}
+
+/** `assemble` over a parts folder that lacks some rectangles. */
+export function partsMissing(folder: string, missing: number, total: number, shards: string[]): RenderError {
+  return new RenderError(
+    `assemble: ${missing} of ${total} bands are missing from ${JSON.stringify(folder)}, from ${shards.join(', ')}: ` +
+      'run those shards (again), then assemble',
+  );
+}
+
+/** The disk cannot hold the canvas of a render on disk. */
+export function diskTooSmall(folder: string, needed: number, free: number): UsageError {
+  return new UsageError(
+    `--output: the render on disk needs ${formatBytes(needed)} in ${JSON.stringify(folder)}, but only ` +
+      `${formatBytes(free)} is free there: free some space, or write to another disk with -o`,
+  );
+}
+
+/** `--shard auto` without what it needs in the environment. */
+export function shardFromEnvironment(received: string, why: string): UsageError {
+  return new UsageError(`--shard: ${quote(received)} takes the shard from the environment, but ${why}`);
+}

@@ -19,7 +19,7 @@ function fakeStderr(isTTY: boolean) {
 describe('startProgress', () => {
   it('on a terminal, shows bands done, the percentage and the time left', async () => {
     const err = fakeStderr(true);
-    const progress = await startProgress(8, false, err.stream as never);
+    const progress = await startProgress(8, false, 0, err.stream as never);
     for (let k = 0; k < 4; k++) progress.tick();
     await new Promise((r) => setTimeout(r, 150)); // the bar redraws on a timer
     progress.stop();
@@ -32,7 +32,7 @@ describe('startProgress', () => {
       [true, true],
     ]) {
       const err = fakeStderr(isTTY);
-      const progress = await startProgress(8, quiet, err.stream as never);
+      const progress = await startProgress(8, quiet, 0, err.stream as never);
       progress.tick();
       progress.stop();
       await new Promise((r) => setTimeout(r, 50));

@@ -8,10 +8,11 @@ import { mark } from '../src/trace.js';
 mark('worker: modules loaded');
 
 import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { threadId, workerData } from 'node:worker_threads';
 import type { Rect } from '../src/core/plan.js';
-import type { Engine, EngineName, RenderTask, SharedImage, TaskResult } from '../src/core/task.js';
-import { rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
+import type { CanvasFile, Engine, EngineName, RenderTask, SharedImage, TaskResult } from '../src/core/task.js';
+import { PIXEL_BYTES, rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
 import { writeAscii, writeBits } from '../src/outputs/ascii.js';
@@ -76,6 +77,22 @@ function placeRows(bytes: Uint8Array, rect: Rect, size: number, image: SharedIma
 }
 
 /**
+ * Writes a rectangle's rows (`size` bytes a pixel) into their places in the canvas file open as `fd`: one write when
+ * they are whole rows, which are contiguous in the file.
+ */
+function writeRows(fd: number, bytes: Uint8Array, rect: Rect, size: number, canvas: CanvasFile): void {
+  const rowBytes = rect.w * size;
+  const at = (row: number) => canvas.offset + ((rect.y + row) * canvas.width + rect.x) * size;
+  if (rect.w === canvas.width) writeAll(fd, bytes.subarray(0, rect.h * rowBytes), at(0));
+  else for (let r = 0; r < rect.h; r++) writeAll(fd, bytes.subarray(r * rowBytes, (r + 1) * rowBytes), at(r));
+}
+
+/** writeSync may write less than asked (a signal, a file system's limit): go on until all of it is written. */
+function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
+
+/**
  * Brute-force iterations one kernel call may take at most. V8 runs a WASM function on its baseline code until it
  * has run hot, and swaps in optimised code only for later calls: short calls reach the fast code within
  * milliseconds (1920 x 1080 at 3000 iterations in one call: 2.2 s; in calls of 16 rows: 1.4 s).
@@ -96,44 +113,51 @@ export default function renderTask(task: RenderTask): TaskResult {
   Atomics.store(task.states, task.index, TASK_RUNNING);
   injectFault(task);
   const { aa, output } = task;
-  const { format, image } = output;
+  const { format, image, canvas } = output;
   const engine = engineFor(task);
   // Shared with the main thread, so the result crosses without a copy. (Piscina's move() would transfer a buffer
   // too, but importing piscina in the worker cost every worker's start-up about 50 ms.)
-  const length = image ? 0 : task.rects.reduce((n, r) => n + rectByteLength(format, r), 0);
+  const inPlace = image !== undefined || canvas !== undefined;
+  const length = inPlace ? 0 : task.rects.reduce((n, r) => n + rectByteLength(format, r), 0);
   const bytes = new Uint8Array(new SharedArrayBuffer(length));
+  const fd = canvas ? openSync(canvas.path, 'r+') : -1;
   let at = 0;
   let iterateMs = 0;
   let outputMs = 0;
-  for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
-    if (stopped()) break;
-    const started = performance.now();
-    const pixels = engine({
-      mapping: task.mapping,
-      colStart: rect.x * aa,
-      width: rect.w * aa,
-      rowStart: rect.y * aa,
-      rowCount: rect.h * aa,
-      maxIter: task.maxIter,
-      shortcuts: task.shortcuts,
-      julia: task.julia,
-    });
-    const iterated = performance.now();
-    if (format === 'ascii') writeAscii(pixels.counts, bytes, at);
-    else if (format === 'bits') writeBits(pixels.counts, rect.w, rect.h, bytes, at);
-    else {
-      const size = format === 'rgb' ? 3 : 8;
-      const values =
-        format === 'rgb'
-          ? wasm.colour(pixels, rect.w, rect.h, aa, output.colouring)
-          : new Uint8Array(rect.w * rect.h * 8);
-      if (format === 'data') writeData(pixels.counts, pixels.norms, values, 0);
-      if (image) placeRows(values, rect, size, image);
-      else bytes.set(values, at);
+  try {
+    for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
+      if (stopped()) break;
+      const started = performance.now();
+      const pixels = engine({
+        mapping: task.mapping,
+        colStart: rect.x * aa,
+        width: rect.w * aa,
+        rowStart: rect.y * aa,
+        rowCount: rect.h * aa,
+        maxIter: task.maxIter,
+        shortcuts: task.shortcuts,
+        julia: task.julia,
+      });
+      const iterated = performance.now();
+      if (format === 'ascii') writeAscii(pixels.counts, bytes, at);
+      else if (format === 'bits') writeBits(pixels.counts, rect.w, rect.h, bytes, at);
+      else {
+        const size = PIXEL_BYTES[format];
+        const values =
+          format === 'rgb'
+            ? wasm.colour(pixels, rect.w, rect.h, aa, output.colouring)
+            : new Uint8Array(rect.w * rect.h * 8);
+        if (format === 'data') writeData(pixels.counts, pixels.norms, values, 0);
+        if (image) placeRows(values, rect, size, image);
+        else if (canvas) writeRows(fd, values, rect, size, canvas);
+        else bytes.set(values, at);
+      }
+      at += inPlace ? 0 : rectByteLength(format, rect);
+      iterateMs += iterated - started;
+      outputMs += performance.now() - iterated;
     }
-    at += image ? 0 : rectByteLength(format, rect);
-    iterateMs += iterated - started;
-    outputMs += performance.now() - iterated;
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
   Atomics.store(task.states, task.index, TASK_FINISHED);
   return { bytes, threadId, instanceId, iterateMs, outputMs };

@@ -47,8 +47,19 @@ const OPTIONS = {
   inside: { type: 'string', description: 'Colour of the set itself [default: #000000]' },
   cycle: { type: 'string', description: 'Iterations per pass through the palette [default: 64]' },
   aa: { type: 'string', description: 'Supersampling: N x N samples per pixel, averaged [default: 1]' },
-  compression: { type: 'string', description: 'PNG zlib level 0-9 [default: 1, fast]' },
-  quality: { type: 'string', description: 'JPEG, WebP, AVIF quality 1-100 [default: 90, 90, 60]' },
+  compression: { type: 'string', description: 'PNG zlib level 0-9 (also PNG tiles) [default: 1, fast]' },
+  quality: { type: 'string', description: 'JPEG, WebP, AVIF quality 1-100 (also JPEG tiles) [default: 90, 90, 60]' },
+  'tile-size': { type: 'string', description: 'Pyramid tile size in pixels [default: 256]' },
+  'tile-format': { type: 'string', description: 'Pyramid tiles: png | jpeg [default: png]' },
+  canvas: {
+    type: 'string',
+    description: 'Hold the picture in memory or in a file on disk: auto | memory | disk [default: auto, by size]',
+  },
+  resume: { type: 'boolean', description: 'Continue an interrupted render on disk from its OUTPUT.parts folder' },
+  shard: {
+    type: 'string',
+    description: 'Render shard i of n into OUTPUT.parts, for assemble: i/n, or auto[/n] from a job array',
+  },
   'max-memory': {
     type: 'string',
     description: 'Refuse renders needing more memory, e.g. 2G, 500M [default: 80% of RAM]',
@@ -86,9 +97,14 @@ function namesOf(options: Record<string, object>): readonly string[] {
   ]);
   return [...names, 'no-shortcuts', 'help', 'h', 'version', 'v'];
 }
+const ASSEMBLE_OPTIONS = {
+  quiet: { type: 'boolean', description: 'No line saying which file was written' },
+} as const;
+
 const RENDER_NAMES = namesOf(OPTIONS);
 const SCALE_NAMES = namesOf(SCALE_OPTIONS);
-const COMMANDS = ['scale', 'help'];
+const ASSEMBLE_NAMES = namesOf(ASSEMBLE_OPTIONS);
+const COMMANDS = ['scale', 'assemble', 'help'];
 
 const VALUE_OPTIONS: ReadonlySet<string> = new Set(
   Object.entries({ ...OPTIONS, ...SCALE_OPTIONS })
@@ -123,7 +139,8 @@ function helpCommand(argv: string[]): string[] {
     /^--?/.test(argv[k - 1] ?? '') && VALUE_OPTIONS.has(argv[k - 1].replace(/^--?/, ''));
   const asked = argv.some((word, k) => word === 'help' && !optionBefore(k));
   if (!asked) return argv;
-  return argv.includes('scale') ? ['scale', '--help'] : ['--help'];
+  const command = argv.find((word) => word === 'scale' || word === 'assemble');
+  return command ? [command, '--help'] : ['--help'];
 }
 
 /** The help's width: the terminal's, else $COLUMNS, else 80; never under 60 or over 120. */
@@ -141,7 +158,7 @@ function unknownArguments(message: string, argv: string[]): UsageError {
   const listed = message.replace(/^Unknown arguments?: /, '').split(', ');
   const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const names = listed.filter((name) => !listed.some((other) => other !== name && camel(other) === name));
-  const known = argv[0] === 'scale' ? SCALE_NAMES : RENDER_NAMES;
+  const known = argv[0] === 'scale' ? SCALE_NAMES : argv[0] === 'assemble' ? ASSEMBLE_NAMES : RENDER_NAMES;
   const shown = `Unknown argument${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
   for (const name of names) {
     const command = argv.includes(name) ? closest(name, COMMANDS) : undefined;
@@ -183,6 +200,12 @@ export function commandLine(argv: string[], version: string) {
       examples(y.options(SCALE_OPTIONS), [
         ['$0 scale', 'every schedule'],
         ['$0 scale --threads 1,2,4,8 --schedules dynamic', 'one schedule'],
+      ]),
+    )
+    .command('assemble <folder>', 'Write the picture whose shards were rendered into a parts folder', (y) =>
+      examples(y.options(ASSEMBLE_OPTIONS), [
+        ['$0 -o poster.png --width 65536 --height 65536 --shard 2/8', 'one of 8 shards'],
+        ['$0 assemble poster.png.parts', 'then the picture'],
       ]),
     )
     .command('help', 'Show this help')

@@ -1,8 +1,11 @@
 /**
  * The render command: plan, check memory and the output path, render through the core into ASCII or PBM (standard
- * output or a file) or an image or NumPy file, with a progress bar and signals that stop cleanly.
+ * output or a file), or into a picture held whole (an image, a pyramid, NumPy data) in memory or, when large, in a
+ * canvas file on disk that survives an interruption and can be shared by shards. A progress bar, and signals that
+ * stop cleanly.
  */
-import { stat } from 'node:fs/promises';
+import { stat, statfs } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { checkMemory } from '../core/memory.js';
 import type { Plan } from '../core/plan.js';
 import { planBands } from '../core/plan.js';
@@ -10,21 +13,41 @@ import type { RenderCall, Renderer, RenderStats } from '../core/renderer.js';
 import { defaultPlan } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
 import { pixelKind } from '../core/spec.js';
-import { formatBytes } from '../errors.js';
-import { asciiText, pbmBitmap, pixelData, rgbImage } from '../outputs/destinations.js';
+import { diskTooSmall, failedResumable, formatBytes, keptForResume, RenderError, unfinishedRender } from '../errors.js';
+import { assembleParts } from '../outputs/assemble.js';
+import { canvasBytes } from '../outputs/canvas.js';
+import { asciiText, diskCanvas, pbmBitmap, pixelData, rgbImage } from '../outputs/destinations.js';
 import type { Sink } from '../outputs/files.js';
 import { atomicFileSink, prepareOutputPath, stdoutSink } from '../outputs/files.js';
-import { writeImage } from '../outputs/images.js';
-import { writeNpy } from '../outputs/npy.js';
-import { pictureMetadata } from '../outputs/provenance.js';
+import type { PartsJob } from '../outputs/parts.js';
+import {
+  canvasKind,
+  finishedRects,
+  openParts,
+  partsBandRows,
+  partsFolder,
+  readJob,
+  shardTasks,
+  startRecorder,
+  unfinished,
+} from '../outputs/parts.js';
+import { writePicture } from '../outputs/picture.js';
 import { mark } from '../trace.js';
 import { printLine } from './print.js';
+import type { Progress } from './progress.js';
 import { startProgress } from './progress.js';
 import type { RenderCommand } from './render-options.js';
 import { statsReport } from './report.js';
 import { abortOnSignals } from './signals.js';
 
 type Call = Omit<RenderCall, 'destination'>;
+type Outcome = { stats: RenderStats; encodeMs: number };
+
+/**
+ * Pictures larger than this are rendered into a canvas on disk when --canvas is auto: memory stays flat, and a render
+ * long enough to be interrupted can be resumed. Below it, memory is as fast and leaves nothing on disk.
+ */
+const DISK_CANVAS_BYTES = 2 ** 28;
 
 /** ASCII or PBM, streamed to standard output or a file as rows complete. */
 async function renderStream(renderer: Renderer, spec: RenderSpec, output: string | undefined, call: Call) {
@@ -44,28 +67,117 @@ async function renderStream(renderer: Renderer, spec: RenderSpec, output: string
   }
 }
 
-/** A colour image or the NumPy data: rendered whole in memory, then encoded into the file. */
-async function renderFile(renderer: Renderer, spec: RenderSpec, path: string, call: Call, beforeEncode: () => void) {
+/** A picture held whole in memory, then written (encoded) into the file. */
+async function renderInMemory(
+  renderer: Renderer,
+  spec: RenderSpec,
+  path: string,
+  call: Call,
+  beforeEncode: () => void,
+) {
   const { width, height } = spec;
-  const data = pixelKind(spec.output.format) === 'data';
-  const destination = data ? pixelData(width, height) : rgbImage(width, height);
+  const destination = pixelKind(spec.output.format) === 'data' ? pixelData(width, height) : rgbImage(width, height);
   const stats = await renderer.render(spec, { ...call, destination });
   beforeEncode();
   const encodeStarted = performance.now();
-  if (data) {
-    await writeNpy(path, destination.pixels, width, height, call.signal);
-  } else {
-    const o = { ...pictureMetadata(spec), signal: call.signal };
-    await writeImage(path, destination.pixels, width, height, spec.output, o);
+  await writePicture(path, spec, { pixels: destination.pixels, width, height }, call.signal);
+  return { stats, encodeMs: performance.now() - encodeStarted };
+}
+
+/** Refuses a render on disk whose canvas the disk cannot hold (what a resumed canvas already holds is counted). */
+async function checkDiskSpace(folder: string, job: PartsJob): Promise<void> {
+  const { width, height } = job.spec;
+  const needed = canvasBytes(canvasKind(job.spec), width, height);
+  const existing = await stat(folder).then(
+    () => needed,
+    () => 0,
+  );
+  const fs = await statfs(dirname(folder));
+  const free = fs.bavail * fs.bsize;
+  if (needed - existing > free) throw diskTooSmall(dirname(folder), needed, free);
+}
+
+/**
+ * A picture rendered into the canvas of its parts folder (outputs/parts.ts), only the bands of this shard that are
+ * not finished yet, each recorded durably as it is written. A whole render (one shard) then writes the picture and
+ * removes the folder; a shard leaves it for `mandel-par assemble`.
+ */
+async function renderOnDisk(
+  renderer: Renderer,
+  c: RenderCommand,
+  path: string,
+  call: Call,
+  progress: (done: number, total: number) => Promise<Progress>,
+): Promise<Outcome & { shardDone?: string }> {
+  const { spec } = c;
+  const folder = partsFolder(path);
+  const shard = c.shard ?? { index: 1, count: 1 };
+  const job: PartsJob = {
+    spec,
+    bandRows: c.bandRows ?? partsBandRows(spec.width, spec.height),
+    shards: shard.count,
+    output: basename(path),
+  };
+  await checkDiskSpace(folder, job);
+  const canvas = await openParts(folder, job);
+  const plan = planBands(spec.width, spec.height, job.bandRows);
+  const mine = shardTasks(plan.length, shard.index, shard.count);
+  const todo = unfinished(plan, await finishedRects(folder), mine);
+  const bar = await progress(mine.length - todo.length, mine.length);
+  const recorder = await startRecorder(folder, canvas, shard.index, shard.count);
+  let stats: RenderStats;
+  try {
+    const destination = diskCanvas(canvas, canvasKind(spec) === 'rgb' ? 'rgb' : 'data', (rect) =>
+      recorder.record(rect),
+    );
+    const onProgress = () => bar.tick();
+    stats = await renderer.render(spec, { ...call, plan: todo.map((k) => plan[k]), destination, onProgress });
+  } catch (err) {
+    await recorder.close().catch(() => {});
+    throw err instanceof RenderError ? failedResumable(err, folder) : err;
   }
+  await recorder.close();
+  bar.stop();
+  if (shard.count > 1) {
+    const shardDone =
+      `shard ${shard.index}/${shard.count}: ${mine.length} of ${plan.length} bands are in ${folder}; ` +
+      `when every shard is done: mandel-par assemble ${folder}`;
+    return { stats, encodeMs: 0, shardDone };
+  }
+  const encodeStarted = performance.now();
+  await assembleParts(folder, call.signal);
   return { stats, encodeMs: performance.now() - encodeStarted };
 }
 
 /** "wrote output/mandel-3000x2000.png (2.5 MB, 3000 x 2000 pixels, 0.61 s)": the time since the process started. */
 async function writtenLine(path: string, spec: RenderSpec): Promise<string> {
-  const { size } = await stat(path);
+  const { size, isDirectory } = await stat(path).then((s) => ({ size: s.size, isDirectory: s.isDirectory() }));
   const seconds = (performance.now() / 1000).toFixed(2);
-  return `wrote ${path} (${formatBytes(size)}, ${spec.width} x ${spec.height} pixels, ${seconds} s)`;
+  const what = isDirectory ? 'a folder' : formatBytes(size);
+  return `wrote ${path} (${what}, ${spec.width} x ${spec.height} pixels, ${seconds} s)`;
+}
+
+/**
+ * Whether the picture is held on disk: the user's choice, else when it is large or would not fit in memory. Throws
+ * when it does not fit where it goes.
+ */
+function chooseCanvas(c: RenderCommand, plan: Plan): boolean {
+  const { spec } = c;
+  const inMemory = () => checkMemory(spec, c.threads, plan, c.maxMemory);
+  const onDisk = () => {
+    const bands = planBands(spec.width, spec.height, c.bandRows ?? partsBandRows(spec.width, spec.height));
+    checkMemory(spec, c.threads, bands, c.maxMemory, undefined, true);
+    return true;
+  };
+  if (pixelKind(spec.output.format) === 'membership' || c.canvas === 'memory') {
+    inMemory();
+    return false;
+  }
+  if (c.canvas === 'disk' || c.resume || c.shard !== undefined) return onDisk();
+  try {
+    if (inMemory().image <= DISK_CANVAS_BYTES) return false;
+  } catch {}
+  return onDisk();
 }
 
 /** Runs one render as the command line asked, on `renderer` (which the caller closes). */
@@ -74,25 +186,44 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
   const { spec } = c;
   const plan: Plan =
     c.bandRows === undefined ? defaultPlan(spec, c.threads) : planBands(spec.width, spec.height, c.bandRows);
-  checkMemory(spec, c.threads, plan, c.maxMemory);
+  const onDisk = chooseCanvas(c, plan);
   if (c.output !== undefined) await prepareOutputPath(c.output);
-  const progress = await startProgress(plan.length, c.quiet);
+  // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
+  const parts = c.output === undefined ? undefined : partsFolder(c.output);
+  if (parts && !c.resume && !c.shard && pixelKind(spec.output.format) !== 'membership' && (await readJob(parts))) {
+    throw unfinishedRender(parts);
+  }
   const note =
-    c.output === undefined ? '; standard output is incomplete' : `; ${JSON.stringify(c.output)} was left as it was`;
+    c.output === undefined
+      ? '; standard output is incomplete'
+      : onDisk
+        ? keptForResume(partsFolder(c.output))
+        : `; ${JSON.stringify(c.output)} was left as it was`;
   const interrupt = abortOnSignals(note);
+  let progress: Progress | undefined;
+  const startBar = async (done: number, total: number) => {
+    progress = await startProgress(total, c.quiet, done);
+    return progress;
+  };
   try {
-    const call: Call = { plan, maxThreads: c.threads, signal: interrupt.signal, onProgress: () => progress.tick() };
-    const { stats, encodeMs }: { stats: RenderStats; encodeMs: number } =
+    const call: Call = { plan, maxThreads: c.threads, signal: interrupt.signal, onProgress: () => progress?.tick() };
+    const outcome: Outcome & { shardDone?: string } =
       pixelKind(spec.output.format) === 'membership' || c.output === undefined
-        ? await renderStream(renderer, spec, c.output, call)
-        : await renderFile(renderer, spec, c.output, call, () => progress.stop());
+        ? await startBar(0, plan.length).then(() => renderStream(renderer, spec, c.output, call))
+        : onDisk
+          ? await renderOnDisk(renderer, c, c.output, call, startBar)
+          : await startBar(0, plan.length).then(() =>
+              renderInMemory(renderer, spec, c.output as string, call, () => progress?.stop()),
+            );
     mark('render: output written');
-    progress.stop();
+    progress?.stop();
     // --quiet silences what is routine (the bar, the written-file line); --stats is asked for, so it is printed.
-    if (c.output !== undefined && !c.quiet) printLine(await writtenLine(c.output, spec));
-    if (c.stats) process.stderr.write(statsReport(stats, encodeMs, performance.now() - started));
+    if (outcome.shardDone !== undefined) {
+      if (!c.quiet) printLine(outcome.shardDone);
+    } else if (c.output !== undefined && !c.quiet) printLine(await writtenLine(c.output, spec));
+    if (c.stats) process.stderr.write(statsReport(outcome.stats, outcome.encodeMs, performance.now() - started));
   } finally {
-    progress.stop();
+    progress?.stop();
     interrupt.dispose();
   }
 }

@@ -6,11 +6,13 @@ import {
   ASCII_CELL_ASPECT,
   DEFAULT_COLOURING,
   FORMAT_DEFAULTS,
-  IMAGE_FORMATS,
   juliaRegion,
   LIMITS,
   OUTPUT_FORMATS,
   outputSpec,
+  PYRAMID_FORMATS,
+  pixelKind,
+  TILE_FORMATS,
   validateSpec,
 } from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
@@ -28,6 +30,8 @@ import {
   single,
   wholeReader,
 } from './parsers.js';
+import type { Shard } from './shard.js';
+import { parseShard } from './shard.js';
 
 /** One run of the render command: the spec, and what only this run needs. */
 export interface RenderCommand {
@@ -42,13 +46,28 @@ export interface RenderCommand {
   maxMemory: number | undefined;
   quiet: boolean;
   stats: boolean;
+  /** Where the picture is held while it is rendered: `auto` decides by its size (see cli/render-command.ts). */
+  canvas: Canvas;
+  /** Continue an interrupted render on disk from its parts folder. */
+  resume: boolean;
+  /** Render only this shard of the picture's bands into the parts folder, for `mandel-par assemble`. */
+  shard: Shard | undefined;
 }
+
+/** Where a picture is held while rendered: in memory, in a canvas file on disk, or as its size says. */
+export const CANVASES = ['auto', 'memory', 'disk'] as const;
+export type Canvas = (typeof CANVASES)[number];
+
+const COLOUR_FORMATS = OUTPUT_FORMATS.filter((f) => pixelKind(f) === 'colour');
+const ON_DISK_FORMATS = OUTPUT_FORMATS.filter((f) => pixelKind(f) !== 'membership');
 
 /** Options that make sense only for some formats, and which. */
 const FORMAT_OPTIONS: [options: readonly string[], formats: readonly OutputFormat[], words: string][] = [
-  [['palette', 'inside', 'cycle', 'aa'], IMAGE_FORMATS, `colour images only (${IMAGE_FORMATS.join(', ')})`],
-  [['compression'], ['png'], 'PNG only'],
-  [['quality'], ['jpeg', 'webp', 'avif'], 'JPEG, WebP and AVIF only'],
+  [['palette', 'inside', 'cycle', 'aa'], COLOUR_FORMATS, `colour pictures only (${COLOUR_FORMATS.join(', ')})`],
+  [['compression'], ['png', ...PYRAMID_FORMATS], 'PNG and pyramids of PNG tiles only'],
+  [['quality'], ['jpeg', 'webp', 'avif', ...PYRAMID_FORMATS], 'JPEG, WebP, AVIF and pyramids of JPEG tiles only'],
+  [['tile-size', 'tile-format'], PYRAMID_FORMATS, `pyramids only (${PYRAMID_FORMATS.join(', ')})`],
+  [['canvas', 'resume', 'shard'], ON_DISK_FORMATS, `pictures held whole (${ON_DISK_FORMATS.join(', ')})`],
 ];
 
 /** Refuses options that the format ignores, so that none is silently dropped. */
@@ -91,6 +110,7 @@ export const EXTENSION_FORMATS: Readonly<Record<string, OutputFormat>> = {
   '.avif': 'avif',
   '.tif': 'tiff',
   '.tiff': 'tiff',
+  '.dzi': 'dzi',
 };
 
 /** The extension a default file name gets. */
@@ -103,16 +123,20 @@ const DEFAULT_EXTENSION: Readonly<Record<OutputFormat, string>> = {
   webp: '.webp',
   avif: '.avif',
   tiff: '.tif',
+  dzi: '.dzi',
+  iiif: '',
 };
 
 /**
  * The output format: --out when given, else what -o's extension says, else ASCII. An extension that names no format,
- * or another format than --out, is refused: a file is never written under a misleading name.
+ * or another format than --out, is refused: a file is never written under a misleading name. A IIIF pyramid is a
+ * folder: its name has no extension.
  */
 function resolveFormat(out: string | undefined, output: string | undefined): OutputFormat {
   const format = out === undefined ? undefined : parseChoice('out', out, OUTPUT_FORMATS);
   if (output === undefined || output === '-') return format ?? 'ascii';
   const extension = extname(output).toLowerCase();
+  if (format === 'iiif' && extension === '') return format;
   const implied = Object.hasOwn(EXTENSION_FORMATS, extension) ? EXTENSION_FORMATS[extension] : undefined;
   if (implied === undefined) throw unknownExtension(output, extension, EXTENSION_FORMATS);
   if (format !== undefined && format !== implied)
@@ -169,8 +193,19 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
     output: outputSpec(format, {
       compression,
       quality: quality === undefined ? undefined : whole('quality', 1, LIMITS.quality, '--quality 90', 0),
+      tileSize: whole('tile-size', 16, LIMITS.tileSize, '--tile-size 512', 256),
+      tileFormat: parseChoice('tile-format', text('tile-format') ?? TILE_FORMATS[0], TILE_FORMATS),
     }),
   });
+  const canvas = parseChoice('canvas', text('canvas') ?? CANVASES[0], CANVASES);
+  const shard = text('shard') === undefined ? undefined : parseShard(text('shard') as string);
+  const resume = raw.resume === true;
+  if (canvas === 'memory' && (resume || shard)) {
+    throw conflictingOptions(
+      ['canvas', resume ? 'resume' : 'shard'],
+      'only a render on disk can be resumed or sharded',
+    );
+  }
   return {
     spec,
     threads,
@@ -179,5 +214,8 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
     maxMemory: maxMemory === undefined ? undefined : parseSize('max-memory', maxMemory),
     quiet: raw.quiet === true,
     stats: raw.stats === true,
+    canvas,
+    resume,
+    shard,
   };
 }

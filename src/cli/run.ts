@@ -6,6 +6,7 @@ mark('main: command-line modules loaded');
 import type { Renderer } from '../core/renderer.js';
 import { VERSION } from '../core/version.js';
 import { InterruptedError, RenderError, UsageError } from '../errors.js';
+import { runAssemble } from './assemble-command.js';
 import { commandLine } from './command-line.js';
 import { printLine } from './print.js';
 import { runRender } from './render-command.js';
@@ -23,6 +24,7 @@ export async function main(argv: string[], renderer: Promise<Renderer>): Promise
     mark('main: arguments parsed');
     if (raw.help || raw.version) return 0;
     if (raw._[0] === 'scale') await runScaleCommand(resolveScaleOptions(raw), argv);
+    else if (raw._[0] === 'assemble') await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
     else await runRender(resolveRenderCommand(raw), await renderer);
     return 0;
   } catch (err) {

@@ -19,12 +19,17 @@ export interface MemoryEstimate {
   total: number;
 }
 
-/** @example estimateMemory(spec of a 3000 x 2000 PNG, 2, plan) // image 18 MB, tasks 14 MB, total ~241 MB */
-export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan): MemoryEstimate {
+/**
+ * `onDisk`: the picture is rendered into a canvas file (outputs/canvas.ts), so none of it is held in memory.
+ *
+ * @example estimateMemory(spec of a 3000 x 2000 PNG, 2, plan) // image 18 MB, tasks 14 MB, total ~241 MB
+ */
+export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan, onDisk = false): MemoryEstimate {
   // What waits in the main thread: text and bitmaps stream (rows wait, at most all of them), the rest are held whole.
   const perPixel = { membership: 1, colour: 3, data: 8 }[pixelKind(spec.output.format)];
-  const image =
-    spec.output.format === 'pbm'
+  const image = onDisk
+    ? 0
+    : spec.output.format === 'pbm'
       ? Math.ceil(spec.width / 8) * spec.height
       : perPixel === 1
         ? (spec.width + 1) * spec.height
@@ -54,12 +59,13 @@ export function checkMemory(
   plan: Plan,
   limit: number | undefined,
   machine = totalmem(),
+  onDisk = false,
 ): MemoryEstimate {
-  const estimate = estimateMemory(spec, threads, plan);
+  const estimate = estimateMemory(spec, threads, plan, onDisk);
   const format = spec.output.format;
   const what = `a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()}`;
   // Streamed output is never one buffer; the rest is.
-  const streamed = pixelKind(format) === 'membership';
+  const streamed = pixelKind(format) === 'membership' || onDisk;
   if (!streamed && estimate.image > constants.MAX_LENGTH) throw bufferTooLarge(what, estimate, constants.MAX_LENGTH);
   const allowed = limit ?? Math.floor(machine * 0.8);
   if (estimate.total > allowed) throw memoryOverLimit(what, estimate, allowed, limit === undefined);

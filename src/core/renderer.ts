@@ -141,8 +141,8 @@ export class Renderer {
     if (precision.exceeded) this.#logger.warn(precisionLost(precision));
     const started = performance.now();
     const { destination } = call;
-    const { format, sharedImage } = destination;
-    const output: TaskOutput = { format, colouring: spec.colouring, image: sharedImage };
+    const { format, sharedImage, canvas } = destination;
+    const output: TaskOutput = { format, colouring: spec.colouring, image: sharedImage, canvas };
     // Supersampling is for colour; ASCII, bits and data are the pixels' own values.
     const aa = format === 'rgb' ? spec.aa : 1;
     const base = {
@@ -192,7 +192,7 @@ export class Renderer {
       stats.instancesByThread.set(result.threadId, instances.add(result.instanceId));
       let at = 0;
       for (const rect of rects) {
-        const size = sharedImage ? 0 : rectByteLength(format, rect);
+        const size = sharedImage || canvas ? 0 : rectByteLength(format, rect);
         destination.receive(rect, result.bytes.subarray(at, at + size));
         at += size;
       }

@@ -17,12 +17,23 @@ export const IMAGE_FORMATS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 /**
- * The formats a spec can ask for: ASCII text and PBM bitmaps (inside or outside), colour images, and NumPy data
- * (each pixel's escape count and smooth value).
+ * Image pyramids for viewers that zoom (tiles at every scale): Deep Zoom (`dzi`) and IIIF Image API 3 (`iiif`).
+ * @example PYRAMID_FORMATS[0] // 'dzi'
+ */
+export const PYRAMID_FORMATS = ['dzi', 'iiif'] as const;
+export type PyramidFormat = (typeof PYRAMID_FORMATS)[number];
+
+/** How a pyramid's tiles are stored. @example TILE_FORMATS[1] // 'jpeg' */
+export const TILE_FORMATS = ['png', 'jpeg'] as const;
+export type TileFormat = (typeof TILE_FORMATS)[number];
+
+/**
+ * The formats a spec can ask for: ASCII text and PBM bitmaps (inside or outside), colour images, image pyramids,
+ * and NumPy data (each pixel's escape count and smooth value).
  *
  * @example OUTPUT_FORMATS.includes('pbm') // true
  */
-export const OUTPUT_FORMATS = ['ascii', 'pbm', 'npy', ...IMAGE_FORMATS] as const;
+export const OUTPUT_FORMATS = ['ascii', 'pbm', 'npy', ...IMAGE_FORMATS, ...PYRAMID_FORMATS] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /**
@@ -35,7 +46,14 @@ export const FORMULAS = ['mandelbrot', 'julia'] as const;
 export type Formula = (typeof FORMULAS)[number];
 
 /** The largest values a spec accepts. @example LIMITS.size // 1048576 pixels a side */
-export const LIMITS = { size: 1 << 20, maxIter: 2 ** 31 - 1, aa: 16, compression: 9, quality: 100 } as const;
+export const LIMITS = {
+  size: 1 << 20,
+  maxIter: 2 ** 31 - 1,
+  aa: 16,
+  compression: 9,
+  quality: 100,
+  tileSize: 8192,
+} as const;
 
 /**
  * How tall a character is against its width in ASCII output (the classic picture's cells: its 140 x 50 characters
@@ -48,12 +66,22 @@ export const DEFAULT_QUALITY: Readonly<Record<'jpeg' | 'webp' | 'avif', number>>
 
 /**
  * How the picture is stored. PNG takes a zlib level (`compression`, 0-9); JPEG, WebP and AVIF a `quality` (1-100);
- * TIFF is written losslessly (deflate).
+ * TIFF is written losslessly (deflate). A pyramid's tiles are `tileSize` pixels square, PNG (at `compression`) or
+ * JPEG (at `quality`).
  */
 export type OutputSpec =
   | { format: 'ascii' | 'pbm' | 'npy' | 'tiff' }
   | { format: 'png'; compression: number }
-  | { format: 'jpeg' | 'webp' | 'avif'; quality: number };
+  | { format: 'jpeg' | 'webp' | 'avif'; quality: number }
+  | { format: PyramidFormat; tileSize: number; tileFormat: TileFormat; compression: number; quality: number };
+
+/** The settings a format's output spec may carry (see OutputSpec). */
+type OutputSettings = { compression?: number; quality?: number; tileSize?: number; tileFormat?: TileFormat };
+
+/** Is `format` an image pyramid? @example isPyramid('iiif') // true */
+export function isPyramid(format: OutputFormat): format is PyramidFormat {
+  return (PYRAMID_FORMATS as readonly string[]).includes(format);
+}
 
 /** What a format needs of each pixel: inside or outside, a colour, or the numbers. @example pixelKind('pbm') // 'membership' */
 export function pixelKind(format: OutputFormat): 'membership' | 'colour' | 'data' {
@@ -83,7 +111,7 @@ export interface RenderSpec {
 /** What a caller may leave out of a spec; `createSpec` fills it in. */
 export type SpecInput = Partial<Omit<RenderSpec, 'colouring' | 'output'>> & {
   colouring?: Partial<Colouring>;
-  output?: OutputSpec | { format: OutputFormat; compression?: number; quality?: number };
+  output?: OutputSpec | ({ format: OutputFormat } & OutputSettings);
 };
 
 /**
@@ -103,8 +131,13 @@ export const FORMAT_DEFAULTS: Readonly<Record<OutputFormat, { width: number; hei
  *
  * @example outputSpec('webp', { quality: 75 }) // { format: 'webp', quality: 75 }
  */
-export function outputSpec(format: OutputFormat, given: { compression?: number; quality?: number } = {}): OutputSpec {
+export function outputSpec(format: OutputFormat, given: OutputSettings = {}): OutputSpec {
   if (format === 'png') return { format, compression: given.compression ?? 1 };
+  if (isPyramid(format)) {
+    const tileFormat = given.tileFormat ?? 'png';
+    const quality = given.quality ?? DEFAULT_QUALITY.jpeg;
+    return { format, tileSize: given.tileSize ?? 256, tileFormat, compression: given.compression ?? 1, quality };
+  }
   if (format === 'jpeg' || format === 'webp' || format === 'avif') {
     return { format, quality: given.quality ?? DEFAULT_QUALITY[format] };
   }
@@ -153,7 +186,7 @@ export function createSpec(input: SpecInput = {}): RenderSpec {
     colouring: { ...DEFAULT_COLOURING, ...input.colouring },
     // Settings the format does not have stay in, for validateSpec to refuse: a typo is not lost.
     output: OUTPUT_FORMATS.includes(format)
-      ? { ...input.output, ...outputSpec(format, input.output as { compression?: number; quality?: number }) }
+      ? { ...input.output, ...outputSpec(format, input.output as OutputSettings) }
       : input.output,
   });
 }
@@ -205,6 +238,10 @@ function checkOutput(o: unknown): void {
   if (settings.includes('quality') && !isWhole(o.quality, 1, LIMITS.quality)) {
     throw invalidSpecField('output.quality', o.quality, `a whole number from 1 to ${LIMITS.quality}`);
   }
+  if (settings.includes('tileSize') && !isWhole(o.tileSize, 16, LIMITS.tileSize)) {
+    throw invalidSpecField('output.tileSize', o.tileSize, `a whole number from 16 to ${LIMITS.tileSize}`);
+  }
+  if (settings.includes('tileFormat')) checkChoice(o.tileFormat, 'output.tileFormat', TILE_FORMATS);
 }
 
 function checkJulia(value: Record<string, unknown>): void {

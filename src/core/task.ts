@@ -28,8 +28,11 @@ export type PixelFormat = (typeof PIXEL_FORMATS)[number];
 /** Bytes of a rectangle's pixels in `format`. @example rectByteLength('bits', { x: 0, y: 0, w: 10, h: 2 }) // 4 */
 export function rectByteLength(format: PixelFormat, rect: Rect): number {
   if (format === 'bits') return Math.ceil(rect.w / 8) * rect.h;
-  return rect.w * rect.h * { ascii: 1, rgb: 3, data: 8 }[format];
+  return rect.w * rect.h * PIXEL_BYTES[format];
 }
+
+/** Bytes a pixel of the byte-aligned formats. @example PIXEL_BYTES.rgb // 3 */
+export const PIXEL_BYTES = { ascii: 1, rgb: 3, data: 8 } as const;
 
 /** A whole image shared with the workers, which write rectangles into it in place (`width` pixels a row). */
 export interface SharedImage {
@@ -38,13 +41,24 @@ export interface SharedImage {
 }
 
 /**
+ * A whole image in a file on disk, which workers write rectangles into at their places: `offset` bytes of header,
+ * then the rows, `width` pixels each. Memory stays flat whatever the image's size (see outputs/canvas.ts).
+ */
+export interface CanvasFile {
+  path: string;
+  offset: number;
+  width: number;
+}
+
+/**
  * What a worker makes of a rectangle's pixels: bytes in `format`, handed back (the rectangle's rows, concatenated),
- * or, for `rgb` and `data` with an `image`, written straight into the rectangle's place in that shared image.
+ * or, for `rgb` and `data`, written straight into the rectangle's place in a shared `image` or a `canvas` file.
  */
 export interface TaskOutput {
   format: PixelFormat;
   colouring: Colouring;
   image?: SharedImage;
+  canvas?: CanvasFile;
 }
 
 /** One task for a worker. */

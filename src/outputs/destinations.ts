@@ -4,7 +4,7 @@
  * of the pool, and the pool nothing of it (the renderer passes rectangles from one to the other).
  */
 import type { Rect } from '../core/plan.js';
-import type { PixelFormat, SharedImage } from '../core/task.js';
+import type { CanvasFile, PixelFormat, SharedImage } from '../core/task.js';
 import { misalignedBits } from '../errors.js';
 import { NEWLINE } from './ascii.js';
 
@@ -15,6 +15,8 @@ export interface Destination {
   readonly format: PixelFormat;
   /** For `rgb` and `data`: a whole image that workers fill in place; `receive` then gets no bytes. */
   readonly sharedImage?: SharedImage;
+  /** For `rgb` and `data`: a file on disk that workers fill in place (see outputs/canvas.ts); no bytes either. */
+  readonly canvas?: CanvasFile;
   /** A finished rectangle: its rows, concatenated (empty when written into `sharedImage`). */
   receive(rect: Rect, bytes: Uint8Array): void;
 }
@@ -110,6 +112,16 @@ export function rgbImage(width: number, height: number): Destination & { readonl
 export function pixelData(width: number, height: number): Destination & { readonly pixels: Buffer } {
   const buffer = new SharedArrayBuffer(width * height * 8);
   return { format: 'data', sharedImage: { buffer, width }, pixels: Buffer.from(buffer), receive() {} };
+}
+
+/**
+ * The picture in a canvas file on disk (see outputs/canvas.ts), which workers write their rectangles into: memory
+ * stays flat whatever the size. `onRect` hears of each rectangle once it is written (to record it, for a resume).
+ *
+ * @example diskCanvas(await createCanvas('big.v', 'rgb', 65536, 65536), 'rgb', (rect) => parts.record(rect))
+ */
+export function diskCanvas(canvas: CanvasFile, format: 'rgb' | 'data', onRect: (rect: Rect) => void): Destination {
+  return { format, canvas, receive: (rect) => onRect(rect) };
 }
 
 /**

@@ -3,7 +3,7 @@
  * complete, so a failed run never leaves a half-written file at the output path, nor damages one already there.
  */
 
-import { unlinkSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -60,13 +60,14 @@ export function temporaryPath(path: string): string {
   return temp;
 }
 
-/** Removes every temporary file still being written, at once: for a process about to exit without cleaning up. */
+/** `temp` is gone (renamed into place, or removed): a process stopping now has nothing to remove there. */
+export function forgetTemporary(temp: string): void {
+  temporaries.delete(temp);
+}
+
+/** Removes every temporary file (or folder) still being written, at once: for a process about to exit. */
 export function removeTemporariesNow(): void {
-  for (const temp of temporaries) {
-    try {
-      unlinkSync(temp);
-    } catch {}
-  }
+  for (const temp of temporaries) rmSync(temp, { recursive: true, force: true });
   temporaries.clear();
 }
 
@@ -112,7 +113,7 @@ export async function writeAtomically(
     await write(temp);
     signal?.throwIfAborted();
     await rename(temp, path);
-    temporaries.delete(temp);
+    forgetTemporary(temp);
   } catch (err) {
     await unlink(temp).catch(() => {});
     throw signal?.aborted ? signal.reason : outputFailed(given, err);
@@ -147,7 +148,7 @@ export async function atomicFileSink(given: string): Promise<Sink> {
         await handle.sync();
         await handle.close();
         await rename(temp, path);
-        temporaries.delete(temp);
+        forgetTemporary(temp);
       } catch (err) {
         await cleanUp();
         throw outputFailed(given, err);

@@ -41,11 +41,24 @@ export interface ImageOptions {
   signal?: AbortSignal;
 }
 
-/** The sharp pipeline that encodes an RGB image (3 bytes a pixel, row-major) as `output` says. */
-async function encoder(rgb: Buffer, width: number, height: number, output: OutputSpec, o: ImageOptions) {
+/**
+ * A picture to encode: its pixels in memory (RGB, 3 bytes a pixel, row-major; or NumPy data for writePicture), or a canvas file on disk (see outputs/canvas.ts),
+ * which libvips reads in pieces as it encodes, so that memory stays flat.
+ */
+export type PixelSource = { pixels: Buffer; width: number; height: number } | { canvas: string };
+
+/** A sharp pipeline over `source`. */
+export async function loadPixels(source: PixelSource) {
   // Loaded here, not at start-up: libvips costs tens of milliseconds that an ASCII render need not pay.
   const { default: sharp } = await import('sharp');
-  const image = sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false });
+  if ('canvas' in source) return sharp(source.canvas, { limitInputPixels: false });
+  const { pixels, width, height } = source;
+  return sharp(pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false });
+}
+
+/** The sharp pipeline that encodes `source` as `output` (a single image, not a pyramid) says. */
+async function encoder(source: PixelSource, output: OutputSpec, o: ImageOptions) {
+  const image = await loadPixels(source);
   const encoded =
     output.format === 'png'
       ? image.png({ compressionLevel: output.compression })
@@ -71,21 +84,10 @@ export async function encodeImage(
   output: OutputSpec,
   o: ImageOptions,
 ): Promise<Buffer> {
-  return (await encoder(rgb, width, height, output, o)).toBuffer();
+  return (await encoder({ pixels: rgb, width, height }, output, o)).toBuffer();
 }
 
-/** Encodes an RGB image to `path`, atomically. */
-export async function writeImage(
-  path: string,
-  rgb: Buffer,
-  width: number,
-  height: number,
-  output: OutputSpec,
-  o: ImageOptions,
-): Promise<void> {
-  await writeAtomically(
-    path,
-    async (temp) => void (await (await encoder(rgb, width, height, output, o)).toFile(temp)),
-    o.signal,
-  );
+/** Encodes a picture to `path`, atomically. */
+export async function writeImage(path: string, source: PixelSource, output: OutputSpec, o: ImageOptions) {
+  await writeAtomically(path, async (temp) => void (await (await encoder(source, output, o)).toFile(temp)), o.signal);
 }

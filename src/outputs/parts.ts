@@ -1,0 +1,190 @@
+/**
+ * A render's parts folder (`OUTPUT.parts/`): what a long render on disk keeps so that it survives an interruption and
+ * can be spread over many processes or machines. It holds
+ * - `job.json`: the spec, the band height and the number of shards: what every process working on it must agree on;
+ * - the canvas (outputs/canvas.ts), which every process writes its rectangles into at their places;
+ * - `done-I-of-N.log`, one per shard: the rectangles finished, one `x y w h` line each, appended only after the
+ *   canvas has been flushed to disk (fdatasync), and flushed itself: a line there means the pixels are on disk.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Plan, Rect } from '../core/plan.js';
+import type { RenderSpec } from '../core/spec.js';
+import { pixelKind, specFromJson } from '../core/spec.js';
+import type { CanvasFile } from '../core/task.js';
+import { notAPartsFolder, partsDisagree } from '../errors.js';
+import type { CanvasKind } from './canvas.js';
+import { CANVAS_NAMES, createCanvas } from './canvas.js';
+
+/** What every process working on a parts folder must agree on. */
+export interface PartsJob {
+  spec: RenderSpec;
+  /** Rows per band: the plan is full-width bands of this height, the same in every process. */
+  bandRows: number;
+  /** How many shards share the work: band k belongs to shard (k mod shards) + 1. */
+  shards: number;
+  /** The final output's file name, in the folder that holds the parts folder. */
+  output: string;
+}
+
+/** The parts folder of an output path. @example partsFolder('output/poster.png') // 'output/poster.png.parts' */
+export function partsFolder(output: string): string {
+  return `${output}.parts`;
+}
+
+/** Where a parts folder's picture goes when assembled. */
+export function assembledPath(folder: string, job: PartsJob): string {
+  return join(dirname(folder), job.output);
+}
+
+/** A canvas holds colour, or the numbers for npy. */
+export function canvasKind(spec: RenderSpec): CanvasKind {
+  return pixelKind(spec.output.format) === 'data' ? 'data' : 'rgb';
+}
+
+/**
+ * The tasks of the plan that belong to shard `shard` of `shards` (1-based): every `shards`-th, so that each shard
+ * gets a fair share of the cheap and the costly parts of the picture.
+ *
+ * @example shardTasks(10, 2, 3) // [1, 4, 7]
+ */
+export function shardTasks(tasks: number, shard: number, shards: number): number[] {
+  const mine: number[] = [];
+  for (let k = shard - 1; k < tasks; k += shards) mine.push(k);
+  return mine;
+}
+
+const rectKey = (r: Rect) => `${r.x} ${r.y} ${r.w} ${r.h}`;
+const logName = (shard: number, shards: number) => `done-${shard}-of-${shards}.log`;
+
+/** The rectangles a log records; a last line cut short (a crash while appending) does not count. */
+function parseLog(text: string): string[] {
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .filter((line) => /^\d+ \d+ \d+ \d+$/.test(line));
+}
+
+/** Reads a parts folder's job, or undefined when there is no folder (or no job in it yet). */
+export async function readJob(folder: string): Promise<PartsJob | undefined> {
+  const text = await readFile(join(folder, 'job.json'), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+    throw err;
+  });
+  if (text === undefined) return undefined;
+  try {
+    const job = JSON.parse(text) as PartsJob;
+    return { ...job, spec: specFromJson(JSON.stringify(job.spec)) };
+  } catch {
+    throw notAPartsFolder(folder, 'its job.json cannot be read');
+  }
+}
+
+/** The first field in which two jobs differ, as words for a message; undefined when they agree. */
+function difference(a: PartsJob, b: PartsJob): string | undefined {
+  const fields: [string, unknown, unknown][] = [
+    ['output', a.output, b.output],
+    ['band rows', a.bandRows, b.bandRows],
+    ['shards', a.shards, b.shards],
+    ...Object.keys({ ...a.spec, ...b.spec }).map((k): [string, unknown, unknown] => [
+      k,
+      a.spec[k as keyof RenderSpec],
+      b.spec[k as keyof RenderSpec],
+    ]),
+  ];
+  const differs = fields.find(([, x, y]) => JSON.stringify(x) !== JSON.stringify(y));
+  return differs && `${differs[0]} ${JSON.stringify(differs[2])}, not ${JSON.stringify(differs[1])}`;
+}
+
+/**
+ * Makes the parts folder for `job`, or joins the one there (another shard's, or an interrupted render's), which
+ * must be of the same job: otherwise a UsageError says what differs. Safe when several processes do it at once.
+ */
+export async function openParts(folder: string, job: PartsJob): Promise<CanvasFile> {
+  await mkdir(folder, { recursive: true });
+  const jobPath = join(folder, 'job.json');
+  const temp = `${jobPath}.${process.pid}.new`;
+  await writeFile(temp, `${JSON.stringify(job, null, 2)}\n`);
+  // link() puts it in place only when no other process got there first; then that one's job is the one.
+  await link(temp, jobPath).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+  await unlink(temp);
+  const existing = (await readJob(folder)) as PartsJob;
+  const differs = difference(existing, job);
+  if (differs) throw partsDisagree(folder, differs);
+  const kind = canvasKind(job.spec);
+  return createCanvas(join(folder, CANVAS_NAMES[kind]), kind, job.spec.width, job.spec.height);
+}
+
+/** Every rectangle recorded as finished in the folder, by any shard: `x y w h` keys. */
+export async function finishedRects(folder: string): Promise<Set<string>> {
+  const logs = (await readdir(folder)).filter((f) => /^done-\d+-of-\d+\.log$/.test(f));
+  const texts = await Promise.all(logs.map((f) => readFile(join(folder, f), 'utf8')));
+  return new Set(texts.flatMap(parseLog));
+}
+
+/** The plan's tasks that are not yet wholly finished. */
+export function unfinished(plan: Plan, finished: Set<string>, tasks: number[]): number[] {
+  return tasks.filter((k) => !plan[k].every((rect) => finished.has(rectKey(rect))));
+}
+
+export interface Recorder {
+  /** A rectangle's pixels are written into the canvas: record it with the next flush. */
+  record(rect: Rect): void;
+  /** Flushes the canvas, then appends what was recorded since the last flush to the log and flushes that. */
+  flush(): Promise<void>;
+  /** Flushes and closes. */
+  close(): Promise<void>;
+}
+
+/** How often finished rectangles are made durable: a crash loses at most this much work. */
+const FLUSH_MS = 1000;
+
+/** The log of shard `shard` of `shards`, recording into `folder` as rectangles finish (group commit, see FLUSH_MS). */
+export async function startRecorder(folder: string, canvas: CanvasFile, shard: number, shards: number) {
+  const log: FileHandle = await open(join(folder, logName(shard, shards)), 'a');
+  const pixels: FileHandle = await open(canvas.path, 'r');
+  let pending: string[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const flushNow = async () => {
+    if (pending.length === 0) return;
+    const lines = pending;
+    pending = [];
+    await pixels.datasync();
+    await log.appendFile(lines.map((line) => `${line}\n`).join(''));
+    await log.datasync();
+  };
+  const flush = () => {
+    flushing = flushing.then(flushNow);
+    return flushing;
+  };
+  const timer = setInterval(() => flush().catch(() => {}), FLUSH_MS);
+  timer.unref();
+  const recorder: Recorder = {
+    record: (rect) => void pending.push(rectKey(rect)),
+    flush,
+    async close() {
+      clearInterval(timer);
+      try {
+        await flush();
+      } finally {
+        await log.close().catch(() => {});
+        await pixels.close().catch(() => {});
+      }
+    },
+  };
+  return recorder;
+}
+
+/**
+ * The band height of a render on disk when none is given: about 256 K pixels a band (a few hundred KB written
+ * at once), and at least 64 bands, so that shards and threads share the work evenly. It depends on the picture
+ * alone, so every process and every resume cuts the same bands.
+ *
+ * @example partsBandRows(65536, 65536) // 4
+ */
+export function partsBandRows(width: number, height: number): number {
+  return Math.max(1, Math.min(Math.floor(2 ** 18 / width), Math.ceil(height / 64)));
+}

@@ -1,0 +1,41 @@
+/** Writes a rendered picture in its format, from memory or from a canvas on disk: one place for every path. */
+
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { RenderSpec } from '../core/spec.js';
+import { pixelKind } from '../core/spec.js';
+import { outputFailed } from '../errors.js';
+import { outputTarget } from './files.js';
+import type { PixelSource } from './images.js';
+import { writeImage } from './images.js';
+import { writeNpy } from './npy.js';
+import { pictureMetadata } from './provenance.js';
+import { writePyramid } from './pyramid.js';
+
+/** A canvas that is already the output file (NumPy data on disk) is moved into place, not copied. */
+async function moveIntoPlace(canvas: string, given: string): Promise<void> {
+  const { path, direct } = await outputTarget(given);
+  try {
+    if (direct) await pipeline(createReadStream(canvas), createWriteStream(path));
+    else await rename(canvas, path);
+  } catch (err) {
+    throw outputFailed(given, err);
+  }
+}
+
+/**
+ * Writes `spec`'s picture at `path`, atomically: an image or a pyramid from RGB pixels, or NumPy data (8 bytes a
+ * pixel). `source` is the pixels in memory, or the canvas file they were rendered into.
+ */
+export async function writePicture(path: string, spec: RenderSpec, source: PixelSource, signal?: AbortSignal) {
+  const { width, height, output } = spec;
+  if (pixelKind(output.format) === 'data') {
+    if ('canvas' in source) await moveIntoPlace(source.canvas, path);
+    else await writeNpy(path, source.pixels, width, height, signal);
+    return;
+  }
+  const o = { ...pictureMetadata(spec), signal };
+  if (output.format === 'dzi' || output.format === 'iiif') await writePyramid(path, source, output, o);
+  else await writeImage(path, source, output, o);
+}

@@ -1,0 +1,82 @@
+/**
+ * Image pyramids (`--out dzi`, `--out iiif`) through libvips' tiler, with a viewer page beside them. Everything is
+ * written into a staging folder next to the output first and moved into place when complete; the entry that says
+ * the pyramid is there (the .dzi descriptor; the IIIF folder) moves last, so nothing half-made is ever in view.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { OutputSpec, PyramidFormat } from '../core/spec.js';
+import { outputFailed } from '../errors.js';
+import { forgetTemporary, temporaryPath } from './files.js';
+import type { ImageOptions, PixelSource } from './images.js';
+import { loadPixels } from './images.js';
+import { viewerPage } from './viewer.js';
+
+type PyramidOutput = Extract<OutputSpec, { format: PyramidFormat }>;
+
+/**
+ * What a pyramid at `path` consists of, in the order they are put in place: for Deep Zoom `NAME.dzi` names
+ * `NAME_files/` (tiles) and `NAME.html` (viewer) beside it; for IIIF, `path` is the folder `NAME/` (info.json and
+ * tiles), with `NAME.html` beside it.
+ *
+ * @example pyramidEntries('out/poster.dzi', 'dzi') // ['poster_files', 'poster.html', 'poster.dzi']
+ */
+export function pyramidEntries(path: string, format: PyramidFormat): { name: string; entries: string[] } {
+  const file = basename(path);
+  if (format === 'iiif') return { name: file, entries: [`${file}.html`, file] };
+  const name = extname(file) === '.dzi' ? file.slice(0, -4) : file;
+  return { name, entries: [`${name}_files`, `${name}.html`, `${name}.dzi`] };
+}
+
+/** Moves `entry` from `staging` to `folder`; a folder already there is swapped out and removed afterwards. */
+async function putInPlace(staging: string, folder: string, entry: string): Promise<void> {
+  const target = join(folder, entry);
+  const old = join(staging, `${entry}.old`);
+  await rename(target, old).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  await rename(join(staging, entry), target);
+}
+
+/**
+ * Writes the pyramid of `source` at `path` (see pyramidEntries), tiles as `output` says, and its viewer page.
+ *
+ * @example await writePyramid('out/poster.dzi', { canvas: 'poster.v' }, spec.output, { ...pictureMetadata(spec) })
+ */
+export async function writePyramid(path: string, source: PixelSource, output: PyramidOutput, o: ImageOptions) {
+  const folder = dirname(path);
+  const { name, entries } = pyramidEntries(path, output.format);
+  const staging = temporaryPath(join(folder, name));
+  try {
+    await mkdir(staging);
+    const image = await loadPixels(source);
+    const tiles =
+      output.tileFormat === 'png'
+        ? image.png({ compressionLevel: output.compression })
+        : image.jpeg({ quality: output.quality });
+    const layout = output.format === 'dzi' ? 'dz' : 'iiif3';
+    // The IIIF id is the pyramid's web address, unknown here: the viewer page sets it where it runs.
+    const info = await tiles.tile({ size: output.tileSize, layout, id: '.' }).toFile(join(staging, name));
+    o.signal?.throwIfAborted();
+    const iiifInfo =
+      output.format === 'iiif' ? JSON.parse(await readFile(join(staging, name, 'info.json'), 'utf8')) : undefined;
+    const page = viewerPage({
+      format: output.format,
+      name,
+      width: info.width,
+      height: info.height,
+      tileSize: output.tileSize,
+      tileExtension: output.tileFormat,
+      iiifInfo,
+      title: `${name}: ${info.width} x ${info.height} (${o.creator})`,
+      command: String((o.parameters as { command?: string }).command ?? o.creator),
+    });
+    await writeFile(join(staging, `${name}.html`), page);
+    for (const entry of entries) await putInPlace(staging, folder, entry);
+  } catch (err) {
+    throw o.signal?.aborted ? o.signal.reason : outputFailed(path, err);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    forgetTemporary(staging);
+  }
+}
