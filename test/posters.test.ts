@@ -1,0 +1,332 @@
+/**
+ * Pictures on disk (issue: posters larger than memory), through the real CLI: the canvas file gives the same bytes
+ * as memory; a render killed with SIGKILL, failed or interrupted continues with --resume to the same bytes; shards in
+ * several processes plus assemble give the same bytes as one process; --shard auto reads each job-array engine's
+ * variables; assemble names what is missing; pyramids hold the picture's pixels at their deepest level.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { parseShard } from '../dist/src/cli/shard.js';
+import { vipsHeader } from '../dist/src/outputs/canvas.js';
+import { partsBandRows, shardTasks } from '../dist/src/outputs/parts.js';
+import { CLI, runCli } from './helpers.js';
+
+const VIEW = ['--width', '600', '--height', '400', '--max-iter', '300', '--threads', '2'];
+
+const scratch = () => mkdtemp(join(tmpdir(), 'mandel-par-posters-'));
+
+async function rawPixels(path: string): Promise<Buffer> {
+  return sharp(path, { limitInputPixels: false }).raw().toBuffer();
+}
+
+/** The reference: the same picture rendered in memory, in one process. */
+async function inMemory(dir: string, name: string, extra: string[] = []): Promise<Buffer> {
+  const path = join(dir, name);
+  const run = await runCli([...VIEW, ...extra, '--canvas', 'memory', '-o', path, '--quiet']);
+  expect(run.stderr).toBe('');
+  return readFile(path);
+}
+
+describe('the canvas on disk', () => {
+  it.each([['png'], ['tiff'], ['npy'], ['jpeg']])(
+    'writes the same %s file, byte for byte, as memory',
+    async (format) => {
+      const dir = await scratch();
+      const extension = { png: '.png', tiff: '.tif', npy: '.npy', jpeg: '.jpg' }[format];
+      const expected = await inMemory(dir, `memory${extension}`);
+      const run = await runCli([...VIEW, '--canvas', 'disk', '-o', join(dir, `disk${extension}`)]);
+      expect(run.stderr).toMatch(/^mandel-par: wrote .*disk\.\w+ \(.+, 600 x 400 pixels, [\d.]+ s\)\n$/);
+      expect(run.status).toBe(0);
+      expect((await readFile(join(dir, `disk${extension}`))).equals(expected)).toBe(true);
+      expect((await readdir(dir)).sort()).toEqual([`disk${extension}`, `memory${extension}`]); // the parts are gone
+    },
+  );
+
+  it('is a .v file that libvips reads: the header sharp expects', async () => {
+    const header = vipsHeader(3, 2);
+    const pixels = Buffer.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const dir = await scratch();
+    const path = join(dir, 'tiny.v');
+    await import('node:fs/promises').then((fs) => fs.writeFile(path, Buffer.concat([header, pixels])));
+    const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([3, 2, 3]);
+    expect(data.equals(pixels)).toBe(true);
+  });
+
+  it('cuts bands from the picture alone (so every process and resume agrees): at least 64, about 256 K pixels', () => {
+    expect(partsBandRows(65536, 65536)).toBe(4);
+    expect(partsBandRows(600, 400)).toBe(7);
+    expect(partsBandRows(100, 10)).toBe(1);
+    expect(shardTasks(10, 2, 3)).toEqual([1, 4, 7]);
+    expect(shardTasks(10, 1, 1)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+/** Runs the CLI and kills it with `signal` once its log records `atLeast` bands. */
+function killMidway(args: string[], log: string, atLeast: number, signal: NodeJS.Signals) {
+  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string; recorded: number }>(
+    (resolve, reject) => {
+      const env = { ...process.env, MANDEL_PAR_TEST_FAULT: 'slow:40' };
+      const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      let recorded = 0;
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+      const poll = setInterval(async () => {
+        const text = await readFile(log, 'utf8').catch(() => '');
+        recorded = text.split('\n').length - 1;
+        if (recorded >= atLeast) {
+          clearInterval(poll);
+          child.kill(signal);
+        }
+      }, 20);
+      child.on('error', reject);
+      child.on('close', (status, sig) => {
+        clearInterval(poll);
+        resolve({ status, signal: sig, stderr, recorded });
+      });
+    },
+  );
+}
+
+describe('--resume', () => {
+  // 58 bands of 7 rows, each made to take 40 ms: about 1.2 s on two threads.
+  const args = (path: string) => [...VIEW, '--canvas', 'disk', '-o', path, '--quiet'];
+
+  it('after kill -9 at about half: only the rest is rendered, and the file is identical', async () => {
+    const dir = await scratch();
+    const expected = await inMemory(dir, 'reference.png');
+    const path = join(dir, 'poster.png');
+    const killed = await killMidway(args(path), join(`${path}.parts`, 'done-1-of-1.log'), 29, 'SIGKILL');
+    expect(killed.signal).toBe('SIGKILL');
+    expect(existsSync(path)).toBe(false);
+    expect(await readdir(`${path}.parts`)).toContain('canvas.v');
+
+    const again = await runCli(args(path));
+    expect(again.stderr).toBe(
+      `mandel-par: --output: an interrupted render of this picture left its finished part in ${JSON.stringify(`${path}.parts`)}: ` +
+        'add --resume to continue it, or remove that folder to start again\n',
+    );
+    expect(again.status).toBe(2);
+
+    const resumed = await runCli([...args(path), '--resume', '--stats']);
+    expect(resumed.status).toBe(0);
+    const tasks = Number(/(\d+) tasks on/.exec(resumed.stderr)?.[1]);
+    expect(tasks).toBeGreaterThan(0);
+    expect(tasks).toBeLessThanOrEqual(58 - 29); // what was recorded is not rendered again
+    expect((await readFile(path)).equals(expected)).toBe(true);
+    expect(existsSync(`${path}.parts`)).toBe(false);
+  });
+
+  it('after Ctrl-C: exit 130, the parts are kept and named, and --resume finishes the same file', async () => {
+    const dir = await scratch();
+    const expected = await inMemory(dir, 'reference.png');
+    const path = join(dir, 'poster.png');
+    const stopped = await killMidway(args(path), join(`${path}.parts`, 'done-1-of-1.log'), 10, 'SIGINT');
+    expect(stopped.status).toBe(130);
+    expect(stopped.stderr).toBe(
+      'mandel-par: interrupted by SIGINT: the render was stopped; its finished part is kept in ' +
+        `${JSON.stringify(`${path}.parts`)}: run the same command with --resume to continue\n`,
+    );
+    expect((await runCli([...args(path), '--resume'])).status).toBe(0);
+    expect((await readFile(path)).equals(expected)).toBe(true);
+  });
+
+  it('after a worker fault: exit 1 naming the band and the kept parts, then --resume finishes the same file', async () => {
+    const dir = await scratch();
+    const expected = await inMemory(dir, 'reference.png');
+    const path = join(dir, 'poster.png');
+    const failed = await runCli(args(path), { env: { MANDEL_PAR_TEST_FAULT: 'throw:200' } });
+    expect(failed.stderr).toMatch(
+      /^mandel-par: band \d+ \(rows \d+-\d+\) failed: injected fault at row 200; the render/,
+    );
+    expect(failed.stderr).toContain(`kept in ${JSON.stringify(`${path}.parts`)}: run the same command with --resume`);
+    expect(failed.status).toBe(1);
+    expect((await runCli([...args(path), '--resume'])).status).toBe(0);
+    expect((await readFile(path)).equals(expected)).toBe(true);
+  });
+
+  it('refuses to continue another picture: the message says what differs', async () => {
+    const dir = await scratch();
+    const path = join(dir, 'poster.png');
+    await runCli([...args(path), '--shard', '1/2']);
+    const other = (...extra: string[]) => runCli([...VIEW, ...extra, '--canvas', 'disk', '-o', path]);
+    for (const [run, difference] of [
+      [await other('--resume'), 'shards 1, not 2'],
+      [await other('--shard', '2/2', '--aa', '2'), 'aa 2, not 1'],
+    ] as const) {
+      expect(run.stderr).toBe(
+        `mandel-par: ${JSON.stringify(`${path}.parts`)} holds the parts of another render (${difference}): ` +
+          'give the same options as the render that made it, or remove the folder to start again\n',
+      );
+      expect(run.status).toBe(2);
+    }
+  });
+});
+
+describe('shards and assemble', () => {
+  const args = (path: string, shard: string) => [...VIEW, '-o', path, '--shard', shard];
+
+  it('three shards in three processes at once, then assemble: the same file as one process', async () => {
+    const dir = await scratch();
+    const expected = await inMemory(dir, 'reference.png');
+    const path = join(dir, 'poster.png');
+    const runs = await Promise.all(['1/3', '2/3', '3/3'].map((s) => runCli(args(path, s))));
+    expect(runs.map((r) => r.status)).toEqual([0, 0, 0]);
+    expect(runs[1].stderr).toBe(
+      `mandel-par: shard 2/3: 19 of 58 bands are in ${path}.parts; when every shard is done: ` +
+        `mandel-par assemble ${path}.parts\n`,
+    );
+    expect(existsSync(path)).toBe(false);
+    const assembled = await runCli(['assemble', `${path}.parts`]);
+    expect(assembled.stderr).toMatch(/^mandel-par: wrote .*poster\.png \(.+, 600 x 400 pixels/);
+    expect(assembled.status).toBe(0);
+    expect((await readFile(path)).equals(expected)).toBe(true);
+    expect(existsSync(`${path}.parts`)).toBe(false);
+  });
+
+  it('assemble with a shard missing: exit 1, names the shard, writes nothing', async () => {
+    const dir = await scratch();
+    const path = join(dir, 'poster.png');
+    for (const s of ['1/3', '3/3']) expect((await runCli(args(path, s))).status).toBe(0);
+    const run = await runCli(['assemble', `${path}.parts`]);
+    expect(run.stderr).toBe(
+      `mandel-par: assemble: 19 of 58 bands are missing from ${JSON.stringify(`${path}.parts`)}, from shard 2/3: ` +
+        'run those shards (again), then assemble\n',
+    );
+    expect(run.status).toBe(1);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('assemble of a folder that is not a parts folder: exit 2', async () => {
+    const dir = await scratch();
+    const run = await runCli(['assemble', dir]);
+    expect(run.stderr).toBe(
+      `mandel-par: ${JSON.stringify(dir)} is not the parts folder of a render: it has no job.json\n`,
+    );
+    expect(run.status).toBe(2);
+  });
+
+  it.each([
+    ['Kubernetes', 'auto/3', (k: number) => ({ JOB_COMPLETION_INDEX: String(k) })],
+    [
+      'Slurm',
+      'auto',
+      (k: number) => ({ SLURM_ARRAY_TASK_ID: String(k + 1), SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' }),
+    ],
+    ['AWS Batch', 'auto/3', (k: number) => ({ AWS_BATCH_JOB_ARRAY_INDEX: String(k) })],
+  ])('--shard %s under %s variables: each task its shard, assembled the same', async (_, shard, env) => {
+    const dir = await scratch();
+    const expected = await inMemory(dir, 'reference.png');
+    const path = join(dir, 'poster.png');
+    const runs = await Promise.all([0, 1, 2].map((k) => runCli(args(path, shard), { env: env(k) })));
+    expect(runs.map((r) => /shard (\d)\/3/.exec(r.stderr)?.[1]).sort()).toEqual(['1', '2', '3']);
+    expect((await runCli(['assemble', `${path}.parts`])).status).toBe(0);
+    expect((await readFile(path)).equals(expected)).toBe(true);
+  });
+});
+
+describe('parseShard', () => {
+  it('reads i/n and each engine', () => {
+    expect(parseShard('2/8')).toEqual({ index: 2, count: 8 });
+    expect(parseShard('auto/4', { JOB_COMPLETION_INDEX: '3' })).toEqual({ index: 4, count: 4 });
+    expect(
+      parseShard('auto', { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_COUNT: '8' }),
+    ).toEqual({
+      index: 6,
+      count: 8,
+    });
+    expect(parseShard('auto/2', { AWS_BATCH_JOB_ARRAY_INDEX: '0' })).toEqual({ index: 1, count: 2 });
+  });
+
+  it.each([
+    [
+      '0/3',
+      {},
+      '--shard: expected i/n (the i-th of n shards, 1 <= i <= n), auto, or auto/n (e.g. --shard 2/8), but received "0/3"',
+    ],
+    [
+      '4/3',
+      {},
+      '--shard: expected i/n (the i-th of n shards, 1 <= i <= n), auto, or auto/n (e.g. --shard 2/8), but received "4/3"',
+    ],
+    [
+      '2',
+      {},
+      '--shard: expected i/n (the i-th of n shards, 1 <= i <= n), auto, or auto/n (e.g. --shard 2/8), but received "2"',
+    ],
+    [
+      'auto',
+      {},
+      '--shard: "auto" takes the shard from the environment, but none of JOB_COMPLETION_INDEX (Kubernetes Indexed Job), ' +
+        'SLURM_ARRAY_TASK_ID (Slurm job array), AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job) is set',
+    ],
+    [
+      'auto',
+      { JOB_COMPLETION_INDEX: '1' },
+      '--shard: "auto" takes the shard from the environment, but the Kubernetes Indexed Job gives the index ' +
+        '(JOB_COMPLETION_INDEX) but not the count: give it, e.g. auto/8',
+    ],
+    [
+      'auto/3',
+      { JOB_COMPLETION_INDEX: '3' },
+      '--shard: "auto/3" takes the shard from the environment, but JOB_COMPLETION_INDEX = 3 is past the last of 3 shards',
+    ],
+    [
+      'auto/4',
+      { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' },
+      '--shard: "auto/4" takes the shard from the environment, but SLURM_ARRAY_TASK_COUNT says 3 shards',
+    ],
+  ])('refuses %j with %j', (text, env, message) => {
+    expect(() => parseShard(text, env)).toThrow(message);
+  });
+});
+
+describe('pyramids', () => {
+  it('DZI: the deepest level, its tiles stitched, is the PNG render pixel for pixel; the viewer page is beside it', async () => {
+    const dir = await scratch();
+    await inMemory(dir, 'reference.png');
+    const run = await runCli([...VIEW, '-o', join(dir, 'pic.dzi'), '--tile-size', '128', '--quiet']);
+    expect(run.status).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['pic.dzi', 'pic.html', 'pic_files', 'reference.png']);
+    const descriptor = await readFile(join(dir, 'pic.dzi'), 'utf8');
+    expect(descriptor).toMatch(/TileSize="128"[\s\S]*Height="400"\s+Width="600"/);
+    const deepest = String(Math.ceil(Math.log2(600)));
+    const tiles = join(dir, 'pic_files', deepest);
+    const names = await readdir(tiles);
+    expect(names.length).toBe(5 * 4);
+    const stitched = Buffer.alloc(600 * 400 * 3);
+    for (const name of names) {
+      const [col, row] = name.replace('.png', '').split('_').map(Number);
+      const { data, info } = await sharp(join(tiles, name)).raw().toBuffer({ resolveWithObject: true });
+      for (let y = 0; y < info.height; y++) {
+        data.copy(stitched, ((row * 128 + y) * 600 + col * 128) * 3, y * info.width * 3, (y + 1) * info.width * 3);
+      }
+    }
+    expect(stitched.equals(await rawPixels(join(dir, 'reference.png')))).toBe(true);
+    const page = await readFile(join(dir, 'pic.html'), 'utf8');
+    expect(page).toContain('"Url":"pic_files/"');
+    expect(page).toContain('//! openseadragon 6.1.1');
+    expect(page).not.toMatch(/src="https?:/); // nothing from a CDN
+  });
+
+  it('IIIF: a folder with info.json, level-0 tiles that are the PNG render, from a render on disk', async () => {
+    const dir = await scratch();
+    await inMemory(dir, 'reference.png');
+    const run = await runCli([...VIEW, '--out', 'iiif', '-o', join(dir, 'pic'), '--canvas', 'disk', '--quiet']);
+    expect(run.status).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['pic', 'pic.html', 'reference.png']);
+    const info = JSON.parse(await readFile(join(dir, 'pic', 'info.json'), 'utf8'));
+    expect([info.type, info.width, info.height, info.tiles[0].width]).toEqual(['ImageService3', 600, 400, 256]);
+    const tile = await rawPixels(join(dir, 'pic', '256,256,256,144', '256,144', '0', 'default.png'));
+    const expected = await sharp(join(dir, 'reference.png'))
+      .extract({ left: 256, top: 256, width: 256, height: 144 })
+      .raw()
+      .toBuffer();
+    expect(tile.equals(expected)).toBe(true);
+  });
+});
