@@ -13,7 +13,16 @@ import type { RenderCall, Renderer, RenderStats } from '../core/renderer.js';
 import { defaultPlan } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
 import { pixelKind } from '../core/spec.js';
-import { diskTooSmall, failedResumable, formatBytes, keptForResume, RenderError, unfinishedRender } from '../errors.js';
+import {
+  diskTooSmall,
+  failedResumable,
+  formatBytes,
+  keptForResume,
+  outputFailed,
+  RenderError,
+  UsageError,
+  unfinishedRender,
+} from '../errors.js';
 import { assembleParts } from '../outputs/assemble.js';
 import { canvasBytes } from '../outputs/canvas.js';
 import { asciiText, diskCanvas, pbmBitmap, pixelData, rgbImage } from '../outputs/destinations.js';
@@ -119,34 +128,35 @@ async function renderOnDisk(
     output: basename(path),
   };
   await checkDiskSpace(folder, job);
-  const canvas = await openParts(folder, job);
+  const canvas = await openParts(folder, job).catch((err) => {
+    throw err instanceof UsageError ? err : outputFailed(folder, err);
+  });
   const plan = planBands(spec.width, spec.height, job.bandRows);
   const mine = shardTasks(plan.length, shard.index, shard.count);
   const todo = unfinished(plan, await finishedRects(folder), mine);
   const bar = await progress(mine.length - todo.length, mine.length);
   const recorder = await startRecorder(folder, canvas, shard.index, shard.count);
-  let stats: RenderStats;
   try {
     const destination = diskCanvas(canvas, canvasKind(spec) === 'rgb' ? 'rgb' : 'data', (rect) =>
       recorder.record(rect),
     );
     const onProgress = () => bar.tick();
-    stats = await renderer.render(spec, { ...call, plan: todo.map((k) => plan[k]), destination, onProgress });
+    const stats = await renderer.render(spec, { ...call, plan: todo.map((k) => plan[k]), destination, onProgress });
+    await recorder.close();
+    bar.stop();
+    if (shard.count > 1) {
+      const shardDone =
+        `shard ${shard.index}/${shard.count}: ${mine.length} of ${plan.length} bands are in ${folder}; ` +
+        `when every shard is done: mandel-par assemble ${folder}`;
+      return { stats, encodeMs: 0, shardDone };
+    }
+    const encodeStarted = performance.now();
+    await assembleParts(folder, call.signal);
+    return { stats, encodeMs: performance.now() - encodeStarted };
   } catch (err) {
     await recorder.close().catch(() => {});
     throw err instanceof RenderError ? failedResumable(err, folder) : err;
   }
-  await recorder.close();
-  bar.stop();
-  if (shard.count > 1) {
-    const shardDone =
-      `shard ${shard.index}/${shard.count}: ${mine.length} of ${plan.length} bands are in ${folder}; ` +
-      `when every shard is done: mandel-par assemble ${folder}`;
-    return { stats, encodeMs: 0, shardDone };
-  }
-  const encodeStarted = performance.now();
-  await assembleParts(folder, call.signal);
-  return { stats, encodeMs: performance.now() - encodeStarted };
 }
 
 /** "wrote output/mandel-3000x2000.png (2.5 MB, 3000 x 2000 pixels, 0.61 s)": the time since the process started. */
