@@ -28,6 +28,9 @@ describe('resolveRenderCommand', () => {
       maxMemory: undefined,
       quiet: false,
       stats: false,
+      canvas: 'auto',
+      resume: false,
+      shard: undefined,
     });
   });
 
@@ -62,6 +65,9 @@ describe('resolveRenderCommand', () => {
       maxMemory: 1.5 * 2 ** 30,
       quiet: true,
       stats: true,
+      canvas: 'auto',
+      resume: false,
+      shard: undefined,
     });
     expect((await parse(['--region=-1.5,0.5,-0.25,1e-1'])).spec.region).toEqual({
       xMin: -1.5,
@@ -105,7 +111,7 @@ describe('resolveRenderCommand', () => {
   });
 
   it.each([
-    ['out', 'bmp', 'one of ascii, pbm, npy, png, jpeg, webp, avif, tiff (e.g. --out ascii)'],
+    ['out', 'bmp', 'one of ascii, pbm, npy, png, jpeg, webp, avif, tiff, dzi, iiif (e.g. --out ascii)'],
     ['engine', 'gpu', 'one of wasm-simd, wasm, js (e.g. --engine wasm-simd)'],
   ])('rejects --%s %j, listing what is accepted', async (option, value, expected) => {
     expect(await usageErrorOf([`--${option}`, value])).toBe(

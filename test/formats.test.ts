@@ -142,7 +142,9 @@ describe('colour images through sharp', () => {
     expect(low.length).toBeLessThan(high.length);
     const run = await runCli([...VIEW, '--quality', '50', '-o', join(dir, 'q.png')]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('mandel-par: --quality: apply to JPEG, WebP and AVIF only, not to --out png\n');
+    expect(run.stderr).toBe(
+      'mandel-par: --quality: apply to JPEG, WebP, AVIF and pyramids of JPEG tiles only, not to --out png\n',
+    );
   });
 });
 

@@ -262,13 +262,13 @@ describe('bad PNG options', () => {
   it('refuses colour options with ASCII or PBM output, and a PNG option with JPEG', async () => {
     const run = await runCli(['--palette', 'grey', '--aa', '2']);
     expect(run.stderr).toBe(
-      'mandel-par: --palette, --aa: apply to colour images only (png, jpeg, webp, avif, tiff), not to --out ascii\n',
+      'mandel-par: --palette, --aa: apply to colour pictures only (png, jpeg, webp, avif, tiff, dzi, iiif), not to --out ascii\n',
     );
     expect((await runCli(['--out', 'pbm', '--cycle', '9'])).stderr).toMatch(
       /^mandel-par: --cycle: .* not to --out pbm\n$/,
     );
     expect((await runCli(['--out', 'jpeg', '--compression', '9'])).stderr).toBe(
-      'mandel-par: --compression: apply to PNG only, not to --out jpeg\n',
+      'mandel-par: --compression: apply to PNG and pyramids of PNG tiles only, not to --out jpeg\n',
     );
     expect(run.status).toBe(2);
   });
@@ -277,7 +277,10 @@ describe('bad PNG options', () => {
 describe('memory', () => {
   it('refuses a render over --max-memory at once, saying the size, the estimate and what to do', async () => {
     const cwd = await tempDir();
-    const run = await runCli(['--out', 'png', '--width', '3000', '--height', '2000', '--max-memory', '100M'], { cwd });
+    const run = await runCli(
+      ['--out', 'png', '--width', '3000', '--height', '2000', '--canvas', 'memory', '--max-memory', '100M'],
+      { cwd },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
       /^mandel-par: a 3000 x 2000 PNG needs about [\d.]+ MB \(image 18 MB, bands [\d.]+ MB\), more than the 105 MB allowed \(--max-memory\): use a smaller --width\/--height.*raise --max-memory\n$/,
@@ -286,7 +289,18 @@ describe('memory', () => {
   });
 
   it('refuses an image larger than one buffer can hold, with the limit and what to do', async () => {
-    const run = await runCli(['--out', 'png', '--width', '100000', '--height', '100000', '--max-memory', '100T']);
+    const run = await runCli([
+      '--out',
+      'png',
+      '--width',
+      '100000',
+      '--height',
+      '100000',
+      '--canvas',
+      'memory',
+      '--max-memory',
+      '100T',
+    ]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
       /^mandel-par: a 100000 x 100000 PNG needs about 30 GB .* one buffer can hold at most .*render it in tiles with --region.*\n$/,

@@ -97,7 +97,7 @@ describe('the render spec', () => {
     ],
     [
       { output: { format: 'bmp' } },
-      'spec.output.format: expected one of ascii, pbm, npy, png, jpeg, webp, avif, tiff, but received "bmp"',
+      'spec.output.format: expected one of ascii, pbm, npy, png, jpeg, webp, avif, tiff, dzi, iiif, but received "bmp"',
     ],
     [{ widht: 100 }, 'spec.widht: expected no such field'],
   ])('refuses %j, naming the field', (change, message) => {
