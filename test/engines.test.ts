@@ -238,20 +238,34 @@ describe('Julia sets: every engine gives the brute-force counts and |z|^2, bit f
 });
 
 describe('the membership kernel (ASCII and PBM at up to 1000 iterations): inside or outside, as the loop says', () => {
-  const membership = kernels.engine('membershipRectSimd');
+  /** The kernel's PBM bits as '1' (inside) and '0', row by row; also checks that each row's padding bits are 0. */
+  const membership = (job: KernelJob): string => {
+    const bits = kernels.membership(job);
+    const rowBytes = Math.ceil(job.width / 8);
+    expect(bits.length).toBe(rowBytes * job.rowCount);
+    let text = '';
+    for (let r = 0; r < job.rowCount; r++) {
+      for (let col = 0; col < rowBytes * 8; col++) {
+        const bit = (bits[r * rowBytes + (col >> 3)] >> (7 - (col & 7))) & 1;
+        if (col < job.width) text += bit;
+        else expect(bit, 'padding').toBe(0);
+      }
+    }
+    return text;
+  };
   const insideOf = (counts: Int32Array) => Array.from(counts, (c) => (c === -1 ? 1 : 0)).join('');
 
   it.each([...TEST_VIEWS, ...BOUNDARY_VIEWS].map((v) => [v.name, v] as const))('%s', (_, v) => {
     for (const maxIter of [1, 2, 3, 9, 51, 200, Math.min(v.maxIter, 1000)]) {
       const expected = insideOf(createJsEngine()(jobOf({ ...v, maxIter }, false)).counts);
       for (const shortcuts of [false, true]) {
-        const got = insideOf(membership(jobOf({ ...v, maxIter }, shortcuts)).counts);
+        const got = membership(jobOf({ ...v, maxIter }, shortcuts));
         expect(got, `maxIter ${maxIter}, shortcuts ${shortcuts}`).toBe(expected);
       }
     }
   });
 
-  it('at the edges of its groups, in rectangles off the left edge, and for Julia sets near and past |c| = 2', () => {
+  it('at the edges of its groups and of the shortcut box, off the left edge, and for Julia sets near and past |c| = 2', () => {
     const v = TEST_VIEWS[3];
     for (const [width, height, colStart] of [
       [1, 1, 0],
@@ -260,7 +274,28 @@ describe('the membership kernel (ASCII and PBM at up to 1000 iterations): inside
       [17, 4, 31],
     ]) {
       const job = { ...jobOf({ ...v, maxIter: 60 }, true, 10, height, colStart, width) };
-      expect(insideOf(membership(job).counts)).toBe(insideOf(createJsEngine()({ ...job, shortcuts: false }).counts));
+      expect(membership(job)).toBe(insideOf(createJsEngine()({ ...job, shortcuts: false }).counts));
+    }
+    // Groups that straddle the cardioid/bulb test's bounding box (x -1.25 and 0.375, |y| 0.65), with lanes it decides
+    // beside lanes that iterate, and groups reaching |c| = 2 (tested every step there).
+    for (const [region, width, height] of [
+      [{ xMin: -1.3, xMax: 0.4, yMin: 0.6, yMax: 0.7 }, 67, 23],
+      [{ xMin: -2.05, xMax: 0.45, yMin: -0.7, yMax: 0.7 }, 203, 57],
+      [{ xMin: -1.8, xMax: -1.7, yMin: 0.85, yMax: 1.0 }, 41, 19],
+    ] as const) {
+      for (const maxIter of [51, 200]) {
+        const job: KernelJob = {
+          mapping: planeMapping(region, width, height),
+          colStart: 0,
+          width,
+          rowStart: 0,
+          rowCount: height,
+          maxIter,
+          shortcuts: true,
+        };
+        const expected = insideOf(createJsEngine()({ ...job, shortcuts: false }).counts);
+        expect(membership(job), `${JSON.stringify(region)}, maxIter ${maxIter}`).toBe(expected);
+      }
     }
     for (const julia of [
       [-1, 0],
@@ -279,7 +314,7 @@ describe('the membership kernel (ASCII and PBM at up to 1000 iterations): inside
         shortcuts: true,
         julia,
       };
-      expect(insideOf(membership(job).counts), `c = ${julia}`).toBe(insideOf(createJsEngine()(job).counts));
+      expect(membership(job), `c = ${julia}`).toBe(insideOf(createJsEngine()(job).counts));
     }
   });
 });

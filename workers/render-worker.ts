@@ -10,7 +10,7 @@ mark('worker: modules loaded');
 import { randomUUID } from 'node:crypto';
 import { threadId, workerData } from 'node:worker_threads';
 import type { Rect } from '../src/core/plan.js';
-import type { Engine, EngineName, RenderTask, SharedImage, TaskResult } from '../src/core/task.js';
+import type { Engine, EngineName, KernelJob, RenderTask, SharedImage, TaskResult } from '../src/core/task.js';
 import { rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
@@ -28,7 +28,6 @@ const engines: Record<EngineName, Engine> = {
   wasm: wasm.engine('renderRect'),
   js: createJsEngine(),
 };
-const membership = wasm.engine('membershipRectSimd');
 const instanceId = randomUUID();
 
 /**
@@ -38,11 +37,15 @@ const instanceId = randomUUID();
  */
 const MEMBERSHIP_MAX_ITER = 1000;
 
-/** The engine for a task: the one asked for, or the membership kernel where it gives the same bytes faster. */
-function engineFor(task: RenderTask): Engine {
-  const onlyMembership = task.output.format === 'ascii' || task.output.format === 'bits';
-  const fast = onlyMembership && task.engine === 'wasm-simd' && task.maxIter <= MEMBERSHIP_MAX_ITER;
-  return fast ? membership : engines[task.engine];
+/**
+ * A job's PBM bits (rows padded to whole bytes): from the membership kernel where it gives the same bits faster,
+ * else packed from the counts of the engine asked for.
+ */
+function membershipBits(task: RenderTask, job: KernelJob, rect: Rect): Uint8Array {
+  if (task.engine === 'wasm-simd' && task.maxIter <= MEMBERSHIP_MAX_ITER) return wasm.membership(job);
+  const bits = new Uint8Array(rectByteLength('bits', rect));
+  writeBits(engines[task.engine](job).counts, rect.w, rect.h, bits, 0);
+  return bits;
 }
 mark('worker: ready');
 
@@ -97,7 +100,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   injectFault(task);
   const { aa, output } = task;
   const { format, image } = output;
-  const engine = engineFor(task);
+  const engine = engines[task.engine];
   // Shared with the main thread, so the result crosses without a copy. (Piscina's move() would transfer a buffer
   // too, but importing piscina in the worker cost every worker's start-up about 50 ms.)
   const length = image ? 0 : task.rects.reduce((n, r) => n + rectByteLength(format, r), 0);
@@ -108,7 +111,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
     if (stopped()) break;
     const started = performance.now();
-    const pixels = engine({
+    const job: KernelJob = {
       mapping: task.mapping,
       colStart: rect.x * aa,
       width: rect.w * aa,
@@ -117,11 +120,17 @@ export default function renderTask(task: RenderTask): TaskResult {
       maxIter: task.maxIter,
       shortcuts: task.shortcuts,
       julia: task.julia,
-    });
-    const iterated = performance.now();
-    if (format === 'ascii') writeAscii(pixels.counts, bytes, at);
-    else if (format === 'bits') writeBits(pixels.counts, rect.w, rect.h, bytes, at);
-    else {
+    };
+    let iterated: number;
+    if (format === 'ascii' || format === 'bits') {
+      // aa is 1 here: supersampling is for colour.
+      const bits = membershipBits(task, job, rect);
+      iterated = performance.now();
+      if (format === 'bits') bytes.set(bits, at);
+      else writeAscii(bits, rect.w, rect.h, bytes, at);
+    } else {
+      const pixels = engine(job);
+      iterated = performance.now();
       const size = format === 'rgb' ? 3 : 8;
       const values =
         format === 'rgb'

@@ -16,7 +16,7 @@ interface KernelExports {
   renderParamsSize(): number;
   renderRect(params: number): void;
   renderRectSimd(params: number): void;
-  membershipRectSimd(params: number): void;
+  membershipBits(params: number): void;
   colourBand(
     counts: number,
     norms: number,
@@ -55,7 +55,7 @@ const RENDER_PARAMS = {
   size: 88,
 } as const;
 
-export type KernelName = 'renderRect' | 'renderRectSimd' | 'membershipRectSimd';
+export type KernelName = 'renderRect' | 'renderRectSimd';
 
 const WASM_PAGE = 65536;
 const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
@@ -78,6 +78,12 @@ export async function compileWasmModule(): Promise<WebAssembly.Module> {
 /** One WASM instance: its engines, and its colouring (see assembly/colour.ts). */
 export interface WasmInstance {
   engine(name: KernelName): Engine;
+  /**
+   * Inside or outside only, by the membership kernel (assembly/membership.ts): the job's rows as PBM bits
+   * (ceil(width / 8) bytes a row, most significant bit first, 1 inside), a view into this instance's memory, valid
+   * until its next call.
+   */
+  membership(job: KernelJob): Uint8Array;
   /**
    * Colours a rectangle's samples (from any engine): rows x width pixels of 3 bytes, `aa` x `aa` samples averaged
    * per pixel, returned as a view into this instance's memory, valid until its next call.
@@ -141,6 +147,13 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
         counts: new Int32Array(exports.memory.buffer, countsAt, samples),
         norms: new Float64Array(exports.memory.buffer, normsAt(samples), samples),
       };
+    },
+    membership: (job) => {
+      const bytes = Math.ceil(job.width / 8) * job.rowCount;
+      reserve(countsAt + bytes);
+      writeParams(job, 0);
+      exports.membershipBits(paramsAt);
+      return new Uint8Array(exports.memory.buffer, countsAt, bytes);
     },
     colour: ({ counts, norms }, width, rows, aa, colouring) => {
       const samples = counts.length;
