@@ -8,6 +8,7 @@ import type { Region } from '../dist/src/core/viewport.js';
 import { pixelToPoint, planeMapping } from '../dist/src/core/viewport.js';
 import { createJsEngine, escapeCount, escapeOf, insideCardioidOrBulb } from '../dist/src/engines/js.js';
 import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
+import { PALETTES } from '../dist/src/outputs/palettes.js';
 import type { TestView } from './helpers.js';
 import { TEST_VIEWS } from './helpers.js';
 
@@ -316,5 +317,26 @@ describe('the membership kernel (ASCII and PBM at up to 1000 iterations): inside
       };
       expect(membership(job), `c = ${julia}`).toBe(insideOf(createJsEngine()(job).counts));
     }
+  });
+});
+
+describe('colouring one sample a pixel (four at a time in SIMD): the bytes of the scalar averaging path', () => {
+  // With every pixel's 2 x 2 samples equal, the averaging path (aa = 2, scalar) gives each pixel its table entry
+  // rounded: what the one-sample path must give. Widths leave every remainder of four; inside pixels included.
+  it.each([1, 2, 3, 5, 7, 9, 61])('width %i', (width) => {
+    const v = { ...TEST_VIEWS[1], width, height: 9, maxIter: 400 };
+    const { counts, norms } = copy(kernels.engine('renderRectSimd')(jobOf(v, true)));
+    expect(counts).toContain(-1);
+    const norm = new Float64Array(norms.buffer, norms.byteOffset, counts.length);
+    const colouring = { palette: PALETTES.classic, inside: [10, 20, 30] as [number, number, number], cycle: 37 };
+    const one = Buffer.from(
+      kernels.colour({ counts: Int32Array.from(counts), norms: norm }, width, v.height, 1, colouring),
+    );
+    // Sample s of the doubled grid (2 * width a row) is pixel (row / 2, column / 2) of the original.
+    const pixelOf = (s: number) => Math.floor(s / (4 * width)) * width + Math.floor((s % (2 * width)) / 2);
+    const counts2 = Int32Array.from({ length: counts.length * 4 }, (_, s) => counts[pixelOf(s)]);
+    const norms2 = Float64Array.from({ length: counts.length * 4 }, (_, s) => norm[pixelOf(s)]);
+    const four = Buffer.from(kernels.colour({ counts: counts2, norms: norms2 }, width, v.height, 2, colouring));
+    expect(one.equals(four)).toBe(true);
   });
 });
