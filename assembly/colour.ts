@@ -110,7 +110,8 @@ function colourOneSample(
   for (; p + 4 <= pixels; p += 4) {
     const c = v128.load(counts + (<usize>p << 2));
     const low = tableIndexX2(c, v128.load(norms + (<usize>p << 3)), cycles, size);
-    const high = tableIndexX2(v128.shuffle<i32>(c, c, 2, 3, 2, 3), v128.load(norms + (<usize>p << 3), 16), cycles, size);
+    const upper = v128.shuffle<i32>(c, c, 2, 3, 2, 3);
+    const high = tableIndexX2(upper, v128.load(norms + (<usize>p << 3), 16), cycles, size);
     const at = out + <usize>p * 3;
     putPixel(at, i32x4.extract_lane(c, 0), i32x4.extract_lane(low, 0), tableBytes, INSIDE);
     putPixel(at + 3, i32x4.extract_lane(c, 1), i32x4.extract_lane(low, 1), tableBytes, INSIDE);
