@@ -14,12 +14,13 @@
  * of a Julia set included) within MARGIN of 2 test after every step instead. The group stops as soon as all eight
  * lanes have escaped.
  *
- * The sample points are computed two at a time with the scalar kernels' operations (xMin + col * stepX), so they
- * are the same f64 values. With shortcuts (Mandelbrot only), the cardioid/bulb test (shortcuts.ts) runs on the
- * vectors too, with the same operations, and only on groups that can reach its bounding box. A group whose eight
- * samples all pass is inside without iterating; in a mixed group the lanes that pass start at c = 4, which escapes
- * at the first test, so that they cannot keep the group running to maxIter. Periodicity is not detected: above the
- * worker's MEMBERSHIP_MAX_ITER the counting kernel, which detects it, is faster.
+ * The sample points' x are computed once a call, with the scalar kernels' operations (xMin + col * stepX, so the
+ * same f64 values), into a table that every row reads (the set-up of a group was most of the cost of a group decided
+ * at once). With shortcuts (Mandelbrot only), the cardioid/bulb test (shortcuts.ts) runs on the vectors, with the
+ * same operations, and only on groups that can reach its bounding box. A group whose eight samples all pass is
+ * inside without iterating; in a mixed group the lanes that pass start at c = 4, which escapes at the first test, so
+ * that they cannot keep the group running to maxIter. Periodicity is not detected: above the worker's
+ * MEMBERSHIP_MAX_ITER the counting kernel, which detects it, is faster.
  */
 import { RenderParams } from './params';
 import { BOX_LEFT, BOX_RIGHT, BOX_TOP, MARGIN as SHAPE_MARGIN } from './shortcuts';
@@ -37,20 +38,40 @@ const FIRST_GAP: i32 = 2;
 const MARGIN: f64 = 1e-9;
 const LOW: f64 = (2.0 - MARGIN) * (2.0 - MARGIN);
 
-/** Writes the PBM bits of the rectangle described by the block at `params` (see the top of this file). */
+/**
+ * Writes the PBM bits of the rectangle described by the block at `params` (see the top of this file). Its `norms`
+ * address is scratch space for ceil(width / 8) * 64 bytes: the row's sample x values, the same for every row.
+ */
 export function membershipBits(params: usize): void {
   const p = changetype<RenderParams>(params);
   const julia = p.julia != 0;
   const shortcuts = p.shortcuts != 0 && !julia;
   const maxIter = p.maxIter;
-  const rowBytes = (p.width + 7) >> 3;
-  const xMin = f64x2.splat(p.xMin);
-  const stepX = f64x2.splat(p.stepX);
-  const lastCol = f64x2.splat(<f64>(p.colStart + p.width - 1));
-  const lastBits = 0xff00 >> (p.width - ((rowBytes - 1) << 3)); // the last byte's columns that exist
+  const groups = (p.width + 7) >> 3;
+  const lastBits = (0xff00 >> (p.width - ((groups - 1) << 3))) & 0xff; // the last byte's columns that exist
+  const xs = p.norms;
+  // Vector k of a group holds columns first + 2k + 1 and first + 2k, in that lane order, so that bitmask() gives the
+  // byte's bits most significant first. Past the row's end a lane repeats the last sample (its bit is cleared).
+  let far2: f64 = 0; // the largest x^2 of the row
+  for (let k = 0; k < groups << 3; k++) {
+    const x = p.xMin + <f64>(p.colStart + min(k, p.width - 1)) * p.stepX;
+    store<f64>(xs + (<usize>(k ^ 1) << 3), x);
+    if (x * x > far2) far2 = x * x;
+  }
+  // The groups that reach the shortcuts' bounding box: a run, as x is monotonic along the row.
+  let boxFirst = groups;
+  let boxEnd = 0;
+  for (let g = 0; g < groups; g++) {
+    const xa = load<f64>(xs + (<usize>g << 6) + 8);
+    const xb = load<f64>(xs + (<usize>g << 6) + 48);
+    if ((xa >= BOX_LEFT || xb >= BOX_LEFT) && (xa <= BOX_RIGHT || xb <= BOX_RIGHT)) {
+      if (g < boxFirst) boxFirst = g;
+      boxEnd = g + 1;
+    }
+  }
   // Julia sets: c is fixed, so whether it is near 2 is known once.
-  const juliaNorm = p.cRe * p.cRe + p.cIm * p.cIm;
-  const juliaNear = juliaNorm >= LOW;
+  const juliaNear = p.cRe * p.cRe + p.cIm * p.cIm >= LOW;
+  const cxJulia = f64x2.splat(p.cRe);
   let out = p.counts;
   for (let r = 0; r < p.rowCount; r++) {
     const y = p.yMax - <f64>(p.rowStart + r) * p.stepY;
@@ -58,54 +79,42 @@ export function membershipBits(params: usize): void {
     const cy = julia ? f64x2.splat(p.cIm) : zy;
     const y2 = y * y;
     const rowInBox = shortcuts && Math.abs(y) <= BOX_TOP;
-    // Columns of the group's lanes; vector k holds columns first + 2k + 1 and first + 2k (in that lane order, so that
-    // bitmask() gives the byte's bits most significant first).
-    let col0 = f64x2(<f64>(p.colStart + 1), <f64>p.colStart);
-    for (let b = 0; b < rowBytes; b++) {
-      let c0 = col0;
-      let c1 = f64x2.add(col0, f64x2.splat(2.0));
-      let c2 = f64x2.add(col0, f64x2.splat(4.0));
-      let c3 = f64x2.add(col0, f64x2.splat(6.0));
-      col0 = f64x2.add(col0, f64x2.splat(8.0));
-      let keep = 0xff;
-      if (b == rowBytes - 1) {
-        // Past the row's end a lane repeats the last sample, whose bit is then cleared.
-        c0 = f64x2.min(c0, lastCol);
-        c1 = f64x2.min(c1, lastCol);
-        c2 = f64x2.min(c2, lastCol);
-        c3 = f64x2.min(c3, lastCol);
-        keep = lastBits & 0xff;
-      }
-      const x0 = f64x2.add(xMin, f64x2.mul(c0, stepX));
-      const x1 = f64x2.add(xMin, f64x2.mul(c1, stepX));
-      const x2 = f64x2.add(xMin, f64x2.mul(c2, stepX));
-      const x3 = f64x2.add(xMin, f64x2.mul(c3, stepX));
-      // The group's leftmost and rightmost samples (stepX may be of either sign in principle: take both ends).
-      const xa = f64x2.extract_lane(x0, 1);
-      const xb = f64x2.extract_lane(x3, 0);
+    // |c|^2 = x*x + y*y is monotonic in |x| (rounding is monotonic too), so bounds on x^2 bound every lane's.
+    const rowNear = julia ? juliaNear : far2 + y2 >= LOW;
+    for (let g = 0; g < groups; g++) {
+      const at = xs + (<usize>g << 6);
+      const x0 = v128.load(at);
+      const x1 = v128.load(at, 16);
+      const x2 = v128.load(at, 32);
+      const x3 = v128.load(at, 48);
       let known = 0;
-      if (rowInBox && max(xa, xb) >= BOX_LEFT && min(xa, xb) <= BOX_RIGHT) {
+      if (rowInBox && g >= boxFirst && g < boxEnd) {
         known = bitsOf(inShapes(x0, y2), inShapes(x1, y2), inShapes(x2, y2), inShapes(x3, y2));
       }
       let inside = 0xff;
       if (known != 0xff) {
-        let near = juliaNear;
-        if (!julia) {
-          // |c|^2 is monotonic in |x| along a row (rounding is monotonic too), so the ends bound the group's.
-          const far = max(Math.abs(xa), Math.abs(xb));
-          const close = xa <= 0 && xb >= 0 ? 0.0 : min(Math.abs(xa), Math.abs(xb));
-          near = far * far + y2 >= LOW && close * close + y2 < 4.0;
-        }
-        const cx0 = julia ? f64x2.splat(p.cRe) : x0;
-        const cx1 = julia ? f64x2.splat(p.cRe) : x1;
-        const cx2 = julia ? f64x2.splat(p.cRe) : x2;
-        const cx3 = julia ? f64x2.splat(p.cRe) : x3;
+        const near = rowNear && (julia || groupNear(at, y2));
+        const cx0 = julia ? cxJulia : x0;
+        const cx1 = julia ? cxJulia : x1;
+        const cx2 = julia ? cxJulia : x2;
+        const cx3 = julia ? cxJulia : x3;
         inside = ~escapedLanes(x0, x1, x2, x3, zy, cx0, cx1, cx2, cx3, cy, known, maxIter, near) | known;
       }
-      store<u8>(out, inside & keep);
+      store<u8>(out, g == groups - 1 ? inside & lastBits : inside);
       out++;
     }
   }
+}
+
+/** Whether some |c| of the Mandelbrot group at `at` (row y, y2 = y*y) is within MARGIN under 2 (see escapedLanes). */
+function groupNear(at: usize, y2: f64): bool {
+  // The group's ends bound its |x|, and so its |c|^2 (see rowNear).
+  const xa = Math.abs(load<f64>(at + 8));
+  const xb = Math.abs(load<f64>(at + 48));
+  const sameSign = load<f64>(at + 8) * load<f64>(at + 48) > 0;
+  const far = xa > xb ? xa : xb;
+  const close = sameSign ? (xa < xb ? xa : xb) : 0.0;
+  return far * far + y2 >= LOW && close * close + y2 < 4.0;
 }
 
 /** Lanes inside the cardioid or the period-2 bulb (all ones), by insideCardioidOrBulb's operations (shortcuts.ts). */
@@ -137,8 +146,8 @@ const KNOWN_START: f64 = 4.0;
 
 /**
  * The group's byte of lanes whose |z_i|^2 reached 4 for some i in 1 .. maxIter - 1, z_1 being the lane's start,
- * testing every step when `near` and after runs growing from FIRST_GAP to BLOCK steps otherwise (see the top of this file for why that finds the
- * same lanes). Lanes set in `known` start at KNOWN_START instead.
+ * testing every step when `near` and after runs growing from FIRST_GAP to BLOCK steps otherwise (see the top of
+ * this file for why that finds the same lanes). Lanes set in `known` start at KNOWN_START instead.
  */
 // @ts-ignore: decorator
 @inline

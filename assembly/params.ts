@@ -21,7 +21,7 @@ export class RenderParams {
   maxIter!: i32; // 48
   shortcuts!: i32; // 52: 0 or 1
   counts!: usize; // 56: i32 per sample, row-major over the rectangle (the membership kernel: its PBM bits)
-  norms!: usize; // 60: f64 per sample (not used by the membership kernel)
+  norms!: usize; // 60: f64 per sample (the membership kernel: its scratch, see there)
   julia!: i32; // 64: 0 for the Mandelbrot set (z starts at c = the sample); 1 for a Julia set (z starts at the
   // sample, c = cRe + i*cIm)
   cRe!: f64; // 72

@@ -116,7 +116,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     const have = exports.memory.buffer.byteLength;
     if (bytes > have) exports.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
   };
-  const writeParams = (job: KernelJob, samples: number) => {
+  const writeParams = (job: KernelJob, norms: number) => {
     const block = new DataView(exports.memory.buffer, paramsAt, RENDER_PARAMS.size);
     const { mapping } = job;
     block.setFloat64(RENDER_PARAMS.xMin, mapping.xMin, true);
@@ -130,7 +130,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setInt32(RENDER_PARAMS.maxIter, job.maxIter, true);
     block.setInt32(RENDER_PARAMS.shortcuts, job.shortcuts ? 1 : 0, true);
     block.setUint32(RENDER_PARAMS.counts, countsAt, true);
-    block.setUint32(RENDER_PARAMS.norms, normsAt(samples), true);
+    block.setUint32(RENDER_PARAMS.norms, norms, true);
     block.setInt32(RENDER_PARAMS.julia, job.julia ? 1 : 0, true);
     block.setFloat64(RENDER_PARAMS.cRe, job.julia?.[0] ?? 0, true);
     block.setFloat64(RENDER_PARAMS.cIm, job.julia?.[1] ?? 0, true);
@@ -141,7 +141,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     engine: (name) => (job: KernelJob) => {
       const samples = job.width * job.rowCount;
       reserve(normsAt(samples) + samples * 8);
-      writeParams(job, samples);
+      writeParams(job, normsAt(samples));
       exports[name](paramsAt);
       return {
         counts: new Int32Array(exports.memory.buffer, countsAt, samples),
@@ -150,8 +150,10 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     },
     membership: (job) => {
       const bytes = Math.ceil(job.width / 8) * job.rowCount;
-      reserve(countsAt + bytes);
-      writeParams(job, 0);
+      // The kernel's scratch (at `norms`): 64 bytes a group of 8 columns, after the bits.
+      const scratchAt = countsAt + Math.ceil(bytes / 16) * 16;
+      reserve(scratchAt + Math.ceil(job.width / 8) * 64);
+      writeParams(job, scratchAt);
       exports.membershipBits(paramsAt);
       return new Uint8Array(exports.memory.buffer, countsAt, bytes);
     },
