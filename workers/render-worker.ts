@@ -32,17 +32,20 @@ const instanceId = randomUUID();
 
 /**
  * Iterations up to which outputs that need only inside or outside (ASCII, PBM) take the SIMD membership kernel
- * (assembly/membership.ts): it has no per-pixel bookkeeping but no periodicity detection either. Measured on one
- * thread here: 1.7x the counting SIMD kernel at 200 iterations, 1.2x at 1000, 0.9x at 5000.
+ * (assembly/membership.ts) when shortcuts are on: it has no per-pixel bookkeeping but no periodicity detection either.
+ * Measured on one thread here (Benchmarks Game region, 1000 x 1000 and 600 x 600): 1.9x the counting SIMD kernel at
+ * 1000 iterations, 1.4x at 2000, 0.9x at 3000, 0.6x at 5000. Without shortcuts neither detects periodicity, and
+ * the membership kernel was faster at every count measured (1.2x at 3000 and 5000).
  */
-const MEMBERSHIP_MAX_ITER = 1000;
+const MEMBERSHIP_MAX_ITER = 2000;
 
 /**
  * A job's PBM bits (rows padded to whole bytes): from the membership kernel where it gives the same bits faster,
  * else packed from the counts of the engine asked for.
  */
 function membershipBits(task: RenderTask, job: KernelJob, rect: Rect): Uint8Array {
-  if (task.engine === 'wasm-simd' && task.maxIter <= MEMBERSHIP_MAX_ITER) return wasm.membership(job);
+  const membership = !task.shortcuts || task.maxIter <= MEMBERSHIP_MAX_ITER;
+  if (task.engine === 'wasm-simd' && membership) return wasm.membership(job);
   const bits = new Uint8Array(rectByteLength('bits', rect));
   writeBits(engines[task.engine](job).counts, rect.w, rect.h, bits, 0);
   return bits;
