@@ -71,11 +71,18 @@ function tableIndexX2(counts: v128, norms: v128, cycle: v128, tableSize: v128): 
   return i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.sub(t, f64x2.floor(t)), tableSize));
 }
 
-/** Writes one pixel's 3 bytes: the inside colour, or the table entry `index` (4 bytes an entry) of an escaped one. */
+/** A pixel's colour as a 4-byte entry: the inside colour's, or the table entry `index` of an escaped one. */
+// @ts-ignore: decorator
+@inline
+function entryOf(count: i32, index: i32, tableBytes: usize, inside: usize): usize {
+  return count < 0 ? inside : tableBytes + (<usize>index << 2);
+}
+
+/** Writes one pixel's 3 bytes (see entryOf). */
 // @ts-ignore: decorator
 @inline
 function putPixel(at: usize, count: i32, index: i32, tableBytes: usize, inside: usize): void {
-  const from = count < 0 ? inside : tableBytes + (<usize>index << 2);
+  const from = entryOf(count, index, tableBytes, inside);
   store<u16>(at, load<u16>(from));
   store<u8>(at, load<u8>(from, 2), 2);
 }
@@ -109,13 +116,23 @@ function colourOneSample(
   let p = 0;
   for (; p + 4 <= pixels; p += 4) {
     const c = v128.load(counts + (<usize>p << 2));
+    const at = out + <usize>p * 3;
+    if (i32x4.all_true(i32x4.lt_s(c, i32x4.splat(0)))) {
+      // Four inside pixels: no colour to compute.
+      store<u32>(at, load<u32>(INSIDE));
+      store<u32>(at + 3, load<u32>(INSIDE));
+      store<u32>(at + 6, load<u32>(INSIDE));
+      store<u16>(at + 9, load<u16>(INSIDE));
+      store<u8>(at + 11, load<u8>(INSIDE, 2));
+      continue;
+    }
     const low = tableIndexX2(c, v128.load(norms + (<usize>p << 3)), cycles, size);
     const upper = v128.shuffle<i32>(c, c, 2, 3, 2, 3);
     const high = tableIndexX2(upper, v128.load(norms + (<usize>p << 3), 16), cycles, size);
-    const at = out + <usize>p * 3;
-    putPixel(at, i32x4.extract_lane(c, 0), i32x4.extract_lane(low, 0), tableBytes, INSIDE);
-    putPixel(at + 3, i32x4.extract_lane(c, 1), i32x4.extract_lane(low, 1), tableBytes, INSIDE);
-    putPixel(at + 6, i32x4.extract_lane(c, 2), i32x4.extract_lane(high, 0), tableBytes, INSIDE);
+    // Whole entries (4 bytes) for the first three: each one's fourth byte is the next pixel's first, written next.
+    store<u32>(at, load<u32>(entryOf(i32x4.extract_lane(c, 0), i32x4.extract_lane(low, 0), tableBytes, INSIDE)));
+    store<u32>(at + 3, load<u32>(entryOf(i32x4.extract_lane(c, 1), i32x4.extract_lane(low, 1), tableBytes, INSIDE)));
+    store<u32>(at + 6, load<u32>(entryOf(i32x4.extract_lane(c, 2), i32x4.extract_lane(high, 0), tableBytes, INSIDE)));
     putPixel(at + 9, i32x4.extract_lane(c, 3), i32x4.extract_lane(high, 1), tableBytes, INSIDE);
   }
   for (; p < pixels; p++) {

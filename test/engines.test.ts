@@ -322,9 +322,14 @@ describe('the membership kernel (ASCII and PBM): inside or outside, as the loop 
 
 describe('colouring one sample a pixel (four at a time in SIMD): the bytes of the scalar averaging path', () => {
   // With every pixel's 2 x 2 samples equal, the averaging path (aa = 2, scalar) gives each pixel its table entry
-  // rounded: what the one-sample path must give. Widths leave every remainder of four; inside pixels included.
-  it.each([1, 2, 3, 5, 7, 9, 61])('width %i', (width) => {
-    const v = { ...TEST_VIEWS[1], width, height: 9, maxIter: 400 };
+  // rounded: what the one-sample path must give. Widths leave every remainder of four; inside pixels included, alone
+  // and four in a row (the classic view's cardioid).
+  const cases = [
+    ...[1, 2, 3, 5, 7, 9, 61].map((width) => [TEST_VIEWS[1].name, 1, width] as const),
+    ...[61, 64].map((width) => [TEST_VIEWS[0].name, 0, width] as const),
+  ];
+  it.each(cases)('%s (view %i), width %i', (_, k, width) => {
+    const v = { ...TEST_VIEWS[k], width, height: 9, maxIter: 400 };
     const { counts, norms } = copy(kernels.engine('renderRectSimd')(jobOf(v, true)));
     expect(counts).toContain(-1);
     const norm = new Float64Array(norms.buffer, norms.byteOffset, counts.length);
