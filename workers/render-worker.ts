@@ -32,10 +32,10 @@ const instanceId = randomUUID();
 
 /**
  * Iterations up to which outputs that need only inside or outside (ASCII, PBM) take the SIMD membership kernel
- * (assembly/membership.ts) when shortcuts are on: it has no per-pixel bookkeeping but no periodicity detection either.
- * Measured on one thread here (Benchmarks Game region, 1000 x 1000 and 600 x 600): 1.9x the counting SIMD kernel at
- * 1000 iterations, 1.4x at 2000, 0.9x at 3000, 0.6x at 5000. Without shortcuts neither detects periodicity, and
- * the membership kernel was faster at every count measured (1.2x at 3000 and 5000).
+ * (assembly/membership.ts): it has no per-pixel bookkeeping, but no periodicity detection and no refilling of lanes
+ * either. Measured on one thread here against the counting SIMD kernel, Benchmarks Game region: with shortcuts 1.9x
+ * at 1000 iterations, 1.4x at 2000, 0.9x at 3000, 0.6x at 5000; without, 1.2x at 3000 to 10000 there, but 1.04x at
+ * 3000 and 0.95x at 5000 and up on the classic view (mixed groups wait for their slowest lane).
  */
 const MEMBERSHIP_MAX_ITER = 2000;
 
@@ -44,8 +44,7 @@ const MEMBERSHIP_MAX_ITER = 2000;
  * else packed from the counts of the engine asked for.
  */
 function membershipBits(task: RenderTask, job: KernelJob, rect: Rect): Uint8Array {
-  const membership = !task.shortcuts || task.maxIter <= MEMBERSHIP_MAX_ITER;
-  if (task.engine === 'wasm-simd' && membership) return wasm.membership(job);
+  if (task.engine === 'wasm-simd' && task.maxIter <= MEMBERSHIP_MAX_ITER) return wasm.membership(job);
   const bits = new Uint8Array(rectByteLength('bits', rect));
   writeBits(engines[task.engine](job).counts, rect.w, rect.h, bits, 0);
   return bits;
