@@ -18,7 +18,7 @@
 export { renderParamsSize } from './params';
 export { renderRect } from './scalar';
 export { renderRectSimd } from './simd';
-export { membershipRectSimd } from './membership';
+export { membershipBits } from './membership';
 export { colourBand } from './colour';
 
 /** Where the parameter block and output may start: past the static data, 16-byte aligned. */

@@ -20,8 +20,8 @@ export class RenderParams {
   rowCount!: i32; // 44
   maxIter!: i32; // 48
   shortcuts!: i32; // 52: 0 or 1
-  counts!: usize; // 56: i32 per sample, row-major over the rectangle
-  norms!: usize; // 60: f64 per sample
+  counts!: usize; // 56: i32 per sample, row-major over the rectangle (the membership kernel: its PBM bits)
+  norms!: usize; // 60: f64 per sample (the membership kernel: its scratch, see there)
   julia!: i32; // 64: 0 for the Mandelbrot set (z starts at c = the sample); 1 for a Julia set (z starts at the
   // sample, c = cRe + i*cIm)
   cRe!: f64; // 72

@@ -17,10 +17,14 @@ export const MARGIN: f64 = 1e-6;
  * |y| <= 0.65 (the cardioid reaches x = 3/8 at y = 0.2165 and y = 0.6495 at its top): points outside that box are
  * refused before the square root, which was the costliest part of setting up a sample at low iteration counts.
  */
+export const BOX_LEFT: f64 = -1.25;
+export const BOX_RIGHT: f64 = 0.375;
+export const BOX_TOP: f64 = 0.65; // and -BOX_TOP at the bottom
+
 // @ts-ignore: decorator
 @inline
 export function insideCardioidOrBulb(cx: f64, cy: f64): bool {
-  if (cx > 0.375 || cx < -1.25 || Math.abs(cy) > 0.65) return false;
+  if (cx > BOX_RIGHT || cx < BOX_LEFT || Math.abs(cy) > BOX_TOP) return false;
   const y2 = cy * cy;
   const xq = cx - 0.25;
   const p = Math.sqrt(xq * xq + y2);

@@ -1,6 +1,13 @@
 /** Workers start as the work needs them: the policy, and the feeder that applies it (with tasks of known cost). */
 import { describe, expect, it } from 'vitest';
-import { allowedInFlight, feedTasks, tasksInFlight, WORKER_START_MS } from '../dist/src/core/feeder.js';
+import {
+  allowedInFlight,
+  feedTasks,
+  initialWorkers,
+  PIXEL_FLOOR_NS,
+  tasksInFlight,
+  WORKER_START_MS,
+} from '../dist/src/core/feeder.js';
 
 describe('allowedInFlight', () => {
   it('keeps the workers it has while the queued work is shorter than starting another', () => {
@@ -16,6 +23,17 @@ describe('allowedInFlight', () => {
   it('decides nothing before a task has finished, or with nothing queued', () => {
     expect(allowedInFlight({ current: 1, cap: 12, queued: 100, meanTaskMs: undefined })).toBe(1);
     expect(allowedInFlight({ current: 4, cap: 12, queued: 0, meanTaskMs: 1000 })).toBe(4);
+  });
+});
+
+describe('initialWorkers', () => {
+  it('starts every thread at once only when even the cheapest pixels would outlast a worker start', () => {
+    const long = (WORKER_START_MS * 1e6) / PIXEL_FLOOR_NS;
+    expect(initialWorkers(16000 * 16000, 1, 2)).toBe(2);
+    expect(initialWorkers(2 * long, 1, 12)).toBe(12);
+    expect(initialWorkers(2 * long, 2, 12)).toBe(2);
+    expect(initialWorkers(1920 * 1080, 1, 12)).toBe(1);
+    expect(initialWorkers(140 * 50, 1, 12)).toBe(1);
   });
 });
 

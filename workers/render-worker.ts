@@ -11,7 +11,15 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { threadId, workerData } from 'node:worker_threads';
 import type { Rect } from '../src/core/plan.js';
-import type { CanvasFile, Engine, EngineName, RenderTask, SharedImage, TaskResult } from '../src/core/task.js';
+import type {
+  CanvasFile,
+  Engine,
+  EngineName,
+  KernelJob,
+  RenderTask,
+  SharedImage,
+  TaskResult,
+} from '../src/core/task.js';
 import { PIXEL_BYTES, rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
@@ -29,21 +37,26 @@ const engines: Record<EngineName, Engine> = {
   wasm: wasm.engine('renderRect'),
   js: createJsEngine(),
 };
-const membership = wasm.engine('membershipRectSimd');
 const instanceId = randomUUID();
 
 /**
  * Iterations up to which outputs that need only inside or outside (ASCII, PBM) take the SIMD membership kernel
- * (assembly/membership.ts): it has no per-pixel bookkeeping but no periodicity detection either. Measured on one
- * thread here: 1.7x the counting SIMD kernel at 200 iterations, 1.2x at 1000, 0.9x at 5000.
+ * (assembly/membership.ts): it has no per-pixel bookkeeping, but no periodicity detection and no refilling of lanes
+ * either. Measured on one thread here against the counting SIMD kernel, Benchmarks Game region: with shortcuts 1.9x
+ * at 1000 iterations, 1.4x at 2000, 0.9x at 3000, 0.6x at 5000; without, 1.2x at 3000 to 10000 there, but 1.04x at
+ * 3000 and 0.95x at 5000 and up on the classic view (mixed groups wait for their slowest lane).
  */
-const MEMBERSHIP_MAX_ITER = 1000;
+const MEMBERSHIP_MAX_ITER = 2000;
 
-/** The engine for a task: the one asked for, or the membership kernel where it gives the same bytes faster. */
-function engineFor(task: RenderTask): Engine {
-  const onlyMembership = task.output.format === 'ascii' || task.output.format === 'bits';
-  const fast = onlyMembership && task.engine === 'wasm-simd' && task.maxIter <= MEMBERSHIP_MAX_ITER;
-  return fast ? membership : engines[task.engine];
+/**
+ * A job's PBM bits (rows padded to whole bytes): from the membership kernel where it gives the same bits faster,
+ * else packed from the counts of the engine asked for.
+ */
+function membershipBits(task: RenderTask, job: KernelJob, rect: Rect): Uint8Array {
+  if (task.engine === 'wasm-simd' && task.maxIter <= MEMBERSHIP_MAX_ITER) return wasm.membership(job);
+  const bits = new Uint8Array(rectByteLength('bits', rect));
+  writeBits(engines[task.engine](job).counts, rect.w, rect.h, bits, 0);
+  return bits;
 }
 mark('worker: ready');
 
@@ -114,7 +127,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   injectFault(task);
   const { aa, output } = task;
   const { format, image, canvas } = output;
-  const engine = engineFor(task);
+  const engine = engines[task.engine];
   // Shared with the main thread, so the result crosses without a copy. (Piscina's move() would transfer a buffer
   // too, but importing piscina in the worker cost every worker's start-up about 50 ms.)
   const inPlace = image !== undefined || canvas !== undefined;
@@ -128,7 +141,7 @@ export default function renderTask(task: RenderTask): TaskResult {
     for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
       if (stopped()) break;
       const started = performance.now();
-      const pixels = engine({
+      const job: KernelJob = {
         mapping: task.mapping,
         colStart: rect.x * aa,
         width: rect.w * aa,
@@ -137,11 +150,17 @@ export default function renderTask(task: RenderTask): TaskResult {
         maxIter: task.maxIter,
         shortcuts: task.shortcuts,
         julia: task.julia,
-      });
-      const iterated = performance.now();
-      if (format === 'ascii') writeAscii(pixels.counts, bytes, at);
-      else if (format === 'bits') writeBits(pixels.counts, rect.w, rect.h, bytes, at);
-      else {
+      };
+      let iterated: number;
+      if (format === 'ascii' || format === 'bits') {
+        // aa is 1 here: supersampling is for colour.
+        const bits = membershipBits(task, job, rect);
+        iterated = performance.now();
+        if (format === 'bits') bytes.set(bits, at);
+        else writeAscii(bits, rect.w, rect.h, bytes, at);
+      } else {
+        const pixels = engine(job);
+        iterated = performance.now();
         const size = PIXEL_BYTES[format];
         const values =
           format === 'rgb'

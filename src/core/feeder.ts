@@ -37,6 +37,24 @@ export function allowedInFlight(g: Growth): number {
 }
 
 /**
+ * The least a pixel costs in any engine and format, in ns: the membership kernel deciding whole groups at once takes
+ * about 2 here. Used to know before any task has finished that a render is long.
+ */
+export const PIXEL_FLOOR_NS = 1;
+
+/**
+ * Workers to start a render with: all it may use (`cap`) when even its cheapest pixels, shared by the `current`
+ * workers, would outlast a worker's start-up; otherwise the workers it has. (The feeder would come to that after its
+ * first task, a worker's start-up later: for the Benchmarks Game's 16000 x 16000 PBM, a tenth of its time.)
+ *
+ * @example initialWorkers(16000 * 16000, 1, 2) // 2
+ * @example initialWorkers(1920 * 1080, 1, 12) // 1
+ */
+export function initialWorkers(pixels: number, current: number, cap: number): number {
+  return (pixels * PIXEL_FLOOR_NS) / 1e6 / current > WORKER_START_MS ? cap : current;
+}
+
+/**
  * Tasks that may be in flight: `perWorker` for each worker that is ready, and one for each allowed worker that is
  * not yet (Piscina starts a worker for every task that has to wait, so a second task for a worker still starting
  * would start yet another, past the render's thread limit).

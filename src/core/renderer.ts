@@ -9,7 +9,7 @@ import { compileWasmModule } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
 import { precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
 import type { Destination } from '../outputs/destinations.js';
-import { feedTasks } from './feeder.js';
+import { feedTasks, initialWorkers } from './feeder.js';
 import type { Plan, Rect } from './plan.js';
 import { defaultBandRows, planBands } from './plan.js';
 import type { RenderPool } from './pool.js';
@@ -204,7 +204,8 @@ export class Renderer {
         if (!cancel.signal.aborted) cancel.abort(err);
         return 0;
       });
-    const workers = { initial: this.liveThreads, cap, perWorker: TASKS_PER_WORKER, ready: () => this.#ready.size };
+    const initial = initialWorkers(spec.width * spec.height * aa * aa, this.liveThreads, cap);
+    const workers = { initial, cap, perWorker: TASKS_PER_WORKER, ready: () => this.#ready.size };
     await feedTasks(plan.length, workers, runOne, cancel.signal);
     if (bystander && !cancel.signal.aborted) cancel.abort(bystander);
     call.signal?.removeEventListener('abort', stop);

@@ -16,7 +16,7 @@ interface KernelExports {
   renderParamsSize(): number;
   renderRect(params: number): void;
   renderRectSimd(params: number): void;
-  membershipRectSimd(params: number): void;
+  membershipBits(params: number): void;
   colourBand(
     counts: number,
     norms: number,
@@ -55,7 +55,7 @@ const RENDER_PARAMS = {
   size: 88,
 } as const;
 
-export type KernelName = 'renderRect' | 'renderRectSimd' | 'membershipRectSimd';
+export type KernelName = 'renderRect' | 'renderRectSimd';
 
 const WASM_PAGE = 65536;
 const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
@@ -78,6 +78,12 @@ export async function compileWasmModule(): Promise<WebAssembly.Module> {
 /** One WASM instance: its engines, and its colouring (see assembly/colour.ts). */
 export interface WasmInstance {
   engine(name: KernelName): Engine;
+  /**
+   * Inside or outside only, by the membership kernel (assembly/membership.ts): the job's rows as PBM bits
+   * (ceil(width / 8) bytes a row, most significant bit first, 1 inside), a view into this instance's memory, valid
+   * until its next call.
+   */
+  membership(job: KernelJob): Uint8Array;
   /**
    * Colours a rectangle's samples (from any engine): rows x width pixels of 3 bytes, `aa` x `aa` samples averaged
    * per pixel, returned as a view into this instance's memory, valid until its next call.
@@ -110,7 +116,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     const have = exports.memory.buffer.byteLength;
     if (bytes > have) exports.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
   };
-  const writeParams = (job: KernelJob, samples: number) => {
+  const writeParams = (job: KernelJob, norms: number) => {
     const block = new DataView(exports.memory.buffer, paramsAt, RENDER_PARAMS.size);
     const { mapping } = job;
     block.setFloat64(RENDER_PARAMS.xMin, mapping.xMin, true);
@@ -124,7 +130,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setInt32(RENDER_PARAMS.maxIter, job.maxIter, true);
     block.setInt32(RENDER_PARAMS.shortcuts, job.shortcuts ? 1 : 0, true);
     block.setUint32(RENDER_PARAMS.counts, countsAt, true);
-    block.setUint32(RENDER_PARAMS.norms, normsAt(samples), true);
+    block.setUint32(RENDER_PARAMS.norms, norms, true);
     block.setInt32(RENDER_PARAMS.julia, job.julia ? 1 : 0, true);
     block.setFloat64(RENDER_PARAMS.cRe, job.julia?.[0] ?? 0, true);
     block.setFloat64(RENDER_PARAMS.cIm, job.julia?.[1] ?? 0, true);
@@ -135,12 +141,21 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     engine: (name) => (job: KernelJob) => {
       const samples = job.width * job.rowCount;
       reserve(normsAt(samples) + samples * 8);
-      writeParams(job, samples);
+      writeParams(job, normsAt(samples));
       exports[name](paramsAt);
       return {
         counts: new Int32Array(exports.memory.buffer, countsAt, samples),
         norms: new Float64Array(exports.memory.buffer, normsAt(samples), samples),
       };
+    },
+    membership: (job) => {
+      const bytes = Math.ceil(job.width / 8) * job.rowCount;
+      // The kernel's scratch (at `norms`): 64 bytes a group of 8 columns, after the bits.
+      const scratchAt = countsAt + Math.ceil(bytes / 16) * 16;
+      reserve(scratchAt + Math.ceil(job.width / 8) * 64);
+      writeParams(job, scratchAt);
+      exports.membershipBits(paramsAt);
+      return new Uint8Array(exports.memory.buffer, countsAt, bytes);
     },
     colour: ({ counts, norms }, width, rows, aa, colouring) => {
       const samples = counts.length;

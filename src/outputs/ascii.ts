@@ -5,12 +5,19 @@ export const OUTSIDE = 0x2d; // '-'
 export const NEWLINE = 0x0a;
 
 /**
- * Writes one byte a pixel, in the counts' order, into `target` from index `at`.
+ * Writes one byte a pixel from PBM bits (`rows` rows of `width` pixels, each row padded to a whole byte, as
+ * writeBits and the membership kernel make them) into `target` from index `at`.
  *
- * @example writeAscii(Int32Array.of(-1, 3), bytes, 0) // bytes starts with "*-"
+ * @example writeAscii(Uint8Array.of(0b10000000), 2, 1, bytes, 0) // bytes starts with "*-"
  */
-export function writeAscii(counts: Int32Array, target: Uint8Array, at: number): void {
-  for (let p = 0; p < counts.length; p++) target[at + p] = counts[p] === -1 ? INSIDE : OUTSIDE;
+export function writeAscii(bits: Uint8Array, width: number, rows: number, target: Uint8Array, at: number): void {
+  const rowBytes = Math.ceil(width / 8);
+  for (let r = 0; r < rows; r++) {
+    for (let col = 0; col < width; col++) {
+      const inside = (bits[r * rowBytes + (col >> 3)] >> (7 - (col & 7))) & 1;
+      target[at + r * width + col] = inside ? INSIDE : OUTSIDE;
+    }
+  }
 }
 
 /**
