@@ -84,7 +84,7 @@ describe('the render spec', () => {
   it.each([
     [{ width: 0 }, 'spec.width: expected a whole number from 1 to 1048576, but received 0'],
     [{ maxIter: 1.5 }, 'spec.maxIter: expected a whole number from 1 to 2147483647, but received 1.5'],
-    [{ engine: 'cuda' }, 'spec.engine: expected one of wasm-simd, wasm, js, but received "cuda"'],
+    [{ engine: 'cuda' }, 'spec.engine: expected one of wasm-simd, wasm, js, perturb, but received "cuda"'],
     [
       { region: { xMin: 1, xMax: 0, yMin: 0, yMax: 1 } },
       'spec.region: expected finite xMin < xMax and yMin < yMax, but received {"xMin":1,"xMax":0,"yMin":0,"yMax":1}',

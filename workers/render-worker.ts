@@ -27,6 +27,7 @@ const engines: Record<EngineName, Engine> = {
   'wasm-simd': wasm.engine('renderRectSimd'),
   wasm: wasm.engine('renderRect'),
   js: createJsEngine(),
+  perturb: wasm.engine('renderPerturb'),
 };
 const membership = wasm.engine('membershipRectSimd');
 const instanceId = randomUUID();
@@ -117,6 +118,7 @@ export default function renderTask(task: RenderTask): TaskResult {
       maxIter: task.maxIter,
       shortcuts: task.shortcuts,
       julia: task.julia,
+      perturb: task.perturb,
     });
     const iterated = performance.now();
     if (format === 'ascii') writeAscii(pixels.counts, bytes, at);

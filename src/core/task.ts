@@ -4,11 +4,12 @@ import type { Rect } from './plan.js';
 import type { PlaneMapping } from './viewport.js';
 
 /**
- * The engines: the first is the default, the SIMD kernel; the others stay as baselines (and js as the oracle).
+ * The engines: the first is the default, the SIMD kernel; wasm and js stay as baselines (and js as the oracle);
+ * perturb iterates offsets from an arbitrary-precision reference orbit, for views deeper than f64 (src/deep/).
  *
  * @example createSpec({ engine: ENGINES[1] }) // the scalar WASM kernel
  */
-export const ENGINES = ['wasm-simd', 'wasm', 'js'] as const;
+export const ENGINES = ['wasm-simd', 'wasm', 'js', 'perturb'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /**
@@ -58,6 +59,8 @@ export interface RenderTask {
   /** See KernelJob. */
   julia?: readonly [number, number];
   engine: EngineName;
+  /** The perturbation engine's reference orbit and sample steps (engine perturb only). */
+  perturb?: PerturbJob;
   /** In pixels of the whole image. */
   rects: Rect[];
   /** The task's place in its plan. */
@@ -101,6 +104,23 @@ export interface KernelJob {
   shortcuts: boolean;
   /** For a Julia set, its fixed c [re, im]: z starts at the sample point. Absent: the Mandelbrot set. */
   julia?: readonly [number, number];
+  /** For the perturb engine, which places samples by this instead of `mapping`. */
+  perturb?: PerturbJob;
+}
+
+/**
+ * A deep view's samples as the perturbation kernel takes them (assembly/perturb.ts, src/deep/perturbation.ts):
+ * sample (col, row) lies at the reference point plus ((2 col - sampleWidth) stepX, (sampleHeight - 2 row) stepY)
+ * times 2^-scale.
+ */
+export interface PerturbJob {
+  /** The reference orbit Z_0 = 0, Z_1 = the grid's centre, ... as f64 pairs, in a SharedArrayBuffer. */
+  orbit: Float64Array;
+  stepX: number;
+  stepY: number;
+  scale: number;
+  sampleWidth: number;
+  sampleHeight: number;
 }
 
 /** A rectangle's samples: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */
