@@ -99,10 +99,10 @@ describe('deep views are deterministic', () => {
     const c = CASES[4];
     const spec = createSpec({ view: view(c), width: 40, height: 24, maxIter: c.maxIter, output: { format: 'npy' } });
     const bands = await renderCounts(spec);
-    const tiles = await renderCounts(spec, planTiles(40, 24, 16, 8));
+    const tiles = await renderCounts(spec, planTiles(40, 24, 16));
     const single = await Renderer.create({ threads: 1 });
     const destination = pixelData(40, 24);
-    await single.render(spec, { destination, plan: planTiles(40, 24, 7, 5) });
+    await single.render(spec, { destination, plan: planTiles(40, 24, 7) });
     await single.close();
     expect(tiles).toEqual(bands);
     const again = new Int32Array(40 * 24).map((_, p) => destination.pixels.readInt32LE(p * 8));
