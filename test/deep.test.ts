@@ -3,7 +3,11 @@
  * every sample's escape count, at magnifications from 1e14 to 1e1000; and deep views through the spec.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { GLITCHED } from '../dist/src/deep/exact.js';
+import { perturbSetup } from '../dist/src/deep/perturbation.js';
+import { chooseReference } from '../dist/src/deep/reference.js';
 import { sampleGrid } from '../dist/src/deep/view.js';
+import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
 import type { DeepView, RenderSpec } from '../dist/src/index.js';
 import {
   asciiText,
@@ -92,6 +96,32 @@ describe('perturbation against the arbitrary-precision reference', () => {
     expect(text).toContain('*');
     expect(text).toContain('-');
   }, 60_000);
+});
+
+describe('samples that outlive the reference', async () => {
+  const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
+  const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
+  const glitched = (spec: RenderSpec, perturb: ReturnType<typeof perturbSetup>) => {
+    const job = { mapping, colStart: 0, width: spec.width, rowStart: 0, rowCount: spec.height, shortcuts: false };
+    return kernel({ ...job, maxIter: spec.maxIter, perturb }).counts.filter((c) => c === GLITCHED).length;
+  };
+  // Just off c = i: the centre escapes after 57 steps, samples nearer i later.
+  const nearTip = { center: ['0.00000000000000000000123', '1'], width: '3e-20' } as DeepView;
+
+  it.each([
+    ['a reference nearer the long-lived samples, found by the survey', CASES[1].center, '3e-16', 24, 16, 4000, 0],
+    ['the exact fallback, for one the survey rows miss', nearTip.center, nearTip.width, 32, 20, 2000, 1],
+  ])(
+    'get %s',
+    async (_, center, width, w, h, maxIter, left) => {
+      const spec = createSpec({ view: { center, width }, width: w, height: h, maxIter, output: { format: 'npy' } });
+      const grid = sampleGrid(spec, w, h, 1);
+      expect(glitched(spec, perturbSetup(grid, maxIter))).toBeGreaterThan(0);
+      expect(glitched(spec, chooseReference(grid, maxIter, kernel))).toBe(left);
+      expect(identical(await renderCounts(spec), exactCounts(grid, maxIter))).toBe(1);
+    },
+    60_000,
+  );
 });
 
 describe('deep views are deterministic', () => {

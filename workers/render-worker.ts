@@ -12,6 +12,7 @@ import { threadId, workerData } from 'node:worker_threads';
 import type { Rect } from '../src/core/plan.js';
 import type { Engine, EngineName, RenderTask, SharedImage, TaskResult } from '../src/core/task.js';
 import { rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
+import { withExactFallback } from '../src/deep/exact.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
 import { writeAscii, writeBits } from '../src/outputs/ascii.js';
@@ -27,7 +28,7 @@ const engines: Record<EngineName, Engine> = {
   'wasm-simd': wasm.engine('renderRectSimd'),
   wasm: wasm.engine('renderRect'),
   js: createJsEngine(),
-  perturb: wasm.engine('renderPerturb'),
+  perturb: withExactFallback(wasm.engine('renderPerturb')),
 };
 const membership = wasm.engine('membershipRectSimd');
 const instanceId = randomUUID();

@@ -5,10 +5,10 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { perturbSetup } from '../deep/perturbation.js';
+import { chooseReference } from '../deep/reference.js';
 import type { DeepView } from '../deep/view.js';
 import { regionOfView, sampleGrid } from '../deep/view.js';
-import { compileWasmModule } from '../engines/wasm.js';
+import { compileWasmModule, instantiateWasm } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
 import { precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
 import type { Destination } from '../outputs/destinations.js';
@@ -20,7 +20,7 @@ import { createRenderPool, TASKS_PER_WORKER } from './pool.js';
 import { checkPrecision } from './precision.js';
 import type { RenderSpec } from './spec.js';
 import { pixelAspect, validateSpec } from './spec.js';
-import type { PerturbJob, RenderTask, TaskOutput, TaskResult } from './task.js';
+import type { Engine, PerturbJob, RenderTask, TaskOutput, TaskResult } from './task.js';
 import { rectByteLength, TASK_RUNNING } from './task.js';
 import { planeMapping } from './viewport.js';
 
@@ -105,9 +105,13 @@ export class Renderer {
   readonly #ready = new Set<unknown>();
   /** The last reference orbit and what it was computed for: a spec rendered again (tiles, shards) reuses it. */
   #perturbCache: { key: string; job: PerturbJob } | undefined;
+  readonly #wasmModule: WebAssembly.Module;
+  /** The perturbation kernel in this thread, for the survey that chooses a reference (made when first needed). */
+  #surveyKernel: Engine | undefined;
 
-  private constructor(threads: number, pool: RenderPool, logger: Logger) {
+  private constructor(threads: number, pool: RenderPool, logger: Logger, wasmModule: WebAssembly.Module) {
     this.threads = threads;
+    this.#wasmModule = wasmModule;
     this.#pool = pool;
     this.#logger = logger;
     pool.on('workerCreate', (worker: unknown) => this.#ready.add(worker));
@@ -118,13 +122,14 @@ export class Renderer {
   static async create(options: RendererOptions = {}): Promise<Renderer> {
     const threads = options.threads ?? availableParallelism();
     const logger = options.logger ?? SILENT;
+    const wasmModule = options.wasmModule ?? (await compileWasmModule());
     const pool = createRenderPool({
-      wasmModule: options.wasmModule ?? (await compileWasmModule()),
+      wasmModule,
       minThreads: Math.min(options.minThreads ?? threads, threads),
       maxThreads: threads,
       onError: (message) => logger.warn(`worker error: ${message}`),
     });
-    return new Renderer(threads, pool, logger);
+    return new Renderer(threads, pool, logger, wasmModule);
   }
 
   /** Worker threads running now. */
@@ -157,7 +162,7 @@ export class Renderer {
     const base = {
       // A perturbation render places samples by its grid; the mapping is then only a stand-in.
       mapping: planeMapping(region ?? { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, spec.width * aa, spec.height * aa),
-      perturb: perturbing ? this.#perturbation(spec, aa, aspect) : undefined,
+      perturb: perturbing ? await this.#perturbation(spec, aa, aspect) : undefined,
       aa,
       maxIter: spec.maxIter,
       shortcuts: spec.shortcuts,
@@ -224,10 +229,13 @@ export class Renderer {
   }
 
   /** The reference orbit and steps for a perturbation render, computed here once and kept for the next render. */
-  #perturbation(spec: RenderSpec, aa: number, aspect: number): PerturbJob {
+  async #perturbation(spec: RenderSpec, aa: number, aspect: number): Promise<PerturbJob> {
     const grid = sampleGrid(spec, spec.width * aa, spec.height * aa, aspect);
     const key = JSON.stringify([grid, spec.maxIter], (_, v) => (typeof v === 'bigint' ? String(v) : v));
-    if (this.#perturbCache?.key !== key) this.#perturbCache = { key, job: perturbSetup(grid, spec.maxIter) };
+    if (this.#perturbCache?.key !== key) {
+      this.#surveyKernel ??= (await instantiateWasm(this.#wasmModule)).engine('renderPerturb');
+      this.#perturbCache = { key, job: chooseReference(grid, spec.maxIter, this.#surveyKernel) };
+    }
     return this.#perturbCache.job;
   }
 

@@ -1,4 +1,5 @@
 /** What crosses the thread boundary: one task for a worker (a few rectangles to render), and what comes back. */
+import type { SampleGrid } from '../deep/grid.js';
 import type { Colouring } from '../outputs/colour.js';
 import type { Rect } from './plan.js';
 import type { PlaneMapping } from './viewport.js';
@@ -110,8 +111,8 @@ export interface KernelJob {
 
 /**
  * A deep view's samples as the perturbation kernel takes them (assembly/perturb.ts, src/deep/perturbation.ts):
- * sample (col, row) lies at the reference point plus ((2 col - sampleWidth) stepX, (sampleHeight - 2 row) stepY)
- * times 2^-scale.
+ * sample (col, row) lies at the reference point plus ((2 col - originX) stepX, (originY - 2 row) stepY) times 2^-scale:
+ * the reference is the sample (originX / 2, originY / 2) of the grid (its centre: the grid's width and height).
  */
 export interface PerturbJob {
   /** The reference orbit Z_0 = 0, Z_1 = the grid's centre, ... as f64 pairs, in a SharedArrayBuffer. */
@@ -119,8 +120,18 @@ export interface PerturbJob {
   stepX: number;
   stepY: number;
   scale: number;
-  sampleWidth: number;
-  sampleHeight: number;
+  originX: number;
+  originY: number;
+  /** The exact grid, for the samples the reference cannot serve (GLITCHED; see src/deep/exact.ts). */
+  grid: SampleGrid;
+  /**
+   * Where every sample starts: at iteration jumpTo, dz = (jumpX + i jumpY) dc and dc scaled by jumpDc (the linear
+   * growth of a tiny dz, the same for all samples; see src/deep/perturbation.ts). 1, 1, 0, 1: from the start.
+   */
+  jumpTo: number;
+  jumpX: number;
+  jumpY: number;
+  jumpDc: number;
 }
 
 /** A rectangle's samples: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */

@@ -101,12 +101,17 @@ export function deepGrid(
 }
 
 /**
- * A sample's offset from the centre in half steps: (2 col - W, H - 2 row), whole numbers.
+ * The point at twice a column and twice a row of the grid, exactly, times 2^grid.fractionBits: a sample's point
+ * for even arguments, and the grid's centre at (width, height), a sample or not.
  *
- * @example sampleOffset(grid, 0, 0) // [-grid.width, grid.height]
+ * @example pointAt(grid, grid.width, grid.height) // grid.centre
  */
-export function sampleOffset(grid: SampleGrid, col: number, row: number): [number, number] {
-  return [2 * col - grid.width, grid.height - 2 * row];
+export function pointAt(grid: SampleGrid, twiceCol: number, twiceRow: number): [bigint, bigint] {
+  const at = (half: Dyadic, k: number) => (BigInt(k) * half.mantissa) << BigInt(grid.fractionBits + half.exponent);
+  return [
+    grid.centre[0] + at(grid.halfStepX, twiceCol - grid.width),
+    grid.centre[1] + at(grid.halfStepY, grid.height - twiceRow),
+  ];
 }
 
 /**
@@ -115,7 +120,5 @@ export function sampleOffset(grid: SampleGrid, col: number, row: number): [numbe
  * @example samplePoint(grid, grid.width / 2, grid.height / 2) // grid.centre (for even sizes)
  */
 export function samplePoint(grid: SampleGrid, col: number, row: number): [bigint, bigint] {
-  const [dx, dy] = sampleOffset(grid, col, row);
-  const at = (half: Dyadic, k: number) => (BigInt(k) * half.mantissa) << BigInt(grid.fractionBits + half.exponent);
-  return [grid.centre[0] + at(grid.halfStepX, dx), grid.centre[1] + at(grid.halfStepY, dy)];
+  return pointAt(grid, 2 * col, 2 * row);
 }

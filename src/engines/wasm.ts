@@ -69,11 +69,15 @@ const PERTURB_PARAMS = {
   width: 36,
   rowStart: 40,
   rowCount: 44,
-  sampleWidth: 48,
-  sampleHeight: 52,
+  originX: 48,
+  originY: 52,
   counts: 56,
   norms: 60,
-  size: 64,
+  jumpTo: 64,
+  jumpX: 72,
+  jumpY: 80,
+  jumpDc: 88,
+  size: 96,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'membershipRectSimd' | 'renderPerturb';
@@ -170,10 +174,14 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setInt32(P.width, job.width, true);
     block.setInt32(P.rowStart, job.rowStart, true);
     block.setInt32(P.rowCount, job.rowCount, true);
-    block.setInt32(P.sampleWidth, perturb.sampleWidth, true);
-    block.setInt32(P.sampleHeight, perturb.sampleHeight, true);
+    block.setInt32(P.originX, perturb.originX, true);
+    block.setInt32(P.originY, perturb.originY, true);
     block.setUint32(P.counts, countsAt, true);
     block.setUint32(P.norms, normsAt(samples), true);
+    block.setInt32(P.jumpTo, perturb.jumpTo, true);
+    block.setFloat64(P.jumpX, perturb.jumpX, true);
+    block.setFloat64(P.jumpY, perturb.jumpY, true);
+    block.setFloat64(P.jumpDc, perturb.jumpDc, true);
   };
   let tableKey = '';
 
