@@ -217,10 +217,9 @@ function deepCases(): void {
     const directRate = median(directTimes);
     console.log(
       `  ${c.depth.padEnd(7)} ${width}x${height} ${(iterations / 1e6).toFixed(0).padStart(5)} M it  ${render.toFixed(3)} s  ` +
-        `${(rate / 1e9).toFixed(3)} G it/s  x${(rate / directRate).toFixed(2)} vs wasm-simd ` +
-        `(stepped: ${(stepped / render / 1e9).toFixed(3)} G it/s, x${(stepped / render / directRate).toFixed(2)}) ` +
-        `(${(directRate / 1e9).toFixed(2)} G it/s)  start at step ${jumpTo}  orbit ${(orbit * 1000).toFixed(0)} ms ` +
-        `(${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render)`,
+        `${(rate / 1e9).toFixed(3)} G it/s (x${(rate / directRate).toFixed(2)} vs wasm-simd's ${(directRate / 1e9).toFixed(2)}); ` +
+        `stepped from step ${jumpTo}: ${(stepped / render / 1e9).toFixed(3)} G it/s (x${(stepped / render / directRate).toFixed(2)}); ` +
+        `reference ${(orbit * 1000).toFixed(0)} ms (${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render)`,
     );
   }
   console.log();

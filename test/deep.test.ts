@@ -2,6 +2,10 @@
  * Deep zoom: the perturbation kernel in real workers against the arbitrary-precision reference (test/support),
  * every sample's escape count, at magnifications from 1e14 to 1e1000; and deep views through the spec.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GLITCHED } from '../dist/src/deep/exact.js';
 import { perturbSetup } from '../dist/src/deep/perturbation.js';
@@ -20,6 +24,7 @@ import {
   specToJson,
   validateSpec,
 } from '../dist/src/index.js';
+import { runCli } from './helpers.js';
 import { exactCounts } from './support/exact-escape.js';
 
 const renderer = await Renderer.create({ threads: 2 });
@@ -168,5 +173,41 @@ describe('deep views in the spec', () => {
     ],
   ])('refuses %j, naming the field', (input, message) => {
     expect(() => createSpec(input as never)).toThrow(message);
+  });
+});
+
+describe('deep zoom through the CLI', () => {
+  const seahorse = `--center=${SEAHORSE.join(',')}`;
+
+  it('draws the 1e20 seahorse view as the reference does, with no warning, where it used to be refused', async () => {
+    const run = await runCli([seahorse, '--zoom', '1e20', '--max-iter', '3100', '--width', '40', '--height', '12']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const spec = createSpec({ view: { center: SEAHORSE, width: '3e-20' }, width: 40, height: 12, maxIter: 3100 });
+    const exact = exactCounts(sampleGrid(spec, 40, 12, pixelAspect('ascii')), 3100);
+    const rows = Array.from({ length: 12 }, (_, r) =>
+      Array.from(exact.subarray(r * 40, (r + 1) * 40), (n) => (n < 0 ? '*' : '-')).join(''),
+    );
+    expect(run.stdout).toBe(rows.map((r) => `${r}\n`).join(''));
+  }, 60_000);
+
+  it('takes a centre of 2000 digits and writes a PNG at 1e1000 with supersampling', async () => {
+    const digits = `0.${'0'.repeat(1998)}1`;
+    const path = join(await mkdtemp(join(tmpdir(), 'mandel-par-deep-')), 'deep.png');
+    const args = [`--center=${digits},1`, '--zoom', '1e1000', '--max-iter', '3000', '--aa', '2'];
+    const run = await runCli([...args, '--width', '24', '--height', '16', '-o', path, '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const { info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([24, 16]);
+  }, 60_000);
+
+  it('refuses a centre of more than 10000 digits, naming the option, with exit status 2', async () => {
+    const run = await runCli([`--center=0.${'1'.repeat(10000)},0`, '--zoom', '1e100']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /^mandel-par: --center: expected two decimal numbers re,im of at most 10000 digits each/,
+    );
+    expect(run.stderr.split('\n')).toHaveLength(2);
   });
 });
