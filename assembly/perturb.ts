@@ -1,7 +1,7 @@
 /**
  * The perturbation kernel, for views deeper than f64 can place pixels in (see src/deep/): every sample is iterated
  * as a small offset dz from a reference orbit Z computed once in arbitrary precision (Z_0 = 0, Z_1 = C, the view's
- * centre), with dc the sample's offset from C:
+ * centre or a better point of the grid), with dc the sample's offset from C:
  *   z_n = Z_m + dz,   dz -> (Z_m + z_n) dz + dc   (that is 2 Z_m dz + dz^2 + dc),   m -> m + 1.
  * The count rule is the direct kernels' (z_1 = c, count from 1, stop at maxIter or |z|^2 >= 4).
  *
@@ -16,14 +16,16 @@
  * dc scaled by a shared 2^k (k > 0). While it is that small, dz^2 is far below 2 Z dz (it is kept when 2^-k is
  * representable, dropped when it would underflow), the escape and rebase tests see z = Z_m, and whenever |dz|
  * passes 2^RESCALE_BITS the scale comes down by that much. Once k reaches PLAIN_K the deltas are plain f64 and the
- * fast loop takes over: only the first iterations pay for the exponent.
+ * fast loop takes over: only the first iterations pay for the exponent, and usually none, since every sample starts
+ * where the linear growth of dz ends (see start), which at 1e1000 is past the scaled range.
  *
  * The fast loop keeps four samples in flight, two to an f64x2 vector, each at its own place m in the reference (the
  * step's latency, not its arithmetic, bounds one sample, as in simd.ts). Eight, as simd.ts has, were no faster
- * here (their deltas and offsets fill the sixteen vector registers of x86-64): 0.44 G it/s at 1e30 against 0.43. Every lane does the operations of one
- * sample in its order, so the counts do not depend on which lane or neighbours a sample had. A burst runs until a
+ * here (their deltas and offsets fill the sixteen vector registers of x86-64): 0.44 G it/s at 1e30 against 0.43.
+ * Every lane does the operations of one sample in its order, so the counts do not depend on which lane or neighbours a sample had. A burst runs until a
  * lane escapes or reaches maxIter; rebasing, rare, leaves the vectors for a scalar fix-up and comes back.
  */
+import { f64At, i32At } from './lanes';
 import { normAfterEscape } from './smooth';
 
 /**
@@ -67,8 +69,7 @@ const RESCALE: f64 = 1.157920892373162e77; // 2^256
 
 /**
  * Deltas scaled by 2^-k with k at most this become plain f64: then |dz| >= 2^-500 or so, and |dz|^2 in the rebase
- * test stays a normal f64 (a subnormal result costs x86 cores a hundred cycles or more: at 2^-700 the plain loop
- * ran at a third of its speed).
+ * test stays a normal f64 (a subnormal result costs x86 cores a slow path of a hundred cycles or more).
  */
 const PLAIN_K: i32 = 500;
 
@@ -116,18 +117,6 @@ let gDcx: f64 = 0;
 let gDcy: f64 = 0;
 let gM: i32 = 0;
 let gN: i32 = 0;
-
-// @ts-ignore: decorator
-@inline
-function f64At(array: usize, l: i32): usize {
-  return array + (<usize>l << 3);
-}
-
-// @ts-ignore: decorator
-@inline
-function i32At(array: usize, l: i32): usize {
-  return array + (<usize>l << 2);
-}
 
 // @ts-ignore: decorator
 @inline

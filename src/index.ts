@@ -42,7 +42,7 @@ export {
   validateSpec,
 } from './core/spec.js';
 export type { EngineName, PixelFormat } from './core/task.js';
-export { ENGINES, PIXEL_FORMATS, rectByteLength } from './core/task.js';
+export { DIRECT_ENGINES, ENGINES, PIXEL_FORMATS, rectByteLength } from './core/task.js';
 export { VERSION } from './core/version.js';
 export type { PlaneMapping, Region } from './core/viewport.js';
 export { CLASSIC_REGION, pixelToPoint, planeMapping, viewAround } from './core/viewport.js';

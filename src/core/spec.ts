@@ -10,7 +10,7 @@ import { invalidSpecField } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { PALETTES } from '../outputs/palettes.js';
 import type { EngineName } from './task.js';
-import { ENGINES } from './task.js';
+import { DIRECT_ENGINES, ENGINES } from './task.js';
 import type { Region } from './viewport.js';
 import { CLASSIC_REGION } from './viewport.js';
 
@@ -270,11 +270,7 @@ export function validateSpec(value: unknown): RenderSpec {
   checkWhole(value, 'maxIter', 1, LIMITS.maxIter);
   checkChoice(value.engine, 'engine', ENGINES);
   if (value.formula === 'julia' && value.engine === 'perturb') {
-    throw invalidSpecField(
-      'engine',
-      value.engine,
-      `a direct engine for a Julia set (${ENGINES.slice(0, 3).join(', ')})`,
-    );
+    throw invalidSpecField('engine', value.engine, `a direct engine for a Julia set (${DIRECT_ENGINES.join(', ')})`);
   }
   if (value.view === undefined) checkRegion(value.region);
   else checkDeepView(value);

@@ -11,6 +11,13 @@ import type { PlaneMapping } from './viewport.js';
  * @example createSpec({ engine: ENGINES[1] }) // the scalar WASM kernel
  */
 export const ENGINES = ['wasm-simd', 'wasm', 'js', 'perturb'] as const;
+
+/**
+ * The engines that iterate each sample's own point in f64 (all but perturb): they give the same counts bit for bit.
+ *
+ * @example DIRECT_ENGINES.includes('perturb') // false
+ */
+export const DIRECT_ENGINES = ['wasm-simd', 'wasm', 'js'] as const satisfies readonly EngineName[];
 export type EngineName = (typeof ENGINES)[number];
 
 /**

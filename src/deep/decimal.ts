@@ -45,8 +45,7 @@ const pow10 = (n: number) => 10n ** BigInt(n);
 
 /** a / b rounded to the nearest integer, ties away from zero (b > 0). */
 function divRound(a: bigint, b: bigint): bigint {
-  const q = (2n * a + (a < 0n ? -b : b)) / (2n * b);
-  return q;
+  return (2n * a + (a < 0n ? -b : b)) / (2n * b);
 }
 
 /**
@@ -68,7 +67,7 @@ export function decimalMagnitude({ mantissa, exponent }: Decimal): number {
  * n / d to `digits` significant digits (truncated; d != 0): enough for a view's width from a zoom, which the
  * sample grid rounds to far fewer bits anyway.
  *
- * @example formatDecimal(divideDecimal(3, parseDecimal('1e300'), 40)) // '3e-300' in some mantissa form
+ * @example formatDecimal(divideDecimal(3n, { mantissa: 1n, exponent: 300 }, 2)) // '3000e-303'
  */
 export function divideDecimal(n: bigint, d: Decimal, digits: number): Decimal {
   const shift = digits + (d.mantissa < 0n ? -d.mantissa : d.mantissa).toString().length;
