@@ -60,6 +60,24 @@ describe('the render spec', () => {
     );
   });
 
+  it('keeps a deep view digit for digit through a JSON round trip, for random views (fixed seed)', () => {
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 400 });
+    const decimal = fc
+      .tuple(fc.constantFrom('', '-'), digits, digits, fc.integer({ min: -3000, max: 3 }))
+      .map(([sign, whole, fraction, exponent]) => `${sign}${whole}.${fraction}e${exponent}`);
+    const width = fc
+      .tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: -9000, max: 0 }))
+      .map(([m, e]) => `${m}e${e}`);
+    fc.assert(
+      fc.property(decimal, decimal, width, fc.boolean(), (re, im, w, png) => {
+        const spec = createSpec({ view: { center: [re, im], width: w }, output: { format: png ? 'png' : 'ascii' } });
+        expect(specFromJson(specToJson(spec))).toStrictEqual(spec);
+        expect(specFromJson(specToJson(spec)).view).toEqual({ center: [re, im], width: w });
+      }),
+      { numRuns: 100, seed: 13 },
+    );
+  });
+
   it('fills in the classic picture by default', () => {
     expect(createSpec()).toEqual({
       formula: 'mandelbrot',
