@@ -27,26 +27,51 @@ export function fixedToNumber(value: bigint, bits: number): number {
   return result * 2 ** exponent;
 }
 
+/** An orbit computed so far, with what it takes to go on. */
+export interface OrbitSoFar {
+  /** Z_0 = 0, Z_1 = c, ... as f64 pairs [re0, im0, re1, im1, ...]. */
+  points: Float64Array;
+  /** True when the last point has |Z|^2 >= 4: the orbit ends there. */
+  escaped: boolean;
+  /** The last point, exactly. */
+  x: bigint;
+  y: bigint;
+}
+
 /**
- * The orbit of c = (re, im) / 2^bits: Z_0 = 0, Z_1 = c, Z_{n+1} = Z_n^2 + c, as f64 pairs [re0, im0, re1, im1, ...],
- * up to and including the first point with |Z|^2 >= 4, or up to Z_{maxIter} when it never escapes.
+ * The orbit of c = (re, im) / 2^bits, Z_0 = 0, Z_1 = c, Z_{n+1} = Z_n^2 + c, up to and including the first point
+ * with |Z|^2 >= 4, or up to Z_length; from `previous` on when given (the same c), so that a longer orbit costs only
+ * its new points.
+ *
+ * @example extendOrbit(-1n << 64n, 0n, 64, 2).points // [0, 0, -1, 0, 0, 0]
+ */
+export function extendOrbit(re: bigint, im: bigint, bits: number, length: number, previous?: OrbitSoFar): OrbitSoFar {
+  const shift = BigInt(bits);
+  const four = 4n << (2n * shift);
+  const points = previous ? Array.from(previous.points) : [0, 0, fixedToNumber(re, bits), fixedToNumber(im, bits)];
+  let x = previous?.x ?? re;
+  let y = previous?.y ?? im;
+  let escaped = previous?.escaped ?? false;
+  while (!escaped && points.length / 2 - 1 < length) {
+    const x2 = x * x;
+    const y2 = y * y;
+    escaped = x2 + y2 >= four;
+    if (escaped) break;
+    const xy = x * y;
+    x = ((x2 - y2) >> shift) + re;
+    y = ((xy + xy) >> shift) + im;
+    points.push(fixedToNumber(x, bits), fixedToNumber(y, bits));
+  }
+  // The last point may escape: then the orbit ends at it.
+  escaped ||= x * x + y * y >= four;
+  return { points: Float64Array.from(points), escaped, x, y };
+}
+
+/**
+ * The orbit of c = (re, im) / 2^bits up to Z_maxIter (see extendOrbit), as f64 pairs.
  *
  * @example referenceOrbit(-1n << 64n, 0n, 64, 10) // [0, 0, -1, 0, 0, 0, -1, 0, ...]
  */
 export function referenceOrbit(re: bigint, im: bigint, bits: number, maxIter: number): Float64Array {
-  const shift = BigInt(bits);
-  const four = 4n << (2n * shift);
-  const points: number[] = [0, 0];
-  let x = re;
-  let y = im;
-  for (let n = 1; n <= maxIter; n++) {
-    points.push(fixedToNumber(x, bits), fixedToNumber(y, bits));
-    const x2 = x * x;
-    const y2 = y * y;
-    if (x2 + y2 >= four) break;
-    const xy = x * y;
-    x = ((x2 - y2) >> shift) + re;
-    y = ((xy + xy) >> shift) + im;
-  }
-  return Float64Array.from(points);
+  return extendOrbit(re, im, bits, maxIter).points;
 }

@@ -6,7 +6,8 @@
 import type { PerturbJob } from '../core/task.js';
 import type { SampleGrid } from './grid.js';
 import { pointAt, STEP_BITS } from './grid.js';
-import { ORBIT_GUARD_BITS, referenceOrbit } from './orbit.js';
+import type { OrbitSoFar } from './orbit.js';
+import { extendOrbit, ORBIT_GUARD_BITS } from './orbit.js';
 
 /**
  * Below this power of two, a sample's first offset starts scaled (an extended exponent): the kernel's plain loop
@@ -64,9 +65,26 @@ export function skipLinear(orbit: Float64Array, maxIter: number, scale: number, 
 }
 
 /**
- * The reference orbit and steps for a grid, up to maxIter (or `length` points, when shorter: samples that outlive
- * it are GLITCHED, as for an orbit that escaped), with the reference at twice-column and twice-row `origin` of the
- * grid (its centre by default; see pointAt).
+ * The reference orbit at twice-column and twice-row `origin` of the grid (see pointAt), up to Z_length, from
+ * `previous` on when given (the same origin).
+ *
+ * @example referenceAt(grid, [grid.width, grid.height], 1000).points // the orbit of the grid's centre
+ */
+export function referenceAt(
+  grid: SampleGrid,
+  origin: [twiceCol: number, twiceRow: number],
+  length: number,
+  previous?: OrbitSoFar,
+): OrbitSoFar {
+  const guard = BigInt(ORBIT_GUARD_BITS);
+  const [re, im] = pointAt(grid, origin[0], origin[1]);
+  return extendOrbit(re << guard, im << guard, grid.fractionBits + ORBIT_GUARD_BITS, length, previous);
+}
+
+/**
+ * The perturbation setup for a grid, up to maxIter: the reference orbit at `origin` (the grid's centre by default;
+ * an orbit shorter than maxIter that has not escaped leaves the samples that outlive it GLITCHED, as one that
+ * escaped does), shared in a SharedArrayBuffer, and the sample steps.
  *
  * @example perturbSetup(sampleGrid({ view }, 64, 40, 1), 1000).orbit.length // 2 * (points up to the escape)
  */
@@ -74,16 +92,8 @@ export function perturbSetup(
   grid: SampleGrid,
   maxIter: number,
   origin: [twiceCol: number, twiceRow: number] = [grid.width, grid.height],
-  length = maxIter,
+  points: Float64Array = referenceAt(grid, origin, maxIter).points,
 ): PerturbJob {
-  const guard = BigInt(ORBIT_GUARD_BITS);
-  const [re, im] = pointAt(grid, origin[0], origin[1]);
-  const points = referenceOrbit(
-    re << guard,
-    im << guard,
-    grid.fractionBits + ORBIT_GUARD_BITS,
-    Math.min(length, maxIter),
-  );
   const orbit = new Float64Array(new SharedArrayBuffer(points.byteLength));
   orbit.set(points);
   const low = Math.min(grid.halfStepX.exponent, grid.halfStepY.exponent);

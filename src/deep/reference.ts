@@ -3,15 +3,16 @@
  * reference that escapes cannot be computed from it (assembly/perturb.ts, GLITCHED) and falls back on BigInt, which
  * is slow. So before a render a survey runs the kernel over a few rows of the image; while some of their samples
  * outlive the reference, the one nearest the centre becomes the next reference (its orbit is longer than the last),
- * a few times at most. The orbit is computed only as far as the survey needs (starting short, sixteen times longer
- * each time it falls short, up to maxIter): in BigInt each point costs microseconds (26 us at 1e1000), and at
- * c = i, 1e1000, every sample escapes within 2700 steps whatever maxIter is. Every choice depends on the spec
- * alone, so the image does not depend on the plan or the threads.
+ * a few times at most. The orbit is computed only as far as the survey needs: first FIRST_ORBIT_LENGTH points, then
+ * four times longer, from where it stopped, each time the survey's samples outlive it, up to maxIter. In BigInt each
+ * point costs microseconds (26 us at 1e1000), and at c = i, 1e1000, every sample but the one exactly at i escapes
+ * within 2700 steps whatever maxIter is. Every choice depends on the spec alone, so the image does not depend on the
+ * plan or the threads.
  */
 import type { Engine, PerturbJob } from '../core/task.js';
 import { GLITCHED } from './exact.js';
 import type { SampleGrid } from './grid.js';
-import { perturbSetup } from './perturbation.js';
+import { perturbSetup, referenceAt } from './perturbation.js';
 
 /** Rows of the image the survey runs over, evenly spread (each a full row of samples). */
 export const SURVEY_ROWS = 9;
@@ -44,20 +45,23 @@ function survey(job: PerturbJob, grid: SampleGrid, maxIter: number, engine: Engi
 export function chooseReference(grid: SampleGrid, maxIter: number, engine: Engine): PerturbJob {
   let origin: [number, number] = [grid.width, grid.height];
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
-  let job = perturbSetup(grid, maxIter, origin, length);
+  let orbit = referenceAt(grid, origin, length);
+  let job = perturbSetup(grid, maxIter, origin, orbit.points);
   for (let references = 1; references <= MAX_REFERENCES; ) {
     const left = survey(job, grid, maxIter, engine);
     if (left.length === 0) break;
-    // Whole (not escaped) but too short: a longer orbit of the same point.
-    if (job.orbit.length / 2 > length && length < maxIter) {
-      length = Math.min(16 * length, maxIter);
+    if (!orbit.escaped && length < maxIter) {
+      // Whole but too short: the same orbit, longer.
+      length = Math.min(4 * length, maxIter);
+      orbit = referenceAt(grid, origin, length, orbit);
     } else {
       if (++references > MAX_REFERENCES) break;
       const distance = ([col, row]: [number, number]) => (2 * col - grid.width) ** 2 + (2 * row - grid.height) ** 2;
       const [col, row] = left.reduce((best, c) => (distance(c) < distance(best) ? c : best));
       origin = [2 * col, 2 * row];
+      orbit = referenceAt(grid, origin, length);
     }
-    job = perturbSetup(grid, maxIter, origin, length);
+    job = perturbSetup(grid, maxIter, origin, orbit.points);
   }
   return job;
 }
