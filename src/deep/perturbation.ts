@@ -1,7 +1,8 @@
 /**
- * What the perturbation kernel needs of a render, computed once in the main thread: the reference orbit at the
- * grid's centre (in a SharedArrayBuffer, so every task of the render shares it without a copy) and the sample
- * steps in the kernel's scaled form (assembly/perturb.ts).
+ * What the perturbation kernel needs of a render, computed once in the main thread: the reference orbit at a point
+ * of the grid (its centre, or the one src/deep/reference.ts chooses; in a SharedArrayBuffer, so every task of the
+ * render shares it without a copy), the sample steps in the kernel's scaled form, and where samples start
+ * (assembly/perturb.ts).
  */
 import type { PerturbJob } from '../core/task.js';
 import type { SampleGrid } from './grid.js';
