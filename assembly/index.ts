@@ -23,7 +23,8 @@ export { renderRect } from './scalar';
 export { renderRectSimd } from './simd';
 export { membershipRectSimd } from './membership';
 export { colourBand } from './colour';
-export { perturbParamsSize, renderPerturb } from './perturb';
+export { perturbParamsSize } from './perturb-params';
+export { renderPerturb } from './perturb';
 
 /** Where the parameter block and output may start: past the static data, 16-byte aligned. */
 export function outputPtr(): usize {

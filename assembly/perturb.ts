@@ -26,42 +26,12 @@
  * lane escapes or reaches maxIter; rebasing, rare, leaves the vectors for a scalar fix-up and comes back.
  */
 import { f64At, i32At } from './lanes';
+import { PerturbParams } from './perturb-params';
 import { normAfterEscape } from './smooth';
-
-/**
- * The parameter block of renderPerturb; src/engines/wasm.ts writes the same layout (PERTURB_PARAMS).
- * Sample (col, row) of the whole grid has dc = ((2 col - originX) * stepX, (originY - 2 row) * stepY)
- * times 2^-scale: products of whole numbers and dyadic steps, exact in f64.
- */
-@unmanaged
-export class PerturbParams {
-  orbit!: usize; // 0: f64 pairs Z_0 .. Z_{orbitLength - 1}
-  orbitLength!: i32; // 4
-  scale!: i32; // 8: k of the first deltas, 0 when they are plain f64
-  maxIter!: i32; // 12
-  stepX!: f64; // 16: half a sample step, times 2^scale
-  stepY!: f64; // 24
-  colStart!: i32; // 32
-  width!: i32; // 36
-  rowStart!: i32; // 40
-  rowCount!: i32; // 44
-  originX!: i32; // 48: twice the reference's sample column (the grid's width for its centre)
-  originY!: i32; // 52: twice its row
-  counts!: usize; // 56: i32 per sample, row-major over the rectangle
-  norms!: usize; // 60: f64 per sample
-  jumpTo!: i32; // 64: the iteration every sample starts at (1: none skipped)
-  jumpX!: f64; // 72: A, with dz = A dc at jumpTo (see start), times 2^(scale at 1 - scale)
-  jumpY!: f64; // 80
-  jumpDc!: f64; // 88: dc's factor at jumpTo, 2^-(scale at 1 - scale), 0 where negligible
-}
 
 /** The count of a sample that outlived the reference (see the top). */
 const GLITCHED: i32 = -2;
 
-/** The block's size in bytes (96), checked by the caller. */
-export function perturbParamsSize(): i32 {
-  return offsetof<PerturbParams>();
-}
 
 /** How far a scaled delta may grow before its scale comes down (and by how much). */
 const RESCALE_BITS: i32 = 256;

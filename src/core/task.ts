@@ -117,15 +117,17 @@ export interface KernelJob {
 }
 
 /**
- * A deep view's samples as the perturbation kernel takes them (assembly/perturb.ts, src/deep/perturbation.ts):
- * sample (col, row) lies at the reference point plus ((2 col - originX) stepX, (originY - 2 row) stepY) times 2^-scale:
- * the reference is the sample (originX / 2, originY / 2) of the grid (its centre: the grid's width and height).
+ * A deep view's samples as the perturbation kernel takes them (assembly/perturb-params.ts, src/deep/perturbation.ts):
+ * sample (col, row) lies at the reference point plus dc = ((2 col - originX) stepX, (originY - 2 row) stepY), the
+ * steps scaled by a power of two where dc would underflow f64; the reference is the point (originX / 2, originY / 2)
+ * of the grid (its centre: the grid's width and height).
  */
 export interface PerturbJob {
-  /** The reference orbit Z_0 = 0, Z_1 = the grid's centre, ... as f64 pairs, in a SharedArrayBuffer. */
+  /** The reference orbit Z_0 = 0, Z_1 = the reference point, ... as f64 pairs, in a SharedArrayBuffer. */
   orbit: Float64Array;
   stepX: number;
   stepY: number;
+  /** k: the deltas at jumpTo are scaled by 2^-k (0: plain f64). */
   scale: number;
   originX: number;
   originY: number;
