@@ -14,12 +14,17 @@
  * at that sample point instead and c is fixed (the parameter block's cRe, cIm); the loop is the same.
  * With `shortcuts`, pixels inside the main cardioid or period-2 bulb, and orbits that repeat exactly, are
  * decided early (see shortcuts.ts); the results do not change.
+ *
+ * renderPerturb (perturb.ts) is the kernel for views deeper than f64: the same count rule, on samples given as
+ * offsets from a reference orbit computed outside (src/deep/).
  */
 export { renderParamsSize } from './params';
 export { renderRect } from './scalar';
 export { renderRectSimd } from './simd';
 export { membershipBits } from './membership';
 export { colourBand } from './colour';
+export { perturbParamsSize } from './perturb-params';
+export { renderPerturb } from './perturb';
 
 /** Where the parameter block and output may start: past the static data, 16-byte aligned. */
 export function outputPtr(): usize {

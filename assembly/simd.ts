@@ -25,6 +25,7 @@
  * This file is over 300 lines because the burst, its two phases and the lane bookkeeping share these invariants:
  * split, they would be harder to check together.
  */
+import { f64At, i32At } from './lanes';
 import { RenderParams } from './params';
 import { renderRect } from './scalar';
 import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
@@ -67,18 +68,6 @@ let gRow: i32 = 0;
 let gCy: f64 = 0;
 let gClock: i64 = 0;
 let gDeadline: i64 = 0; // at most the earliest lane deadline
-
-// @ts-ignore: decorator
-@inline
-function f64At(array: usize, l: i32): usize {
-  return array + (<usize>l << 3);
-}
-
-// @ts-ignore: decorator
-@inline
-function i32At(array: usize, l: i32): usize {
-  return array + (<usize>l << 2);
-}
 
 // @ts-ignore: decorator
 @inline

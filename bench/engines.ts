@@ -5,13 +5,15 @@
  * with shortcuts are credited with the work they avoided and the figures compare. Bands of 16 rows, as the pool
  * would hand them out. A native C reference is built and timed when a C compiler is present.
  *
- *   npm run bench [-- --repeat N]
+ *   npm run bench [-- --repeat N] [--deep]   (--deep: the deep-zoom section alone)
  */
 
 import { planBands } from '../src/core/plan.js';
 import type { Engine, KernelJob } from '../src/core/task.js';
 import type { Region } from '../src/core/viewport.js';
 import { CLASSIC_REGION, planeMapping } from '../src/core/viewport.js';
+import { chooseReference } from '../src/deep/reference.js';
+import { sampleGrid } from '../src/deep/view.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { compileWasmModule, instantiateWasm } from '../src/engines/wasm.js';
 import { machineLine } from '../src/machine.js';
@@ -41,6 +43,7 @@ const CASES: Case[] = [
 
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 5;
+const deepOnly = process.argv.includes('--deep');
 
 const wasm = await instantiateWasm(await compileWasmModule());
 const ENGINES: [string, Engine][] = [
@@ -74,7 +77,7 @@ function run(c: Case, engine: Engine, shortcuts: boolean): { seconds: number; it
 
 console.log(`Kernel speed, one thread, medians of ${repeat} interleaved rounds`);
 console.log(`Machine: ${machineLine()}\n`);
-for (const c of CASES) {
+for (const c of deepOnly ? [] : CASES) {
   for (const v of VARIANTS) run(c, v.engine, v.shortcuts); // warm-up: every kernel on its optimised tier
   const times = VARIANTS.map(() => [] as number[]);
   let iterations = 0;
@@ -161,5 +164,88 @@ function membershipCase(shortcuts: boolean): void {
   console.log();
 }
 
-membershipCase(false);
-membershipCase(true);
+if (!deepOnly) {
+  membershipCase(false);
+  membershipCase(true);
+}
+deepCases();
+
+/**
+ * Deep zoom: the perturbation kernel, one thread, bands of 16 rows, at four depths, beside the direct SIMD kernel
+ * on 1920 x 1080 at 1000 iterations (no shortcuts) in the same run; and the share of each render that choosing and
+ * computing the reference orbit takes (once per render, in the main thread: BigInt, and the survey's kernel calls).
+ * Iterations are counted as the brute-force loop would do them: those skipped by the linear start are credited, as
+ * shortcuts are above.
+ */
+function deepCases(): void {
+  const cases = [
+    // The seahorse-valley point of the toolchain notes (published digits), and c = i, a Misiurewicz point.
+    {
+      depth: '1e30',
+      width: 320,
+      height: 180,
+      center: ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'],
+      maxIter: 50000,
+    },
+    { depth: '1e100', width: 1920, height: 1080, center: ['0', '1'], maxIter: 10000 },
+    { depth: '1e300', width: 1920, height: 1080, center: ['0', '1'], maxIter: 10000 },
+    { depth: '1e1000', width: 1920, height: 1080, center: ['0', '1'], maxIter: 10000 },
+  ];
+  const engine = wasm.engine('renderPerturb');
+  const direct = wasm.engine('renderRectSimd');
+  const shallow = CASES[1];
+  console.log('Deep zoom, one thread, perturbation (wasm) against wasm-simd at 1920 x 1080 in the same rounds:');
+  for (const c of cases) {
+    const { width, height } = c;
+    const view = { center: c.center as [string, string], width: `3e-${c.depth.slice(2)}` };
+    const grid = sampleGrid({ view }, width, height, 1);
+    const orbitTimes: number[] = [];
+    const renderTimes: number[] = [];
+    const directTimes: number[] = [];
+    let iterations = 0;
+    let jumpTo = 1;
+    let stepped = 0;
+    for (let k = 0; k <= repeat; k++) {
+      let started = performance.now();
+      const perturb = chooseReference(grid, c.maxIter, engine);
+      jumpTo = perturb.jumpTo;
+      const orbitMs = performance.now() - started;
+      let seconds = 0;
+      iterations = 0;
+      stepped = 0;
+      for (const [{ y, h }] of planBands(width, height, 16)) {
+        started = performance.now();
+        const job = { ...jobBase(width, y, h, c.maxIter), perturb };
+        const { counts } = engine(job);
+        seconds += (performance.now() - started) / 1000;
+        for (const count of counts) {
+          const end = count < 0 ? c.maxIter : count;
+          iterations += end - 1;
+          stepped += Math.max(0, end - perturb.jumpTo);
+        }
+      }
+      const shallowRun = run(shallow, direct, false);
+      if (k === 0) continue; // warm-up: both kernels on their optimised tier
+      orbitTimes.push(orbitMs / 1000);
+      renderTimes.push(seconds);
+      directTimes.push(shallowRun.iterations / shallowRun.seconds);
+    }
+    const orbit = median(orbitTimes);
+    const render = median(renderTimes);
+    const rate = iterations / render;
+    const directRate = median(directTimes);
+    console.log(
+      `  ${c.depth.padEnd(7)} ${width}x${height} ${(iterations / 1e6).toFixed(0).padStart(5)} M it  ${render.toFixed(3)} s  ` +
+        `${(rate / 1e9).toFixed(3)} G it/s (x${(rate / directRate).toFixed(2)} vs wasm-simd's ${(directRate / 1e9).toFixed(2)}); ` +
+        `stepped from step ${jumpTo}: ${(stepped / render / 1e9).toFixed(3)} G it/s (x${(stepped / render / directRate).toFixed(2)}); ` +
+        `reference ${(orbit * 1000).toFixed(0)} ms (${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render)`,
+    );
+  }
+  console.log();
+}
+
+/** The parts of a kernel job the perturbation kernel reads besides its `perturb` field. */
+function jobBase(width: number, rowStart: number, rowCount: number, maxIter: number) {
+  const mapping = planeMapping(CLASSIC_REGION, 1, 1); // unused by perturbation
+  return { mapping, colStart: 0, width, rowStart, rowCount, maxIter, shortcuts: false };
+}

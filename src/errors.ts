@@ -192,6 +192,11 @@ export function kernelMismatch(): RenderError {
   return new RenderError('build/mandel.wasm does not match this code: rebuild it with `npm run build:wasm`');
 }
 
+/** A perturbation kernel call without its reference orbit: a bug in the caller. */
+export function missingReferenceOrbit(): RenderError {
+  return new RenderError('the perturbation kernel was called without a reference orbit: please report this as a bug');
+}
+
 /** A PNG without mandel-par's XMP parameters. */
 export function noParameters(): UsageError {
   return new UsageError('this XMP holds no mandel-par parameters (was the picture made by mandel-par?)');

@@ -35,16 +35,19 @@ export {
   LIMITS,
   OUTPUT_FORMATS,
   outputSpec,
+  pixelAspect,
   pixelKind,
   specFromJson,
   specToJson,
   validateSpec,
 } from './core/spec.js';
 export type { EngineName, PixelFormat } from './core/task.js';
-export { ENGINES, PIXEL_FORMATS, rectByteLength } from './core/task.js';
+export { DIRECT_ENGINES, ENGINES, PIXEL_FORMATS, rectByteLength } from './core/task.js';
 export { VERSION } from './core/version.js';
 export type { PlaneMapping, Region } from './core/viewport.js';
 export { CLASSIC_REGION, pixelToPoint, planeMapping, viewAround } from './core/viewport.js';
+export type { DeepView } from './deep/view.js';
+export { needsPerturbation, regionOfView } from './deep/view.js';
 export { InterruptedError, RenderError, UsageError } from './errors.js';
 export type { Colouring } from './outputs/colour.js';
 export type { Destination } from './outputs/destinations.js';
@@ -95,6 +98,8 @@ export async function renderAscii(spec: SpecInput | RenderSpec = {}, o: OneCallO
  * import { writeFile } from 'node:fs/promises';
  * import { renderPng } from 'mandel-par';
  * await writeFile('seahorse.png', await renderPng({ width: 800, height: 600, region: { xMin: -0.76, xMax: -0.73, yMin: 0.1, yMax: 0.1225 } }));
+ * // Past f64: a view as decimal strings, drawn by perturbation.
+ * await writeFile('deep.png', await renderPng({ width: 800, height: 600, maxIter: 5000, view: { center: ['0', '1'], width: '1e-300' } }));
  */
 export async function renderPng(spec: SpecInput | RenderSpec = {}, o: OneCallOptions = {}): Promise<Buffer> {
   const compression = spec.output?.format === 'png' ? spec.output.compression : undefined;

@@ -112,7 +112,7 @@ describe('resolveRenderCommand', () => {
 
   it.each([
     ['out', 'bmp', 'one of ascii, pbm, npy, png, jpeg, webp, avif, tiff, dzi, iiif (e.g. --out ascii)'],
-    ['engine', 'gpu', 'one of wasm-simd, wasm, js (e.g. --engine wasm-simd)'],
+    ['engine', 'gpu', 'one of wasm-simd, wasm, js, perturb (e.g. --engine wasm-simd)'],
   ])('rejects --%s %j, listing what is accepted', async (option, value, expected) => {
     expect(await usageErrorOf([`--${option}`, value])).toBe(
       `--${option}: expected ${expected}, but received "${value}"`,
@@ -147,7 +147,7 @@ describe('the CLI on bad input', () => {
     [['--band-rows', 'x'], /^mandel-par: --band-rows: .*received "x"\n$/],
     [['--region=0,0,0,1'], /^mandel-par: --region: .*received "0,0,0,1"\n$/],
     [['--out', 'bmp'], /^mandel-par: --out: expected one of ascii, pbm, npy, png, .*received "bmp"\n$/],
-    [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm-simd, wasm, js .*received "cuda"\n$/],
+    [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm-simd, wasm, js, perturb .*received "cuda"\n$/],
     [['--frobnicate'], /^mandel-par: Unknown argument: frobnicate; run mandel-par --help.*\n$/],
   ])('%j: one line on stderr, nothing on stdout, exit status 2', async (args, message) => {
     const run = await runCli(args);

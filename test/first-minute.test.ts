@@ -182,8 +182,8 @@ describe('mistakes', () => {
 describe('the precision guard', () => {
   const seahorse = '--center=-0.743643887037151,0.131825904205330';
 
-  it('warns at magnification 1e14, in one line, and still renders', async () => {
-    const run = await runCli([seahorse, '--zoom', '1e14', '--max-iter', '500']);
+  it('warns at magnification 1e14 when the direct kernel is forced, in one line, and still renders', async () => {
+    const run = await runCli([seahorse, '--zoom', '1e14', '--max-iter', '500', '--engine', 'wasm-simd']);
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n')).toHaveLength(51);
     expect(run.stderr).toMatch(

@@ -4,7 +4,7 @@ import type { EngineName, Plan, Rect, RenderSpec } from '../dist/src/index.js';
 import {
   asciiText,
   createSpec,
-  ENGINES,
+  DIRECT_ENGINES,
   planBands,
   planInterleaved,
   planTiles,
@@ -45,7 +45,7 @@ describe.each(TEST_VIEWS)('$name: byte-identical output', (view) => {
 
   it.each([1, 2, 3, 8, 16])('for --threads %i, band rows 1, 7, 50 and every engine', async (threads) => {
     for (const bandRows of [1, 7, 50]) {
-      for (const engine of ENGINES) {
+      for (const engine of DIRECT_ENGINES) {
         const { text } = await renderText(
           asciiSpec(view, engine),
           threads,
@@ -108,16 +108,19 @@ describe('any tiling renders the whole image, bit for bit', () => {
   const next = random(20261130);
   const tilings = Array.from({ length: 6 }, () => randomTiling(view.width, view.height, next));
 
-  it.each(ENGINES)('ASCII, engine %s, with and without shortcuts, 6 random tilings (fixed seed)', async (engine) => {
-    for (const [k, plan] of tilings.entries()) {
-      for (const shortcuts of [true, false]) {
-        const { text } = await renderText(asciiSpec(view, engine, shortcuts), 3, plan);
-        expect(text, `tiling ${k}, shortcuts ${shortcuts}`).toBe(expected);
+  it.each(DIRECT_ENGINES)(
+    'ASCII, engine %s, with and without shortcuts, 6 random tilings (fixed seed)',
+    async (engine) => {
+      for (const [k, plan] of tilings.entries()) {
+        for (const shortcuts of [true, false]) {
+          const { text } = await renderText(asciiSpec(view, engine, shortcuts), 3, plan);
+          expect(text, `tiling ${k}, shortcuts ${shortcuts}`).toBe(expected);
+        }
       }
-    }
-  });
+    },
+  );
 
-  it.each(ENGINES)(
+  it.each(DIRECT_ENGINES)(
     'RGB with supersampling, engine %s: tiles and interleaved rows equal the whole image',
     async (engine) => {
       const spec = createSpec({

@@ -60,6 +60,24 @@ describe('the render spec', () => {
     );
   });
 
+  it('keeps a deep view digit for digit through a JSON round trip, for random views (fixed seed)', () => {
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 400 });
+    const decimal = fc
+      .tuple(fc.constantFrom('', '-'), digits, digits, fc.integer({ min: -3000, max: 3 }))
+      .map(([sign, whole, fraction, exponent]) => `${sign}${whole}.${fraction}e${exponent}`);
+    const width = fc
+      .tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: -9000, max: 0 }))
+      .map(([m, e]) => `${m}e${e}`);
+    fc.assert(
+      fc.property(decimal, decimal, width, fc.boolean(), (re, im, w, png) => {
+        const spec = createSpec({ view: { center: [re, im], width: w }, output: { format: png ? 'png' : 'ascii' } });
+        expect(specFromJson(specToJson(spec))).toStrictEqual(spec);
+        expect(specFromJson(specToJson(spec)).view).toEqual({ center: [re, im], width: w });
+      }),
+      { numRuns: 100, seed: 13 },
+    );
+  });
+
   it('fills in the classic picture by default', () => {
     expect(createSpec()).toEqual({
       formula: 'mandelbrot',
@@ -84,7 +102,7 @@ describe('the render spec', () => {
   it.each([
     [{ width: 0 }, 'spec.width: expected a whole number from 1 to 1048576, but received 0'],
     [{ maxIter: 1.5 }, 'spec.maxIter: expected a whole number from 1 to 2147483647, but received 1.5'],
-    [{ engine: 'cuda' }, 'spec.engine: expected one of wasm-simd, wasm, js, but received "cuda"'],
+    [{ engine: 'cuda' }, 'spec.engine: expected one of wasm-simd, wasm, js, perturb, but received "cuda"'],
     [
       { region: { xMin: 1, xMax: 0, yMin: 0, yMax: 1 } },
       'spec.region: expected finite xMin < xMax and yMin < yMax, but received {"xMin":1,"xMax":0,"yMin":0,"yMax":1}',

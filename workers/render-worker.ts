@@ -21,6 +21,7 @@ import type {
   TaskResult,
 } from '../src/core/task.js';
 import { PIXEL_BYTES, rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
+import { withExactFallback } from '../src/deep/exact.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
 import { writeAscii, writeBits } from '../src/outputs/ascii.js';
@@ -36,6 +37,7 @@ const engines: Record<EngineName, Engine> = {
   'wasm-simd': wasm.engine('renderRectSimd'),
   wasm: wasm.engine('renderRect'),
   js: createJsEngine(),
+  perturb: withExactFallback(wasm.engine('renderPerturb')),
 };
 const instanceId = randomUUID();
 
@@ -150,6 +152,7 @@ export default function renderTask(task: RenderTask): TaskResult {
         maxIter: task.maxIter,
         shortcuts: task.shortcuts,
         julia: task.julia,
+        perturb: task.perturb,
       };
       let iterated: number;
       if (format === 'ascii' || format === 'bits') {

@@ -20,10 +20,16 @@ const VIEW_OPTIONS = {
     description: 'Iterations before a point counts as inside [default: 100000 ascii, 1000 otherwise]',
   },
   region: { type: 'string', description: 'Plane region xMin,xMax,yMin,yMax [default: -2,1,-1,1]' },
-  center: { type: 'string', description: 'Centre of the view re,im (pixels stay square) [default: -0.5,0]' },
-  zoom: { type: 'string', description: 'Magnification: the view is 3/zoom wide [default: 1]' },
+  center: {
+    type: 'string',
+    description: 'Centre of the view re,im, up to 10000 digits each (pixels stay square) [default: -0.5,0]',
+  },
+  zoom: { type: 'string', description: 'Magnification: the view is 3/zoom wide, up to 1e10000 [default: 1]' },
   scale: { type: 'string', description: 'Width of the view in the plane (instead of --zoom)' },
-  engine: { type: 'string', description: `Kernel: ${ENGINES.join(' | ')} [default: ${ENGINES[0]}]` },
+  engine: {
+    type: 'string',
+    description: `Kernel: ${ENGINES.join(' | ')} [default: ${ENGINES[0]}; perturb past f64's depth]`,
+  },
   shortcuts: {
     type: 'boolean',
     default: true,
@@ -193,6 +199,7 @@ export function commandLine(argv: string[], version: string) {
         ['$0 --threads 12 --out ascii', 'the classic picture'],
         ['$0 -o pic.png', 'a 3000 x 2000 PNG'],
         ['$0 -o sea.png --center -0.745,0.11 --zoom 100', 'seahorse valley'],
+        ['$0 -o tip.png --center 0,1 --zoom 1e300', 'deep zoom'],
         ['$0 -o wall.png --width 3840 --height 2160', 'a 4K wallpaper'],
       ]),
     )

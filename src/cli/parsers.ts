@@ -2,8 +2,15 @@
  * Pure validators for option values as typed: each turns the raw string into a value or throws a UsageError that
  * names the option, quotes what was received and says what is accepted. Shared by render and scale options.
  */
+import { checkPrecision } from '../core/precision.js';
+import type { EngineName } from '../core/task.js';
 import type { Region } from '../core/viewport.js';
 import { CLASSIC_REGION, viewAround } from '../core/viewport.js';
+import type { Decimal } from '../deep/decimal.js';
+import { decimalMagnitude, divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../deep/decimal.js';
+import type { DeepView } from '../deep/view.js';
+import { MIN_VIEW_MAGNITUDE } from '../deep/view.js';
+import type { UsageError } from '../errors.js';
 import { conflictingOptions, invalidOption, repeatedOption } from '../errors.js';
 
 /** Raw arguments as yargs gives them. */
@@ -80,7 +87,33 @@ export function parseComplex(option: string, text: string, example: string): [nu
   return [numbers[0], numbers[1]];
 }
 
-const parseCenter = (text: string) => parseComplex('center', text, '--center -0.745,0.11');
+/** "re,im": two decimal numbers of any precision (up to MAX_DIGITS digits each), kept as the strings typed. */
+function parseCenter(text: string): [string, string] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (!(parts.length === 2 && parts.every((p) => parseDecimal(p)))) {
+    throw invalidOption(
+      'center',
+      text,
+      `two decimal numbers re,im of at most ${MAX_DIGITS} digits each`,
+      '--center -0.745,0.11',
+    );
+  }
+  return [parts[0], parts[1]];
+}
+
+/** --zoom (a magnification against the classic view) or --scale (the view's width) as the view's exact width. */
+function parseViewWidth(option: 'zoom' | 'scale', text: string): Decimal {
+  const example = option === 'zoom' ? '--zoom 100' : '--scale 0.01';
+  const value = parseDecimal(text);
+  if (!(value && value.mantissa > 0n)) throw invalidOption(option, text, 'a positive number', example);
+  // The width only sets the sample step, which the grid rounds to 29 bits: 40 digits of 3 / zoom are plenty.
+  const width = option === 'scale' ? value : divideDecimal(BigInt(CLASSIC_SCALE), value, 40);
+  if (decimalMagnitude(width) < MIN_VIEW_MAGNITUDE) {
+    const limit = option === 'zoom' ? 'a magnification of at most 1e10000' : 'a width of at least 1e-10000';
+    throw invalidOption(option, text, limit, option === 'zoom' ? '--zoom 1e1000' : '--scale 1e-1000');
+  }
+  return width;
+}
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
 
@@ -109,16 +142,27 @@ export const MANDELBROT_VIEW = (classic: boolean): ViewDefaults => ({
 });
 
 /**
- * The region from --region, or from --center/--zoom/--scale (pixels `pixelAspect` times as tall as wide), or
- * the defaults' region when no view option is given.
+ * The view the options ask for: `region` in f64 (undefined where f64 cannot tell the view's edges apart) and, when
+ * it was given by --center with --zoom or --scale, `view`, the same view in decimal strings for deep zooms;
+ * `tooDeep` is the error for a direct engine asked to draw a view with no f64 region.
  */
-export function resolveRegion(
+export interface ResolvedView {
+  region: Region | undefined;
+  view: DeepView | undefined;
+  tooDeep: UsageError;
+}
+
+/**
+ * The view from --region, or from --center/--zoom/--scale (pixels `pixelAspect` times as tall as wide), or the
+ * defaults' region when no view option is given.
+ */
+export function resolveView(
   text: (option: string) => string | undefined,
   width: number,
   height: number,
   pixelAspect: number,
   defaults: ViewDefaults,
-): Region {
+): ResolvedView {
   const region = text('region');
   const viewOptions = ['center', 'zoom', 'scale'].filter((o) => text(o) !== undefined);
   if (region !== undefined && viewOptions.length > 0) {
@@ -130,23 +174,55 @@ export function resolveRegion(
   if (text('zoom') !== undefined && text('scale') !== undefined) {
     throw conflictingOptions(['zoom', 'scale'], 'both set the width of the view: give one of them');
   }
-  if (region !== undefined) return parseRegion(region);
-  if (defaults.region && viewOptions.length === 0) return defaults.region;
-  const center = text('center');
   const zoom = text('zoom');
   const scale = text('scale');
-  const viewWidth =
-    scale !== undefined
-      ? parsePositiveNumber('scale', scale, '--scale 0.01')
-      : CLASSIC_SCALE / (zoom === undefined ? 1 : parsePositiveNumber('zoom', zoom, '--zoom 100'));
-  const centre = center === undefined ? defaults.center : parseCenter(center);
-  const view = viewAround(centre, viewWidth, width, height, pixelAspect);
+  const [option, given] = scale !== undefined ? ['scale', scale] : ['zoom', zoom ?? ''];
   // So deep that f64 rounds the view's edges together: no picture at all, only the same point.
-  if (!(view.xMin < view.xMax && view.yMin < view.yMax)) {
-    const [option, text] = scale !== undefined ? ['scale', scale] : ['zoom', zoom ?? ''];
-    throw invalidOption(option, text, 'a view wide enough for f64 to tell its edges apart at this centre');
-  }
-  return view;
+  const tooDeep = invalidOption(option, given, 'a view wide enough for f64 to tell its edges apart at this centre');
+  if (region !== undefined) return { region: parseRegion(region), view: undefined, tooDeep };
+  if (defaults.region && viewOptions.length === 0) return { region: defaults.region, view: undefined, tooDeep };
+  const center = text('center');
+  const centre = center === undefined ? (defaults.center.map(String) as [string, string]) : parseCenter(center);
+  const exactWidth = scale !== undefined ? parseViewWidth('scale', scale) : parseViewWidth('zoom', zoom ?? String(1));
+  // The f64 view as it always was, so that the pictures f64 can draw stay bit for bit the same.
+  const viewWidth = scale !== undefined ? Number(scale) : CLASSIC_SCALE / (zoom === undefined ? 1 : Number(zoom));
+  const plane = viewAround([Number(centre[0]), Number(centre[1])], viewWidth, width, height, pixelAspect);
+  const drawable = [plane.xMin, plane.xMax, plane.yMin, plane.yMax].every(Number.isFinite);
+  return {
+    region: drawable && plane.xMin < plane.xMax && plane.yMin < plane.yMax ? plane : undefined,
+    view: { center: centre, width: scale !== undefined ? scale.trim() : formatDecimal(exactWidth) },
+    tooDeep,
+  };
+}
+
+/** The f64 region of the view options; a view too deep for f64 is refused (the scale command, Julia sets). */
+export function resolveRegion(
+  text: (option: string) => string | undefined,
+  width: number,
+  height: number,
+  pixelAspect: number,
+  defaults: ViewDefaults,
+): Region {
+  const { region, tooDeep } = resolveView(text, width, height, pixelAspect, defaults);
+  if (!region) throw tooDeep;
+  return region;
+}
+
+/**
+ * Where the view goes in the spec, and which engine draws it: the f64 region and the direct kernel while f64
+ * separates the samples (core/precision.ts), the decimal view and perturbation beyond; an engine given chooses.
+ */
+export function chooseView(
+  resolved: ResolvedView,
+  engine: EngineName | undefined,
+  samples: { width: number; height: number; aa: number },
+): { region: Region } | { view: DeepView; engine: 'perturb' } {
+  const { region, view } = resolved;
+  if (view && engine === 'perturb') return { view, engine };
+  if (region && (engine !== undefined || !view)) return { region };
+  if (engine !== undefined || !view) throw resolved.tooDeep;
+  const fine = region && !checkPrecision(region, samples.width, samples.height, samples.aa).inexact;
+  return fine ? { region } : { view, engine: 'perturb' };
 }
 
 /** Whole-number options with a fallback, for a raw argument set. */

@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
 import {
-  ASCII_CELL_ASPECT,
   DEFAULT_COLOURING,
   FORMAT_DEFAULTS,
   juliaRegion,
@@ -11,6 +10,7 @@ import {
   OUTPUT_FORMATS,
   outputSpec,
   PYRAMID_FORMATS,
+  pixelAspect,
   pixelKind,
   TILE_FORMATS,
   validateSpec,
@@ -20,6 +20,7 @@ import { conflictingOptions, extensionContradicts, invalidOption, unknownExtensi
 import { colourFromHex, paletteFrom } from '../outputs/palettes.js';
 import type { RawArgs } from './parsers.js';
 import {
+  chooseView,
   MANDELBROT_VIEW,
   MAX_THREADS,
   parseChoice,
@@ -27,6 +28,7 @@ import {
   parsePositiveNumber,
   parseSize,
   resolveRegion,
+  resolveView,
   single,
   wholeReader,
 } from './parsers.js';
@@ -169,22 +171,38 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
   const maxMemory = text('max-memory');
   const juliaText = text('julia');
   const julia = juliaText === undefined ? undefined : parseComplex('julia', juliaText, '--julia -0.8,0.156');
-  const aspect = format === 'ascii' ? ASCII_CELL_ASPECT : 1;
-  const view = julia
-    ? { region: juliaRegion(width, height, aspect), center: [0, 0] as [number, number] }
-    : MANDELBROT_VIEW(format === 'ascii');
+  const aspect = pixelAspect(format);
   const compression = whole('compression', 0, LIMITS.compression, '--compression 1', 1);
   const quality = text('quality');
+  const engineText = text('engine');
+  const engine = engineText === undefined ? undefined : parseChoice('engine', engineText, ENGINES);
+  const aa = whole('aa', 1, LIMITS.aa, '--aa 3', 1);
+  if (julia && engine === 'perturb') {
+    throw conflictingOptions(['julia', 'engine'], 'perturbation draws the Mandelbrot set only: leave out --engine');
+  }
+  // A Julia set has no deep view (no perturbation for it here): its view is always an f64 region.
+  const place = julia
+    ? {
+        region: resolveRegion(text, width, height, aspect, {
+          region: juliaRegion(width, height, aspect),
+          center: [0, 0],
+        }),
+      }
+    : chooseView(resolveView(text, width, height, aspect, MANDELBROT_VIEW(format === 'ascii')), engine, {
+        width,
+        height,
+        aa,
+      });
   const spec = validateSpec({
     formula: julia ? 'julia' : 'mandelbrot',
     ...(julia ? { julia } : {}),
-    region: resolveRegion(text, width, height, aspect, view),
     width,
     height,
     maxIter: whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter),
-    engine: parseChoice('engine', text('engine') ?? ENGINES[0], ENGINES),
+    engine: engine ?? ENGINES[0],
+    ...place,
     shortcuts: raw.shortcuts !== false,
-    aa: whole('aa', 1, LIMITS.aa, '--aa 3', 1),
+    aa,
     colouring: {
       palette: text('palette') === undefined ? DEFAULT_COLOURING.palette : parsePalette(text('palette') as string),
       inside: text('inside') === undefined ? DEFAULT_COLOURING.inside : parseInside(text('inside') as string),

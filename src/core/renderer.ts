@@ -5,7 +5,10 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { compileWasmModule } from '../engines/wasm.js';
+import { chooseReference } from '../deep/reference.js';
+import type { DeepView } from '../deep/view.js';
+import { regionOfView, sampleGrid } from '../deep/view.js';
+import { compileWasmModule, instantiateWasm } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
 import { precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
 import type { Destination } from '../outputs/destinations.js';
@@ -16,8 +19,8 @@ import type { RenderPool } from './pool.js';
 import { createRenderPool, TASKS_PER_WORKER } from './pool.js';
 import { checkPrecision } from './precision.js';
 import type { RenderSpec } from './spec.js';
-import { validateSpec } from './spec.js';
-import type { RenderTask, TaskOutput, TaskResult } from './task.js';
+import { pixelAspect, validateSpec } from './spec.js';
+import type { Engine, PerturbJob, RenderTask, TaskOutput, TaskResult } from './task.js';
 import { rectByteLength, TASK_RUNNING } from './task.js';
 import { planeMapping } from './viewport.js';
 
@@ -100,9 +103,15 @@ export class Renderer {
   readonly #logger: Logger;
   /** Workers that have started and can take tasks (Piscina says so when each is ready, and when one goes). */
   readonly #ready = new Set<unknown>();
+  /** The last reference orbit and what it was computed for: a spec rendered again (tiles, shards) reuses it. */
+  #perturbCache: { key: string; job: PerturbJob } | undefined;
+  readonly #wasmModule: WebAssembly.Module;
+  /** The perturbation kernel in this thread, for the survey that chooses a reference (made when first needed). */
+  #surveyKernel: Engine | undefined;
 
-  private constructor(threads: number, pool: RenderPool, logger: Logger) {
+  private constructor(threads: number, pool: RenderPool, logger: Logger, wasmModule: WebAssembly.Module) {
     this.threads = threads;
+    this.#wasmModule = wasmModule;
     this.#pool = pool;
     this.#logger = logger;
     pool.on('workerCreate', (worker: unknown) => this.#ready.add(worker));
@@ -113,13 +122,14 @@ export class Renderer {
   static async create(options: RendererOptions = {}): Promise<Renderer> {
     const threads = options.threads ?? availableParallelism();
     const logger = options.logger ?? SILENT;
+    const wasmModule = options.wasmModule ?? (await compileWasmModule());
     const pool = createRenderPool({
-      wasmModule: options.wasmModule ?? (await compileWasmModule()),
+      wasmModule,
       minThreads: Math.min(options.minThreads ?? threads, threads),
       maxThreads: threads,
       onError: (message) => logger.warn(`worker error: ${message}`),
     });
-    return new Renderer(threads, pool, logger);
+    return new Renderer(threads, pool, logger, wasmModule);
   }
 
   /** Worker threads running now. */
@@ -137,8 +147,12 @@ export class Renderer {
     const cap = Math.max(1, Math.min(call.maxThreads ?? this.threads, this.threads));
     const plan = call.plan ?? defaultPlan(spec, cap);
     checkPlan(plan, spec.width, spec.height);
-    const precision = checkPrecision(spec.region, spec.width, spec.height, spec.aa);
-    if (precision.exceeded) this.#logger.warn(precisionLost(precision));
+    const aspect = pixelAspect(spec.output.format);
+    // validateSpec has made sure that a view drawn by a direct engine has an f64 region.
+    const region = spec.region ?? regionOfView(spec.view as DeepView, spec.width, spec.height, aspect);
+    const perturbing = spec.engine === 'perturb';
+    const precision = region && checkPrecision(region, spec.width, spec.height, spec.aa);
+    if (!perturbing && precision?.exceeded) this.#logger.warn(precisionLost(precision));
     const started = performance.now();
     const { destination } = call;
     const { format, sharedImage, canvas } = destination;
@@ -146,7 +160,9 @@ export class Renderer {
     // Supersampling is for colour; ASCII, bits and data are the pixels' own values.
     const aa = format === 'rgb' ? spec.aa : 1;
     const base = {
-      mapping: planeMapping(spec.region, spec.width * aa, spec.height * aa),
+      // A perturbation render places samples by its grid; the mapping is then only a stand-in.
+      mapping: planeMapping(region ?? { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, spec.width * aa, spec.height * aa),
+      perturb: perturbing ? await this.#perturbation(spec, aa, aspect) : undefined,
       aa,
       maxIter: spec.maxIter,
       shortcuts: spec.shortcuts,
@@ -211,6 +227,17 @@ export class Renderer {
     call.signal?.removeEventListener('abort', stop);
     if (cancel.signal.aborted) throw cancel.signal.reason;
     return { ...stats, wallMs: performance.now() - started };
+  }
+
+  /** The reference orbit and steps for a perturbation render, computed here once and kept for the next render. */
+  async #perturbation(spec: RenderSpec, aa: number, aspect: number): Promise<PerturbJob> {
+    const grid = sampleGrid(spec, spec.width * aa, spec.height * aa, aspect);
+    const key = JSON.stringify([grid, spec.maxIter], (_, v) => (typeof v === 'bigint' ? String(v) : v));
+    if (this.#perturbCache?.key !== key) {
+      this.#surveyKernel ??= (await instantiateWasm(this.#wasmModule)).engine('renderPerturb');
+      this.#perturbCache = { key, job: chooseReference(grid, spec.maxIter, this.#surveyKernel) };
+    }
+    return this.#perturbCache.job;
   }
 
   /** Stops every worker. The renderer cannot be used afterwards. */

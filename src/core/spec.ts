@@ -4,11 +4,13 @@
  * spec, and the renderer takes nothing else. How the work is split (threads, plan) is not part of it: any split
  * gives the same bytes.
  */
+import type { DeepView } from '../deep/view.js';
+import { checkView, needsPerturbation, regionOfView } from '../deep/view.js';
 import { invalidSpecField } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { PALETTES } from '../outputs/palettes.js';
 import type { EngineName } from './task.js';
-import { ENGINES } from './task.js';
+import { DIRECT_ENGINES, ENGINES } from './task.js';
 import type { Region } from './viewport.js';
 import { CLASSIC_REGION } from './viewport.js';
 
@@ -83,6 +85,11 @@ export function isPyramid(format: OutputFormat): format is PyramidFormat {
   return (PYRAMID_FORMATS as readonly string[]).includes(format);
 }
 
+/** A pixel's height over its width: ASCII cells are taller than wide. @example pixelAspect('ascii') // 1.8666... */
+export function pixelAspect(format: OutputFormat): number {
+  return format === 'ascii' ? ASCII_CELL_ASPECT : 1;
+}
+
 /** What a format needs of each pixel: inside or outside, a colour, or the numbers. @example pixelKind('pbm') // 'membership' */
 export function pixelKind(format: OutputFormat): 'membership' | 'colour' | 'data' {
   if (format === 'ascii' || format === 'pbm') return 'membership';
@@ -93,8 +100,13 @@ export interface RenderSpec {
   formula: Formula;
   /** The fixed c [re, im] of a Julia set; only with formula 'julia'. */
   julia?: [number, number];
-  /** The plane region the picture shows (pixel (col, row) samples its top-left corner). */
-  region: Region;
+  /**
+   * The plane region the picture shows (pixel (col, row) samples its top-left corner), in f64. A spec has either
+   * this or `view`.
+   */
+  region?: Region;
+  /** The view as decimal strings of any precision, for zooms past f64 (src/deep/view.ts). */
+  view?: DeepView;
   width: number;
   height: number;
   /** Iterations before a point counts as inside. */
@@ -175,11 +187,14 @@ export function createSpec(input: SpecInput = {}): RenderSpec {
   const width = input.width ?? defaults.width;
   const height = input.height ?? defaults.height;
   const julia = input.formula === 'julia';
+  const aspect = pixelAspect(format as OutputFormat);
+  // A deep view gets the perturbation engine where f64 cannot place its pixels, unless an engine is given.
+  const deep = input.view && needsPerturbation(input.view, width, height, input.aa ?? 1, aspect);
   return validateSpec({
     formula: 'mandelbrot',
-    region: julia ? juliaRegion(width, height, format === 'ascii' ? ASCII_CELL_ASPECT : 1) : { ...CLASSIC_REGION },
+    ...(input.view ? {} : { region: julia ? juliaRegion(width, height, aspect) : { ...CLASSIC_REGION } }),
     ...defaults,
-    engine: ENGINES[0],
+    engine: deep ? 'perturb' : ENGINES[0],
     shortcuts: true,
     aa: 1,
     ...input,
@@ -256,6 +271,24 @@ function checkJulia(value: Record<string, unknown>): void {
 }
 
 /**
+ * A view in place of a region: decimal strings, for the Mandelbrot set (perturbation has no Julia form here), and
+ * one that f64 can draw when a direct engine is asked for.
+ */
+function checkDeepView(value: Record<string, unknown>): void {
+  if (value.region !== undefined) throw invalidSpecField('region', value.region, 'nothing when a view is given');
+  checkView(value.view);
+  if (value.formula === 'julia') throw invalidSpecField('view', value.view, 'a region for a Julia set');
+  const format = (value.output as { format?: OutputFormat } | undefined)?.format ?? 'png';
+  const direct = value.engine !== 'perturb';
+  if (
+    direct &&
+    !regionOfView(value.view as DeepView, value.width as number, value.height as number, pixelAspect(format))
+  ) {
+    throw invalidSpecField('engine', value.engine, 'perturb for a view too deep for f64 to tell its edges apart');
+  }
+}
+
+/**
  * Checks every field of a spec (from the API, or parsed from JSON) and returns a copy, typed; throws a UsageError
  * that names the field ("spec.width: expected ...") otherwise. Unknown fields are refused, so a typo is not lost.
  *
@@ -263,21 +296,26 @@ function checkJulia(value: Record<string, unknown>): void {
  */
 export function validateSpec(value: unknown): RenderSpec {
   if (!isRecord(value)) throw invalidSpecField('', value, 'an object');
-  const known = ['formula', 'julia', 'region', 'width', 'height', 'maxIter', 'engine', 'shortcuts', 'aa'];
+  const known = ['formula', 'julia', 'region', 'view', 'width', 'height', 'maxIter', 'engine', 'shortcuts', 'aa'];
   known.push('colouring', 'output');
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw invalidSpecField(unknown[0], value[unknown[0]], `no such field (${known.join(', ')})`);
   checkChoice(value.formula, 'formula', FORMULAS);
   checkJulia(value);
-  checkRegion(value.region);
   checkWhole(value, 'width', 1, LIMITS.size);
   checkWhole(value, 'height', 1, LIMITS.size);
   checkWhole(value, 'maxIter', 1, LIMITS.maxIter);
   checkChoice(value.engine, 'engine', ENGINES);
+  if (value.formula === 'julia' && value.engine === 'perturb') {
+    throw invalidSpecField('engine', value.engine, `a direct engine for a Julia set (${DIRECT_ENGINES.join(', ')})`);
+  }
+  if (value.view === undefined) checkRegion(value.region);
+  else checkDeepView(value);
   if (typeof value.shortcuts !== 'boolean') throw invalidSpecField('shortcuts', value.shortcuts, 'true or false');
   checkOutput(value.output);
   checkWhole(value, 'aa', 1, pixelKind((value.output as OutputSpec).format) === 'colour' ? LIMITS.aa : 1);
   checkColouring(value.colouring);
+  if (value.view !== undefined) return { ...value } as unknown as RenderSpec;
   // JSON has no -0; it samples the same points as 0, so it becomes 0 and a round trip loses nothing.
   const { xMin, xMax, yMin, yMax } = value.region as Region;
   const region = { xMin: xMin + 0, xMax: xMax + 0, yMin: yMin + 0, yMax: yMax + 0 };

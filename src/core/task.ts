@@ -1,14 +1,23 @@
 /** What crosses the thread boundary: one task for a worker (a few rectangles to render), and what comes back. */
+import type { SampleGrid } from '../deep/grid.js';
 import type { Colouring } from '../outputs/colour.js';
 import type { Rect } from './plan.js';
 import type { PlaneMapping } from './viewport.js';
 
 /**
- * The engines: the first is the default, the SIMD kernel; the others stay as baselines (and js as the oracle).
+ * The engines: the first is the default, the SIMD kernel; wasm and js stay as baselines (and js as the oracle);
+ * perturb iterates offsets from an arbitrary-precision reference orbit, for views deeper than f64 (src/deep/).
  *
  * @example createSpec({ engine: ENGINES[1] }) // the scalar WASM kernel
  */
-export const ENGINES = ['wasm-simd', 'wasm', 'js'] as const;
+export const ENGINES = ['wasm-simd', 'wasm', 'js', 'perturb'] as const;
+
+/**
+ * The engines that iterate each sample's own point in f64 (all but perturb): they give the same counts bit for bit.
+ *
+ * @example DIRECT_ENGINES.includes('perturb') // false
+ */
+export const DIRECT_ENGINES = ['wasm-simd', 'wasm', 'js'] as const satisfies readonly EngineName[];
 export type EngineName = (typeof ENGINES)[number];
 
 /**
@@ -72,6 +81,8 @@ export interface RenderTask {
   /** See KernelJob. */
   julia?: readonly [number, number];
   engine: EngineName;
+  /** The perturbation engine's reference orbit and sample steps (engine perturb only). */
+  perturb?: PerturbJob;
   /** In pixels of the whole image. */
   rects: Rect[];
   /** The task's place in its plan. */
@@ -115,6 +126,35 @@ export interface KernelJob {
   shortcuts: boolean;
   /** For a Julia set, its fixed c [re, im]: z starts at the sample point. Absent: the Mandelbrot set. */
   julia?: readonly [number, number];
+  /** For the perturb engine, which places samples by this instead of `mapping`. */
+  perturb?: PerturbJob;
+}
+
+/**
+ * A deep view's samples as the perturbation kernel takes them (assembly/perturb-params.ts, src/deep/perturbation.ts):
+ * sample (col, row) lies at the reference point plus dc = ((2 col - originX) stepX, (originY - 2 row) stepY), the
+ * steps scaled by a power of two where dc would underflow f64; the reference is the point (originX / 2, originY / 2)
+ * of the grid (its centre: the grid's width and height).
+ */
+export interface PerturbJob {
+  /** The reference orbit Z_0 = 0, Z_1 = the reference point, ... as f64 pairs, in a SharedArrayBuffer. */
+  orbit: Float64Array;
+  stepX: number;
+  stepY: number;
+  /** k: the deltas at jumpTo are scaled by 2^-k (0: plain f64). */
+  scale: number;
+  originX: number;
+  originY: number;
+  /** The exact grid, for the samples the reference cannot serve (GLITCHED; see src/deep/exact.ts). */
+  grid: SampleGrid;
+  /**
+   * Where every sample starts: at iteration jumpTo, dz = (jumpX + i jumpY) dc and dc scaled by jumpDc (the linear
+   * growth of a tiny dz, the same for all samples; see src/deep/perturbation.ts). 1, 1, 0, 1: from the start.
+   */
+  jumpTo: number;
+  jumpX: number;
+  jumpY: number;
+  jumpDc: number;
 }
 
 /** A rectangle's samples: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */

@@ -8,7 +8,7 @@ import type { Engine, KernelJob } from '../core/task.js';
 export const EXTRA_STEPS = 3;
 
 /** |z|^2 after EXTRA_STEPS more steps from an escaped z, with the operations of assembly/smooth.ts. */
-function normAfterEscape(zx: number, zy: number, cx: number, cy: number): number {
+export function normAfterEscape(zx: number, zy: number, cx: number, cy: number): number {
   let x2 = zx * zx;
   let y2 = zy * zy;
   for (let k = 0; k < EXTRA_STEPS; k++) {

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Engine, KernelJob, SamplePixels } from '../core/task.js';
-import { kernelAssertion, kernelMismatch } from '../errors.js';
+import { kernelAssertion, kernelMismatch, missingReferenceOrbit } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { paletteTable, TABLE_SIZE } from '../outputs/colour.js';
 import { mark } from '../trace.js';
@@ -17,6 +17,8 @@ interface KernelExports {
   renderRect(params: number): void;
   renderRectSimd(params: number): void;
   membershipBits(params: number): void;
+  perturbParamsSize(): number;
+  renderPerturb(params: number): void;
   colourBand(
     counts: number,
     norms: number,
@@ -55,7 +57,30 @@ const RENDER_PARAMS = {
   size: 88,
 } as const;
 
-export type KernelName = 'renderRect' | 'renderRectSimd';
+/** Byte offsets in the perturbation kernel's parameter block (assembly/perturb.ts). */
+const PERTURB_PARAMS = {
+  orbit: 0,
+  orbitLength: 4,
+  scale: 8,
+  maxIter: 12,
+  stepX: 16,
+  stepY: 24,
+  colStart: 32,
+  width: 36,
+  rowStart: 40,
+  rowCount: 44,
+  originX: 48,
+  originY: 52,
+  counts: 56,
+  norms: 60,
+  jumpTo: 64,
+  jumpX: 72,
+  jumpY: 80,
+  jumpDc: 88,
+  size: 96,
+} as const;
+
+export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
 
 const WASM_PAGE = 65536;
 const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
@@ -102,10 +127,11 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     },
   });
   const exports = instance.exports as unknown as KernelExports;
-  if (exports.renderParamsSize() !== RENDER_PARAMS.size) {
+  if (exports.renderParamsSize() !== RENDER_PARAMS.size || exports.perturbParamsSize() !== PERTURB_PARAMS.size) {
     throw kernelMismatch();
   }
-  // Layout: the parameter block, the palette table (kept across calls), then counts, |z|^2, colour sums and RGB.
+  // Layout: the parameter block (either kind), the palette table (kept across calls), then counts, |z|^2, colour
+  // sums and RGB; a perturbation call puts its reference orbit after |z|^2.
   const paramsAt = exports.outputPtr();
   const tableAt = paramsAt + RENDER_PARAMS.size;
   const tableBytesAt = tableAt + TABLE_SIZE * 24;
@@ -135,13 +161,42 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setFloat64(RENDER_PARAMS.cRe, job.julia?.[0] ?? 0, true);
     block.setFloat64(RENDER_PARAMS.cIm, job.julia?.[1] ?? 0, true);
   };
+  // The orbit is copied in on every call: a few MB at most, against a call's tens of milliseconds of iterating.
+  const writePerturbParams = (job: KernelJob, samples: number) => {
+    const perturb = job.perturb;
+    if (!perturb) throw missingReferenceOrbit();
+    const orbitAt = normsAt(samples) + samples * 8;
+    reserve(orbitAt + perturb.orbit.byteLength);
+    new Float64Array(exports.memory.buffer, orbitAt, perturb.orbit.length).set(perturb.orbit);
+    const block = new DataView(exports.memory.buffer, paramsAt, PERTURB_PARAMS.size);
+    const P = PERTURB_PARAMS;
+    block.setUint32(P.orbit, orbitAt, true);
+    block.setInt32(P.orbitLength, perturb.orbit.length / 2, true);
+    block.setInt32(P.scale, perturb.scale, true);
+    block.setInt32(P.maxIter, job.maxIter, true);
+    block.setFloat64(P.stepX, perturb.stepX, true);
+    block.setFloat64(P.stepY, perturb.stepY, true);
+    block.setInt32(P.colStart, job.colStart, true);
+    block.setInt32(P.width, job.width, true);
+    block.setInt32(P.rowStart, job.rowStart, true);
+    block.setInt32(P.rowCount, job.rowCount, true);
+    block.setInt32(P.originX, perturb.originX, true);
+    block.setInt32(P.originY, perturb.originY, true);
+    block.setUint32(P.counts, countsAt, true);
+    block.setUint32(P.norms, normsAt(samples), true);
+    block.setInt32(P.jumpTo, perturb.jumpTo, true);
+    block.setFloat64(P.jumpX, perturb.jumpX, true);
+    block.setFloat64(P.jumpY, perturb.jumpY, true);
+    block.setFloat64(P.jumpDc, perturb.jumpDc, true);
+  };
   let tableKey = '';
 
   return {
     engine: (name) => (job: KernelJob) => {
       const samples = job.width * job.rowCount;
       reserve(normsAt(samples) + samples * 8);
-      writeParams(job, normsAt(samples));
+      if (name === 'renderPerturb') writePerturbParams(job, samples);
+      else writeParams(job, normsAt(samples));
       exports[name](paramsAt);
       return {
         counts: new Int32Array(exports.memory.buffer, countsAt, samples),

@@ -3,18 +3,29 @@ import type { RenderSpec } from '../core/spec.js';
 import { pixelKind } from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
 import { VERSION } from '../core/version.js';
+import type { Region } from '../core/viewport.js';
 
 const hex = ([r, g, b]: readonly number[]) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 
 /**
- * A mandel-par command line that renders the same picture (the region written out exactly).
+ * The options that set the spec's view, written out exactly: its region, or its deep view's centre and width.
+ *
+ * @example viewOptions(createSpec()) // '--region=-2,1,-1,1'
+ */
+export function viewOptions(spec: RenderSpec): string {
+  if (spec.view) return `--center=${spec.view.center.join(',')} --scale ${spec.view.width}`;
+  const { xMin, xMax, yMin, yMax } = spec.region as Region;
+  return `--region=${xMin},${xMax},${yMin},${yMax}`;
+}
+
+/**
+ * A mandel-par command line that renders the same picture (the view written out exactly).
  *
  * @example reproduceCommand(createSpec()) // 'mandel-par --out ascii --width 140 --height 50 ...'
  */
 export function reproduceCommand(spec: RenderSpec): string {
-  const { xMin, xMax, yMin, yMax } = spec.region;
   const args = [`--out ${spec.output.format}`, `--width ${spec.width}`, `--height ${spec.height}`];
-  args.push(`--max-iter ${spec.maxIter}`, `--region=${xMin},${xMax},${yMin},${yMax}`);
+  args.push(`--max-iter ${spec.maxIter}`, viewOptions(spec));
   if (spec.julia) args.push(`--julia=${spec.julia[0]},${spec.julia[1]}`);
   if (spec.engine !== ENGINES[0]) args.push(`--engine ${spec.engine}`);
   if (pixelKind(spec.output.format) === 'colour') {

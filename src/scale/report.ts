@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import type { MachineInfo } from '../machine.js';
 import { machineLine } from '../machine.js';
 import { writeAtomically } from '../outputs/files.js';
+import { viewOptions } from '../outputs/provenance.js';
 import { renderSvg, speedupSpec } from './chart.js';
 import type { ScaleOptions, ScaleResult } from './experiment.js';
 
@@ -63,10 +64,9 @@ export function toTable(result: ScaleResult, o: ScaleOptions, machine: MachineIn
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
   const line = (cells: string[]) =>
     cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ');
-  const { width, height, maxIter, region, engine, shortcuts } = o.spec;
-  const { xMin, xMax, yMin, yMax } = region;
+  const { width, height, maxIter, engine, shortcuts } = o.spec;
   return [
-    `Scaling: ${width} x ${height}, max-iter ${maxIter}, region ${xMin},${xMax},${yMin},${yMax}, engine ${engine}${shortcuts ? '' : ', no shortcuts'}; median of ${o.repeat} runs`,
+    `Scaling: ${width} x ${height}, max-iter ${maxIter}, ${viewOptions(o.spec).replace(/^--region=/, 'region ')}, engine ${engine}${shortcuts ? '' : ', no shortcuts'}; median of ${o.repeat} runs`,
     `Machine: ${machineLine(machine)}`,
     '',
     line(head),

@@ -1,0 +1,36 @@
+/**
+ * The parameter block of the perturbation kernel (perturb.ts), as params.ts is the direct kernels': the caller
+ * writes it into linear memory and passes its address; src/engines/wasm.ts writes the same layout (PERTURB_PARAMS).
+ */
+
+/**
+ * Sample (col, row) of the whole grid has dc = ((2 col - originX) * stepX, (originY - 2 row) * stepY)
+ * scaled as stepX says: products of whole numbers and dyadic steps, exact in f64; each sample starts at jumpTo with
+ * dz = A dc (see perturb.ts, start).
+ */
+@unmanaged
+export class PerturbParams {
+  orbit!: usize; // 0: f64 pairs Z_0 .. Z_{orbitLength - 1}
+  orbitLength!: i32; // 4
+  scale!: i32; // 8: k of the deltas at jumpTo (scaled by 2^-k; plain f64 when k <= PLAIN_K, see perturb.ts)
+  maxIter!: i32; // 12
+  stepX!: f64; // 16: half a sample step, times 2^k of the first deltas (0 when they are plain f64)
+  stepY!: f64; // 24
+  colStart!: i32; // 32
+  width!: i32; // 36
+  rowStart!: i32; // 40
+  rowCount!: i32; // 44
+  originX!: i32; // 48: twice the reference's sample column (the grid's width for its centre)
+  originY!: i32; // 52: twice its row
+  counts!: usize; // 56: i32 per sample, row-major over the rectangle
+  norms!: usize; // 60: f64 per sample
+  jumpTo!: i32; // 64: the iteration every sample starts at (1: none skipped)
+  jumpX!: f64; // 72: A's mantissa (A's exponent is the difference between stepX's k and scale)
+  jumpY!: f64; // 80
+  jumpDc!: f64; // 88: 2^-(A's exponent), dc's factor at jumpTo, 0 where negligible
+}
+
+/** The block's size in bytes (96), checked by the caller. */
+export function perturbParamsSize(): i32 {
+  return offsetof<PerturbParams>();
+}

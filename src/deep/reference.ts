@@ -1,0 +1,67 @@
+/**
+ * Choosing the reference orbit, and how long it is. The view's centre first; but a sample that outlives a
+ * reference that escapes cannot be computed from it (assembly/perturb.ts, GLITCHED) and falls back on BigInt, which
+ * is slow. So before a render a survey runs the kernel over a few rows of the image; while some of their samples
+ * outlive the reference, the one nearest the centre becomes the next reference (its orbit is longer than the last),
+ * a few times at most. The orbit is computed only as far as the survey needs: first FIRST_ORBIT_LENGTH points, then
+ * four times longer, from where it stopped, each time the survey's samples outlive it, up to maxIter. In BigInt each
+ * point costs microseconds (8.7 us at 1e1000), and at c = i, 1e1000, every sample but the one exactly at i escapes
+ * within 2700 steps whatever maxIter is. Every choice depends on the spec alone, so the image does not depend on the
+ * plan or the threads.
+ */
+import type { Engine, PerturbJob } from '../core/task.js';
+import { GLITCHED } from './exact.js';
+import type { SampleGrid } from './grid.js';
+import { perturbSetup, referenceAt } from './perturbation.js';
+
+/** Rows of the image the survey runs over, evenly spread (each a full row of samples). */
+export const SURVEY_ROWS = 9;
+
+/** Most reference points tried for one render (each costs up to maxIter BigInt steps). */
+export const MAX_REFERENCES = 6;
+
+/** Points of the first orbit computed; the survey asks for more when its samples outlive them. */
+export const FIRST_ORBIT_LENGTH = 1024;
+
+/** Samples of the survey rows that the reference leaves GLITCHED, as [col, row]. */
+function survey(job: PerturbJob, grid: SampleGrid, maxIter: number, engine: Engine): [number, number][] {
+  const found: [number, number][] = [];
+  const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 }; // unused by the perturbation kernel
+  for (let k = 0; k < SURVEY_ROWS; k++) {
+    const row = Math.floor(((k + 0.5) * grid.height) / SURVEY_ROWS);
+    const job1 = { mapping, colStart: 0, width: grid.width, rowStart: row, rowCount: 1, maxIter, shortcuts: false };
+    const { counts } = engine({ ...job1, perturb: job });
+    for (let col = 0; col < counts.length; col++) if (counts[col] === GLITCHED) found.push([col, row]);
+  }
+  return found;
+}
+
+/**
+ * The perturbation setup of a render: the reference orbit (see above) and the steps. `engine` is the bare kernel
+ * (without the exact fallback), which marks GLITCHED samples.
+ *
+ * @example chooseReference(sampleGrid(spec, 640, 360, 1), 5000, wasm.engine('renderPerturb'))
+ */
+export function chooseReference(grid: SampleGrid, maxIter: number, engine: Engine): PerturbJob {
+  let origin: [number, number] = [grid.width, grid.height];
+  let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
+  let orbit = referenceAt(grid, origin, length);
+  let job = perturbSetup(grid, maxIter, origin, orbit.points);
+  for (let references = 1; references <= MAX_REFERENCES; ) {
+    const left = survey(job, grid, maxIter, engine);
+    if (left.length === 0) break;
+    if (!orbit.escaped && length < maxIter) {
+      // Whole but too short: the same orbit, longer.
+      length = Math.min(4 * length, maxIter);
+      orbit = referenceAt(grid, origin, length, orbit);
+    } else {
+      if (++references > MAX_REFERENCES) break;
+      const distance = ([col, row]: [number, number]) => (2 * col - grid.width) ** 2 + (2 * row - grid.height) ** 2;
+      const [col, row] = left.reduce((best, c) => (distance(c) < distance(best) ? c : best));
+      origin = [2 * col, 2 * row];
+      orbit = referenceAt(grid, origin, length);
+    }
+    job = perturbSetup(grid, maxIter, origin, orbit.points);
+  }
+  return job;
+}

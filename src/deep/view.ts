@@ -1,0 +1,105 @@
+/**
+ * Deep views in a spec: a centre and a width as decimal strings, for zooms past what f64 can place, and what the
+ * renderer makes of them (the f64 region where one exists, the exact sample grid for perturbation).
+ */
+
+import { checkPrecision } from '../core/precision.js';
+import type { Region } from '../core/viewport.js';
+import { viewAround } from '../core/viewport.js';
+import { invalidSpecField } from '../errors.js';
+import type { Decimal } from './decimal.js';
+import { decimalMagnitude, decimalOfNumber, parseDecimal } from './decimal.js';
+import type { SampleGrid } from './grid.js';
+import { deepGrid } from './grid.js';
+
+/**
+ * A view by its centre [re, im] and its width in the plane, as decimal strings of any length ("-0.7436...",
+ * "1e-1000"); the height follows from the image's shape.
+ *
+ * @example createSpec({ view: { center: ['-1.99999911758766165543259', '0'], width: '1e-20' } })
+ */
+export interface DeepView {
+  center: [re: string, im: string];
+  width: string;
+}
+
+/** The narrowest view accepted: a magnification of 3e10000 against the classic view. */
+export const MIN_VIEW_MAGNITUDE = -10000;
+
+/** The view's numbers, exact; undefined when a part is not a decimal or the width is not positive and in range. */
+export function parseView(view: DeepView): { center: [Decimal, Decimal]; width: Decimal } | undefined {
+  const re = parseDecimal(view.center[0]);
+  const im = parseDecimal(view.center[1]);
+  const width = parseDecimal(view.width);
+  if (!(re && im && width && width.mantissa > 0n && decimalMagnitude(width) >= MIN_VIEW_MAGNITUDE)) return undefined;
+  return { center: [re, im], width };
+}
+
+const isDecimalText = (v: unknown) => typeof v === 'string';
+
+/** Checks a spec's view field; throws a UsageError naming it. */
+export function checkView(value: unknown): void {
+  const v = value as DeepView;
+  const shaped =
+    typeof v === 'object' &&
+    v !== null &&
+    Object.keys(v).every((k) => k === 'center' || k === 'width') &&
+    Array.isArray(v.center) &&
+    v.center.length === 2 &&
+    v.center.every(isDecimalText) &&
+    isDecimalText(v.width);
+  if (!(shaped && parseView(v))) {
+    throw invalidSpecField(
+      'view',
+      value,
+      '{ center: [re, im], width } as decimal strings of at most 10000 digits, width positive and at least 1e-10000',
+    );
+  }
+}
+
+/**
+ * The view as an f64 region (pixels `pixelAspect` times as tall as wide), or undefined where f64 cannot tell its
+ * edges apart.
+ *
+ * @example regionOfView({ center: ['-0.5', '0'], width: '3' }, 3000, 2000) // { xMin: -2, xMax: 1, yMin: -1, yMax: 1 }
+ */
+export function regionOfView(view: DeepView, width: number, height: number, pixelAspect = 1): Region | undefined {
+  const region = viewAround(
+    [Number(view.center[0]), Number(view.center[1])],
+    Number(view.width),
+    width,
+    height,
+    pixelAspect,
+  );
+  const valid = [region.xMin, region.xMax, region.yMin, region.yMax].every(Number.isFinite);
+  return valid && region.xMin < region.xMax && region.yMin < region.yMax ? region : undefined;
+}
+
+/**
+ * Whether a view needs perturbation: f64 cannot place its samples (`aa` a pixel) well apart (core/precision.ts).
+ *
+ * @example needsPerturbation({ center: ['-0.75', '0.1'], width: '1e-20' }, 640, 480, 1) // true
+ */
+export function needsPerturbation(view: DeepView, width: number, height: number, aa: number, pixelAspect = 1): boolean {
+  const region = regionOfView(view, width, height, pixelAspect);
+  return region === undefined || checkPrecision(region, width, height, aa).inexact;
+}
+
+/**
+ * The exact grid of `width` x `height` samples of a view, or of an f64 region (for perturbation asked for at a
+ * depth f64 could draw: its centre and extent are taken as f64 computes them).
+ *
+ * @example sampleGrid({ view: { center: ['0', '1'], width: '1e-300' } }, 64, 40, 1)
+ */
+export function sampleGrid(
+  place: { view?: DeepView; region?: Region },
+  width: number,
+  height: number,
+  pixelAspect: number,
+): SampleGrid {
+  const parsed = place.view && parseView(place.view);
+  if (parsed) return deepGrid(parsed.center, parsed.width, width, height, pixelAspect);
+  const r = place.region as Region;
+  const centre: [Decimal, Decimal] = [decimalOfNumber((r.xMin + r.xMax) / 2), decimalOfNumber((r.yMin + r.yMax) / 2)];
+  return deepGrid(centre, decimalOfNumber(r.xMax - r.xMin), width, height, 1, decimalOfNumber(r.yMax - r.yMin));
+}

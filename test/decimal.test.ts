@@ -1,0 +1,76 @@
+/** Decimal strings, the exact sample grid and fixed point: the pure arithmetic under deep zoom (src/deep/). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decimalMagnitude,
+  decimalOfNumber,
+  divideDecimal,
+  formatDecimal,
+  MAX_DIGITS,
+  parseDecimal,
+  toFixedPoint,
+} from '../dist/src/deep/decimal.js';
+import { deepGrid, pointAt, STEP_BITS, samplePoint } from '../dist/src/deep/grid.js';
+import { fixedToNumber, referenceOrbit } from '../dist/src/deep/orbit.js';
+
+describe('decimal strings', () => {
+  it.each([
+    ['-1.25e-3', -125n, -5],
+    ['+.5E3', 5n, 2],
+    ['7.', 7n, 0],
+    ['0.000', 0n, -3],
+    ['1e-1000', 1n, -1000],
+  ])('parses %j exactly', (text, mantissa, exponent) => {
+    expect(parseDecimal(text)).toEqual({ mantissa, exponent });
+  });
+
+  it.each(['', '-', '.', '1x', '0x10', 'Infinity', 'NaN', '1e', '1,5', '--1', `0.${'1'.repeat(MAX_DIGITS)}`])(
+    'refuses %j',
+    (text) => {
+      expect(parseDecimal(text)).toBeUndefined();
+    },
+  );
+
+  it('gives back what it formats, and every f64 exactly', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        const d = decimalOfNumber(x);
+        expect(Number(formatDecimal(d))).toBe(x + 0);
+        expect(parseDecimal(formatDecimal(d))).toEqual(d);
+      }),
+    );
+  });
+
+  it('scales to fixed point with rounding, and divides to the digits asked', () => {
+    expect(toFixedPoint({ mantissa: 75n, exponent: -2 }, 4)).toBe(12n);
+    expect(toFixedPoint({ mantissa: -1n, exponent: -1 }, 1)).toBe(-0n); // -0.2 rounds to 0
+    expect(formatDecimal(divideDecimal(3n, { mantissa: 1n, exponent: 300 }, 2))).toBe('3000e-303');
+    expect(decimalMagnitude({ mantissa: 2n, exponent: -2 })).toBe(-2);
+  });
+});
+
+describe('the exact sample grid', () => {
+  const centre = [parseDecimal('-0.743643887037151'), parseDecimal('0.131825904205330')] as const;
+
+  it('has dyadic steps of STEP_BITS bits and the centre at (width, height) in half steps', () => {
+    const grid = deepGrid(centre as never, { mantissa: 3n, exponent: -300 }, 64, 40);
+    expect(grid.halfStepX.mantissa.toString(2)).toHaveLength(STEP_BITS);
+    expect(pointAt(grid, 64, 40)).toEqual(grid.centre);
+    expect(samplePoint(grid, 32, 20)).toEqual(grid.centre);
+    // Neighbouring samples are exactly one step (two half steps) apart.
+    const [a] = samplePoint(grid, 10, 3);
+    const [b] = samplePoint(grid, 11, 3);
+    expect(b - a).toBe(2n * grid.halfStepX.mantissa * 2n ** BigInt(grid.fractionBits + grid.halfStepX.exponent));
+  });
+
+  it('reads fixed point back as f64, also far below the normal range', () => {
+    expect(fixedToNumber(3n << 100n, 101)).toBe(1.5);
+    expect(fixedToNumber(1n, 1100)).toBe(0);
+    expect(fixedToNumber(-5n << 1000n, 1001)).toBe(-2.5);
+  });
+
+  it('iterates the reference orbit from z = c, stopping after the escape', () => {
+    expect([...referenceOrbit(-1n << 64n, 0n, 64, 5)]).toEqual([0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1, 0]);
+    expect(referenceOrbit(1n << 64n, 0n, 64, 100).length / 2).toBe(3); // 0, 1, 2: |2|^2 >= 4 is the escape
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * Deep zoom: the perturbation kernel in real workers against the arbitrary-precision reference (test/support),
+ * every sample's escape count, at magnifications from 1e14 to 1e1000; and deep views through the spec.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GLITCHED } from '../dist/src/deep/exact.js';
+import { perturbSetup } from '../dist/src/deep/perturbation.js';
+import { chooseReference } from '../dist/src/deep/reference.js';
+import { sampleGrid } from '../dist/src/deep/view.js';
+import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
+import type { DeepView, RenderSpec } from '../dist/src/index.js';
+import {
+  asciiText,
+  createSpec,
+  pixelAspect,
+  pixelData,
+  planTiles,
+  Renderer,
+  specFromJson,
+  specToJson,
+  validateSpec,
+} from '../dist/src/index.js';
+import { runCli } from './helpers.js';
+import { exactCounts } from './support/exact-escape.js';
+
+const renderer = await Renderer.create({ threads: 2 });
+afterAll(() => renderer.close());
+
+/** Seahorse valley as the first-minute issue tried it, and c = i, a Misiurewicz point (exact digits). */
+const SEAHORSE: [string, string] = ['-0.743643887037151', '0.131825904205330'];
+const TIP_I: [string, string] = ['0', '1'];
+
+interface DeepCase {
+  magnification: string;
+  center: [string, string];
+  width: number;
+  height: number;
+  maxIter: number;
+}
+
+/** Views 3 / magnification wide; sizes and max-iter kept small, for the reference is slow (BigInt at every step). */
+const CASES: DeepCase[] = [
+  { magnification: '1e14', center: SEAHORSE, width: 32, height: 20, maxIter: 4000 },
+  { magnification: '1e16', center: SEAHORSE, width: 24, height: 16, maxIter: 4000 },
+  { magnification: '1e20', center: SEAHORSE, width: 24, height: 16, maxIter: 4000 },
+  { magnification: '1e50', center: TIP_I, width: 32, height: 20, maxIter: 2000 },
+  { magnification: '1e100', center: TIP_I, width: 32, height: 20, maxIter: 2000 },
+  { magnification: '1e300', center: TIP_I, width: 24, height: 16, maxIter: 2000 },
+  { magnification: '1e1000', center: TIP_I, width: 12, height: 8, maxIter: 3000 },
+];
+
+const view = (c: DeepCase): DeepView => ({ center: c.center, width: `3e-${c.magnification.slice(2)}` });
+
+/** Every sample's escape count by the renderer (NumPy data: int32 count, then float32, per pixel). */
+async function renderCounts(spec: RenderSpec, plan?: ReturnType<typeof planTiles>): Promise<Int32Array> {
+  const destination = pixelData(spec.width, spec.height);
+  await renderer.render(spec, { destination, plan });
+  const counts = new Int32Array(spec.width * spec.height);
+  for (let p = 0; p < counts.length; p++) counts[p] = destination.pixels.readInt32LE(p * 8);
+  return counts;
+}
+
+const identical = (a: Int32Array, b: Int32Array) => a.filter((v, p) => v === b[p]).length / a.length;
+
+describe('perturbation against the arbitrary-precision reference', () => {
+  it.each(CASES)(
+    'magnification $magnification: every count identical',
+    async (c) => {
+      const spec = createSpec({
+        view: view(c),
+        width: c.width,
+        height: c.height,
+        maxIter: c.maxIter,
+        output: { format: 'npy' },
+      });
+      expect(spec.engine).toBe('perturb');
+      const counts = await renderCounts(spec);
+      const exact = exactCounts(sampleGrid(spec, c.width, c.height, 1), c.maxIter);
+      // The acceptance is 99.9%; at these sizes that is every sample, and every sample is what we measured.
+      expect(identical(counts, exact)).toBe(1);
+      // A real picture, not a flat one: the counts vary (except at 1e20, where this centre's neighbourhood is flat).
+      if (c.magnification !== '1e20') expect(new Set(exact).size).toBeGreaterThan(5);
+    },
+    60_000,
+  );
+
+  it('gives the reference ASCII picture at 1e16, where the direct kernel draws flat rectangles', async () => {
+    const spec = createSpec({ view: view(CASES[1]), width: 48, height: 16, maxIter: 3300 });
+    const chunks: Uint8Array[] = [];
+    await renderer.render(spec, { destination: asciiText(48, 16, (b) => chunks.push(b)) });
+    const exact = exactCounts(sampleGrid(spec, 48, 16, pixelAspect('ascii')), 3300);
+    const rows = Array.from({ length: 16 }, (_, r) =>
+      Array.from(exact.subarray(r * 48, (r + 1) * 48), (n) => (n < 0 ? '*' : '-')).join(''),
+    );
+    const text = Buffer.concat(chunks).toString('latin1');
+    expect(text).toBe(rows.map((r) => `${r}\n`).join(''));
+    expect(text).toContain('*');
+    expect(text).toContain('-');
+  }, 60_000);
+});
+
+describe('samples that outlive the reference', async () => {
+  const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
+  const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
+  const glitched = (spec: RenderSpec, perturb: ReturnType<typeof perturbSetup>) => {
+    const job = { mapping, colStart: 0, width: spec.width, rowStart: 0, rowCount: spec.height, shortcuts: false };
+    return kernel({ ...job, maxIter: spec.maxIter, perturb }).counts.filter((c) => c === GLITCHED).length;
+  };
+  // Just off c = i: the centre escapes after 57 steps, samples nearer i later.
+  const nearTip = { center: ['0.00000000000000000000123', '1'], width: '3e-20' } as DeepView;
+
+  it.each([
+    ['a reference nearer the long-lived samples, found by the survey', CASES[1].center, '3e-16', 24, 16, 4000, 0],
+    ['the exact fallback, for one the survey rows miss', nearTip.center, nearTip.width, 32, 20, 2000, 1],
+  ])(
+    'get %s',
+    async (_, center, width, w, h, maxIter, left) => {
+      const spec = createSpec({ view: { center, width }, width: w, height: h, maxIter, output: { format: 'npy' } });
+      const grid = sampleGrid(spec, w, h, 1);
+      expect(glitched(spec, perturbSetup(grid, maxIter))).toBeGreaterThan(0);
+      expect(glitched(spec, chooseReference(grid, maxIter, kernel))).toBe(left);
+      expect(identical(await renderCounts(spec), exactCounts(grid, maxIter))).toBe(1);
+    },
+    60_000,
+  );
+});
+
+describe('deep views are deterministic', () => {
+  it('gives the same counts for any plan and thread count', async () => {
+    const c = CASES[4];
+    const spec = createSpec({ view: view(c), width: 40, height: 24, maxIter: c.maxIter, output: { format: 'npy' } });
+    const bands = await renderCounts(spec);
+    const tiles = await renderCounts(spec, planTiles(40, 24, 16));
+    const single = await Renderer.create({ threads: 1 });
+    const destination = pixelData(40, 24);
+    await single.render(spec, { destination, plan: planTiles(40, 24, 7) });
+    await single.close();
+    expect(tiles).toEqual(bands);
+    const again = new Int32Array(40 * 24).map((_, p) => destination.pixels.readInt32LE(p * 8));
+    expect(again).toEqual(bands);
+  }, 60_000);
+});
+
+describe('deep views in the spec', () => {
+  const deep = { center: ['-1.99999911758766165543259', '0.0000000000000000000000000000001'], width: '1e-1000' };
+
+  it('take the perturbation engine past f64, the direct one where f64 places the pixels exactly', () => {
+    expect(createSpec({ view: deep as DeepView }).engine).toBe('perturb');
+    expect(createSpec({ view: { center: ['-0.5', '0'], width: '3' } }).engine).toBe('wasm-simd');
+  });
+
+  it('survive a JSON round trip, digit for digit; old specs with a region still validate', () => {
+    const spec = createSpec({ view: deep as DeepView, output: { format: 'png' } });
+    expect(specFromJson(specToJson(spec))).toEqual(spec);
+    expect(validateSpec(JSON.parse(specToJson(createSpec()))).region).toEqual({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
+  });
+
+  it.each([
+    [{ view: { center: ['1x', '0'], width: '1e-20' } }, /^spec\.view: expected \{ center: \[re, im\], width \}/],
+    [{ view: { center: ['0', '0'], width: '-1' } }, /^spec\.view: /],
+    [{ view: { center: ['0', '0'], width: '1e-10001' } }, /^spec\.view: /],
+    [
+      { view: { center: ['0.5', '0'], width: '1e-20' }, engine: 'wasm' },
+      /^spec\.engine: expected perturb for a view too deep/,
+    ],
+    [
+      { view: { center: ['0', '0'], width: '1e-20' }, region: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 } },
+      /^spec\.region: /,
+    ],
+  ])('refuses %j, naming the field', (input, message) => {
+    expect(() => createSpec(input as never)).toThrow(message);
+  });
+});
+
+describe('deep zoom through the CLI', () => {
+  const seahorse = `--center=${SEAHORSE.join(',')}`;
+
+  it('draws the 1e20 seahorse view as the reference does, with no warning, where it used to be refused', async () => {
+    const run = await runCli([seahorse, '--zoom', '1e20', '--max-iter', '3100', '--width', '40', '--height', '12']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const spec = createSpec({ view: { center: SEAHORSE, width: '3e-20' }, width: 40, height: 12, maxIter: 3100 });
+    const exact = exactCounts(sampleGrid(spec, 40, 12, pixelAspect('ascii')), 3100);
+    const rows = Array.from({ length: 12 }, (_, r) =>
+      Array.from(exact.subarray(r * 40, (r + 1) * 40), (n) => (n < 0 ? '*' : '-')).join(''),
+    );
+    expect(run.stdout).toBe(rows.map((r) => `${r}\n`).join(''));
+  }, 60_000);
+
+  it('takes a centre of 2000 digits and writes a PNG at 1e1000 with supersampling', async () => {
+    const digits = `0.${'0'.repeat(1998)}1`;
+    const path = join(await mkdtemp(join(tmpdir(), 'mandel-par-deep-')), 'deep.png');
+    const args = [`--center=${digits},1`, '--zoom', '1e1000', '--max-iter', '3000', '--aa', '2'];
+    const run = await runCli([...args, '--width', '24', '--height', '16', '-o', path, '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const { info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([24, 16]);
+  }, 60_000);
+
+  it('refuses a centre of more than 10000 digits, naming the option, with exit status 2', async () => {
+    const run = await runCli([`--center=0.${'1'.repeat(10000)},0`, '--zoom', '1e100']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /^mandel-par: --center: expected two decimal numbers re,im of at most 10000 digits each/,
+    );
+    expect(run.stderr.split('\n')).toHaveLength(2);
+  });
+});
