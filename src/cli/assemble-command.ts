@@ -1,8 +1,7 @@
 /** `mandel-par assemble FOLDER`: writes the picture whose shards were rendered into a parts folder. */
-import { stat } from 'node:fs/promises';
-import { formatBytes } from '../errors.js';
 import { assembleParts } from '../outputs/assemble.js';
 import { printLine } from './print.js';
+import { writtenLine } from './render-command.js';
 import { abortOnSignals } from './signals.js';
 
 export interface AssembleCommand {
@@ -16,10 +15,7 @@ export async function runAssemble(c: AssembleCommand): Promise<void> {
   try {
     const { path, job } = await assembleParts(c.folder, interrupt.signal);
     if (c.quiet) return;
-    const s = await stat(path);
-    const what = s.isDirectory() ? 'a folder' : formatBytes(s.size);
-    const seconds = (performance.now() / 1000).toFixed(2);
-    printLine(`wrote ${path} (${what}, ${job.spec.width} x ${job.spec.height} pixels, ${seconds} s)`);
+    printLine(await writtenLine(path, job.spec));
   } finally {
     interrupt.dispose();
   }

@@ -160,7 +160,7 @@ async function renderOnDisk(
 }
 
 /** "wrote output/mandel-3000x2000.png (2.5 MB, 3000 x 2000 pixels, 0.61 s)": the time since the process started. */
-async function writtenLine(path: string, spec: RenderSpec): Promise<string> {
+export async function writtenLine(path: string, spec: RenderSpec): Promise<string> {
   const { size, isDirectory } = await stat(path).then((s) => ({ size: s.size, isDirectory: s.isDirectory() }));
   const seconds = (performance.now() / 1000).toFixed(2);
   const what = isDirectory ? 'a folder' : formatBytes(size);
