@@ -27,10 +27,11 @@ export class PerturbParams {
   jumpTo!: i32; // 64: the iteration every sample starts at (1: none skipped)
   jumpX!: f64; // 72: A's mantissa (A's exponent is the difference between stepX's k and scale)
   jumpY!: f64; // 80
-  jumpDc!: f64; // 88: 2^-(A's exponent), dc's factor at jumpTo, 0 where negligible
+  jumpDc!: f64; // 88: 2^-(A's exponent), dc's factor at jumpTo, 0 where negligible (and for a Julia set)
+  restart!: i32; // 96: where rebasing goes in orbit: 0 (the Mandelbrot set), or a Julia set's critical orbit
 }
 
-/** The block's size in bytes (96), checked by the caller. */
+/** The block's size in bytes (100), checked by the caller. */
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }

@@ -10,7 +10,13 @@
  * (glitches). A sample that outlives a reference that escaped is another matter: going on from the start with dz := z
  * would drop dc beside |z| ~ 1 (measured: 85% of the counts wrong at a 1e31 view). Such a sample is GLITCHED, left
  * for its caller to compute otherwise (src/deep/exact.ts), and a reference is chosen to make them rare
- * (src/deep/reference.ts).
+ * (src/deep/reference.ts). So is one that outlives a reference cut short (not escaped), whatever the set.
+ *
+ * Julia sets (restart > 0): z_1 is the sample's point and c is fixed, so there is no dc (it is 0 from the start:
+ * jumpDc = 0), and the reference Z_1 = C is followed in the orbit block by the critical orbit W_0 = 0, W_1 = c, ...
+ * at index restart. Rebasing goes to W_0 (dz := z, m := restart): the step from there gives z^2 + c, as it must.
+ * With no dc to lose, a sample that outlives an orbit that escaped (the reference, or W when c lies outside the
+ * Mandelbrot set) is rebased too, not GLITCHED.
  *
  * Extended exponent: past a magnification of about 1e290 dc and dz underflow f64, so a sample starts with dz and
  * dc scaled by a shared 2^k (k > 0). While it is that small, dz^2 is far below 2 Z dz (it is kept when 2^-k is
@@ -60,6 +66,8 @@ const PIXEL = memory.data(LANES * 4, 16); // i32: sample index in the rectangle;
 // The rectangle being rendered and the cursor of the next sample.
 let gOrbit: usize = 0;
 let gLast: i32 = 0;
+let gRestart: i32 = 0;
+let gViewLast: i32 = 0; // the reference's last point: gLast, or before a Julia set's critical orbit
 let gScale: i32 = 0;
 let gMaxIter: i32 = 0;
 let gStepX: f64 = 0;
@@ -94,6 +102,13 @@ function zAt(m: i32): usize {
   return gOrbit + (<usize>m << 4);
 }
 
+/** The last point of the orbit that place m is on (the reference, or a Julia set's critical orbit). */
+// @ts-ignore: decorator
+@inline
+function lastOf(m: i32): i32 {
+  return m <= gViewLast ? gViewLast : gLast;
+}
+
 /**
  * 2^-k as f64, and 0 from the subnormal range down: a term scaled by it is then far below the others anyway, and
  * subnormal results cost x86 cores a hundred cycles or more each.
@@ -111,7 +126,8 @@ function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64): void 
   let norm = 0.0;
   if (n >= 0 && n < gMaxIter) {
     count = n;
-    norm = normAfterEscape(zx, zy, load<f64>(gOrbit, 16) + dcx, load<f64>(gOrbit, 24) + dcy);
+    const c = zAt(gRestart + 1);
+    norm = normAfterEscape(zx, zy, load<f64>(c) + dcx, load<f64>(c, 8) + dcy);
   }
   store<i32>(gCounts + (<usize>pixel << 2), count);
   store<f64>(gNorms + (<usize>pixel << 3), norm);
@@ -153,8 +169,8 @@ function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
         finish(pixel, n, zx, zy, dcx * factor, dcy * factor);
         return false;
       }
-      if (m == gLast) {
-        // The reference escaped here and this sample did not (dz is far below z: no rebase).
+      if (m == gViewLast) {
+        // The reference ends here and this sample has not escaped (dz is far below z: no rebase).
         finish(pixel, -1, 0, 0, 0, 0);
         return false;
       }
@@ -254,21 +270,27 @@ function events(r2: v128, dzx: v128, dzy: v128): v128 {
   return v128.or(f64x2.ge(r2, f64x2.splat(4.0)), small);
 }
 
-/** Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2), 3 glitched (see the top), 0 none. */
+/**
+ * Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2, or a Julia set's orbit that escaped
+ * ends), 3 glitched (see the top), 0 none.
+ */
 function laneEvent(l: i32): i32 {
   const m = load<i32>(i32At(M, l));
   const dzx = load<f64>(f64At(DZX, l));
   const dzy = load<f64>(f64At(DZY, l));
-  const zx = load<f64>(zAt(m)) + dzx;
-  const zy = load<f64>(zAt(m), 8) + dzy;
+  const rx = load<f64>(zAt(m));
+  const ry = load<f64>(zAt(m), 8);
+  const zx = rx + dzx;
+  const zy = ry + dzy;
   const r2 = zx * zx + zy * zy;
   if (r2 >= 4.0) return 1;
   if (r2 < dzx * dzx + dzy * dzy) return 2;
-  return m == gLast ? 3 : 0;
+  if (m != lastOf(m)) return 0;
+  return gRestart > 0 && rx * rx + ry * ry >= 4.0 ? 2 : 3;
 }
 
 /**
- * Rebases, in the lane arrays, the lanes that need it: dz := z, m := 0. Returns true when some lane has escaped or
+ * Rebases, in the lane arrays, the lanes that need it: dz := z, m := restart. Returns true when some lane has escaped or
  * glitched instead, for the caller to finish (nothing is changed then).
  */
 function rebaseLanes(): bool {
@@ -281,16 +303,16 @@ function rebaseLanes(): bool {
     const m = load<i32>(i32At(M, l));
     store<f64>(f64At(DZX, l), load<f64>(zAt(m)) + load<f64>(f64At(DZX, l)));
     store<f64>(f64At(DZY, l), load<f64>(zAt(m), 8) + load<f64>(f64At(DZY, l)));
-    store<i32>(i32At(M, l), 0);
+    store<i32>(i32At(M, l), gRestart);
   }
   return false;
 }
 
-/** Steps before the first lane reaches the reference's last point (where it must rebase). */
+/** Steps before the first lane reaches the last point of its orbit (where it must rebase). */
 // @ts-ignore: decorator
 @inline
 function toLast(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
-  return gLast - max(max(m0, m1), max(m2, m3));
+  return min(min(lastOf(m0) - m0, lastOf(m1) - m1), min(lastOf(m2) - m2, lastOf(m3) - m3));
 }
 
 /**
@@ -385,6 +407,8 @@ export function renderPerturb(params: usize): void {
   const p = changetype<PerturbParams>(params);
   gOrbit = p.orbit;
   gLast = p.orbitLength - 1;
+  gRestart = p.restart;
+  gViewLast = (gRestart > 0 ? gRestart : p.orbitLength) - 1;
   gScale = p.scale;
   gMaxIter = p.maxIter;
   gStepX = p.stepX;

@@ -1,13 +1,15 @@
 /**
  * Deep zoom: the perturbation kernel in real workers against the arbitrary-precision reference (test/support),
- * every sample's escape count, at magnifications from 1e14 to 1e1000; and deep views through the spec.
+ * every sample's escape count, at magnifications from 1e14 to 1e1000, for the Mandelbrot set and Julia sets; and deep
+ * views through the spec and the CLI.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GLITCHED } from '../dist/src/deep/exact.js';
+import { samplePoint } from '../dist/src/deep/grid.js';
 import { perturbSetup } from '../dist/src/deep/perturbation.js';
 import { chooseReference } from '../dist/src/deep/reference.js';
 import { sampleGrid } from '../dist/src/deep/view.js';
@@ -25,7 +27,8 @@ import {
   validateSpec,
 } from '../dist/src/index.js';
 import { runCli } from './helpers.js';
-import { exactCounts } from './support/exact-escape.js';
+import { exactCounts, exactSamples } from './support/exact-escape.js';
+import { juliaPoint } from './support/julia-point.js';
 
 const renderer = await Renderer.create({ threads: 2 });
 afterAll(() => renderer.close());
@@ -79,7 +82,7 @@ describe('perturbation against the arbitrary-precision reference', () => {
       });
       expect(spec.engine).toBe('perturb');
       const counts = await renderCounts(spec);
-      const exact = exactCounts(sampleGrid(spec, c.width, c.height, 1), c.maxIter);
+      const exact = exactCounts(view(c), c.width, c.height, c.maxIter);
       // The acceptance is 99.9%; at these sizes that is every sample, and every sample is what we measured.
       expect(identical(counts, exact)).toBe(1);
       // A real picture, not a flat one: the counts vary (except at 1e20, where this centre's neighbourhood is flat).
@@ -92,7 +95,7 @@ describe('perturbation against the arbitrary-precision reference', () => {
     const spec = createSpec({ view: view(CASES[1]), width: 48, height: 16, maxIter: 3300 });
     const chunks: Uint8Array[] = [];
     await renderer.render(spec, { destination: asciiText(48, 16, (b) => chunks.push(b)) });
-    const exact = exactCounts(sampleGrid(spec, 48, 16, pixelAspect('ascii')), 3300);
+    const exact = exactCounts(view(CASES[1]), 48, 16, 3300, { pixelAspect: pixelAspect('ascii') });
     const rows = Array.from({ length: 16 }, (_, r) =>
       Array.from(exact.subarray(r * 48, (r + 1) * 48), (n) => (n < 0 ? '*' : '-')).join(''),
     );
@@ -100,6 +103,128 @@ describe('perturbation against the arbitrary-precision reference', () => {
     expect(text).toBe(rows.map((r) => `${r}\n`).join(''));
     expect(text).toContain('*');
     expect(text).toContain('-');
+  }, 60_000);
+});
+
+describe('the reference places the samples by itself', () => {
+  it.each([
+    [view(CASES[6]), 12, 8, 1],
+    [view(CASES[1]), 48, 16, pixelAspect('ascii')],
+    [{ center: ['-0.75', '0.1'], width: '0.003' } as DeepView, 33, 17, 1],
+  ])('as src/deep/grid.ts does: %j, %i x %i', (v, w, h, aspect) => {
+    const grid = sampleGrid({ view: v }, w, h, aspect);
+    const exact = exactSamples(v, w, h, aspect);
+    expect(exact.bits).toBe(grid.fractionBits);
+    for (const [col, row] of [
+      [0, 0],
+      [w - 1, h - 1],
+      [Math.floor(w / 2), Math.floor(h / 2)],
+      [3, h - 2],
+    ]) {
+      expect(exact.point(col, row)).toEqual(samplePoint(grid, col, row));
+    }
+  });
+});
+
+/**
+ * c = i: a dendrite (connected, no interior). c = 0.285 + 0.01i lies outside the Mandelbrot set (its critical orbit
+ * escapes after 19 steps), so its Julia set is dust, and samples that outlive an orbit are rebased where it escapes.
+ * The centres are points of the sets (inverse iteration in BigInt, test/support/julia-point.ts), where counts vary.
+ */
+describe('Julia sets at depth', () => {
+  const DENDRITE: [number, number] = [0, 1];
+  const DUST: [number, number] = [0.285, 0.01];
+  const points = new Map([DENDRITE, DUST].map((c) => [c, juliaPoint(c, 330, 1300, 2500)]));
+  // A few digits past the view's, as one would type them: no sample lies unusually near the set, so every count is
+  // within f64's reach from any reference point (the survey may choose another).
+  const juliaView = (c: [number, number], magnification: number): DeepView => ({
+    center: points.get(c)?.map((d) => d.slice(0, magnification + 6)) as [string, string],
+    width: `3e-${magnification}`,
+  });
+  const juliaSpec = (c: [number, number], magnification: number, width: number, height: number, maxIter: number) =>
+    createSpec({
+      formula: 'julia',
+      julia: c,
+      view: juliaView(c, magnification),
+      width,
+      height,
+      maxIter,
+      output: { format: 'npy' },
+    });
+
+  it.each([
+    [DENDRITE, 20],
+    [DENDRITE, 100],
+    [DENDRITE, 300],
+    [DUST, 100],
+    [DUST, 300],
+  ])(
+    'c = %j at magnification 1e%i: every count identical to the reference',
+    async (c, magnification) => {
+      const spec = juliaSpec(c, magnification, 16, 12, 3000);
+      expect(spec.engine).toBe('perturb');
+      const exact = exactCounts(juliaView(c, magnification), 16, 12, 3000, { julia: c });
+      expect(identical(await renderCounts(spec), exact)).toBe(1);
+      expect(new Set(exact).size).toBeGreaterThan(5);
+    },
+    60_000,
+  );
+
+  it('leaves no sample to the exact fallback where its orbits escape', async () => {
+    const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
+    const grid = sampleGrid(juliaSpec(DUST, 100, 32, 24, 3000), 32, 24, 1);
+    const perturb = chooseReference(grid, 3000, kernel, DUST);
+    expect(perturb.restart).toBeGreaterThan(0);
+    const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
+    const job = { mapping, colStart: 0, width: 32, rowStart: 0, rowCount: 24, maxIter: 3000, shortcuts: false };
+    expect(kernel({ ...job, julia: DUST, perturb }).counts.filter((c) => c === GLITCHED)).toHaveLength(0);
+  });
+
+  it('gives the same counts for any plan and thread count', async () => {
+    const spec = juliaSpec(DUST, 100, 40, 24, 2000);
+    const bands = await renderCounts(spec);
+    const single = await Renderer.create({ threads: 1 });
+    const destination = pixelData(40, 24);
+    await single.render(spec, { destination, plan: planTiles(40, 24, 7) });
+    await single.close();
+    expect(await renderCounts(spec, planTiles(40, 24, 16))).toEqual(bands);
+    expect(new Int32Array(40 * 24).map((_, p) => destination.pixels.readInt32LE(p * 8))).toEqual(bands);
+  }, 60_000);
+
+  // c = -0.75 + 0.2i: its critical orbit escapes after 16 steps, so most samples rebase where it ends.
+  it.each([[DENDRITE], [[-0.75, 0.2]]])(
+    'c = %j with perturb forced on a shallow view: as the direct kernel draws it',
+    async (c) => {
+      const region = { xMin: -1.61, xMax: 1.53, yMin: -1.17, yMax: 1.19 };
+      const base = {
+        formula: 'julia',
+        julia: c,
+        region,
+        width: 64,
+        height: 48,
+        maxIter: 1000,
+        output: { format: 'npy' },
+      };
+      const forced = createSpec({ ...base, engine: 'perturb' } as never);
+      const direct = await renderCounts(createSpec(base as never));
+      expect(identical(await renderCounts(forced), direct)).toBeGreaterThanOrEqual(0.999);
+      expect(new Set(direct).size).toBeGreaterThan(20);
+    },
+    60_000,
+  );
+
+  it('through the CLI: shards assembled give the bytes of one process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-deep-julia-'));
+    const [re, im] = juliaView(DENDRITE, 50).center;
+    const args = ['--julia', '0,1', `--center=${re},${im}`, '--zoom', '1e50', '--width', '48', '--height', '32'];
+    const one = await runCli([...args, '--max-iter', '1000', '-o', join(dir, 'one.npy'), '--quiet']);
+    expect(one.stderr).toBe('');
+    const path = join(dir, 'sharded.npy');
+    for (const shard of ['1/2', '2/2']) {
+      expect((await runCli([...args, '--max-iter', '1000', '-o', path, '--shard', shard])).status).toBe(0);
+    }
+    expect((await runCli(['assemble', `${path}.parts`])).status).toBe(0);
+    expect((await readFile(path)).equals(await readFile(join(dir, 'one.npy')))).toBe(true);
   }, 60_000);
 });
 
@@ -123,7 +248,7 @@ describe('samples that outlive the reference', async () => {
       const grid = sampleGrid(spec, w, h, 1);
       expect(glitched(spec, perturbSetup(grid, maxIter))).toBeGreaterThan(0);
       expect(glitched(spec, chooseReference(grid, maxIter, kernel))).toBe(left);
-      expect(identical(await renderCounts(spec), exactCounts(grid, maxIter))).toBe(1);
+      expect(identical(await renderCounts(spec), exactCounts({ center, width }, w, h, maxIter))).toBe(1);
     },
     60_000,
   );
@@ -151,6 +276,15 @@ describe('deep views in the spec', () => {
   it('take the perturbation engine past f64, the direct one where f64 places the pixels exactly', () => {
     expect(createSpec({ view: deep as DeepView }).engine).toBe('perturb');
     expect(createSpec({ view: { center: ['-0.5', '0'], width: '3' } }).engine).toBe('wasm-simd');
+  });
+
+  it('take perturbation for a Julia set too, automatically past f64 or when asked; its default view stays', () => {
+    const julia = { formula: 'julia', julia: [0, 1] } as const;
+    const spec = createSpec({ ...julia, view: deep as DeepView, output: { format: 'png' } });
+    expect(spec.engine).toBe('perturb');
+    expect(specFromJson(specToJson(spec))).toEqual(spec);
+    const forced = createSpec({ ...julia, engine: 'perturb', width: 300, height: 200, output: { format: 'png' } });
+    expect(forced.region).toEqual({ xMin: -3, xMax: 3, yMin: -2, yMax: 2 });
   });
 
   it('survive a JSON round trip, digit for digit; old specs with a region still validate', () => {
@@ -184,7 +318,7 @@ describe('deep zoom through the CLI', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const spec = createSpec({ view: { center: SEAHORSE, width: '3e-20' }, width: 40, height: 12, maxIter: 3100 });
-    const exact = exactCounts(sampleGrid(spec, 40, 12, pixelAspect('ascii')), 3100);
+    const exact = exactCounts(spec.view as DeepView, 40, 12, 3100, { pixelAspect: pixelAspect('ascii') });
     const rows = Array.from({ length: 12 }, (_, r) =>
       Array.from(exact.subarray(r * 40, (r + 1) * 40), (n) => (n < 0 ? '*' : '-')).join(''),
     );

@@ -27,7 +27,6 @@ import {
   parseComplex,
   parsePositiveNumber,
   parseSize,
-  resolveRegion,
   resolveView,
   single,
   wholeReader,
@@ -177,22 +176,10 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
   const engineText = text('engine');
   const engine = engineText === undefined ? undefined : parseChoice('engine', engineText, ENGINES);
   const aa = whole('aa', 1, LIMITS.aa, '--aa 3', 1);
-  if (julia && engine === 'perturb') {
-    throw conflictingOptions(['julia', 'engine'], 'perturbation draws the Mandelbrot set only: leave out --engine');
-  }
-  // A Julia set has no deep view (no perturbation for it here): its view is always an f64 region.
-  const place = julia
-    ? {
-        region: resolveRegion(text, width, height, aspect, {
-          region: juliaRegion(width, height, aspect),
-          center: [0, 0],
-        }),
-      }
-    : chooseView(resolveView(text, width, height, aspect, MANDELBROT_VIEW(format === 'ascii')), engine, {
-        width,
-        height,
-        aa,
-      });
+  const viewDefaults = julia
+    ? { region: juliaRegion(width, height, aspect), center: [0, 0] as [number, number] }
+    : MANDELBROT_VIEW(format === 'ascii');
+  const place = chooseView(resolveView(text, width, height, aspect, viewDefaults), engine, { width, height, aa });
   const spec = validateSpec({
     formula: julia ? 'julia' : 'mandelbrot',
     ...(julia ? { julia } : {}),

@@ -232,10 +232,10 @@ export class Renderer {
   /** The reference orbit and steps for a perturbation render, computed here once and kept for the next render. */
   async #perturbation(spec: RenderSpec, aa: number, aspect: number): Promise<PerturbJob> {
     const grid = sampleGrid(spec, spec.width * aa, spec.height * aa, aspect);
-    const key = JSON.stringify([grid, spec.maxIter], (_, v) => (typeof v === 'bigint' ? String(v) : v));
+    const key = JSON.stringify([grid, spec.maxIter, spec.julia], (_, v) => (typeof v === 'bigint' ? String(v) : v));
     if (this.#perturbCache?.key !== key) {
       this.#surveyKernel ??= (await instantiateWasm(this.#wasmModule)).engine('renderPerturb');
-      this.#perturbCache = { key, job: chooseReference(grid, spec.maxIter, this.#surveyKernel) };
+      this.#perturbCache = { key, job: chooseReference(grid, spec.maxIter, this.#surveyKernel, spec.julia) };
     }
     return this.#perturbCache.job;
   }

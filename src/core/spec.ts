@@ -10,7 +10,7 @@ import { invalidSpecField } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { PALETTES } from '../outputs/palettes.js';
 import type { EngineName } from './task.js';
-import { DIRECT_ENGINES, ENGINES } from './task.js';
+import { ENGINES } from './task.js';
 import type { Region } from './viewport.js';
 import { CLASSIC_REGION } from './viewport.js';
 
@@ -270,14 +270,10 @@ function checkJulia(value: Record<string, unknown>): void {
   }
 }
 
-/**
- * A view in place of a region: decimal strings, for the Mandelbrot set (perturbation has no Julia form here), and
- * one that f64 can draw when a direct engine is asked for.
- */
+/** A view in place of a region: decimal strings, and one that f64 can draw when a direct engine is asked for. */
 function checkDeepView(value: Record<string, unknown>): void {
   if (value.region !== undefined) throw invalidSpecField('region', value.region, 'nothing when a view is given');
   checkView(value.view);
-  if (value.formula === 'julia') throw invalidSpecField('view', value.view, 'a region for a Julia set');
   const format = (value.output as { format?: OutputFormat } | undefined)?.format ?? 'png';
   const direct = value.engine !== 'perturb';
   if (
@@ -306,9 +302,6 @@ export function validateSpec(value: unknown): RenderSpec {
   checkWhole(value, 'height', 1, LIMITS.size);
   checkWhole(value, 'maxIter', 1, LIMITS.maxIter);
   checkChoice(value.engine, 'engine', ENGINES);
-  if (value.formula === 'julia' && value.engine === 'perturb') {
-    throw invalidSpecField('engine', value.engine, `a direct engine for a Julia set (${DIRECT_ENGINES.join(', ')})`);
-  }
   if (value.view === undefined) checkRegion(value.region);
   else checkDeepView(value);
   if (typeof value.shortcuts !== 'boolean') throw invalidSpecField('shortcuts', value.shortcuts, 'true or false');

@@ -137,7 +137,7 @@ export interface KernelJob {
  * of the grid (its centre: the grid's width and height).
  */
 export interface PerturbJob {
-  /** The reference orbit Z_0 = 0, Z_1 = the reference point, ... as f64 pairs, in a SharedArrayBuffer. */
+  /** The reference orbit Z_0 = 0, Z_1 = the reference point, ... as f64 pairs, in a SharedArrayBuffer (see restart). */
   orbit: Float64Array;
   stepX: number;
   stepY: number;
@@ -155,6 +155,11 @@ export interface PerturbJob {
   jumpX: number;
   jumpY: number;
   jumpDc: number;
+  /**
+   * Where rebasing goes in `orbit`: 0 for the Mandelbrot set; for a Julia set, the index of its critical orbit
+   * W_0 = 0, W_1 = c, ..., which follows the reference's (assembly/perturb.ts).
+   */
+  restart: number;
 }
 
 /** A rectangle's samples: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */

@@ -7,14 +7,16 @@ import type { Engine } from '../core/task.js';
 import { normAfterEscape } from '../engines/js.js';
 import type { SampleGrid } from './grid.js';
 import { samplePoint } from './grid.js';
-import { fixedToNumber, ORBIT_GUARD_BITS } from './orbit.js';
+import { fixedToNumber } from './orbit.js';
+import { fixedJulia, orbitBits } from './perturbation.js';
 
 /** The kernel's count for a sample it left to this module. */
 export const GLITCHED = -2;
 
 /**
  * Sample (col, row)'s escape count (-1: never) and |z|^2 a few steps past the escape (for colour), by the direct
- * loop z -> z^2 + c from z = c, count from 1, in fixed point with ORBIT_GUARD_BITS more bits than the grid's.
+ * loop z -> z^2 + c from z = c (the Mandelbrot set) or from z = the sample's point with c = `julia`, count from 1,
+ * in fixed point with the reference orbit's bits (perturbation.ts, orbitBits).
  *
  * @example exactEscape(grid, 10, 4, 5000) // { count: 4211, norm: 1.2e9 }
  */
@@ -23,16 +25,16 @@ export function exactEscape(
   col: number,
   row: number,
   maxIter: number,
+  julia?: readonly [number, number],
 ): { count: number; norm: number } {
-  const bits = grid.fractionBits + ORBIT_GUARD_BITS;
+  const bits = orbitBits(grid, julia);
   const shift = BigInt(bits);
-  const guard = BigInt(ORBIT_GUARD_BITS);
+  const guard = BigInt(bits - grid.fractionBits);
   const [x0, y0] = samplePoint(grid, col, row);
-  const cx = x0 << guard;
-  const cy = y0 << guard;
+  const [cx, cy] = julia ? fixedJulia(julia, bits) : [x0 << guard, y0 << guard];
   const four = 4n << (2n * shift);
-  let x = cx;
-  let y = cy;
+  let x = x0 << guard;
+  let y = y0 << guard;
   for (let i = 1; i < maxIter; i++) {
     const x2 = x * x;
     const y2 = y * y;
@@ -69,6 +71,7 @@ export function withExactFallback(engine: Engine): Engine {
         job.colStart + (p % job.width),
         job.rowStart + Math.floor(p / job.width),
         job.maxIter,
+        job.julia,
       );
       counts[p] = exact.count;
       norms[p] = exact.norm;

@@ -35,7 +35,7 @@ export function fixedToNumber(value: bigint, bits: number): number {
 
 /** An orbit computed so far, with what it takes to go on. */
 export interface OrbitSoFar {
-  /** Z_0 = 0, Z_1 = c, ... as f64 pairs [re0, im0, re1, im1, ...]. */
+  /** Z_0 = 0, Z_1 (c, or the start given), ... as f64 pairs [re0, im0, re1, im1, ...]. */
   points: Float64Array;
   /** True when the last point has |Z|^2 >= 4: the orbit ends there. */
   escaped: boolean;
@@ -46,17 +46,26 @@ export interface OrbitSoFar {
 
 /**
  * The orbit of c = (re, im) / 2^bits, Z_0 = 0, Z_1 = c, Z_{n+1} = Z_n^2 + c, up to and including the first point
- * with |Z|^2 >= 4, or up to Z_length; from `previous` on when given (the same c), so that a longer orbit costs only
- * its new points.
+ * with |Z|^2 >= 4, or up to Z_length; from `previous` on when given (the same c and start), so that a longer orbit
+ * costs only its new points. A Julia set's orbit starts elsewhere: Z_1 = `start` (in the same fixed point; Z_0 = 0
+ * then only fills the place).
  *
  * @example extendOrbit(-1n << 64n, 0n, 64, 2).points // [0, 0, -1, 0, 0, 0]
  */
-export function extendOrbit(re: bigint, im: bigint, bits: number, length: number, previous?: OrbitSoFar): OrbitSoFar {
+export function extendOrbit(
+  re: bigint,
+  im: bigint,
+  bits: number,
+  length: number,
+  previous?: OrbitSoFar,
+  start: readonly [bigint, bigint] = [re, im],
+): OrbitSoFar {
   const shift = BigInt(bits);
   const four = 4n << (2n * shift);
-  const points = previous ? Array.from(previous.points) : [0, 0, fixedToNumber(re, bits), fixedToNumber(im, bits)];
-  let x = previous?.x ?? re;
-  let y = previous?.y ?? im;
+  const first = [0, 0, fixedToNumber(start[0], bits), fixedToNumber(start[1], bits)];
+  const points = previous ? Array.from(previous.points) : first;
+  let x = previous?.x ?? start[0];
+  let y = previous?.y ?? start[1];
   let escaped = previous?.escaped ?? false;
   while (!escaped && points.length / 2 - 1 < length) {
     const x2 = x * x;

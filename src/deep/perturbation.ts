@@ -1,10 +1,11 @@
 /**
  * What the perturbation kernel needs of a render, computed once in the main thread: the reference orbit at a point
  * of the grid (its centre, or the one src/deep/reference.ts chooses; in a SharedArrayBuffer, so every task of the
- * render shares it without a copy), the sample steps in the kernel's scaled form, and where samples start
- * (assembly/perturb.ts).
+ * render shares it without a copy), for a Julia set followed by the critical orbit that rebasing goes to, the sample
+ * steps in the kernel's scaled form, and where samples start (assembly/perturb.ts).
  */
 import type { PerturbJob } from '../core/task.js';
+import { decimalOfNumber, dyadicOfNumber, toFixedPoint } from './decimal.js';
 import type { SampleGrid } from './grid.js';
 import { pointAt, STEP_BITS } from './grid.js';
 import type { OrbitSoFar } from './orbit.js';
@@ -36,10 +37,17 @@ export interface Jump {
  * The step at which every sample can start, with A (dz = A dc) as mantissa and exponent: the last step at which
  * the largest sample's dz is still far below |Z| (so that the linear growth holds), before the reference ends or
  * maxIter. At 1e100 that skips about 200 of the 280 steps of a sample near c = i; at 1e1000, about 2290 of 2660.
+ * For a Julia set (`julia`) dz has no dc term: dz_n = A_n dz_1 with A_{n+1} = 2 Z_n A_n, and dc is dropped.
  *
  * @example skipLinear(orbit, 1000, 3300, 2 ** 40).jumpTo // about 2000 at c = i, 1e1000
  */
-export function skipLinear(orbit: Float64Array, maxIter: number, scale: number, largestDc: number): Jump {
+export function skipLinear(
+  orbit: Float64Array,
+  maxIter: number,
+  scale: number,
+  largestDc: number,
+  julia = false,
+): Jump {
   const end = Math.min(orbit.length / 2 - 1, maxIter - 1);
   let ax = 1;
   let ay = 0;
@@ -51,8 +59,8 @@ export function skipLinear(orbit: Float64Array, maxIter: number, scale: number, 
     const zx = orbit[2 * n];
     const zy = orbit[2 * n + 1];
     if (log2Dz() > Math.log2(Math.hypot(zx, zy) * LINEAR_MARGIN)) break;
-    // A -> 2 Z A + 1, the 1 scaled like A.
-    const one = 2 ** -exponent;
+    // A -> 2 Z A + 1, the 1 scaled like A (no 1 for a Julia set).
+    const one = julia ? 0 : 2 ** -exponent;
     const nx = 2 * (zx * ax - zy * ay) + one;
     ay = 2 * (zx * ay + zy * ax);
     ax = nx;
@@ -62,12 +70,41 @@ export function skipLinear(orbit: Float64Array, maxIter: number, scale: number, 
     ay /= 2 ** shift;
     exponent += shift;
   }
-  return { jumpTo: n, jumpX: ax, jumpY: ay, jumpDc: exponent > 1022 ? 0 : 2 ** -exponent, scale: scale - exponent };
+  const jumpDc = julia || exponent > 1022 ? 0 : 2 ** -exponent;
+  return { jumpTo: n, jumpX: ax, jumpY: ay, jumpDc, scale: scale - exponent };
+}
+
+/**
+ * Fraction bits of the orbits: the grid's and ORBIT_GUARD_BITS more, and for a Julia set at least as many as hold
+ * its c (an f64) exactly, since the set drawn is that of this binary c.
+ *
+ * @example orbitBits(grid, [-0.8, 0.156]) // grid.fractionBits + 64 (0.156's last bit is 2^-55)
+ */
+export function orbitBits(grid: SampleGrid, julia?: readonly [number, number]): number {
+  const cBits = (julia ?? []).map((v) => -dyadicOfNumber(v).exponent);
+  return Math.max(grid.fractionBits + ORBIT_GUARD_BITS, ...cBits);
+}
+
+/** A Julia set's c in fixed point with `bits` fraction bits (exact with orbitBits' bits). */
+export function fixedJulia(julia: readonly [number, number], bits: number): [bigint, bigint] {
+  return [toFixedPoint(decimalOfNumber(julia[0]), bits), toFixedPoint(decimalOfNumber(julia[1]), bits)];
+}
+
+/**
+ * A Julia set's critical orbit W_0 = 0, W_1 = c, ... (where its samples rebase), up to W_length or its escape.
+ *
+ * @example criticalOrbit(grid, [0, 1], 1000).points // [0, 0, 0, 1, -1, 1, 0, -1, -1, 1, ...]
+ */
+export function criticalOrbit(grid: SampleGrid, julia: readonly [number, number], length: number): OrbitSoFar {
+  const bits = orbitBits(grid, julia);
+  const [cx, cy] = fixedJulia(julia, bits);
+  return extendOrbit(cx, cy, bits, length);
 }
 
 /**
  * The reference orbit at twice-column and twice-row `origin` of the grid (see pointAt), up to Z_length, from
- * `previous` on when given (the same origin).
+ * `previous` on when given (the same origin): of the Mandelbrot set, or of the Julia set of c = `julia` (Z_1 the
+ * point, c fixed).
  *
  * @example referenceAt(grid, [grid.width, grid.height], 1000).points // the orbit of the grid's centre
  */
@@ -76,16 +113,22 @@ export function referenceAt(
   origin: [twiceCol: number, twiceRow: number],
   length: number,
   previous?: OrbitSoFar,
+  julia?: readonly [number, number],
 ): OrbitSoFar {
-  const guard = BigInt(ORBIT_GUARD_BITS);
+  const bits = orbitBits(grid, julia);
+  const guard = BigInt(bits - grid.fractionBits);
   const [re, im] = pointAt(grid, origin[0], origin[1]);
-  return extendOrbit(re << guard, im << guard, grid.fractionBits + ORBIT_GUARD_BITS, length, previous);
+  const point: [bigint, bigint] = [re << guard, im << guard];
+  if (!julia) return extendOrbit(point[0], point[1], bits, length, previous);
+  const [cx, cy] = fixedJulia(julia, bits);
+  return extendOrbit(cx, cy, bits, length, previous, point);
 }
 
 /**
  * The perturbation setup for a grid, up to maxIter: the reference orbit at `origin` (the grid's centre by default;
  * an orbit shorter than maxIter that has not escaped leaves the samples that outlive it GLITCHED, as one that
- * escaped does), shared in a SharedArrayBuffer, and the sample steps.
+ * escaped does for the Mandelbrot set), shared in a SharedArrayBuffer, and the sample steps. A Julia set's render
+ * gives its `critical` orbit (to maxIter or its escape), which goes after the reference's.
  *
  * @example perturbSetup(sampleGrid({ view }, 64, 40, 1), 1000).orbit.length // 2 * (points up to the escape)
  */
@@ -94,9 +137,11 @@ export function perturbSetup(
   maxIter: number,
   origin: [twiceCol: number, twiceRow: number] = [grid.width, grid.height],
   points: Float64Array = referenceAt(grid, origin, maxIter).points,
+  critical?: Float64Array,
 ): PerturbJob {
-  const orbit = new Float64Array(new SharedArrayBuffer(points.byteLength));
+  const orbit = new Float64Array(new SharedArrayBuffer(points.byteLength + (critical?.byteLength ?? 0)));
   orbit.set(points);
+  if (critical) orbit.set(critical, points.length);
   const low = Math.min(grid.halfStepX.exponent, grid.halfStepY.exponent);
   const scale = low + STEP_BITS < SCALED_BELOW ? -low : 0;
   // A 29-bit whole number times a power of two that stays in f64's normal range: exact.
@@ -106,6 +151,7 @@ export function perturbSetup(
   const stepY = step(grid.halfStepY);
   // The sample farthest from the reference: a corner, up to twice the grid away.
   const largestDc = Math.hypot(2 * grid.width * stepX, 2 * grid.height * stepY);
-  const jump = skipLinear(orbit, maxIter, scale, largestDc);
-  return { orbit, stepX, stepY, originX: origin[0], originY: origin[1], grid, ...jump };
+  const jump = skipLinear(points, maxIter, scale, largestDc, critical !== undefined);
+  const restart = critical ? points.length / 2 : 0;
+  return { orbit, stepX, stepY, originX: origin[0], originY: origin[1], grid, ...jump, restart };
 }

@@ -7,12 +7,13 @@
  * four times longer, from where it stopped, each time the survey's samples outlive it, up to maxIter. In BigInt each
  * point costs microseconds (8.7 us at 1e1000), and at c = i, 1e1000, every sample but the one exactly at i escapes
  * within 2700 steps whatever maxIter is. Every choice depends on the spec alone, so the image does not depend on the
- * plan or the threads.
+ * plan or the threads. A Julia set's samples also need its critical orbit (where they rebase), computed once to
+ * maxIter or its escape; they outlive only a reference cut short (assembly/perturb.ts).
  */
 import type { Engine, PerturbJob } from '../core/task.js';
 import { GLITCHED } from './exact.js';
 import type { SampleGrid } from './grid.js';
-import { perturbSetup, referenceAt } from './perturbation.js';
+import { criticalOrbit, perturbSetup, referenceAt } from './perturbation.js';
 
 /** Rows of the image the survey runs over, evenly spread (each a full row of samples). */
 export const SURVEY_ROWS = 9;
@@ -37,31 +38,37 @@ function survey(job: PerturbJob, grid: SampleGrid, maxIter: number, engine: Engi
 }
 
 /**
- * The perturbation setup of a render: the reference orbit (see above) and the steps. `engine` is the bare kernel
- * (without the exact fallback), which marks GLITCHED samples.
+ * The perturbation setup of a render: the reference orbit (see above) and the steps, of the Mandelbrot set or of the
+ * Julia set of c = `julia`. `engine` is the bare kernel (without the exact fallback), which marks GLITCHED samples.
  *
  * @example chooseReference(sampleGrid(spec, 640, 360, 1), 5000, wasm.engine('renderPerturb'))
  */
-export function chooseReference(grid: SampleGrid, maxIter: number, engine: Engine): PerturbJob {
+export function chooseReference(
+  grid: SampleGrid,
+  maxIter: number,
+  engine: Engine,
+  julia?: readonly [number, number],
+): PerturbJob {
+  const critical = julia && criticalOrbit(grid, julia, maxIter).points;
   let origin: [number, number] = [grid.width, grid.height];
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
-  let orbit = referenceAt(grid, origin, length);
-  let job = perturbSetup(grid, maxIter, origin, orbit.points);
+  let orbit = referenceAt(grid, origin, length, undefined, julia);
+  let job = perturbSetup(grid, maxIter, origin, orbit.points, critical);
   for (let references = 1; references <= MAX_REFERENCES; ) {
     const left = survey(job, grid, maxIter, engine);
     if (left.length === 0) break;
     if (!orbit.escaped && length < maxIter) {
       // Whole but too short: the same orbit, longer.
       length = Math.min(4 * length, maxIter);
-      orbit = referenceAt(grid, origin, length, orbit);
+      orbit = referenceAt(grid, origin, length, orbit, julia);
     } else {
       if (++references > MAX_REFERENCES) break;
       const distance = ([col, row]: [number, number]) => (2 * col - grid.width) ** 2 + (2 * row - grid.height) ** 2;
       const [col, row] = left.reduce((best, c) => (distance(c) < distance(best) ? c : best));
       origin = [2 * col, 2 * row];
-      orbit = referenceAt(grid, origin, length);
+      orbit = referenceAt(grid, origin, length, undefined, julia);
     }
-    job = perturbSetup(grid, maxIter, origin, orbit.points);
+    job = perturbSetup(grid, maxIter, origin, orbit.points, critical);
   }
   return job;
 }

@@ -77,7 +77,8 @@ const PERTURB_PARAMS = {
   jumpX: 72,
   jumpY: 80,
   jumpDc: 88,
-  size: 96,
+  restart: 96,
+  size: 100,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
@@ -188,6 +189,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setFloat64(P.jumpX, perturb.jumpX, true);
     block.setFloat64(P.jumpY, perturb.jumpY, true);
     block.setFloat64(P.jumpDc, perturb.jumpDc, true);
+    block.setInt32(P.restart, perturb.restart, true);
   };
   let tableKey = '';
 
