@@ -49,6 +49,12 @@ const RESCALE: f64 = 1.157920892373162e77; // 2^256
  */
 const PLAIN_K: i32 = 500;
 
+/**
+ * An escape is left to the exact fallback (GLITCHED) when |z|^2 is at most this: z = Z + dz rounded to f64 cannot
+ * tell 4 - 4e-50 from 4, and near c = -2, where orbits run along |z| = 2, that decided every count.
+ */
+const AMBIGUOUS: f64 = 4.0 + 4.0 / 1099511627776.0; // 4 (1 + 2^-40)
+
 /** 2^-960: an offset below it is dropped (see start). */
 const NEGLIGIBLE_DC: f64 = 1.0261342003245941e-289;
 
@@ -165,8 +171,9 @@ function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
       const ry = load<f64>(zAt(m), 8);
       const zx = rx + dzx * factor;
       const zy = ry + dzy * factor;
-      if (zx * zx + zy * zy >= 4.0) {
-        finish(pixel, n, zx, zy, dcx * factor, dcy * factor);
+      const r2 = zx * zx + zy * zy;
+      if (r2 >= 4.0) {
+        finish(pixel, r2 > AMBIGUOUS ? n : -1, zx, zy, dcx * factor, dcy * factor);
         return false;
       }
       if (m == gViewLast) {
@@ -272,7 +279,8 @@ function events(r2: v128, dzx: v128, dzy: v128): v128 {
 
 /**
  * Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2, or a Julia set's orbit that escaped
- * ends), 3 glitched (see the top), 0 none.
+ * ends), 3 glitched (see the top, and
+ * AMBIGUOUS), 0 none.
  */
 // Inlined by hand: with the Julia test below Binaryen stopped inlining it, and samples of a few dozen steps (1e100
 // at c = i) took 10-15% longer; so the rare test is kept apart, in endEvent.
@@ -285,7 +293,7 @@ function laneEvent(l: i32): i32 {
   const zx = load<f64>(zAt(m)) + dzx;
   const zy = load<f64>(zAt(m), 8) + dzy;
   const r2 = zx * zx + zy * zy;
-  if (r2 >= 4.0) return 1;
+  if (r2 >= 4.0) return r2 > AMBIGUOUS ? 1 : 3;
   if (r2 < dzx * dzx + dzy * dzy) return 2;
   return m == lastOf(m) ? endEvent(m) : 0;
 }
