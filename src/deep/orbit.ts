@@ -2,8 +2,11 @@
  * The reference orbit of perturbation: z -> z^2 + c from z = c at one point, in BigInt fixed point (no
  * dependency; about 2 us a step at 465 bits, 8.7 us at 3455), kept as f64 pairs. Every |Z| up to the escape is at
  * most a little over 2, so f64 holds each point to its last bit; what f64 cannot hold, the tiny offsets of the
- * pixels from this point, the kernel carries apart (assembly/perturb.ts).
+ * pixels from this point, the kernel carries apart (assembly/perturb.ts). Each point's next 53 bits are kept too
+ * (its low part), for the double-double path of the samples whose rounding the kernel flags (src/deep/precise.ts).
  */
+
+import { dyadicOfNumber } from './decimal.js';
 
 /** Fraction bits computed beyond the sample grid's, so that rounding along the orbit stays far below a sample. */
 export const ORBIT_GUARD_BITS = 64;
@@ -33,10 +36,29 @@ export function fixedToNumber(value: bigint, bits: number): number {
   return result * 2 ** exponent;
 }
 
+/**
+ * What `value` / 2^bits exceeds `high` by (its fixedToNumber), as the nearest f64 or close: high + low holds the
+ * value to about 106 bits.
+ *
+ * @example lowPart((1n << 200n) + 1n, 200, 1) // 2 ** -200
+ */
+export function lowPart(value: bigint, bits: number, high: number): number {
+  // The common case, as in fixedToNumber: high came from the top 64 bits, a whole number once scaled by 2^64.
+  if (bits >= 128) {
+    const top = value >> BigInt(bits - 128);
+    if (top >= 1n << 117n || top <= -(1n << 117n)) return Number(top - (BigInt(high * 2 ** 64) << 64n)) * 2 ** -128;
+  }
+  const { mantissa, exponent } = dyadicOfNumber(high);
+  const shift = exponent + bits;
+  return fixedToNumber(value - (shift >= 0 ? mantissa << BigInt(shift) : mantissa >> BigInt(-shift)), bits);
+}
+
 /** An orbit computed so far, with what it takes to go on. */
 export interface OrbitSoFar {
   /** Z_0 = 0, Z_1 = c, ... as f64 pairs [re0, im0, re1, im1, ...]. */
   points: Float64Array;
+  /** Each point's low part (see lowPart), in the same layout. */
+  lows: Float64Array;
   /** True when the last point has |Z|^2 >= 4: the orbit ends there. */
   escaped: boolean;
   /** The last point, exactly. */
@@ -54,7 +76,15 @@ export interface OrbitSoFar {
 export function extendOrbit(re: bigint, im: bigint, bits: number, length: number, previous?: OrbitSoFar): OrbitSoFar {
   const shift = BigInt(bits);
   const four = 4n << (2n * shift);
-  const points = previous ? Array.from(previous.points) : [0, 0, fixedToNumber(re, bits), fixedToNumber(im, bits)];
+  const points: number[] = previous ? Array.from(previous.points) : [0, 0];
+  const lows: number[] = previous ? Array.from(previous.lows) : [0, 0];
+  const push = (vx: bigint, vy: bigint) => {
+    const hx = fixedToNumber(vx, bits);
+    const hy = fixedToNumber(vy, bits);
+    points.push(hx, hy);
+    lows.push(lowPart(vx, bits, hx), lowPart(vy, bits, hy));
+  };
+  if (!previous) push(re, im);
   let x = previous?.x ?? re;
   let y = previous?.y ?? im;
   let escaped = previous?.escaped ?? false;
@@ -66,11 +96,11 @@ export function extendOrbit(re: bigint, im: bigint, bits: number, length: number
     const xy = x * y;
     x = ((x2 - y2) >> shift) + re;
     y = ((xy + xy) >> shift) + im;
-    points.push(fixedToNumber(x, bits), fixedToNumber(y, bits));
+    push(x, y);
   }
   // The last point may escape: then the orbit ends at it.
   escaped ||= x * x + y * y >= four;
-  return { points: Float64Array.from(points), escaped, x, y };
+  return { points: Float64Array.from(points), lows: Float64Array.from(lows), escaped, x, y };
 }
 
 /**

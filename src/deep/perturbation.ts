@@ -18,6 +18,12 @@ import { extendOrbit, ORBIT_GUARD_BITS } from './orbit.js';
 const SCALED_BELOW = -480;
 
 /**
+ * Below this power of two a half step leaves the double-double path (a sample's first delta times 2^-106 would
+ * leave f64's normal range): its doubtful samples go to BigInt instead (src/deep/exact.ts).
+ */
+const LOWEST_PLAIN_STEP = -880;
+
+/**
  * How far below |Z| a delta must stay for dz^2 to vanish beside 2 Z dz in f64: then dz grows linearly.
  */
 const LINEAR_MARGIN = 2 ** -64;
@@ -93,10 +99,14 @@ export function perturbSetup(
   grid: SampleGrid,
   maxIter: number,
   origin: [twiceCol: number, twiceRow: number] = [grid.width, grid.height],
-  points: Float64Array = referenceAt(grid, origin, maxIter).points,
+  reference: Pick<OrbitSoFar, 'points' | 'lows'> = referenceAt(grid, origin, maxIter),
 ): PerturbJob {
-  const orbit = new Float64Array(new SharedArrayBuffer(points.byteLength));
-  orbit.set(points);
+  const shared = (values: Float64Array) => {
+    const copy = new Float64Array(new SharedArrayBuffer(values.byteLength));
+    copy.set(values);
+    return copy;
+  };
+  const orbit = shared(reference.points);
   const low = Math.min(grid.halfStepX.exponent, grid.halfStepY.exponent);
   const scale = low + STEP_BITS < SCALED_BELOW ? -low : 0;
   // A 29-bit whole number times a power of two that stays in f64's normal range: exact.
@@ -104,8 +114,13 @@ export function perturbSetup(
     Number(mantissa) * 2 ** (exponent + scale);
   const stepX = step(grid.halfStepX);
   const stepY = step(grid.halfStepY);
+  // The double-double path's deltas start unscaled: their low parts must stay normal f64 (2^-1022 and up).
+  const plain = ({ mantissa, exponent }: { mantissa: bigint; exponent: number }) =>
+    low < LOWEST_PLAIN_STEP ? 0 : Number(mantissa) * 2 ** exponent;
   // The sample farthest from the reference: a corner, up to twice the grid away.
   const largestDc = Math.hypot(2 * grid.width * stepX, 2 * grid.height * stepY);
   const jump = skipLinear(orbit, maxIter, scale, largestDc);
-  return { orbit, stepX, stepY, originX: origin[0], originY: origin[1], grid, ...jump };
+  const plainSteps = { plainStepX: plain(grid.halfStepX), plainStepY: plain(grid.halfStepY) };
+  const origins = { originX: origin[0], originY: origin[1] };
+  return { orbit, orbitLow: shared(reference.lows), stepX, stepY, ...plainSteps, ...origins, grid, ...jump };
 }

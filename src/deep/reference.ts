@@ -46,7 +46,7 @@ export function chooseReference(grid: SampleGrid, maxIter: number, engine: Engin
   let origin: [number, number] = [grid.width, grid.height];
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
   let orbit = referenceAt(grid, origin, length);
-  let job = perturbSetup(grid, maxIter, origin, orbit.points);
+  let job = perturbSetup(grid, maxIter, origin, orbit);
   for (let references = 1; references <= MAX_REFERENCES; ) {
     const left = survey(job, grid, maxIter, engine);
     if (left.length === 0) break;
@@ -61,7 +61,7 @@ export function chooseReference(grid: SampleGrid, maxIter: number, engine: Engin
       origin = [2 * col, 2 * row];
       orbit = referenceAt(grid, origin, length);
     }
-    job = perturbSetup(grid, maxIter, origin, orbit.points);
+    job = perturbSetup(grid, maxIter, origin, orbit);
   }
   return job;
 }
