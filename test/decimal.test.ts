@@ -11,7 +11,7 @@ import {
   toFixedPoint,
 } from '../dist/src/deep/decimal.js';
 import { deepGrid, pointAt, STEP_BITS, samplePoint } from '../dist/src/deep/grid.js';
-import { fixedToNumber, referenceOrbit } from '../dist/src/deep/orbit.js';
+import { extendOrbit, fixedToNumber, lowPart, referenceOrbit } from '../dist/src/deep/orbit.js';
 
 describe('decimal strings', () => {
   it.each([
@@ -67,6 +67,23 @@ describe('the exact sample grid', () => {
     expect(fixedToNumber(3n << 100n, 101)).toBe(1.5);
     expect(fixedToNumber(1n, 1100)).toBe(0);
     expect(fixedToNumber(-5n << 1000n, 1001)).toBe(-2.5);
+  });
+
+  it('keeps the next 53 bits of a fixed-point number as its low part', () => {
+    // 1/3 to 300 bits: high + low is within 2^-104 of it, where f64 alone is 2^-55 off.
+    const third = (1n << 300n) / 3n;
+    const high = fixedToNumber(third, 300);
+    const low = lowPart(third, 300, high);
+    expect(Math.abs(low)).toBeGreaterThan(2 ** -60);
+    expect(Math.abs(low)).toBeLessThan(2 ** -53);
+    const rest = third - (BigInt(high * 2 ** 64) << 236n) - (BigInt(Math.round(low * 2 ** 120)) << 180n);
+    expect(Math.abs(fixedToNumber(rest, 300))).toBeLessThan(2 ** -104);
+    // Bits beyond 2^-128 are dropped; tiny values take the general path. The orbit's low parts follow its points.
+    expect(lowPart((1n << 200n) + (1n << 80n), 200, 1)).toBe(2 ** -120);
+    expect(lowPart(3n, 300, fixedToNumber(3n, 300))).toBe(0);
+    const orbit = extendOrbit(third, third, 300, 10);
+    expect(orbit.lows.length).toBe(orbit.points.length);
+    expect(orbit.lows[2]).toBe(low);
   });
 
   it('iterates the reference orbit from z = c, stopping after the escape', () => {

@@ -38,9 +38,9 @@ export function fixedToNumber(value: bigint, bits: number): number {
 
 /**
  * What `value` / 2^bits exceeds `high` by (its fixedToNumber), as the nearest f64 or close: high + low holds the
- * value to about 106 bits.
+ * value to about 106 bits (the bits of a value of at least 2^-11 beyond 2^-128 of it are dropped).
  *
- * @example lowPart((1n << 200n) + 1n, 200, 1) // 2 ** -200
+ * @example lowPart((1n << 200n) + (1n << 80n), 200, 1) // 2 ** -120
  */
 export function lowPart(value: bigint, bits: number, high: number): number {
   // The common case, as in fixedToNumber: high came from the top 64 bits, a whole number once scaled by 2^64.

@@ -29,16 +29,18 @@ export function exactEscapeCount(cx: bigint, cy: bigint, bits: number, maxIter: 
   return i < maxIter ? i : -1;
 }
 
-/** Every sample's count, row-major, for the grid's samples [colStart, colStart + w) x [rowStart, rowStart + h). */
+/** Sample (col, row)'s count. */
+export function exactCount(grid: SampleGrid, col: number, row: number, maxIter: number): number {
+  const guard = BigInt(EXACT_GUARD_BITS);
+  const [cx, cy] = samplePoint(grid, col, row);
+  return exactEscapeCount(cx << guard, cy << guard, grid.fractionBits + EXACT_GUARD_BITS, maxIter);
+}
+
+/** Every sample's count, row-major. */
 export function exactCounts(grid: SampleGrid, maxIter: number): Int32Array {
   const counts = new Int32Array(grid.width * grid.height);
-  const bits = grid.fractionBits + EXACT_GUARD_BITS;
-  const guard = BigInt(EXACT_GUARD_BITS);
   for (let row = 0; row < grid.height; row++) {
-    for (let col = 0; col < grid.width; col++) {
-      const [cx, cy] = samplePoint(grid, col, row);
-      counts[row * grid.width + col] = exactEscapeCount(cx << guard, cy << guard, bits, maxIter);
-    }
+    for (let col = 0; col < grid.width; col++) counts[row * grid.width + col] = exactCount(grid, col, row, maxIter);
   }
   return counts;
 }
