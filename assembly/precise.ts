@@ -15,25 +15,46 @@ const ROUNDING: f64 = 6.223015277861142e-61; // 2^-200
 
 const SPLITTER: f64 = 134217729; // 2^27 + 1
 
-// The last operation's result, high and low part.
-let hi: f64 = 0;
-let lo: f64 = 0;
+// A double-double value travels as one v128 (high part in lane 0, low in lane 1): in registers, where a result left
+// in two globals went through memory at every operation.
 
-/** (ah, al) + (bh, bl) into (hi, lo). */
 // @ts-ignore: decorator
 @inline
-function add(ah: f64, al: f64, bh: f64, bl: f64): void {
-  const s = ah + bh;
-  const v = s - ah;
-  const e = ah - (s - v) + (bh - v) + al + bl;
-  hi = s + e;
-  lo = e - (hi - s);
+function dd(high: f64, low: f64): v128 {
+  return f64x2.replace_lane(f64x2.splat(high), 1, low);
 }
 
-/** (ah, al) * (bh, bl) into (hi, lo): Dekker's exact product of the high parts, then the cross terms. */
 // @ts-ignore: decorator
 @inline
-function mul(ah: f64, al: f64, bh: f64, bl: f64): void {
+function hi(a: v128): f64 {
+  return f64x2.extract_lane(a, 0);
+}
+
+// @ts-ignore: decorator
+@inline
+function lo(a: v128): f64 {
+  return f64x2.extract_lane(a, 1);
+}
+
+/** a + b. */
+// @ts-ignore: decorator
+@inline
+function add(a: v128, b: v128): v128 {
+  const ah = hi(a);
+  const bh = hi(b);
+  const s = ah + bh;
+  const v = s - ah;
+  const e = ah - (s - v) + (bh - v) + lo(a) + lo(b);
+  const h = s + e;
+  return dd(h, e - (h - s));
+}
+
+/** a * b: Dekker's exact product of the high parts, then the cross terms. */
+// @ts-ignore: decorator
+@inline
+function mul(a: v128, b: v128): v128 {
+  const ah = hi(a);
+  const bh = hi(b);
   const p = ah * bh;
   let t = SPLITTER * ah;
   const ahh = t - (t - ah);
@@ -41,9 +62,9 @@ function mul(ah: f64, al: f64, bh: f64, bl: f64): void {
   t = SPLITTER * bh;
   const bhh = t - (t - bh);
   const bhl = bh - bhh;
-  const e = ahh * bhh - p + ahh * bhl + ahl * bhh + ahl * bhl + (ah * bl + al * bh);
-  hi = p + e;
-  lo = e - (hi - p);
+  const e = ahh * bhh - p + ahh * bhl + ahl * bhh + ahl * bhl + (ah * lo(b) + lo(a) * bh);
+  const h = p + e;
+  return dd(h, e - (h - p));
 }
 
 /** |z|^2 a few steps past the escape of the last sample preciseCount settled (for colour). */
@@ -62,34 +83,29 @@ export function preciseCount(
   maxIter: i32,
   unsettled: i32,
 ): i32 {
-  let dxh = dcx;
-  let dxl = 0.0;
-  let dyh = dcy;
-  let dyl = 0.0;
+  const cx = dd(dcx, 0);
+  const cy = dd(dcy, 0);
+  let dx = cx;
+  let dy = cy;
   let error2 = 0.0;
   let m = 1;
   for (let n = 1; n < maxIter; n++) {
-    const at = <usize>m << 4;
-    add(load<f64>(orbit + at), load<f64>(lows + at), dxh, dxl);
-    const zxh = hi;
-    const zxl = lo;
-    add(load<f64>(orbit + at, 8), load<f64>(lows + at, 8), dyh, dyl);
-    const zyh = hi;
-    const zyl = lo;
-    const r2 = zxh * zxh + zyh * zyh;
-    let d2 = dxh * dxh + dyh * dyh;
+    const high = v128.load(orbit + (<usize>m << 4));
+    const low = v128.load(lows + (<usize>m << 4));
+    const zx = add(v128.shuffle<f64>(high, low, 0, 2), dx);
+    const zy = add(v128.shuffle<f64>(high, low, 1, 3), dy);
+    const r2 = hi(zx) * hi(zx) + hi(zy) * hi(zy);
+    let d2 = hi(dx) * hi(dx) + hi(dy) * hi(dy);
     if (r2 >= 4.0) {
-      const cx = load<f64>(orbit, 16) + dcx;
-      const cy = load<f64>(orbit, 24) + dcy;
-      if (errorDecides(ROUNDING * error2, zxh, zyh, cx, cy)) return unsettled;
-      preciseNorm = normAfterEscape(zxh, zyh, cx, cy);
+      const px = load<f64>(orbit, 16) + dcx;
+      const py = load<f64>(orbit, 24) + dcy;
+      if (errorDecides(ROUNDING * error2, hi(zx), hi(zy), px, py)) return unsettled;
+      preciseNorm = normAfterEscape(hi(zx), hi(zy), px, py);
       return n;
     }
     if (r2 < d2) {
-      dxh = zxh;
-      dxl = zxl;
-      dyh = zyh;
-      dyl = zyl;
+      dx = zx;
+      dy = zy;
       d2 = r2;
       m = 0;
     } else if (m == last) {
@@ -97,31 +113,14 @@ export function preciseCount(
     }
     error2 = 4.0 * r2 * (error2 + d2);
     // dz -> (2 Z + dz) dz + dc, every operation in double-double.
-    const zm = <usize>m << 4;
-    add(2.0 * load<f64>(orbit + zm), 2.0 * load<f64>(lows + zm), dxh, dxl);
-    const axh = hi;
-    const axl = lo;
-    add(2.0 * load<f64>(orbit + zm, 8), 2.0 * load<f64>(lows + zm, 8), dyh, dyl);
-    const ayh = hi;
-    const ayl = lo;
-    mul(axh, axl, dxh, dxl);
-    const pxh = hi;
-    const pxl = lo;
-    mul(ayh, ayl, dyh, dyl);
-    add(pxh, pxl, -hi, -lo);
-    add(hi, lo, dcx, 0);
-    const nxh = hi;
-    const nxl = lo;
-    mul(axh, axl, dyh, dyl);
-    const qxh = hi;
-    const qxl = lo;
-    mul(ayh, ayl, dxh, dxl);
-    add(qxh, qxl, hi, lo);
-    add(hi, lo, dcy, 0);
-    dyh = hi;
-    dyl = lo;
-    dxh = nxh;
-    dxl = nxl;
+    const twice = f64x2.splat(2.0);
+    const high2 = f64x2.mul(v128.load(orbit + (<usize>m << 4)), twice);
+    const low2 = f64x2.mul(v128.load(lows + (<usize>m << 4)), twice);
+    const ax = add(v128.shuffle<f64>(high2, low2, 0, 2), dx);
+    const ay = add(v128.shuffle<f64>(high2, low2, 1, 3), dy);
+    const nx = add(add(mul(ax, dx), f64x2.neg(mul(ay, dy))), cx);
+    dy = add(add(mul(ax, dy), mul(ay, dx)), cy);
+    dx = nx;
     m++;
   }
   return errorDecides(ROUNDING * error2, 0, 0, 0, 0, true) ? unsettled : -1;

@@ -194,7 +194,7 @@ function deepCases(): void {
   ];
   const engine = wasm.engine('renderPerturb');
   // The render as the workers do it: the samples the kernel cannot settle go to BigInt.
-  const render = withExactFallback(engine);
+  const settled = withExactFallback(engine);
   const direct = wasm.engine('renderRectSimd');
   const shallow = CASES[1];
   console.log('Deep zoom, one thread, perturbation (wasm) against wasm-simd at 1920 x 1080 in the same rounds:');
@@ -219,7 +219,7 @@ function deepCases(): void {
       for (const [{ y, h }] of planBands(width, height, 16)) {
         started = performance.now();
         const job = { ...jobBase(width, y, h, c.maxIter), perturb };
-        const { counts } = render(job);
+        const { counts } = settled(job);
         seconds += (performance.now() - started) / 1000;
         for (const count of counts) {
           const end = count < 0 ? c.maxIter : count;

@@ -1,0 +1,118 @@
+/**
+ * The fast loop's lanes between bursts (perturb.ts): each lane's sample and state in lane arrays, filled from the
+ * rectangle in order, and the scalar work the vectors leave to them (rebasing, reading a lane's events).
+ */
+import { f64At, i32At } from './lanes';
+import { gDcx, gDcy, gDzx, gDzy, gM, gN, start } from './perturb-start';
+import {
+  gColEnd,
+  gColStart,
+  gLast,
+  gOriginX,
+  gOriginY,
+  gPixels,
+  gRowStart,
+  gScale,
+  gStepX,
+  gStepY,
+  zAt,
+} from './perturb-view';
+
+/** A step's rounding error squared, relative to |dz|^2 (2^-53 squared, a few roundings a step): ERR's unit. */
+export const ROUNDING: f64 = 1.232595164407831e-32; // 2^-106
+
+export const LANES = 4;
+
+// Lane state between bursts; lane l's f64 at byte 8l, so one v128 load gives a vector of two lanes.
+export const DZX = memory.data(LANES * 8, 16);
+export const DZY = memory.data(LANES * 8, 16);
+export const DCX = memory.data(LANES * 8, 16);
+export const DCY = memory.data(LANES * 8, 16);
+export const M = memory.data(LANES * 4, 16); // i32: the lane's place in the reference
+export const N = memory.data(LANES * 4, 16); // i32: the lane's iteration count so far (z_n = Z_m + dz)
+export const PIXEL = memory.data(LANES * 4, 16); // i32: sample index in the rectangle; -1 for a parked lane
+export const ERR = memory.data(LANES * 8, 16); // f64: the estimated squared error of the lane's z, in units of ROUNDING
+
+// The cursor: the next sample of the rectangle.
+let gNext: i32 = 0;
+let gCol: i32 = 0;
+let gRow: i32 = 0;
+
+/** Puts the cursor on the rectangle's first sample. */
+export function rewind(): void {
+  gNext = 0;
+  gCol = gColStart;
+  gRow = 0;
+}
+
+/** Parks lane l on the reference's start with dz = dc = 0: it follows the reference and its events are ignored. */
+export function park(l: i32): void {
+  store<f64>(f64At(DZX, l), 0);
+  store<f64>(f64At(DZY, l), 0);
+  store<f64>(f64At(DCX, l), 0);
+  store<f64>(f64At(DCY, l), 0);
+  store<i32>(i32At(M, l), 0);
+  store<i32>(i32At(N, l), 0);
+  store<i32>(i32At(PIXEL, l), -1);
+  store<f64>(f64At(ERR, l), 0);
+}
+
+/** Puts the next sample that reaches the plain phase into lane l (finishing the others); parks it when none is left. */
+export function refill(l: i32): void {
+  while (gNext < gPixels) {
+    const pixel = gNext++;
+    const dcx = <f64>(2 * gCol - gOriginX) * gStepX;
+    const dcy = <f64>(gOriginY - 2 * (gRowStart + gRow)) * gStepY;
+    if (++gCol == gColEnd) {
+      gCol = gColStart;
+      gRow++;
+    }
+    if (start(pixel, dcx, dcy, gScale)) {
+      store<f64>(f64At(DZX, l), gDzx);
+      store<f64>(f64At(DZY, l), gDzy);
+      store<f64>(f64At(DCX, l), gDcx);
+      store<f64>(f64At(DCY, l), gDcy);
+      store<i32>(i32At(M, l), gM);
+      store<i32>(i32At(N, l), gN);
+      store<i32>(i32At(PIXEL, l), pixel);
+      store<f64>(f64At(ERR, l), 0);
+      return;
+    }
+  }
+  park(l);
+}
+
+/** Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2), 3 glitched (see perturb.ts), 0 none. */
+export function laneEvent(l: i32): i32 {
+  const m = load<i32>(i32At(M, l));
+  const dzx = load<f64>(f64At(DZX, l));
+  const dzy = load<f64>(f64At(DZY, l));
+  const zx = load<f64>(zAt(m)) + dzx;
+  const zy = load<f64>(zAt(m), 8) + dzy;
+  const r2 = zx * zx + zy * zy;
+  if (r2 >= 4.0) return 1;
+  if (r2 < dzx * dzx + dzy * dzy) return 2;
+  return m == gLast ? 3 : 0;
+}
+
+/**
+ * Rebases, in the lane arrays, the lanes that need it: dz := z, m := 0. Returns true when some lane has escaped or
+ * glitched instead, for the caller to finish (nothing is changed then).
+ */
+export function rebaseLanes(): bool {
+  for (let l = 0; l < LANES; l++) {
+    const event = laneEvent(l);
+    if (event == 1 || event == 3) return true;
+  }
+  for (let l = 0; l < LANES; l++) {
+    if (laneEvent(l) != 2) continue;
+    const m = load<i32>(i32At(M, l));
+    const zx = load<f64>(zAt(m)) + load<f64>(f64At(DZX, l));
+    const zy = load<f64>(zAt(m), 8) + load<f64>(f64At(DZY, l));
+    store<f64>(f64At(DZX, l), zx);
+    store<f64>(f64At(DZY, l), zy);
+    store<f64>(f64At(ERR, l), load<f64>(f64At(ERR, l)) + (zx * zx + zy * zy));
+    store<i32>(i32At(M, l), 0);
+  }
+  return false;
+}
