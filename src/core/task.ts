@@ -139,7 +139,7 @@ export interface KernelJob {
 export interface PerturbJob {
   /** The reference orbit Z_0 = 0, Z_1 = the reference point, ... as f64 pairs, in a SharedArrayBuffer. */
   orbit: Float64Array;
-  /** Each point's low part (Z = orbit + orbitLow to about 106 bits), for the double-double path; the same layout. */
+  /** Each point's low part (Z = orbit + orbitLow to about 106 bits) for the double-double path, or empty. */
   orbitLow: Float64Array;
   stepX: number;
   stepY: number;

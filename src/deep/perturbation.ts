@@ -72,8 +72,20 @@ export function skipLinear(orbit: Float64Array, maxIter: number, scale: number, 
 }
 
 /**
+ * Half a sample step along each axis, unscaled, for the double-double path (assembly/precise.ts); 0 where the grid
+ * is too deep for it (see LOWEST_PLAIN_STEP).
+ */
+function plainSteps(grid: SampleGrid): { plainStepX: number; plainStepY: number } {
+  const low = Math.min(grid.halfStepX.exponent, grid.halfStepY.exponent);
+  // A 29-bit whole number times a power of two in f64's normal range: exact.
+  const plain = ({ mantissa, exponent }: { mantissa: bigint; exponent: number }) =>
+    low < LOWEST_PLAIN_STEP ? 0 : Number(mantissa) * 2 ** exponent;
+  return { plainStepX: plain(grid.halfStepX), plainStepY: plain(grid.halfStepY) };
+}
+
+/**
  * The reference orbit at twice-column and twice-row `origin` of the grid (see pointAt), up to Z_length, from
- * `previous` on when given (the same origin).
+ * `previous` on when given (the same origin); with its low parts where the double-double path can use them.
  *
  * @example referenceAt(grid, [grid.width, grid.height], 1000).points // the orbit of the grid's centre
  */
@@ -85,7 +97,8 @@ export function referenceAt(
 ): OrbitSoFar {
   const guard = BigInt(ORBIT_GUARD_BITS);
   const [re, im] = pointAt(grid, origin[0], origin[1]);
-  return extendOrbit(re << guard, im << guard, grid.fractionBits + ORBIT_GUARD_BITS, length, previous);
+  const bits = grid.fractionBits + ORBIT_GUARD_BITS;
+  return extendOrbit(re << guard, im << guard, bits, length, previous, plainSteps(grid).plainStepX !== 0);
 }
 
 /**
@@ -114,13 +127,10 @@ export function perturbSetup(
     Number(mantissa) * 2 ** (exponent + scale);
   const stepX = step(grid.halfStepX);
   const stepY = step(grid.halfStepY);
-  // The double-double path's deltas start unscaled: their low parts must stay normal f64 (2^-1022 and up).
-  const plain = ({ mantissa, exponent }: { mantissa: bigint; exponent: number }) =>
-    low < LOWEST_PLAIN_STEP ? 0 : Number(mantissa) * 2 ** exponent;
   // The sample farthest from the reference: a corner, up to twice the grid away.
   const largestDc = Math.hypot(2 * grid.width * stepX, 2 * grid.height * stepY);
   const jump = skipLinear(orbit, maxIter, scale, largestDc);
-  const plainSteps = { plainStepX: plain(grid.halfStepX), plainStepY: plain(grid.halfStepY) };
+  const plain = reference.lows.length > 0 ? plainSteps(grid) : { plainStepX: 0, plainStepY: 0 };
   const origins = { originX: origin[0], originY: origin[1] };
-  return { orbit, orbitLow: shared(reference.lows), stepX, stepY, ...plainSteps, ...origins, grid, ...jump };
+  return { orbit, orbitLow: shared(reference.lows), stepX, stepY, ...plain, ...origins, grid, ...jump };
 }
