@@ -9,12 +9,6 @@
 /** Estimated errors this many times over count as possible. */
 const SAFETY: f64 = 4;
 
-/** (2^-30)^2: below this, SAFETY times the error is far from any bound (see errorDecides). */
-const TINY_ERROR2: f64 = 8.673617379884035e-19;
-
-/** 2^-26: how near the bounds an error below 2^-30 can matter. */
-const NEAR: f64 = 1.4901161193847656e-8;
-
 /** A sample that never escaped is in doubt when its z's error, times SAFETY, reaches this. */
 const INSIDE_ERROR: f64 = 9.5367431640625e-7; // 2^-20
 
@@ -25,14 +19,12 @@ const INSIDE_ERROR: f64 = 9.5367431640625e-7; // 2^-20
  * (infinite or NaN) is in doubt too.
  */
 export function errorDecides(error2: f64, zx: f64, zy: f64, cx: f64, cy: f64, inside: bool = false): bool {
+  const error = SAFETY * Math.sqrt(error2);
+  if (inside) return !(error < INSIDE_ERROR);
   const r2 = zx * zx + zy * zy;
   const px = zx - cx;
   const py = zy - cy;
-  const previous2 = px * px + py * py;
-  // The common case without square roots (they cost samples that take few steps a tenth of their time): an error
-  // below 2^-30 matters only within 2^-26 of the bounds, since |z| <= 6 or so at an escape (|z_n-1| < 2, |c| <= 2).
-  if (SAFETY * SAFETY * error2 < TINY_ERROR2) return !inside && !(r2 - 4.0 > NEAR && previous2 < 16.0 - NEAR);
-  const error = SAFETY * Math.sqrt(error2);
-  if (inside) return !(error < INSIDE_ERROR);
-  return !(2.0 * Math.sqrt(r2) * error < r2 - 4.0 && error < 4.0 - Math.sqrt(previous2));
+  // |z| <= 6 or so at an escape: no overflow, and cheaper than hypot.
+  const previous = Math.sqrt(px * px + py * py);
+  return !(2.0 * Math.sqrt(r2) * error < r2 - 4.0 && error < 4.0 - previous);
 }
