@@ -40,7 +40,8 @@ const LOW: f64 = (2.0 - MARGIN) * (2.0 - MARGIN);
 
 /**
  * Writes the PBM bits of the rectangle described by the block at `params` (see the top of this file). Its `norms`
- * address is scratch space for ceil(width / 8) * 64 bytes: the row's sample x values, the same for every row.
+ * address is scratch space for (ceil(width / 8) + 1) * 64 bytes: the row's sample x values, the same for every row,
+ * then one group's c.x (see below).
  */
 export function membershipBits(params: usize): void {
   const p = changetype<RenderParams>(params);
@@ -71,7 +72,13 @@ export function membershipBits(params: usize): void {
   }
   // Julia sets: c is fixed, so whether it is near 2 is known once.
   const juliaNear = p.cRe * p.cRe + p.cIm * p.cIm >= LOW;
-  const cxJulia = f64x2.splat(p.cRe);
+  // The c.x of a group's four vectors are read from memory in the loop, which leaves V8 enough vector registers to
+  // keep z in registers across the escape tests: the x table for the Mandelbrot set, else 64 bytes after it (the
+  // fixed c of a Julia set, written here, or a group's c with its known lanes moved to KNOWN_START).
+  const cScratch = xs + (<usize>groups << 6);
+  if (julia) {
+    for (let k = 0; k < 4; k++) v128.store(cScratch + (<usize>k << 4), f64x2.splat(p.cRe));
+  }
   let out = p.counts;
   for (let r = 0; r < p.rowCount; r++) {
     const y = p.yMax - <f64>(p.rowStart + r) * p.stepY;
@@ -94,11 +101,8 @@ export function membershipBits(params: usize): void {
       let inside = 0xff;
       if (known != 0xff) {
         const near = rowNear && (julia || groupNear(at, y2));
-        const cx0 = julia ? cxJulia : x0;
-        const cx1 = julia ? cxJulia : x1;
-        const cx2 = julia ? cxJulia : x2;
-        const cx3 = julia ? cxJulia : x3;
-        inside = ~escapedLanes(x0, x1, x2, x3, zy, cx0, cx1, cx2, cx3, cy, known, maxIter, near) | known;
+        const cxAt = julia ? cScratch : at;
+        inside = ~escapedLanes(x0, x1, x2, x3, zy, cxAt, cScratch, cy, known, maxIter, near) | known;
       }
       store<u8>(out, g == groups - 1 ? inside & lastBits : inside);
       out++;
@@ -157,10 +161,8 @@ function escapedLanes(
   x2: v128,
   x3: v128,
   zyStart: v128,
-  cx0: v128,
-  cx1: v128,
-  cx2: v128,
-  cx3: v128,
+  cxAt: usize,
+  cScratch: usize,
   cy: v128,
   known: i32,
   maxIter: i32,
@@ -181,31 +183,31 @@ function escapedLanes(
     zx1 = v128.bitselect(start, zx1, k1);
     zx2 = v128.bitselect(start, zx2, k2);
     zx3 = v128.bitselect(start, zx3, k3);
-    cx0 = v128.bitselect(start, cx0, k0);
-    cx1 = v128.bitselect(start, cx1, k1);
-    cx2 = v128.bitselect(start, cx2, k2);
-    cx3 = v128.bitselect(start, cx3, k3);
+    v128.store(cScratch, v128.bitselect(start, v128.load(cxAt), k0));
+    v128.store(cScratch, v128.bitselect(start, v128.load(cxAt, 16), k1), 16);
+    v128.store(cScratch, v128.bitselect(start, v128.load(cxAt, 32), k2), 32);
+    v128.store(cScratch, v128.bitselect(start, v128.load(cxAt, 48), k3), 48);
+    cxAt = cScratch;
   }
   let zy0 = zyStart;
   let zy1 = zyStart;
   let zy2 = zyStart;
   let zy3 = zyStart;
-  let e0 = escaped(zx0, zy0);
-  let e1 = escaped(zx1, zy1);
-  let e2 = escaped(zx2, zy2);
-  let e3 = escaped(zx3, zy3);
+  // The sticky mask is kept as the byte's bits in an integer register: four mask vectors would not leave the loop
+  // enough vector registers for z, c and the step's temporaries, and V8 spilled z around every test.
+  let lanes = bitsOf(escaped(zx0, zy0), escaped(zx1, zy1), escaped(zx2, zy2), escaped(zx3, zy3));
   // Steps 2 .. maxIter - 1; the last run is cut to end on step maxIter - 1.
   const most = near ? 1 : BLOCK;
   let gap: i32 = min(FIRST_GAP, most);
   let remaining = maxIter - 2;
   while (remaining > 0) {
-    if (i64x2.all_true(v128.and(v128.and(e0, e1), v128.and(e2, e3)))) break;
+    if (lanes == 0xff) break;
     const run = min(gap, remaining);
     for (let j = 0; j < run; j++) {
-      const n0 = nextZx(zx0, zy0, cx0);
-      const n1 = nextZx(zx1, zy1, cx1);
-      const n2 = nextZx(zx2, zy2, cx2);
-      const n3 = nextZx(zx3, zy3, cx3);
+      const n0 = nextZx(zx0, zy0, v128.load(cxAt));
+      const n1 = nextZx(zx1, zy1, v128.load(cxAt, 16));
+      const n2 = nextZx(zx2, zy2, v128.load(cxAt, 32));
+      const n3 = nextZx(zx3, zy3, v128.load(cxAt, 48));
       zy0 = nextZy(zx0, zy0, cy);
       zy1 = nextZy(zx1, zy1, cy);
       zy2 = nextZy(zx2, zy2, cy);
@@ -217,12 +219,9 @@ function escapedLanes(
     }
     remaining -= run;
     gap = min(gap + 1, most);
-    e0 = v128.or(e0, escaped(zx0, zy0));
-    e1 = v128.or(e1, escaped(zx1, zy1));
-    e2 = v128.or(e2, escaped(zx2, zy2));
-    e3 = v128.or(e3, escaped(zx3, zy3));
+    lanes |= bitsOf(escaped(zx0, zy0), escaped(zx1, zy1), escaped(zx2, zy2), escaped(zx3, zy3));
   }
-  return bitsOf(e0, e1, e2, e3);
+  return lanes;
 }
 
 /** Both lanes' masks from the low two bits of `bits` (bit 0: lane 0, bit 1: lane 1, as bitmask() gives them). */

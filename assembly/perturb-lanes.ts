@@ -5,6 +5,7 @@
 import { f64At, i32At } from './lanes';
 import { gDcx, gDcy, gDzx, gDzy, gM, gN, start } from './perturb-start';
 import {
+  AMBIGUOUS,
   gColEnd,
   gColStart,
   gLast,
@@ -82,7 +83,10 @@ export function refill(l: i32): void {
   park(l);
 }
 
-/** Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2), 3 glitched (see perturb.ts), 0 none. */
+/**
+ * Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2), 3 glitched (see perturb.ts, and
+ * AMBIGUOUS), 0 none.
+ */
 export function laneEvent(l: i32): i32 {
   const m = load<i32>(i32At(M, l));
   const dzx = load<f64>(f64At(DZX, l));
@@ -90,7 +94,7 @@ export function laneEvent(l: i32): i32 {
   const zx = load<f64>(zAt(m)) + dzx;
   const zy = load<f64>(zAt(m), 8) + dzy;
   const r2 = zx * zx + zy * zy;
-  if (r2 >= 4.0) return 1;
+  if (r2 >= 4.0) return r2 > AMBIGUOUS ? 1 : 3;
   if (r2 < dzx * dzx + dzy * dzy) return 2;
   return m == gLast ? 3 : 0;
 }

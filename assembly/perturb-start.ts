@@ -2,7 +2,7 @@
  * A sample's start (see perturb.ts): from the linear start's step, with the extended exponent while its offsets are
  * too small for f64, until they are plain f64 for a lane of the fast loop.
  */
-import { finish, gJumpDc, gJumpTo, gJumpX, gJumpY, gLast, gMaxIter, zAt } from './perturb-view';
+import { AMBIGUOUS, finish, gJumpDc, gJumpTo, gJumpX, gJumpY, gLast, gMaxIter, zAt } from './perturb-view';
 
 /** How far a scaled delta may grow before its scale comes down (and by how much). */
 const RESCALE_BITS: i32 = 256;
@@ -65,8 +65,9 @@ export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
       const ry = load<f64>(zAt(m), 8);
       const zx = rx + dzx * factor;
       const zy = ry + dzy * factor;
-      if (zx * zx + zy * zy >= 4.0) {
-        finish(pixel, n, zx, zy, dcx * factor, dcy * factor, 0);
+      const r2 = zx * zx + zy * zy;
+      if (r2 >= 4.0) {
+        finish(pixel, r2 > AMBIGUOUS ? n : -1, zx, zy, dcx * factor, dcy * factor, 0);
         return false;
       }
       if (m == gLast) {

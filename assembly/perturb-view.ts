@@ -11,6 +11,12 @@ import { normAfterEscape } from './smooth';
 /** The count of a sample that outlived the reference (see perturb.ts). */
 export const GLITCHED: i32 = -2;
 
+/**
+ * An escape is left to the exact fallback (GLITCHED) when |z|^2 is at most this: z = Z + dz rounded to f64 cannot
+ * tell 4 - 4e-50 from 4, and near c = -2, where orbits run along |z| = 2, that decided every count.
+ */
+export const AMBIGUOUS: f64 = 4.0 + 4.0 / 1099511627776.0; // 4 (1 + 2^-40)
+
 /** The count of a sample whose count rounding may have changed, that double-double could not settle either. */
 export const INEXACT: i32 = -3;
 

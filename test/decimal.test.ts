@@ -81,7 +81,7 @@ describe('the exact sample grid', () => {
     // Bits beyond 2^-128 are dropped; tiny values take the general path. The orbit's low parts follow its points.
     expect(lowPart((1n << 200n) + (1n << 80n), 200, 1)).toBe(2 ** -120);
     expect(lowPart(3n, 300, fixedToNumber(3n, 300))).toBe(0);
-    const orbit = extendOrbit(third, third, 300, 10);
+    const orbit = extendOrbit(third, third, 300, 10, undefined, true);
     expect(orbit.lows.length).toBe(orbit.points.length);
     expect(orbit.lows[2]).toBe(low);
   });
@@ -89,5 +89,28 @@ describe('the exact sample grid', () => {
   it('iterates the reference orbit from z = c, stopping after the escape', () => {
     expect([...referenceOrbit(-1n << 64n, 0n, 64, 5)]).toEqual([0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1, 0]);
     expect(referenceOrbit(1n << 64n, 0n, 64, 100).length / 2).toBe(3); // 0, 1, 2: |2|^2 >= 4 is the escape
+  });
+
+  it('drops orbit bits as dZ/dC grows, and stays with the full-precision orbit while that holds f64', () => {
+    // c = i + 2^-400 (1 + i): near the cycle of c = i for about 320 steps, where |dZ/dC| grows by 2^1.25 a step.
+    const bits = 465;
+    const re = 1n << BigInt(bits - 400);
+    const im = (1n << BigInt(bits)) + re;
+    const orbit = extendOrbit(re, im, bits, 340);
+    expect(orbit.dropped).toBeGreaterThan(0);
+    expect(orbit.dropped).toBeLessThanOrEqual(bits - 128);
+    // With low parts (for the double-double path) it keeps every bit.
+    expect(extendOrbit(re, im, bits, 340, undefined, true).dropped).toBe(0);
+    // The same orbit at every bit (three plain products a step), as f64: equal to 2^-40 until |dZ/dC| is 2^(bits - 60).
+    let [x, y, worst] = [re, im, 0];
+    const points = [0, 0, fixedToNumber(x, bits), fixedToNumber(y, bits)];
+    for (let n = 1; n < 280; n++) {
+      [x, y] = [((x * x - y * y) >> BigInt(bits)) + re, ((2n * x * y) >> BigInt(bits)) + im];
+      points.push(fixedToNumber(x, bits), fixedToNumber(y, bits));
+    }
+    for (let k = 0; k < points.length; k++) worst = Math.max(worst, Math.abs(points[k] - orbit.points[k]));
+    expect(worst).toBeLessThan(2 ** -40);
+    // An orbit continued from one computed so far is the orbit computed at once.
+    expect([...extendOrbit(re, im, bits, 340, extendOrbit(re, im, bits, 200)).points]).toEqual([...orbit.points]);
   });
 });

@@ -33,6 +33,8 @@ afterAll(() => renderer.close());
 /** Seahorse valley as the first-minute issue tried it, and c = i, a Misiurewicz point (exact digits). */
 const SEAHORSE: [string, string] = ['-0.743643887037151', '0.131825904205330'];
 const TIP_I: [string, string] = ['0', '1'];
+/** The needle's tip, c = -2, whose orbit runs along |z| = 2: there f64 cannot decide |Z + dz|^2 >= 4. */
+const NEEDLE: [string, string] = ['-2', '0'];
 
 interface DeepCase {
   magnification: string;
@@ -51,6 +53,8 @@ const CASES: DeepCase[] = [
   { magnification: '1e100', center: TIP_I, width: 32, height: 20, maxIter: 2000 },
   { magnification: '1e300', center: TIP_I, width: 24, height: 16, maxIter: 2000 },
   { magnification: '1e1000', center: TIP_I, width: 12, height: 8, maxIter: 3000 },
+  { magnification: '1e50', center: NEEDLE, width: 24, height: 16, maxIter: 2000 },
+  { magnification: '1e300', center: NEEDLE, width: 12, height: 8, maxIter: 3000 },
 ];
 
 const view = (c: DeepCase): DeepView => ({ center: c.center, width: `3e-${c.magnification.slice(2)}` });
@@ -68,7 +72,7 @@ const identical = (a: Int32Array, b: Int32Array) => a.filter((v, p) => v === b[p
 
 describe('perturbation against the arbitrary-precision reference', () => {
   it.each(CASES)(
-    'magnification $magnification: every count identical',
+    'magnification $magnification at $center.0, $center.1: every count identical',
     async (c) => {
       const spec = createSpec({
         view: view(c),

@@ -1,15 +1,25 @@
-/** docs/errors.md against the code: every command in its checked table gives exactly the documented result. */
-import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+/**
+ * docs/errors.md against the code: every command in its checked table gives exactly the documented result.
+ * `UPDATE_ERRORS_DOC=1 npx vitest run test/errors-doc.test.ts` writes what the commands print now into the table
+ * instead (then `npx biome check --write docs` aligns it, and the diff shows what changed).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
-const doc = await readFile(new URL('../docs/errors.md', import.meta.url), 'utf8');
+const DOC = new URL('../docs/errors.md', import.meta.url);
+const doc = await readFile(DOC, 'utf8');
+const update = process.env.UPDATE_ERRORS_DOC === '1';
 const table = doc.slice(doc.indexOf('<!-- checked:'), doc.indexOf('<!-- end checked -->'));
 const rows = [...table.matchAll(/^\| `([^`]+)` *\| (\d+) *\| `([^`]+)` *\|$/gm)].map((m) => ({
+  line: m[0],
   command: m[1],
   status: Number(m[2]),
   message: m[3],
 }));
+
+/** Each row's line as the command's run would write it (for UPDATE_ERRORS_DOC). */
+const observed = new Map<string, string>();
 
 /** "VAR=value mandel-par a b" -> environment and arguments; quotes group words, as a shell would. */
 function parse(command: string): { env: Record<string, string>; args: string[] } {
@@ -29,10 +39,25 @@ describe('docs/errors.md', () => {
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set([0, 1, 2]));
   });
 
-  it.each(rows)('`$command` exits $status with the documented line', async ({ command, status, message }) => {
+  it.each(rows)('`$command` exits $status with the documented line', async ({ line, command, status, message }) => {
     const { env, args } = parse(command);
     const run = await runCli(args, { env });
+    if (update) {
+      observed.set(line, `| \`${command}\` | ${run.status} | \`${run.stderr.replace(/\n$/, '')}\` |`);
+      return;
+    }
     expect(run.stderr).toBe(`${message}\n`);
     expect(run.status).toBe(status);
+  });
+
+  afterAll(async () => {
+    if (update)
+      await writeFile(
+        DOC,
+        doc.replace(
+          table,
+          table.replace(/^\|.*\|$/gm, (l) => observed.get(l) ?? l),
+        ),
+      );
   });
 });

@@ -154,6 +154,42 @@ describe('a write that fails', () => {
     await expectUntouched(dir, name);
   });
 
+  it.skipIf(!mounted)(
+    'a render on disk whose canvas the disk cannot hold: refused before it starts (exit 2)',
+    async () => {
+      const dir = join(tiny, 'canvas-too-big');
+      await mkdir(dir);
+      await writeFile(join(dir, 'pic.png'), 'the previous picture');
+      // 300 x 300 RGB: a 270 KB canvas on a 256 KiB disk.
+      const run = await runCli(['--canvas', 'disk', '--width', '300', '--height', '300', '-o', join(dir, 'pic.png')]);
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^mandel-par: --output: the render on disk needs 270 KB in "${dir}", but only \\d+ KB is free there: ` +
+            'free some space, or write to another disk with -o\n$',
+        ),
+      );
+      expect(run.status).toBe(2);
+      await expectUntouched(dir, 'pic.png');
+    },
+  );
+
+  it.skipIf(!mounted)('a render on disk whose picture no longer fits: exit 1, parts kept for --resume', async () => {
+    const dir = join(tiny, 'picture-too-big');
+    await mkdir(dir);
+    const path = join(dir, 'pic.png');
+    await writeFile(path, 'the previous picture');
+    // 220 x 220: the canvas (145 KB) fits, then the uncompressed PNG (146 KB) does not.
+    const args = ['--canvas', 'disk', '--width', '220', '--height', '220', '--compression', '0', '-o', path];
+    const run = await runCli(args);
+    expect(run.stderr).toBe(
+      `mandel-par: cannot write ${JSON.stringify(path)}: No space left on device; its finished part is kept in ` +
+        `${JSON.stringify(`${path}.parts`)}: run the same command with --resume to continue\n`,
+    );
+    expect(run.status).toBe(1);
+    expect(await readFile(path, 'utf8')).toBe('the previous picture');
+    expect((await readdir(`${path}.parts`)).sort()).toEqual(['canvas.v', 'done-1-of-1.log', 'job.json']);
+  });
+
   it('over the file-size limit (prlimit --fsize): exit status 1, one line, previous file intact', async () => {
     const { dir, path } = await folderWithOldFile('pic.png');
     const args = [`--fsize=${64 * 1024}`, process.execPath, CLI, '--out', 'png', '--width', '1500', '--height', '1000'];

@@ -147,6 +147,14 @@ describe('what it says on stderr', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/^render: .* wall, 13 tasks on \d threads?; worker time: .*\ntotal: .*\n$/);
   });
+
+  it('--stats on a deep view: also the reference orbit, its time and points', async () => {
+    // c = i never escapes: its orbit runs to maxIter.
+    const args = ['--center', '0,1', '--zoom', '1e40', '--max-iter', '3000', '--width', '40', '--height', '20'];
+    const run = await runCli([...args, '-o', join(dir, 'deep.txt'), '--quiet', '--stats']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/\nreference orbit: \d+\.\d\d s of the render's wall time \(3001 points\)\ntotal: /);
+  });
 });
 
 describe('mistakes', () => {

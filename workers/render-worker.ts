@@ -7,7 +7,6 @@ import { mark } from '../src/trace.js';
 
 mark('worker: modules loaded');
 
-import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { threadId, workerData } from 'node:worker_threads';
 import type { Rect } from '../src/core/plan.js';
@@ -39,7 +38,9 @@ const engines: Record<EngineName, Engine> = {
   js: createJsEngine(),
   perturb: withExactFallback(wasm.engine('renderPerturb')),
 };
-const instanceId = randomUUID();
+// Names this thread's WASM instance in the render's stats. Not randomUUID(): loading node:crypto cost each worker's
+// start about 5 ms here.
+const instanceId = `${threadId}:${performance.timeOrigin}:${Math.random()}`;
 
 /**
  * Iterations up to which outputs that need only inside or outside (ASCII, PBM) take the SIMD membership kernel

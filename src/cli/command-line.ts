@@ -8,7 +8,7 @@ import yargs from 'yargs';
 import { SCHEDULES } from '../core/plan.js';
 import { OUTPUT_FORMATS } from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
-import { UsageError, unknownArgument } from '../errors.js';
+import { invalidOption, UsageError, unknownArgument } from '../errors.js';
 import { closest } from './suggest.js';
 
 /** What sets the picture: shared by rendering and the scaling experiment. */
@@ -118,6 +118,24 @@ const VALUE_OPTIONS: ReadonlySet<string> = new Set(
     .flatMap(([name, spec]) => [name, ...('alias' in spec ? [spec.alias] : [])]),
 );
 
+const SWITCHES: ReadonlySet<string> = new Set(
+  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...ASSEMBLE_OPTIONS })
+    .filter(([, spec]) => spec.type === 'boolean')
+    .flatMap(([name]) => [name, `no-${name}`]),
+);
+
+/**
+ * A switch given a value other than true or false ("--quiet=maybe"): yargs would read it as false, silently.
+ */
+function checkSwitchValues(argv: string[]): void {
+  for (const word of argv) {
+    const [, name, value] = word.match(/^--([^=]+)=(.*)$/s) ?? [];
+    if (name && SWITCHES.has(name) && value !== 'true' && value !== 'false') {
+      throw invalidOption(name, value, 'no value (it is a switch), or =true or =false', `--${name}`);
+    }
+  }
+}
+
 /**
  * Glues a value that starts with a minus sign to its option ("--region", "-2,1,-1,1" -> "--region=-2,1,-1,1"):
  * otherwise the parser reads "-2,1,-1,1" as a cluster of short flags.
@@ -191,6 +209,7 @@ function hideTypes(y: Argv): Argv {
 
 /** Builds the parser; `argv` is the arguments after the program name. */
 export function commandLine(argv: string[], version: string) {
+  checkSwitchValues(argv);
   return hideTypes(yargs(attachNegativeValues(helpCommand(argv), VALUE_OPTIONS)))
     .scriptName('mandel-par')
     .usage('Renders the Mandelbrot set in parallel on WebAssembly worker threads.')

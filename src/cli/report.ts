@@ -11,6 +11,9 @@ export function statsReport(stats: RenderStats, encodeMs: number, totalMs: numbe
   return [
     `render: ${seconds(stats.wallMs)} wall, ${stats.tasks} tasks on ${stats.iterateMsByThread.size} thread${stats.iterateMsByThread.size === 1 ? '' : 's'};`,
     ` worker time: iterate ${seconds(iterate)}, colour/format ${seconds(output)}\n`,
+    stats.reference
+      ? `reference orbit: ${seconds(stats.reference.ms)} of the render's wall time (${stats.reference.points} points)\n`
+      : '',
     encodeMs > 0 ? `encode and write: ${seconds(encodeMs)}\n` : '',
     `total: ${seconds(totalMs)}\n`,
   ].join('');

@@ -63,6 +63,11 @@ export interface RenderStats {
   outputMsByThread: Map<number, number>;
   /** The WASM instances each thread reported using (one per thread when the pool is right). */
   instancesByThread: Map<number, Set<string>>;
+  /**
+   * A perturbation render's reference: the time it took within wallMs (choosing it, computing its orbit; about 0
+   * when the renderer kept it from the last render) and the orbit's points.
+   */
+  reference?: { ms: number; points: number };
 }
 
 const SILENT: Logger = { warn() {} };
@@ -159,10 +164,12 @@ export class Renderer {
     const output: TaskOutput = { format, colouring: spec.colouring, image: sharedImage, canvas };
     // Supersampling is for colour; ASCII, bits and data are the pixels' own values.
     const aa = format === 'rgb' ? spec.aa : 1;
+    const perturb = perturbing ? await this.#perturbation(spec, aa, aspect) : undefined;
+    const referenceMs = performance.now() - started;
     const base = {
       // A perturbation render places samples by its grid; the mapping is then only a stand-in.
       mapping: planeMapping(region ?? { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, spec.width * aa, spec.height * aa),
-      perturb: perturbing ? await this.#perturbation(spec, aa, aspect) : undefined,
+      perturb,
       aa,
       maxIter: spec.maxIter,
       shortcuts: spec.shortcuts,
@@ -176,6 +183,7 @@ export class Renderer {
       iterateMsByThread: new Map(),
       outputMsByThread: new Map(),
       instancesByThread: new Map(),
+      ...(perturb && { reference: { ms: referenceMs, points: perturb.orbit.length / 2 } }),
     };
     // One slot per task, and a last one that says the render was stopped (workers then skip what they hold).
     const states = new Int32Array(new SharedArrayBuffer(4 * (plan.length + 1)));

@@ -1,15 +1,33 @@
 /**
  * The reference orbit of perturbation: z -> z^2 + c from z = c at one point, in BigInt fixed point (no
- * dependency; about 2 us a step at 465 bits, 8.7 us at 3455), kept as f64 pairs. Every |Z| up to the escape is at
- * most a little over 2, so f64 holds each point to its last bit; what f64 cannot hold, the tiny offsets of the
- * pixels from this point, the kernel carries apart (assembly/perturb.ts). Each point's next 53 bits are kept too
- * (its low part), for the double-double path of the samples whose rounding the kernel flags (src/deep/precise.ts).
+ * dependency), kept as f64 pairs. Every |Z| up to the escape is at most a little over 2, so f64 holds each point to
+ * its last bit; what f64 cannot hold, the tiny offsets of the pixels from this point, the kernel carries apart
+ * (assembly/perturb.ts).
+ *
+ * Precision: the kernel computes each sample's z as Z_n + dz_n, so an orbit point off by e adds e to every
+ * sample's z at that step, as a rounding of dz would. At the start e must be far below the offsets dc of the
+ * samples, hence the grid's fraction bits and a guard; but the offsets grow as dz_n ~ A_n dc with A_n = dZ_n/dC, so
+ * the orbit may carry log2 |A_n| fewer bits at step n and still err no more, relative to every dz, than it did at
+ * the first step. At c = i, 1e1000 (3455 bits), |A| passes 2^3300 by step 2700: the points after it cost a
+ * product of 128-bit numbers, not of 3455-bit ones (10000 steps: 100 ms -> 10 ms).
+ *
+ * Each point's next 53 bits may be kept too (its low part), for the double-double path of the samples whose rounding
+ * the kernel flags (assembly/precise.ts). That path needs the orbit to err far less than f64 does against dz, so an
+ * orbit with low parts keeps all its bits.
  */
 
 import { dyadicOfNumber } from './decimal.js';
 
 /** Fraction bits computed beyond the sample grid's, so that rounding along the orbit stays far below a sample. */
 export const ORBIT_GUARD_BITS = 64;
+
+/** Fewest fraction bits an orbit point keeps, however large A grows: f64's 53 and more. */
+const MIN_ORBIT_BITS = 128;
+
+/** Precision drops in steps of this many bits, so that x and y are shifted now and then, not at every step. */
+const PRECISION_STEP = 64;
+
+const TOP = 1n << 53n;
 
 /**
  * `value` / 2^bits as the nearest f64 (or close to it: the low bits are cut first), including values far below
@@ -22,7 +40,7 @@ export function fixedToNumber(value: bigint, bits: number): number {
   // by its binary text cost a 3400-bit orbit more than its three products.)
   if (bits >= 64) {
     const top = value >> BigInt(bits - 64);
-    if (top >= 1n << 53n || top <= -(1n << 53n)) return Number(top) * 2 ** -64;
+    if (top >= TOP || top <= -TOP) return Number(top) * 2 ** -64;
   }
   const length = (value < 0n ? -value : value).toString(2).length;
   const cut = Math.max(0, length - 64);
@@ -53,6 +71,26 @@ export function lowPart(value: bigint, bits: number, high: number): number {
   return fixedToNumber(value - (shift >= 0 ? mantissa << BigInt(shift) : mantissa >> BigInt(-shift)), bits);
 }
 
+/** A complex number as a mantissa (re, im) and a power of two, for values far beyond f64's range. */
+export interface Scaled {
+  re: number;
+  im: number;
+  exponent: number;
+}
+
+/**
+ * A_{n+1} = 2 Z_n A_n + 1, the derivative dZ/dC one step on (the 1 scaled like A), renormalised so that the larger
+ * part of the mantissa lies in [1, 2).
+ *
+ * @example nextDerivative({ re: 1, im: 0, exponent: 0 }, 1, 0) // { re: 1.5, im: 0, exponent: 1 }: 3
+ */
+export function nextDerivative(a: Scaled, zx: number, zy: number): Scaled {
+  const re = 2 * (zx * a.re - zy * a.im) + 2 ** -a.exponent;
+  const im = 2 * (zx * a.im + zy * a.re);
+  const shift = Math.floor(Math.log2(Math.max(Math.abs(re), Math.abs(im))));
+  return { re: re / 2 ** shift, im: im / 2 ** shift, exponent: a.exponent + shift };
+}
+
 /** An orbit computed so far, with what it takes to go on. */
 export interface OrbitSoFar {
   /** Z_0 = 0, Z_1 = c, ... as f64 pairs [re0, im0, re1, im1, ...]. */
@@ -61,15 +99,29 @@ export interface OrbitSoFar {
   lows: Float64Array;
   /** True when the last point has |Z|^2 >= 4: the orbit ends there. */
   escaped: boolean;
-  /** The last point, exactly. */
+  /** The last point, in fixed point with `dropped` fewer fraction bits than the orbit's. */
   x: bigint;
   y: bigint;
+  dropped: number;
+  /** dZ/dC at the last point. */
+  derivative: Scaled;
 }
+
+/** Fraction bits the orbit may drop where dZ/dC is `a` (see the top), a multiple of PRECISION_STEP. */
+function droppable(a: Scaled, bits: number): number {
+  const log2 = a.exponent + Math.log2(Math.hypot(a.re, a.im));
+  const most = Math.max(0, bits - MIN_ORBIT_BITS);
+  return Math.min(most, Math.max(0, Math.floor(log2 / PRECISION_STEP) * PRECISION_STEP));
+}
+
+/** `value` with `from` fewer fraction bits made `to` fewer. */
+const rescale = (value: bigint, from: number, to: number) =>
+  to >= from ? value >> BigInt(to - from) : value << BigInt(from - to);
 
 /**
  * The orbit of c = (re, im) / 2^bits, Z_0 = 0, Z_1 = c, Z_{n+1} = Z_n^2 + c, up to and including the first point
  * with |Z|^2 >= 4, or up to Z_length; from `previous` on when given (the same c), so that a longer orbit costs only
- * its new points. The low parts are kept when `withLows` (they cost a 200-bit orbit about half as much again).
+ * its new points. With `withLows`, the low parts are kept, and all bits with them (see the top).
  *
  * @example extendOrbit(-1n << 64n, 0n, 64, 2).points // [0, 0, -1, 0, 0, 0]
  */
@@ -79,35 +131,46 @@ export function extendOrbit(
   bits: number,
   length: number,
   previous?: OrbitSoFar,
-  withLows = true,
+  withLows = false,
 ): OrbitSoFar {
-  const shift = BigInt(bits);
-  const four = 4n << (2n * shift);
   const points: number[] = previous ? Array.from(previous.points) : [0, 0];
   const lows: number[] = previous ? Array.from(previous.lows) : withLows ? [0, 0] : [];
-  const push = (vx: bigint, vy: bigint) => {
-    const hx = fixedToNumber(vx, bits);
-    const hy = fixedToNumber(vy, bits);
+  const push = (vx: bigint, vy: bigint, fraction: number) => {
+    const hx = fixedToNumber(vx, fraction);
+    const hy = fixedToNumber(vy, fraction);
     points.push(hx, hy);
-    if (withLows) lows.push(lowPart(vx, bits, hx), lowPart(vy, bits, hy));
+    if (withLows) lows.push(lowPart(vx, fraction, hx), lowPart(vy, fraction, hy));
   };
-  if (!previous) push(re, im);
+  if (!previous) push(re, im, bits);
   let x = previous?.x ?? re;
   let y = previous?.y ?? im;
-  let escaped = previous?.escaped ?? false;
+  let dropped = previous?.dropped ?? 0;
+  let derivative = previous?.derivative ?? { re: 1, im: 0, exponent: 0 };
+  let shift = BigInt(bits - dropped);
+  let cx = rescale(re, 0, dropped);
+  let cy = rescale(im, 0, dropped);
+  const escapedAt = (k: number) => points[k] * points[k] + points[k + 1] * points[k + 1] >= 4;
+  let escaped = escapedAt(points.length - 2);
   while (!escaped && points.length / 2 - 1 < length) {
-    const x2 = x * x;
-    const y2 = y * y;
-    escaped = x2 + y2 >= four;
-    if (escaped) break;
+    const k = points.length - 2;
+    derivative = nextDerivative(derivative, points[k], points[k + 1]);
+    // (x + y)(x - y) for x^2 - y^2: two products a step, not three.
     const xy = x * y;
-    x = ((x2 - y2) >> shift) + re;
-    y = ((xy + xy) >> shift) + im;
-    push(x, y);
+    x = (((x + y) * (x - y)) >> shift) + cx;
+    y = ((xy + xy) >> shift) + cy;
+    push(x, y, bits - dropped);
+    escaped = escapedAt(k + 2);
+    const next = withLows ? 0 : droppable(derivative, bits);
+    if (next !== dropped) {
+      x = rescale(x, dropped, next);
+      y = rescale(y, dropped, next);
+      cx = rescale(re, 0, next);
+      cy = rescale(im, 0, next);
+      dropped = next;
+      shift = BigInt(bits - dropped);
+    }
   }
-  // The last point may escape: then the orbit ends at it.
-  escaped ||= x * x + y * y >= four;
-  return { points: Float64Array.from(points), lows: Float64Array.from(lows), escaped, x, y };
+  return { points: Float64Array.from(points), lows: Float64Array.from(lows), escaped, x, y, dropped, derivative };
 }
 
 /**

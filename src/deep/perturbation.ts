@@ -7,8 +7,8 @@
 import type { PerturbJob } from '../core/task.js';
 import type { SampleGrid } from './grid.js';
 import { pointAt, STEP_BITS } from './grid.js';
-import type { OrbitSoFar } from './orbit.js';
-import { extendOrbit, ORBIT_GUARD_BITS } from './orbit.js';
+import type { OrbitSoFar, Scaled } from './orbit.js';
+import { extendOrbit, nextDerivative, ORBIT_GUARD_BITS } from './orbit.js';
 
 /**
  * Below this power of two, a sample's first offset starts scaled (an extended exponent): the kernel's plain loop
@@ -47,28 +47,19 @@ export interface Jump {
  */
 export function skipLinear(orbit: Float64Array, maxIter: number, scale: number, largestDc: number): Jump {
   const end = Math.min(orbit.length / 2 - 1, maxIter - 1);
-  let ax = 1;
-  let ay = 0;
-  let exponent = 0;
+  let a: Scaled = { re: 1, im: 0, exponent: 0 };
   let n = 1;
   // |dz| of the largest sample in true units is |A| 2^(exponent - scale) largestDc; log2 of it, kept finite.
-  const log2Dz = () => Math.log2(Math.hypot(ax, ay) * largestDc) + exponent - scale;
+  const log2Dz = () => Math.log2(Math.hypot(a.re, a.im) * largestDc) + a.exponent - scale;
   while (n < end) {
     const zx = orbit[2 * n];
     const zy = orbit[2 * n + 1];
     if (log2Dz() > Math.log2(Math.hypot(zx, zy) * LINEAR_MARGIN)) break;
-    // A -> 2 Z A + 1, the 1 scaled like A.
-    const one = 2 ** -exponent;
-    const nx = 2 * (zx * ax - zy * ay) + one;
-    ay = 2 * (zx * ay + zy * ax);
-    ax = nx;
+    a = nextDerivative(a, zx, zy);
     n++;
-    const shift = Math.floor(Math.log2(Math.max(Math.abs(ax), Math.abs(ay))));
-    ax /= 2 ** shift;
-    ay /= 2 ** shift;
-    exponent += shift;
   }
-  return { jumpTo: n, jumpX: ax, jumpY: ay, jumpDc: exponent > 1022 ? 0 : 2 ** -exponent, scale: scale - exponent };
+  const exponent = a.exponent;
+  return { jumpTo: n, jumpX: a.re, jumpY: a.im, jumpDc: exponent > 1022 ? 0 : 2 ** -exponent, scale: scale - exponent };
 }
 
 /**

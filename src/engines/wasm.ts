@@ -215,9 +215,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     },
     membership: (job) => {
       const bytes = Math.ceil(job.width / 8) * job.rowCount;
-      // The kernel's scratch (at `norms`): 64 bytes a group of 8 columns, after the bits.
+      // The kernel's scratch (at `norms`): 64 bytes a group of 8 columns and 64 more, after the bits.
       const scratchAt = countsAt + Math.ceil(bytes / 16) * 16;
-      reserve(scratchAt + Math.ceil(job.width / 8) * 64);
+      reserve(scratchAt + (Math.ceil(job.width / 8) + 1) * 64);
       writeParams(job, scratchAt);
       exports.membershipBits(paramsAt);
       return new Uint8Array(exports.memory.buffer, countsAt, bytes);

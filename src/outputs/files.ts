@@ -120,69 +120,73 @@ export async function writeAtomically(
   }
 }
 
+/** `path` opened with `flags`; a failure is the output's (named as the user gave it). */
+async function openOutput(path: string, flags: string, given: string): Promise<FileHandle> {
+  try {
+    return await open(path, flags);
+  } catch (err) {
+    throw outputFailed(given, err);
+  }
+}
+
+/**
+ * A sink that writes to `handle` in call order, stops writing at the first failure, and once every write is done
+ * ends with `commit(failure)` on finish() or `abandon()` on discard().
+ */
+function handleSink(
+  handle: FileHandle,
+  commit: (failure: unknown) => Promise<void>,
+  abandon: () => Promise<void>,
+): Sink {
+  let pending: Promise<unknown> = Promise.resolve();
+  let failure: unknown;
+  return {
+    write(bytes) {
+      pending = pending.then(() => (failure ? undefined : handle.writeFile(bytes).catch((err) => (failure = err))));
+    },
+    async finish() {
+      await pending;
+      await commit(failure);
+    },
+    async discard() {
+      await pending;
+      await abandon();
+    },
+  };
+}
+
 /** A sink that becomes the file at `path` on finish(); nothing appears there before. */
 export async function atomicFileSink(given: string): Promise<Sink> {
   const { path, direct } = await outputTarget(given);
   if (direct) return directFileSink(path, given);
   const temp = temporaryPath(path);
-  let handle: FileHandle;
-  try {
-    handle = await open(temp, 'wx');
-  } catch (err) {
-    throw outputFailed(given, err);
-  }
-  let pending: Promise<unknown> = Promise.resolve();
-  let failure: unknown;
+  const handle = await openOutput(temp, 'wx', given);
   const cleanUp = async () => {
     await handle.close().catch(() => {});
     await unlink(temp).catch(() => {});
   };
-  return {
-    write(bytes) {
-      pending = pending.then(() => (failure ? undefined : handle.writeFile(bytes).catch((err) => (failure = err))));
-    },
-    async finish() {
-      await pending;
-      try {
-        if (failure) throw failure;
-        await handle.sync();
-        await handle.close();
-        await rename(temp, path);
-        forgetTemporary(temp);
-      } catch (err) {
-        await cleanUp();
-        throw outputFailed(given, err);
-      }
-    },
-    async discard() {
-      await pending;
+  const commit = async (failure: unknown) => {
+    try {
+      if (failure) throw failure;
+      await handle.sync();
+      await handle.close();
+      await rename(temp, path);
+      forgetTemporary(temp);
+    } catch (err) {
       await cleanUp();
-    },
+      throw outputFailed(given, err);
+    }
   };
+  return handleSink(handle, commit, cleanUp);
 }
 
 /** A sink written straight into a device or a FIFO (see outputTarget): nothing to rename, nothing to remove. */
 async function directFileSink(path: string, given: string): Promise<Sink> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'w');
-  } catch (err) {
-    throw outputFailed(given, err);
-  }
-  let pending: Promise<unknown> = Promise.resolve();
-  let failure: unknown;
-  return {
-    write(bytes) {
-      pending = pending.then(() => (failure ? undefined : handle.writeFile(bytes).catch((err) => (failure = err))));
-    },
-    async finish() {
-      await pending;
-      await handle.close().catch(() => {});
-      if (failure) throw outputFailed(given, failure);
-    },
-    async discard() {
-      await pending;
-      await handle.close().catch(() => {});
-    },
+  const handle = await openOutput(path, 'w', given);
+  const close = () => handle.close().catch(() => {});
+  const commit = async (failure: unknown) => {
+    await close();
+    if (failure) throw outputFailed(given, failure);
   };
+  return handleSink(handle, commit, close);
 }
