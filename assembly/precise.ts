@@ -13,6 +13,14 @@ import { normAfterEscape } from './smooth';
 /** A double-double step's rounding squared, relative to |dz|^2 (about 2^-104 of a value, squared, and some). */
 const ROUNDING: f64 = 6.223015277861142e-61; // 2^-200
 
+/**
+ * The reference orbit's own error, squared, against a sample's |dz|^2 where the sample rebases onto z = Z + dz (in
+ * units of ROUNDING). The orbit is computed 94 bits below a sample step (the grid's 30 guard bits and the orbit's
+ * 64, src/deep/grid.ts and orbit.ts), and its errors grow as the offsets dz do (times dZ/dC), a random walk's
+ * sqrt(steps) aside: at a rebase they may reach 2^-80 of dz, not more. Elsewhere Z's error enters only times dz.
+ */
+const ORBIT_AT_REBASE: f64 = 1099511627776.0; // 2^40: (2^-80)^2 in units of ROUNDING
+
 const SPLITTER: f64 = 134217729; // 2^27 + 1
 
 // A double-double value travels as one v128 (high part in lane 0, low in lane 1): in registers, where a result left
@@ -104,6 +112,7 @@ export function preciseCount(
       return n;
     }
     if (r2 < d2) {
+      error2 += ORBIT_AT_REBASE * d2;
       dx = zx;
       dy = zy;
       d2 = r2;
