@@ -3,7 +3,7 @@
  * reference, until a lane escapes, must rebase or reaches the end of its steps.
  */
 import { norm2 } from './lanes';
-import { DCX, DCY, DZX, DZY, ERR, M, rebaseLanes } from './perturb-lanes';
+import { anyTracked, DCX, DCY, DZX, DZY, ERR, M, rebaseLanes } from './perturb-lanes';
 import { gLast, zAt } from './perturb-view';
 
 /** The real parts of two reference points (each stored as re, im: one v128 load), as one vector. */
@@ -49,8 +49,23 @@ function toLast(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
  * Iterates the four lanes up to `steps` times, stopping before the step of a lane whose z has escaped. Returns
  * the steps taken; the lane arrays hold the state after them (N is left for the caller to advance). A lane at the
  * reference's last point ends a run of steps, to be rebased before the next.
+ *
+ * The error estimate grows only while some lane is tracked (see untrackedError); a burst without one ends when a
+ * lane first rebases. Two copies of the loop (`tracked` a constant in each): a branch on it in one loop cost more
+ * than the estimate itself.
  */
 export function burst(steps: i32): i32 {
+  if (!anyTracked()) return untrackedBurst(steps);
+  return stepLanes(steps, true);
+}
+
+function untrackedBurst(steps: i32): i32 {
+  return stepLanes(steps, false);
+}
+
+// @ts-ignore: decorator
+@inline
+function stepLanes(steps: i32, tracked: bool): i32 {
   let dzx0 = v128.load(DZX);
   let dzx1 = v128.load(DZX, 16);
   let dzy0 = v128.load(DZY);
@@ -91,7 +106,7 @@ export function burst(steps: i32): i32 {
       store<i32>(M, m1, 4);
       store<i32>(M, m2, 8);
       store<i32>(M, m3, 12);
-      if (k == steps || rebaseLanes()) break;
+      if (k == steps || rebaseLanes(k) || (!tracked && anyTracked())) break;
       dzx0 = v128.load(DZX);
       dzx1 = v128.load(DZX, 16);
       dzy0 = v128.load(DZY);
@@ -118,8 +133,10 @@ export function burst(steps: i32): i32 {
       d0 = norm2(dzx0, dzy0);
       d1 = norm2(dzx1, dzy1);
     }
-    v128.store(ERR, grownError(v128.load(ERR), r0, d0));
-    v128.store(ERR + 16, grownError(v128.load(ERR, 16), r1, d1));
+    if (tracked) {
+      v128.store(ERR, grownError(v128.load(ERR), r0, d0));
+      v128.store(ERR + 16, grownError(v128.load(ERR, 16), r1, d1));
+    }
     // dz -> (Z + z) dz + dc.
     const ax0 = f64x2.add(rx0, zx0);
     const ay0 = f64x2.add(ry0, zy0);

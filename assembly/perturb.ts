@@ -38,7 +38,24 @@
  */
 import { f64At, i32At } from './lanes';
 import { burst } from './perturb-burst';
-import { DCX, DCY, DZX, DZY, ERR, LANES, laneEvent, M, N, PIXEL, park, ROUNDING, refill, rewind } from './perturb-lanes';
+import {
+  DCX,
+  DCY,
+  DZX,
+  DZY,
+  ERR,
+  LANES,
+  laneEvent,
+  M,
+  N,
+  PIXEL,
+  park,
+  ROUNDING,
+  refill,
+  rewind,
+  START,
+  untrackedError,
+} from './perturb-lanes';
 import { finish, gMaxIter, setView, zAt } from './perturb-view';
 
 /** Renders the rectangle described by the block at `params`: each sample's count and |z|^2, as the others do. */
@@ -71,7 +88,8 @@ export function renderPerturb(params: usize): void {
       if (event == 1 || event == 3 || n >= gMaxIter) {
         const dcx = load<f64>(f64At(DCX, l));
         const dcy = load<f64>(f64At(DCY, l));
-        const error2 = ROUNDING * load<f64>(f64At(ERR, l));
+        const tracked = load<i32>(i32At(START, l)) < 0;
+        const error2 = ROUNDING * (tracked ? load<f64>(f64At(ERR, l)) : untrackedError(l, n, dzx * dzx + dzy * dzy));
         finish(pixel, event == 3 && n < gMaxIter ? -1 : n, zx, zy, dcx, dcy, error2);
         refill(l);
       }
