@@ -26,11 +26,12 @@
  * lane escapes or reaches maxIter; rebasing, rare, leaves the vectors for a scalar fix-up and comes back.
  *
  * Rounding: at a 1e31 seahorse-valley view, f64's rounding of dz, amplified along orbits of 35000 steps, changed 13
- * of 3072 counts (by 1 to 250). So each lane also carries an estimate of its z's squared error, grown as an error
- * grows (times |2z|^2 a step) plus each step's own rounding (ROUNDING |dz|^2: independent roundings add as a random
- * walk does; against a double-double computation of the same samples, the actual error was 0.58 of the estimate in
- * the median and at most 2.1 of it; rounding.ts). A sample whose count that error could have changed is computed
- * again in double-double (precise.ts), and left INEXACT for its caller (src/deep/exact.ts) when that is in doubt too.
+ * of 3072 counts (by 1 to 256). So each lane also carries an estimate of its z's squared error, grown as an error
+ * grows (times |2z|^2 a step, from the sample's first rebase on: perturb-lanes.ts, untrackedError) plus each step's
+ * own rounding (ROUNDING |dz|^2: independent roundings add as a random walk does; grown at every step, against a
+ * double-double computation of the same samples, the actual error was 0.58 of the estimate in the median and at
+ * most 2.1 of it; rounding.ts). A sample whose count that error could have changed is computed again in
+ * double-double (precise.ts), and left INEXACT for its caller (src/deep/exact.ts) when that is in doubt too.
  *
  * The parts: perturb-view.ts (the call's reference, rectangle and results), perturb-start.ts (a sample's start: the
  * linear start and the extended exponent), perturb-lanes.ts (the lanes between bursts: refilling, rebasing),
