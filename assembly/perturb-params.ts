@@ -28,10 +28,13 @@ export class PerturbParams {
   jumpX!: f64; // 72: A's mantissa (A's exponent is the difference between stepX's k and scale)
   jumpY!: f64; // 80
   jumpDc!: f64; // 88: 2^-(A's exponent), dc's factor at jumpTo, 0 where negligible (and for a Julia set)
-  restart!: i32; // 96: where rebasing goes in orbit: 0 (the Mandelbrot set), or a Julia set's critical orbit
+  orbitLow!: usize; // 96: the orbit's low parts (Z = orbit + orbitLow to about 106 bits), in the same layout
+  plainStepX!: f64; // 104: half a sample step, unscaled, for the double-double path (0: too deep for it)
+  plainStepY!: f64; // 112
+  restart!: i32; // 120: where rebasing goes in orbit: 0 (the Mandelbrot set), or a Julia set's critical orbit
 }
 
-/** The block's size in bytes (100), checked by the caller. */
+/** The block's size in bytes (124), checked by the caller. */
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }

@@ -16,434 +16,60 @@
  * jumpDc = 0), and the reference Z_1 = C is followed in the orbit block by the critical orbit W_0 = 0, W_1 = c, ...
  * at index restart. Rebasing goes to W_0 (dz := z, m := restart): the step from there gives z^2 + c, as it must.
  * With no dc to lose, a sample that outlives an orbit that escaped (the reference, or W when c lies outside the
- * Mandelbrot set) is rebased too, not GLITCHED.
+ * Mandelbrot set) is rebased too, not GLITCHED. The double-double path (precise.ts) assumes the Mandelbrot set: a
+ * Julia sample in doubt is left INEXACT for the BigInt fallback.
  *
  * Extended exponent: past a magnification of about 1e290 dc and dz underflow f64, so a sample starts with dz and
  * dc scaled by a shared 2^k (k > 0). While it is that small, dz^2 is far below 2 Z dz (it is kept when 2^-k is
  * representable, dropped when it would underflow), the escape and rebase tests see z = Z_m, and whenever |dz|
  * passes 2^RESCALE_BITS the scale comes down by that much. Once k reaches PLAIN_K the deltas are plain f64 and the
  * fast loop takes over: only the first iterations pay for the exponent, and usually none, since every sample starts
- * where the linear growth of dz ends (see start), which at 1e1000 is past the scaled range.
+ * where the linear growth of dz ends (perturb-start.ts), which at 1e1000 is past the scaled range.
  *
  * The fast loop keeps four samples in flight, two to an f64x2 vector, each at its own place m in the reference (the
  * step's latency, not its arithmetic, bounds one sample, as in simd.ts). Eight, as simd.ts has, were no faster
  * here (their deltas and offsets fill the sixteen vector registers of x86-64): 0.44 G it/s at 1e30 against 0.43.
  * Every lane does the operations of one sample in its order, so the counts do not depend on which lane or neighbours a sample had. A burst runs until a
  * lane escapes or reaches maxIter; rebasing, rare, leaves the vectors for a scalar fix-up and comes back.
+ *
+ * Rounding: at a 1e31 seahorse-valley view, f64's rounding of dz, amplified along orbits of 35000 steps, changed 13
+ * of 3072 counts (by 1 to 256). So each lane also carries an estimate of its z's squared error, grown as an error
+ * grows (times |2z|^2 a step, from the sample's first rebase on: perturb-lanes.ts, untrackedError) plus each step's
+ * own rounding (ROUNDING |dz|^2: independent roundings add as a random walk does; grown at every step, against a
+ * double-double computation of the same samples, the actual error was 0.58 of the estimate in the median and at
+ * most 2.1 of it; rounding.ts). A sample whose count that error could have changed is computed again in
+ * double-double (precise.ts), and left INEXACT for its caller (src/deep/exact.ts) when that is in doubt too.
+ *
+ * The parts: perturb-view.ts (the call's reference, rectangle and results), perturb-start.ts (a sample's start: the
+ * linear start and the extended exponent), perturb-lanes.ts (the lanes between bursts: refilling, rebasing),
+ * perturb-burst.ts (the fast loop), and here the driver that runs bursts and finishes lanes.
  */
 import { f64At, i32At } from './lanes';
-import { PerturbParams } from './perturb-params';
-import { normAfterEscape } from './smooth';
-
-/** The count of a sample that outlived the reference (see the top). */
-const GLITCHED: i32 = -2;
-
-
-/** How far a scaled delta may grow before its scale comes down (and by how much). */
-const RESCALE_BITS: i32 = 256;
-const RESCALE: f64 = 1.157920892373162e77; // 2^256
-
-/**
- * Deltas scaled by 2^-k with k at most this become plain f64: then |dz| >= 2^-500 or so, and |dz|^2 in the rebase
- * test stays a normal f64 (a subnormal result costs x86 cores a slow path of a hundred cycles or more).
- */
-const PLAIN_K: i32 = 500;
-
-/**
- * An escape is left to the exact fallback (GLITCHED) when |z|^2 is at most this: z = Z + dz rounded to f64 cannot
- * tell 4 - 4e-50 from 4, and near c = -2, where orbits run along |z| = 2, that decided every count.
- */
-const AMBIGUOUS: f64 = 4.0 + 4.0 / 1099511627776.0; // 4 (1 + 2^-40)
-
-/** 2^-960: an offset below it is dropped (see start). */
-const NEGLIGIBLE_DC: f64 = 1.0261342003245941e-289;
-
-const LANES = 4;
-
-// Lane state between bursts; lane l's f64 at byte 8l, so one v128 load gives a vector of two lanes.
-const DZX = memory.data(LANES * 8, 16);
-const DZY = memory.data(LANES * 8, 16);
-const DCX = memory.data(LANES * 8, 16);
-const DCY = memory.data(LANES * 8, 16);
-const M = memory.data(LANES * 4, 16); // i32: the lane's place in the reference
-const N = memory.data(LANES * 4, 16); // i32: the lane's iteration count so far (z_n = Z_m + dz)
-const PIXEL = memory.data(LANES * 4, 16); // i32: sample index in the rectangle; -1 for a parked lane
-
-// The rectangle being rendered and the cursor of the next sample.
-let gOrbit: usize = 0;
-let gLast: i32 = 0;
-let gRestart: i32 = 0;
-let gViewLast: i32 = 0; // the reference's last point: gLast, or before a Julia set's critical orbit
-let gScale: i32 = 0;
-let gMaxIter: i32 = 0;
-let gStepX: f64 = 0;
-let gStepY: f64 = 0;
-let gColStart: i32 = 0;
-let gColEnd: i32 = 0;
-let gRowStart: i32 = 0;
-let gOriginX: i32 = 0;
-let gOriginY: i32 = 0;
-let gCounts: usize = 0;
-let gNorms: usize = 0;
-let gJumpTo: i32 = 1;
-let gJumpX: f64 = 1;
-let gJumpY: f64 = 0;
-let gJumpDc: f64 = 1;
-let gPixels: i32 = 0;
-let gNext: i32 = 0;
-let gCol: i32 = 0;
-let gRow: i32 = 0;
-
-// A sample leaving the scaled phase: its plain deltas and where it stands.
-let gDzx: f64 = 0;
-let gDzy: f64 = 0;
-let gDcx: f64 = 0;
-let gDcy: f64 = 0;
-let gM: i32 = 0;
-let gN: i32 = 0;
-
-// @ts-ignore: decorator
-@inline
-function zAt(m: i32): usize {
-  return gOrbit + (<usize>m << 4);
-}
-
-/** The last point of the orbit that place m is on (the reference, or a Julia set's critical orbit). */
-// @ts-ignore: decorator
-@inline
-function lastOf(m: i32): i32 {
-  return m <= gViewLast ? gViewLast : gLast;
-}
-
-/**
- * 2^-k as f64, and 0 from the subnormal range down: a term scaled by it is then far below the others anyway, and
- * subnormal results cost x86 cores a hundred cycles or more each.
- */
-function powerOfTwoBelow(k: i32): f64 {
-  return k > 1022 ? 0 : Math.pow(2.0, <f64>-k);
-}
-
-/**
- * Writes a sample's result: escaped at n with z (|z|^2 a few steps on, for colour), never (n = maxIter), or
- * GLITCHED (n < 0).
- */
-function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64): void {
-  let count = n < 0 ? GLITCHED : -1;
-  let norm = 0.0;
-  if (n >= 0 && n < gMaxIter) {
-    count = n;
-    const c = zAt(gRestart + 1);
-    norm = normAfterEscape(zx, zy, load<f64>(c) + dcx, load<f64>(c, 8) + dcy);
-  }
-  store<i32>(gCounts + (<usize>pixel << 2), count);
-  store<f64>(gNorms + (<usize>pixel << 3), norm);
-}
-
-/**
- * A sample from its offset dc (scaled by 2^-k) through the scaled phase, while it lasts. Returns false when it is
- * finished there (escaped, or maxIter reached); otherwise leaves its plain state in gDzx .. gN for a lane.
- *
- * While dz is far below Z it grows linearly: dz_n = A_n dc with A_1 = 1, A_{n+1} = 2 Z_n A_n + 1, the same A for
- * every sample (src/deep/perturbation.ts computes it, and up to which step it holds). So every sample starts at
- * that step with dz = A dc, skipping the first iterations (at 1e1000, most of them).
- */
-function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
-  let dzx = gJumpX * dcx - gJumpY * dcy;
-  let dzy = gJumpX * dcy + gJumpY * dcx;
-  dcx *= gJumpDc;
-  dcy *= gJumpDc;
-  let m = gJumpTo;
-  let n = gJumpTo;
-  if (k <= PLAIN_K) {
-    const factor = powerOfTwoBelow(k);
-    dzx *= factor;
-    dzy *= factor;
-    dcx *= factor;
-    dcy *= factor;
-  } else {
-    let factor = powerOfTwoBelow(k);
-    while (true) {
-      if (n >= gMaxIter) {
-        finish(pixel, n, 0, 0, 0, 0);
-        return false;
-      }
-      const rx = load<f64>(zAt(m));
-      const ry = load<f64>(zAt(m), 8);
-      const zx = rx + dzx * factor;
-      const zy = ry + dzy * factor;
-      const r2 = zx * zx + zy * zy;
-      if (r2 >= 4.0) {
-        finish(pixel, r2 > AMBIGUOUS ? n : -1, zx, zy, dcx * factor, dcy * factor);
-        return false;
-      }
-      if (m == gViewLast) {
-        // The reference ends here and this sample has not escaped (dz is far below z: no rebase).
-        finish(pixel, -1, 0, 0, 0, 0);
-        return false;
-      }
-      const sq = (dzx * dzx - dzy * dzy) * factor;
-      const cross = dzx * dzy * factor;
-      const nx = 2.0 * (rx * dzx - ry * dzy) + sq + dcx;
-      dzy = 2.0 * (rx * dzy + ry * dzx) + (cross + cross) + dcy;
-      dzx = nx;
-      m++;
-      n++;
-      if (Math.abs(dzx) > RESCALE || Math.abs(dzy) > RESCALE) {
-        dzx /= RESCALE;
-        dzy /= RESCALE;
-        dcx /= RESCALE;
-        dcy /= RESCALE;
-        k -= RESCALE_BITS;
-        factor = powerOfTwoBelow(k);
-        if (k <= PLAIN_K) {
-          dzx *= factor;
-          dzy *= factor;
-          break;
-        }
-      }
-    }
-    dcx *= factor;
-    dcy *= factor;
-  }
-  // An offset this far below dz (at least 2^-460 in the plain phase) changes nothing; a subnormal one would cost
-  // x86 cores a slow path at every step.
-  if (Math.abs(dcx) < NEGLIGIBLE_DC && Math.abs(dcy) < NEGLIGIBLE_DC) {
-    dcx = 0;
-    dcy = 0;
-  }
-  gDzx = dzx;
-  gDzy = dzy;
-  gDcx = dcx;
-  gDcy = dcy;
-  gM = m;
-  gN = n;
-  return true;
-}
-
-/** Parks lane l on the reference's start with dz = dc = 0: it follows the reference and its events are ignored. */
-function park(l: i32): void {
-  store<f64>(f64At(DZX, l), 0);
-  store<f64>(f64At(DZY, l), 0);
-  store<f64>(f64At(DCX, l), 0);
-  store<f64>(f64At(DCY, l), 0);
-  store<i32>(i32At(M, l), 0);
-  store<i32>(i32At(N, l), 0);
-  store<i32>(i32At(PIXEL, l), -1);
-}
-
-/** Puts the next sample that reaches the plain phase into lane l (finishing the others); parks it when none is left. */
-function refill(l: i32): void {
-  while (gNext < gPixels) {
-    const pixel = gNext++;
-    const dcx = <f64>(2 * gCol - gOriginX) * gStepX;
-    const dcy = <f64>(gOriginY - 2 * (gRowStart + gRow)) * gStepY;
-    if (++gCol == gColEnd) {
-      gCol = gColStart;
-      gRow++;
-    }
-    if (start(pixel, dcx, dcy, gScale)) {
-      store<f64>(f64At(DZX, l), gDzx);
-      store<f64>(f64At(DZY, l), gDzy);
-      store<f64>(f64At(DCX, l), gDcx);
-      store<f64>(f64At(DCY, l), gDcy);
-      store<i32>(i32At(M, l), gM);
-      store<i32>(i32At(N, l), gN);
-      store<i32>(i32At(PIXEL, l), pixel);
-      return;
-    }
-  }
-  park(l);
-}
-
-/** The real parts of two reference points (each stored as re, im: one v128 load), as one vector. */
-// @ts-ignore: decorator
-@inline
-function realParts(a: v128, b: v128): v128 {
-  return v128.shuffle<f64>(a, b, 0, 2);
-}
-
-/** Their imaginary parts. */
-// @ts-ignore: decorator
-@inline
-function imaginaryParts(a: v128, b: v128): v128 {
-  return v128.shuffle<f64>(a, b, 1, 3);
-}
-
-/** Lanes that escaped (|z|^2 >= 4) or must rebase (|z|^2 < |dz|^2): one test for the two rare events. */
-// @ts-ignore: decorator
-@inline
-function events(r2: v128, dzx: v128, dzy: v128): v128 {
-  const small = f64x2.lt(r2, f64x2.add(f64x2.mul(dzx, dzx), f64x2.mul(dzy, dzy)));
-  return v128.or(f64x2.ge(r2, f64x2.splat(4.0)), small);
-}
-
-/**
- * Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2, or a Julia set's orbit that escaped
- * ends), 3 glitched (see the top, and
- * AMBIGUOUS), 0 none.
- */
-// Inlined by hand: with the Julia test below Binaryen stopped inlining it, and samples of a few dozen steps (1e100
-// at c = i) took 10-15% longer; so the rare test is kept apart, in endEvent.
-// @ts-ignore: decorator
-@inline
-function laneEvent(l: i32): i32 {
-  const m = load<i32>(i32At(M, l));
-  const dzx = load<f64>(f64At(DZX, l));
-  const dzy = load<f64>(f64At(DZY, l));
-  const zx = load<f64>(zAt(m)) + dzx;
-  const zy = load<f64>(zAt(m), 8) + dzy;
-  const r2 = zx * zx + zy * zy;
-  if (r2 >= 4.0) return r2 > AMBIGUOUS ? 1 : 3;
-  if (r2 < dzx * dzx + dzy * dzy) return 2;
-  return m == lastOf(m) ? endEvent(m) : 0;
-}
-
-/** At an orbit's last point: a Julia set's sample rebases where the orbit escaped (no dc to lose); else GLITCHED. */
-function endEvent(m: i32): i32 {
-  const rx = load<f64>(zAt(m));
-  const ry = load<f64>(zAt(m), 8);
-  return gRestart > 0 && rx * rx + ry * ry >= 4.0 ? 2 : 3;
-}
-
-/**
- * Rebases, in the lane arrays, the lanes that need it: dz := z, m := restart. Returns true when some lane has
- * escaped or glitched instead, for the caller to finish (nothing is changed then).
- */
-function rebaseLanes(): bool {
-  for (let l = 0; l < LANES; l++) {
-    const event = laneEvent(l);
-    if (event == 1 || event == 3) return true;
-  }
-  for (let l = 0; l < LANES; l++) {
-    if (laneEvent(l) != 2) continue;
-    const m = load<i32>(i32At(M, l));
-    store<f64>(f64At(DZX, l), load<f64>(zAt(m)) + load<f64>(f64At(DZX, l)));
-    store<f64>(f64At(DZY, l), load<f64>(zAt(m), 8) + load<f64>(f64At(DZY, l)));
-    store<i32>(i32At(M, l), gRestart);
-  }
-  return false;
-}
-
-/** Steps before the first lane reaches the last point of its orbit (where it must rebase). */
-// @ts-ignore: decorator
-@inline
-function toLast(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
-  return min(min(lastOf(m0) - m0, lastOf(m1) - m1), min(lastOf(m2) - m2, lastOf(m3) - m3));
-}
-
-/**
- * Iterates the four lanes up to `steps` times, stopping before the step of a lane whose z has escaped. Returns
- * the steps taken; the lane arrays hold the state after them (N is left for the caller to advance). A lane at the
- * reference's last point ends a run of steps, to be rebased before the next.
- */
-function burst(steps: i32): i32 {
-  let dzx0 = v128.load(DZX);
-  let dzx1 = v128.load(DZX, 16);
-  let dzy0 = v128.load(DZY);
-  let dzy1 = v128.load(DZY, 16);
-  const dcx0 = v128.load(DCX);
-  const dcx1 = v128.load(DCX, 16);
-  const dcy0 = v128.load(DCY);
-  const dcy1 = v128.load(DCY, 16);
-  let m0 = load<i32>(M);
-  let m1 = load<i32>(M, 4);
-  let m2 = load<i32>(M, 8);
-  let m3 = load<i32>(M, 12);
-  let k = 0;
-  let limit = min(steps, toLast(m0, m1, m2, m3));
-  while (true) {
-    let p0 = v128.load(zAt(m0));
-    let p1 = v128.load(zAt(m1));
-    let p2 = v128.load(zAt(m2));
-    let p3 = v128.load(zAt(m3));
-    let rx0 = realParts(p0, p1);
-    let ry0 = imaginaryParts(p0, p1);
-    let rx1 = realParts(p2, p3);
-    let ry1 = imaginaryParts(p2, p3);
-    let zx0 = f64x2.add(rx0, dzx0);
-    let zy0 = f64x2.add(ry0, dzy0);
-    let zx1 = f64x2.add(rx1, dzx1);
-    let zy1 = f64x2.add(ry1, dzy1);
-    const r0 = f64x2.add(f64x2.mul(zx0, zx0), f64x2.mul(zy0, zy0));
-    const r1 = f64x2.add(f64x2.mul(zx1, zx1), f64x2.mul(zy1, zy1));
-    if (k == limit || v128.any_true(v128.or(events(r0, dzx0, dzy0), events(r1, dzx1, dzy1)))) {
-      v128.store(DZX, dzx0);
-      v128.store(DZX + 16, dzx1);
-      v128.store(DZY, dzy0);
-      v128.store(DZY + 16, dzy1);
-      store<i32>(M, m0);
-      store<i32>(M, m1, 4);
-      store<i32>(M, m2, 8);
-      store<i32>(M, m3, 12);
-      if (k == steps || rebaseLanes()) break;
-      dzx0 = v128.load(DZX);
-      dzx1 = v128.load(DZX, 16);
-      dzy0 = v128.load(DZY);
-      dzy1 = v128.load(DZY, 16);
-      m0 = load<i32>(M);
-      m1 = load<i32>(M, 4);
-      m2 = load<i32>(M, 8);
-      m3 = load<i32>(M, 12);
-      limit = min(steps, k + toLast(m0, m1, m2, m3));
-      p0 = v128.load(zAt(m0));
-      p1 = v128.load(zAt(m1));
-      p2 = v128.load(zAt(m2));
-      p3 = v128.load(zAt(m3));
-      rx0 = realParts(p0, p1);
-      ry0 = imaginaryParts(p0, p1);
-      rx1 = realParts(p2, p3);
-      ry1 = imaginaryParts(p2, p3);
-      zx0 = f64x2.add(rx0, dzx0);
-      zy0 = f64x2.add(ry0, dzy0);
-      zx1 = f64x2.add(rx1, dzx1);
-      zy1 = f64x2.add(ry1, dzy1);
-    }
-    // dz -> (Z + z) dz + dc.
-    const ax0 = f64x2.add(rx0, zx0);
-    const ay0 = f64x2.add(ry0, zy0);
-    const ax1 = f64x2.add(rx1, zx1);
-    const ay1 = f64x2.add(ry1, zy1);
-    const nx0 = f64x2.add(f64x2.sub(f64x2.mul(ax0, dzx0), f64x2.mul(ay0, dzy0)), dcx0);
-    const nx1 = f64x2.add(f64x2.sub(f64x2.mul(ax1, dzx1), f64x2.mul(ay1, dzy1)), dcx1);
-    dzy0 = f64x2.add(f64x2.add(f64x2.mul(ax0, dzy0), f64x2.mul(ay0, dzx0)), dcy0);
-    dzy1 = f64x2.add(f64x2.add(f64x2.mul(ax1, dzy1), f64x2.mul(ay1, dzx1)), dcy1);
-    dzx0 = nx0;
-    dzx1 = nx1;
-    m0++;
-    m1++;
-    m2++;
-    m3++;
-    k++;
-  }
-  return k;
-}
+import { burst } from './perturb-burst';
+import {
+  DCX,
+  DCY,
+  DZX,
+  DZY,
+  ERR,
+  LANES,
+  laneEvent,
+  M,
+  N,
+  PIXEL,
+  park,
+  ROUNDING,
+  refill,
+  rewind,
+  START,
+  untrackedError,
+} from './perturb-lanes';
+import { finish, gMaxIter, setView, zAt } from './perturb-view';
 
 /** Renders the rectangle described by the block at `params`: each sample's count and |z|^2, as the others do. */
 export function renderPerturb(params: usize): void {
-  const p = changetype<PerturbParams>(params);
-  gOrbit = p.orbit;
-  gLast = p.orbitLength - 1;
-  gRestart = p.restart;
-  gViewLast = (gRestart > 0 ? gRestart : p.orbitLength) - 1;
-  gScale = p.scale;
-  gMaxIter = p.maxIter;
-  gStepX = p.stepX;
-  gStepY = p.stepY;
-  gColStart = p.colStart;
-  gColEnd = p.colStart + p.width;
-  gRowStart = p.rowStart;
-  gOriginX = p.originX;
-  gOriginY = p.originY;
-  gCounts = p.counts;
-  gNorms = p.norms;
-  gJumpTo = p.jumpTo;
-  gJumpX = p.jumpX;
-  gJumpY = p.jumpY;
-  gJumpDc = p.jumpDc;
-  gPixels = p.width * p.rowCount;
-  gNext = 0;
-  gCol = p.colStart;
-  gRow = 0;
+  setView(params);
+  rewind();
   for (let l = 0; l < LANES; l++) refill(l);
   while (true) {
     // Run to the first lane's maxIter; a parked lane has none.
@@ -468,7 +94,11 @@ export function renderPerturb(params: usize): void {
       const n = load<i32>(i32At(N, l)) + k;
       store<i32>(i32At(N, l), n);
       if (event == 1 || event == 3 || n >= gMaxIter) {
-        finish(pixel, event == 3 && n < gMaxIter ? -1 : n, zx, zy, load<f64>(f64At(DCX, l)), load<f64>(f64At(DCY, l)));
+        const dcx = load<f64>(f64At(DCX, l));
+        const dcy = load<f64>(f64At(DCY, l));
+        const tracked = load<i32>(i32At(START, l)) < 0;
+        const error2 = ROUNDING * (tracked ? load<f64>(f64At(ERR, l)) : untrackedError(l, n, dzx * dzx + dzy * dzy));
+        finish(pixel, event == 3 && n < gMaxIter ? -1 : n, zx, zy, dcx, dcy, error2);
         refill(l);
       }
     }

@@ -25,7 +25,7 @@
  * This file is over 300 lines because the burst, its two phases and the lane bookkeeping share these invariants:
  * split, they would be harder to check together.
  */
-import { f64At, i32At } from './lanes';
+import { f64At, i32At, norm2 } from './lanes';
 import { RenderParams } from './params';
 import { renderRect } from './scalar';
 import { FIRST_SAVE_GAP, MAX_SAVE_GAP, insideCardioidOrBulb } from './shortcuts';
@@ -168,7 +168,7 @@ const NEAR_ESCAPE: f64 = 3.999;
 // @ts-ignore: decorator
 @inline
 function nearEscape(zx: v128, zy: v128): v128 {
-  return f64x2.ge(f64x2.add(f64x2.mul(zx, zx), f64x2.mul(zy, zy)), f64x2.splat(NEAR_ESCAPE));
+  return f64x2.ge(norm2(zx, zy), f64x2.splat(NEAR_ESCAPE));
 }
 
 /** Lanes whose orbit point is bit for bit their saved one (the vector at byte `offset` of the lane arrays). */

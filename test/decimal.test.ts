@@ -11,7 +11,7 @@ import {
   toFixedPoint,
 } from '../dist/src/deep/decimal.js';
 import { deepGrid, pointAt, STEP_BITS, samplePoint } from '../dist/src/deep/grid.js';
-import { extendOrbit, fixedToNumber, referenceOrbit } from '../dist/src/deep/orbit.js';
+import { extendOrbit, fixedToNumber, lowPart, referenceOrbit } from '../dist/src/deep/orbit.js';
 
 describe('decimal strings', () => {
   it.each([
@@ -69,6 +69,23 @@ describe('the exact sample grid', () => {
     expect(fixedToNumber(-5n << 1000n, 1001)).toBe(-2.5);
   });
 
+  it('keeps the next 53 bits of a fixed-point number as its low part', () => {
+    // 1/3 to 300 bits: high + low is within 2^-104 of it, where f64 alone is 2^-55 off.
+    const third = (1n << 300n) / 3n;
+    const high = fixedToNumber(third, 300);
+    const low = lowPart(third, 300, high);
+    expect(Math.abs(low)).toBeGreaterThan(2 ** -60);
+    expect(Math.abs(low)).toBeLessThan(2 ** -53);
+    const rest = third - (BigInt(high * 2 ** 64) << 236n) - (BigInt(Math.round(low * 2 ** 120)) << 180n);
+    expect(Math.abs(fixedToNumber(rest, 300))).toBeLessThan(2 ** -104);
+    // Bits beyond 2^-128 are dropped; tiny values take the general path. The orbit's low parts follow its points.
+    expect(lowPart((1n << 200n) + (1n << 80n), 200, 1)).toBe(2 ** -120);
+    expect(lowPart(3n, 300, fixedToNumber(3n, 300))).toBe(0);
+    const orbit = extendOrbit(third, third, 300, 10, undefined, true);
+    expect(orbit.lows.length).toBe(orbit.points.length);
+    expect(orbit.lows[2]).toBe(low);
+  });
+
   it('iterates the reference orbit from z = c, stopping after the escape', () => {
     expect([...referenceOrbit(-1n << 64n, 0n, 64, 5)]).toEqual([0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1, 0]);
     expect(referenceOrbit(1n << 64n, 0n, 64, 100).length / 2).toBe(3); // 0, 1, 2: |2|^2 >= 4 is the escape
@@ -82,6 +99,8 @@ describe('the exact sample grid', () => {
     const orbit = extendOrbit(re, im, bits, 340);
     expect(orbit.dropped).toBeGreaterThan(0);
     expect(orbit.dropped).toBeLessThanOrEqual(bits - 128);
+    // With low parts (for the double-double path) it keeps every bit.
+    expect(extendOrbit(re, im, bits, 340, undefined, true).dropped).toBe(0);
     // The same orbit at every bit (three plain products a step), as f64: equal to 2^-40 until |dZ/dC| is 2^(bits - 60).
     let [x, y, worst] = [re, im, 0];
     const points = [0, 0, fixedToNumber(x, bits), fixedToNumber(y, bits)];

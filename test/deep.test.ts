@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GLITCHED } from '../dist/src/deep/exact.js';
+import { GLITCHED, INEXACT } from '../dist/src/deep/exact.js';
 import { samplePoint } from '../dist/src/deep/grid.js';
 import { perturbSetup } from '../dist/src/deep/perturbation.js';
 import { chooseReference } from '../dist/src/deep/reference.js';
@@ -27,7 +27,7 @@ import {
   validateSpec,
 } from '../dist/src/index.js';
 import { runCli } from './helpers.js';
-import { exactCounts, exactSamples } from './support/exact-escape.js';
+import { exactCount, exactCounts, exactSamples } from './support/exact-escape.js';
 import { juliaPoint } from './support/julia-point.js';
 
 const renderer = await Renderer.create({ threads: 2 });
@@ -256,6 +256,63 @@ describe('samples that outlive the reference', async () => {
     },
     60_000,
   );
+});
+
+describe('rounding at the published 1e31 seahorse point', async () => {
+  // The toolchain notes' point, 64 x 48 samples over 4e-31 at 70000 iterations: there f64's rounding along orbits of
+  const center: [string, string] = ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'];
+  // 35000 steps changed 13 counts (by 1 to 256). The reference is slow at this depth, so only rectangles around those
+  // 13 are compared: [col, row, width, height].
+  const rects = [
+    [0, 0, 3, 1],
+    [34, 4, 3, 1],
+    [55, 8, 3, 1],
+    [12, 12, 5, 1],
+    [0, 21, 2, 1],
+    [61, 27, 3, 1],
+    [20, 33, 3, 1],
+    [9, 35, 3, 1],
+    [38, 42, 3, 1],
+    [26, 44, 3, 1],
+    [47, 45, 3, 2],
+  ];
+  const wrong = '1,0 35,4 56,8 13,12 15,12 0,21 62,27 21,33 10,35 39,42 27,44 49,45 48,46'.split(' ');
+  const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
+  const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
+
+  it('gives every count of the reference, the doubtful ones by double-double', async () => {
+    const spec = createSpec({ view: { center, width: '4e-31' }, width: 64, height: 48, maxIter: 70000 });
+    const counts = await renderCounts({ ...spec, output: { ...spec.output, format: 'npy' } });
+    const grid = sampleGrid(spec, 64, 48, 1);
+    const perturb = chooseReference(grid, 70000, kernel);
+    // Without its double-double path (no plain steps) the kernel leaves the samples that were wrong in doubt.
+    const noPrecise = { ...perturb, plainStepX: 0, plainStepY: 0 };
+    const doubtful: string[] = [];
+    for (const [col, row, w, h] of rects) {
+      const job = { mapping, colStart: col, width: w, rowStart: row, rowCount: h, maxIter: 70000, shortcuts: false };
+      const bare = kernel({ ...job, perturb: noPrecise }).counts;
+      for (let p = 0; p < w * h; p++) {
+        const [c, r] = [col + (p % w), row + Math.floor(p / w)];
+        if (bare[p] === INEXACT) doubtful.push(`${c},${r}`);
+        expect(counts[r * 64 + c], `${c},${r}`).toBe(exactCount(grid, c, r, 70000));
+      }
+    }
+    expect(doubtful).toEqual(expect.arrayContaining(wrong));
+  }, 60_000);
+});
+
+describe('perturbation forced at 1e9', () => {
+  it('gives every count of the reference in the seahorse valley (one was 1859 against 1972 before)', async () => {
+    const spec = createSpec({
+      view: { center: SEAHORSE, width: '3e-9' },
+      width: 40,
+      height: 24,
+      maxIter: 5000,
+      engine: 'perturb',
+      output: { format: 'npy' },
+    });
+    expect(identical(await renderCounts(spec), exactCounts(spec.view as DeepView, 40, 24, 5000))).toBe(1);
+  }, 60_000);
 });
 
 describe('deep views are deterministic', () => {

@@ -139,8 +139,13 @@ export interface KernelJob {
 export interface PerturbJob {
   /** The reference orbit Z_0 = 0, Z_1 = the reference point, ... as f64 pairs, in a SharedArrayBuffer (see restart). */
   orbit: Float64Array;
+  /** Each point's low part (Z = orbit + orbitLow to about 106 bits) for the double-double path, or empty. */
+  orbitLow: Float64Array;
   stepX: number;
   stepY: number;
+  /** Half a sample step, unscaled, for the double-double path (assembly/precise.ts); 0 where too deep for it. */
+  plainStepX: number;
+  plainStepY: number;
   /** k: the deltas at jumpTo are scaled by 2^-k (0: plain f64). */
   scale: number;
   originX: number;

@@ -1,7 +1,9 @@
 /**
  * The fallback for samples the reference orbit cannot serve (the kernel's GLITCHED: they outlived a reference that
- * escaped): the plain loop in BigInt fixed point at the sample's exact point, slow (microseconds a step) but right.
- * The reference is chosen so that such samples are rare (src/deep/reference.ts).
+ * escaped), and for the few whose count rounding may have changed (INEXACT) that the kernel's double-double path
+ * cannot settle either (assembly/precise.ts): the plain loop in BigInt fixed point at the sample's exact point, slow
+ * (microseconds a step) but right. The reference is chosen so that GLITCHED samples are rare
+ * (src/deep/reference.ts).
  */
 import type { Engine } from '../core/task.js';
 import { normAfterEscape } from '../engines/js.js';
@@ -10,8 +12,11 @@ import { samplePoint } from './grid.js';
 import { fixedToNumber } from './orbit.js';
 import { fixedJulia, orbitBits } from './perturbation.js';
 
-/** The kernel's count for a sample it left to this module. */
+/** The kernel's count for a sample that outlived the reference. */
 export const GLITCHED = -2;
+
+/** The kernel's count for a sample whose count rounding may have changed, that double-double could not settle. */
+export const INEXACT = -3;
 
 /**
  * Sample (col, row)'s escape count (-1: never) and |z|^2 a few steps past the escape (for colour), by the direct
@@ -55,26 +60,22 @@ export function exactEscape(
 }
 
 /**
- * The perturbation engine with its fallback: every GLITCHED sample of a call is computed by exactEscape.
+ * The perturbation engine with its fallback: every GLITCHED or INEXACT sample of a call is computed by exactEscape.
  *
  * @example const perturb = withExactFallback(wasm.engine('renderPerturb'));
  */
 export function withExactFallback(engine: Engine): Engine {
   return (job) => {
     const pixels = engine(job);
-    const grid = job.perturb?.grid;
+    const perturb = job.perturb;
     const { counts, norms } = pixels;
-    for (let p = 0; grid && p < counts.length; p++) {
-      if (counts[p] !== GLITCHED) continue;
-      const exact = exactEscape(
-        grid,
-        job.colStart + (p % job.width),
-        job.rowStart + Math.floor(p / job.width),
-        job.maxIter,
-        job.julia,
-      );
-      counts[p] = exact.count;
-      norms[p] = exact.norm;
+    for (let p = 0; perturb && p < counts.length; p++) {
+      if (counts[p] !== GLITCHED && counts[p] !== INEXACT) continue;
+      const col = job.colStart + (p % job.width);
+      const row = job.rowStart + Math.floor(p / job.width);
+      const result = exactEscape(perturb.grid, col, row, job.maxIter, job.julia);
+      counts[p] = result.count;
+      norms[p] = result.norm;
     }
     return pixels;
   };

@@ -10,7 +10,13 @@
  * the orbit may carry log2 |A_n| fewer bits at step n and still err no more, relative to every dz, than it did at
  * the first step. At c = i, 1e1000 (3455 bits), |A| passes 2^3300 by step 2700: the points after it cost a
  * product of 128-bit numbers, not of 3455-bit ones (10000 steps: 100 ms -> 10 ms).
+ *
+ * Each point's next 53 bits may be kept too (its low part), for the double-double path of the samples whose rounding
+ * the kernel flags (assembly/precise.ts). That path needs the orbit to err far less than f64 does against dz, so an
+ * orbit with low parts keeps all its bits.
  */
+
+import { dyadicOfNumber } from './decimal.js';
 
 /** Fraction bits computed beyond the sample grid's, so that rounding along the orbit stays far below a sample. */
 export const ORBIT_GUARD_BITS = 64;
@@ -48,6 +54,23 @@ export function fixedToNumber(value: bigint, bits: number): number {
   return result * 2 ** exponent;
 }
 
+/**
+ * What `value` / 2^bits exceeds `high` by (its fixedToNumber), as the nearest f64 or close: high + low holds the
+ * value to about 106 bits (the bits of a value of at least 2^-11 beyond 2^-128 of it are dropped).
+ *
+ * @example lowPart((1n << 200n) + (1n << 80n), 200, 1) // 2 ** -120
+ */
+export function lowPart(value: bigint, bits: number, high: number): number {
+  // The common case, as in fixedToNumber: high came from the top 64 bits, a whole number once scaled by 2^64.
+  if (bits >= 128) {
+    const top = value >> BigInt(bits - 128);
+    if (top >= 1n << 117n || top <= -(1n << 117n)) return Number(top - (BigInt(high * 2 ** 64) << 64n)) * 2 ** -128;
+  }
+  const { mantissa, exponent } = dyadicOfNumber(high);
+  const shift = exponent + bits;
+  return fixedToNumber(value - (shift >= 0 ? mantissa << BigInt(shift) : mantissa >> BigInt(-shift)), bits);
+}
+
 /** A complex number as a mantissa (re, im) and a power of two, for values far beyond f64's range. */
 export interface Scaled {
   re: number;
@@ -72,6 +95,8 @@ export function nextDerivative(a: Scaled, zx: number, zy: number, one = 1): Scal
 export interface OrbitSoFar {
   /** Z_0 = 0, Z_1 (c, or the start given), ... as f64 pairs [re0, im0, re1, im1, ...]. */
   points: Float64Array;
+  /** Each point's low part (see lowPart), in the same layout; empty when not kept. */
+  lows: Float64Array;
   /** True when the last point has |Z|^2 >= 4: the orbit ends there. */
   escaped: boolean;
   /** The last point, in fixed point with `dropped` fewer fraction bits than the orbit's. */
@@ -96,8 +121,8 @@ const rescale = (value: bigint, from: number, to: number) =>
 /**
  * The orbit of c = (re, im) / 2^bits, Z_0 = 0, Z_1 = c, Z_{n+1} = Z_n^2 + c, up to and including the first point
  * with |Z|^2 >= 4, or up to Z_length; from `previous` on when given (the same c and start), so that a longer orbit
- * costs only its new points. A Julia set's orbit starts elsewhere: Z_1 = `start` (in the same fixed point; Z_0 = 0
- * then only fills the place).
+ * costs only its new points. With `withLows`, the low parts are kept, and all bits with them (see the top). A Julia
+ * set's orbit starts elsewhere: Z_1 = `start` (in the same fixed point; Z_0 = 0 then only fills the place).
  *
  * @example extendOrbit(-1n << 64n, 0n, 64, 2).points // [0, 0, -1, 0, 0, 0]
  */
@@ -107,10 +132,19 @@ export function extendOrbit(
   bits: number,
   length: number,
   previous?: OrbitSoFar,
+  withLows = false,
   start?: readonly [bigint, bigint],
 ): OrbitSoFar {
   const [x1, y1] = start ?? [re, im];
-  const points = previous ? Array.from(previous.points) : [0, 0, fixedToNumber(x1, bits), fixedToNumber(y1, bits)];
+  const points: number[] = previous ? Array.from(previous.points) : [0, 0];
+  const lows: number[] = previous ? Array.from(previous.lows) : withLows ? [0, 0] : [];
+  const push = (vx: bigint, vy: bigint, fraction: number) => {
+    const hx = fixedToNumber(vx, fraction);
+    const hy = fixedToNumber(vy, fraction);
+    points.push(hx, hy);
+    if (withLows) lows.push(lowPart(vx, fraction, hx), lowPart(vy, fraction, hy));
+  };
+  if (!previous) push(x1, y1, bits);
   let x = previous?.x ?? x1;
   let y = previous?.y ?? y1;
   let dropped = previous?.dropped ?? 0;
@@ -127,9 +161,9 @@ export function extendOrbit(
     const xy = x * y;
     x = (((x + y) * (x - y)) >> shift) + cx;
     y = ((xy + xy) >> shift) + cy;
-    points.push(fixedToNumber(x, bits - dropped), fixedToNumber(y, bits - dropped));
+    push(x, y, bits - dropped);
     escaped = escapedAt(k + 2);
-    const next = droppable(derivative, bits);
+    const next = withLows ? 0 : droppable(derivative, bits);
     if (next !== dropped) {
       x = rescale(x, dropped, next);
       y = rescale(y, dropped, next);
@@ -139,7 +173,7 @@ export function extendOrbit(
       shift = BigInt(bits - dropped);
     }
   }
-  return { points: Float64Array.from(points), escaped, x, y, dropped, derivative };
+  return { points: Float64Array.from(points), lows: Float64Array.from(lows), escaped, x, y, dropped, derivative };
 }
 
 /**

@@ -19,6 +19,12 @@ import { extendOrbit, nextDerivative, ORBIT_GUARD_BITS } from './orbit.js';
 const SCALED_BELOW = -480;
 
 /**
+ * Below this power of two a half step leaves the double-double path (a sample's first delta times 2^-106 would
+ * leave f64's normal range): its doubtful samples go to BigInt instead (src/deep/exact.ts).
+ */
+const LOWEST_PLAIN_STEP = -880;
+
+/**
  * How far below |Z| a delta must stay for dz^2 to vanish beside 2 Z dz in f64: then dz grows linearly.
  */
 const LINEAR_MARGIN = 2 ** -64;
@@ -94,9 +100,22 @@ export function criticalOrbit(grid: SampleGrid, julia: readonly [number, number]
 }
 
 /**
+ * Half a sample step along each axis, unscaled, for the double-double path (assembly/precise.ts); 0 where the grid
+ * is too deep for it (see LOWEST_PLAIN_STEP).
+ */
+function plainSteps(grid: SampleGrid): { plainStepX: number; plainStepY: number } {
+  const low = Math.min(grid.halfStepX.exponent, grid.halfStepY.exponent);
+  // A 29-bit whole number times a power of two in f64's normal range: exact.
+  const plain = ({ mantissa, exponent }: { mantissa: bigint; exponent: number }) =>
+    low < LOWEST_PLAIN_STEP ? 0 : Number(mantissa) * 2 ** exponent;
+  return { plainStepX: plain(grid.halfStepX), plainStepY: plain(grid.halfStepY) };
+}
+
+/**
  * The reference orbit at twice-column and twice-row `origin` of the grid (see pointAt), up to Z_length, from
- * `previous` on when given (the same origin): of the Mandelbrot set, or of the Julia set of c = `julia` (Z_1 the
- * point, c fixed).
+ * `previous` on when given (the same origin): of the Mandelbrot set, with its low parts where the double-double
+ * path can use them, or of the Julia set of c = `julia` (Z_1 the point, c fixed; no low parts: that path is for the
+ * Mandelbrot set only).
  *
  * @example referenceAt(grid, [grid.width, grid.height], 1000).points // the orbit of the grid's centre
  */
@@ -111,9 +130,9 @@ export function referenceAt(
   const guard = BigInt(bits - grid.fractionBits);
   const [re, im] = pointAt(grid, origin[0], origin[1]);
   const point: [bigint, bigint] = [re << guard, im << guard];
-  if (!julia) return extendOrbit(point[0], point[1], bits, length, previous);
+  if (!julia) return extendOrbit(point[0], point[1], bits, length, previous, plainSteps(grid).plainStepX !== 0);
   const [cx, cy] = fixedJulia(julia, bits);
-  return extendOrbit(cx, cy, bits, length, previous, point);
+  return extendOrbit(cx, cy, bits, length, previous, false, point);
 }
 
 /**
@@ -128,9 +147,15 @@ export function perturbSetup(
   grid: SampleGrid,
   maxIter: number,
   origin: [twiceCol: number, twiceRow: number] = [grid.width, grid.height],
-  points: Float64Array = referenceAt(grid, origin, maxIter).points,
+  reference: Pick<OrbitSoFar, 'points' | 'lows'> = referenceAt(grid, origin, maxIter),
   critical?: Float64Array,
 ): PerturbJob {
+  const shared = (values: Float64Array) => {
+    const copy = new Float64Array(new SharedArrayBuffer(values.byteLength));
+    copy.set(values);
+    return copy;
+  };
+  const { points } = reference;
   const orbit = new Float64Array(new SharedArrayBuffer(points.byteLength + (critical?.byteLength ?? 0)));
   orbit.set(points);
   if (critical) orbit.set(critical, points.length);
@@ -145,5 +170,9 @@ export function perturbSetup(
   const largestDc = Math.hypot(2 * grid.width * stepX, 2 * grid.height * stepY);
   const jump = skipLinear(points, maxIter, scale, largestDc, critical !== undefined);
   const restart = critical ? points.length / 2 : 0;
-  return { orbit, stepX, stepY, originX: origin[0], originY: origin[1], grid, ...jump, restart };
+  // The double-double path (plain steps, low parts) is the Mandelbrot set's: a Julia job has neither.
+  const plain = reference.lows.length > 0 && !critical ? plainSteps(grid) : { plainStepX: 0, plainStepY: 0 };
+  const origins = { originX: origin[0], originY: origin[1] };
+  const orbitLow = shared(critical ? new Float64Array(0) : reference.lows);
+  return { orbit, orbitLow, stepX, stepY, ...plain, ...origins, grid, ...jump, restart };
 }

@@ -63,7 +63,7 @@ export function chooseReference(
   let origin: [number, number] = [grid.width, grid.height];
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
   let orbit = referenceAt(grid, origin, length, undefined, julia);
-  let job = perturbSetup(grid, maxIter, origin, orbit.points, critical);
+  let job = perturbSetup(grid, maxIter, origin, orbit, critical);
   for (let references = 1; references <= MAX_REFERENCES; ) {
     const left = survey(job, grid, maxIter, engine);
     if (left.length === 0) break;
@@ -78,7 +78,7 @@ export function chooseReference(
       origin = [2 * col, 2 * row];
       orbit = referenceAt(grid, origin, length, undefined, julia);
     }
-    job = perturbSetup(grid, maxIter, origin, orbit.points, critical);
+    job = perturbSetup(grid, maxIter, origin, orbit, critical);
   }
   return job;
 }

@@ -77,8 +77,11 @@ const PERTURB_PARAMS = {
   jumpX: 72,
   jumpY: 80,
   jumpDc: 88,
-  restart: 96,
-  size: 100,
+  orbitLow: 96,
+  plainStepX: 104,
+  plainStepY: 112,
+  restart: 120,
+  size: 124,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
@@ -134,7 +137,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   // Layout: the parameter block (either kind), the palette table (kept across calls), then counts, |z|^2, colour
   // sums and RGB; a perturbation call puts its reference orbit after |z|^2.
   const paramsAt = exports.outputPtr();
-  const tableAt = paramsAt + RENDER_PARAMS.size;
+  // (A perturbation block is the larger: sized by RENDER_PARAMS alone, it overwrote the table's first entry. Its 124
+  // bytes are rounded up to a multiple of 8, for the f64 views that follow.)
+  const tableAt = paramsAt + Math.ceil(Math.max(RENDER_PARAMS.size, PERTURB_PARAMS.size) / 8) * 8;
   const tableBytesAt = tableAt + TABLE_SIZE * 24;
   const countsAt = tableBytesAt + TABLE_SIZE * 4;
   const normsAt = (samples: number) => countsAt + Math.ceil((samples * 4) / 8) * 8;
@@ -162,13 +167,16 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setFloat64(RENDER_PARAMS.cRe, job.julia?.[0] ?? 0, true);
     block.setFloat64(RENDER_PARAMS.cIm, job.julia?.[1] ?? 0, true);
   };
-  // The orbit is copied in on every call: a few MB at most, against a call's tens of milliseconds of iterating.
+  // The orbit and its low parts are copied in on every call: a few MB at most, against a call's tens of
+  // milliseconds of iterating.
   const writePerturbParams = (job: KernelJob, samples: number) => {
     const perturb = job.perturb;
     if (!perturb) throw missingReferenceOrbit();
     const orbitAt = normsAt(samples) + samples * 8;
-    reserve(orbitAt + perturb.orbit.byteLength);
+    const lowAt = orbitAt + perturb.orbit.byteLength;
+    reserve(lowAt + perturb.orbitLow.byteLength);
     new Float64Array(exports.memory.buffer, orbitAt, perturb.orbit.length).set(perturb.orbit);
+    new Float64Array(exports.memory.buffer, lowAt, perturb.orbitLow.length).set(perturb.orbitLow);
     const block = new DataView(exports.memory.buffer, paramsAt, PERTURB_PARAMS.size);
     const P = PERTURB_PARAMS;
     block.setUint32(P.orbit, orbitAt, true);
@@ -189,6 +197,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setFloat64(P.jumpX, perturb.jumpX, true);
     block.setFloat64(P.jumpY, perturb.jumpY, true);
     block.setFloat64(P.jumpDc, perturb.jumpDc, true);
+    block.setUint32(P.orbitLow, lowAt, true);
+    block.setFloat64(P.plainStepX, perturb.plainStepX, true);
+    block.setFloat64(P.plainStepY, perturb.plainStepY, true);
     block.setInt32(P.restart, perturb.restart, true);
   };
   let tableKey = '';

@@ -9,6 +9,8 @@
  *   F = 31 - min(e_x, e_y) fraction bits, and the centre rounded to them (to nearest, ties away from zero);
  *   sample (col, row) = centre + ((col - W/2) step_x, (H/2 - row) step_y), exactly.
  */
+import type { SampleGrid } from '../../dist/src/deep/grid.js';
+import { samplePoint } from '../../dist/src/deep/grid.js';
 
 /** Bits kept beyond the grid's own fraction bits: twice the fast path's reference orbit's guard. */
 export const EXACT_GUARD_BITS = 128;
@@ -117,6 +119,13 @@ export function exactEscapeCount(
     y2 = y * y;
   }
   return i < maxIter ? i : -1;
+}
+
+/** Sample (col, row)'s count, of the Mandelbrot set, at the fast path's own sample point (src/deep/grid.ts). */
+export function exactCount(grid: SampleGrid, col: number, row: number, maxIter: number): number {
+  const guard = BigInt(EXACT_GUARD_BITS);
+  const [cx, cy] = samplePoint(grid, col, row).map((v) => v << guard);
+  return exactEscapeCount(cx, cy, cx, cy, grid.fractionBits + EXACT_GUARD_BITS, maxIter);
 }
 
 /**

@@ -1,0 +1,158 @@
+/**
+ * The fast loop (perturb.ts): four lanes stepped together in two f64x2 vectors, each at its own place in the
+ * reference, until a lane escapes, must rebase or reaches the end of its steps.
+ */
+import { norm2 } from './lanes';
+import { anyTracked, DCX, DCY, DZX, DZY, ERR, M, rebaseLanes } from './perturb-lanes';
+import { lastOf, zAt } from './perturb-view';
+
+/** The real parts of two reference points (each stored as re, im: one v128 load), as one vector. */
+// @ts-ignore: decorator
+@inline
+function realParts(a: v128, b: v128): v128 {
+  return v128.shuffle<f64>(a, b, 0, 2);
+}
+
+/** Their imaginary parts. */
+// @ts-ignore: decorator
+@inline
+function imaginaryParts(a: v128, b: v128): v128 {
+  return v128.shuffle<f64>(a, b, 1, 3);
+}
+
+/** Lanes that escaped (|z|^2 >= 4) or must rebase (|z|^2 < |dz|^2 = d2): one test for the two rare events. */
+// @ts-ignore: decorator
+@inline
+function events(r2: v128, d2: v128): v128 {
+  return v128.or(f64x2.ge(r2, f64x2.splat(4.0)), f64x2.lt(r2, d2));
+}
+
+/**
+ * The error estimate one step on (in units of ROUNDING): the error so far and this step's own rounding (d2 = |dz|^2),
+ * times |2z|^2 = 4 r2. Without constants and kept in memory (ERR) rather than in registers: both were measurably
+ * cheaper (in registers, the loop's sixteen vector registers overflow).
+ */
+// @ts-ignore: decorator
+@inline
+function grownError(error2: v128, r2: v128, d2: v128): v128 {
+  return f64x2.mul(f64x2.add(error2, d2), f64x2.mul(f64x2.splat(4.0), r2));
+}
+
+/** Steps before the first lane reaches the last point of its orbit (where it must rebase). */
+// @ts-ignore: decorator
+@inline
+function toLast(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
+  return min(min(lastOf(m0) - m0, lastOf(m1) - m1), min(lastOf(m2) - m2, lastOf(m3) - m3));
+}
+
+/**
+ * Iterates the four lanes up to `steps` times, stopping before the step of a lane whose z has escaped. Returns
+ * the steps taken; the lane arrays hold the state after them (N is left for the caller to advance). A lane at the
+ * reference's last point ends a run of steps, to be rebased before the next.
+ *
+ * The error estimate grows only while some lane is tracked (see untrackedError); a burst without one ends when a
+ * lane first rebases. Two copies of the loop (`tracked` a constant in each): a branch on it in one loop cost more
+ * than the estimate itself.
+ */
+export function burst(steps: i32): i32 {
+  if (!anyTracked()) return untrackedBurst(steps);
+  return stepLanes(steps, true);
+}
+
+function untrackedBurst(steps: i32): i32 {
+  return stepLanes(steps, false);
+}
+
+// @ts-ignore: decorator
+@inline
+function stepLanes(steps: i32, tracked: bool): i32 {
+  let dzx0 = v128.load(DZX);
+  let dzx1 = v128.load(DZX, 16);
+  let dzy0 = v128.load(DZY);
+  let dzy1 = v128.load(DZY, 16);
+  const dcx0 = v128.load(DCX);
+  const dcx1 = v128.load(DCX, 16);
+  const dcy0 = v128.load(DCY);
+  const dcy1 = v128.load(DCY, 16);
+  let m0 = load<i32>(M);
+  let m1 = load<i32>(M, 4);
+  let m2 = load<i32>(M, 8);
+  let m3 = load<i32>(M, 12);
+  let k = 0;
+  let limit = min(steps, toLast(m0, m1, m2, m3));
+  while (true) {
+    let p0 = v128.load(zAt(m0));
+    let p1 = v128.load(zAt(m1));
+    let p2 = v128.load(zAt(m2));
+    let p3 = v128.load(zAt(m3));
+    let rx0 = realParts(p0, p1);
+    let ry0 = imaginaryParts(p0, p1);
+    let rx1 = realParts(p2, p3);
+    let ry1 = imaginaryParts(p2, p3);
+    let zx0 = f64x2.add(rx0, dzx0);
+    let zy0 = f64x2.add(ry0, dzy0);
+    let zx1 = f64x2.add(rx1, dzx1);
+    let zy1 = f64x2.add(ry1, dzy1);
+    let r0 = norm2(zx0, zy0);
+    let r1 = norm2(zx1, zy1);
+    let d0 = norm2(dzx0, dzy0);
+    let d1 = norm2(dzx1, dzy1);
+    if (k == limit || v128.any_true(v128.or(events(r0, d0), events(r1, d1)))) {
+      v128.store(DZX, dzx0);
+      v128.store(DZX + 16, dzx1);
+      v128.store(DZY, dzy0);
+      v128.store(DZY + 16, dzy1);
+      store<i32>(M, m0);
+      store<i32>(M, m1, 4);
+      store<i32>(M, m2, 8);
+      store<i32>(M, m3, 12);
+      if (k == steps || rebaseLanes(k) || (!tracked && anyTracked())) break;
+      dzx0 = v128.load(DZX);
+      dzx1 = v128.load(DZX, 16);
+      dzy0 = v128.load(DZY);
+      dzy1 = v128.load(DZY, 16);
+      m0 = load<i32>(M);
+      m1 = load<i32>(M, 4);
+      m2 = load<i32>(M, 8);
+      m3 = load<i32>(M, 12);
+      limit = min(steps, k + toLast(m0, m1, m2, m3));
+      p0 = v128.load(zAt(m0));
+      p1 = v128.load(zAt(m1));
+      p2 = v128.load(zAt(m2));
+      p3 = v128.load(zAt(m3));
+      rx0 = realParts(p0, p1);
+      ry0 = imaginaryParts(p0, p1);
+      rx1 = realParts(p2, p3);
+      ry1 = imaginaryParts(p2, p3);
+      zx0 = f64x2.add(rx0, dzx0);
+      zy0 = f64x2.add(ry0, dzy0);
+      zx1 = f64x2.add(rx1, dzx1);
+      zy1 = f64x2.add(ry1, dzy1);
+      r0 = norm2(zx0, zy0);
+      r1 = norm2(zx1, zy1);
+      d0 = norm2(dzx0, dzy0);
+      d1 = norm2(dzx1, dzy1);
+    }
+    if (tracked) {
+      v128.store(ERR, grownError(v128.load(ERR), r0, d0));
+      v128.store(ERR + 16, grownError(v128.load(ERR, 16), r1, d1));
+    }
+    // dz -> (Z + z) dz + dc.
+    const ax0 = f64x2.add(rx0, zx0);
+    const ay0 = f64x2.add(ry0, zy0);
+    const ax1 = f64x2.add(rx1, zx1);
+    const ay1 = f64x2.add(ry1, zy1);
+    const nx0 = f64x2.add(f64x2.sub(f64x2.mul(ax0, dzx0), f64x2.mul(ay0, dzy0)), dcx0);
+    const nx1 = f64x2.add(f64x2.sub(f64x2.mul(ax1, dzx1), f64x2.mul(ay1, dzy1)), dcx1);
+    dzy0 = f64x2.add(f64x2.add(f64x2.mul(ax0, dzy0), f64x2.mul(ay0, dzx0)), dcy0);
+    dzy1 = f64x2.add(f64x2.add(f64x2.mul(ax1, dzy1), f64x2.mul(ay1, dzx1)), dcy1);
+    dzx0 = nx0;
+    dzx1 = nx1;
+    m0++;
+    m1++;
+    m2++;
+    m3++;
+    k++;
+  }
+  return k;
+}

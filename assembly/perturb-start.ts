@@ -1,0 +1,115 @@
+/**
+ * A sample's start (see perturb.ts): from the linear start's step, with the extended exponent while its offsets are
+ * too small for f64, until they are plain f64 for a lane of the fast loop.
+ */
+import { AMBIGUOUS, finish, gJumpDc, gJumpTo, gJumpX, gJumpY, gMaxIter, gViewLast, zAt } from './perturb-view';
+
+/** How far a scaled delta may grow before its scale comes down (and by how much). */
+const RESCALE_BITS: i32 = 256;
+const RESCALE: f64 = 1.157920892373162e77; // 2^256
+
+/**
+ * Deltas scaled by 2^-k with k at most this become plain f64: then |dz| >= 2^-500 or so, and |dz|^2 in the rebase
+ * test stays a normal f64 (a subnormal result costs x86 cores a slow path of a hundred cycles or more).
+ */
+const PLAIN_K: i32 = 500;
+
+/** 2^-960: an offset below it is dropped (see start). */
+const NEGLIGIBLE_DC: f64 = 1.0261342003245941e-289;
+
+// A sample leaving the scaled phase: its plain deltas and where it stands.
+export let gDzx: f64 = 0;
+export let gDzy: f64 = 0;
+export let gDcx: f64 = 0;
+export let gDcy: f64 = 0;
+export let gM: i32 = 0;
+export let gN: i32 = 0;
+
+/**
+ * 2^-k as f64, and 0 from the subnormal range down: a term scaled by it is then far below the others anyway, and
+ * subnormal results cost x86 cores a hundred cycles or more each.
+ */
+function powerOfTwoBelow(k: i32): f64 {
+  return k > 1022 ? 0 : Math.pow(2.0, <f64>-k);
+}
+
+/**
+ * A sample from its offset dc (scaled by 2^-k) through the scaled phase, while it lasts. Returns false when it is
+ * finished there (escaped, or maxIter reached); otherwise leaves its plain state in gDzx .. gN for a lane.
+ *
+ * While dz is far below Z it grows linearly: dz_n = A_n dc with A_1 = 1, A_{n+1} = 2 Z_n A_n + 1, the same A for
+ * every sample (src/deep/perturbation.ts computes it, and up to which step it holds). So every sample starts at
+ * that step with dz = A dc, skipping the first iterations (at 1e1000, most of them).
+ */
+export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
+  let dzx = gJumpX * dcx - gJumpY * dcy;
+  let dzy = gJumpX * dcy + gJumpY * dcx;
+  dcx *= gJumpDc;
+  dcy *= gJumpDc;
+  let m = gJumpTo;
+  let n = gJumpTo;
+  if (k <= PLAIN_K) {
+    const factor = powerOfTwoBelow(k);
+    dzx *= factor;
+    dzy *= factor;
+    dcx *= factor;
+    dcy *= factor;
+  } else {
+    let factor = powerOfTwoBelow(k);
+    while (true) {
+      if (n >= gMaxIter) {
+        finish(pixel, n, 0, 0, 0, 0, 0);
+        return false;
+      }
+      const rx = load<f64>(zAt(m));
+      const ry = load<f64>(zAt(m), 8);
+      const zx = rx + dzx * factor;
+      const zy = ry + dzy * factor;
+      const r2 = zx * zx + zy * zy;
+      if (r2 >= 4.0) {
+        finish(pixel, r2 > AMBIGUOUS ? n : -1, zx, zy, dcx * factor, dcy * factor, 0);
+        return false;
+      }
+      if (m == gViewLast) {
+        // The reference ends here and this sample has not escaped (dz is far below z: no rebase).
+        finish(pixel, -1, 0, 0, 0, 0, 0);
+        return false;
+      }
+      const sq = (dzx * dzx - dzy * dzy) * factor;
+      const cross = dzx * dzy * factor;
+      const nx = 2.0 * (rx * dzx - ry * dzy) + sq + dcx;
+      dzy = 2.0 * (rx * dzy + ry * dzx) + (cross + cross) + dcy;
+      dzx = nx;
+      m++;
+      n++;
+      if (Math.abs(dzx) > RESCALE || Math.abs(dzy) > RESCALE) {
+        dzx /= RESCALE;
+        dzy /= RESCALE;
+        dcx /= RESCALE;
+        dcy /= RESCALE;
+        k -= RESCALE_BITS;
+        factor = powerOfTwoBelow(k);
+        if (k <= PLAIN_K) {
+          dzx *= factor;
+          dzy *= factor;
+          break;
+        }
+      }
+    }
+    dcx *= factor;
+    dcy *= factor;
+  }
+  // An offset this far below dz (at least 2^-460 in the plain phase) changes nothing; a subnormal one would cost
+  // x86 cores a slow path at every step.
+  if (Math.abs(dcx) < NEGLIGIBLE_DC && Math.abs(dcy) < NEGLIGIBLE_DC) {
+    dcx = 0;
+    dcy = 0;
+  }
+  gDzx = dzx;
+  gDzy = dzy;
+  gDcx = dcx;
+  gDcy = dcy;
+  gM = m;
+  gN = n;
+  return true;
+}
