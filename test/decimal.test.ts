@@ -11,7 +11,7 @@ import {
   toFixedPoint,
 } from '../dist/src/deep/decimal.js';
 import { deepGrid, pointAt, STEP_BITS, samplePoint } from '../dist/src/deep/grid.js';
-import { extendOrbit, fixedToNumber, lowPart, referenceOrbit } from '../dist/src/deep/orbit.js';
+import { extendOrbit, fixedToNumber, lowPart, nextDerivative, referenceOrbit } from '../dist/src/deep/orbit.js';
 
 describe('decimal strings', () => {
   it.each([
@@ -112,5 +112,12 @@ describe('the exact sample grid', () => {
     expect(worst).toBeLessThan(2 ** -40);
     // An orbit continued from one computed so far is the orbit computed at once.
     expect([...extendOrbit(re, im, bits, 340, extendOrbit(re, im, bits, 200)).points]).toEqual([...orbit.points]);
+  });
+
+  it('keeps a Julia orbit through 0 finite: dZ/dZ_1 is 0 from there on, not NaN', () => {
+    // Z_1 = 0 (a reference at the origin): A_2 = 2 Z_1 A_1 = 0, then 0 for good.
+    const a = nextDerivative({ re: 1, im: 0, exponent: 0 }, 0, 0, 0);
+    expect(a).toEqual({ re: 0, im: 0, exponent: 0 });
+    expect(nextDerivative(a, -0.8, 0.156, 0)).toEqual({ re: 0, im: 0, exponent: 0 });
   });
 });

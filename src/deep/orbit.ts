@@ -87,6 +87,8 @@ export interface Scaled {
 export function nextDerivative(a: Scaled, zx: number, zy: number, one = 1): Scaled {
   const re = 2 * (zx * a.re - zy * a.im) + one * 2 ** -a.exponent;
   const im = 2 * (zx * a.im + zy * a.re);
+  // A Julia orbit through 0 loses its dependence on Z_1 for good: A stays 0 (and the orbit keeps all its bits).
+  if (re === 0 && im === 0) return { re: 0, im: 0, exponent: a.exponent };
   const shift = Math.floor(Math.log2(Math.max(Math.abs(re), Math.abs(im))));
   return { re: re / 2 ** shift, im: im / 2 ** shift, exponent: a.exponent + shift };
 }
