@@ -25,6 +25,7 @@ export { membershipBits } from './membership';
 export { colourBand } from './colour';
 export { perturbParamsSize } from './perturb-params';
 export { renderPerturb } from './perturb';
+export { perturbCounters } from './perturb-stats';
 
 /** Where the parameter block and output may start: past the static data, 16-byte aligned. */
 export function outputPtr(): usize {

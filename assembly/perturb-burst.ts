@@ -3,7 +3,7 @@
  * reference, until a lane escapes, must rebase or reaches the end of its steps.
  */
 import { norm2 } from './lanes';
-import { anyTracked, DCX, DCY, DZX, DZY, ERR, M, rebaseLanes } from './perturb-lanes';
+import { anyTracked, DCX, DCY, DZX, DZY, ERR, M, NEXT, rebaseLanes } from './perturb-lanes';
 import { lastOf, zAt } from './perturb-view';
 
 /** The real parts of two reference points (each stored as re, im: one v128 load), as one vector. */
@@ -38,17 +38,23 @@ function grownError(error2: v128, r2: v128, d2: v128): v128 {
   return f64x2.mul(f64x2.add(error2, d2), f64x2.mul(f64x2.splat(4.0), r2));
 }
 
-/** Steps before the first lane reaches the last point of its orbit (where it must rebase). */
+/** Steps before a lane reaches the last point of its orbit (where it must rebase) or where it tries BLA runs. */
 // @ts-ignore: decorator
 @inline
-function toLast(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
-  return min(min(lastOf(m0) - m0, lastOf(m1) - m1), min(lastOf(m2) - m2, lastOf(m3) - m3));
+function toStop(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
+  const last = min(min(lastOf(m0) - m0, lastOf(m1) - m1), min(lastOf(m2) - m2, lastOf(m3) - m3));
+  const n0 = load<i32>(NEXT) - m0;
+  const n1 = load<i32>(NEXT, 4) - m1;
+  const n2 = load<i32>(NEXT, 8) - m2;
+  const n3 = load<i32>(NEXT, 12) - m3;
+  return min(last, min(min(n0, n1), min(n2, n3)));
 }
 
 /**
  * Iterates the four lanes up to `steps` times, stopping before the step of a lane whose z has escaped. Returns
  * the steps taken; the lane arrays hold the state after them (N is left for the caller to advance). A lane at the
- * reference's last point ends a run of steps, to be rebased before the next.
+ * reference's last point ends a run of steps, to be rebased before the next, and so does one at the place where it
+ * tries BLA runs (NEXT).
  *
  * The error estimate grows only while some lane is tracked (see untrackedError); a burst without one ends when a
  * lane first rebases. Two copies of the loop (`tracked` a constant in each): a branch on it in one loop cost more
@@ -79,7 +85,7 @@ function stepLanes(steps: i32, tracked: bool): i32 {
   let m2 = load<i32>(M, 8);
   let m3 = load<i32>(M, 12);
   let k = 0;
-  let limit = min(steps, toLast(m0, m1, m2, m3));
+  let limit = min(steps, toStop(m0, m1, m2, m3));
   while (true) {
     let p0 = v128.load(zAt(m0));
     let p1 = v128.load(zAt(m1));
@@ -115,7 +121,7 @@ function stepLanes(steps: i32, tracked: bool): i32 {
       m1 = load<i32>(M, 4);
       m2 = load<i32>(M, 8);
       m3 = load<i32>(M, 12);
-      limit = min(steps, k + toLast(m0, m1, m2, m3));
+      limit = min(steps, k + toStop(m0, m1, m2, m3));
       p0 = v128.load(zAt(m0));
       p1 = v128.load(zAt(m1));
       p2 = v128.load(zAt(m2));

@@ -3,6 +3,8 @@
  * rectangle in order, and the scalar work the vectors leave to them (rebasing, reading a lane's events).
  */
 import { f64At, i32At } from './lanes';
+import { nextTry, takeRuns } from './perturb-bla';
+import { STEPS, tally } from './perturb-stats';
 import { gDcx, gDcy, gDzx, gDzy, gM, gN, start } from './perturb-start';
 import {
   AMBIGUOUS,
@@ -13,6 +15,7 @@ import {
   gPixels,
   gRestart,
   gRowStart,
+  gBla,
   gScale,
   gStepX,
   gStepY,
@@ -35,6 +38,7 @@ export const N = memory.data(LANES * 4, 16); // i32: the lane's iteration count 
 export const PIXEL = memory.data(LANES * 4, 16); // i32: sample index in the rectangle; -1 for a parked lane
 export const ERR = memory.data(LANES * 8, 16); // f64: the estimated squared error of the lane's z, in units of ROUNDING
 export const START = memory.data(LANES * 4, 16); // i32: the step the lane's sample started at; -1 once it rebased
+export const NEXT = memory.data(LANES * 4, 16); // i32: the place m where the lane next tries BLA runs (perturb-bla.ts)
 
 /**
  * The error estimate of a lane that has not rebased yet, at step n with |dz|^2 = d2 (in units of ROUNDING). Until
@@ -78,6 +82,7 @@ export function park(l: i32): void {
   store<i32>(i32At(PIXEL, l), -1);
   store<f64>(f64At(ERR, l), 0);
   store<i32>(i32At(START, l), 0);
+  store<i32>(i32At(NEXT, l), i32.MAX_VALUE);
 }
 
 /** Puts the next sample that reaches the plain phase into lane l (finishing the others); parks it when none is left. */
@@ -100,6 +105,8 @@ export function refill(l: i32): void {
       store<i32>(i32At(PIXEL, l), pixel);
       store<f64>(f64At(ERR, l), 0);
       store<i32>(i32At(START, l), gN);
+      store<i32>(i32At(N, l), gN + takeRuns(l, gN));
+      store<i32>(i32At(NEXT, l), nextTry(l));
       return;
     }
   }
@@ -134,14 +141,18 @@ function endEvent(m: i32): i32 {
 }
 
 /**
- * Rebases, in the lane arrays, the lanes that need it: dz := z, m := restart, k steps into a burst. Returns true
- * when some lane has escaped or glitched instead, for the caller to finish (nothing is changed then).
+ * Rebases, in the lane arrays, the lanes that need it: dz := z, m := restart, k steps into a burst, and with BLA
+ * (perturb-bla.ts) on through the step from the orbit's 0 and the runs that hold the lane, its count advanced in N;
+ * and takes the lanes at their NEXT place through the runs that hold them. Returns true when some lane has escaped
+ * or glitched instead, for the caller to finish (nothing is changed then), and when lanes were advanced: the
+ * burst's steps were counted for counts that no longer hold.
  */
 export function rebaseLanes(k: i32): bool {
   for (let l = 0; l < LANES; l++) {
     const event = laneEvent(l);
     if (event == 1 || event == 3) return true;
   }
+  let advanced = false;
   for (let l = 0; l < LANES; l++) {
     if (laneEvent(l) != 2) continue;
     const m = load<i32>(i32At(M, l));
@@ -156,8 +167,39 @@ export function rebaseLanes(k: i32): bool {
     const zy = load<f64>(zAt(m), 8) + dzy;
     store<f64>(f64At(DZX, l), zx);
     store<f64>(f64At(DZY, l), zy);
-    store<f64>(f64At(ERR, l), load<f64>(f64At(ERR, l)) + (zx * zx + zy * zy));
+    const r2 = zx * zx + zy * zy;
+    store<f64>(f64At(ERR, l), load<f64>(f64At(ERR, l)) + r2);
     store<i32>(i32At(M, l), gRestart);
+    if (gBla != 0) {
+      stepFromZero(l, k, r2);
+      advanced = true;
+    }
   }
-  return false;
+  for (let l = 0; l < LANES; l++) {
+    if (load<i32>(i32At(M, l)) != load<i32>(i32At(NEXT, l))) continue;
+    const taken = takeRuns(l, load<i32>(i32At(N, l)) + k);
+    store<i32>(i32At(N, l), load<i32>(i32At(N, l)) + taken);
+    store<i32>(i32At(NEXT, l), nextTry(l));
+    advanced = advanced || taken > 0;
+  }
+  return advanced;
+}
+
+/**
+ * A lane just rebased (dz = z, at the orbit's 0, k steps into a burst; r2 = |z|^2): the step from there as the fast
+ * loop takes it (dz -> (0 + z) dz + dc, its error grown by |2z|^2), then the runs that hold it.
+ */
+function stepFromZero(l: i32, k: i32, r2: f64): void {
+  const n = load<i32>(i32At(N, l)) + k;
+  const dzx = load<f64>(f64At(DZX, l));
+  const dzy = load<f64>(f64At(DZY, l));
+  // The burst stopped short of maxIter (n < maxIter): this step may be taken.
+  store<f64>(f64At(ERR, l), (load<f64>(f64At(ERR, l)) + r2) * (4.0 * r2));
+  store<f64>(f64At(DZX, l), dzx * dzx - dzy * dzy + load<f64>(f64At(DCX, l)));
+  store<f64>(f64At(DZY, l), dzx * dzy + dzy * dzx + load<f64>(f64At(DCY, l)));
+  store<i32>(i32At(M, l), gRestart + 1);
+  tally(STEPS, 1);
+  const taken = takeRuns(l, n + 1);
+  store<i32>(i32At(N, l), load<i32>(i32At(N, l)) + 1 + taken);
+  store<i32>(i32At(NEXT, l), nextTry(l));
 }

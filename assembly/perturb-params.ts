@@ -32,9 +32,11 @@ export class PerturbParams {
   plainStepX!: f64; // 104: half a sample step, unscaled, for the double-double path (0: too deep for it)
   plainStepY!: f64; // 112
   restart!: i32; // 120: where rebasing goes in orbit: 0 (the Mandelbrot set), or a Julia set's critical orbit
+  bla!: usize; // 124: the orbit's BLA blocks (src/deep/bla.ts); 0: none
+  blaIndex!: usize; // 128: i32 pairs (first block, blocks) for each segment and level
 }
 
-/** The block's size in bytes (124), checked by the caller. */
+/** The block's size in bytes (132), checked by the caller. */
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }

@@ -2,6 +2,7 @@
  * A sample's start (see perturb.ts): from the linear start's step, with the extended exponent while its offsets are
  * too small for f64, until they are plain f64 for a lane of the fast loop.
  */
+import { STEPS, tally } from './perturb-stats';
 import { AMBIGUOUS, finish, gJumpDc, gJumpTo, gJumpX, gJumpY, gMaxIter, gViewLast, zAt } from './perturb-view';
 
 /** How far a scaled delta may grow before its scale comes down (and by how much). */
@@ -82,6 +83,7 @@ export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
       dzx = nx;
       m++;
       n++;
+      tally(STEPS, 1);
       if (Math.abs(dzx) > RESCALE || Math.abs(dzy) > RESCALE) {
         dzx /= RESCALE;
         dzy /= RESCALE;

@@ -7,6 +7,7 @@ import { PerturbParams } from './perturb-params';
 import { preciseCount, preciseNorm } from './precise';
 import { errorDecides } from './rounding';
 import { normAfterEscape } from './smooth';
+import { LEFT_GLITCHED, LEFT_INEXACT, PRECISE, tally } from './perturb-stats';
 
 /** The count of a sample that outlived the reference (see perturb.ts). */
 export const GLITCHED: i32 = -2;
@@ -43,6 +44,8 @@ export let gJumpX: f64 = 1;
 export let gJumpY: f64 = 0;
 export let gJumpDc: f64 = 1;
 export let gPixels: i32 = 0;
+export let gBla: usize = 0;
+export let gBlaIndex: usize = 0;
 
 /** Reads the parameter block at `params`. */
 export function setView(params: usize): void {
@@ -70,6 +73,8 @@ export function setView(params: usize): void {
   gJumpY = p.jumpY;
   gJumpDc = p.jumpDc;
   gPixels = p.width * p.rowCount;
+  gBla = p.bla;
+  gBlaIndex = p.blaIndex;
 }
 
 // @ts-ignore: decorator
@@ -115,10 +120,13 @@ export function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64,
   if (n >= 0 && errorDecides(error2, zx, zy, cx, cy, n >= gMaxIter)) {
     count = preciseSample(pixel);
     norm = count > 0 ? preciseNorm : 0;
+    tally(PRECISE, 1);
+    if (count == INEXACT) tally(LEFT_INEXACT, 1);
   } else if (n >= 0 && n < gMaxIter) {
     count = n;
     norm = normAfterEscape(zx, zy, cx, cy);
   }
+  if (count == GLITCHED) tally(LEFT_GLITCHED, 1);
   store<i32>(gCounts + (<usize>pixel << 2), count);
   store<f64>(gNorms + (<usize>pixel << 3), norm);
 }

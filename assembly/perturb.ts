@@ -64,6 +64,7 @@ import {
   START,
   untrackedError,
 } from './perturb-lanes';
+import { STEPS, tally } from './perturb-stats';
 import { finish, gMaxIter, setView, zAt } from './perturb-view';
 
 /** Renders the rectangle described by the block at `params`: each sample's count and |z|^2, as the others do. */
@@ -93,6 +94,7 @@ export function renderPerturb(params: usize): void {
       }
       const n = load<i32>(i32At(N, l)) + k;
       store<i32>(i32At(N, l), n);
+      tally(STEPS, <f64>k);
       if (event == 1 || event == 3 || n >= gMaxIter) {
         const dcx = load<f64>(f64At(DCX, l));
         const dcy = load<f64>(f64At(DCY, l));

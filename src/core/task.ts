@@ -1,4 +1,5 @@
 /** What crosses the thread boundary: one task for a worker (a few rectangles to render), and what comes back. */
+import type { BlaTable } from '../deep/bla.js';
 import type { SampleGrid } from '../deep/grid.js';
 import type { Colouring } from '../outputs/colour.js';
 import type { Rect } from './plan.js';
@@ -165,6 +166,8 @@ export interface PerturbJob {
    * W_0 = 0, W_1 = c, ..., which follows the reference's (assembly/perturb.ts).
    */
   restart: number;
+  /** The orbit's bilinear approximation (src/deep/bla.ts); an empty index: none. */
+  bla: BlaTable;
 }
 
 /** A rectangle's samples: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */

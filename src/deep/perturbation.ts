@@ -5,6 +5,7 @@
  * steps in the kernel's scaled form, and where samples start (assembly/perturb.ts).
  */
 import type { PerturbJob } from '../core/task.js';
+import { blaTable, MIN_LEVEL } from './bla.js';
 import { decimalOfNumber, dyadicOfNumber, toFixedPoint } from './decimal.js';
 import type { SampleGrid } from './grid.js';
 import { pointAt, STEP_BITS } from './grid.js';
@@ -42,7 +43,7 @@ export interface Jump {
 /**
  * The step at which every sample can start, with A (dz = A dc) as mantissa and exponent: the last step at which
  * the largest sample's dz is still far below |Z| (so that the linear growth holds), before the reference ends or
- * maxIter. At 1e100 that skips about 200 of the 280 steps of a sample near c = i; at 1e1000, about 2290 of 2660.
+ * maxIter, and where a BLA run may start (1 + a multiple of 2^MIN_LEVEL: the runs take samples on from there). At 1e100 that skips about 200 of the 280 steps of a sample near c = i; at 1e1000, about 2290 of 2660.
  * For a Julia set (`julia`) dz has no dc term: dz_n = A_n dz_1 with A_{n+1} = 2 Z_n A_n, and dc is dropped.
  *
  * @example skipLinear(orbit, 1000, 3300, 2 ** 40).jumpTo // about 2000 at c = i, 1e1000
@@ -57,6 +58,8 @@ export function skipLinear(
   const end = Math.min(orbit.length / 2 - 1, maxIter - 1);
   let a: Scaled = { re: 1, im: 0, exponent: 0 };
   let n = 1;
+  // The last step where a BLA run may start (src/deep/bla.ts), and A there.
+  let aligned = { n, a };
   // |dz| of the largest sample in true units is |A| 2^(exponent - scale) largestDc; log2 of it, kept finite.
   const log2Dz = () => Math.log2(Math.hypot(a.re, a.im) * largestDc) + a.exponent - scale;
   while (n < end) {
@@ -66,7 +69,9 @@ export function skipLinear(
     // A -> 2 Z A + 1 (no 1 for a Julia set).
     a = nextDerivative(a, zx, zy, julia ? 0 : 1);
     n++;
+    if ((n - 1) % 2 ** MIN_LEVEL === 0) aligned = { n, a };
   }
+  ({ n, a } = aligned);
   const exponent = a.exponent;
   const jumpDc = julia || exponent > 1022 ? 0 : 2 ** -exponent;
   return { jumpTo: n, jumpX: a.re, jumpY: a.im, jumpDc, scale: scale - exponent };
@@ -174,5 +179,8 @@ export function perturbSetup(
   const plain = reference.lows.length > 0 && !critical ? plainSteps(grid) : { plainStepX: 0, plainStepY: 0 };
   const origins = { originX: origin[0], originY: origin[1] };
   const orbitLow = shared(critical ? new Float64Array(0) : reference.lows);
-  return { orbit, orbitLow, stepX, stepY, ...plain, ...origins, grid, ...jump, restart };
+  // Every sample's |dc| in true units (0 where that underflows, as the kernel's plain phase drops such a dc).
+  const dc = critical ? 0 : largestDc * 2 ** -scale;
+  const bla = blaTable(orbit, (critical ? restart : points.length / 2) - 1, restart, dc);
+  return { orbit, orbitLow, stepX, stepY, ...plain, ...origins, grid, ...jump, restart, bla };
 }

@@ -19,6 +19,7 @@ interface KernelExports {
   membershipBits(params: number): void;
   perturbParamsSize(): number;
   renderPerturb(params: number): void;
+  perturbCounters(): number;
   colourBand(
     counts: number,
     norms: number,
@@ -81,7 +82,9 @@ const PERTURB_PARAMS = {
   plainStepX: 104,
   plainStepY: 112,
   restart: 120,
-  size: 124,
+  bla: 124,
+  blaIndex: 128,
+  size: 132,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
@@ -118,6 +121,18 @@ export interface WasmInstance {
    * per pixel, returned as a view into this instance's memory, valid until its next call.
    */
   colour(pixels: SamplePixels, width: number, rows: number, aa: number, colouring: Colouring): Uint8Array;
+  /** What this instance's perturbation calls have done so far (assembly/perturb-stats.ts): running totals. */
+  perturbCounters(): PerturbCounters;
+}
+
+/** Running totals of the perturbation kernel's work, in the order of assembly/perturb-stats.ts. */
+export interface PerturbCounters {
+  steps: number;
+  runSteps: number;
+  runs: number;
+  precise: number;
+  inexact: number;
+  glitched: number;
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
@@ -167,16 +182,20 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setFloat64(RENDER_PARAMS.cRe, job.julia?.[0] ?? 0, true);
     block.setFloat64(RENDER_PARAMS.cIm, job.julia?.[1] ?? 0, true);
   };
-  // The orbit and its low parts are copied in on every call: a few MB at most, against a call's tens of
+  // The orbit, its low parts and BLA blocks are copied in on every call: a few MB at most, against a call's tens of
   // milliseconds of iterating.
   const writePerturbParams = (job: KernelJob, samples: number) => {
     const perturb = job.perturb;
     if (!perturb) throw missingReferenceOrbit();
     const orbitAt = normsAt(samples) + samples * 8;
     const lowAt = orbitAt + perturb.orbit.byteLength;
-    reserve(lowAt + perturb.orbitLow.byteLength);
+    const blaAt = lowAt + perturb.orbitLow.byteLength;
+    const blaIndexAt = blaAt + perturb.bla.blocks.byteLength;
+    reserve(blaIndexAt + perturb.bla.index.byteLength);
     new Float64Array(exports.memory.buffer, orbitAt, perturb.orbit.length).set(perturb.orbit);
     new Float64Array(exports.memory.buffer, lowAt, perturb.orbitLow.length).set(perturb.orbitLow);
+    new Float64Array(exports.memory.buffer, blaAt, perturb.bla.blocks.length).set(perturb.bla.blocks);
+    new Int32Array(exports.memory.buffer, blaIndexAt, perturb.bla.index.length).set(perturb.bla.index);
     const block = new DataView(exports.memory.buffer, paramsAt, PERTURB_PARAMS.size);
     const P = PERTURB_PARAMS;
     block.setUint32(P.orbit, orbitAt, true);
@@ -201,6 +220,8 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setFloat64(P.plainStepX, perturb.plainStepX, true);
     block.setFloat64(P.plainStepY, perturb.plainStepY, true);
     block.setInt32(P.restart, perturb.restart, true);
+    block.setUint32(P.bla, perturb.bla.index.length > 0 ? blaAt : 0, true);
+    block.setUint32(P.blaIndex, blaIndexAt, true);
   };
   let tableKey = '';
 
@@ -264,6 +285,14 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
         outAt,
       );
       return new Uint8Array(memory, outAt, width * rows * 3);
+    },
+    perturbCounters: () => {
+      const [steps, runSteps, runs, precise, inexact, glitched] = new Float64Array(
+        exports.memory.buffer,
+        exports.perturbCounters(),
+        6,
+      );
+      return { steps, runSteps, runs, precise, inexact, glitched };
     },
   };
 }

@@ -1,0 +1,155 @@
+/**
+ * Bilinear approximation (BLA) in the perturbation kernel: a lane whose dz is small against the reference takes whole
+ * runs of steps at once, by the second-order maps of src/deep/bla.ts (which explains them and lays out the table):
+ *   dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2,
+ * the longest run whose radius holds its dz, again and again. A lane tries them where it starts and where it rebases
+ * (perturb-lanes.ts); between, dz is too large for them.
+ *
+ * Exactness: a run's result differs from stepping by its rounding (its steps' roundings, as stepping has them) and by
+ * the terms of third order and up that it drops. The latter are about 2 |q|^2 / |L| (q the second-order part, L the
+ * linear one: for compositions of z^2 + c the coefficients of each order grow as Catalan numbers do); the lane's
+ * error estimate takes REMAINDER times that, added to its error as a coherent term, so a count it could change goes
+ * to the double-double or BigInt path (perturb-view.ts, finish).
+ */
+import { f64At, i32At } from './lanes';
+import { DCX, DCY, DZX, DZY, ERR, M, START } from './perturb-lanes';
+import { RUN_STEPS, RUNS, tally } from './perturb-stats';
+import { gBla, gBlaIndex, gMaxIter, gRestart, gViewLast, lastOf } from './perturb-view';
+
+/** The index's levels a segment (src/deep/bla.ts, TABLE_LEVELS). */
+const TABLE_LEVELS = 32;
+
+/** The shortest run stored (src/deep/bla.ts, MIN_LEVEL). */
+const MIN_LEVEL = 3;
+
+/** Bytes a block: A, B, P, Q, S, r^2, length (src/deep/bla.ts, BLOCK_F64). */
+const BLOCK_BYTES = 96;
+
+/** The dropped terms' estimate, as a multiple of |q|^2 / |L| (see the top). */
+const REMAINDER: f64 = 2;
+
+/**
+ * Between runs a lane tries again every TRY_STRIDE places (where they start: runs of a reference near 0 end early,
+ * and hold again past it), while its dz could fit a run at all. The places depend on the sample alone, so its
+ * arithmetic does not depend on its neighbours in the lanes.
+ */
+const TRY_STRIDE = 64;
+
+/** A run's radius is at most EPSILON |Z| < 2 EPSILON (src/deep/bla.ts): a larger |dz|^2 than this fits none. */
+const NO_RUN: f64 = 4.0 * 3.552713678800501e-15; // (2 * 2^-24)^2
+
+/** 2^53: an error times this, squared, is in ERR's unit (perturb-lanes.ts, ROUNDING = 2^-106). */
+const PER_ROUNDING: f64 = 9007199254740992;
+
+/** The longest run that starts at m, holds |dz|^2 = d2 in its radius and ends by maxIter from count n; 0 if none. */
+function runAt(m: i32, n: i32, d2: f64): usize {
+  const segment = m <= gViewLast ? 0 : 1;
+  const j = m - (segment == 0 ? 0 : gRestart) - 1;
+  if (j < 0) return 0;
+  let best: usize = 0;
+  for (let level = MIN_LEVEL; level < TABLE_LEVELS; level++) {
+    if ((j & ((1 << level) - 1)) != 0 || n + (1 << level) > gMaxIter) break;
+    const at = gBlaIndex + (<usize>(segment * TABLE_LEVELS + level) << 3);
+    const i = j >> level;
+    if (i >= load<i32>(at, 4)) break;
+    const run = gBla + <usize>(load<i32>(at) + i) * BLOCK_BYTES;
+    if (!(d2 < load<f64>(run, 80))) break;
+    best = run;
+  }
+  return best;
+}
+
+/** Where lane l tries runs next (see TRY_STRIDE): i32.MAX_VALUE when never before it rebases. */
+export function nextTry(l: i32): i32 {
+  if (gBla == 0) return i32.MAX_VALUE;
+  const dzx = load<f64>(f64At(DZX, l));
+  const dzy = load<f64>(f64At(DZY, l));
+  if (!(dzx * dzx + dzy * dzy < NO_RUN)) return i32.MAX_VALUE;
+  const m = load<i32>(i32At(M, l));
+  const base = m <= gViewLast ? 0 : gRestart;
+  const next = base + 1 + (((m - base - 1) | (TRY_STRIDE - 1)) + 1);
+  return next < lastOf(m) ? next : i32.MAX_VALUE;
+}
+
+/**
+ * Takes lane l, at count n, through the longest runs that hold it; returns the steps taken (for the caller to add to
+ * the lane's count). The lane's dz, place and error estimate are updated in the lane arrays.
+ */
+export function takeRuns(l: i32, n: i32): i32 {
+  if (gBla == 0) return 0;
+  let m = load<i32>(i32At(M, l));
+  let dzx = load<f64>(f64At(DZX, l));
+  let dzy = load<f64>(f64At(DZY, l));
+  const dcx = load<f64>(f64At(DCX, l));
+  const dcy = load<f64>(f64At(DCY, l));
+  const start = load<i32>(i32At(START, l));
+  const tracked = start < 0;
+  // Tracked: the estimate itself; untracked (see untrackedError): its steps, and the coherent part apart.
+  let error2 = load<f64>(f64At(ERR, l));
+  let coherent = 0.0;
+  let taken = 0;
+  while (true) {
+    const d2 = dzx * dzx + dzy * dzy;
+    const run = runAt(m, n + taken, d2);
+    if (run == 0) break;
+    const ar = load<f64>(run);
+    const ai = load<f64>(run, 8);
+    const br = load<f64>(run, 16);
+    const bi = load<f64>(run, 24);
+    const pr = load<f64>(run, 32);
+    const pi = load<f64>(run, 40);
+    const qr = load<f64>(run, 48);
+    const qi = load<f64>(run, 56);
+    const sr = load<f64>(run, 64);
+    const si = load<f64>(run, 72);
+    const length = <i32>load<f64>(run, 88);
+    const zzr = dzx * dzx - dzy * dzy;
+    const zzi = 2.0 * dzx * dzy;
+    const zcr = dzx * dcx - dzy * dcy;
+    const zci = dzx * dcy + dzy * dcx;
+    const ccr = dcx * dcx - dcy * dcy;
+    const cci = 2.0 * dcx * dcy;
+    const lr = ar * dzx - ai * dzy + (br * dcx - bi * dcy);
+    const li = ar * dzy + ai * dzx + (br * dcy + bi * dcx);
+    const qqr = pr * zzr - pi * zzi + (qr * zcr - qi * zci) + (sr * ccr - si * cci);
+    const qqi = pr * zzi + pi * zzr + (qr * zci + qi * zcr) + (sr * cci + si * ccr);
+    // The derivative in dz, A + 2 P dz + Q dc: how the error so far grows along the run.
+    const gr = ar + 2.0 * (pr * dzx - pi * dzy) + (qr * dcx - qi * dcy);
+    const gi = ai + 2.0 * (pr * dzy + pi * dzx) + (qr * dcy + qi * dcx);
+    const l2 = lr * lr + li * li;
+    const q2 = qqr * qqr + qqi * qqi;
+    const dropped = l2 > 0 ? (REMAINDER * q2) / Math.sqrt(l2) : 0.0;
+    dzx = lr + qqr;
+    dzy = li + qqi;
+    m += length;
+    taken += length;
+    tally(RUNS, 1);
+    const after2 = dzx * dzx + dzy * dzy;
+    if (tracked) {
+      const grown = Math.sqrt(error2 * (gr * gr + gi * gi) + <f64>length * after2) + dropped * PER_ROUNDING;
+      error2 = grown * grown;
+    } else {
+      coherent = coherent * Math.sqrt(gr * gr + gi * gi) + dropped * PER_ROUNDING;
+    }
+  }
+  if (taken == 0) return 0;
+  tally(RUN_STEPS, <f64>taken);
+  store<f64>(f64At(DZX, l), dzx);
+  store<f64>(f64At(DZY, l), dzy);
+  store<i32>(i32At(M, l), m);
+  if (tracked) {
+    store<f64>(f64At(ERR, l), error2);
+  } else if (coherent > 0) {
+    // The untracked estimate is (steps since START) |dz|^2: the coherent part as more steps, or tracked from here.
+    const d2 = dzx * dzx + dzy * dzy;
+    const total = Math.sqrt(<f64>(n + taken - start) * d2) + coherent;
+    const steps = Math.ceil((total * total) / d2);
+    if (d2 > 0 && steps < <f64>(n + taken)) {
+      store<i32>(i32At(START, l), n + taken - <i32>steps);
+    } else {
+      store<f64>(f64At(ERR, l), total * total);
+      store<i32>(i32At(START, l), -1);
+    }
+  }
+  return taken;
+}
