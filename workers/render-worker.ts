@@ -15,6 +15,7 @@ import type {
   Engine,
   EngineName,
   KernelJob,
+  PerturbWork,
   RenderTask,
   SharedImage,
   TaskResult,
@@ -140,6 +141,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   let at = 0;
   let iterateMs = 0;
   let outputMs = 0;
+  const work = task.engine === 'perturb' ? wasm.perturbCounters() : undefined;
   try {
     for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
       if (stopped()) break;
@@ -183,5 +185,9 @@ export default function renderTask(task: RenderTask): TaskResult {
     if (fd >= 0) closeSync(fd);
   }
   Atomics.store(task.states, task.index, TASK_FINISHED);
-  return { bytes, threadId, instanceId, iterateMs, outputMs };
+  const result = { bytes, threadId, instanceId, iterateMs, outputMs };
+  if (!work) return result;
+  const now = wasm.perturbCounters();
+  const perturbWork = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - work[k as keyof PerturbWork]]));
+  return { ...result, perturbWork: perturbWork as unknown as PerturbWork };
 }

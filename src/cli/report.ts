@@ -1,5 +1,6 @@
 /** Where a render's time went, for --stats. */
 import type { RenderStats } from '../core/renderer.js';
+import type { PerturbWork } from '../core/task.js';
 
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -14,7 +15,24 @@ export function statsReport(stats: RenderStats, encodeMs: number, totalMs: numbe
     stats.reference
       ? `reference orbit: ${seconds(stats.reference.ms)} of the render's wall time (${stats.reference.points} points)\n`
       : '',
+    stats.perturbWork ? perturbReport(stats.perturbWork) : '',
     encodeMs > 0 ? `encode and write: ${seconds(encodeMs)}\n` : '',
     `total: ${seconds(totalMs)}\n`,
   ].join('');
+}
+
+/** A count in words: 1234567 as 1.23 M. */
+function amount(n: number): string {
+  if (n < 1e4) return String(n);
+  return n < 1e6 ? `${(n / 1e3).toFixed(1)} k` : n < 1e9 ? `${(n / 1e6).toFixed(1)} M` : `${(n / 1e9).toFixed(2)} G`;
+}
+
+/** Where a deep render's iterations went: BLA runs against single steps, and the samples that took the slow paths. */
+function perturbReport(work: PerturbWork): string {
+  const all = work.steps + work.runSteps;
+  const share = all > 0 ? ((100 * work.runSteps) / all).toFixed(1) : '0.0';
+  return (
+    `iterations: ${amount(all)}, ${share}% of them in ${amount(work.runs)} BLA runs, ${amount(work.steps)} stepped;` +
+    ` samples recomputed: ${amount(work.precise)} in double-double, ${amount(work.exact)} in BigInt\n`
+  );
 }

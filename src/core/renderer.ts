@@ -20,7 +20,7 @@ import { createRenderPool, TASKS_PER_WORKER } from './pool.js';
 import { checkPrecision } from './precision.js';
 import type { RenderSpec } from './spec.js';
 import { pixelAspect, validateSpec } from './spec.js';
-import type { Engine, PerturbJob, RenderTask, TaskOutput, TaskResult } from './task.js';
+import type { Engine, PerturbJob, PerturbWork, RenderTask, TaskOutput, TaskResult } from './task.js';
 import { rectByteLength, TASK_RUNNING } from './task.js';
 import { planeMapping } from './viewport.js';
 
@@ -68,9 +68,23 @@ export interface RenderStats {
    * when the renderer kept it from the last render) and the orbit's points.
    */
   reference?: { ms: number; points: number };
+  /** A perturbation render's work, summed over its tasks. */
+  perturbWork?: PerturbWork;
 }
 
 const SILENT: Logger = { warn() {} };
+
+/** Two tallies of perturbation work, added. */
+function addWork(a: PerturbWork | undefined, b: PerturbWork): PerturbWork {
+  if (!a) return { ...b };
+  return {
+    steps: a.steps + b.steps,
+    runSteps: a.runSteps + b.runSteps,
+    runs: a.runs + b.runs,
+    precise: a.precise + b.precise,
+    exact: a.exact + b.exact,
+  };
+}
 
 /**
  * The plan a render gets when the caller gives none: full-width bands, about 8 per thread.
@@ -212,6 +226,7 @@ export class Renderer {
       if (cancel.signal.aborted) return 0;
       add(stats.iterateMsByThread, result.threadId, result.iterateMs);
       add(stats.outputMsByThread, result.threadId, result.outputMs);
+      if (result.perturbWork) stats.perturbWork = addWork(stats.perturbWork, result.perturbWork);
       const instances = stats.instancesByThread.get(result.threadId) ?? new Set<string>();
       stats.instancesByThread.set(result.threadId, instances.add(result.instanceId));
       let at = 0;

@@ -110,6 +110,20 @@ export interface TaskResult {
   /** Time the worker spent on this task, in milliseconds: iterating, and turning counts into output. */
   iterateMs: number;
   outputMs: number;
+  /** For a perturbation task: what the kernel did (see PerturbWork). */
+  perturbWork?: PerturbWork;
+}
+
+/**
+ * Where a perturbation render's work went: steps taken one at a time and in BLA runs (assembly/perturb-bla.ts), the
+ * runs, and the samples recomputed by the double-double path and by BigInt (src/deep/exact.ts).
+ */
+export interface PerturbWork {
+  steps: number;
+  runSteps: number;
+  runs: number;
+  precise: number;
+  exact: number;
 }
 
 /**
@@ -168,6 +182,8 @@ export interface PerturbJob {
   restart: number;
   /** The orbit's bilinear approximation (src/deep/bla.ts); an empty index: none. */
   bla: BlaTable;
+  /** Names this setup within the process, so that a worker copies its orbit and tables into WASM memory once. */
+  key: number;
 }
 
 /** A rectangle's samples: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */

@@ -140,6 +140,9 @@ export function referenceAt(
   return extendOrbit(cx, cy, bits, length, previous, false, point);
 }
 
+/** Setups made by this process (see PerturbJob's key). */
+let setups = 0;
+
 /**
  * The perturbation setup for a grid, up to maxIter: the reference orbit at `origin` (the grid's centre by default;
  * an orbit shorter than maxIter that has not escaped leaves the samples that outlive it GLITCHED, as one that
@@ -182,5 +185,5 @@ export function perturbSetup(
   // Every sample's |dc| in true units (0 where that underflows, as the kernel's plain phase drops such a dc).
   const dc = critical ? 0 : largestDc * 2 ** -scale;
   const bla = blaTable(orbit, (critical ? restart : points.length / 2) - 1, restart, dc);
-  return { orbit, orbitLow, stepX, stepY, ...plain, ...origins, grid, ...jump, restart, bla };
+  return { orbit, orbitLow, stepX, stepY, ...plain, ...origins, grid, ...jump, restart, bla, key: ++setups };
 }

@@ -3,7 +3,7 @@
  * thread. Its render exports are the kernels; an instance's engines call them.
  */
 import { readFile } from 'node:fs/promises';
-import type { Engine, KernelJob, SamplePixels } from '../core/task.js';
+import type { Engine, KernelJob, PerturbWork, SamplePixels } from '../core/task.js';
 import { kernelAssertion, kernelMismatch, missingReferenceOrbit } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { paletteTable, TABLE_SIZE } from '../outputs/colour.js';
@@ -121,18 +121,11 @@ export interface WasmInstance {
    * per pixel, returned as a view into this instance's memory, valid until its next call.
    */
   colour(pixels: SamplePixels, width: number, rows: number, aa: number, colouring: Colouring): Uint8Array;
-  /** What this instance's perturbation calls have done so far (assembly/perturb-stats.ts): running totals. */
-  perturbCounters(): PerturbCounters;
-}
-
-/** Running totals of the perturbation kernel's work, in the order of assembly/perturb-stats.ts. */
-export interface PerturbCounters {
-  steps: number;
-  runSteps: number;
-  runs: number;
-  precise: number;
-  inexact: number;
-  glitched: number;
+  /**
+   * What this instance's perturbation calls have done so far (assembly/perturb-stats.ts), as running totals; exact:
+   * the samples they left to the BigInt fallback.
+   */
+  perturbCounters(): PerturbWork;
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
@@ -182,20 +175,30 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setFloat64(RENDER_PARAMS.cRe, job.julia?.[0] ?? 0, true);
     block.setFloat64(RENDER_PARAMS.cIm, job.julia?.[1] ?? 0, true);
   };
-  // The orbit, its low parts and BLA blocks are copied in on every call: a few MB at most, against a call's tens of
-  // milliseconds of iterating.
+  // The orbit, its low parts and BLA blocks (tens of MB for orbits of a million points) are copied in once per
+  // reference, above what calls of that size use for samples and colour, and again only when a call needs that room.
+  // Keyed by the job's key: tasks reach a worker as copies, whose arrays are new objects over the same memory.
+  let deep = { key: '', at: 0 };
   const writePerturbParams = (job: KernelJob, samples: number) => {
     const perturb = job.perturb;
     if (!perturb) throw missingReferenceOrbit();
-    const orbitAt = normsAt(samples) + samples * 8;
-    const lowAt = orbitAt + perturb.orbit.byteLength;
-    const blaAt = lowAt + perturb.orbitLow.byteLength;
-    const blaIndexAt = blaAt + perturb.bla.blocks.byteLength;
-    reserve(blaIndexAt + perturb.bla.index.byteLength);
-    new Float64Array(exports.memory.buffer, orbitAt, perturb.orbit.length).set(perturb.orbit);
-    new Float64Array(exports.memory.buffer, lowAt, perturb.orbitLow.length).set(perturb.orbitLow);
-    new Float64Array(exports.memory.buffer, blaAt, perturb.bla.blocks.length).set(perturb.bla.blocks);
-    new Int32Array(exports.memory.buffer, blaIndexAt, perturb.bla.index.length).set(perturb.bla.index);
+    const { orbit, orbitLow, bla } = perturb;
+    const key = `${perturb.key}:${orbit.length}:${orbitLow.length}:${bla.blocks.length}`;
+    // Counts, |z|^2, then colouring's sums (24 bytes a column) and RGB (3 bytes a pixel): samples bound both.
+    const needed = normsAt(samples) + samples * 8 + job.width * 24 + samples * 3;
+    const orbitAt = deep.key === key && deep.at >= needed ? deep.at : Math.ceil((needed * 1.5) / 16) * 16;
+    const lowAt = orbitAt + orbit.byteLength;
+    const blaAt = lowAt + orbitLow.byteLength;
+    const blaIndexAt = blaAt + bla.blocks.byteLength;
+    if (orbitAt !== deep.at || deep.key !== key) {
+      reserve(blaIndexAt + bla.index.byteLength);
+      const memory = exports.memory.buffer;
+      new Float64Array(memory, orbitAt, orbit.length).set(orbit);
+      new Float64Array(memory, lowAt, orbitLow.length).set(orbitLow);
+      new Float64Array(memory, blaAt, bla.blocks.length).set(bla.blocks);
+      new Int32Array(memory, blaIndexAt, bla.index.length).set(bla.index);
+      deep = { key, at: orbitAt };
+    }
     const block = new DataView(exports.memory.buffer, paramsAt, PERTURB_PARAMS.size);
     const P = PERTURB_PARAMS;
     block.setUint32(P.orbit, orbitAt, true);
@@ -292,7 +295,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
         exports.perturbCounters(),
         6,
       );
-      return { steps, runSteps, runs, precise, inexact, glitched };
+      return { steps, runSteps, runs, precise, exact: inexact + glitched };
     },
   };
 }
