@@ -23,56 +23,55 @@ const ORBIT_AT_REBASE: f64 = 1099511627776.0; // 2^40: (2^-80)^2 in units of ROU
 
 const SPLITTER: f64 = 134217729; // 2^27 + 1
 
-// A double-double value travels as one v128 (high part in lane 0, low in lane 1): in registers, where a result left
-// in two globals went through memory at every operation.
+// A complex double-double value travels as two v128: the high parts (re, im) and the low parts (re, im), so that each
+// operation works on both components at once, in registers. Per component, the operations and their order are those
+// of the scalar double-double this replaced, so the results are bit for bit the same.
 
+/** The high part of a + b, lane by lane (a = (ah, al), b = (bh, bl)); sumLow gives the low part. */
 // @ts-ignore: decorator
 @inline
-function dd(high: f64, low: f64): v128 {
-  return f64x2.replace_lane(f64x2.splat(high), 1, low);
+function sumHigh(ah: v128, al: v128, bh: v128, bl: v128): v128 {
+  const s = f64x2.add(ah, bh);
+  const v = f64x2.sub(s, ah);
+  const e = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(ah, f64x2.sub(s, v)), f64x2.sub(bh, v)), al), bl);
+  return f64x2.add(s, e);
+}
+
+/** The low part of a + b whose high part is h. */
+// @ts-ignore: decorator
+@inline
+function sumLow(ah: v128, al: v128, bh: v128, bl: v128, h: v128): v128 {
+  const s = f64x2.add(ah, bh);
+  const v = f64x2.sub(s, ah);
+  const e = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(ah, f64x2.sub(s, v)), f64x2.sub(bh, v)), al), bl);
+  return f64x2.sub(e, f64x2.sub(h, s));
+}
+
+/** The error of a's and b's high parts' product (Dekker) plus the cross terms: p + productError is a * b. */
+// @ts-ignore: decorator
+@inline
+function productError(ah: v128, al: v128, bh: v128, bl: v128, p: v128): v128 {
+  const splitter = f64x2.splat(SPLITTER);
+  let t = f64x2.mul(splitter, ah);
+  const ahh = f64x2.sub(t, f64x2.sub(t, ah));
+  const ahl = f64x2.sub(ah, ahh);
+  t = f64x2.mul(splitter, bh);
+  const bhh = f64x2.sub(t, f64x2.sub(t, bh));
+  const bhl = f64x2.sub(bh, bhh);
+  const e = f64x2.add(
+    f64x2.add(
+      f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(ahh, bhh), p), f64x2.mul(ahh, bhl)), f64x2.mul(ahl, bhh)),
+      f64x2.mul(ahl, bhl),
+    ),
+    f64x2.add(f64x2.mul(ah, bl), f64x2.mul(al, bh)),
+  );
+  return e;
 }
 
 // @ts-ignore: decorator
 @inline
-function hi(a: v128): f64 {
-  return f64x2.extract_lane(a, 0);
-}
-
-// @ts-ignore: decorator
-@inline
-function lo(a: v128): f64 {
-  return f64x2.extract_lane(a, 1);
-}
-
-/** a + b. */
-// @ts-ignore: decorator
-@inline
-function add(a: v128, b: v128): v128 {
-  const ah = hi(a);
-  const bh = hi(b);
-  const s = ah + bh;
-  const v = s - ah;
-  const e = ah - (s - v) + (bh - v) + lo(a) + lo(b);
-  const h = s + e;
-  return dd(h, e - (h - s));
-}
-
-/** a * b: Dekker's exact product of the high parts, then the cross terms. */
-// @ts-ignore: decorator
-@inline
-function mul(a: v128, b: v128): v128 {
-  const ah = hi(a);
-  const bh = hi(b);
-  const p = ah * bh;
-  let t = SPLITTER * ah;
-  const ahh = t - (t - ah);
-  const ahl = ah - ahh;
-  t = SPLITTER * bh;
-  const bhh = t - (t - bh);
-  const bhl = bh - bhh;
-  const e = ahh * bhh - p + ahh * bhl + ahl * bhh + ahl * bhl + (ah * lo(b) + lo(a) * bh);
-  const h = p + e;
-  return dd(h, e - (h - p));
+function swap(a: v128): v128 {
+  return v128.shuffle<f64>(a, a, 1, 0);
 }
 
 /** |z|^2 a few steps past the escape of the last sample preciseCount settled (for colour). */
@@ -91,45 +90,67 @@ export function preciseCount(
   maxIter: i32,
   unsettled: i32,
 ): i32 {
-  const cx = dd(dcx, 0);
-  const cy = dd(dcy, 0);
-  let dx = cx;
-  let dy = cy;
+  const ch = f64x2.replace_lane(f64x2.splat(dcx), 1, dcy);
+  const cl = f64x2.splat(0);
+  let dh = ch;
+  let dl = cl;
   let error2 = 0.0;
   let m = 1;
   for (let n = 1; n < maxIter; n++) {
     const high = v128.load(orbit + (<usize>m << 4));
     const low = v128.load(lows + (<usize>m << 4));
-    const zx = add(v128.shuffle<f64>(high, low, 0, 2), dx);
-    const zy = add(v128.shuffle<f64>(high, low, 1, 3), dy);
-    const r2 = hi(zx) * hi(zx) + hi(zy) * hi(zy);
-    let d2 = hi(dx) * hi(dx) + hi(dy) * hi(dy);
+    // z = Z + dz
+    const zh = sumHigh(high, low, dh, dl);
+    const zl = sumLow(high, low, dh, dl, zh);
+    const zx = f64x2.extract_lane(zh, 0);
+    const zy = f64x2.extract_lane(zh, 1);
+    const r2 = zx * zx + zy * zy;
+    const dx = f64x2.extract_lane(dh, 0);
+    const dy = f64x2.extract_lane(dh, 1);
+    let d2 = dx * dx + dy * dy;
     if (r2 >= 4.0) {
       const px = load<f64>(orbit, 16) + dcx;
       const py = load<f64>(orbit, 24) + dcy;
-      if (errorDecides(ROUNDING * error2, hi(zx), hi(zy), px, py)) return unsettled;
-      preciseNorm = normAfterEscape(hi(zx), hi(zy), px, py);
+      if (errorDecides(ROUNDING * error2, zx, zy, px, py)) return unsettled;
+      preciseNorm = normAfterEscape(zx, zy, px, py);
       return n;
     }
     if (r2 < d2) {
       error2 += ORBIT_AT_REBASE * d2;
-      dx = zx;
-      dy = zy;
+      dh = zh;
+      dl = zl;
       d2 = r2;
       m = 0;
     } else if (m == last) {
       return unsettled;
     }
     error2 = 4.0 * r2 * (error2 + d2);
-    // dz -> (2 Z + dz) dz + dc, every operation in double-double.
+    // dz -> (2 Z + dz) dz + dc: a = 2 Z + dz; (ax dx, ay dy) and (ax dy, ay dx); then (ax dx - ay dy, ax dy + ay dx).
     const twice = f64x2.splat(2.0);
     const high2 = f64x2.mul(v128.load(orbit + (<usize>m << 4)), twice);
     const low2 = f64x2.mul(v128.load(lows + (<usize>m << 4)), twice);
-    const ax = add(v128.shuffle<f64>(high2, low2, 0, 2), dx);
-    const ay = add(v128.shuffle<f64>(high2, low2, 1, 3), dy);
-    const nx = add(add(mul(ax, dx), f64x2.neg(mul(ay, dy))), cx);
-    dy = add(add(mul(ax, dy), mul(ay, dx)), cy);
-    dx = nx;
+    const ah = sumHigh(high2, low2, dh, dl);
+    const al = sumLow(high2, low2, dh, dl, ah);
+    const sh = swap(dh);
+    const sl = swap(dl);
+    const p1 = f64x2.mul(ah, dh);
+    const e1 = productError(ah, al, dh, dl, p1);
+    const h1 = f64x2.add(p1, e1);
+    const l1 = f64x2.sub(e1, f64x2.sub(h1, p1));
+    const p2 = f64x2.mul(ah, sh);
+    const e2 = productError(ah, al, sh, sl, p2);
+    const h2 = f64x2.add(p2, e2);
+    const l2 = f64x2.sub(e2, f64x2.sub(h2, p2));
+    // u = (ax dx, ax dy), v = (-(ay dy), ay dx).
+    const uh = v128.shuffle<f64>(h1, h2, 0, 2);
+    const ul = v128.shuffle<f64>(l1, l2, 0, 2);
+    const flip = f64x2.replace_lane(f64x2.splat(-1.0), 1, 1.0);
+    const vh = f64x2.mul(v128.shuffle<f64>(h1, h2, 1, 3), flip);
+    const vl = f64x2.mul(v128.shuffle<f64>(l1, l2, 1, 3), flip);
+    const wh = sumHigh(uh, ul, vh, vl);
+    const wl = sumLow(uh, ul, vh, vl, wh);
+    dh = sumHigh(wh, wl, ch, cl);
+    dl = sumLow(wh, wl, ch, cl, dh);
     m++;
   }
   return errorDecides(ROUNDING * error2, 0, 0, 0, 0, true) ? unsettled : -1;

@@ -148,12 +148,20 @@ describe('what it says on stderr', () => {
     expect(run.stderr).toMatch(/^render: .* wall, 13 tasks on \d threads?; worker time: .*\ntotal: .*\n$/);
   });
 
-  it('--stats on a deep view: also the reference orbit, its time and points', async () => {
+  it('--stats on a deep view: also the reference orbit, its time and points, and where the iterations went', async () => {
     // c = i never escapes: its orbit runs to maxIter.
     const args = ['--center', '0,1', '--zoom', '1e40', '--max-iter', '3000', '--width', '40', '--height', '20'];
     const run = await runCli([...args, '-o', join(dir, 'deep.txt'), '--quiet', '--stats']);
     expect(run.status).toBe(0);
-    expect(run.stderr).toMatch(/\nreference orbit: \d+\.\d\d s of the render's wall time \(3001 points\)\ntotal: /);
+    expect(run.stderr).toMatch(/\nreference orbit: \d+\.\d\d s of the render's wall time \(3001 points\)\n/);
+    // Every sample but the one at i escapes: each pays its steps, most of them in BLA runs.
+    const amount = String.raw`[\d.]+(?: [kMG])?`;
+    const line = String.raw`\niterations: ${amount}, ([\d.]+)% of them in ${amount} BLA runs, ${amount} stepped;`;
+    const work = new RegExp(`${line} samples recomputed: \\d+ in double-double, \\d+ in BigInt\\ntotal: `).exec(
+      run.stderr,
+    );
+    expect(work, run.stderr).not.toBeNull();
+    expect(Number(work?.[1])).toBeGreaterThan(50);
   });
 });
 
