@@ -34,9 +34,10 @@ export class PerturbParams {
   restart!: i32; // 120: where rebasing goes in orbit: 0 (the Mandelbrot set), or a Julia set's critical orbit
   bla!: usize; // 124: the orbit's BLA blocks (src/deep/bla.ts); 0: none
   blaIndex!: usize; // 128: i32 pairs (first block, blocks) for each segment and level
+  settle!: i32; // 132: 1: samples in doubt go to the double-double path; 0: left INEXACT (the reference survey)
 }
 
-/** The block's size in bytes (132), checked by the caller. */
+/** The block's size in bytes (136), checked by the caller. */
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }

@@ -46,6 +46,7 @@ export let gJumpDc: f64 = 1;
 export let gPixels: i32 = 0;
 export let gBla: usize = 0;
 export let gBlaIndex: usize = 0;
+export let gSettle: bool = true;
 
 /** Reads the parameter block at `params`. */
 export function setView(params: usize): void {
@@ -75,6 +76,7 @@ export function setView(params: usize): void {
   gPixels = p.width * p.rowCount;
   gBla = p.bla;
   gBlaIndex = p.blaIndex;
+  gSettle = p.settle != 0;
 }
 
 // @ts-ignore: decorator
@@ -92,16 +94,18 @@ export function lastOf(m: i32): i32 {
 
 /**
  * The count of a sample the fast loop left in doubt, by the double-double path (precise.ts); INEXACT where that
- * cannot settle it either, where the view is too deep for it (its plain steps are 0), or for a Julia set (restart >
- * 0: the double-double path iterates the Mandelbrot set's z^2 + c with c the sample's point).
+ * cannot settle it either, where the view is too deep for it (its plain steps are 0), for a Julia set (restart >
+ * 0: the double-double path iterates the Mandelbrot set's z^2 + c with c the sample's point), or when the caller
+ * asked for no settling.
  */
 function preciseSample(pixel: i32): i32 {
-  if (gPlainStepX == 0 || gRestart > 0) return INEXACT;
+  if (gPlainStepX == 0 || gRestart > 0 || !gSettle) return INEXACT;
   const width = gColEnd - gColStart;
   const col = gColStart + pixel % width;
   const row = gRowStart + pixel / width;
   const dcx = <f64>(2 * col - gOriginX) * gPlainStepX;
   const dcy = <f64>(gOriginY - 2 * row) * gPlainStepY;
+  tally(PRECISE, 1);
   return preciseCount(gOrbit, gOrbitLow, gLast, dcx, dcy, gMaxIter, INEXACT);
 }
 
@@ -120,7 +124,6 @@ export function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64,
   if (n >= 0 && errorDecides(error2, zx, zy, cx, cy, n >= gMaxIter)) {
     count = preciseSample(pixel);
     norm = count > 0 ? preciseNorm : 0;
-    tally(PRECISE, 1);
     if (count == INEXACT) tally(LEFT_INEXACT, 1);
   } else if (n >= 0 && n < gMaxIter) {
     count = n;

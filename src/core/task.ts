@@ -182,6 +182,11 @@ export interface PerturbJob {
   restart: number;
   /** The orbit's bilinear approximation (src/deep/bla.ts); an empty index: none. */
   bla: BlaTable;
+  /**
+   * False: samples whose rounding may have decided their count are left INEXACT rather than settled by the
+   * double-double path (assembly/perturb-view.ts), for callers that only look for GLITCHED ones (the survey).
+   */
+  settle?: boolean;
   /** Names this setup within the process, so that a worker copies its orbit and tables into WASM memory once. */
   key: number;
 }

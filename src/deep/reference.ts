@@ -31,17 +31,33 @@ export const FIRST_ORBIT_LENGTH = 1024;
  */
 const SURVEY_CALL = 256;
 
-/** Samples of the survey rows that the reference leaves GLITCHED, as [col, row]. */
-function survey(job: PerturbJob, grid: SampleGrid, maxIter: number, engine: Engine): [number, number][] {
+/**
+ * Samples the reference leaves GLITCHED, as [col, row]: of the survey rows, or of `among` when given. The kernel is
+ * told not to settle samples in doubt (the double-double path): the survey only looks for GLITCHED ones.
+ */
+function survey(
+  job: PerturbJob,
+  grid: SampleGrid,
+  maxIter: number,
+  engine: Engine,
+  among?: [number, number][],
+): [number, number][] {
   const found: [number, number][] = [];
   const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 }; // unused by the perturbation kernel
+  const perturb = { ...job, settle: false };
+  const run = (colStart: number, width: number, row: number) => {
+    const call = { mapping, colStart, width, rowStart: row, rowCount: 1, maxIter, shortcuts: false };
+    const { counts } = engine({ ...call, perturb });
+    for (let col = 0; col < width; col++) if (counts[col] === GLITCHED) found.push([colStart + col, row]);
+  };
+  if (among) {
+    for (const [col, row] of among) run(col, 1, row);
+    return found;
+  }
   for (let k = 0; k < SURVEY_ROWS; k++) {
     const row = Math.floor(((k + 0.5) * grid.height) / SURVEY_ROWS);
     for (let colStart = 0; colStart < grid.width; colStart += SURVEY_CALL) {
-      const width = Math.min(SURVEY_CALL, grid.width - colStart);
-      const call = { mapping, colStart, width, rowStart: row, rowCount: 1, maxIter, shortcuts: false };
-      const { counts } = engine({ ...call, perturb: job });
-      for (let col = 0; col < width; col++) if (counts[col] === GLITCHED) found.push([colStart + col, row]);
+      run(colStart, Math.min(SURVEY_CALL, grid.width - colStart), row);
     }
   }
   return found;
@@ -64,8 +80,11 @@ export function chooseReference(
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
   let orbit = referenceAt(grid, origin, length, undefined, julia);
   let job = perturbSetup(grid, maxIter, origin, orbit, critical);
+  // A longer orbit from the same point changes nothing for the samples that did not outlive the shorter one: then
+  // only those that did are surveyed again.
+  let left: [number, number][] | undefined;
   for (let references = 1; references <= MAX_REFERENCES; ) {
-    const left = survey(job, grid, maxIter, engine);
+    left = survey(job, grid, maxIter, engine, left);
     if (left.length === 0) break;
     if (!orbit.escaped && length < maxIter) {
       // Whole but too short: the same orbit, longer.
@@ -77,6 +96,7 @@ export function chooseReference(
       const [col, row] = left.reduce((best, c) => (distance(c) < distance(best) ? c : best));
       origin = [2 * col, 2 * row];
       orbit = referenceAt(grid, origin, length, undefined, julia);
+      left = undefined;
     }
     job = perturbSetup(grid, maxIter, origin, orbit, critical);
   }

@@ -84,7 +84,8 @@ const PERTURB_PARAMS = {
   restart: 120,
   bla: 124,
   blaIndex: 128,
-  size: 132,
+  settle: 132,
+  size: 136,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
@@ -225,6 +226,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setInt32(P.restart, perturb.restart, true);
     block.setUint32(P.bla, perturb.bla.index.length > 0 ? blaAt : 0, true);
     block.setUint32(P.blaIndex, blaIndexAt, true);
+    block.setInt32(P.settle, perturb.settle === false ? 0 : 1, true);
   };
   let tableKey = '';
 
