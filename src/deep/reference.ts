@@ -51,7 +51,14 @@ function survey(
     for (let col = 0; col < width; col++) if (counts[col] === GLITCHED) found.push([colStart + col, row]);
   };
   if (among) {
-    for (const [col, row] of among) run(col, 1, row);
+    // In runs of neighbours along a row: one call each (the survey finds them in row order).
+    for (let i = 0; i < among.length; ) {
+      const [col, row] = among[i];
+      let end = i + 1;
+      while (end < among.length && among[end][1] === row && among[end][0] === col + (end - i)) end++;
+      run(col, end - i, row);
+      i = end;
+    }
     return found;
   }
   for (let k = 0; k < SURVEY_ROWS; k++) {
