@@ -33,7 +33,7 @@ const REMAINDER: f64 = 2;
  * and hold again past it), while its dz could fit a run at all. The places depend on the sample alone, so its
  * arithmetic does not depend on its neighbours in the lanes.
  */
-const TRY_STRIDE = 64;
+const TRY_STRIDE = 16;
 
 /** A run's radius is at most EPSILON |Z| < 2 EPSILON (src/deep/bla.ts): a larger |dz|^2 than this fits none. */
 const NO_RUN: f64 = 4.0 * 3.552713678800501e-15; // (2 * 2^-24)^2
