@@ -4,7 +4,7 @@
  */
 import { norm2 } from './lanes';
 import { anyTracked, DCX, DCY, DZX, DZY, ERR, M, NEXT, rebaseLanes } from './perturb-lanes';
-import { lastOf, zAt } from './perturb-view';
+import { lastOf, NEAR_FOUR, zAt } from './perturb-view';
 
 /** The real parts of two reference points (each stored as re, im: one v128 load), as one vector. */
 // @ts-ignore: decorator
@@ -20,11 +20,14 @@ function imaginaryParts(a: v128, b: v128): v128 {
   return v128.shuffle<f64>(a, b, 1, 3);
 }
 
-/** Lanes that escaped (|z|^2 >= 4) or must rebase (|z|^2 < |dz|^2 = d2): one test for the two rare events. */
+/**
+ * Lanes that may have escaped (|z|^2 >= 4, or so near it that the lane arrays decide: perturb-lanes.ts, nearFour) or
+ * must rebase (|z|^2 < |dz|^2 = d2): one test for the rare events.
+ */
 // @ts-ignore: decorator
 @inline
 function events(r2: v128, d2: v128): v128 {
-  return v128.or(f64x2.ge(r2, f64x2.splat(4.0)), f64x2.lt(r2, d2));
+  return v128.or(f64x2.ge(r2, f64x2.splat(NEAR_FOUR)), f64x2.lt(r2, d2));
 }
 
 /**

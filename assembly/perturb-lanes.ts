@@ -9,6 +9,7 @@ import { gDcx, gDcy, gDzx, gDzy, gM, gN, start } from './perturb-start';
 import {
   AMBIGUOUS,
   gColEnd,
+  gMargins,
   gColStart,
   gOriginX,
   gOriginY,
@@ -20,6 +21,7 @@ import {
   gStepX,
   gStepY,
   lastOf,
+  NEAR_FOUR,
   zAt,
 } from './perturb-view';
 
@@ -39,6 +41,7 @@ export const PIXEL = memory.data(LANES * 4, 16); // i32: sample index in the rec
 export const ERR = memory.data(LANES * 8, 16); // f64: the estimated squared error of the lane's z, in units of ROUNDING
 export const START = memory.data(LANES * 4, 16); // i32: the step the lane's sample started at; -1 once it rebased
 export const NEXT = memory.data(LANES * 4, 16); // i32: the place m where the lane next tries BLA runs (perturb-bla.ts)
+export const STRIDE = memory.data(LANES * 4, 16); // i32: how far that place was set from the last
 
 /**
  * The error estimate of a lane that has not rebased yet, at step n with |dz|^2 = d2 (in units of ROUNDING). Until
@@ -106,7 +109,7 @@ export function refill(l: i32): void {
       store<f64>(f64At(ERR, l), 0);
       store<i32>(i32At(START, l), gN);
       store<i32>(i32At(N, l), gN + takeRuns(l, gN));
-      store<i32>(i32At(NEXT, l), nextTry(l));
+      store<i32>(i32At(NEXT, l), nextTry(l, true));
       return;
     }
   }
@@ -115,7 +118,7 @@ export function refill(l: i32): void {
 
 /**
  * Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2, or a Julia set's orbit that escaped
- * ends), 3 glitched (see perturb.ts, and AMBIGUOUS), 0 none.
+ * ends), 3 glitched (see perturb.ts, and nearFour), 0 none.
  */
 // Inlined by hand: with the Julia test below Binaryen stopped inlining it, and samples of a few dozen steps (1e100
 // at c = i) took 10-15% longer; so the rare test is kept apart, in endEvent.
@@ -128,9 +131,48 @@ export function laneEvent(l: i32): i32 {
   const zx = load<f64>(zAt(m)) + dzx;
   const zy = load<f64>(zAt(m), 8) + dzy;
   const r2 = zx * zx + zy * zy;
-  if (r2 >= 4.0) return r2 > AMBIGUOUS ? 1 : 3;
+  if (r2 >= NEAR_FOUR) {
+    if (r2 > AMBIGUOUS) {
+      gExcess = NaN;
+      return 1;
+    }
+    const near = nearFour(l, m, r2);
+    if (near != 0) return near;
+  }
   if (r2 < dzx * dzx + dzy * dzy) return 2;
   return m == lastOf(m) ? endEvent(m) : 0;
+}
+
+/** |z|^2 - 4 of the last escape that nearFour decided; NaN for one that f64 alone decided (see laneEvent). */
+export let gExcess: f64 = NaN;
+
+/** 2^-40: how far a lane's dz may be off, relative to it, in nearFour (the steps' rounding, as a random walk). */
+const DZ_TRUSTED: f64 = 9.094947017729282e-13;
+
+/**
+ * Lane l at place m with |z|^2 = r2 within 2^-40 of 4, where f64 cannot tell |z| = 2 - 1e-50 from 2: 1 escaped,
+ * 0 not, 3 undecided (GLITCHED, for the exact fallback). Where the orbit's |Z_m|^2 - 4 is kept (its margin: Z runs
+ * along |Z| = 2, as at the needle's tip, src/deep/orbit.ts), |z|^2 - 4 = margin + 2 Re(conj(Z) dz) + |dz|^2 decides,
+ * to the rounding of those terms and of dz; elsewhere, as f64 says: r2 >= 4 undecided, below it not escaped.
+ */
+function nearFour(l: i32, m: i32, r2: f64): i32 {
+  const margin = load<f64>(gMargins + (<usize>m << 3));
+  if (margin == 0) return r2 >= 4.0 ? 3 : 0;
+  const rx = load<f64>(zAt(m));
+  const ry = load<f64>(zAt(m), 8);
+  const dzx = load<f64>(f64At(DZX, l));
+  const dzy = load<f64>(f64At(DZY, l));
+  const d2 = dzx * dzx + dzy * dzy;
+  const cross = 2.0 * (rx * dzx + ry * dzy);
+  const excess = margin + cross + d2;
+  // The terms' rounding and Z's (2^-52 of |Z| ~ 2, times 2 |dz|), and dz's own error, far above both.
+  let bound = DZ_TRUSTED * (Math.abs(margin) + 4.0 * Math.sqrt(d2) + d2);
+  if (load<i32>(i32At(START, l)) < 0) bound += 8.0 * Math.sqrt(load<f64>(f64At(ERR, l)) * ROUNDING);
+  if (excess >= bound) {
+    gExcess = excess;
+    return 1;
+  }
+  return excess < -bound ? 0 : 3;
 }
 
 /** At an orbit's last point: a Julia set's sample rebases where the orbit escaped (no dc to lose); else GLITCHED. */
@@ -141,11 +183,11 @@ function endEvent(m: i32): i32 {
 }
 
 /**
- * Rebases, in the lane arrays, the lanes that need it: dz := z, m := restart, k steps into a burst, and with BLA
- * (perturb-bla.ts) on through the step from the orbit's 0 and the runs that hold the lane, its count advanced in N;
- * and takes the lanes at their NEXT place through the runs that hold them. Returns true when some lane has escaped
- * or glitched instead, for the caller to finish (nothing is changed then), and when lanes were advanced: the
- * burst's steps were counted for counts that no longer hold.
+ * Rebases, in the lane arrays, the lanes that need it: dz := z, m := restart, k steps into a burst, with their next
+ * place to try BLA runs (perturb-bla.ts: where they start, one step on); and takes the lanes at their NEXT place
+ * through the runs that hold them, their counts advanced in N. Returns true when some lane has escaped or glitched
+ * instead, for the caller to finish (nothing is changed then), and when lanes were advanced: the burst's steps were
+ * counted for counts that no longer hold.
  */
 export function rebaseLanes(k: i32): bool {
   for (let l = 0; l < LANES; l++) {
@@ -170,36 +212,14 @@ export function rebaseLanes(k: i32): bool {
     const r2 = zx * zx + zy * zy;
     store<f64>(f64At(ERR, l), load<f64>(f64At(ERR, l)) + r2);
     store<i32>(i32At(M, l), gRestart);
-    if (gBla != 0) {
-      stepFromZero(l, k, r2);
-      advanced = true;
-    }
+    store<i32>(i32At(NEXT, l), nextTry(l, true));
   }
   for (let l = 0; l < LANES; l++) {
     if (load<i32>(i32At(M, l)) != load<i32>(i32At(NEXT, l))) continue;
     const taken = takeRuns(l, load<i32>(i32At(N, l)) + k);
     store<i32>(i32At(N, l), load<i32>(i32At(N, l)) + taken);
-    store<i32>(i32At(NEXT, l), nextTry(l));
+    store<i32>(i32At(NEXT, l), nextTry(l, taken > 0));
     advanced = advanced || taken > 0;
   }
   return advanced;
-}
-
-/**
- * A lane just rebased (dz = z, at the orbit's 0, k steps into a burst; r2 = |z|^2): the step from there as the fast
- * loop takes it (dz -> (0 + z) dz + dc, its error grown by |2z|^2), then the runs that hold it.
- */
-function stepFromZero(l: i32, k: i32, r2: f64): void {
-  const n = load<i32>(i32At(N, l)) + k;
-  const dzx = load<f64>(f64At(DZX, l));
-  const dzy = load<f64>(f64At(DZY, l));
-  // The burst stopped short of maxIter (n < maxIter): this step may be taken.
-  store<f64>(f64At(ERR, l), (load<f64>(f64At(ERR, l)) + r2) * (4.0 * r2));
-  store<f64>(f64At(DZX, l), dzx * dzx - dzy * dzy + load<f64>(f64At(DCX, l)));
-  store<f64>(f64At(DZY, l), dzx * dzy + dzy * dzx + load<f64>(f64At(DCY, l)));
-  store<i32>(i32At(M, l), gRestart + 1);
-  tally(STEPS, 1);
-  const taken = takeRuns(l, n + 1);
-  store<i32>(i32At(N, l), load<i32>(i32At(N, l)) + 1 + taken);
-  store<i32>(i32At(NEXT, l), nextTry(l));
 }

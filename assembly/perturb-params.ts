@@ -35,9 +35,10 @@ export class PerturbParams {
   bla!: usize; // 124: the orbit's BLA blocks (src/deep/bla.ts); 0: none
   blaIndex!: usize; // 128: i32 pairs (first block, blocks) for each segment and level
   settle!: i32; // 132: 1: samples in doubt go to the double-double path; 0: left INEXACT (the reference survey)
+  margins!: usize; // 136: f64 per orbit point: |Z|^2 - 4 where within 2^-28 of 0, else 0 (src/deep/orbit.ts)
 }
 
-/** The block's size in bytes (136), checked by the caller. */
+/** The block's size in bytes (140), checked by the caller. */
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }

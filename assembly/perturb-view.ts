@@ -18,6 +18,9 @@ export const GLITCHED: i32 = -2;
  */
 export const AMBIGUOUS: f64 = 4.0 + 4.0 / 1099511627776.0; // 4 (1 + 2^-40)
 
+/** The other end of that band: below it, |z|^2 < 4 in f64 means |z| < 2. */
+export const NEAR_FOUR: f64 = 4.0 - 4.0 / 1099511627776.0; // 4 (1 - 2^-40)
+
 /** The count of a sample whose count rounding may have changed, that double-double could not settle either. */
 export const INEXACT: i32 = -3;
 
@@ -47,6 +50,7 @@ export let gPixels: i32 = 0;
 export let gBla: usize = 0;
 export let gBlaIndex: usize = 0;
 export let gSettle: bool = true;
+export let gMargins: usize = 0;
 
 /** Reads the parameter block at `params`. */
 export function setView(params: usize): void {
@@ -77,6 +81,7 @@ export function setView(params: usize): void {
   gBla = p.bla;
   gBlaIndex = p.blaIndex;
   gSettle = p.settle != 0;
+  gMargins = p.margins;
 }
 
 // @ts-ignore: decorator
@@ -112,16 +117,25 @@ function preciseSample(pixel: i32): i32 {
 /**
  * Writes a sample's result: escaped at n with z (|z|^2 a few steps on, for colour), never (n = maxIter), or
  * GLITCHED (n < 0); one whose z's estimated squared error error2 could have changed its count goes to the double-double
- * path first.
+ * path first. `excess`: |z|^2 - 4 where the orbit's margins decided the escape (perturb-lanes.ts, nearFour).
  */
-export function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64, error2: f64): void {
+export function finish(
+  pixel: i32,
+  n: i32,
+  zx: f64,
+  zy: f64,
+  dcx: f64,
+  dcy: f64,
+  error2: f64,
+  excess: f64 = NaN,
+): void {
   let count = n < 0 ? GLITCHED : -1;
   let norm = 0.0;
   // c: the orbit's Z_1 (W_1 = c for a Julia set, whose dc is 0).
   const c = zAt(gRestart + 1);
   const cx = load<f64>(c) + dcx;
   const cy = load<f64>(c, 8) + dcy;
-  if (n >= 0 && errorDecides(error2, zx, zy, cx, cy, n >= gMaxIter)) {
+  if (n >= 0 && errorDecides(error2, zx, zy, cx, cy, n >= gMaxIter, excess)) {
     count = preciseSample(pixel);
     norm = count > 0 ? preciseNorm : 0;
     if (count == INEXACT) tally(LEFT_INEXACT, 1);

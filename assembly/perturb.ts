@@ -53,6 +53,7 @@ import {
   DZY,
   ERR,
   LANES,
+  gExcess,
   laneEvent,
   M,
   N,
@@ -100,7 +101,7 @@ export function renderPerturb(params: usize): void {
         const dcy = load<f64>(f64At(DCY, l));
         const tracked = load<i32>(i32At(START, l)) < 0;
         const error2 = ROUNDING * (tracked ? load<f64>(f64At(ERR, l)) : untrackedError(l, n, dzx * dzx + dzy * dzy));
-        finish(pixel, event == 3 && n < gMaxIter ? -1 : n, zx, zy, dcx, dcy, error2);
+        finish(pixel, event == 3 && n < gMaxIter ? -1 : n, zx, zy, dcx, dcy, error2, event == 1 ? gExcess : NaN);
         refill(l);
       }
     }

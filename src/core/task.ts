@@ -156,6 +156,8 @@ export interface PerturbJob {
   orbit: Float64Array;
   /** Each point's low part (Z = orbit + orbitLow to about 106 bits) for the double-double path, or empty. */
   orbitLow: Float64Array;
+  /** Each point's |Z|^2 - 4 where that is within 2^-28 of 0, else 0 (src/deep/orbit.ts, OrbitSoFar), one f64 a point. */
+  margins: Float64Array;
   stepX: number;
   stepY: number;
   /** Half a sample step, unscaled, for the double-double path (assembly/precise.ts); 0 where too deep for it. */

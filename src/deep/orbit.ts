@@ -29,6 +29,9 @@ const PRECISION_STEP = 64;
 
 const TOP = 1n << 53n;
 
+/** |Z|^2 within this of 4 (in f64) is decided, and kept as a margin, in fixed point (see OrbitSoFar). */
+const NEAR_FOUR = 2 ** -28;
+
 /**
  * `value` / 2^bits as the nearest f64 (or close to it: the low bits are cut first), including values far below
  * f64's normal range, which come out as 0 or subnormal rather than wrong.
@@ -99,7 +102,12 @@ export interface OrbitSoFar {
   points: Float64Array;
   /** Each point's low part (see lowPart), in the same layout; empty when not kept. */
   lows: Float64Array;
-  /** True when the last point has |Z|^2 >= 4: the orbit ends there. */
+  /**
+   * |Z|^2 - 4 of each point whose |Z|^2 lies within NEAR_FOUR of 4, from the fixed-point value (0 elsewhere): where
+   * f64 cannot tell |Z|^2 = 4 - 4e-50 from 4, the kernel decides a sample's escape by it (assembly/perturb-lanes.ts).
+   */
+  margins: Float64Array;
+  /** True when the last point has |Z|^2 >= 4 (decided in fixed point near 4): the orbit ends there. */
   escaped: boolean;
   /** The last point, in fixed point with `dropped` fewer fraction bits than the orbit's. */
   x: bigint;
@@ -140,11 +148,23 @@ export function extendOrbit(
   const [x1, y1] = start ?? [re, im];
   const points: number[] = previous ? Array.from(previous.points) : [0, 0];
   const lows: number[] = previous ? Array.from(previous.lows) : withLows ? [0, 0] : [];
+  const margins: number[] = previous ? Array.from(previous.margins) : [0];
+  let escaped = previous?.escaped ?? false;
   const push = (vx: bigint, vy: bigint, fraction: number) => {
     const hx = fixedToNumber(vx, fraction);
     const hy = fixedToNumber(vy, fraction);
     points.push(hx, hy);
     if (withLows) lows.push(lowPart(vx, fraction, hx), lowPart(vy, fraction, hy));
+    const r2 = hx * hx + hy * hy;
+    if (Math.abs(r2 - 4) > NEAR_FOUR) {
+      margins.push(0);
+      escaped = r2 >= 4;
+    } else {
+      // Two products more, at the few points this near |Z| = 2.
+      const margin = vx * vx + vy * vy - (4n << BigInt(2 * fraction));
+      margins.push(fixedToNumber(margin, 2 * fraction));
+      escaped = margin >= 0n;
+    }
   };
   if (!previous) push(x1, y1, bits);
   let x = previous?.x ?? x1;
@@ -154,8 +174,6 @@ export function extendOrbit(
   let shift = BigInt(bits - dropped);
   let cx = rescale(re, 0, dropped);
   let cy = rescale(im, 0, dropped);
-  const escapedAt = (k: number) => points[k] * points[k] + points[k + 1] * points[k + 1] >= 4;
-  let escaped = escapedAt(points.length - 2);
   while (!escaped && points.length / 2 - 1 < length) {
     const k = points.length - 2;
     derivative = nextDerivative(derivative, points[k], points[k + 1], start ? 0 : 1);
@@ -164,7 +182,6 @@ export function extendOrbit(
     x = (((x + y) * (x - y)) >> shift) + cx;
     y = ((xy + xy) >> shift) + cy;
     push(x, y, bits - dropped);
-    escaped = escapedAt(k + 2);
     const next = withLows ? 0 : droppable(derivative, bits);
     if (next !== dropped) {
       x = rescale(x, dropped, next);
@@ -175,7 +192,16 @@ export function extendOrbit(
       shift = BigInt(bits - dropped);
     }
   }
-  return { points: Float64Array.from(points), lows: Float64Array.from(lows), escaped, x, y, dropped, derivative };
+  return {
+    points: Float64Array.from(points),
+    lows: Float64Array.from(lows),
+    margins: Float64Array.from(margins),
+    escaped,
+    x,
+    y,
+    dropped,
+    derivative,
+  };
 }
 
 /**

@@ -155,18 +155,18 @@ export function perturbSetup(
   grid: SampleGrid,
   maxIter: number,
   origin: [twiceCol: number, twiceRow: number] = [grid.width, grid.height],
-  reference: Pick<OrbitSoFar, 'points' | 'lows'> = referenceAt(grid, origin, maxIter),
-  critical?: Float64Array,
+  reference: Pick<OrbitSoFar, 'points' | 'lows' | 'margins'> = referenceAt(grid, origin, maxIter),
+  critical?: Pick<OrbitSoFar, 'points' | 'margins'>,
 ): PerturbJob {
-  const shared = (values: Float64Array) => {
-    const copy = new Float64Array(new SharedArrayBuffer(values.byteLength));
-    copy.set(values);
-    return copy;
-  };
   const { points } = reference;
-  const orbit = new Float64Array(new SharedArrayBuffer(points.byteLength + (critical?.byteLength ?? 0)));
-  orbit.set(points);
-  if (critical) orbit.set(critical, points.length);
+  const concatenated = (a: Float64Array, b: Float64Array = new Float64Array(0)) => {
+    const both = new Float64Array(new SharedArrayBuffer(a.byteLength + b.byteLength));
+    both.set(a);
+    both.set(b, a.length);
+    return both;
+  };
+  const orbit = concatenated(points, critical?.points);
+  const margins = concatenated(reference.margins, critical?.margins);
   const low = Math.min(grid.halfStepX.exponent, grid.halfStepY.exponent);
   const scale = low + STEP_BITS < SCALED_BELOW ? -low : 0;
   // A 29-bit whole number times a power of two that stays in f64's normal range: exact.
@@ -181,9 +181,9 @@ export function perturbSetup(
   // The double-double path (plain steps, low parts) is the Mandelbrot set's: a Julia job has neither.
   const plain = reference.lows.length > 0 && !critical ? plainSteps(grid) : { plainStepX: 0, plainStepY: 0 };
   const origins = { originX: origin[0], originY: origin[1] };
-  const orbitLow = shared(critical ? new Float64Array(0) : reference.lows);
+  const orbitLow = concatenated(critical ? new Float64Array(0) : reference.lows);
   // Every sample's |dc| in true units (0 where that underflows, as the kernel's plain phase drops such a dc).
   const dc = critical ? 0 : largestDc * 2 ** -scale;
   const bla = blaTable(orbit, (critical ? restart : points.length / 2) - 1, restart, dc);
-  return { orbit, orbitLow, stepX, stepY, ...plain, ...origins, grid, ...jump, restart, bla, key: ++setups };
+  return { orbit, orbitLow, margins, stepX, stepY, ...plain, ...origins, grid, ...jump, restart, bla, key: ++setups };
 }

@@ -82,7 +82,7 @@ export function chooseReference(
   engine: Engine,
   julia?: readonly [number, number],
 ): PerturbJob {
-  const critical = julia && criticalOrbit(grid, julia, maxIter).points;
+  const critical = julia && criticalOrbit(grid, julia, maxIter);
   let origin: [number, number] = [grid.width, grid.height];
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
   let orbit = referenceAt(grid, origin, length, undefined, julia);

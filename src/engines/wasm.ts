@@ -85,7 +85,8 @@ const PERTURB_PARAMS = {
   bla: 124,
   blaIndex: 128,
   settle: 132,
-  size: 136,
+  margins: 136,
+  size: 140,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
@@ -183,7 +184,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   const writePerturbParams = (job: KernelJob, samples: number) => {
     const perturb = job.perturb;
     if (!perturb) throw missingReferenceOrbit();
-    const { orbit, orbitLow, bla } = perturb;
+    const { orbit, orbitLow, margins, bla } = perturb;
     const key = `${perturb.key}:${orbit.length}:${orbitLow.length}:${bla.blocks.length}`;
     // Counts, |z|^2, then colouring's sums (24 bytes a column) and RGB (3 bytes a pixel): samples bound both.
     const needed = normsAt(samples) + samples * 8 + job.width * 24 + samples * 3;
@@ -191,9 +192,11 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     const lowAt = orbitAt + orbit.byteLength;
     const blaAt = lowAt + orbitLow.byteLength;
     const blaIndexAt = blaAt + bla.blocks.byteLength;
+    const marginsAt = Math.ceil((blaIndexAt + bla.index.byteLength) / 8) * 8;
     if (orbitAt !== deep.at || deep.key !== key) {
-      reserve(blaIndexAt + bla.index.byteLength);
+      reserve(marginsAt + margins.byteLength);
       const memory = exports.memory.buffer;
+      new Float64Array(memory, marginsAt, margins.length).set(margins);
       new Float64Array(memory, orbitAt, orbit.length).set(orbit);
       new Float64Array(memory, lowAt, orbitLow.length).set(orbitLow);
       new Float64Array(memory, blaAt, bla.blocks.length).set(bla.blocks);
@@ -227,6 +230,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setUint32(P.bla, perturb.bla.index.length > 0 ? blaAt : 0, true);
     block.setUint32(P.blaIndex, blaIndexAt, true);
     block.setInt32(P.settle, perturb.settle === false ? 0 : 1, true);
+    block.setUint32(P.margins, marginsAt, true);
   };
   let tableKey = '';
 
