@@ -4,6 +4,7 @@
  */
 import { norm2 } from './lanes';
 import { anyTracked, DCX, DCY, DZX, DZY, ERR, M, NEXT, rebaseLanes } from './perturb-lanes';
+import { CHECK_M } from './perturb-interior';
 import { lastOf, NEAR_FOUR, zAt } from './perturb-view';
 
 /** The real parts of two reference points (each stored as re, im: one v128 load), as one vector. */
@@ -41,7 +42,10 @@ function grownError(error2: v128, r2: v128, d2: v128): v128 {
   return f64x2.mul(f64x2.add(error2, d2), f64x2.mul(f64x2.splat(4.0), r2));
 }
 
-/** Steps before a lane reaches the last point of its orbit (where it must rebase) or where it tries BLA runs. */
+/**
+ * Steps before a lane reaches the last point of its orbit (where it must rebase), where it tries BLA runs, or where
+ * it looks at its z for the interior proof (perturb-interior.ts).
+ */
 // @ts-ignore: decorator
 @inline
 function toStop(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
@@ -50,7 +54,11 @@ function toStop(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
   const n1 = load<i32>(NEXT, 4) - m1;
   const n2 = load<i32>(NEXT, 8) - m2;
   const n3 = load<i32>(NEXT, 12) - m3;
-  return min(last, min(min(n0, n1), min(n2, n3)));
+  const c0 = load<i32>(CHECK_M) - m0;
+  const c1 = load<i32>(CHECK_M, 4) - m1;
+  const c2 = load<i32>(CHECK_M, 8) - m2;
+  const c3 = load<i32>(CHECK_M, 12) - m3;
+  return min(min(last, min(min(n0, n1), min(n2, n3))), min(min(c0, c1), min(c2, c3)));
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { f64At, i32At } from './lanes';
 import { nextTry, takeRuns } from './perturb-bla';
+import { atPeriod, CHECK_M, nextCheck, resetInterior } from './perturb-interior';
 import { STEPS, tally } from './perturb-stats';
 import { gDcx, gDcy, gDzx, gDzy, gM, gN, start } from './perturb-start';
 import {
@@ -86,6 +87,7 @@ export function park(l: i32): void {
   store<f64>(f64At(ERR, l), 0);
   store<i32>(i32At(START, l), 0);
   store<i32>(i32At(NEXT, l), i32.MAX_VALUE);
+  resetInterior(l, 0, i32.MAX_VALUE);
 }
 
 /** Puts the next sample that reaches the plain phase into lane l (finishing the others); parks it when none is left. */
@@ -110,6 +112,7 @@ export function refill(l: i32): void {
       store<i32>(i32At(START, l), gN);
       store<i32>(i32At(N, l), gN + takeRuns(l, gN));
       store<i32>(i32At(NEXT, l), nextTry(l, true));
+      resetInterior(l, load<i32>(i32At(N, l)), load<i32>(i32At(M, l)));
       return;
     }
   }
@@ -187,7 +190,7 @@ function endEvent(m: i32): i32 {
  * place to try BLA runs (perturb-bla.ts: where they start, one step on); and takes the lanes at their NEXT place
  * through the runs that hold them, their counts advanced in N. Returns true when some lane has escaped or glitched
  * instead, for the caller to finish (nothing is changed then), and when lanes were advanced: the burst's steps were
- * counted for counts that no longer hold.
+ * counted for counts that no longer hold, or some were proven inside (perturb-interior.ts).
  */
 export function rebaseLanes(k: i32): bool {
   for (let l = 0; l < LANES; l++) {
@@ -213,12 +216,24 @@ export function rebaseLanes(k: i32): bool {
     store<f64>(f64At(ERR, l), load<f64>(f64At(ERR, l)) + r2);
     store<i32>(i32At(M, l), gRestart);
     store<i32>(i32At(NEXT, l), nextTry(l, true));
+    // At the orbit's 0: a multiple of the period (perturb-interior.ts).
+    if (atPeriod(l, load<i32>(i32At(N, l)) + k, load<f64>(f64At(ERR, l)))) advanced = true;
   }
   for (let l = 0; l < LANES; l++) {
-    if (load<i32>(i32At(M, l)) != load<i32>(i32At(NEXT, l))) continue;
+    const m = load<i32>(i32At(M, l));
+    if (m == load<i32>(i32At(CHECK_M, l))) {
+      const n = load<i32>(i32At(N, l)) + k;
+      const dzx = load<f64>(f64At(DZX, l));
+      const dzy = load<f64>(f64At(DZY, l));
+      const tracked = load<i32>(i32At(START, l)) < 0;
+      const error2 = tracked ? load<f64>(f64At(ERR, l)) : untrackedError(l, n, dzx * dzx + dzy * dzy);
+      if (atPeriod(l, n, error2)) advanced = true;
+    }
+    if (m != load<i32>(i32At(NEXT, l))) continue;
     const taken = takeRuns(l, load<i32>(i32At(N, l)) + k);
     store<i32>(i32At(N, l), load<i32>(i32At(N, l)) + taken);
     store<i32>(i32At(NEXT, l), nextTry(l, taken > 0));
+    if (taken > 0) store<i32>(i32At(CHECK_M, l), nextCheck(load<i32>(i32At(M, l))));
     advanced = advanced || taken > 0;
   }
   return advanced;

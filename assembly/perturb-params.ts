@@ -36,9 +36,10 @@ export class PerturbParams {
   blaIndex!: usize; // 128: i32 pairs (first block, blocks) for each segment and level
   settle!: i32; // 132: 1: samples in doubt go to the double-double path; 0: left INEXACT (the reference survey)
   margins!: usize; // 136: f64 per orbit point: |Z|^2 - 4 where within 2^-28 of 0, else 0 (src/deep/orbit.ts)
+  period!: i32; // 140: the reference's period where it returns near 0 (a nucleus), else 0 (perturb-interior.ts)
 }
 
-/** The block's size in bytes (140), checked by the caller. */
+/** The block's size in bytes (144), checked by the caller. */
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }

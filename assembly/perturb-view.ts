@@ -51,6 +51,7 @@ export let gBla: usize = 0;
 export let gBlaIndex: usize = 0;
 export let gSettle: bool = true;
 export let gMargins: usize = 0;
+export let gPeriod: i32 = 0;
 
 /** Reads the parameter block at `params`. */
 export function setView(params: usize): void {
@@ -82,6 +83,7 @@ export function setView(params: usize): void {
   gBlaIndex = p.blaIndex;
   gSettle = p.settle != 0;
   gMargins = p.margins;
+  gPeriod = p.period;
 }
 
 // @ts-ignore: decorator
@@ -112,6 +114,12 @@ function preciseSample(pixel: i32): i32 {
   const dcy = <f64>(gOriginY - 2 * row) * gPlainStepY;
   tally(PRECISE, 1);
   return preciseCount(gOrbit, gOrbitLow, gLast, dcx, dcy, gMaxIter, INEXACT);
+}
+
+/** Writes the result of a sample proven inside (perturb-interior.ts): never escapes. */
+export function finishInside(pixel: i32): void {
+  store<i32>(gCounts + (<usize>pixel << 2), -1);
+  store<f64>(gNorms + (<usize>pixel << 3), 0);
 }
 
 /**

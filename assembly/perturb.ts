@@ -66,7 +66,8 @@ import {
   untrackedError,
 } from './perturb-lanes';
 import { STEPS, tally } from './perturb-stats';
-import { finish, gMaxIter, setView, zAt } from './perturb-view';
+import { finish, finishInside, gMaxIter, setView, zAt } from './perturb-view';
+import { INSIDE } from './perturb-interior';
 
 /** Renders the rectangle described by the block at `params`: each sample's count and |z|^2, as the others do. */
 export function renderPerturb(params: usize): void {
@@ -96,7 +97,10 @@ export function renderPerturb(params: usize): void {
       const n = load<i32>(i32At(N, l)) + k;
       store<i32>(i32At(N, l), n);
       tally(STEPS, <f64>k);
-      if (event == 1 || event == 3 || n >= gMaxIter) {
+      if (load<i32>(i32At(INSIDE, l)) != 0) {
+        finishInside(pixel);
+        refill(l);
+      } else if (event == 1 || event == 3 || n >= gMaxIter) {
         const dcx = load<f64>(f64At(DCX, l));
         const dcy = load<f64>(f64At(DCY, l));
         const tracked = load<i32>(i32At(START, l)) < 0;

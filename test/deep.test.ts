@@ -110,6 +110,66 @@ describe('perturbation against the arbitrary-precision reference', () => {
   }, 60_000);
 });
 
+/**
+ * Views where the fast loop used to pay every step or send samples to BigInt: a minibrot at its nucleus (period 44,
+ * found by Newton in 1000-bit arithmetic; its inside proven, assembly/perturb-interior.ts), the period-3 minibrot's
+ * nucleus and the cusp at 1e100 (every sample inside), and the needle inside the set near c = -2 (its orbit along
+ * |Z| = 2, decided by the orbit's margins: assembly/perturb-lanes.ts, nearFour).
+ */
+describe('minibrots, the cusp and the needle at depth', () => {
+  const P44 =
+    '-1.99500000000003321820860947216733713147259218682561978752770152011167987737134359132451613562828050206572977333749313525130601572545202941493961031769907482257803341856292266641046840603447607238602274';
+  const P3 =
+    '-1.754877666246692760049508896358528691894606617772793143989283970646080655128081090738227092842250303648377367912813';
+  const render = async (v: DeepView, width: number, height: number, maxIter: number) => {
+    const spec = createSpec({ view: v, width, height, maxIter, output: { format: 'npy' } });
+    expect(spec.engine).toBe('perturb');
+    const destination = pixelData(width, height);
+    const stats = await renderer.render(spec, { destination });
+    const counts = new Int32Array(width * height).map((_, p) => destination.pixels.readInt32LE(p * 8));
+    return { counts, work: stats.perturbWork, exact: exactCounts(v, width, height, maxIter) };
+  };
+
+  it('a period-44 minibrot at 1e27, seen whole: every count identical, its inside proven', async () => {
+    const { counts, work, exact } = await render({ center: [P44, '0'], width: '1.2e-27' }, 24, 16, 3000);
+    expect(identical(counts, exact)).toBe(1);
+    const inside = exact.filter((n) => n < 0).length;
+    expect(inside).toBeGreaterThan(20);
+    expect(inside).toBeLessThan(24 * 16 - 20);
+    // The ones well inside (their period map contracts enough); those near the edge run to maxIter.
+    expect(work?.inside).toBeGreaterThan(inside / 3);
+  }, 60_000);
+
+  it.each([
+    ['the period-3 nucleus', P3, 4],
+    ['the cusp', '0.25', 0],
+  ])(
+    '%s at 1e100: every sample inside, as the reference says, without iterating them all',
+    async (_, re, proofs) => {
+      const { counts, work, exact } = await render({ center: [re, '0'], width: '3e-100' }, 16, 10, 2000);
+      expect(identical(counts, exact)).toBe(1);
+      expect(exact.every((n) => n === -1)).toBe(true);
+      // Far fewer steps than 160 samples times 2000.
+      expect((work?.steps ?? 0) + (work?.runSteps ?? 0)).toBeLessThan(160 * 2000 * 0.1);
+      // All but the reference's own sample (dz = 0 has no digits to prove with).
+      if (proofs > 0) expect(work?.inside).toBeGreaterThanOrEqual(159);
+    },
+    60_000,
+  );
+
+  it('the needle inside the set at 1e18: every count identical, few samples left to BigInt', async () => {
+    const { counts, work, exact } = await render(
+      { center: ['-1.99999999999999999999', '0'], width: '3e-18' },
+      24,
+      16,
+      2000,
+    );
+    expect(identical(counts, exact)).toBe(1);
+    expect(new Set(exact).size).toBeGreaterThan(5);
+    expect(work?.exact).toBeLessThan((24 * 16) / 10);
+  }, 60_000);
+});
+
 describe('the reference places the samples by itself', () => {
   it.each([
     [view(CASES[6]), 12, 8, 1],

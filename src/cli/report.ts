@@ -33,6 +33,7 @@ function perturbReport(work: PerturbWork): string {
   const share = all > 0 ? ((100 * work.runSteps) / all).toFixed(1) : '0.0';
   return (
     `iterations: ${amount(all)}, ${share}% of them in ${amount(work.runs)} BLA runs, ${amount(work.steps)} stepped;` +
-    ` samples recomputed: ${amount(work.precise)} in double-double, ${amount(work.exact)} in BigInt\n`
+    ` samples recomputed: ${amount(work.precise)} in double-double, ${amount(work.exact)} in BigInt;` +
+    ` proven inside: ${amount(work.inside)}\n`
   );
 }

@@ -83,6 +83,7 @@ function addWork(a: PerturbWork | undefined, b: PerturbWork): PerturbWork {
     runs: a.runs + b.runs,
     precise: a.precise + b.precise,
     exact: a.exact + b.exact,
+    inside: a.inside + b.inside,
   };
 }
 

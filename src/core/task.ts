@@ -116,7 +116,7 @@ export interface TaskResult {
 
 /**
  * Where a perturbation render's work went: steps taken one at a time and in BLA runs (assembly/perturb-bla.ts), the
- * runs, and the samples recomputed by the double-double path and by BigInt (src/deep/exact.ts).
+ * runs, the samples recomputed by the double-double path and by BigInt (src/deep/exact.ts), and those proven inside.
  */
 export interface PerturbWork {
   steps: number;
@@ -124,6 +124,8 @@ export interface PerturbWork {
   runs: number;
   precise: number;
   exact: number;
+  /** Samples proven inside (assembly/perturb-interior.ts) rather than iterated to maxIter. */
+  inside: number;
 }
 
 /**
@@ -189,6 +191,11 @@ export interface PerturbJob {
    * double-double path (assembly/perturb-view.ts), for callers that only look for GLITCHED ones (the survey).
    */
   settle?: boolean;
+  /**
+   * The reference's period when it returns near 0 (|Z_p| < 2^-64: a reference at a nucleus), else 0; the kernel
+   * proves samples inside by it (assembly/perturb-interior.ts).
+   */
+  period: number;
   /** Names this setup within the process, so that a worker copies its orbit and tables into WASM memory once. */
   key: number;
 }

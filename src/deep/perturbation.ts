@@ -140,6 +140,21 @@ export function referenceAt(
   return extendOrbit(cx, cy, bits, length, previous, false, point);
 }
 
+/** |Z_p| below this makes p the reference's period (see PerturbJob's period). */
+const NEAR_ZERO = 2 ** -64;
+
+/**
+ * The first p >= 1 where the reference returns near 0 (a reference at a nucleus of period p), or 0.
+ *
+ * @example referencePeriod(referenceAt(grid, origin, 1000).points) // 3 at the period-3 minibrot's nucleus
+ */
+export function referencePeriod(points: Float64Array): number {
+  for (let p = 1; p < points.length / 2; p++) {
+    if (Math.hypot(points[2 * p], points[2 * p + 1]) < NEAR_ZERO) return p;
+  }
+  return 0;
+}
+
 /** Setups made by this process (see PerturbJob's key). */
 let setups = 0;
 
@@ -185,5 +200,21 @@ export function perturbSetup(
   // Every sample's |dc| in true units (0 where that underflows, as the kernel's plain phase drops such a dc).
   const dc = critical ? 0 : largestDc * 2 ** -scale;
   const bla = blaTable(orbit, (critical ? restart : points.length / 2) - 1, restart, dc);
-  return { orbit, orbitLow, margins, stepX, stepY, ...plain, ...origins, grid, ...jump, restart, bla, key: ++setups };
+  // Julia sets have no interior proof (assembly/perturb-interior.ts): their rebased samples follow the critical orbit.
+  const period = critical ? 0 : referencePeriod(points);
+  return {
+    orbit,
+    orbitLow,
+    margins,
+    stepX,
+    stepY,
+    ...plain,
+    ...origins,
+    grid,
+    ...jump,
+    restart,
+    bla,
+    period,
+    key: ++setups,
+  };
 }

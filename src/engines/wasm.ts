@@ -86,7 +86,8 @@ const PERTURB_PARAMS = {
   blaIndex: 128,
   settle: 132,
   margins: 136,
-  size: 140,
+  period: 140,
+  size: 144,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
@@ -231,6 +232,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setUint32(P.blaIndex, blaIndexAt, true);
     block.setInt32(P.settle, perturb.settle === false ? 0 : 1, true);
     block.setUint32(P.margins, marginsAt, true);
+    block.setInt32(P.period, perturb.period, true);
   };
   let tableKey = '';
 
@@ -296,12 +298,12 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       return new Uint8Array(memory, outAt, width * rows * 3);
     },
     perturbCounters: () => {
-      const [steps, runSteps, runs, precise, inexact, glitched] = new Float64Array(
+      const [steps, runSteps, runs, precise, inexact, glitched, inside] = new Float64Array(
         exports.memory.buffer,
         exports.perturbCounters(),
-        6,
+        7,
       );
-      return { steps, runSteps, runs, precise, exact: inexact + glitched };
+      return { steps, runSteps, runs, precise, exact: inexact + glitched, inside };
     },
   };
 }

@@ -1,0 +1,151 @@
+/**
+ * Interior at depth: a sample inside a minibrot or a bulb is attracted to a cycle and never escapes, so it costs
+ * maxIter steps, and where the reference orbit passes near 0 every period (a reference at the nucleus) no BLA run
+ * crosses those steps. When the reference has a period p (src/deep/perturbation.ts: where |Z| is least), a lane
+ * stops at the steps where its place in the orbit is a multiple of p (where Z is near 0, so z = Z + dz keeps all of
+ * dz's digits; after a rebase, at once), records z there, and one period on tries to prove the sample inside; it
+ * finishes it so when it can (perturb.ts).
+ *
+ * The proof: z is now w1 (one period before, w0). Take the disk D of radius R = 64 |w1 - w0| + 2 e around w1 (e: the
+ * lane's error estimate, so that D holds the true z). One period from w1, step by step, bound how far D's image strays
+ * from the computed orbit: rho -> (2 |z| + rho) rho + this step's rounding (|f(z + d) - f(z)| <= 2|z||d| + |d|^2 for
+ * f(z) = z^2 + c). If every point of that image stays inside |z| < 2 and the image of D after the period lies in D
+ * (|G(w1) - w1| + rho <= R), then the orbit returns into D every p steps for ever and never escapes: the sample's
+ * count is maxIter's (-1), whatever maxIter. No escaping sample can come out so; a sample whose period map does not
+ * contract enough is iterated on, and tried again after twice as many periods.
+ */
+import { f64At, i32At } from './lanes';
+import { DCX, DCY, DZX, DZY, M } from './perturb-lanes';
+import { PROVEN_INSIDE, tally } from './perturb-stats';
+import { gMaxIter, gPeriod, gRestart, lastOf, zAt } from './perturb-view';
+
+const LANES = 4;
+export const CHECK_M = memory.data(LANES * 4, 16); // i32: the place where the lane next records or compares z
+const RECORD_N = memory.data(LANES * 4, 16); // i32: the count at the last record; -1 none
+const CHECK_N = memory.data(LANES * 4, 16); // i32: no record before this count (after a proof that failed)
+const WAIT = memory.data(LANES * 4, 16); // i32: periods to wait after the next proof that fails
+const RECORD_X = memory.data(LANES * 8, 16); // f64: z at the last record
+const RECORD_Y = memory.data(LANES * 8, 16);
+export const INSIDE = memory.data(LANES * 4, 16); // i32: 1 once proven inside
+
+/** A step's rounding, relative to the size of its terms, with room to spare (2^-49). */
+const STEP_ROUNDING: f64 = 1.7763568394002505e-15;
+
+/** |z| stays this far below 2 in the proof. */
+const ESCAPE_MARGIN: f64 = 1.4901161193847656e-8; // 2^-26
+
+/** The error estimate's margin (rounding.ts, SAFETY) and unit (perturb-lanes.ts, ROUNDING). */
+const SAFETY: f64 = 4;
+const ROUNDING: f64 = 1.232595164407831e-32;
+
+/** Periods a new sample runs before its first record: orbits take a few to settle near their cycle. */
+const SETTLE = 4;
+
+/** The first multiple of the period after place m (of the reference: rebased lanes start it again), or never. */
+export function nextCheck(m: i32): i32 {
+  if (gPeriod == 0 || m > lastOf(0) || gRestart > 0) return i32.MAX_VALUE;
+  const next = (m / gPeriod + 1) * gPeriod;
+  return next < lastOf(m) ? next : i32.MAX_VALUE;
+}
+
+/** Lane l starts a sample at count n, place m. */
+export function resetInterior(l: i32, n: i32, m: i32): void {
+  store<i32>(i32At(CHECK_M, l), nextCheck(m));
+  store<i32>(i32At(RECORD_N, l), -1);
+  store<i32>(i32At(CHECK_N, l), n + SETTLE * gPeriod);
+  store<i32>(i32At(WAIT, l), 1);
+  store<i32>(i32At(INSIDE, l), 0);
+}
+
+/**
+ * Lane l is at count n at a multiple of the period (CHECK_M, or just rebased), its z's squared error error2 (in
+ * ROUNDING units): records z, or compares it with the record one period ago and tries the proof. Returns true when
+ * the sample is proven inside (INSIDE is set).
+ */
+export function atPeriod(l: i32, n: i32, error2: f64): bool {
+  const m = load<i32>(i32At(M, l));
+  store<i32>(i32At(CHECK_M, l), nextCheck(m));
+  if (n < load<i32>(i32At(CHECK_N, l))) return false;
+  const zx = load<f64>(zAt(m)) + load<f64>(f64At(DZX, l));
+  const zy = load<f64>(zAt(m), 8) + load<f64>(f64At(DZY, l));
+  if (n - load<i32>(i32At(RECORD_N, l)) != gPeriod) {
+    store<i32>(i32At(RECORD_N, l), n);
+    store<f64>(f64At(RECORD_X, l), zx);
+    store<f64>(f64At(RECORD_Y, l), zy);
+    return false;
+  }
+  if (contracts(l, zx, zy, load<f64>(f64At(RECORD_X, l)), load<f64>(f64At(RECORD_Y, l)), error2)) {
+    store<i32>(i32At(INSIDE, l), 1);
+    tally(PROVEN_INSIDE, 1);
+    return true;
+  }
+  const wait = load<i32>(i32At(WAIT, l));
+  store<i32>(i32At(CHECK_N, l), n + <i32>min(<i64>gMaxIter, <i64>gPeriod * <i64>wait));
+  store<i32>(i32At(WAIT, l), min(wait << 1, 1 << 20));
+  store<i32>(i32At(RECORD_N, l), -1);
+  return false;
+}
+
+/**
+ * D's radius in steps of the last period: the proof holds where the period map contracts by REACH / (REACH + 1) or
+ * better (its image lies within |G(w1) - w1| ~ lambda |w1 - w0| plus lambda R of w1).
+ */
+const REACH: f64 = 64;
+
+/** The reference's Z at a multiple of the period is at most this times |z| there (else no proof: see contracts). */
+const NEAR_ZERO: f64 = 9.313225746154785e-10; // 2^-30
+
+/**
+ * The proof of the top, for lane l now at w1 = (w1x, w1y), a period after w0. It works on dz, the offset from the
+ * reference (exact in BigInt): along the period the f64 orbit's rounding enters only times dz (2 Z dz), and at the
+ * ends, where the reference is near 0, z = Z + dz keeps dz's digits. So it holds for a reference at the nucleus (its
+ * Z near 0 at the multiples of the period, far below the sample's z there) that the sample does not rebase off
+ * within the period; elsewhere it declines.
+ */
+function contracts(l: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, error2: f64): bool {
+  const dcx = load<f64>(f64At(DCX, l));
+  const dcy = load<f64>(f64At(DCY, l));
+  const dc = Math.sqrt(dcx * dcx + dcy * dcy);
+  const w1 = Math.sqrt(w1x * w1x + w1y * w1y);
+  let m = load<i32>(i32At(M, l));
+  if (!(Math.sqrt(load<f64>(zAt(m)) ** 2 + load<f64>(zAt(m), 8) ** 2) <= NEAR_ZERO * w1)) return false;
+  // Room for the rounding of a period's steps (each 2^-49 of dz, grown as dz grows), and for the error estimate.
+  const e = SAFETY * Math.sqrt(error2 * ROUNDING);
+  const moved0 = Math.sqrt((w1x - w0x) * (w1x - w0x) + (w1y - w0y) * (w1y - w0y));
+  const radius = Math.max(REACH * moved0 + 2.0 * e, <f64>gPeriod * 1024.0 * STEP_ROUNDING * w1) + 1e-300;
+  let dzx = load<f64>(f64At(DZX, l));
+  let dzy = load<f64>(f64At(DZY, l));
+  let rho = radius;
+  for (let j = 0; j < gPeriod; j++) {
+    if (m == lastOf(m)) return false;
+    const rx = load<f64>(zAt(m));
+    const ry = load<f64>(zAt(m), 8);
+    const zx = rx + dzx;
+    const zy = ry + dzy;
+    const r2 = zx * zx + zy * zy;
+    const d2 = dzx * dzx + dzy * dzy;
+    // The lane would rebase off the reference here: this proof does not follow it.
+    if (j > 0 && r2 < d2) return false;
+    const r = Math.sqrt(r2);
+    if (!(r + rho < 2.0 - ESCAPE_MARGIN)) return false;
+    const d = Math.sqrt(d2);
+    const big = Math.sqrt(rx * rx + ry * ry);
+    // As the fast loop steps: dz -> (Z + z) dz + dc.
+    const ax = rx + zx;
+    const ay = ry + zy;
+    const nx = ax * dzx - ay * dzy + dcx;
+    dzy = ax * dzy + ay * dzx + dcy;
+    dzx = nx;
+    // D's image grows as f does (2|z| rho + rho^2), and by this step's rounding and Z's (2^-53 |Z|, times 2 dz).
+    rho = (2.0 * r + rho) * rho + STEP_ROUNDING * (2.0 * big * d + d2 + dc);
+    m++;
+  }
+  const rx = load<f64>(zAt(m));
+  const ry = load<f64>(zAt(m), 8);
+  const zx = rx + dzx;
+  const zy = ry + dzy;
+  const end = Math.sqrt(zx * zx + zy * zy);
+  if (!(Math.sqrt(rx * rx + ry * ry) <= NEAR_ZERO * end)) return false;
+  const moved = Math.sqrt((zx - w1x) * (zx - w1x) + (zy - w1y) * (zy - w1y));
+  return moved + rho + STEP_ROUNDING * end <= radius;
+}
