@@ -12,6 +12,7 @@ import { planBands } from '../src/core/plan.js';
 import type { Engine, KernelJob } from '../src/core/task.js';
 import type { Region } from '../src/core/viewport.js';
 import { CLASSIC_REGION, planeMapping } from '../src/core/viewport.js';
+import { workSince } from '../src/core/work.js';
 import { withExactFallback } from '../src/deep/exact.js';
 import { chooseReference } from '../src/deep/reference.js';
 import { sampleGrid } from '../src/deep/view.js';
@@ -174,12 +175,13 @@ deepCases();
 /**
  * Deep zoom: the perturbation kernel, one thread, bands of 16 rows, at four depths, beside the direct SIMD kernel
  * on 1920 x 1080 at 1000 iterations (no shortcuts) in the same run; and the share of each render that choosing and
- * computing the reference orbit takes (once per render, in the main thread: BigInt, and the survey's kernel calls).
- * Iterations are counted as the brute-force loop would do them: those skipped by the linear start are credited, as
- * shortcuts are above.
+ * computing the reference orbit takes (once per render, in the main thread: BigInt, and the survey's kernel calls);
+ * then the deep views of issue 18: a minibrot seen whole, a nucleus with every sample inside, the needle. Iterations
+ * are counted as the brute-force loop would do them (those skipped by the linear start, BLA runs and interior proofs
+ * are credited, as shortcuts are above); the kernel's own counters say how they were taken.
  */
 function deepCases(): void {
-  const cases = [
+  const cases: { depth: string; width: number; height: number; center: string[]; maxIter: number; view?: string }[] = [
     // The seahorse-valley point of the toolchain notes (published digits), and c = i, a Misiurewicz point.
     {
       depth: '1e30',
@@ -191,6 +193,39 @@ function deepCases(): void {
     { depth: '1e100', width: 1920, height: 1080, center: ['0', '1'], maxIter: 10000 },
     { depth: '1e300', width: 1920, height: 1080, center: ['0', '1'], maxIter: 10000 },
     { depth: '1e1000', width: 1920, height: 1080, center: ['0', '1'], maxIter: 10000 },
+    // The period-8007 minibrot that holds the seahorse point, seen whole, at its nucleus (Newton, 200 digits).
+    {
+      depth: 'p8007',
+      width: 320,
+      height: 180,
+      center: [
+        '-0.74364388703715870475219150611477977821525620794818128981688390181856073578379647863478782276214446187918642038936880299662817286545110520767960840151961612169600011410978855834453298496505671358565521',
+        '0.13182590420531197049313205638514067897295227932891896620912767746551348173829833723473896418036763808191262395427428298644579017388714892904528969956399105812795657463829735478902461512624313210666268',
+      ],
+      maxIter: 100000,
+      view: '3e-32',
+    },
+    // The period-3 minibrot's nucleus at 1e100: every sample inside.
+    {
+      depth: 'p3',
+      width: 640,
+      height: 360,
+      center: [
+        '-1.754877666246692760049508896358528691894606617772793143989283970646080655128081090738227092842250303648377367912813',
+        '0',
+      ],
+      maxIter: 100000,
+      view: '3e-100',
+    },
+    // The needle inside the set, where orbits run along |z| = 2.
+    {
+      depth: 'needle',
+      width: 960,
+      height: 540,
+      center: ['-1.99999999999999999999', '0'],
+      maxIter: 5000,
+      view: '3e-18',
+    },
   ];
   const engine = wasm.engine('renderPerturb');
   // The render as the workers do it: the samples the kernel cannot settle go to BigInt.
@@ -200,33 +235,28 @@ function deepCases(): void {
   console.log('Deep zoom, one thread, perturbation (wasm) against wasm-simd at 1920 x 1080 in the same rounds:');
   for (const c of cases) {
     const { width, height } = c;
-    const view = { center: c.center as [string, string], width: `3e-${c.depth.slice(2)}` };
+    const view = { center: c.center as [string, string], width: c.view ?? `3e-${c.depth.slice(2)}` };
     const grid = sampleGrid({ view }, width, height, 1);
     const orbitTimes: number[] = [];
     const renderTimes: number[] = [];
     const directTimes: number[] = [];
     let iterations = 0;
-    let jumpTo = 1;
-    let stepped = 0;
+    let work = wasm.perturbCounters();
     for (let k = 0; k <= repeat; k++) {
       let started = performance.now();
       const perturb = chooseReference(grid, c.maxIter, engine);
-      jumpTo = perturb.jumpTo;
       const orbitMs = performance.now() - started;
       let seconds = 0;
       iterations = 0;
-      stepped = 0;
+      const before = wasm.perturbCounters();
       for (const [{ y, h }] of planBands(width, height, 16)) {
         started = performance.now();
         const job = { ...jobBase(width, y, h, c.maxIter), perturb };
         const { counts } = settled(job);
         seconds += (performance.now() - started) / 1000;
-        for (const count of counts) {
-          const end = count < 0 ? c.maxIter : count;
-          iterations += end - 1;
-          stepped += Math.max(0, end - perturb.jumpTo);
-        }
+        for (const count of counts) iterations += (count < 0 ? c.maxIter : count) - 1;
       }
+      work = workSince(before, wasm.perturbCounters());
       const shallowRun = run(shallow, direct, false);
       if (k === 0) continue; // warm-up: both kernels on their optimised tier
       orbitTimes.push(orbitMs / 1000);
@@ -240,8 +270,10 @@ function deepCases(): void {
     console.log(
       `  ${c.depth.padEnd(7)} ${width}x${height} ${(iterations / 1e6).toFixed(0).padStart(5)} M it  ${render.toFixed(3)} s  ` +
         `${(rate / 1e9).toFixed(3)} G it/s (x${(rate / directRate).toFixed(2)} vs wasm-simd's ${(directRate / 1e9).toFixed(2)}); ` +
-        `stepped from step ${jumpTo}: ${(stepped / render / 1e9).toFixed(3)} G it/s (x${(stepped / render / directRate).toFixed(2)}); ` +
-        `reference ${(orbit * 1000).toFixed(0)} ms (${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render)`,
+        `reference ${(orbit * 1000).toFixed(0)} ms (${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render)\n` +
+        `          steps one at a time ${(work.steps / 1e6).toFixed(1)} M (${(work.steps / render / 1e9).toFixed(3)} G/s), ` +
+        `${(work.runSteps / 1e6).toFixed(0)} M in ${(work.runs / 1e6).toFixed(2)} M BLA runs; ` +
+        `double-double ${work.precise}, BigInt ${work.exact}, proven inside ${work.inside}`,
     );
   }
   console.log();

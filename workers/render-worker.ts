@@ -15,12 +15,12 @@ import type {
   Engine,
   EngineName,
   KernelJob,
-  PerturbWork,
   RenderTask,
   SharedImage,
   TaskResult,
 } from '../src/core/task.js';
 import { PIXEL_BYTES, rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
+import { workSince } from '../src/core/work.js';
 import { withExactFallback } from '../src/deep/exact.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
@@ -187,7 +187,5 @@ export default function renderTask(task: RenderTask): TaskResult {
   Atomics.store(task.states, task.index, TASK_FINISHED);
   const result = { bytes, threadId, instanceId, iterateMs, outputMs };
   if (!work) return result;
-  const now = wasm.perturbCounters();
-  const perturbWork = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - work[k as keyof PerturbWork]]));
-  return { ...result, perturbWork: perturbWork as unknown as PerturbWork };
+  return { ...result, perturbWork: workSince(work, wasm.perturbCounters()) };
 }

@@ -23,6 +23,7 @@ import { pixelAspect, validateSpec } from './spec.js';
 import type { Engine, PerturbJob, PerturbWork, RenderTask, TaskOutput, TaskResult } from './task.js';
 import { rectByteLength, TASK_RUNNING } from './task.js';
 import { planeMapping } from './viewport.js';
+import { addWork } from './work.js';
 
 /** Where the renderer's warnings go (a worker failing outside any task); the CLI prints them, a server logs them. */
 export interface Logger {
@@ -73,19 +74,6 @@ export interface RenderStats {
 }
 
 const SILENT: Logger = { warn() {} };
-
-/** Two tallies of perturbation work, added. */
-function addWork(a: PerturbWork | undefined, b: PerturbWork): PerturbWork {
-  if (!a) return { ...b };
-  return {
-    steps: a.steps + b.steps,
-    runSteps: a.runSteps + b.runSteps,
-    runs: a.runs + b.runs,
-    precise: a.precise + b.precise,
-    exact: a.exact + b.exact,
-    inside: a.inside + b.inside,
-  };
-}
 
 /**
  * The plan a render gets when the caller gives none: full-width bands, about 8 per thread.
