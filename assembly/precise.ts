@@ -7,6 +7,7 @@
  * a sample it cannot settle either (it outlives the reference, or its error could still change its count) stays
  * INEXACT, for the exact BigInt loop (src/deep/exact.ts).
  */
+import { add, ddHigh, ddLow, mul, sumHigh, sumLow } from './dd';
 import { errorDecides } from './rounding';
 import { normAfterEscape } from './smooth';
 
@@ -20,59 +21,6 @@ const ROUNDING: f64 = 6.223015277861142e-61; // 2^-200
  * sqrt(steps) aside: at a rebase they may reach 2^-80 of dz, not more. Elsewhere Z's error enters only times dz.
  */
 const ORBIT_AT_REBASE: f64 = 1099511627776.0; // 2^40: (2^-80)^2 in units of ROUNDING
-
-const SPLITTER: f64 = 134217729; // 2^27 + 1
-
-// A complex double-double value travels as two v128: the high parts (re, im) and the low parts (re, im), so that each
-// operation works on both components at once, in registers. Per component, the operations and their order are those
-// of the scalar double-double this replaced, so the results are bit for bit the same.
-
-/** The high part of a + b, lane by lane (a = (ah, al), b = (bh, bl)); sumLow gives the low part. */
-// @ts-ignore: decorator
-@inline
-function sumHigh(ah: v128, al: v128, bh: v128, bl: v128): v128 {
-  const s = f64x2.add(ah, bh);
-  const v = f64x2.sub(s, ah);
-  const e = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(ah, f64x2.sub(s, v)), f64x2.sub(bh, v)), al), bl);
-  return f64x2.add(s, e);
-}
-
-/** The low part of a + b whose high part is h. */
-// @ts-ignore: decorator
-@inline
-function sumLow(ah: v128, al: v128, bh: v128, bl: v128, h: v128): v128 {
-  const s = f64x2.add(ah, bh);
-  const v = f64x2.sub(s, ah);
-  const e = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(ah, f64x2.sub(s, v)), f64x2.sub(bh, v)), al), bl);
-  return f64x2.sub(e, f64x2.sub(h, s));
-}
-
-/** The error of a's and b's high parts' product (Dekker) plus the cross terms: p + productError is a * b. */
-// @ts-ignore: decorator
-@inline
-function productError(ah: v128, al: v128, bh: v128, bl: v128, p: v128): v128 {
-  const splitter = f64x2.splat(SPLITTER);
-  let t = f64x2.mul(splitter, ah);
-  const ahh = f64x2.sub(t, f64x2.sub(t, ah));
-  const ahl = f64x2.sub(ah, ahh);
-  t = f64x2.mul(splitter, bh);
-  const bhh = f64x2.sub(t, f64x2.sub(t, bh));
-  const bhl = f64x2.sub(bh, bhh);
-  const e = f64x2.add(
-    f64x2.add(
-      f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(ahh, bhh), p), f64x2.mul(ahh, bhl)), f64x2.mul(ahl, bhh)),
-      f64x2.mul(ahl, bhl),
-    ),
-    f64x2.add(f64x2.mul(ah, bl), f64x2.mul(al, bh)),
-  );
-  return e;
-}
-
-// @ts-ignore: decorator
-@inline
-function swap(a: v128): v128 {
-  return v128.shuffle<f64>(a, a, 1, 0);
-}
 
 /** |z|^2 a few steps past the escape of the last sample preciseCount settled (for colour). */
 export let preciseNorm: f64 = 0;
@@ -125,32 +73,16 @@ export function preciseCount(
       return unsettled;
     }
     error2 = 4.0 * r2 * (error2 + d2);
-    // dz -> (2 Z + dz) dz + dc: a = 2 Z + dz; (ax dx, ay dy) and (ax dy, ay dx); then (ax dx - ay dy, ax dy + ay dx).
+    // dz -> (2 Z + dz) dz + dc.
     const twice = f64x2.splat(2.0);
     const high2 = f64x2.mul(v128.load(orbit + (<usize>m << 4)), twice);
     const low2 = f64x2.mul(v128.load(lows + (<usize>m << 4)), twice);
     const ah = sumHigh(high2, low2, dh, dl);
     const al = sumLow(high2, low2, dh, dl, ah);
-    const sh = swap(dh);
-    const sl = swap(dl);
-    const p1 = f64x2.mul(ah, dh);
-    const e1 = productError(ah, al, dh, dl, p1);
-    const h1 = f64x2.add(p1, e1);
-    const l1 = f64x2.sub(e1, f64x2.sub(h1, p1));
-    const p2 = f64x2.mul(ah, sh);
-    const e2 = productError(ah, al, sh, sl, p2);
-    const h2 = f64x2.add(p2, e2);
-    const l2 = f64x2.sub(e2, f64x2.sub(h2, p2));
-    // u = (ax dx, ax dy), v = (-(ay dy), ay dx).
-    const uh = v128.shuffle<f64>(h1, h2, 0, 2);
-    const ul = v128.shuffle<f64>(l1, l2, 0, 2);
-    const flip = f64x2.replace_lane(f64x2.splat(-1.0), 1, 1.0);
-    const vh = f64x2.mul(v128.shuffle<f64>(h1, h2, 1, 3), flip);
-    const vl = f64x2.mul(v128.shuffle<f64>(l1, l2, 1, 3), flip);
-    const wh = sumHigh(uh, ul, vh, vl);
-    const wl = sumLow(uh, ul, vh, vl, wh);
-    dh = sumHigh(wh, wl, ch, cl);
-    dl = sumLow(wh, wl, ch, cl, dh);
+    mul(ah, al, dh, dl);
+    add(ddHigh, ddLow, ch, cl);
+    dh = ddHigh;
+    dl = ddLow;
     m++;
   }
   return errorDecides(ROUNDING * error2, 0, 0, 0, 0, true) ? unsettled : -1;
