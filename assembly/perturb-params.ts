@@ -37,9 +37,11 @@ export class PerturbParams {
   settle!: i32; // 132: 1: samples in doubt go to the double-double path; 0: left INEXACT (the reference survey)
   margins!: usize; // 136: f64 per orbit point: |Z|^2 - 4 where within 2^-28 of 0, else 0 (src/deep/orbit.ts)
   period!: i32; // 140: the reference's period where it returns near 0 (a nucleus), else 0 (perturb-interior.ts)
+  ddRuns!: usize; // 144: room for the double-double path's BLA runs (precise-bla.ts): a flag, then the blocks; 0: none
+  runDc!: f64; // 152: the bound on every sample's |dc| that the f64 table was built for (src/deep/bla.ts)
 }
 
-/** The block's size in bytes (144), checked by the caller. */
+/** The block's size in bytes (160), checked by the caller. */
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }

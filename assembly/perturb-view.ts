@@ -52,6 +52,8 @@ export let gBlaIndex: usize = 0;
 export let gSettle: bool = true;
 export let gMargins: usize = 0;
 export let gPeriod: i32 = 0;
+export let gDdRuns: usize = 0;
+export let gRunDc: f64 = 0;
 
 /** Reads the parameter block at `params`. */
 export function setView(params: usize): void {
@@ -84,6 +86,8 @@ export function setView(params: usize): void {
   gSettle = p.settle != 0;
   gMargins = p.margins;
   gPeriod = p.period;
+  gDdRuns = p.ddRuns;
+  gRunDc = p.runDc;
 }
 
 // @ts-ignore: decorator

@@ -8,6 +8,7 @@
  * INEXACT, for the exact BigInt loop (src/deep/exact.ts).
  */
 import { add, ddHigh, ddLow, mul, sumHigh, sumLow } from './dd';
+import { ddRunAt, ddRunLength, ddRunsReady, ddTakeRun } from './precise-bla';
 import { errorDecides } from './rounding';
 import { normAfterEscape } from './smooth';
 
@@ -21,6 +22,10 @@ const ROUNDING: f64 = 6.223015277861142e-61; // 2^-200
  * sqrt(steps) aside: at a rebase they may reach 2^-80 of dz, not more. Elsewhere Z's error enters only times dz.
  */
 const ORBIT_AT_REBASE: f64 = 1099511627776.0; // 2^40: (2^-80)^2 in units of ROUNDING
+
+/** BLA tries, as the fast loop's (perturb-bla.ts). */
+const TRY_STRIDE = 16;
+const MAX_STRIDE = 4096;
 
 /** |z|^2 a few steps past the escape of the last sample preciseCount settled (for colour). */
 export let preciseNorm: f64 = 0;
@@ -44,7 +49,13 @@ export function preciseCount(
   let dl = cl;
   let error2 = 0.0;
   let m = 1;
-  for (let n = 1; n < maxIter; n++) {
+  // Where BLA runs are tried next (precise-bla.ts): at the start, one step past each rebase, then every `stride`
+  // places, twice as far after each try that finds none.
+  const runs = ddRunsReady();
+  let next = 1;
+  let stride = TRY_STRIDE;
+  let n = 1;
+  for (; n < maxIter; n++) {
     const high = v128.load(orbit + (<usize>m << 4));
     const low = v128.load(lows + (<usize>m << 4));
     // z = Z + dz
@@ -69,8 +80,25 @@ export function preciseCount(
       dl = zl;
       d2 = r2;
       m = 0;
+      next = 1;
+      stride = TRY_STRIDE;
     } else if (m == last) {
       return unsettled;
+    } else if (runs && m == next) {
+      const run = ddRunAt(m, n, d2);
+      if (run != 0) {
+        const length = ddRunLength(run);
+        error2 = ddTakeRun(run, length, dh, dl, ch, cl, error2);
+        dh = ddHigh;
+        dl = ddLow;
+        m += length;
+        n += length - 1; // and the loop's n++
+        next = m;
+        stride = TRY_STRIDE;
+        continue;
+      }
+      stride = min(stride << 1, MAX_STRIDE);
+      next = 1 + (((m - 1) | (stride - 1)) + 1);
     }
     error2 = 4.0 * r2 * (error2 + d2);
     // dz -> (2 Z + dz) dz + dc.

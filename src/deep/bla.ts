@@ -35,6 +35,8 @@ export interface BlaTable {
   blocks: Float64Array;
   /** For segment s and level L, at 2 (s TABLE_LEVELS + L): its first block, then its number of blocks. */
   index: Int32Array;
+  /** The bound on every sample's |dc| the radii were made for. */
+  dc: number;
 }
 
 /** Writes the step at Z into block k of `to`: its map and radius, none where z = Z + dz could reach |z| = 2. */
@@ -131,5 +133,5 @@ export function blaTable(orbit: Float64Array, viewLast: number, restart: number,
       at += level.length;
     }
   }
-  return { blocks, index };
+  return { blocks, index, dc };
 }

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Engine, KernelJob, PerturbWork, SamplePixels } from '../core/task.js';
+import { BLOCK_F64 } from '../deep/bla.js';
 import { kernelAssertion, kernelMismatch, missingReferenceOrbit } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { paletteTable, TABLE_SIZE } from '../outputs/colour.js';
@@ -87,12 +88,17 @@ const PERTURB_PARAMS = {
   settle: 132,
   margins: 136,
   period: 140,
-  size: 144,
+  ddRuns: 144,
+  runDc: 152,
+  size: 160,
 } as const;
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
 
 const WASM_PAGE = 65536;
+
+/** Bytes of a double-double BLA block (assembly/precise-bla.ts, DD_BLOCK). */
+const DD_BLOCK_BYTES = 176;
 const KERNEL_URL = new URL('../../../build/mandel.wasm', import.meta.url);
 
 /**
@@ -194,9 +200,14 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     const blaAt = lowAt + orbitLow.byteLength;
     const blaIndexAt = blaAt + bla.blocks.byteLength;
     const marginsAt = Math.ceil((blaIndexAt + bla.index.byteLength) / 8) * 8;
+    // Room for the double-double path's runs (assembly/precise-bla.ts builds them there when first needed): a flag,
+    // then 176 bytes for each block of the f64 table. Only where that path runs (the Mandelbrot set, with low parts).
+    const ddRunsAt = Math.ceil((marginsAt + margins.byteLength) / 16) * 16;
+    const ddBytes = orbitLow.length > 0 ? 16 + (bla.blocks.length / BLOCK_F64) * DD_BLOCK_BYTES : 0;
     if (orbitAt !== deep.at || deep.key !== key) {
-      reserve(marginsAt + margins.byteLength);
+      reserve(ddRunsAt + ddBytes);
       const memory = exports.memory.buffer;
+      if (ddBytes > 0) new Int32Array(memory, ddRunsAt, 1)[0] = 0;
       new Float64Array(memory, marginsAt, margins.length).set(margins);
       new Float64Array(memory, orbitAt, orbit.length).set(orbit);
       new Float64Array(memory, lowAt, orbitLow.length).set(orbitLow);
@@ -233,6 +244,8 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     block.setInt32(P.settle, perturb.settle === false ? 0 : 1, true);
     block.setUint32(P.margins, marginsAt, true);
     block.setInt32(P.period, perturb.period, true);
+    block.setUint32(P.ddRuns, ddBytes > 0 ? ddRunsAt : 0, true);
+    block.setFloat64(P.runDc, bla.dc, true);
   };
   let tableKey = '';
 
