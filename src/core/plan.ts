@@ -79,13 +79,18 @@ export function planSchedule(schedule: Schedule, width: number, height: number, 
 }
 
 /**
- * Band height when the user gives none: about BANDS_PER_THREAD bands per thread, so that a thread that drew
+ * Band height when the user gives none: about `bandsPerThread` bands per thread, so that a thread that drew
  * cheap bands takes more from the queue, and no band over MAX_BAND_PIXELS (`samplesPerRow` counts supersamples).
  *
  * @example defaultBandRows(50, 140, 2) // 4: 13 bands for 2 threads
  */
-export function defaultBandRows(height: number, samplesPerRow: number, threads: number): number {
-  const forBalance = Math.ceil(height / (threads * BANDS_PER_THREAD));
+export function defaultBandRows(
+  height: number,
+  samplesPerRow: number,
+  threads: number,
+  bandsPerThread = BANDS_PER_THREAD,
+): number {
+  const forBalance = Math.ceil(height / (threads * bandsPerThread));
   const forMemory = Math.floor(MAX_BAND_PIXELS / samplesPerRow);
   return Math.max(1, Math.min(forBalance, forMemory));
 }

@@ -76,12 +76,20 @@ export interface RenderStats {
 const SILENT: Logger = { warn() {} };
 
 /**
- * The plan a render gets when the caller gives none: full-width bands, about 8 per thread.
+ * Bands per thread of a deep render's default plan: its rows differ in cost far more than a shallow render's (a row
+ * through a minibrot against one of quick escapes), and a band costs little to start (the orbit is copied into a
+ * worker once). At the 1e30 seahorse view, 640 x 360 at 100000 iterations on 2 threads: 16 bands 3.2 s, 45 bands 2.9 s.
+ */
+const DEEP_BANDS_PER_THREAD = 24;
+
+/**
+ * The plan a render gets when the caller gives none: full-width bands, about 8 per thread (24 for a deep render).
  *
  * @example defaultPlan(createSpec(), 2).length // 13 bands of 4 rows for the classic picture
  */
 export function defaultPlan(spec: RenderSpec, threads: number): Plan {
-  return planBands(spec.width, spec.height, defaultBandRows(spec.height, spec.width * spec.aa * spec.aa, threads));
+  const bands = spec.engine === 'perturb' ? DEEP_BANDS_PER_THREAD : undefined;
+  return planBands(spec.width, spec.height, defaultBandRows(spec.height, spec.width * spec.aa * spec.aa, threads, bands));
 }
 
 function checkPlan(plan: Plan, width: number, height: number): void {
