@@ -157,7 +157,7 @@ describe('what it says on stderr', () => {
     // Every sample but the one at i escapes: each pays its steps, most of them in BLA runs.
     const amount = String.raw`[\d.]+(?: [kMG])?`;
     const line = String.raw`\niterations: ${amount}, ([\d.]+)% of them in ${amount} BLA runs, ${amount} stepped;`;
-    const slow = String.raw` samples recomputed: ${amount} in double-double, ${amount} in BigInt; proven inside: ${amount}`;
+    const slow = ` samples recomputed: ${amount} in double-double, ${amount} in BigInt; proven inside: ${amount}`;
     const work = new RegExp(`${line}${slow}\\ntotal: `).exec(run.stderr);
     expect(work, run.stderr).not.toBeNull();
     expect(Number(work?.[1])).toBeGreaterThan(50);

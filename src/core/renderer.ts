@@ -89,7 +89,11 @@ const DEEP_BANDS_PER_THREAD = 24;
  */
 export function defaultPlan(spec: RenderSpec, threads: number): Plan {
   const bands = spec.engine === 'perturb' ? DEEP_BANDS_PER_THREAD : undefined;
-  return planBands(spec.width, spec.height, defaultBandRows(spec.height, spec.width * spec.aa * spec.aa, threads, bands));
+  return planBands(
+    spec.width,
+    spec.height,
+    defaultBandRows(spec.height, spec.width * spec.aa * spec.aa, threads, bands),
+  );
 }
 
 function checkPlan(plan: Plan, width: number, height: number): void {
