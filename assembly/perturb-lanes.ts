@@ -193,13 +193,16 @@ function endEvent(m: i32): i32 {
  * counted for counts that no longer hold, or some were proven inside (perturb-interior.ts).
  */
 export function rebaseLanes(k: i32): bool {
+  // Each lane's event once (near |z| = 2 it takes the margin test): the bits of the lanes to rebase.
+  let rebasing = 0;
   for (let l = 0; l < LANES; l++) {
     const event = laneEvent(l);
     if (event == 1 || event == 3) return true;
+    if (event == 2) rebasing |= 1 << l;
   }
   let advanced = false;
   for (let l = 0; l < LANES; l++) {
-    if (laneEvent(l) != 2) continue;
+    if ((rebasing & (1 << l)) == 0) continue;
     const m = load<i32>(i32At(M, l));
     const dzx = load<f64>(f64At(DZX, l));
     const dzy = load<f64>(f64At(DZY, l));
