@@ -39,11 +39,20 @@ export interface BlaTable {
   dc: number;
 }
 
-/** Writes the step at Z into block k of `to`: its map and radius, none where z = Z + dz could reach |z| = 2. */
+/**
+ * Writes the step at Z into block k of `to` (zeroed): its map and radius, none where z = Z + dz could reach |z| = 2.
+ */
 function singleStep(zx: number, zy: number, to: Float64Array, k: number): void {
   const a = Math.hypot(zx, zy);
   const r = Math.min(EPSILON * a, Math.max(0, (2 - a) / 2));
-  to.set([2 * zx, 2 * zy, 1, 0, 1, 0, 0, 0, 0, 0, r * r, 1], k * BLOCK_F64);
+  // Field by field: an array literal a step was half of a million-point table's time.
+  const o = k * BLOCK_F64;
+  to[o] = 2 * zx;
+  to[o + 1] = 2 * zy;
+  to[o + 2] = 1;
+  to[o + 4] = 1;
+  to[o + 10] = r * r;
+  to[o + 11] = 1;
 }
 
 /**

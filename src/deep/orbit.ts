@@ -29,6 +29,9 @@ const PRECISION_STEP = 64;
 
 const TOP = 1n << 53n;
 
+/** |Z| below this marks a possible period of the orbit (see OrbitSoFar's cycle). */
+const NEAR_ZERO = 2 ** -64;
+
 /** |Z|^2 within this of 4 (in f64) is decided, and kept as a margin, in fixed point (see OrbitSoFar). */
 const NEAR_FOUR = 2 ** -28;
 
@@ -109,7 +112,12 @@ export interface OrbitSoFar {
   margins: Float64Array;
   /** True when the last point has |Z|^2 >= 4 (decided in fixed point near 4): the orbit ends there. */
   escaped: boolean;
-  /** The last point, in fixed point with `dropped` fewer fraction bits than the orbit's. */
+  /**
+   * p when the fixed-point orbit came back to a point it had p steps before (at a nucleus, whose cycle is reached
+   * to the last bit in a few periods): every later point is then a copy, and a longer orbit costs nothing; else 0.
+   */
+  cycle: number;
+  /** The last point computed, in fixed point with `dropped` fewer fraction bits than the orbit's. */
   x: bigint;
   y: bigint;
   dropped: number;
@@ -167,6 +175,12 @@ export function extendOrbit(
     }
   };
   if (!previous) push(x1, y1, bits);
+  let cycle = previous?.cycle ?? 0;
+  // With all bits kept (no precision dropped) the orbit is a function of its fixed-point point: once a point comes
+  // back, the orbit repeats. Points are compared p steps apart, p the first step that came within NEAR_ZERO of 0.
+  let period = 0;
+  const seen: bigint[] = [];
+  const first = points.length / 2 - 1;
   let x = previous?.x ?? x1;
   let y = previous?.y ?? y1;
   let dropped = previous?.dropped ?? 0;
@@ -174,7 +188,7 @@ export function extendOrbit(
   let shift = BigInt(bits - dropped);
   let cx = rescale(re, 0, dropped);
   let cy = rescale(im, 0, dropped);
-  while (!escaped && points.length / 2 - 1 < length) {
+  while (!escaped && cycle === 0 && points.length / 2 - 1 < length) {
     const k = points.length - 2;
     derivative = nextDerivative(derivative, points[k], points[k + 1], start ? 0 : 1);
     // (x + y)(x - y) for x^2 - y^2: two products a step, not three.
@@ -182,6 +196,13 @@ export function extendOrbit(
     x = (((x + y) * (x - y)) >> shift) + cx;
     y = ((xy + xy) >> shift) + cy;
     push(x, y, bits - dropped);
+    if (withLows) {
+      const n = points.length / 2 - 1;
+      seen.push(x, y);
+      const back = 2 * (n - period - first - 1);
+      if (period > 0 && back >= 0 && seen[back] === x && seen[back + 1] === y) cycle = period;
+      else if (period === 0 && Math.hypot(points[2 * n], points[2 * n + 1]) < NEAR_ZERO) period = n;
+    }
     const next = withLows ? 0 : droppable(derivative, bits);
     if (next !== dropped) {
       x = rescale(x, dropped, next);
@@ -192,10 +213,17 @@ export function extendOrbit(
       shift = BigInt(bits - dropped);
     }
   }
+  // The rest of the cycle's orbit, copied a period back.
+  for (let n = points.length / 2; cycle > 0 && n <= length; n++) {
+    points.push(points[2 * (n - cycle)], points[2 * (n - cycle) + 1]);
+    lows.push(lows[2 * (n - cycle)], lows[2 * (n - cycle) + 1]);
+    margins.push(margins[n - cycle]);
+  }
   return {
     points: Float64Array.from(points),
     lows: Float64Array.from(lows),
     margins: Float64Array.from(margins),
+    cycle,
     escaped,
     x,
     y,
