@@ -12,7 +12,7 @@
  * to the double-double or BigInt path (perturb-view.ts, finish).
  */
 import { f64At, i32At } from './lanes';
-import { DCX, DCY, DZX, DZY, ERR, M, START, STRIDE } from './perturb-lanes';
+import { DCX, DCY, DZX, DZY, ERR, M, STRIDE } from './perturb-lanes';
 import { RUN_STEPS, RUNS, tally } from './perturb-stats';
 import { gBla, gBlaIndex, gMaxIter, gRestart, gViewLast, lastOf } from './perturb-view';
 
@@ -112,11 +112,7 @@ export function takeRuns(l: i32, n: i32): i32 {
   let dzy = load<f64>(f64At(DZY, l));
   const dcx = load<f64>(f64At(DCX, l));
   const dcy = load<f64>(f64At(DCY, l));
-  const start = load<i32>(i32At(START, l));
-  const tracked = start < 0;
-  // Tracked: the estimate itself; untracked (see untrackedError): its steps, and the coherent part apart.
   let error2 = load<f64>(f64At(ERR, l));
-  let coherent = 0.0;
   let taken = 0;
   while (true) {
     const d2 = dzx * dzx + dzy * dzy;
@@ -155,31 +151,14 @@ export function takeRuns(l: i32, n: i32): i32 {
     taken += length;
     tally(RUNS, 1);
     const after2 = dzx * dzx + dzy * dzy;
-    if (tracked) {
-      const grown = Math.sqrt(error2 * (gr * gr + gi * gi) + <f64>length * after2) + dropped * PER_ROUNDING;
-      error2 = grown * grown;
-    } else {
-      coherent = coherent * Math.sqrt(gr * gr + gi * gi) + dropped * PER_ROUNDING;
-    }
+    const grown = Math.sqrt(error2 * (gr * gr + gi * gi) + <f64>length * after2) + dropped * PER_ROUNDING;
+    error2 = grown * grown;
   }
   if (taken == 0) return 0;
   tally(RUN_STEPS, <f64>taken);
   store<f64>(f64At(DZX, l), dzx);
   store<f64>(f64At(DZY, l), dzy);
   store<i32>(i32At(M, l), m);
-  if (tracked) {
-    store<f64>(f64At(ERR, l), error2);
-  } else if (coherent > 0) {
-    // The untracked estimate is (steps since START) |dz|^2: the coherent part as more steps, or tracked from here.
-    const d2 = dzx * dzx + dzy * dzy;
-    const total = Math.sqrt(<f64>(n + taken - start) * d2) + coherent;
-    const steps = Math.ceil((total * total) / d2);
-    if (d2 > 0 && steps < <f64>(n + taken)) {
-      store<i32>(i32At(START, l), n + taken - <i32>steps);
-    } else {
-      store<f64>(f64At(ERR, l), total * total);
-      store<i32>(i32At(START, l), -1);
-    }
-  }
+  store<f64>(f64At(ERR, l), error2);
   return taken;
 }

@@ -3,7 +3,7 @@
  * reference, until a lane escapes, must rebase or reaches the end of its steps.
  */
 import { norm2 } from './lanes';
-import { anyTracked, DCX, DCY, DZX, DZY, ERR, M, NEXT, rebaseLanes } from './perturb-lanes';
+import { DCX, DCY, DZX, DZY, ERR, LOST, M, NEXT, rebaseLanes } from './perturb-lanes';
 import { CHECK_M } from './perturb-interior';
 import { lastOf, NEAR_FOUR, zAt } from './perturb-view';
 
@@ -65,24 +65,10 @@ function toStop(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
  * Iterates the four lanes up to `steps` times, stopping before the step of a lane whose z has escaped. Returns
  * the steps taken; the lane arrays hold the state after them (N is left for the caller to advance). A lane at the
  * reference's last point ends a run of steps, to be rebased before the next, and so does one at the place where it
- * tries BLA runs (NEXT).
- *
- * The error estimate grows only while some lane is tracked (see untrackedError); a burst without one ends when a
- * lane first rebases. Two copies of the loop (`tracked` a constant in each): a branch on it in one loop cost more
- * than the estimate itself.
+ * tries BLA runs (NEXT). Each lane's error estimate grows with it (grownError), and a lane whose estimate passes
+ * LOST of |z| stops the run too (perturb-lanes.ts).
  */
 export function burst(steps: i32): i32 {
-  if (!anyTracked()) return untrackedBurst(steps);
-  return stepLanes(steps, true);
-}
-
-function untrackedBurst(steps: i32): i32 {
-  return stepLanes(steps, false);
-}
-
-// @ts-ignore: decorator
-@inline
-function stepLanes(steps: i32, tracked: bool): i32 {
   let dzx0 = v128.load(DZX);
   let dzx1 = v128.load(DZX, 16);
   let dzy0 = v128.load(DZY);
@@ -114,7 +100,11 @@ function stepLanes(steps: i32, tracked: bool): i32 {
     let r1 = norm2(zx1, zy1);
     let d0 = norm2(dzx0, dzy0);
     let d1 = norm2(dzx1, dzy1);
-    if (k == limit || v128.any_true(v128.or(events(r0, d0), events(r1, d1)))) {
+    // With the lanes whose error estimate passed LOST of |z|^2 (perturb-lanes.ts).
+    const lost = f64x2.splat(LOST);
+    const lost0 = f64x2.gt(v128.load(ERR), f64x2.mul(r0, lost));
+    const lost1 = f64x2.gt(v128.load(ERR, 16), f64x2.mul(r1, lost));
+    if (k == limit || v128.any_true(v128.or(v128.or(events(r0, d0), events(r1, d1)), v128.or(lost0, lost1)))) {
       v128.store(DZX, dzx0);
       v128.store(DZX + 16, dzx1);
       v128.store(DZY, dzy0);
@@ -123,7 +113,7 @@ function stepLanes(steps: i32, tracked: bool): i32 {
       store<i32>(M, m1, 4);
       store<i32>(M, m2, 8);
       store<i32>(M, m3, 12);
-      if (k == steps || rebaseLanes(k) || (!tracked && anyTracked())) break;
+      if (k == steps || rebaseLanes(k)) break;
       dzx0 = v128.load(DZX);
       dzx1 = v128.load(DZX, 16);
       dzy0 = v128.load(DZY);
@@ -150,10 +140,8 @@ function stepLanes(steps: i32, tracked: bool): i32 {
       d0 = norm2(dzx0, dzy0);
       d1 = norm2(dzx1, dzy1);
     }
-    if (tracked) {
-      v128.store(ERR, grownError(v128.load(ERR), r0, d0));
-      v128.store(ERR + 16, grownError(v128.load(ERR, 16), r1, d1));
-    }
+    v128.store(ERR, grownError(v128.load(ERR), r0, d0));
+    v128.store(ERR + 16, grownError(v128.load(ERR, 16), r1, d1));
     // dz -> (Z + z) dz + dc.
     const ax0 = f64x2.add(rx0, zx0);
     const ay0 = f64x2.add(ry0, zy0);

@@ -40,28 +40,8 @@ export const M = memory.data(LANES * 4, 16); // i32: the lane's place in the ref
 export const N = memory.data(LANES * 4, 16); // i32: the lane's iteration count so far (z_n = Z_m + dz)
 export const PIXEL = memory.data(LANES * 4, 16); // i32: sample index in the rectangle; -1 for a parked lane
 export const ERR = memory.data(LANES * 8, 16); // f64: the estimated squared error of the lane's z, in units of ROUNDING
-export const START = memory.data(LANES * 4, 16); // i32: the step the lane's sample started at; -1 once it rebased
 export const NEXT = memory.data(LANES * 4, 16); // i32: the place m where the lane next tries BLA runs (perturb-bla.ts)
 export const STRIDE = memory.data(LANES * 4, 16); // i32: how far that place was set from the last
-
-/**
- * The error estimate of a lane that has not rebased yet, at step n with |dz|^2 = d2 (in units of ROUNDING). Until
- * its first rebase a sample's dz is a small offset growing as the reference's derivative does, and so does its
- * error: each step's rounding adds its share of |dz|^2 and keeps it (measured at the 1e31, 3e-13 and forced 1e9
- * views: every count the fast loop got wrong is still caught). So the fast loop grows the estimate only from a
- * sample's first rebase on, which at c = i, 1e100, is 3% of the steps.
- */
-// @ts-ignore: decorator
-@inline
-export function untrackedError(l: i32, n: i32, d2: f64): f64 {
-  return <f64>(n - load<i32>(i32At(START, l))) * d2;
-}
-
-/** Whether some lane grows its error estimate (has rebased: see untrackedError). */
-export function anyTracked(): bool {
-  // Only a tracked lane's START is negative: the sign bit of their OR.
-  return (load<i32>(START) | load<i32>(START, 4) | load<i32>(START, 8) | load<i32>(START, 12)) < 0;
-}
 
 // The cursor: the next sample of the rectangle.
 let gNext: i32 = 0;
@@ -85,7 +65,6 @@ export function park(l: i32): void {
   store<i32>(i32At(N, l), 0);
   store<i32>(i32At(PIXEL, l), -1);
   store<f64>(f64At(ERR, l), 0);
-  store<i32>(i32At(START, l), 0);
   store<i32>(i32At(NEXT, l), i32.MAX_VALUE);
   resetInterior(l, 0, i32.MAX_VALUE);
 }
@@ -108,8 +87,8 @@ export function refill(l: i32): void {
       store<i32>(i32At(M, l), gM);
       store<i32>(i32At(N, l), gN);
       store<i32>(i32At(PIXEL, l), pixel);
-      store<f64>(f64At(ERR, l), 0);
-      store<i32>(i32At(START, l), gN);
+      // With the roundings of the steps the linear start skipped.
+      store<f64>(f64At(ERR, l), <f64>gN * (gDzx * gDzx + gDzy * gDzy));
       store<i32>(i32At(N, l), gN + takeRuns(l, gN));
       store<i32>(i32At(NEXT, l), nextTry(l, true));
       resetInterior(l, load<i32>(i32At(N, l)), load<i32>(i32At(M, l)));
@@ -120,8 +99,22 @@ export function refill(l: i32): void {
 }
 
 /**
+ * A lane's squared error estimate (in ROUNDING units) at this many times |z|^2 means an error of |z| / 16, SAFETY
+ * (rounding.ts) included: 2^-8 / (16 ROUNDING) = 2^94.
+ *
+ * The estimate follows the computed orbit by the map's derivative, which holds while the error is small against z.
+ * Where z passes near 0 (every period, along a reference at a nucleus) an error that was small against z elsewhere
+ * may not be: at a period-44 minibrot at 1e27 a sample's dz was 74% off there, its estimate saying 20% of it, while
+ * the error against |z| = 1 at the end said 1e-26, and the sample, which escapes after 87390 steps, came out inside.
+ * The linear estimate holds while the error's square (dropped) is far below 2 z times it: so a lane whose estimate
+ * reaches |z| / 16 anywhere goes to the double-double path at once (perturb.ts). At 2^-20 of |z| instead, a tenth of
+ * the samples of the 1e30 seahorse view went there, none of them needing it.
+ */
+export const LOST: f64 = 1.9807040628566084e28; // 2^94
+
+/**
  * Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2, or a Julia set's orbit that escaped
- * ends), 3 glitched (see perturb.ts, and nearFour), 0 none.
+ * ends), 3 glitched (see perturb.ts, and nearFour), 4 lost (see LOST), 0 none.
  */
 // Inlined by hand: with the Julia test below Binaryen stopped inlining it, and samples of a few dozen steps (1e100
 // at c = i) took 10-15% longer; so the rare test is kept apart, in endEvent.
@@ -142,6 +135,8 @@ export function laneEvent(l: i32): i32 {
     const near = nearFour(l, m, r2);
     if (near != 0) return near;
   }
+  // A lane whose error estimate has grown past LOST of |z|: its orbit can no longer be trusted to the end.
+  if (load<f64>(f64At(ERR, l)) > LOST * r2) return 4;
   if (r2 < dzx * dzx + dzy * dzy) return 2;
   return m == lastOf(m) ? endEvent(m) : 0;
 }
@@ -170,7 +165,7 @@ function nearFour(l: i32, m: i32, r2: f64): i32 {
   const excess = margin + cross + d2;
   // The terms' rounding and Z's (2^-52 of |Z| ~ 2, times 2 |dz|), and dz's own error, far above both.
   let bound = DZ_TRUSTED * (Math.abs(margin) + 4.0 * Math.sqrt(d2) + d2);
-  if (load<i32>(i32At(START, l)) < 0) bound += 8.0 * Math.sqrt(load<f64>(f64At(ERR, l)) * ROUNDING);
+  bound += 8.0 * Math.sqrt(load<f64>(f64At(ERR, l)) * ROUNDING);
   if (excess >= bound) {
     gExcess = excess;
     return 1;
@@ -197,7 +192,7 @@ export function rebaseLanes(k: i32): bool {
   let rebasing = 0;
   for (let l = 0; l < LANES; l++) {
     const event = laneEvent(l);
-    if (event == 1 || event == 3) return true;
+    if (event == 1 || event == 3 || event == 4) return true;
     if (event == 2) rebasing |= 1 << l;
   }
   let advanced = false;
@@ -206,11 +201,6 @@ export function rebaseLanes(k: i32): bool {
     const m = load<i32>(i32At(M, l));
     const dzx = load<f64>(f64At(DZX, l));
     const dzy = load<f64>(f64At(DZY, l));
-    if (load<i32>(i32At(START, l)) >= 0) {
-      const n = load<i32>(i32At(N, l)) + k;
-      store<f64>(f64At(ERR, l), untrackedError(l, n, dzx * dzx + dzy * dzy));
-      store<i32>(i32At(START, l), -1);
-    }
     const zx = load<f64>(zAt(m)) + dzx;
     const zy = load<f64>(zAt(m), 8) + dzy;
     store<f64>(f64At(DZX, l), zx);
@@ -225,12 +215,7 @@ export function rebaseLanes(k: i32): bool {
   for (let l = 0; l < LANES; l++) {
     const m = load<i32>(i32At(M, l));
     if (m == load<i32>(i32At(CHECK_M, l))) {
-      const n = load<i32>(i32At(N, l)) + k;
-      const dzx = load<f64>(f64At(DZX, l));
-      const dzy = load<f64>(f64At(DZY, l));
-      const tracked = load<i32>(i32At(START, l)) < 0;
-      const error2 = tracked ? load<f64>(f64At(ERR, l)) : untrackedError(l, n, dzx * dzx + dzy * dzy);
-      if (atPeriod(l, n, error2)) advanced = true;
+      if (atPeriod(l, load<i32>(i32At(N, l)) + k, load<f64>(f64At(ERR, l)))) advanced = true;
     }
     if (m != load<i32>(i32At(NEXT, l))) continue;
     const taken = takeRuns(l, load<i32>(i32At(N, l)) + k);

@@ -34,11 +34,13 @@
  *
  * Rounding: at a 1e31 seahorse-valley view, f64's rounding of dz, amplified along orbits of 35000 steps, changed 13
  * of 3072 counts (by 1 to 256). So each lane also carries an estimate of its z's squared error, grown as an error
- * grows (times |2z|^2 a step, from the sample's first rebase on: perturb-lanes.ts, untrackedError) plus each step's
- * own rounding (ROUNDING |dz|^2: independent roundings add as a random walk does; grown at every step, against a
- * double-double computation of the same samples, the actual error was 0.58 of the estimate in the median and at
- * most 2.1 of it; rounding.ts). A sample whose count that error could have changed is computed again in
- * double-double (precise.ts), and left INEXACT for its caller (src/deep/exact.ts) when that is in doubt too.
+ * grows (times |2z|^2 a step, from the sample's start: an estimate that only followed |dz| until a first rebase
+ * missed the error a sample keeps where its dz shrinks again, every period along a reference at a nucleus) plus each
+ * step's own rounding (ROUNDING |dz|^2: independent roundings add as a random walk does; against a double-double
+ * computation of the same samples, the actual error was 0.58 of the estimate in the median and at most 2.1 of it;
+ * rounding.ts). A sample whose count that error could have changed, or whose error passed |z| / 16 on the way
+ * (perturb-lanes.ts, LOST), is computed again in double-double (precise.ts), and left INEXACT for its caller
+ * (src/deep/exact.ts) when that is in doubt too.
  *
  * The parts: perturb-view.ts (the call's reference, rectangle and results), perturb-start.ts (a sample's start: the
  * linear start and the extended exponent), perturb-lanes.ts (the lanes between bursts: refilling, rebasing),
@@ -62,8 +64,6 @@ import {
   ROUNDING,
   refill,
   rewind,
-  START,
-  untrackedError,
 } from './perturb-lanes';
 import { STEPS, tally } from './perturb-stats';
 import { finish, finishInside, gMaxIter, setView, zAt } from './perturb-view';
@@ -100,11 +100,14 @@ export function renderPerturb(params: usize): void {
       if (load<i32>(i32At(INSIDE, l)) != 0) {
         finishInside(pixel);
         refill(l);
+      } else if (event == 4) {
+        // Lost (perturb-lanes.ts, LOST): an infinite error sends it to the double-double path.
+        finish(pixel, n, zx, zy, load<f64>(f64At(DCX, l)), load<f64>(f64At(DCY, l)), Infinity);
+        refill(l);
       } else if (event == 1 || event == 3 || n >= gMaxIter) {
         const dcx = load<f64>(f64At(DCX, l));
         const dcy = load<f64>(f64At(DCY, l));
-        const tracked = load<i32>(i32At(START, l)) < 0;
-        const error2 = ROUNDING * (tracked ? load<f64>(f64At(ERR, l)) : untrackedError(l, n, dzx * dzx + dzy * dzy));
+        const error2 = ROUNDING * load<f64>(f64At(ERR, l));
         finish(pixel, event == 3 && n < gMaxIter ? -1 : n, zx, zy, dcx, dcy, error2, event == 1 ? gExcess : NaN);
         refill(l);
       }

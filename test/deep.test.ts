@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GLITCHED, INEXACT } from '../dist/src/deep/exact.js';
+import { GLITCHED, INEXACT, withExactFallback } from '../dist/src/deep/exact.js';
 import { samplePoint } from '../dist/src/deep/grid.js';
 import { perturbSetup } from '../dist/src/deep/perturbation.js';
 import { chooseReference } from '../dist/src/deep/reference.js';
@@ -156,6 +156,24 @@ describe('minibrots, the cusp and the needle at depth', () => {
     },
     60_000,
   );
+
+  it('at the edge of the period-44 minibrot, 100000 iterations: samples 0.3.0 or BLA miscounted, each as BigInt', async () => {
+    const grid = sampleGrid({ view: { center: [P44, '0'], width: '1.2e-27' } }, 640, 360, 1);
+    const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
+    const perturb = chooseReference(grid, 100000, kernel);
+    const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
+    // [col, row]: 0.3.0 said 12272, 24612, 73602 (the last is inside); one escapes after 87390 steps, which BLA had
+    // computed inside, the error estimate collapsing where z passes near 0 (assembly/perturb-lanes.ts, LOST).
+    for (const [col, row] of [
+      [276, 56],
+      [233, 73],
+      [188, 129],
+      [346, 64],
+    ]) {
+      const job = { mapping, colStart: col, width: 1, rowStart: row, rowCount: 1, maxIter: 100000, shortcuts: false };
+      expect(withExactFallback(kernel)({ ...job, perturb }).counts[0]).toBe(exactCount(grid, col, row, 100000));
+    }
+  }, 60_000);
 
   it('the needle inside the set at 1e18: every count identical, few samples left to BigInt', async () => {
     const { counts, work, exact } = await render(
