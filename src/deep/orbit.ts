@@ -180,7 +180,6 @@ export function extendOrbit(
   // back, the orbit repeats. Points are compared p steps apart, p the first step that came within NEAR_ZERO of 0.
   let period = 0;
   const seen: bigint[] = [];
-  const first = points.length / 2 - 1;
   let x = previous?.x ?? x1;
   let y = previous?.y ?? y1;
   let dropped = previous?.dropped ?? 0;
@@ -197,11 +196,15 @@ export function extendOrbit(
     y = ((xy + xy) >> shift) + cy;
     push(x, y, bits - dropped);
     if (withLows) {
+      // Points from the period's first return on: the ones a later point is compared with (kept no earlier, as
+      // most orbits have no such return and thousands of big integers kept cost collections).
       const n = points.length / 2 - 1;
-      seen.push(x, y);
-      const back = 2 * (n - period - first - 1);
-      if (period > 0 && back >= 0 && seen[back] === x && seen[back + 1] === y) cycle = period;
-      else if (period === 0 && Math.hypot(points[2 * n], points[2 * n + 1]) < NEAR_ZERO) period = n;
+      if (period === 0 && points[2 * n] ** 2 + points[2 * n + 1] ** 2 < NEAR_ZERO ** 2) period = n;
+      if (period > 0) {
+        seen.push(x, y);
+        const back = 2 * (n - 2 * period);
+        if (back >= 0 && seen[back] === x && seen[back + 1] === y) cycle = period;
+      }
     }
     const next = withLows ? 0 : droppable(derivative, bits);
     if (next !== dropped) {

@@ -150,7 +150,7 @@ const NEAR_ZERO = 2 ** -64;
  */
 export function referencePeriod(points: Float64Array): number {
   for (let p = 1; p < points.length / 2; p++) {
-    if (Math.hypot(points[2 * p], points[2 * p + 1]) < NEAR_ZERO) return p;
+    if (points[2 * p] ** 2 + points[2 * p + 1] ** 2 < NEAR_ZERO ** 2) return p;
   }
   return 0;
 }
