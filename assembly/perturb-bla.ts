@@ -2,8 +2,8 @@
  * Bilinear approximation (BLA) in the perturbation kernel: a lane whose dz is small against the reference takes whole
  * runs of steps at once, by the second-order maps of src/deep/bla.ts (which explains them and lays out the table):
  *   dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2,
- * the longest run whose radius holds its dz, again and again. A lane tries them where it starts and where it rebases
- * (perturb-lanes.ts); between, dz is too large for them.
+ * the longest run whose radius holds its dz, again and again. A lane tries them where it starts, one step past where
+ * it rebases, and at places along the way (TRY_STRIDE, nextTry: perturb-lanes.ts and the burst stop there).
  *
  * Exactness: a run's result differs from stepping by its rounding (its steps' roundings, as stepping has them) and by
  * the terms of third order and up that it drops. The latter are about 2 |q|^2 / |L| (q the second-order part, L the
