@@ -129,6 +129,7 @@ export function takeRuns(l: i32, n: i32): i32 {
     const sr = load<f64>(run, 64);
     const si = load<f64>(run, 72);
     const length = <i32>load<f64>(run, 88);
+    if (length <= 0) break; // never from a table of src/deep/bla.ts: a guard against memory that is not one
     const zzr = dzx * dzx - dzy * dzy;
     const zzi = 2.0 * dzx * dzy;
     const zcr = dzx * dcx - dzy * dcy;

@@ -141,8 +141,8 @@ function contracts(l: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, error2: f64):
     const nx = ax * dzx - ay * dzy + dcx;
     dzy = ax * dzy + ay * dzx + dcy;
     dzx = nx;
-    // D's image grows as f does (2|z| rho + rho^2), and by this step's rounding and Z's (2^-53 |Z|, times 2 dz).
-    rho = (2.0 * r + rho) * rho + STEP_ROUNDING * (2.0 * big * d + d2 + dc);
+    // D's image grows as f does (2|z| rho + rho^2), and by this step's rounding and Z's (2^-53 |Z|, times 2 dz and 2 rho).
+    rho = (2.0 * r + rho) * rho + STEP_ROUNDING * (2.0 * big * (d + rho) + d2 + dc);
     m++;
   }
   const rx = load<f64>(zAt(m));

@@ -163,9 +163,10 @@ function nearFour(l: i32, m: i32, r2: f64): i32 {
   const d2 = dzx * dzx + dzy * dzy;
   const cross = 2.0 * (rx * dzx + ry * dzy);
   const excess = margin + cross + d2;
-  // The terms' rounding and Z's (2^-52 of |Z| ~ 2, times 2 |dz|), and dz's own error, far above both.
+  // The terms' rounding and Z's (2^-52 of |Z| ~ 2, times 2 |dz|), and dz's own error: |z|^2 moves by 2 |z| ~ 4 times
+  // z's, with SAFETY (rounding.ts) 4 on the estimate.
   let bound = DZ_TRUSTED * (Math.abs(margin) + 4.0 * Math.sqrt(d2) + d2);
-  bound += 8.0 * Math.sqrt(load<f64>(f64At(ERR, l)) * ROUNDING);
+  bound += 16.0 * Math.sqrt(load<f64>(f64At(ERR, l)) * ROUNDING);
   if (excess >= bound) {
     gExcess = excess;
     return 1;

@@ -393,6 +393,37 @@ describe('perturbation forced at 1e9', () => {
   }, 60_000);
 });
 
+describe("a worker keeps a deep view's orbit and tables in its memory", () => {
+  it('and copies them in again after a shallow call has written over them', async () => {
+    const wasm = await instantiateWasm(await compileWasmModule());
+    const kernel = wasm.engine('renderPerturb');
+    const grid = sampleGrid({ view: view(CASES[4]) }, 64, 8, 1);
+    const perturb = chooseReference(grid, 3000, kernel);
+    const deep = {
+      mapping: { xMin: 0, stepX: 0, yMax: 0, stepY: 0 },
+      colStart: 0,
+      width: 64,
+      rowStart: 3,
+      rowCount: 1,
+    };
+    const job = { ...deep, maxIter: 3000, shortcuts: false, perturb };
+    const before = Int32Array.from(kernel(job).counts);
+    const shallow = { xMin: -2, stepX: 0.0015, yMax: 1, stepY: 0.01 };
+    const big = {
+      mapping: shallow,
+      colStart: 0,
+      width: 2000,
+      rowStart: 0,
+      rowCount: 200,
+      maxIter: 50,
+      shortcuts: false,
+    };
+    wasm.engine('renderRectSimd')(big);
+    // Reading the kept orbit's place after that call had made the kernel loop for ever.
+    expect(Int32Array.from(kernel(job).counts)).toEqual(before);
+  }, 30_000);
+});
+
 describe('deep views are deterministic', () => {
   it('gives the same counts for any plan and thread count', async () => {
     const c = CASES[4];

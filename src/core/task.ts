@@ -197,7 +197,7 @@ export interface PerturbJob {
    */
   period: number;
   /** Names this setup within the process, so that a worker copies its orbit and tables into WASM memory once. */
-  key: number;
+  key: string;
 }
 
 /** A rectangle's samples: escape count (-1: never escaped) and |z|^2 at escape (0 inside), row-major. */

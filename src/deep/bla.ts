@@ -118,18 +118,30 @@ function merge(from: Float64Array, x: number, dc: number, to: Float64Array, k: n
 
 /**
  * The BLA blocks of the orbit's segments: the reference Z_0 .. Z_{viewLast}, and for a Julia set (restart > 0) its
- * critical orbit from restart to the end; `dc` bounds every sample's |dc| (0 for a Julia set: no dc).
+ * critical orbit from restart to the end; `dc` bounds every sample's |dc| (0 for a Julia set: no dc); `margins`, the
+ * orbit's |Z|^2 - 4 where kept (no run holds a step there).
  *
  * @example blaTable(orbit, orbit.length / 2 - 1, 0, 1e-30).blocks.length // about 3 f64s a point of the orbit
  */
-export function blaTable(orbit: Float64Array, viewLast: number, restart: number, dc: number): BlaTable {
+export function blaTable(
+  orbit: Float64Array,
+  viewLast: number,
+  restart: number,
+  dc: number,
+  margins?: Float64Array,
+): BlaTable {
   const segments: [base: number, last: number][] = [[0, viewLast]];
   if (restart > 0) segments.push([restart, orbit.length / 2 - 1]);
   const levels = segments.map(([base, last]) => {
     // Steps base + 1 .. last - 1: a run from m may end at last, where the kernel tests the end of the orbit.
     let count = Math.max(0, last - base - 1);
     let level = new Float64Array(count * BLOCK_F64);
-    for (let k = 0; k < count; k++) singleStep(orbit[2 * (base + 1 + k)], orbit[2 * (base + 1 + k) + 1], level, k);
+    for (let k = 0; k < count; k++) {
+      singleStep(orbit[2 * (base + 1 + k)], orbit[2 * (base + 1 + k) + 1], level, k);
+      // Where |Z|^2 is too near 4 for f64 to place (src/deep/orbit.ts keeps its margin), a run could pass an escape
+      // of z = Z + dz unseen: no run holds a step there.
+      if (margins && margins[base + 1 + k] !== 0) level[k * BLOCK_F64 + 10] = 0;
+    }
     const kept: Float64Array[] = [];
     for (let L = 0; L < TABLE_LEVELS && count > 0; L++) {
       kept.push(L >= MIN_LEVEL ? level : new Float64Array(0));

@@ -199,7 +199,7 @@ export function perturbSetup(
   const orbitLow = concatenated(critical ? new Float64Array(0) : reference.lows);
   // Every sample's |dc| in true units (0 where that underflows, as the kernel's plain phase drops such a dc).
   const dc = critical ? 0 : largestDc * 2 ** -scale;
-  const bla = blaTable(orbit, (critical ? restart : points.length / 2) - 1, restart, dc);
+  const bla = blaTable(orbit, (critical ? restart : points.length / 2) - 1, restart, dc, margins);
   // Julia sets have no interior proof (assembly/perturb-interior.ts): their rebased samples follow the critical orbit.
   const period = critical ? 0 : referencePeriod(points);
   return {
@@ -215,6 +215,7 @@ export function perturbSetup(
     restart,
     bla,
     period,
-    key: ++setups,
+    // Unique within the process even with two copies of this module loaded (a bundle and dist/).
+    key: `${++setups}:${Math.random()}`,
   };
 }

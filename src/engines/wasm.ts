@@ -152,10 +152,10 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     throw kernelMismatch();
   }
   // Layout: the parameter block (either kind), the palette table (kept across calls), then counts, |z|^2, colour
-  // sums and RGB; a perturbation call puts its reference orbit after |z|^2.
+  // sums and RGB; a perturbation call keeps its reference orbit and tables above what its calls use (see scratch).
   const paramsAt = exports.outputPtr();
-  // (A perturbation block is the larger: sized by RENDER_PARAMS alone, it overwrote the table's first entry. Its 124
-  // bytes are rounded up to a multiple of 8, for the f64 views that follow.)
+  // (A perturbation block is the larger: sized by RENDER_PARAMS alone, it overwrote the table's first entry. Its
+  // size is rounded up to a multiple of 8, for the f64 views that follow.)
   const tableAt = paramsAt + Math.ceil(Math.max(RENDER_PARAMS.size, PERTURB_PARAMS.size) / 8) * 8;
   const tableBytesAt = tableAt + TABLE_SIZE * 24;
   const countsAt = tableBytesAt + TABLE_SIZE * 4;
@@ -188,6 +188,13 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   // reference, above what calls of that size use for samples and colour, and again only when a call needs that room.
   // Keyed by the job's key: tasks reach a worker as copies, whose arrays are new objects over the same memory.
   let deep = { key: '', at: 0 };
+  // Room for a call's samples and output (every kernel and the colouring write upwards from countsAt): a call that
+  // reaches the kept orbit's place overwrites it, so it is copied in again next time (a shallow render between two
+  // renders of one deep view had left the second reading a clobbered table).
+  const scratch = (end: number) => {
+    reserve(end);
+    if (end > deep.at) deep = { key: '', at: 0 };
+  };
   const writePerturbParams = (job: KernelJob, samples: number) => {
     const perturb = job.perturb;
     if (!perturb) throw missingReferenceOrbit();
@@ -252,7 +259,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   return {
     engine: (name) => (job: KernelJob) => {
       const samples = job.width * job.rowCount;
-      reserve(normsAt(samples) + samples * 8);
+      scratch(normsAt(samples) + samples * 8);
       if (name === 'renderPerturb') writePerturbParams(job, samples);
       else writeParams(job, normsAt(samples));
       exports[name](paramsAt);
@@ -265,7 +272,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       const bytes = Math.ceil(job.width / 8) * job.rowCount;
       // The kernel's scratch (at `norms`): 64 bytes a group of 8 columns and 64 more, after the bits.
       const scratchAt = countsAt + Math.ceil(bytes / 16) * 16;
-      reserve(scratchAt + (Math.ceil(job.width / 8) + 1) * 64);
+      scratch(scratchAt + (Math.ceil(job.width / 8) + 1) * 64);
       writeParams(job, scratchAt);
       exports.membershipBits(paramsAt);
       return new Uint8Array(exports.memory.buffer, countsAt, bytes);
@@ -275,7 +282,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       const inMemory = counts.buffer === exports.memory.buffer;
       const sumsAt = normsAt(samples) + samples * 8;
       const outAt = sumsAt + width * 24;
-      reserve(outAt + width * rows * 3);
+      scratch(outAt + width * rows * 3);
       const memory = exports.memory.buffer;
       if (!inMemory) {
         new Int32Array(memory, countsAt, samples).set(counts);
