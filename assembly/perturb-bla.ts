@@ -35,14 +35,21 @@ const REMAINDER: f64 = 2;
  * steps there made the fast loop stop every few steps, 2.3x slower). The places depend on the sample alone, so its
  * arithmetic does not depend on its neighbours in the lanes.
  */
-const TRY_STRIDE = 16;
-const MAX_STRIDE = 4096;
+export const TRY_STRIDE = 16;
+export const MAX_STRIDE = 4096;
 
 /** A run's radius is at most EPSILON |Z| < 2 EPSILON (src/deep/bla.ts): a larger |dz|^2 than this fits none. */
 const NO_RUN: f64 = 4.0 * 3.552713678800501e-15; // (2 * 2^-24)^2
 
 /** 2^53: an error times this, squared, is in ERR's unit (perturb-lanes.ts, ROUNDING = 2^-106). */
 const PER_ROUNDING: f64 = 9007199254740992;
+
+/** The index's entry for a segment's level: its first block (i32), then its number of blocks (i32, at 4). */
+// @ts-ignore: decorator
+@inline
+function levelEntry(segment: i32, level: i32): usize {
+  return gBlaIndex + (<usize>(segment * TABLE_LEVELS + level) << 3);
+}
 
 /** The longest run that starts at m, holds |dz|^2 = d2 in its radius and ends by maxIter from count n; 0 if none. */
 function runAt(m: i32, n: i32, d2: f64): usize {
@@ -52,7 +59,7 @@ function runAt(m: i32, n: i32, d2: f64): usize {
   let best: usize = 0;
   for (let level = MIN_LEVEL; level < TABLE_LEVELS; level++) {
     if ((j & ((1 << level) - 1)) != 0 || n + (1 << level) > gMaxIter) break;
-    const at = gBlaIndex + (<usize>(segment * TABLE_LEVELS + level) << 3);
+    const at = levelEntry(segment, level);
     const i = j >> level;
     if (i >= load<i32>(at, 4)) break;
     const run = gBla + <usize>(load<i32>(at) + i) * BLOCK_BYTES;
@@ -86,7 +93,7 @@ export function nextTry(l: i32, found: bool): i32 {
     d2 = (d2 + dc) * (d2 + dc);
   }
   if (!(d2 < NO_RUN)) return i32.MAX_VALUE;
-  const at = gBlaIndex + (<usize>(segment * TABLE_LEVELS + MIN_LEVEL) << 3);
+  const at = levelEntry(segment, MIN_LEVEL);
   const first = load<i32>(at);
   const count = load<i32>(at, 4);
   // Places base + 1 + j, j a multiple of the stride (of 2^MIN_LEVEL, so runs start there).

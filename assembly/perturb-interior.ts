@@ -15,10 +15,12 @@
  * contract enough is iterated on, and tried again after twice as many periods.
  */
 import { f64At, i32At } from './lanes';
-import { DCX, DCY, DZX, DZY, M } from './perturb-lanes';
+import { DCX, DCY, DZX, DZY, M, ROUNDING } from './perturb-lanes';
 import { PROVEN_INSIDE, tally } from './perturb-stats';
 import { gMaxIter, gPeriod, gRestart, lastOf, zAt } from './perturb-view';
+import { SAFETY } from './rounding';
 
+// perturb-lanes.ts's LANES: memory.data needs a constant that this module's place in the import cycle cannot import.
 const LANES = 4;
 export const CHECK_M = memory.data(LANES * 4, 16); // i32: the place where the lane next records or compares z
 const RECORD_N = memory.data(LANES * 4, 16); // i32: the count at the last record; -1 none
@@ -33,10 +35,6 @@ const STEP_ROUNDING: f64 = 1.7763568394002505e-15;
 
 /** |z| stays this far below 2 in the proof. */
 const ESCAPE_MARGIN: f64 = 1.4901161193847656e-8; // 2^-26
-
-/** The error estimate's margin (rounding.ts, SAFETY) and unit (perturb-lanes.ts, ROUNDING). */
-const SAFETY: f64 = 4;
-const ROUNDING: f64 = 1.232595164407831e-32;
 
 /** Periods that must be left before maxIter for a proof to be tried. */
 const WORTH_IT = 16;
@@ -141,7 +139,8 @@ function contracts(l: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, error2: f64):
     const nx = ax * dzx - ay * dzy + dcx;
     dzy = ax * dzy + ay * dzx + dcy;
     dzx = nx;
-    // D's image grows as f does (2|z| rho + rho^2), and by this step's rounding and Z's (2^-53 |Z|, times 2 dz and 2 rho).
+    // D's image grows as f does (2|z| rho + rho^2), and by this step's rounding and Z's (2^-53 |Z|, times 2 dz and
+    // 2 rho).
     rho = (2.0 * r + rho) * rho + STEP_ROUNDING * (2.0 * big * (d + rho) + d2 + dc);
     m++;
   }

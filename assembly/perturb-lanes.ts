@@ -85,7 +85,6 @@ export function refill(l: i32): void {
       store<f64>(f64At(DCX, l), gDcx);
       store<f64>(f64At(DCY, l), gDcy);
       store<i32>(i32At(M, l), gM);
-      store<i32>(i32At(N, l), gN);
       store<i32>(i32At(PIXEL, l), pixel);
       // With the roundings of the steps the linear start skipped.
       store<f64>(f64At(ERR, l), <f64>gN * (gDzx * gDzx + gDzy * gDzy));

@@ -1,6 +1,6 @@
 /**
- * Where a perturbation call's work went, for --stats (src/core/renderer.ts): counters the kernel adds to and the
- * caller reads and clears around each call. f64, so that a render's billions of steps stay exact.
+ * Where a perturbation call's work went, for --stats (src/core/renderer.ts): running totals the kernel adds to and
+ * the caller reads before and after its calls. f64, so that a render's billions of steps stay exact.
  */
 export const STEPS = 0; // steps taken one at a time, by the fast loop and the scaled start
 export const RUN_STEPS = 1; // steps taken in BLA runs (perturb-bla.ts)

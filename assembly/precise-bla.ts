@@ -10,7 +10,7 @@
  * each run of 8 steps composed step by step, the longer ones from pairs of the level below.
  */
 import { add, ddHigh, ddLow, mul, norm } from './dd';
-import { gBlaIndex, gDdRuns, gMaxIter, gOrbit, gOrbitLow, gRunDc, gViewLast } from './perturb-view';
+import { gBlaIndex, gDdRuns, gMargins, gMaxIter, gOrbit, gOrbitLow, gRunDc, gViewLast } from './perturb-view';
 
 /** A step's radius, as a fraction of |Z| (src/deep/bla.ts has 2^-24 for the fast loop). */
 const EPSILON_DD: f64 = 3.552713678800501e-15; // 2^-48
@@ -47,8 +47,9 @@ function zLow(m: i32): v128 {
   return v128.load(gOrbitLow + (<usize>m << 4));
 }
 
-/** The radius of the step at Z_m: none where z = Z + dz could reach |z| = 2. */
+/** The radius of the step at Z_m: none where z = Z + dz could reach |z| = 2, or where the orbit keeps a margin. */
 function stepRadius(m: i32): f64 {
+  if (load<f64>(gMargins + (<usize>m << 3)) != 0) return 0;
   const a = Math.sqrt(norm(zHigh(m)));
   return min(EPSILON_DD * a, max(0.0, (2.0 - a) / 2.0));
 }

@@ -8,6 +8,7 @@
  * INEXACT, for the exact BigInt loop (src/deep/exact.ts).
  */
 import { add, ddHigh, ddLow, mul, sumHigh, sumLow } from './dd';
+import { MAX_STRIDE, TRY_STRIDE } from './perturb-bla';
 import { ddRunAt, ddRunLength, ddRunsReady, ddTakeRun } from './precise-bla';
 import { errorDecides } from './rounding';
 import { normAfterEscape } from './smooth';
@@ -22,10 +23,6 @@ const ROUNDING: f64 = 6.223015277861142e-61; // 2^-200
  * sqrt(steps) aside: at a rebase they may reach 2^-80 of dz, not more. Elsewhere Z's error enters only times dz.
  */
 const ORBIT_AT_REBASE: f64 = 1099511627776.0; // 2^40: (2^-80)^2 in units of ROUNDING
-
-/** BLA tries, as the fast loop's (perturb-bla.ts). */
-const TRY_STRIDE = 16;
-const MAX_STRIDE = 4096;
 
 /** |z|^2 a few steps past the escape of the last sample preciseCount settled (for colour). */
 export let preciseNorm: f64 = 0;
@@ -54,8 +51,7 @@ export function preciseCount(
   const runs = ddRunsReady();
   let next = 1;
   let stride = TRY_STRIDE;
-  let n = 1;
-  for (; n < maxIter; n++) {
+  for (let n = 1; n < maxIter; n++) {
     const high = v128.load(orbit + (<usize>m << 4));
     const low = v128.load(lows + (<usize>m << 4));
     // z = Z + dz

@@ -7,7 +7,7 @@
  */
 
 /** Estimated errors this many times over count as possible. */
-const SAFETY: f64 = 4;
+export const SAFETY: f64 = 4;
 
 /** A sample that never escaped is in doubt when its z's error, times SAFETY, reaches this. */
 const INSIDE_ERROR: f64 = 9.5367431640625e-7; // 2^-20

@@ -14,8 +14,8 @@
  *
  * Layout: blocks of a level are the runs starting at base + 1 + i 2^L (base: 0, or a Julia set's critical orbit),
  * complete runs only; levels below MIN_LEVEL are not stored (the vector loop steps them about as fast). Each block is
- * BLOCK_F64 f64s: A, B, P, Q, S (re, im each), then r^2 and the run's length. `index` gives, for each of the two segments and
- * each level, the first block's place and the number of blocks.
+ * BLOCK_F64 f64s: A, B, P, Q, S (re, im each), then r^2 and the run's length. `index` gives, for each of the two
+ * segments and each level, the first block's place and the number of blocks.
  */
 /** Radius of a single step at Z: EPSILON |Z| (see the top). */
 export const EPSILON = 2 ** -24;

@@ -29,8 +29,21 @@ const PRECISION_STEP = 64;
 
 const TOP = 1n << 53n;
 
-/** |Z| below this marks a possible period of the orbit (see OrbitSoFar's cycle). */
+/** |Z| below this marks a return of the orbit near 0: a period (see OrbitSoFar's cycle, referencePeriod). */
 const NEAR_ZERO = 2 ** -64;
+
+/** Whether point n of an orbit's f64 points came back near 0. */
+const nearZero = (points: ArrayLike<number>, n: number) => points[2 * n] ** 2 + points[2 * n + 1] ** 2 < NEAR_ZERO ** 2;
+
+/**
+ * The first p >= 1 where the orbit returns near 0 (a reference at a nucleus of period p), or 0.
+ *
+ * @example referencePeriod(referenceAt(grid, origin, 1000).points) // 3 at the period-3 minibrot's nucleus
+ */
+export function referencePeriod(points: Float64Array): number {
+  for (let p = 1; p < points.length / 2; p++) if (nearZero(points, p)) return p;
+  return 0;
+}
 
 /** |Z|^2 within this of 4 (in f64) is decided, and kept as a margin, in fixed point (see OrbitSoFar). */
 const NEAR_FOUR = 2 ** -28;
@@ -199,7 +212,7 @@ export function extendOrbit(
       // Points from the period's first return on: the ones a later point is compared with (kept no earlier, as
       // most orbits have no such return and thousands of big integers kept cost collections).
       const n = points.length / 2 - 1;
-      if (period === 0 && points[2 * n] ** 2 + points[2 * n + 1] ** 2 < NEAR_ZERO ** 2) period = n;
+      if (period === 0 && nearZero(points, n)) period = n;
       if (period > 0) {
         seen.push(x, y);
         const back = 2 * (n - 2 * period);

@@ -10,7 +10,7 @@ import { decimalOfNumber, dyadicOfNumber, toFixedPoint } from './decimal.js';
 import type { SampleGrid } from './grid.js';
 import { pointAt, STEP_BITS } from './grid.js';
 import type { OrbitSoFar, Scaled } from './orbit.js';
-import { extendOrbit, nextDerivative, ORBIT_GUARD_BITS } from './orbit.js';
+import { extendOrbit, nextDerivative, ORBIT_GUARD_BITS, referencePeriod } from './orbit.js';
 
 /**
  * Below this power of two, a sample's first offset starts scaled (an extended exponent): the kernel's plain loop
@@ -43,7 +43,8 @@ export interface Jump {
 /**
  * The step at which every sample can start, with A (dz = A dc) as mantissa and exponent: the last step at which
  * the largest sample's dz is still far below |Z| (so that the linear growth holds), before the reference ends or
- * maxIter, and where a BLA run may start (1 + a multiple of 2^MIN_LEVEL: the runs take samples on from there). At 1e100 that skips about 200 of the 280 steps of a sample near c = i; at 1e1000, about 2290 of 2660.
+ * maxIter, and where a BLA run may start (1 + a multiple of 2^MIN_LEVEL: the runs take samples on from there). At
+ * 1e100 that skips about 200 of the 280 steps of a sample near c = i; at 1e1000, about 2290 of 2660.
  * For a Julia set (`julia`) dz has no dc term: dz_n = A_n dz_1 with A_{n+1} = 2 Z_n A_n, and dc is dropped.
  *
  * @example skipLinear(orbit, 1000, 3300, 2 ** 40).jumpTo // about 2000 at c = i, 1e1000
@@ -138,21 +139,6 @@ export function referenceAt(
   if (!julia) return extendOrbit(point[0], point[1], bits, length, previous, plainSteps(grid).plainStepX !== 0);
   const [cx, cy] = fixedJulia(julia, bits);
   return extendOrbit(cx, cy, bits, length, previous, false, point);
-}
-
-/** |Z_p| below this makes p the reference's period (see PerturbJob's period). */
-const NEAR_ZERO = 2 ** -64;
-
-/**
- * The first p >= 1 where the reference returns near 0 (a reference at a nucleus of period p), or 0.
- *
- * @example referencePeriod(referenceAt(grid, origin, 1000).points) // 3 at the period-3 minibrot's nucleus
- */
-export function referencePeriod(points: Float64Array): number {
-  for (let p = 1; p < points.length / 2; p++) {
-    if (points[2 * p] ** 2 + points[2 * p + 1] ** 2 < NEAR_ZERO ** 2) return p;
-  }
-  return 0;
 }
 
 /** Setups made by this process (see PerturbJob's key). */

@@ -87,8 +87,9 @@ export function chooseReference(
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
   let orbit = referenceAt(grid, origin, length, undefined, julia);
   let job = perturbSetup(grid, maxIter, origin, orbit, critical);
-  // A longer orbit from the same point changes nothing for the samples that did not outlive the shorter one: then
-  // only those that did are surveyed again.
+  // A longer orbit from the same point leaves the samples that did not outlive the shorter one as they were (all but
+  // rarely: its linear start and BLA runs near the old end may differ, and a sample missed here costs only the exact
+  // fallback's time): then only those that did are surveyed again.
   let left: [number, number][] | undefined;
   for (let references = 1; references <= MAX_REFERENCES; ) {
     left = survey(job, grid, maxIter, engine, left);
