@@ -182,6 +182,19 @@ export function schedulesDisagree(label: string, threads: number): RenderError {
   return new RenderError(`${label} on ${threads} threads made different images: please report this as a bug`);
 }
 
+/** `scale --quiet-machine` found others still using the machine when its wait ran out. */
+export function machineBusy(
+  load: { othersCores: number | null; stealShare: number | null; loadAverage: number[] },
+  waitedSeconds: number,
+): RenderError {
+  const steal = `${((load.stealShare ?? 0) * 100).toFixed(0)}%`;
+  return new RenderError(
+    `the machine is busy: other processes used ${(load.othersCores ?? 0).toFixed(2)} cores (steal ${steal}, ` +
+      `load average ${load.loadAverage[0].toFixed(2)}) after waiting ${waitedSeconds} s for --quiet-machine; ` +
+      'run when it is quiet, or leave out --quiet-machine to measure anyway (busy points are flagged)',
+  );
+}
+
 /** A debug build of the kernel failed one of its assertions: a bug in the kernel. */
 export function kernelAssertion(line: number, column: number): RenderError {
   return new RenderError(`WASM kernel assertion failed at ${line}:${column}: please report this as a bug`);

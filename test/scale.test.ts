@@ -1,13 +1,31 @@
 /** mandel-par scale end to end: the real pool, every schedule, the files it writes. */
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amdahlSpeedup, serialFraction } from '../dist/src/scale/amdahl.js';
+import { renderSvg, speedupSpec } from '../dist/src/scale/chart.js';
+import { ratioInterval } from '../dist/src/scale/interval.js';
+import { median } from '../dist/src/scale/median.js';
 import { CSV_COLUMNS } from '../dist/src/scale/report.js';
 import { runCli } from './helpers.js';
+
+interface JsonPoint {
+  label: string;
+  threads: number;
+  width: number;
+  height: number;
+  runsMs: number[];
+  speedup: number;
+  speedupInterval: [number, number];
+  busy: boolean;
+  oversubscribed: boolean;
+  load: { othersCores: number | null };
+}
 
 const VIEW = ['--width', '120', '--height', '60', '--max-iter', '300', '--center=-0.6,0.3', '--zoom', '2'];
 
@@ -28,7 +46,10 @@ describe('mandel-par scale', () => {
       '-o',
       dir,
     ]);
-    expect(run.stderr).toBe('');
+    // A picture this small is measured, and said to be too small to share among threads.
+    expect(run.stderr).toMatch(
+      /^mandel-par: warning: one render takes [\d.]+ s at 1 thread: too short to share among threads .* leave out --width and --height to calibrate the size to --target-seconds$/m,
+    );
     expect(run.status).toBe(0);
     stdout = run.stdout;
   });
@@ -41,6 +62,12 @@ describe('mandel-par scale', () => {
       /^Pool start-up \(first render less a typical one\): 1 threads \d+ ms, 2 threads \d+ ms, 3 threads \d+ ms$/m,
     );
     expect(stdout).toMatch(/^Amdahl serial fraction \(fit on 1 < threads <= \d+\): static (-?[\d.]+|n\/a), /m);
+    expect(stdout).toMatch(/^At 2 threads: fastest \S+; intervals overlap it: .*; slower: .*$/m);
+    expect(stdout).toMatch(
+      /^Predicted speedup on N cores like these \(simulated from per-row costs measured at 1 thread; not measured/m,
+    );
+    expect(stdout).toMatch(/^dynamic\/16 +1\.00 \(1\.00\) .* [\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$/m);
+    expect(stdout).toMatch(/^Load before: others [\d.]+ cores, steal \d+%, load average [\d. ]+; after: /m);
     expect(stdout).toContain(`Wrote ${join(dir, 'results.csv')}`);
   });
 
@@ -50,6 +77,10 @@ describe('mandel-par scale', () => {
     expect(rows.length).toBe(4 * 3);
     const cells = rows.map((r) => r.split(','));
     expect(cells.every((c) => c.length === CSV_COLUMNS.length)).toBe(true);
+    const oversubscribed = cells.map((c) => c[CSV_COLUMNS.indexOf('oversubscribed')]);
+    const threads = cells.map((c) => Number(c[CSV_COLUMNS.indexOf('threads')]));
+    const cores = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')).cores;
+    expect(oversubscribed).toEqual(threads.map((t) => String(t > cores)));
     const digests = new Set(cells.map((c) => c[CSV_COLUMNS.indexOf('image_sha256')]));
     expect(digests.size).toBe(1);
     // ... and it is the picture `--out png` makes of the same view, decoded.
@@ -70,6 +101,10 @@ describe('mandel-par scale', () => {
     });
     expect(json.command).toMatch(/^mandel-par scale --threads 1,2,3 /);
     expect(json.points).toHaveLength(12);
+    expect([json.mode, json.width, json.height, json.calibration]).toEqual(['strong', 120, 60, null]);
+    expect(json.load.before).toMatchObject({ othersCores: expect.any(Number), loadAverage: expect.any(Array) });
+    expect(json.prediction.points.map((p: { threads: number }) => p.threads)).toContain(64);
+    expect(json.prediction.model.rowMs).toHaveLength(60);
     for (const p of json.points) {
       expect(p.runsMs).toHaveLength(2);
       expect(p.minMs).toBeLessThanOrEqual(p.medianMs);
@@ -91,6 +126,32 @@ describe('mandel-par scale', () => {
     expect(json.startupMs.map((s: { threads: number }) => s.threads)).toEqual([1, 2, 3]);
   });
 
+  it('keeps every run, so each interval can be recomputed from results.json', async () => {
+    const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
+    const points: JsonPoint[] = json.points;
+    for (const p of points) {
+      const base = points.find((b) => b.label === p.label && b.threads === json.baseThreads) as JsonPoint;
+      expect(p.speedup).toBeCloseTo((json.baseThreads * median(base.runsMs)) / median(p.runsMs), 12);
+      const interval = p.threads === json.baseThreads ? [p.speedup, p.speedup] : ratioInterval(base.runsMs, p.runsMs);
+      expect(p.speedupInterval).toEqual(interval);
+      expect(p.speedupInterval[0]).toBeLessThanOrEqual(p.speedupInterval[1]);
+    }
+  });
+
+  it('draws the chart from what results.json keeps: redrawn from the file, it is the same SVG', async () => {
+    const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
+    const svg = await readFile(join(dir, 'speedup.svg'), 'utf8');
+    expect(await renderSvg(speedupSpec(json, json.chart.title))).toBe(svg);
+    const over = Math.max(...json.points.map((p: JsonPoint) => p.threads)) > json.cores;
+    for (const text of [
+      `${json.cores} cores`,
+      'predicted for N cores',
+      '95% intervals',
+      ...(over ? ['oversubscribed'] : []),
+    ])
+      expect(svg).toContain(text);
+  });
+
   it('draws the chart as a valid SVG and a PNG of the size the JSON states', async () => {
     const svg = await readFile(join(dir, 'speedup.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -103,6 +164,66 @@ describe('mandel-par scale', () => {
     const meta = await sharp(join(dir, 'speedup.png')).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', chart.width, chart.height]);
     expect((await readdir(dir)).sort()).toEqual(['results.csv', 'results.json', 'speedup.png', 'speedup.svg']);
+  });
+});
+
+describe('mandel-par scale: calibration and weak scaling', () => {
+  it('sizes the picture so one render at 1 thread takes about the target, and grows it with the threads', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'mandel-par-scale-')), 'weak');
+    const target = 0.25;
+    const args = ['--weak', '--threads', '1,2', '--schedules', 'static', '--repeat', '3'];
+    const run = await runCli(['scale', ...args, '--target-seconds', String(target), '-o', dir]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Scaling \(weak scaling, pixels grow with the threads\): \d+ x \d+ \(calibrated: one render at 1 thread took [\d.]+ s, target 0\.25 s\)/,
+    );
+    const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
+    // Calibration lands near its target (its last probe within 15%, or the closest of its tries), keeping the aspect.
+    expect(json.calibration.ms / 1000).toBeGreaterThan(target / 2);
+    expect(json.calibration.ms / 1000).toBeLessThan(target * 2);
+    expect(json.width / json.height).toBeCloseTo(1920 / 1080, 2);
+    expect([json.width, json.height]).toEqual([json.calibration.width, json.calibration.height]);
+    const [one, two]: JsonPoint[] = json.points;
+    expect([one.width, one.height]).toEqual([json.width, json.height]);
+    expect((two.width * two.height) / (one.width * one.height)).toBeCloseTo(2, 1);
+    // Weak scaling's speedup (Gustafson's scaled speedup) is the time per pixel at 1 thread over that at 2.
+    const perPixel = (p: JsonPoint) => median(p.runsMs) / (p.width * p.height);
+    expect(two.speedup).toBeCloseTo(perPixel(one) / perPixel(two), 9);
+    expect(json.prediction).toBeNull();
+  });
+});
+
+describe('mandel-par scale: a busy machine', () => {
+  let burner: ChildProcess;
+  beforeAll(() => {
+    burner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  });
+  afterAll(() => {
+    burner.kill();
+  });
+
+  it('flags the points measured while another process used a core, and says so', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'mandel-par-scale-')), 'busy');
+    const args = ['--threads', '1', '--schedules', 'static', '--repeat', '3', '--target-seconds', '0.2'];
+    const run = await runCli(['scale', ...args, '--predict', 'none', '-o', dir]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(
+      /^mandel-par: warning: 1 of 1 points were measured while other processes used the machine \(marked busy\)/m,
+    );
+    expect(run.stdout).toMatch(/^static +1 .* busy: others [\d.]+ cores, steal \d+%$/m);
+    const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
+    expect(json.points[0].busy).toBe(true);
+    expect(json.points[0].load.othersCores).toBeGreaterThan(0.5);
+    expect(json.load.before.othersCores).toBeGreaterThan(0.5);
+  });
+
+  it('--quiet-machine refuses it once the wait runs out', async () => {
+    const run = await runCli(['scale', '--quiet-machine', '0', '-o', join(tmpdir(), 'never-written')]);
+    expect(run.stderr).toMatch(
+      /^mandel-par: the machine is busy: other processes used [\d.]+ cores \(steal \d+%, load average [\d.]+\) after waiting 0 s for --quiet-machine; run when it is quiet, or leave out --quiet-machine/,
+    );
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
   });
 });
 
@@ -124,6 +245,17 @@ describe('mandel-par scale: bad lists', () => {
       /^mandel-par: --schedules: expected one of static, interleaved, dynamic .*received "round-robin"\n$/,
     ],
     [['--palette', 'grey'], /^mandel-par: Unknown argument: palette; run mandel-par --help/],
+    [
+      ['--width', '640', '--target-seconds', '1'],
+      /^mandel-par: --width, --target-seconds: the size is either given or calibrated to a time: give one of them\n$/,
+    ],
+    [['--target-seconds', '0'], /^mandel-par: --target-seconds: expected a positive number .*received "0"\n$/],
+    [['--weak', '--predict', '8'], /^mandel-par: --weak, --predict: predictions are of strong scaling/],
+    [['--predict', '8,x'], /^mandel-par: --predict: .*received "8,x"\n$/],
+    [
+      ['--quiet-machine', 'soon'],
+      /^mandel-par: --quiet-machine: expected a whole number from 0 to 3600 .*received "soon"\n$/,
+    ],
   ])('%j: one line, exit status 2', async (args, message) => {
     const run = await runCli(['scale', ...args, '-o', join(tmpdir(), 'never-written')]);
     expect(run.stderr).toMatch(message);

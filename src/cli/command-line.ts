@@ -87,9 +87,22 @@ const SCALE_OPTIONS = {
   schedules: { type: 'string', description: `Schedules to time: ${SCHEDULES.join(', ')} [default: all]` },
   'band-rows': { type: 'string', description: 'Band heights for the dynamic schedule [default: 1,8,64]' },
   repeat: { type: 'string', description: 'Timed runs per point: median, min and max are kept [default: 5]' },
+  'target-seconds': {
+    type: 'string',
+    description: 'Size the picture so one render at 1 thread takes this long (unless --width/--height) [default: 1]',
+  },
+  weak: { type: 'boolean', description: 'Weak scaling: the picture grows with the threads, same share per thread' },
+  predict: {
+    type: 'string',
+    description: 'Core counts to predict from per-row costs at 1 thread, or none [default: 8,16,32,64]',
+  },
+  'quiet-machine': {
+    type: 'string',
+    description: 'Wait up to this many seconds for other processes to go quiet; refuse a busy machine',
+  },
   ...VIEW_OPTIONS,
-  width: { type: 'string', description: 'Width in pixels [default: 1920]' },
-  height: { type: 'string', description: 'Height in pixels [default: 1080]' },
+  width: { type: 'string', description: 'Width in pixels [default: calibrated from 1920]' },
+  height: { type: 'string', description: 'Height in pixels [default: calibrated from 1080]' },
   'max-iter': { type: 'string', description: 'Iterations before a point counts as inside [default: 1000]' },
   region: { type: 'string', description: 'Plane region xMin,xMax,yMin,yMax [default: centre -0.5,0, 3 wide]' },
   output: { type: 'string', alias: 'o', description: 'Folder for the results [default: output/scale-<date-time>]' },
@@ -226,6 +239,7 @@ export function commandLine(argv: string[], version: string) {
       examples(y.options(SCALE_OPTIONS), [
         ['$0 scale', 'every schedule'],
         ['$0 scale --threads 1,2,4,8 --schedules dynamic', 'one schedule'],
+        ['$0 scale --weak --quiet-machine 60', 'weak scaling, on a quiet machine'],
       ]),
     )
     .command('assemble <folder>', 'Write the picture whose shards were rendered into a parts folder', (y) =>

@@ -3,14 +3,16 @@ import { availableParallelism } from 'node:os';
 import { SCHEDULES } from '../core/plan.js';
 import { createSpec, LIMITS } from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
-import { invalidOption } from '../errors.js';
+import { conflictingOptions, invalidOption } from '../errors.js';
 import type { ScaleOptions } from '../scale/experiment.js';
 import type { RawArgs } from './parsers.js';
 import {
   MANDELBROT_VIEW,
   MAX_THREADS,
   parseChoice,
+  parsePositiveNumber,
   parseWholeList,
+  parseWholeNumber,
   resolveRegion,
   single,
   wholeReader,
@@ -21,6 +23,9 @@ function timestamp(date: Date): string {
   const day = `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}`;
   return `${day}-${two(date.getHours())}${two(date.getMinutes())}${two(date.getSeconds())}`;
 }
+
+/** Core counts predicted by default: past the 2-16 cores of the machines at hand, to those the design aims at. */
+export const DEFAULT_PREDICT = [8, 16, 32, 64];
 
 /** Checks the options of `mandel-par scale` and fills in the defaults. */
 export function resolveScaleOptions(
@@ -37,10 +42,40 @@ export function resolveScaleOptions(
   const cores = Math.min(parallelism, MAX_THREADS / 2);
   const defaultThreads = [...Array.from({ length: cores }, (_, k) => k + 1), 2 * cores];
   const schedules = text('schedules');
+  const sized = text('width') !== undefined || text('height') !== undefined;
+  const target = text('target-seconds');
+  if (sized && target !== undefined) {
+    throw conflictingOptions(
+      [text('width') === undefined ? 'height' : 'width', 'target-seconds'],
+      'the size is either given or calibrated to a time: give one of them',
+    );
+  }
+  const targetSeconds = sized ? null : target === undefined ? 1 : parseSeconds('target-seconds', target);
+  const weak = raw.weak === true;
+  const predictText = text('predict');
+  if (weak && predictText !== undefined && predictText !== 'none') {
+    throw conflictingOptions(['weak', 'predict'], 'predictions are of strong scaling (one picture): give one of them');
+  }
+  const predict =
+    weak || predictText === 'none' ? [] : list('predict', MAX_THREADS, '--predict 8,16,32,64', DEFAULT_PREDICT);
+  const quiet = text('quiet-machine');
   const width = whole('width', 1, LIMITS.size, '--width 1920', 1920);
   const height = whole('height', 1, LIMITS.size, '--height 1080', 1080);
   const output = text('output') ?? `output/scale-${timestamp(now)}`;
   if (output === '') throw invalidOption('output', output, 'a folder path', '-o output/scale-run');
+  const maxIter = whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', 1000);
+  const engine = parseChoice('engine', text('engine') ?? ENGINES[0], ENGINES);
+  const specAt = (w: number, h: number) =>
+    createSpec({
+      output: { format: 'png' },
+      width: w,
+      height: h,
+      maxIter,
+      region: resolveRegion(text, w, h, 1, MANDELBROT_VIEW(false)),
+      engine,
+      shortcuts: raw.shortcuts !== false,
+    });
+  specAt(width, height); // a view that cannot be drawn is refused before anything runs
   return {
     threads: list('threads', MAX_THREADS, '--threads 1,2,4,8', defaultThreads),
     schedules:
@@ -49,15 +84,20 @@ export function resolveScaleOptions(
         : schedules.split(',').map((s) => parseChoice('schedules', s.trim(), SCHEDULES)),
     bandRows: list('band-rows', LIMITS.size, '--band-rows 1,8,64', [1, 8, 64]),
     repeat: whole('repeat', 1, 1000, '--repeat 5', 5),
-    spec: createSpec({
-      output: { format: 'png' },
-      width,
-      height,
-      maxIter: whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', 1000),
-      region: resolveRegion(text, width, height, 1, MANDELBROT_VIEW(false)),
-      engine: parseChoice('engine', text('engine') ?? ENGINES[0], ENGINES),
-      shortcuts: raw.shortcuts !== false,
-    }),
+    specAt,
+    width,
+    height,
+    targetSeconds,
+    weak,
+    predict,
+    quietSeconds: quiet === undefined ? null : parseWholeNumber('quiet-machine', quiet, 0, 3600, '--quiet-machine 60'),
     output,
   };
+}
+
+/** Seconds for --target-seconds: a positive number up to an hour. */
+function parseSeconds(option: string, given: string): number {
+  const seconds = parsePositiveNumber(option, given, `--${option} 1`);
+  if (seconds > 3600) throw invalidOption(option, given, 'a positive number of seconds up to 3600', `--${option} 1`);
+  return seconds;
 }

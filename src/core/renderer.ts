@@ -62,6 +62,8 @@ export interface RenderStats {
   /** Time per worker thread, in milliseconds, keyed by thread id: iterating, and making output. */
   iterateMsByThread: Map<number, number>;
   outputMsByThread: Map<number, number>;
+  /** Each task's time in its worker (iterating and making output), in ms, by its index in the plan. */
+  taskMs: number[];
   /** The WASM instances each thread reported using (one per thread when the pool is right). */
   instancesByThread: Map<number, Set<string>>;
   /**
@@ -197,6 +199,7 @@ export class Renderer {
       wallMs: 0,
       iterateMsByThread: new Map(),
       outputMsByThread: new Map(),
+      taskMs: new Array<number>(plan.length).fill(0),
       instancesByThread: new Map(),
       ...(perturb && { reference: { ms: referenceMs, points: perturb.orbit.length / 2 } }),
     };
@@ -227,6 +230,7 @@ export class Renderer {
       if (cancel.signal.aborted) return 0;
       add(stats.iterateMsByThread, result.threadId, result.iterateMs);
       add(stats.outputMsByThread, result.threadId, result.outputMs);
+      stats.taskMs[index] = result.iterateMs + result.outputMs;
       if (result.perturbWork) stats.perturbWork = addWork(stats.perturbWork, result.perturbWork);
       const instances = stats.instancesByThread.get(result.threadId) ?? new Set<string>();
       stats.instancesByThread.set(result.threadId, instances.add(result.instanceId));

@@ -1,17 +1,25 @@
 /**
- * The scaling experiment behind `mandel-par scale`: for each thread count, a pool is started and warmed, then
- * every schedule is timed `repeat` times, round by round so that background load hits all alike. Each run renders
- * the picture (iterate and colour) into a fresh shared image; its digest proves every schedule made the same one.
+ * The scaling experiment behind `mandel-par scale`: the picture's size calibrated at one thread, then for each
+ * thread count a pool started and warmed and every schedule timed `repeat` times, round by round so that background
+ * load hits all alike, with the machine's load sampled around every run. Each run renders the picture (iterate and
+ * colour) into a fresh shared image; its digest proves every schedule made the same one. Speedups carry bootstrap
+ * intervals; per-row costs at one thread feed the predictions past this machine's cores.
  */
-import { createHash } from 'node:crypto';
-import type { Plan, Schedule } from '../core/plan.js';
-import { planSchedule } from '../core/plan.js';
+import type { Schedule } from '../core/plan.js';
+import { planBands, planSchedule } from '../core/plan.js';
+import { TASKS_PER_WORKER } from '../core/pool.js';
 import { Renderer } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
-import { schedulesDisagree } from '../errors.js';
-import { rgbImage } from '../outputs/destinations.js';
+import { machineBusy, schedulesDisagree } from '../errors.js';
 import { serialFraction } from './amdahl.js';
+import type { Calibration, Timing } from './calibrate.js';
+import { calibrateSize, measureCosts, timeRender } from './calibrate.js';
+import { ratioInterval, separate } from './interval.js';
+import type { Load, Snapshot } from './load.js';
+import { combineLoads, cpuSample, isBusy, loadBetween, snapshot, waitForQuiet } from './load.js';
 import { median } from './median.js';
+import type { CostModel } from './simulate.js';
+import { predictMs } from './simulate.js';
 
 /** An experiment: the picture, and the thread counts and schedules to time it with. */
 export interface ScaleOptions {
@@ -19,8 +27,19 @@ export interface ScaleOptions {
   schedules: Schedule[];
   bandRows: number[];
   repeat: number;
-  /** The picture every run renders (to RGB in memory). */
-  spec: RenderSpec;
+  /** The picture at a size (the view stays; its region follows the size's aspect). */
+  specAt: (width: number, height: number) => RenderSpec;
+  /** The size given, or where calibration starts from (its aspect is kept). */
+  width: number;
+  height: number;
+  /** Calibrate the size so that one render at one thread takes this long; null when the size was given. */
+  targetSeconds: number | null;
+  /** Weak scaling: the picture's pixels grow with the threads, so each thread's share stays the same. */
+  weak: boolean;
+  /** Core counts to predict for (none in weak scaling). */
+  predict: number[];
+  /** Wait up to this many seconds for a quiet machine, and refuse a busy one; null to measure regardless. */
+  quietSeconds: number | null;
   /** The folder for CSV, JSON and charts. */
   output: string;
 }
@@ -34,28 +53,74 @@ export interface ScheduleConfig {
 
 export interface ScalePoint extends ScheduleConfig {
   threads: number;
+  /** The picture's size at this point (it grows with the threads in weak scaling). */
+  width: number;
+  height: number;
   tasks: number;
   runsMs: number[];
   medianMs: number;
   minMs: number;
   maxMs: number;
-  /** Median time at the base thread count over median time here. */
+  /** Strong: the base's median time over this one's, times the base threads. Weak: the same per pixel (Gustafson). */
   speedup: number;
+  /** The speedup's 95% bootstrap interval (interval.ts). */
+  speedupInterval: [number, number];
   efficiency: number;
   /** The busiest worker's busy time over the mean (1 is perfect), median over the runs. */
   loadBalance: number;
+  /** Other processes and steal over this point's runs. */
+  load: Load;
+  /** Others used a quarter core or more, or the hypervisor took 5% (load.ts): the point measured a smaller machine. */
+  busy: boolean;
+  /** More threads than the machine's cores. */
+  oversubscribed: boolean;
   imageSha256: string;
 }
 
+/** At one thread count: the fastest schedule, those whose intervals overlap it, and those clearly slower. */
+export interface Comparison {
+  threads: number;
+  best: string;
+  tied: string[];
+  slower: string[];
+}
+
+/** A simulated render of a schedule on `threads` cores (simulate.ts); `measuredMs` where it was also measured. */
+export interface Prediction {
+  label: string;
+  threads: number;
+  ms: number;
+  speedup: number;
+  measuredMs: number | null;
+}
+
 export interface ScaleResult {
-  points: ScalePoint[];
-  /** Pool start-up per thread count: the first (untimed) render, pool creation included, less the median run. */
-  startupMs: { threads: number; ms: number }[];
+  mode: 'strong' | 'weak';
+  /** The machine's cores (available parallelism). */
+  cores: number;
+  /** The picture at the base thread count. */
+  width: number;
+  height: number;
+  calibration: Calibration | null;
   /** The thread count speedups are measured against (1 unless the list has no 1). */
   baseThreads: number;
+  points: ScalePoint[];
+  comparisons: Comparison[];
+  /** Pool start-up per thread count: the first (untimed) render, pool creation included, less the median run. */
+  startupMs: { threads: number; ms: number }[];
   /** Amdahl's serial fraction per schedule, fitted on 1 < threads <= cores; null without such points. */
   serialFractions: { label: string; serialFraction: number | null }[];
+  /** The machine before and after (a quiet window of this process, and the load averages). */
+  load: { before: Snapshot; after: Snapshot };
+  /** The cost model and what it predicts; null when not asked for. */
+  prediction: { model: CostModel; depth: number; points: Prediction[] } | null;
 }
+
+/** A one-thread render shorter than this is reported as too small to share among threads. */
+export const TOO_SHORT_MS = 250;
+
+/** The window in which the machine is observed at rest before and after the runs. */
+const REST_WINDOW_MS = 500;
 
 function configsOf(o: ScaleOptions): ScheduleConfig[] {
   return o.schedules.flatMap((schedule): ScheduleConfig[] =>
@@ -65,48 +130,122 @@ function configsOf(o: ScaleOptions): ScheduleConfig[] {
   );
 }
 
-interface Run {
-  ms: number;
+/** The picture's size at `threads`: the base size, or in weak scaling its pixels times threads / base threads. */
+export function sizeAt(
+  base: { width: number; height: number },
+  threads: number,
+  baseThreads: number,
+  weak: boolean,
+): { width: number; height: number } {
+  if (!weak) return base;
+  const grow = Math.sqrt(threads / baseThreads);
+  return { width: Math.round(base.width * grow), height: Math.round(base.height * grow) };
+}
+
+interface Run extends Timing {
   loadBalance: number;
-  sha256: string;
+  load: Load;
 }
 
-async function timeRun(renderer: Renderer, o: ScaleOptions, threads: number, plan: Plan): Promise<Run> {
-  const image = rgbImage(o.spec.width, o.spec.height);
-  const started = performance.now();
-  const stats = await renderer.render(o.spec, { plan, destination: image });
-  const ms = performance.now() - started;
-  const busy = [...stats.iterateMsByThread.keys()].map(
-    (t) => (stats.iterateMsByThread.get(t) ?? 0) + (stats.outputMsByThread.get(t) ?? 0),
-  );
-  const mean = busy.reduce((a, b) => a + b, 0) / threads;
-  const sha256 = createHash('sha256').update(image.pixels).digest('hex');
-  return { ms, loadBalance: Math.max(...busy) / mean, sha256 };
+async function timeRun(renderer: Renderer, spec: RenderSpec, threads: number, config: ScheduleConfig): Promise<Run> {
+  const { width, height } = spec;
+  const plan = planSchedule(config.schedule, width, height, threads, config.bandRows ?? 1);
+  const before = cpuSample();
+  const timing = await timeRender(renderer, spec, plan);
+  const load = loadBetween(before, cpuSample());
+  // A worker that took no task counts as idle: the mean is over all the pool's workers.
+  const mean = timing.busyMs.reduce((a, b) => a + b, 0) / threads;
+  return { ...timing, load, loadBalance: Math.max(...timing.busyMs) / mean };
 }
 
-/** Runs the experiment; `log` receives a line per finished thread count. */
+/** One tied/slower verdict per thread count above the base, by whether speedup intervals overlap the best's. */
+export function compareSchedules(points: ScalePoint[], baseThreads: number): Comparison[] {
+  const counts = [...new Set(points.map((p) => p.threads))].filter((t) => t !== baseThreads);
+  return counts.map((threads) => {
+    const here = points.filter((p) => p.threads === threads).sort((a, b) => b.speedup - a.speedup);
+    const [best, ...rest] = here;
+    return {
+      threads,
+      best: best.label,
+      tied: rest.filter((p) => !separate(p.speedupInterval, best.speedupInterval)).map((p) => p.label),
+      slower: rest.filter((p) => separate(p.speedupInterval, best.speedupInterval)).map((p) => p.label),
+    };
+  });
+}
+
+function predictions(
+  model: CostModel,
+  configs: ScheduleConfig[],
+  size: { width: number; height: number },
+  counts: number[],
+  measured: ScalePoint[],
+): Prediction[] {
+  const at = (c: ScheduleConfig, threads: number) =>
+    predictMs(
+      model,
+      planSchedule(c.schedule, size.width, size.height, threads, c.bandRows ?? 1),
+      threads,
+      TASKS_PER_WORKER,
+    );
+  return configs.flatMap((c) => {
+    const one = at(c, 1);
+    return counts.map((threads) => {
+      const ms = at(c, threads);
+      const point = measured.find((p) => p.label === c.label && p.threads === threads);
+      return { label: c.label, threads, ms, speedup: one / ms, measuredMs: point ? point.medianMs : null };
+    });
+  });
+}
+
+/** Runs the experiment; `log` receives a line per step. */
 export async function runScale(
   o: ScaleOptions,
   wasmModule: WebAssembly.Module,
   cores: number,
   log: (line: string) => void,
 ): Promise<ScaleResult> {
-  const { width, height } = o.spec;
   const configs = configsOf(o);
+  const baseThreads = Math.min(...o.threads);
+  const before = o.quietSeconds === null ? await snapshot(REST_WINDOW_MS) : await waitForQuiet(o.quietSeconds);
+  if (o.quietSeconds !== null && isBusy(before)) throw machineBusy(before, o.quietSeconds);
+
+  let base = { width: o.width, height: o.height };
+  let calibration: Calibration | null = null;
+  let model: CostModel | null = null;
+  if (o.targetSeconds !== null || o.predict.length > 0) {
+    const one = await Renderer.create({ threads: 1, minThreads: 1, wasmModule, logger: { warn: log } });
+    try {
+      if (o.targetSeconds !== null) {
+        calibration = await calibrateSize(one, o.specAt, o.width, o.height, o.targetSeconds * 1000);
+        base = { width: calibration.width, height: calibration.height };
+        log(`calibrated: ${base.width} x ${base.height} takes ${(calibration.ms / 1000).toFixed(2)} s at 1 thread`);
+      }
+      if (o.predict.length > 0) {
+        const spec = o.specAt(base.width, base.height);
+        await timeRender(one, spec, planBands(spec.width, spec.height, 1)); // warm-up at this size
+        model = await measureCosts(one, spec, o.repeat);
+        log('per-row costs measured at 1 thread');
+      }
+    } finally {
+      await one.close();
+    }
+  }
+
   const runs = new Map<string, Run[]>();
   const startupMs: ScaleResult['startupMs'] = [];
   for (const threads of o.threads) {
-    const plans = configs.map((c) => planSchedule(c.schedule, width, height, threads, c.bandRows ?? 1));
+    const size = sizeAt(base, threads, baseThreads, o.weak);
+    const spec = o.specAt(size.width, size.height);
     const started = performance.now();
     // Exactly `threads` workers, all started up front: the experiment times thread counts, not pool growth.
     const renderer = await Renderer.create({ threads, minThreads: threads, wasmModule, logger: { warn: log } });
     try {
-      await timeRun(renderer, o, threads, plans[plans.length - 1]); // warm-up: workers started, kernels compiled
+      await timeRun(renderer, spec, threads, configs[configs.length - 1]); // warm-up: workers started, kernels compiled
       const firstMs = performance.now() - started;
       for (let r = 0; r < o.repeat; r++) {
-        for (const [k, c] of configs.entries()) {
+        for (const c of configs) {
           const key = `${c.label}@${threads}`;
-          runs.set(key, [...(runs.get(key) ?? []), await timeRun(renderer, o, threads, plans[k])]);
+          runs.set(key, [...(runs.get(key) ?? []), await timeRun(renderer, spec, threads, c)]);
         }
       }
       const typical = median(runs.get(`${configs[configs.length - 1].label}@${threads}`)?.map((x) => x.ms) ?? []);
@@ -116,28 +255,41 @@ export async function runScale(
     }
     log(`threads ${threads}: done`);
   }
-  const baseThreads = Math.min(...o.threads);
+  const after = await snapshot(REST_WINDOW_MS);
+
+  const pixels = (threads: number) => {
+    const s = sizeAt(base, threads, baseThreads, o.weak);
+    return s.width * s.height;
+  };
   const points: ScalePoint[] = [];
   for (const c of configs) {
-    const base = median((runs.get(`${c.label}@${baseThreads}`) ?? []).map((x) => x.ms));
+    const baseMs = (runs.get(`${c.label}@${baseThreads}`) ?? []).map((x) => x.ms);
     for (const threads of o.threads) {
       const own = runs.get(`${c.label}@${threads}`) ?? [];
       const runsMs = own.map((x) => x.ms);
-      const medianMs = median(runsMs);
-      const speedup = base / medianMs;
+      // Strong: baseThreads * T_base / T. Weak: the same per pixel, so each thread's share is compared.
+      const factor = (baseThreads * pixels(threads)) / pixels(baseThreads);
+      const speedup = (factor * median(baseMs)) / median(runsMs);
       const digests = new Set(own.map((x) => x.sha256));
       if (digests.size !== 1) throw schedulesDisagree(c.label, threads);
+      const load = combineLoads(own.map((x) => x.load));
+      const size = sizeAt(base, threads, baseThreads, o.weak);
       points.push({
         ...c,
         threads,
-        tasks: planSchedule(c.schedule, width, height, threads, c.bandRows ?? 1).length,
+        ...size,
+        tasks: planSchedule(c.schedule, size.width, size.height, threads, c.bandRows ?? 1).length,
         runsMs,
-        medianMs,
+        medianMs: median(runsMs),
         minMs: Math.min(...runsMs),
         maxMs: Math.max(...runsMs),
-        speedup: speedup * baseThreads,
-        efficiency: (speedup * baseThreads) / threads,
+        speedup,
+        speedupInterval: threads === baseThreads ? [speedup, speedup] : ratioInterval(baseMs, runsMs, factor),
+        efficiency: speedup / threads,
         loadBalance: median(own.map((x) => x.loadBalance)),
+        load,
+        busy: isBusy(load),
+        oversubscribed: threads > cores,
         imageSha256: [...digests][0],
       });
     }
@@ -145,7 +297,26 @@ export async function runScale(
   const serialFractions = configs.map((c) => ({
     label: c.label,
     serialFraction:
-      baseThreads === 1 ? serialFraction(points.filter((p) => p.label === c.label && p.threads <= cores)) : null,
+      baseThreads === 1 && !o.weak
+        ? serialFraction(points.filter((p) => p.label === c.label && p.threads <= cores))
+        : null,
   }));
-  return { points, startupMs, baseThreads, serialFractions };
+  const counts = [...new Set([...o.threads.filter((t) => t <= cores), ...o.predict])].sort((a, b) => a - b);
+  return {
+    mode: o.weak ? 'weak' : 'strong',
+    cores,
+    ...base,
+    calibration,
+    baseThreads,
+    points,
+    comparisons: compareSchedules(points, baseThreads),
+    startupMs,
+    serialFractions,
+    load: { before, after },
+    prediction: model && {
+      model,
+      depth: TASKS_PER_WORKER,
+      points: predictions(model, configs, base, counts, points),
+    },
+  };
 }

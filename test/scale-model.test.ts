@@ -1,0 +1,103 @@
+/** The scaling experiment's arithmetic: the simulated schedules, the bootstrap intervals, the load windows. */
+import { describe, expect, it } from 'vitest';
+import { planBands, planInterleaved } from '../dist/src/core/plan.js';
+import { compareSchedules, sizeAt } from '../dist/src/scale/experiment.js';
+import { ratioInterval, seededRandom, separate } from '../dist/src/scale/interval.js';
+import { combineLoads, isBusy, loadBetween } from '../dist/src/scale/load.js';
+import type { CostModel } from '../dist/src/scale/simulate.js';
+import { makespan, predictMs, taskCost } from '../dist/src/scale/simulate.js';
+
+describe('makespan: tasks handed out as the pool does', () => {
+  it.each([
+    // [costs, workers, tasks held per worker, finish] worked by hand:
+    [[3, 1, 1, 1], 2, 1, 3], // the short tasks all go to the free worker
+    [[3, 1, 1, 1], 2, 2, 4], // the busy worker already holds a second task when the other runs dry
+    [[5], 4, 2, 5],
+    [[2, 2, 2, 2, 2], 2, 1, 6],
+    [[1, 2, 3, 4], 1, 2, 10],
+    [[4, 4, 1, 1, 1, 1], 3, 1, 4], // the third worker takes all four short tasks
+    [[4, 4, 1, 1, 1, 1, 1], 3, 1, 5], // ... and a fifth goes to the first worker free at 4
+    [[], 3, 2, 0],
+  ])('%j on %i workers holding %i: %f', (costs, workers, depth, finish) => {
+    expect(makespan(costs, workers, depth)).toBe(finish);
+  });
+});
+
+describe('predictMs: a plan on N cores from per-row costs', () => {
+  const model: CostModel = { rowMs: [4, 1, 1, 2], taskFixedMs: 0.5, dispatchMs: 0.25, mainMs: 0, renderFixedMs: 10 };
+
+  it("costs a task its rows, its fixed part once and the pool's share", () => {
+    expect(taskCost(model, [{ x: 0, y: 0, w: 8, h: 4 }])).toBe(4 + 1 + 1 + 2 - 3 * 0.5 + 0.25);
+    expect(taskCost(model, planInterleaved(8, 4, 2)[1])).toBe(1 + 2 - 0.5 + 0.25);
+  });
+
+  it('adds the fixed cost to the makespan, and is held back by the main thread', () => {
+    // Bands of one row on two workers holding one each: [4.25] and [1.25, 1.25, 2.25].
+    expect(predictMs(model, planBands(8, 4, 1), 2, 1)).toBe(10 + 4.75);
+    expect(predictMs({ ...model, mainMs: 5 }, planBands(8, 4, 1), 2, 1)).toBe(10 + 4 * 5);
+  });
+});
+
+describe('bootstrap intervals', () => {
+  it('repeats itself: the generator is seeded', () => {
+    const a = seededRandom(7);
+    const b = seededRandom(7);
+    const draws = Array.from({ length: 5 }, () => a());
+    expect(draws).toEqual(Array.from({ length: 5 }, () => b()));
+    expect(draws.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+
+  it('collapses on runs that agree, and holds the ratio of medians otherwise', () => {
+    expect(ratioInterval([10, 10, 10], [5, 5, 5])).toEqual([2, 2]);
+    expect(ratioInterval([10, 10, 10], [5, 5, 5], 3)).toEqual([6, 6]);
+    const [low, high] = ratioInterval([9, 10, 11, 10, 12], [5, 6, 5, 4, 5]);
+    expect(low).toBeLessThan(10 / 5);
+    expect(high).toBeGreaterThan(10 / 5);
+    expect(low).toBeGreaterThanOrEqual(9 / 6);
+    expect(high).toBeLessThanOrEqual(12 / 4);
+  });
+
+  it('separates intervals that share no value', () => {
+    expect(separate([1, 2], [2.5, 3])).toBe(true);
+    expect(separate([1, 2], [2, 3])).toBe(false);
+  });
+
+  it('compares schedules by whether their intervals overlap the fastest', () => {
+    const point = (label: string, threads: number, speedup: number, interval: [number, number]) =>
+      ({ label, threads, speedup, speedupInterval: interval }) as never;
+    const points = [
+      point('static', 1, 1, [1, 1]),
+      point('dynamic/8', 1, 1, [1, 1]),
+      point('static', 2, 1.4, [1.3, 1.5]),
+      point('dynamic/8', 2, 1.9, [1.8, 2.0]),
+      point('interleaved', 2, 1.85, [1.7, 1.95]),
+    ];
+    expect(compareSchedules(points, 1)).toEqual([
+      { threads: 2, best: 'dynamic/8', tied: ['interleaved'], slower: ['static'] },
+    ]);
+  });
+});
+
+describe('sizes and load windows', () => {
+  it('grows the picture with the threads only in weak scaling', () => {
+    expect(sizeAt({ width: 1600, height: 900 }, 4, 1, false)).toEqual({ width: 1600, height: 900 });
+    expect(sizeAt({ width: 1600, height: 900 }, 4, 1, true)).toEqual({ width: 3200, height: 1800 });
+  });
+
+  it("counts others' CPU time (this process's own taken out) and steal", () => {
+    const a = { atMs: 0, ownUs: 0, busyTicks: 1000, stealTicks: 50 };
+    const b = { atMs: 1000, ownUs: 500_000, busyTicks: 1150, stealTicks: 60 };
+    // 1.5 s of CPU in a second, 0.5 s of it ours; 0.1 s stolen from 2 cores' 2 s.
+    expect(loadBetween(a, b, 2)).toEqual({ ms: 1000, othersCores: 1, stealShare: 0.05 });
+    expect(isBusy({ ms: 1000, othersCores: 0.2, stealShare: 0 })).toBe(false);
+    expect(isBusy({ ms: 1000, othersCores: 0.3, stealShare: 0 })).toBe(true);
+    expect(isBusy({ ms: 1000, othersCores: 0, stealShare: 0.06 })).toBe(true);
+    expect(
+      combineLoads([
+        { ms: 100, othersCores: 1, stealShare: 0 },
+        { ms: 300, othersCores: 0, stealShare: 0.1 },
+      ]),
+    ).toEqual({ ms: 400, othersCores: 0.25, stealShare: 0.075 });
+    expect(combineLoads([{ ms: 100, othersCores: null, stealShare: null }]).othersCores).toBeNull();
+  });
+});
