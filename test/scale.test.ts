@@ -67,6 +67,7 @@ describe('mandel-par scale', () => {
       /^Predicted speedup on N cores like these \(simulated from per-row costs measured at 1 thread; not measured/m,
     );
     expect(stdout).toMatch(/^dynamic\/16 +1\.00 \(1\.00\) .* [\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$/m);
+    expect(stdout).toMatch(/^Not modelled: cores slowing each other down \(the work column: .*\) and other load\.$/m);
     expect(stdout).toMatch(/^Load before: others [\d.]+ cores, steal \d+%, load average [\d. ]+; after: /m);
     expect(stdout).toContain(`Wrote ${join(dir, 'results.csv')}`);
   });
@@ -111,6 +112,8 @@ describe('mandel-par scale', () => {
       expect(p.medianMs).toBeLessThanOrEqual(p.maxMs);
       expect(p.efficiency).toBeCloseTo(p.speedup / p.threads, 9);
       expect(p.loadBalance).toBeGreaterThanOrEqual(1);
+      expect(p.workInflation).toBeGreaterThan(0);
+      if (p.threads === 1) expect(p.workInflation).toBe(1);
     }
     expect(
       json.points
@@ -211,6 +214,9 @@ describe('mandel-par scale: a busy machine', () => {
       /^mandel-par: warning: 1 of 1 points were measured while other processes used the machine \(marked busy\)/m,
     );
     expect(run.stdout).toMatch(/^static +1 .* busy: others [\d.]+ cores, steal \d+%$/m);
+    expect(run.stderr).toMatch(
+      /^mandel-par: warning: calibration ran on a busy machine \(others [\d.]+ cores, steal \d+%\)/m,
+    );
     const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
     expect(json.points[0].busy).toBe(true);
     expect(json.points[0].load.othersCores).toBeGreaterThan(0.5);

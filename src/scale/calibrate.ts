@@ -11,6 +11,8 @@ import type { Renderer } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
 import { LIMITS } from '../core/spec.js';
 import { rgbImage } from '../outputs/destinations.js';
+import type { Load } from './load.js';
+import { cpuSample, loadBetween } from './load.js';
 import { median } from './median.js';
 import type { CostModel } from './simulate.js';
 
@@ -44,6 +46,8 @@ export interface Calibration {
   height: number;
   ms: number;
   targetMs: number;
+  /** Other processes and steal while calibrating: a busy machine makes the picture too small. */
+  load: Load;
 }
 
 /** Calibration stops once a render lands within this share of the target. */
@@ -74,6 +78,7 @@ export async function calibrateSize(
     );
     return { ...size, ms, targetMs };
   };
+  const before = cpuSample();
   let scale = 1 / 4;
   await timeAt(scale); // warm-up: the worker's kernel compiled
   let last = await timeAt(scale);
@@ -85,7 +90,7 @@ export async function calibrateSize(
     scale *= Math.sqrt(targetMs / last.ms);
     last = await timeAt(scale);
   }
-  return last;
+  return { ...last, load: loadBetween(before, cpuSample()) };
 }
 
 /**

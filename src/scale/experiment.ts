@@ -68,6 +68,11 @@ export interface ScalePoint extends ScheduleConfig {
   efficiency: number;
   /** The busiest worker's busy time over the mean (1 is perfect), median over the runs. */
   loadBalance: number;
+  /**
+   * All workers' busy time per pixel here over that at the base thread count (medians): above 1 when cores slow each
+   * other down (shared caches, memory, a core's two hyperthreads, turbo), which the predictions do not model.
+   */
+  workInflation: number;
   /** Other processes and steal over this point's runs. */
   load: Load;
   /** Others used a quarter core or more, or the hypervisor took 5% (load.ts): the point measured a smaller machine. */
@@ -261,6 +266,8 @@ export async function runScale(
     const s = sizeAt(base, threads, baseThreads, o.weak);
     return s.width * s.height;
   };
+  const busyPerPixel = (own: Run[], threads: number) =>
+    median(own.map((x) => x.busyMs.reduce((a, b) => a + b, 0))) / pixels(threads);
   const points: ScalePoint[] = [];
   for (const c of configs) {
     const baseMs = (runs.get(`${c.label}@${baseThreads}`) ?? []).map((x) => x.ms);
@@ -287,6 +294,8 @@ export async function runScale(
         speedupInterval: threads === baseThreads ? [speedup, speedup] : ratioInterval(baseMs, runsMs, factor),
         efficiency: speedup / threads,
         loadBalance: median(own.map((x) => x.loadBalance)),
+        workInflation:
+          busyPerPixel(own, threads) / busyPerPixel(runs.get(`${c.label}@${baseThreads}`) ?? [], baseThreads),
         load,
         busy: isBusy(load),
         oversubscribed: threads > cores,

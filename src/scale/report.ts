@@ -12,7 +12,7 @@ import type { ScaleOptions, ScalePoint, ScaleResult } from './experiment.js';
 import { TOO_SHORT_MS } from './experiment.js';
 import { BOOTSTRAP } from './interval.js';
 import type { Snapshot } from './load.js';
-import { loadLine } from './load.js';
+import { isBusy, loadLine } from './load.js';
 
 /** The CSV columns, in order (documented in docs/scaling.md). */
 export const CSV_COLUMNS = [
@@ -31,6 +31,7 @@ export const CSV_COLUMNS = [
   'speedup_high',
   'efficiency',
   'load_balance',
+  'work_inflation',
   'others_cores',
   'steal',
   'busy',
@@ -58,6 +59,7 @@ function toCsv(result: ScaleResult): string {
       fixed(p.speedupInterval[1], 3),
       fixed(p.efficiency, 3),
       fixed(p.loadBalance, 3),
+      fixed(p.workInflation, 3),
       fixed(p.load.othersCores, 3),
       fixed(p.load.stealShare, 3),
       p.busy,
@@ -102,6 +104,7 @@ function pointsTable(result: ScaleResult): string[] {
     '95% interval',
     'efficiency',
     'balance',
+    'work',
     'note',
   ];
   const rows = result.points.map((p) => [
@@ -116,6 +119,7 @@ function pointsTable(result: ScaleResult): string[] {
     `${fixed(p.speedupInterval[0], 2)}-${fixed(p.speedupInterval[1], 2)}`,
     `${fixed(p.efficiency * 100, 0)}%`,
     fixed(p.loadBalance, 2),
+    fixed(p.workInflation, 2),
     note(p),
   ]);
   return columns(head, rows);
@@ -144,7 +148,23 @@ function predictionTable(result: ScaleResult): string[] {
     `Model: ${fixed(model.taskFixedMs, 3)} ms per task in the worker, ${fixed(model.dispatchMs, 3)} ms in the pool,` +
       ` ${fixed(model.mainMs, 3)} ms on the main thread; ${fixed(model.renderFixedMs, 1)} ms per render;` +
       ` up to ${prediction.depth} tasks held per worker`,
+    `Not modelled: cores slowing each other down (the work column: all workers' time per pixel over one thread's;` +
+      ` here ${inflation(result)}) and other load.`,
   ];
+}
+
+/** The work inflation measured on this machine's cores, as a range over the schedules. */
+function inflation(result: ScaleResult): string {
+  const counts = [...new Set(result.points.map((p) => p.threads))].filter(
+    (t) => t > result.baseThreads && t <= result.cores,
+  );
+  if (counts.length === 0) return 'not measured, no count above the base within the cores';
+  return counts
+    .map((threads) => {
+      const values = result.points.filter((p) => p.threads === threads).map((p) => p.workInflation);
+      return `${fixed(Math.min(...values), 2)}-${fixed(Math.max(...values), 2)} at ${threads} threads`;
+    })
+    .join(', ');
 }
 
 function pictureLine(result: ScaleResult, spec: RenderSpec, repeat: number): string {
@@ -190,7 +210,13 @@ export function warnings(result: ScaleResult): string[] {
   const base = result.points.filter((p) => p.threads === result.baseThreads);
   const shortest = Math.min(...base.map((p) => p.medianMs));
   const busy = result.points.filter((p) => p.busy);
+  const calibration = result.calibration;
   return [
+    ...(calibration && isBusy(calibration.load)
+      ? [
+          `calibration ran on a busy machine (${loadLine(calibration.load)}): the picture may be smaller than --target-seconds asks`,
+        ]
+      : []),
     ...(result.calibration === null && shortest < TOO_SHORT_MS
       ? [
           `one render takes ${fixed(shortest / 1000, 3)} s at ${result.baseThreads} thread${result.baseThreads === 1 ? '' : 's'}: ` +
