@@ -68,7 +68,9 @@ describe('mandel-par scale', () => {
     );
     expect(stdout).toMatch(/^dynamic\/16 +1\.00 \(1\.00\) .* [\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$/m);
     expect(stdout).toMatch(/^Not modelled: cores slowing each other down \(the work column: .*\) and other load\.$/m);
-    expect(stdout).toMatch(/^Load before: others [\d.]+ cores, steal \d+%, load average [\d. ]+; after: /m);
+    expect(stdout).toMatch(
+      /^Load before: others [\d.]+ cores, steal \d+%, load average [\d. ]+; during: others [\d.]+-[\d.]+ cores, steal \d+-\d+% over the points; after: /m,
+    );
     expect(stdout).toContain(`Wrote ${join(dir, 'results.csv')}`);
   });
 

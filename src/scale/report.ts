@@ -90,6 +90,16 @@ function snapshotLine(s: Snapshot): string {
   return `${loadLine(s)}, load average ${s.loadAverage.map((x) => x.toFixed(2)).join(' ')}`;
 }
 
+/** Others' load over the points' runs, as a range. */
+function duringLine(points: ScalePoint[]): string {
+  const others = points.map((p) => p.load.othersCores);
+  if (others.some((x) => x === null)) return 'not reported on this platform';
+  const steal = points.map((p) => (p.load.stealShare ?? 0) * 100);
+  const range = (values: number[], digits: number) =>
+    `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+  return `others ${range(others as number[], 2)} cores, steal ${range(steal, 0)}% over the points`;
+}
+
 function pointsTable(result: ScaleResult): string[] {
   const weak = result.mode === 'weak';
   const head = [
@@ -186,7 +196,7 @@ export function toTable(result: ScaleResult, o: ScaleOptions, machine: MachineIn
   return [
     pictureLine(result, spec, o.repeat),
     `Machine: ${machineLine(machine)}`,
-    `Load before: ${snapshotLine(result.load.before)}; after: ${snapshotLine(result.load.after)}`,
+    `Load before: ${snapshotLine(result.load.before)}; during: ${duringLine(result.points)}; after: ${snapshotLine(result.load.after)}`,
     '',
     ...pointsTable(result),
     '',
