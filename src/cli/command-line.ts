@@ -239,7 +239,7 @@ export function commandLine(argv: string[], version: string) {
       examples(y.options(SCALE_OPTIONS), [
         ['$0 scale', 'every schedule'],
         ['$0 scale --threads 1,2,4,8 --schedules dynamic', 'one schedule'],
-        ['$0 scale --weak --quiet-machine 60', 'weak scaling, on a quiet machine'],
+        ['$0 scale --weak --quiet-machine 60', 'weak, when quiet'],
       ]),
     )
     .command('assemble <folder>', 'Write the picture whose shards were rendered into a parts folder', (y) =>
