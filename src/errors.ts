@@ -155,10 +155,11 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`;
 }
 
-type Estimate = { image: number; tasks: number; total: number };
+type Estimate = { image: number; tasks: number; runtime: number; total: number };
 
 const needs = (what: string, e: Estimate) =>
-  `${what} needs about ${formatBytes(e.total)} (image ${formatBytes(e.image)}, bands ${formatBytes(e.tasks)})`;
+  `${what} needs about ${formatBytes(e.total)} (image ${formatBytes(e.image)}, bands in the workers ` +
+  `${formatBytes(e.tasks)}, Node and its workers ${formatBytes(e.runtime)})`;
 
 /** The image would not fit in one buffer. */
 export function bufferTooLarge(what: string, estimate: Estimate, max: number): UsageError {

@@ -23,6 +23,7 @@ describe('resolveRenderCommand', () => {
     expect(await parse([])).toEqual({
       spec: createSpec(), // the classic picture (spec.test.ts spells it out)
       threads: 6,
+      threadsAsked: 6,
       bandRows: undefined,
       output: undefined,
       maxMemory: undefined,
@@ -32,6 +33,12 @@ describe('resolveRenderCommand', () => {
       resume: false,
       shard: undefined,
     });
+  });
+
+  it('starts no more workers than the cores, whatever --threads asks', async () => {
+    expect(await parse(['--threads', '64'])).toMatchObject({ threads: 6, threadsAsked: 64 });
+    expect(await parse(['--threads', '1024'])).toMatchObject({ threads: 6, threadsAsked: 1024 });
+    expect(await parse(['--threads', '5'])).toMatchObject({ threads: 5, threadsAsked: 5 });
   });
 
   it('reads every option', async () => {
@@ -60,6 +67,7 @@ describe('resolveRenderCommand', () => {
         output: { format: 'png', compression: 9 },
       },
       threads: 3,
+      threadsAsked: 3,
       bandRows: 5,
       output: 'pic.png',
       maxMemory: 1.5 * 2 ** 30,

@@ -1,7 +1,7 @@
 /** The installed command end to end: the original picture, files written atomically. */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nativeArgs, nativeBinary } from '../dist/bench/native.js';
@@ -19,6 +19,18 @@ describe('mandel-par --out ascii', () => {
     expect(lines.pop()).toBe('');
     expect(lines.length).toBe(50);
     expect(lines.every((line) => line.length === 140 && /^[*-]+$/.test(line))).toBe(true);
+  });
+
+  it('starts no more workers than the cores for --threads 1024, says so with --stats, same picture', async () => {
+    const cores = availableParallelism();
+    const run = await runCli(['--threads', '1024', '--out', 'ascii', '--stats']);
+    expect(run.stdout).toBe(golden);
+    expect(run.stderr).toMatch(
+      new RegExp(`^threads: at most ${cores} of the 1024 asked for: this machine runs ${cores} at once`, 'm'),
+    );
+    const used = Number(/tasks on (\d+) threads?/.exec(run.stderr)?.[1]);
+    expect(used).toBeGreaterThanOrEqual(1);
+    expect(used).toBeLessThanOrEqual(cores);
   });
 
   it('takes a negative region with or without "="', async () => {

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { escapeOf } from '../dist/src/engines/js.js';
-import { PALETTES, parametersFromXmp, specFromJson, viewAround } from '../dist/src/index.js';
+import {
+  createSpec,
+  estimateMemory,
+  PALETTES,
+  parametersFromXmp,
+  planBands,
+  specFromJson,
+  viewAround,
+} from '../dist/src/index.js';
 import { paletteTable, smoothIteration, TABLE_SIZE, tableIndex } from '../dist/src/outputs/colour.js';
 import { paletteFrom } from '../dist/src/outputs/palettes.js';
 import { runCli } from './helpers.js';
@@ -275,6 +283,16 @@ describe('bad PNG options', () => {
 });
 
 describe('memory', () => {
+  it('counts every worker: each adds its own memory and its task buffers to the estimate', () => {
+    const spec = createSpec({ width: 3000, height: 2000, output: { format: 'png' } });
+    const plan = planBands(3000, 2000, 10);
+    const [two, eight] = [2, 8].map((threads) => estimateMemory(spec, threads, plan));
+    expect(two.total).toBe(two.image + two.tasks + two.runtime);
+    expect(eight.runtime - two.runtime).toBe(6 * (two.runtime - estimateMemory(spec, 1, plan).runtime));
+    expect(eight.tasks).toBe(4 * two.tasks);
+    expect(eight.image).toBe(two.image);
+  });
+
   it('refuses a render over --max-memory at once, saying the size, the estimate and what to do', async () => {
     const cwd = await tempDir();
     const run = await runCli(
@@ -283,7 +301,7 @@ describe('memory', () => {
     );
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
-      /^mandel-par: a 3000 x 2000 PNG needs about [\d.]+ MB \(image 18 MB, bands [\d.]+ MB\), more than the 105 MB allowed \(--max-memory\): use a smaller --width\/--height.*raise --max-memory\n$/,
+      /^mandel-par: a 3000 x 2000 PNG needs about [\d.]+ MB \(image 18 MB, bands in the workers [\d.]+ MB, Node and its workers [\d.]+ MB\), more than the 105 MB allowed \(--max-memory\): use a smaller --width\/--height.*raise --max-memory\n$/,
     );
     expect(await readdir(cwd)).toEqual([]);
   });

@@ -231,7 +231,10 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
     if (outcome.shardDone !== undefined) {
       if (!c.quiet) printLine(outcome.shardDone);
     } else if (c.output !== undefined && !c.quiet) printLine(await writtenLine(c.output, spec));
-    if (c.stats) process.stderr.write(statsReport(outcome.stats, outcome.encodeMs, performance.now() - started));
+    if (c.stats) {
+      const threads = { used: c.threads, asked: c.threadsAsked };
+      process.stderr.write(statsReport(outcome.stats, outcome.encodeMs, performance.now() - started, threads));
+    }
   } finally {
     progress?.stop();
     interrupt.dispose();

@@ -37,8 +37,10 @@ import { parseShard } from './shard.js';
 /** One run of the render command: the spec, and what only this run needs. */
 export interface RenderCommand {
   spec: RenderSpec;
-  /** Most worker threads. */
+  /** Most worker threads: those asked for, but no more than the machine's cores can run at once. */
   threads: number;
+  /** The threads asked for (or the default), when more than the cores: the render uses `threads`. */
+  threadsAsked: number;
   /** Rows per band, when the user chose; otherwise the renderer's default plan. */
   bandRows: number | undefined;
   /** A file path; undefined for standard output (ASCII and PBM only). */
@@ -152,7 +154,9 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
   const format = resolveFormat(text('out'), text('output'));
   checkFormatOptions(format, (option) => text(option) !== undefined);
   const defaults = FORMAT_DEFAULTS[format];
-  const threads = whole('threads', 1, MAX_THREADS, '--threads 4', Math.min(parallelism, MAX_THREADS));
+  const threadsAsked = whole('threads', 1, MAX_THREADS, '--threads 4', Math.min(parallelism, MAX_THREADS));
+  // The kernels are CPU-bound: a worker past the cores only shares a core, costing its start-up and memory.
+  const threads = Math.min(threadsAsked, parallelism);
   const width = whole('width', 1, LIMITS.size, `--width ${defaults.width}`, defaults.width);
   const height = whole('height', 1, LIMITS.size, `--height ${defaults.height}`, defaults.height);
   // Text and bitmaps go to standard output by default (as the Benchmarks Game's programs do); the rest to a file.
@@ -214,6 +218,7 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
   return {
     spec,
     threads,
+    threadsAsked,
     bandRows: bandRows === undefined ? undefined : whole('band-rows', 1, LIMITS.size, '--band-rows 4', 0),
     output,
     maxMemory: maxMemory === undefined ? undefined : parseSize('max-memory', maxMemory),

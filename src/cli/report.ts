@@ -5,11 +5,21 @@ import type { PerturbWork } from '../core/task.js';
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-/** Wall time per phase, and the workers' own time split. */
-export function statsReport(stats: RenderStats, encodeMs: number, totalMs: number): string {
+/**
+ * Wall time per phase, and the workers' own time split; `threads` when fewer were used than asked for.
+ */
+export function statsReport(
+  stats: RenderStats,
+  encodeMs: number,
+  totalMs: number,
+  threads?: { used: number; asked: number },
+): string {
   const iterate = sum(stats.iterateMsByThread);
   const output = sum(stats.outputMsByThread);
   return [
+    threads && threads.asked > threads.used
+      ? `threads: at most ${threads.used} of the ${threads.asked} asked for: this machine runs ${threads.used} at once, and a worker past the cores only shares one\n`
+      : '',
     `render: ${seconds(stats.wallMs)} wall, ${stats.tasks} tasks on ${stats.iterateMsByThread.size} thread${stats.iterateMsByThread.size === 1 ? '' : 's'};`,
     ` worker time: iterate ${seconds(iterate)}, colour/format ${seconds(output)}\n`,
     stats.reference
