@@ -6,14 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { parseShard } from '../dist/src/cli/shard.js';
+import { createSpec } from '../dist/src/core/spec.js';
 import { vipsHeader } from '../dist/src/outputs/canvas.js';
-import { partsBandRows, shardTasks } from '../dist/src/outputs/parts.js';
+import { openParts, partsBandRows, shardTasks } from '../dist/src/outputs/parts.js';
 import { CLI, runCli } from './helpers.js';
 
 const VIEW = ['--width', '600', '--height', '400', '--max-iter', '300', '--threads', '2'];
@@ -46,6 +47,18 @@ describe('the canvas on disk', () => {
       expect((await readdir(dir)).sort()).toEqual([`disk${extension}`, `memory${extension}`]); // the parts are gone
     },
   );
+
+  it('is made whole by one of several openers sharing a process id (as shards in separate containers do)', async () => {
+    const dir = await scratch();
+    const folder = join(dir, 'shared.png.parts');
+    const job = { spec: createSpec({ width: 64, height: 32, output: { format: 'png' } }), bandRows: 8, shards: 3 };
+    // One process: every opener has the same pid, as tasks started in separate PID namespaces can.
+    const canvases = await Promise.all([1, 2, 3].map(() => openParts(folder, { ...job, output: 'shared.png' })));
+    expect(new Set(canvases.map((c) => c.path)).size).toBe(1);
+    const names = await readdir(folder);
+    expect(names.sort()).toEqual(['canvas.v', 'job.json']); // no temporary left, none clobbered
+    expect((await stat(join(folder, 'canvas.v'))).size).toBe(canvases[0].offset + 64 * 32 * 3);
+  });
 
   it('is a .v file that libvips reads: the header sharp expects', async () => {
     const header = vipsHeader(3, 2);

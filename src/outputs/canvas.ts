@@ -8,6 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { link, open, stat, unlink } from 'node:fs/promises';
 import type { CanvasFile } from '../core/task.js';
 import { PIXEL_BYTES } from '../core/task.js';
+import { uniqueTag } from './files.js';
 import { npyHeader } from './npy.js';
 
 /** What a canvas holds: coloured pixels (3 bytes) or the numbers (8 bytes, see PixelFormat `data`). */
@@ -55,10 +56,11 @@ export async function createCanvas(path: string, kind: CanvasKind, width: number
   const size = head.length + width * height * PIXEL_BYTES[kind];
   const existing = await stat(path).catch(() => undefined);
   if (existing?.size === size) return canvas;
-  const temp = `${path}.${process.pid}.new`;
+  const temp = `${path}.${uniqueTag()}.new`;
   let handle: FileHandle | undefined;
   try {
-    handle = await open(temp, 'w');
+    // 'wx': a name that exists is another process's, never truncated.
+    handle = await open(temp, 'wx');
     await handle.write(head, 0, head.length, 0);
     await handle.truncate(size);
     await handle.sync();

@@ -3,6 +3,7 @@
  * complete, so a failed run never leaves a half-written file at the output path, nor damages one already there.
  */
 
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
@@ -53,9 +54,17 @@ export async function outputTarget(path: string): Promise<{ path: string; direct
 /** Temporary files being written now, so that a process stopping at once can still remove them. */
 const temporaries = new Set<string>();
 
+/**
+ * A part of temporary names that no other process writing the same folder has: the process id alone is not (in
+ * containers every task of a job array can be process 1), so random bytes follow it.
+ */
+export function uniqueTag(): string {
+  return `${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+
 /** The temporary name a file is written under before it is renamed to `path` (recorded until it is gone). */
 export function temporaryPath(path: string): string {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${uniqueTag()}.tmp`);
   temporaries.add(temp);
   return temp;
 }

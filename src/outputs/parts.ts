@@ -16,6 +16,7 @@ import type { CanvasFile } from '../core/task.js';
 import { notAPartsFolder, partsDisagree } from '../errors.js';
 import type { CanvasKind } from './canvas.js';
 import { CANVAS_NAMES, createCanvas } from './canvas.js';
+import { uniqueTag } from './files.js';
 
 /** What every process working on a parts folder must agree on. */
 export interface PartsJob {
@@ -104,8 +105,8 @@ function difference(a: PartsJob, b: PartsJob): string | undefined {
 export async function openParts(folder: string, job: PartsJob): Promise<CanvasFile> {
   await mkdir(folder, { recursive: true });
   const jobPath = join(folder, 'job.json');
-  const temp = `${jobPath}.${process.pid}.new`;
-  await writeFile(temp, `${JSON.stringify(job, null, 2)}\n`);
+  const temp = `${jobPath}.${uniqueTag()}.new`;
+  await writeFile(temp, `${JSON.stringify(job, null, 2)}\n`, { flag: 'wx' });
   // link() puts it in place only when no other process got there first; then that one's job is the one.
   await link(temp, jobPath).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err;
