@@ -285,7 +285,8 @@ export function notAPartsFolder(folder: string, why: string): UsageError {
 export function partsDisagree(folder: string, difference: string): UsageError {
   return new UsageError(
     `${JSON.stringify(folder)} holds the parts of another render (${difference}): ` +
-      'give the same options as the render that made it, or remove the folder to start again',
+      'give the same options as the render that made it (to retry one shard: the same command, or --shard I/N ' +
+      'with N as before), or remove the folder to start again',
   );
 }
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { parseShard } from '../dist/src/cli/shard.js';
+import { arrayLayout, parseShard, resolveShard } from '../dist/src/cli/shard.js';
 import { createSpec } from '../dist/src/core/spec.js';
 import { vipsHeader } from '../dist/src/outputs/canvas.js';
 import { openParts, partsBandRows, shardTasks } from '../dist/src/outputs/parts.js';
@@ -174,7 +174,8 @@ describe('--resume', () => {
     ] as const) {
       expect(run.stderr).toBe(
         `mandel-par: ${JSON.stringify(`${path}.parts`)} holds the parts of another render (${difference}): ` +
-          'give the same options as the render that made it, or remove the folder to start again\n',
+          'give the same options as the render that made it (to retry one shard: the same command, or --shard I/N ' +
+          'with N as before), or remove the folder to start again\n',
       );
       expect(run.status).toBe(2);
     }
@@ -200,6 +201,23 @@ describe('shards and assemble', () => {
     expect(assembled.status).toBe(0);
     expect((await readFile(path)).equals(expected)).toBe(true);
     expect(existsSync(`${path}.parts`)).toBe(false);
+  });
+
+  it('a stepped Slurm array with one task failed, then that task resubmitted alone: the same file', async () => {
+    const dir = await scratch();
+    const expected = await inMemory(dir, 'reference.png');
+    const path = join(dir, 'poster.png');
+    // sbatch --array=0-6:2: tasks 0, 2, 4, 6; task 4 is lost, then resubmitted alone (sbatch --array=4).
+    const array = { SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '4' };
+    for (const id of ['0', '2', '6']) {
+      const run = await runCli(args(path, 'auto'), { env: { ...array, SLURM_ARRAY_TASK_ID: id } });
+      expect(run.stderr).toMatch(new RegExp(`^mandel-par: shard ${Number(id) / 2 + 1}/4: `));
+    }
+    const alone = { SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_MIN: '4', SLURM_ARRAY_TASK_STEP: '1' };
+    const retry = await runCli(args(path, 'auto'), { env: { ...alone, SLURM_ARRAY_TASK_COUNT: '1' } });
+    expect(retry.stderr).toMatch(/^mandel-par: shard 3\/4: /);
+    expect((await runCli(['assemble', `${path}.parts`])).status).toBe(0);
+    expect((await readFile(path)).equals(expected)).toBe(true);
   });
 
   it('assemble with a shard missing: exit 1, names the shard, writes nothing', async () => {
@@ -244,16 +262,53 @@ describe('shards and assemble', () => {
 });
 
 describe('parseShard', () => {
+  const resolved = (text: string, env: NodeJS.ProcessEnv, layout?: { first: number; step: number; count: number }) => {
+    const { index, count } = resolveShard(parseShard(text, env), layout);
+    return { index, count };
+  };
+
   it('reads i/n and each engine', () => {
     expect(parseShard('2/8')).toEqual({ index: 2, count: 8 });
-    expect(parseShard('auto/4', { JOB_COMPLETION_INDEX: '3' })).toEqual({ index: 4, count: 4 });
-    expect(
-      parseShard('auto', { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_COUNT: '8' }),
-    ).toEqual({
-      index: 6,
-      count: 8,
+    expect(resolved('auto/4', { JOB_COMPLETION_INDEX: '3' })).toEqual({ index: 4, count: 4 });
+    const slurm = { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_COUNT: '8' };
+    expect(resolved('auto', slurm)).toEqual({ index: 6, count: 8 });
+    expect(resolved('auto/2', { AWS_BATCH_JOB_ARRAY_INDEX: '0' })).toEqual({ index: 1, count: 2 });
+  });
+
+  it('reads stepped Slurm arrays, and places a task resubmitted alone by the layout its folder records', () => {
+    const stepped = { SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '4' };
+    expect(resolved('auto', { ...stepped, SLURM_ARRAY_TASK_ID: '6' })).toEqual({ index: 4, count: 4 });
+    expect(arrayLayout(parseShard('auto', { ...stepped, SLURM_ARRAY_TASK_ID: '6' }))).toEqual({
+      first: 0,
+      step: 2,
+      count: 4,
     });
-    expect(parseShard('auto/2', { AWS_BATCH_JOB_ARRAY_INDEX: '0' })).toEqual({ index: 1, count: 2 });
+    const alone = (id: string) => ({
+      SLURM_ARRAY_TASK_ID: id,
+      SLURM_ARRAY_TASK_MIN: id,
+      SLURM_ARRAY_TASK_STEP: '1',
+      SLURM_ARRAY_TASK_COUNT: '1',
+    });
+    expect(resolved('auto', alone('2'), { first: 0, step: 1, count: 4 })).toEqual({ index: 3, count: 4 });
+    expect(resolved('auto/4', alone('2'), { first: 0, step: 1, count: 4 })).toEqual({ index: 3, count: 4 });
+    expect(resolved('auto', alone('4'), { first: 0, step: 2, count: 4 })).toEqual({ index: 3, count: 4 });
+    // Two tasks of four resubmitted as a smaller array (sbatch --array=1,3).
+    const two = {
+      SLURM_ARRAY_TASK_ID: '3',
+      SLURM_ARRAY_TASK_MIN: '1',
+      SLURM_ARRAY_TASK_STEP: '2',
+      SLURM_ARRAY_TASK_COUNT: '2',
+    };
+    expect(resolved('auto', two, { first: 0, step: 1, count: 4 })).toEqual({ index: 4, count: 4 });
+    // A whole array as large as the folder's, or larger, is taken as it says (a larger one then disagrees with it).
+    expect(resolved('auto', { ...stepped, SLURM_ARRAY_TASK_ID: '2' }, { first: 0, step: 1, count: 4 })).toEqual({
+      index: 2,
+      count: 4,
+    });
+    expect(() => resolved('auto', alone('5'), { first: 0, step: 2, count: 4 })).toThrow(
+      '--shard: "auto" takes the shard from the environment, but SLURM_ARRAY_TASK_ID = 5 is not a task of the ' +
+        'array that made the parts folder (first index 0, step 2, 4 tasks)',
+    );
   });
 
   it.each([
@@ -287,7 +342,8 @@ describe('parseShard', () => {
     [
       'auto/3',
       { JOB_COMPLETION_INDEX: '3' },
-      '--shard: "auto/3" takes the shard from the environment, but JOB_COMPLETION_INDEX = 3 is past the last of 3 shards',
+      '--shard: "auto/3" takes the shard from the environment, but JOB_COMPLETION_INDEX = 3 is past the last of 3 shards, ' +
+        'and no parts folder records the array: submit the whole array, or give the shard as --shard I/N',
     ],
     [
       'auto/4',
@@ -295,7 +351,7 @@ describe('parseShard', () => {
       '--shard: "auto/4" takes the shard from the environment, but SLURM_ARRAY_TASK_COUNT says 3 shards',
     ],
   ])('refuses %j with %j', (text, env, message) => {
-    expect(() => parseShard(text, env)).toThrow(message);
+    expect(() => resolveShard(parseShard(text, env), undefined)).toThrow(message);
   });
 });
 

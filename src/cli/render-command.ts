@@ -47,6 +47,7 @@ import type { Progress } from './progress.js';
 import { startProgress } from './progress.js';
 import type { RenderCommand } from './render-options.js';
 import { statsReport } from './report.js';
+import { arrayLayout, resolveShard } from './shard.js';
 import { abortOnSignals } from './signals.js';
 
 type Call = Omit<RenderCall, 'destination'>;
@@ -120,12 +121,15 @@ async function renderOnDisk(
 ): Promise<Outcome & { shardDone?: string }> {
   const { spec } = c;
   const folder = partsFolder(path);
-  const shard = c.shard ?? { index: 1, count: 1 };
+  const existing = c.shard?.task && (await readJob(folder));
+  const shard = c.shard ? resolveShard(c.shard, existing ? existing.array : undefined) : { index: 1, count: 1 };
+  const array = existing ? existing.array : arrayLayout(shard);
   const job: PartsJob = {
     spec,
     bandRows: c.bandRows ?? partsBandRows(spec.width, spec.height),
     shards: shard.count,
     output: basename(path),
+    ...(array && { array }),
   };
   await checkDiskSpace(folder, job);
   const canvas = await openParts(folder, job).catch((err) => {

@@ -3,20 +3,38 @@
  * where the engine gives it, from the environment that job-array engines set for each of their tasks.
  */
 import { invalidOption, shardFromEnvironment } from '../errors.js';
+import type { ArrayLayout } from '../outputs/parts.js';
 
 export interface Shard {
   /** 1 to count. */
   index: number;
   count: number;
+  /** Where `auto` found the shard: a parts folder made by the whole array can then place a task resubmitted alone. */
+  task?: ArrayTask;
 }
 
-/** The variables each engine sets: the task's index (from 0, or from the array's first index) and the count. */
-const ENGINES: { engine: string; index: string; first?: string; count?: string }[] = [
+/** A job-array task as the environment describes it (the submission it was part of, which may not be the array's). */
+export interface ArrayTask {
+  /** The option as given, for messages. */
+  text: string;
+  /** The variable that gave the index, and its value. */
+  variable: string;
+  id: number;
+  /** The submission's first index and step (Slurm gives them; others start at 0, step 1). */
+  first: number;
+  step: number;
+  /** Why the environment alone gives no shard (no count, a count that disagrees, an index past it). */
+  doubt?: string;
+}
+
+/** The variables each engine sets: the task's index, and where the engine gives them the first index, step, count. */
+const ENGINES: { engine: string; index: string; first?: string; step?: string; count?: string }[] = [
   { engine: 'Kubernetes Indexed Job', index: 'JOB_COMPLETION_INDEX' },
   {
     engine: 'Slurm job array',
     index: 'SLURM_ARRAY_TASK_ID',
     first: 'SLURM_ARRAY_TASK_MIN',
+    step: 'SLURM_ARRAY_TASK_STEP',
     count: 'SLURM_ARRAY_TASK_COUNT',
   },
   { engine: 'AWS Batch array job', index: 'AWS_BATCH_JOB_ARRAY_INDEX' },
@@ -34,24 +52,61 @@ function fromEnvironment(text: string, given: number | undefined, env: NodeJS.Pr
   }
   const raw = env[found.index];
   const first = found.first === undefined ? 0 : (wholeNumber(env[found.first]) ?? 0);
-  const position = wholeNumber(raw);
-  if (position === undefined || position < first) {
+  const step = found.step === undefined ? 1 : Math.max(1, wholeNumber(env[found.step]) ?? 1);
+  const id = wholeNumber(raw);
+  if (id === undefined || id < first || (id - first) % step !== 0) {
     throw shardFromEnvironment(text, `${found.index} is ${JSON.stringify(raw)}, not a task index`);
   }
+  const index = (id - first) / step + 1;
   const counted = found.count === undefined ? undefined : wholeNumber(env[found.count]);
-  if (given !== undefined && counted !== undefined && given !== counted) {
-    throw shardFromEnvironment(text, `${found.count} says ${counted} shards`);
-  }
   const count = given ?? counted;
-  if (count === undefined) {
+  const doubt =
+    given !== undefined && counted !== undefined && given !== counted
+      ? `${found.count} says ${counted} shards`
+      : count === undefined
+        ? `the ${found.engine} gives the index (${found.index}) but not the count: give it, e.g. auto/8`
+        : index > count
+          ? `${found.index} = ${raw} is past the last of ${count} shards`
+          : undefined;
+  const task: ArrayTask = { text, variable: found.index, id, first, step, ...(doubt && { doubt }) };
+  return { index, count: count ?? index, task };
+}
+
+/**
+ * The shard to render into a parts folder whose array is `layout` (undefined: no folder yet, or not made by an
+ * array). A task resubmitted alone (Slurm then says a count of 1 and its own index as the first) or as part of a
+ * smaller array is placed by the layout the whole array recorded; a shard the environment cannot give is refused,
+ * saying how to retry.
+ *
+ * @example resolveShard(parseShard('auto', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_COUNT: '1' }), { first: 0, step: 1, count: 4 }) // 3 of 4
+ */
+export function resolveShard(shard: Shard, layout: ArrayLayout | undefined): Shard {
+  const { task } = shard;
+  if (!task) return shard;
+  const resubmitted = layout !== undefined && (task.doubt !== undefined || shard.count < layout.count);
+  if (resubmitted) {
+    const position = (task.id - layout.first) / layout.step;
+    if (!Number.isInteger(position) || position < 0 || position >= layout.count) {
+      const array = `first index ${layout.first}, step ${layout.step}, ${layout.count} tasks`;
+      throw shardFromEnvironment(
+        task.text,
+        `${task.variable} = ${task.id} is not a task of the array that made the parts folder (${array})`,
+      );
+    }
+    return { index: position + 1, count: layout.count, task };
+  }
+  if (task.doubt) {
     throw shardFromEnvironment(
-      text,
-      `the ${found.engine} gives the index (${found.index}) but not the count: give it, e.g. auto/8`,
+      task.text,
+      `${task.doubt}, and no parts folder records the array: submit the whole array, or give the shard as --shard I/N`,
     );
   }
-  const index = position - first + 1;
-  if (index > count) throw shardFromEnvironment(text, `${found.index} = ${raw} is past the last of ${count} shards`);
-  return { index, count };
+  return shard;
+}
+
+/** The layout a parts folder records for a shard that came from a job array; undefined for one given as i/n. */
+export function arrayLayout(shard: Shard): ArrayLayout | undefined {
+  return shard.task && { first: shard.task.first, step: shard.task.step, count: shard.count };
 }
 
 /**

@@ -18,6 +18,13 @@ import type { CanvasKind } from './canvas.js';
 import { CANVAS_NAMES, createCanvas } from './canvas.js';
 import { uniqueTag } from './files.js';
 
+/** How a job array that renders a parts folder is laid out: its first index, step and count, as its first task saw them. */
+export interface ArrayLayout {
+  first: number;
+  step: number;
+  count: number;
+}
+
 /** What every process working on a parts folder must agree on. */
 export interface PartsJob {
   spec: RenderSpec;
@@ -27,6 +34,8 @@ export interface PartsJob {
   shards: number;
   /** The final output's file name, in the folder that holds the parts folder. */
   output: string;
+  /** For shards from a job array: how its first task saw the array, to place tasks resubmitted alone. */
+  array?: ArrayLayout;
 }
 
 /** The parts folder of an output path. @example partsFolder('output/poster.png') // 'output/poster.png.parts' */
