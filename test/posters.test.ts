@@ -13,7 +13,9 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { arrayLayout, parseShard, resolveShard } from '../dist/src/cli/shard.js';
 import { createSpec } from '../dist/src/core/spec.js';
+import { VERSION } from '../dist/src/core/version.js';
 import { vipsHeader } from '../dist/src/outputs/canvas.js';
+import { unescapeXml } from '../dist/src/outputs/escape.js';
 import { openParts, partsBandRows, shardTasks } from '../dist/src/outputs/parts.js';
 import { CLI, runCli } from './helpers.js';
 
@@ -356,6 +358,27 @@ describe('parseShard', () => {
 });
 
 describe('pyramids', () => {
+  it('IIIF with a hostile name: info.json is valid with an absolute id under --base-url, the page escapes it', async () => {
+    const dir = await scratch();
+    const name = `it's "a" <b>&amp;`;
+    const args = ['--width', '300', '--height', '200', '--out', 'iiif', '-o', join(dir, name)];
+    const run = await runCli([...args, '--base-url', 'https://example.org/deep zoom', '--quiet']);
+    expect(run.stderr).toBe('');
+    const info = JSON.parse(await readFile(join(dir, name, 'info.json'), 'utf8'));
+    expect(info.id).toBe(`https://example.org/deep%20zoom/${encodeURIComponent(name)}`);
+    const page = await readFile(join(dir, `${name}.html`), 'utf8');
+    expect(page.match(/<script>/g)).toHaveLength(2);
+    const generator = /<meta name="generator" content="([^"]*)">/.exec(page)?.[1] ?? '';
+    expect(unescapeXml(generator)).toMatch(
+      /^mandel-par --out iiif .* --base-url 'https:\/\/example\.org\/deep zoom\/'$/,
+    );
+    const title = /<title>([^<]*)<\/title>/.exec(page)?.[1];
+    expect(title).toBe(`it&#39;s &quot;a&quot; &lt;b&gt;&amp;amp;: 300 x 200 (mandel-par ${VERSION})`);
+    // Without --base-url the id is relative, as documented (docs/distributed.md).
+    expect((await runCli([...args.slice(0, -1), join(dir, 'plain'), '--quiet'])).status).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'plain', 'info.json'), 'utf8')).id).toBe('./plain');
+  });
+
   it('DZI: the deepest level, its tiles stitched, is the PNG render pixel for pixel; the viewer page is beside it', async () => {
     const dir = await scratch();
     await inMemory(dir, 'reference.png');

@@ -57,6 +57,10 @@ const OPTIONS = {
   quality: { type: 'string', description: 'JPEG, WebP, AVIF quality 1-100 (also JPEG tiles) [default: 90, 90, 60]' },
   'tile-size': { type: 'string', description: 'Pyramid tile size in pixels [default: 256]' },
   'tile-format': { type: 'string', description: 'Pyramid tiles: png | jpeg [default: png]' },
+  'base-url': {
+    type: 'string',
+    description: 'IIIF: the address the folder will be served under, for an absolute id in info.json',
+  },
   canvas: {
     type: 'string',
     description: 'Hold the picture in memory or in a file on disk: auto | memory | disk [default: auto, by size]',

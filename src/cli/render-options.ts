@@ -5,6 +5,7 @@ import type { OutputFormat, RenderSpec } from '../core/spec.js';
 import {
   DEFAULT_COLOURING,
   FORMAT_DEFAULTS,
+  isWebAddress,
   juliaRegion,
   LIMITS,
   OUTPUT_FORMATS,
@@ -70,8 +71,23 @@ const FORMAT_OPTIONS: [options: readonly string[], formats: readonly OutputForma
   [['compression'], ['png', ...PYRAMID_FORMATS], 'PNG and pyramids of PNG tiles only'],
   [['quality'], ['jpeg', 'webp', 'avif', ...PYRAMID_FORMATS], 'JPEG, WebP, AVIF and pyramids of JPEG tiles only'],
   [['tile-size', 'tile-format'], PYRAMID_FORMATS, `pyramids only (${PYRAMID_FORMATS.join(', ')})`],
+  [['base-url'], ['iiif'], 'IIIF pyramids only'],
   [['canvas', 'resume', 'shard'], ON_DISK_FORMATS, `pictures held whole (${ON_DISK_FORMATS.join(', ')})`],
 ];
+
+/** --base-url: an absolute http(s) address, ending in a slash so that names resolve inside it. */
+function parseBaseUrl(given: string | undefined): string | undefined {
+  if (given === undefined) return undefined;
+  if (!isWebAddress(given)) {
+    throw invalidOption(
+      'base-url',
+      given,
+      'an absolute http or https address',
+      '--base-url https://example.org/tiles/',
+    );
+  }
+  return given.endsWith('/') ? given : `${given}/`;
+}
 
 /** Refuses options that the format ignores, so that none is silently dropped. */
 function checkFormatOptions(format: OutputFormat, given: (option: string) => boolean): void {
@@ -204,6 +220,7 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
       quality: quality === undefined ? undefined : whole('quality', 1, LIMITS.quality, '--quality 90', 0),
       tileSize: whole('tile-size', 16, LIMITS.tileSize, '--tile-size 512', 256),
       tileFormat: parseChoice('tile-format', text('tile-format') ?? TILE_FORMATS[0], TILE_FORMATS),
+      baseUrl: parseBaseUrl(text('base-url')),
     }),
   });
   const canvas = parseChoice('canvas', text('canvas') ?? CANVASES[0], CANVASES);

@@ -1,6 +1,7 @@
 /** The scale command: run the experiment, print the table, write CSV, JSON and charts. */
 import { compileWasmModule } from '../engines/wasm.js';
 import { machineInfo } from '../machine.js';
+import { shellCommand } from '../outputs/escape.js';
 import { prepareOutputPath } from '../outputs/files.js';
 import type { ScaleOptions } from '../scale/experiment.js';
 import { printLine } from './print.js';
@@ -17,6 +18,6 @@ export async function runScaleCommand(o: ScaleOptions, argv: string[]): Promise<
   const result = await runScale(o, await compileWasmModule(), machine.cores, log);
   process.stdout.write(toTable(result, o, machine));
   for (const line of warnings(result)) printLine(`warning: ${line}`);
-  const files = await writeReport(result, o, machine, ['mandel-par', ...argv].join(' '));
+  const files = await writeReport(result, o, machine, shellCommand(['mandel-par', ...argv]));
   process.stdout.write(`Wrote ${files.csv}, ${files.json}, ${files.svg}, ${files.png}\n`);
 }

@@ -75,10 +75,24 @@ export type OutputSpec =
   | { format: 'ascii' | 'pbm' | 'npy' | 'tiff' }
   | { format: 'png'; compression: number }
   | { format: 'jpeg' | 'webp' | 'avif'; quality: number }
-  | { format: PyramidFormat; tileSize: number; tileFormat: TileFormat; compression: number; quality: number };
+  | {
+      format: PyramidFormat;
+      tileSize: number;
+      tileFormat: TileFormat;
+      compression: number;
+      quality: number;
+      /** IIIF only: the web address the folder will be served under, which makes info.json's id absolute. */
+      baseUrl?: string;
+    };
 
 /** The settings a format's output spec may carry (see OutputSpec). */
-type OutputSettings = { compression?: number; quality?: number; tileSize?: number; tileFormat?: TileFormat };
+type OutputSettings = {
+  compression?: number;
+  quality?: number;
+  tileSize?: number;
+  tileFormat?: TileFormat;
+  baseUrl?: string;
+};
 
 /** Is `format` an image pyramid? @example isPyramid('iiif') // true */
 export function isPyramid(format: OutputFormat): format is PyramidFormat {
@@ -148,7 +162,8 @@ export function outputSpec(format: OutputFormat, given: OutputSettings = {}): Ou
   if (isPyramid(format)) {
     const tileFormat = given.tileFormat ?? 'png';
     const quality = given.quality ?? DEFAULT_QUALITY.jpeg;
-    return { format, tileSize: given.tileSize ?? 256, tileFormat, compression: given.compression ?? 1, quality };
+    const base = { format, tileSize: given.tileSize ?? 256, tileFormat, compression: given.compression ?? 1, quality };
+    return format === 'iiif' && given.baseUrl !== undefined ? { ...base, baseUrl: given.baseUrl } : base;
   }
   if (format === 'jpeg' || format === 'webp' || format === 'avif') {
     return { format, quality: given.quality ?? DEFAULT_QUALITY[format] };
@@ -244,7 +259,10 @@ function checkColouring(c: unknown): void {
 function checkOutput(o: unknown): void {
   if (!isRecord(o)) throw invalidSpecField('output', o, `an object with a format (${OUTPUT_FORMATS.join(', ')})`);
   checkChoice(o.format, 'output.format', OUTPUT_FORMATS);
-  const settings = Object.keys(outputSpec(o.format as OutputFormat)).filter((k) => k !== 'format');
+  const settings = [
+    ...Object.keys(outputSpec(o.format as OutputFormat)).filter((k) => k !== 'format'),
+    ...(o.format === 'iiif' ? ['baseUrl'] : []),
+  ];
   const extra = Object.keys(o).find((k) => k !== 'format' && !settings.includes(k));
   if (extra) throw invalidSpecField(`output.${extra}`, o[extra], `no such setting for ${o.format}`);
   if (settings.includes('compression') && !isWhole(o.compression, 0, LIMITS.compression)) {
@@ -257,6 +275,19 @@ function checkOutput(o: unknown): void {
     throw invalidSpecField('output.tileSize', o.tileSize, `a whole number from 16 to ${LIMITS.tileSize}`);
   }
   if (settings.includes('tileFormat')) checkChoice(o.tileFormat, 'output.tileFormat', TILE_FORMATS);
+  if (o.baseUrl !== undefined && !isWebAddress(o.baseUrl)) {
+    throw invalidSpecField('output.baseUrl', o.baseUrl, 'an absolute http or https address');
+  }
+}
+
+/** An absolute http(s) address, as IIIF ids must be. @example isWebAddress('https://example.org/tiles/') // true */
+export function isWebAddress(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function checkJulia(value: Record<string, unknown>): void {

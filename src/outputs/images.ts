@@ -4,6 +4,7 @@
  */
 import type { OutputSpec } from '../core/spec.js';
 import { noParameters } from '../errors.js';
+import { escapeXmlText, unescapeXml } from './escape.js';
 import { writeAtomically } from './files.js';
 
 /**
@@ -11,13 +12,12 @@ import { writeAtomically } from './files.js';
  * `(await sharp(file).metadata()).xmpAsString`, or any tool that shows XMP (exiftool, identify -verbose).
  */
 function xmpPacket(creator: string, parameters: unknown): string {
-  const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return [
     '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>',
     '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
     '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
-    `<xmp:CreatorTool>${xml(creator)}</xmp:CreatorTool>`,
-    `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(JSON.stringify(parameters))}</rdf:li></rdf:Alt></dc:description>`,
+    `<xmp:CreatorTool>${escapeXmlText(creator)}</xmp:CreatorTool>`,
+    `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${escapeXmlText(JSON.stringify(parameters))}</rdf:li></rdf:Alt></dc:description>`,
     '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>',
   ].join('');
 }
@@ -30,7 +30,7 @@ function xmpPacket(creator: string, parameters: unknown): string {
 export function parametersFromXmp(xmp: string): unknown {
   const m = /<rdf:li xml:lang="x-default">([^<]*)<\/rdf:li>/.exec(xmp);
   if (!m) throw noParameters();
-  return JSON.parse(m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  return JSON.parse(unescapeXml(m[1]));
 }
 
 export interface ImageOptions {

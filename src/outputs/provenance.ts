@@ -4,6 +4,7 @@ import { pixelKind } from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
 import { VERSION } from '../core/version.js';
 import type { Region } from '../core/viewport.js';
+import { shellWord } from './escape.js';
 
 const hex = ([r, g, b]: readonly number[]) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 
@@ -36,6 +37,8 @@ export function reproduceCommand(spec: RenderSpec): string {
   const output = spec.output;
   if ('compression' in output) args.push(`--compression ${output.compression}`);
   if ('quality' in output) args.push(`--quality ${output.quality}`);
+  if ('tileSize' in output) args.push(`--tile-size ${output.tileSize}`, `--tile-format ${output.tileFormat}`);
+  if ('baseUrl' in output && output.baseUrl !== undefined) args.push(`--base-url ${shellWord(output.baseUrl)}`);
   return `mandel-par ${args.join(' ')}`;
 }
 

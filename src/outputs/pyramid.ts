@@ -38,6 +38,23 @@ async function putInPlace(staging: string, folder: string, entry: string): Promi
   await rename(join(staging, entry), target);
 }
 
+/** The name libvips writes a pyramid under in the staging folder, before it is renamed. */
+const STAGED = 'pyramid';
+
+/**
+ * The IIIF info.json that libvips wrote, with the pyramid's name as its id: absolute when the address it will be
+ * served under is known (strict viewers refuse a relative id), else relative (the page beside it sets the id where
+ * it runs).
+ */
+async function placeIiif(folder: string, name: string, baseUrl: string | undefined): Promise<Record<string, unknown>> {
+  const path = join(folder, 'info.json');
+  const info = JSON.parse(await readFile(path, 'utf8'));
+  const id = baseUrl === undefined ? `./${name}` : new URL(encodeURIComponent(name), baseUrl).href;
+  const placed = { ...info, id };
+  await writeFile(path, `${JSON.stringify(placed, null, 2)}\n`);
+  return placed;
+}
+
 /**
  * Writes the pyramid of `source` at `path` (see pyramidEntries), tiles as `output` says, and its viewer page.
  *
@@ -55,11 +72,13 @@ export async function writePyramid(path: string, source: PixelSource, output: Py
         ? image.png({ compressionLevel: output.compression })
         : image.jpeg({ quality: output.quality });
     const layout = output.format === 'dzi' ? 'dz' : 'iiif3';
-    // The IIIF id is the pyramid's web address, unknown here: the viewer page sets it where it runs.
-    const info = await tiles.tile({ size: output.tileSize, layout, id: '.' }).toFile(join(staging, name));
+    // libvips writes the name into info.json unescaped: it gets a plain one, and the real name is put in afterwards.
+    const info = await tiles.tile({ size: output.tileSize, layout, id: '.' }).toFile(join(staging, STAGED));
     o.signal?.throwIfAborted();
     const iiifInfo =
-      output.format === 'iiif' ? JSON.parse(await readFile(join(staging, name, 'info.json'), 'utf8')) : undefined;
+      output.format === 'iiif' ? await placeIiif(join(staging, STAGED), name, output.baseUrl) : undefined;
+    const suffixes = output.format === 'iiif' ? [''] : ['.dzi', '_files'];
+    for (const suffix of suffixes) await rename(join(staging, `${STAGED}${suffix}`), join(staging, `${name}${suffix}`));
     const page = viewerPage({
       format: output.format,
       name,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PyramidFormat } from '../core/spec.js';
+import { escapeHtml, jsonForScript } from './escape.js';
 
 /** OpenSeadragon's build folder, found through Node's resolution, wherever the package was installed. */
 function openSeadragonFolder(): string {
@@ -50,8 +51,8 @@ function tileSource(p: PyramidLayout): string {
   if (p.format === 'iiif') {
     // IIIF ids are absolute addresses; the page's own address is known only when it runs.
     const tileFormat = p.tileExtension === 'png' ? 'png' : 'jpg';
-    const id = `new URL(${JSON.stringify(encodeURIComponent(p.name))}, location.href).href`;
-    return `Object.assign(${JSON.stringify({ ...p.iiifInfo, tileFormat })}, { id: ${id} })`;
+    const id = `new URL(${jsonForScript(encodeURIComponent(p.name))}, location.href).href`;
+    return `Object.assign(${jsonForScript({ ...p.iiifInfo, tileFormat })}, { id: ${id} })`;
   }
   const image = {
     xmlns: 'http://schemas.microsoft.com/deepzoom/2008',
@@ -61,10 +62,8 @@ function tileSource(p: PyramidLayout): string {
     TileSize: String(p.tileSize),
     Size: { Width: String(p.width), Height: String(p.height) },
   };
-  return JSON.stringify({ Image: image });
+  return jsonForScript({ Image: image });
 }
-
-const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The viewer page for the pyramid `p`, as HTML text. */
 export function viewerPage(p: PyramidLayout): string {
@@ -83,18 +82,18 @@ export function viewerPage(p: PyramidLayout): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${html(p.command)}">
-<title>${html(p.title)}</title>
+<meta name="generator" content="${escapeHtml(p.command)}">
+<title>${escapeHtml(p.title)}</title>
 <style>html, body { margin: 0; height: 100%; background: #000; } #viewer { width: 100%; height: 100%; }</style>
 </head>
 <body>
 <div id="viewer"></div>
 <!-- OpenSeadragon, copied from its npm package.
-${html(license).replace(/--/g, '- -')}
+${escapeHtml(license).replace(/--/g, '- -')}
 -->
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script>
 <script>
-window.viewer = OpenSeadragon(Object.assign(${JSON.stringify(options)}, { tileSources: ${tileSource(p)} }));
+window.viewer = OpenSeadragon(Object.assign(${jsonForScript(options)}, { tileSources: ${tileSource(p)} }));
 </script>
 </body>
 </html>
