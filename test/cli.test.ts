@@ -1,6 +1,6 @@
 /** The installed command end to end: the original picture, files written atomically. */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,30 @@ describe('-o FILE', () => {
     expect(await readdir(join(dir, 'a', 'b'))).toEqual(['pic.txt']);
   });
 
+  it('normalises the path: "a/../pic.png" creates no folder "a"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
+    const run = await runCli([...small, '-o', `${dir}/a/../pic.txt`]);
+    expect(run.status).toBe(0);
+    expect(await readdir(dir)).toEqual(['pic.txt']);
+  });
+
+  it('writes a stream into a device, says so, and refuses what a device cannot take, leaving it a device', async () => {
+    const png = await runCli([...small, '--out', 'png', '-o', '/dev/null']);
+    expect(png.stderr).toMatch(/^mandel-par: wrote \/dev\/null \(a device, 30 x 10 pixels, [\d.]+ s\)\n$/);
+    expect(png.status).toBe(0);
+    for (const [out, extra] of [
+      ['iiif', []],
+      ['dzi', []],
+      ['tiff', []],
+      ['png', ['--shard', '1/2']],
+    ]) {
+      const run = await runCli([...small, '--out', out as string, ...(extra as string[]), '-o', '/dev/null']);
+      expect(run.stderr).toMatch(/^mandel-par: --output: expected a file path: .* but received "\/dev\/null"\n$/);
+      expect(run.status).toBe(2);
+    }
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+  });
+
   it('replaces an existing file only with a complete new one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
     const path = join(dir, 'pic.txt');
@@ -90,6 +114,23 @@ describe('-o FILE', () => {
         `^mandel-par: --output: cannot write "${path}": a part of the path is a file, not a folder \\(E\\w+\\)\\n$`,
       ),
     );
+  });
+
+  it('says a read-only file system is read-only, also where folders are missing (not ENOENT)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-ro-'));
+    // Needs root, as CI has: a test that cannot mount fails here rather than passing without checking.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', dir]);
+    try {
+      for (const path of [join(dir, 'pic.txt'), join(dir, 'a', 'b', 'pic.txt')]) {
+        const run = await runCli([...small, '-o', path]);
+        expect(run.stderr).toBe(
+          `mandel-par: --output: cannot write ${JSON.stringify(path)}: the file system is read-only (EROFS)\n`,
+        );
+        expect(run.status).toBe(2);
+      }
+    } finally {
+      execFileSync('umount', [dir]);
+    }
   });
 });
 

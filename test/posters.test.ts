@@ -135,6 +135,13 @@ describe('--resume', () => {
     expect(tasks).toBeLessThanOrEqual(58 - 29); // what was recorded is not rendered again
     expect((await readFile(path)).equals(expected)).toBe(true);
     expect(existsSync(`${path}.parts`)).toBe(false);
+    const assembledAgain = await runCli(['assemble', `${path}.parts`]);
+    expect(assembledAgain.stderr).toBe(
+      `mandel-par: ${JSON.stringify(`${path}.parts`)} is not the parts folder of a render: there is no such folder, ` +
+        `and ${JSON.stringify(path)} exists: if it came from this folder, it was assembled already (assembling ` +
+        'removes the folder)\n',
+    );
+    expect(assembledAgain.status).toBe(2);
   });
 
   it('after Ctrl-C: exit 130, the parts are kept and named, and --resume finishes the same file', async () => {
@@ -171,8 +178,8 @@ describe('--resume', () => {
     await runCli([...args(path), '--shard', '1/2']);
     const other = (...extra: string[]) => runCli([...VIEW, ...extra, '--canvas', 'disk', '-o', path]);
     for (const [run, difference] of [
-      [await other('--resume'), 'shards 1, not 2'],
-      [await other('--shard', '2/2', '--aa', '2'), 'aa 2, not 1'],
+      [await other('--resume'), 'shards: 1 here, 2 in the folder'],
+      [await other('--shard', '2/2', '--aa', '2'), 'aa: 2 here, 1 in the folder'],
     ] as const) {
       expect(run.stderr).toBe(
         `mandel-par: ${JSON.stringify(`${path}.parts`)} holds the parts of another render (${difference}): ` +
@@ -358,6 +365,17 @@ describe('parseShard', () => {
 });
 
 describe('pyramids', () => {
+  it('are reported by all their files and tiles, not by the descriptor alone', async () => {
+    const dir = await scratch();
+    const run = await runCli(['--width', '600', '--height', '400', '-o', join(dir, 'p.dzi')]);
+    const [, size, tiles] =
+      /^mandel-par: wrote .*p\.dzi \(([\d.]+ [KM]?B) in (\d+) tiles, 600 x 400 pixels/.exec(run.stderr) ?? [];
+    const levels = (await readdir(join(dir, 'p_files'))).filter((l) => /^\d+$/.test(l));
+    const counted = (await Promise.all(levels.map((l) => readdir(join(dir, 'p_files', l))))).flat().length;
+    expect(Number(tiles)).toBe(counted);
+    expect(size).toMatch(/KB$/);
+  });
+
   it('IIIF with a hostile name: info.json is valid with an absolute id under --base-url, the page escapes it', async () => {
     const dir = await scratch();
     const name = `it's "a" <b>&amp;`;

@@ -11,12 +11,13 @@ import type { Plan } from '../core/plan.js';
 import { planBands } from '../core/plan.js';
 import type { RenderCall, Renderer, RenderStats } from '../core/renderer.js';
 import { defaultPlan } from '../core/renderer.js';
-import type { RenderSpec } from '../core/spec.js';
-import { pixelKind } from '../core/spec.js';
+import type { OutputFormat, RenderSpec } from '../core/spec.js';
+import { isPyramid, pixelKind } from '../core/spec.js';
 import {
   diskTooSmall,
   failedResumable,
   formatBytes,
+  invalidOption,
   keptForResume,
   outputFailed,
   RenderError,
@@ -27,7 +28,7 @@ import { assembleParts } from '../outputs/assemble.js';
 import { canvasBytes } from '../outputs/canvas.js';
 import { asciiText, diskCanvas, pbmBitmap, pixelData, rgbImage } from '../outputs/destinations.js';
 import type { Sink } from '../outputs/files.js';
-import { atomicFileSink, prepareOutputPath, stdoutSink } from '../outputs/files.js';
+import { atomicFileSink, isDevice, prepareOutputPath, stdoutSink } from '../outputs/files.js';
 import type { PartsJob } from '../outputs/parts.js';
 import {
   canvasKind,
@@ -41,6 +42,7 @@ import {
   unfinished,
 } from '../outputs/parts.js';
 import { writePicture } from '../outputs/picture.js';
+import { pyramidSize } from '../outputs/pyramid.js';
 import { mark } from '../trace.js';
 import { printLine } from './print.js';
 import type { Progress } from './progress.js';
@@ -163,12 +165,42 @@ async function renderOnDisk(
   }
 }
 
+/** A file's size in words, or "a device". */
+async function fileSize(path: string): Promise<string> {
+  const s = await stat(path);
+  return s.isFile() ? formatBytes(s.size) : 'a device';
+}
+
 /** "wrote output/mandel-3000x2000.png (2.5 MB, 3000 x 2000 pixels, 0.61 s)": the time since the process started. */
 export async function writtenLine(path: string, spec: RenderSpec): Promise<string> {
-  const { size, isDirectory } = await stat(path).then((s) => ({ size: s.size, isDirectory: s.isDirectory() }));
   const seconds = (performance.now() / 1000).toFixed(2);
-  const what = isDirectory ? 'a folder' : formatBytes(size);
+  const what = isPyramid(spec.output.format) ? await pyramidSize(path, spec.output.format) : await fileSize(path);
   return `wrote ${path} (${what}, ${spec.width} x ${spec.height} pixels, ${seconds} s)`;
+}
+
+/** Formats written as one stream, which a device or FIFO can take (TIFF seeks; pyramids are folders of files). */
+const DEVICE_FORMATS: readonly OutputFormat[] = ['ascii', 'pbm', 'npy', 'png', 'jpeg', 'webp', 'avif'];
+
+/** Refuses what cannot be written into a device or FIFO: a format that is not one stream, or parts beside it. */
+function checkDevice(c: RenderCommand): void {
+  const path = c.output as string;
+  const format = c.spec.output.format;
+  if (!DEVICE_FORMATS.includes(format)) {
+    throw invalidOption(
+      'output',
+      path,
+      `a file path: ${format} cannot be written into a device (only ${DEVICE_FORMATS.join(', ')})`,
+      '-o pic.tif',
+    );
+  }
+  if (c.canvas === 'disk' || c.resume || c.shard) {
+    throw invalidOption(
+      'output',
+      path,
+      'a file path: a render into a device keeps no parts beside it (--canvas disk, --resume, --shard)',
+      '-o pic.png',
+    );
+  }
 }
 
 /**
@@ -200,7 +232,10 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
   const { spec } = c;
   const plan: Plan =
     c.bandRows === undefined ? defaultPlan(spec, c.threads) : planBands(spec.width, spec.height, c.bandRows);
-  const onDisk = chooseCanvas(c, plan);
+  const device = c.output !== undefined && (await isDevice(c.output));
+  if (device) checkDevice(c);
+  const onDisk = !device && chooseCanvas(c, plan);
+  if (device) checkMemory(spec, c.threads, plan, c.maxMemory);
   if (c.output !== undefined) await prepareOutputPath(c.output);
   // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
   const parts = c.output === undefined ? undefined : partsFolder(c.output);

@@ -1,6 +1,6 @@
 /** `mandel-par [options]`: from raw arguments to a checked render spec plus how this run should go. */
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
+import { extname, normalize } from 'node:path';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
 import {
   DEFAULT_COLOURING,
@@ -155,7 +155,8 @@ function resolveFormat(out: string | undefined, output: string | undefined): Out
   const format = out === undefined ? undefined : parseChoice('out', out, OUTPUT_FORMATS);
   if (output === undefined || output === '-') return format ?? 'ascii';
   const extension = extname(output).toLowerCase();
-  if (format === 'iiif' && extension === '') return format;
+  // A path without an extension says nothing against the --out given (a device such as /dev/null, an IIIF folder).
+  if (format !== undefined && extension === '') return format;
   const implied = Object.hasOwn(EXTENSION_FORMATS, extension) ? EXTENSION_FORMATS[extension] : undefined;
   if (implied === undefined) throw unknownExtension(output, extension, EXTENSION_FORMATS);
   if (format !== undefined && format !== implied)
@@ -183,8 +184,10 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
   }
   // "-" is standard output, as for most command-line tools.
   const fallback = streams ? undefined : `output/mandel-${width}x${height}${DEFAULT_EXTENSION[format]}`;
-  const output = given === '-' ? undefined : (given ?? fallback);
-  if (output === '') throw invalidOption('output', output, 'a file path', '-o output/mandel.png');
+  if (given === '') throw invalidOption('output', given, 'a file path', '-o output/mandel.png');
+  // Normalised, so that "a/../b.png" creates no folder "a".
+  const chosen = given === '-' ? undefined : (given ?? fallback);
+  const output = chosen === undefined ? undefined : normalize(chosen);
   const cycle = text('cycle');
   const bandRows = text('band-rows');
   const maxMemory = text('max-memory');

@@ -2,7 +2,7 @@
  * Assembling a parts folder (outputs/parts.ts): check that every band is there, naming the shards that are not
  * complete, then write the picture from the canvas and remove the folder.
  */
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planBands } from '../core/plan.js';
 import { notAPartsFolder, partsMissing } from '../errors.js';
@@ -23,6 +23,28 @@ export async function missingBands(
   return { missing: missing.length, total: plan.length, shards };
 }
 
+/** Why a folder holds no job: it is not there (perhaps assembled already: assembling removes it), or has none. */
+async function whyNoJob(folder: string): Promise<string> {
+  if (
+    await stat(folder).then(
+      () => true,
+      () => false,
+    )
+  )
+    return 'it has no job.json';
+  const output = folder.endsWith('.parts') ? folder.slice(0, -'.parts'.length) : undefined;
+  const assembled =
+    output !== undefined &&
+    (await stat(output).then(
+      () => true,
+      () => false,
+    ));
+  return assembled
+    ? `there is no such folder, and ${JSON.stringify(output)} exists: if it came from this folder, it was ` +
+        'assembled already (assembling removes the folder)'
+    : 'there is no such folder';
+}
+
 /**
  * Writes the picture of the parts folder `folder` where its job says, then removes the folder. A band missing is
  * a RenderError (exit status 1) that names the shards to run again; the folder is then left as it is.
@@ -31,7 +53,7 @@ export async function missingBands(
  */
 export async function assembleParts(folder: string, signal?: AbortSignal): Promise<{ path: string; job: PartsJob }> {
   const job = await readJob(folder);
-  if (!job) throw notAPartsFolder(folder, 'it has no job.json');
+  if (!job) throw notAPartsFolder(folder, await whyNoJob(folder));
   const { missing, total, shards } = await missingBands(folder, job);
   if (missing > 0) {
     const names = shards.map((s) => (job.shards === 1 ? 'the render itself' : `shard ${s}/${job.shards}`));

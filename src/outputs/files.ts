@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { invalidOption, outputFailed, outputPathUnusable } from '../errors.js';
 
 export interface Sink {
@@ -81,6 +81,36 @@ export function removeTemporariesNow(): void {
 }
 
 /**
+ * Creates `folder` and its missing parents. Node's recursive mkdir reports ENOENT whatever stopped it (a read-only
+ * file system, a permission): the first missing folder is then made alone, for the error that says why.
+ */
+async function makeFolders(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let missing = folder;
+    while (
+      !(await stat(dirname(missing)).then(
+        () => true,
+        () => false,
+      )) &&
+      dirname(missing) !== missing
+    ) {
+      missing = dirname(missing);
+    }
+    await mkdir(missing);
+    throw err;
+  }
+}
+
+/** Whether `path` is a device or a FIFO (written in place: see outputTarget). */
+export async function isDevice(path: string): Promise<boolean> {
+  const existing = await stat(path).catch(() => undefined);
+  return existing !== undefined && !existing.isFile() && !existing.isDirectory();
+}
+
+/**
  * Makes sure `path` can be written before any work starts: creates missing folders, and refuses a directory or
  * a folder where no file can be created (exit status 2). The test is a real file created and removed there:
  * permission bits say nothing to root, nor about a read-only file system.
@@ -92,7 +122,7 @@ export async function prepareOutputPath(path: string): Promise<void> {
   }
   if (existing && !existing.isFile()) return; // a device or a FIFO: written in place (see outputTarget)
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeFolders(dirname(resolve(path)));
     const probe = temporaryPath(path);
     await (await open(probe, 'wx')).close();
     await unlink(probe);

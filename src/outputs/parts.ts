@@ -104,7 +104,7 @@ function difference(a: PartsJob, b: PartsJob): string | undefined {
     ]),
   ];
   const differs = fields.find(([, x, y]) => JSON.stringify(x) !== JSON.stringify(y));
-  return differs && `${differs[0]} ${JSON.stringify(differs[2])}, not ${JSON.stringify(differs[1])}`;
+  return differs && `${differs[0]}: ${JSON.stringify(differs[2])} here, ${JSON.stringify(differs[1])} in the folder`;
 }
 
 /**

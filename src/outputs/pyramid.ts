@@ -3,10 +3,10 @@
  * written into a staging folder next to the output first and moved into place when complete; the entry that says
  * the pyramid is there (the .dzi descriptor; the IIIF folder) moves last, so nothing half-made is ever in view.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { OutputSpec, PyramidFormat } from '../core/spec.js';
-import { outputFailed } from '../errors.js';
+import { formatBytes, outputFailed } from '../errors.js';
 import { forgetTemporary, temporaryPath } from './files.js';
 import type { ImageOptions, PixelSource } from './images.js';
 import { loadPixels } from './images.js';
@@ -26,6 +26,27 @@ export function pyramidEntries(path: string, format: PyramidFormat): { name: str
   if (format === 'iiif') return { name: file, entries: [`${file}.html`, file] };
   const name = extname(file) === '.dzi' ? file.slice(0, -4) : file;
   return { name, entries: [`${name}_files`, `${name}.html`, `${name}.dzi`] };
+}
+
+/**
+ * A written pyramid's size in words: all its files, and how many tiles. @example pyramidSize('out/p.dzi', 'dzi')
+ * // "84 MB in 6279 tiles"
+ */
+export async function pyramidSize(path: string, format: PyramidFormat): Promise<string> {
+  const { entries } = pyramidEntries(path, format);
+  let bytes = 0;
+  let tiles = 0;
+  const walk = async (at: string, inTiles: boolean): Promise<void> => {
+    const s = await stat(at);
+    if (!s.isDirectory()) {
+      bytes += s.size;
+      if (inTiles && /\.(png|jpe?g)$/.test(at)) tiles++;
+      return;
+    }
+    for (const name of await readdir(at)) await walk(join(at, name), true);
+  };
+  for (const entry of entries) await walk(join(dirname(path), entry), false);
+  return `${formatBytes(bytes)} in ${tiles} tiles`;
 }
 
 /** Moves `entry` from `staging` to `folder`; a folder already there is swapped out and removed afterwards. */
