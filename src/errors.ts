@@ -271,6 +271,28 @@ export function precisionLost(check: { magnification: number; limit: number }): 
   );
 }
 
+/**
+ * The warning for a picture with nothing in it (core/tally.ts): what came out, and the likely causes.
+ *
+ * @example uniformPicture('outside', { minCount: 3, maxCount: 4 }, 1000) // "warning: the picture is uniform: ..."
+ */
+export function uniformPicture(
+  how: 'inside' | 'outside' | 'flat',
+  range: { minCount: number; maxCount: number },
+  maxIter: number,
+): string {
+  const what =
+    how === 'inside'
+      ? `every sample reached --max-iter ${maxIter}: the view is inside the set, or ${maxIter} iterations are too few to see its edge`
+      : how === 'outside'
+        ? 'every sample escaped: the view misses the set'
+        : `every sample escaped after ${range.minCount} to ${range.maxCount} iterations: the view misses the set's detail`;
+  return (
+    `warning: the picture is uniform: ${what}` +
+    (how === 'inside' ? '' : '; at a deep zoom, a centre needs about as many digits as the zoom has (1e20: 20 or more)')
+  );
+}
+
 /** A PBM rectangle that does not start on a whole byte of its rows. */
 export function misalignedBits(rect: PixelRect): UsageError {
   return new UsageError(`plan: a PBM rectangle must start at a multiple of 8 pixels, not ${JSON.stringify(rect)}`);

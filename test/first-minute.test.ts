@@ -73,6 +73,12 @@ describe('the format follows the file name', () => {
     else expect(bytes.subarray(0, 8).toString('hex')).toBe(PNG_MAGIC);
   });
 
+  it('takes a name without an extension as the format --out gives', async () => {
+    const path = join(dir, 'no-extension');
+    expect((await runCli(['--out', 'png', ...SMALL, '-o', path])).status).toBe(0);
+    expect((await readFile(path)).subarray(0, 8).toString('hex')).toBe(PNG_MAGIC);
+  });
+
   it.each([
     [['--out', 'png', '-o', 'x.txt'], /^mandel-par: --out, --output: --out png, but ".*x\.txt" names a file of ascii /],
     [
@@ -80,7 +86,6 @@ describe('the format follows the file name', () => {
       /^mandel-par: --out, --output: --out ascii, but ".*x\.png" names a file of png /,
     ],
     [['-o', 'x.bmp'], /^mandel-par: --output: ".*x\.bmp" ends in "\.bmp", which names no format mandel-par writes /],
-    [['--out', 'png', '-o', 'x'], /^mandel-par: --out, --output: --out png, but ".*x" names a file of ascii /],
   ])('refuses %j with one line, exit status 2, and writes nothing', async (args, message) => {
     const path = join(dir, args[args.length - 1]);
     const run = await runCli([...args.slice(0, -1), path]);
@@ -196,19 +201,38 @@ describe('mistakes', () => {
 
 describe('the precision guard', () => {
   const seahorse = '--center=-0.743643887037151,0.131825904205330';
+  const SEAHORSE_33 = '--center=-0.743643887037158704752191506114774,0.131825904205311970493132056385139';
 
   it('warns at magnification 1e14 when the direct kernel is forced, in one line, and still renders', async () => {
     const run = await runCli([seahorse, '--zoom', '1e14', '--max-iter', '500', '--engine', 'wasm-simd']);
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n')).toHaveLength(51);
+    // ... and the flat picture it warned of is said to be uniform.
     expect(run.stderr).toMatch(
-      /^mandel-par: warning: at magnification 1e14 f64 can no longer tell neighbouring pixels apart \(here it can up to about [\d.]+e13\): .*zoom out to [\d.]+e13 or less, or render fewer pixels\n$/,
+      /^mandel-par: warning: at magnification 1e14 f64 can no longer tell neighbouring pixels apart \(here it can up to about [\d.]+e13\): .*zoom out to [\d.]+e13 or less, or render fewer pixels\nmandel-par: warning: the picture is uniform: [^\n]*\n$/,
     );
   });
 
   it('says nothing at 1e9', async () => {
-    const run = await runCli([seahorse, '--zoom', '1e9', '--max-iter', '500']);
+    const run = await runCli([SEAHORSE_33, '--zoom', '1e9', '--max-iter', '2000']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/\*/); // the set's edge is in the picture
+    expect(run.stdout).toMatch(/-/);
+  });
+
+  it('says when a picture came out uniform, and why it may have (the README first had such an example)', async () => {
+    const run = await runCli([seahorse, '--zoom', '1e20', '--max-iter', '4000']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${'-'.repeat(140)}\n`.repeat(50));
+    expect(run.stderr).toBe(
+      'mandel-par: warning: the picture is uniform: every sample escaped: the view misses the set; at a deep zoom, ' +
+        'a centre needs about as many digits as the zoom has (1e20: 20 or more)\n',
+    );
+    const inside = await runCli([seahorse, '--zoom', '1e9', '--max-iter', '500']);
+    expect(inside.stderr).toBe(
+      'mandel-par: warning: the picture is uniform: every sample reached --max-iter 500: the view is inside the set, ' +
+        'or 500 iterations are too few to see its edge\n',
+    );
   });
 });

@@ -10,6 +10,7 @@ mark('worker: modules loaded');
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { threadId, workerData } from 'node:worker_threads';
 import type { Rect } from '../src/core/plan.js';
+import { addTally, EMPTY_TALLY, tallyBits, tallyCounts } from '../src/core/tally.js';
 import type {
   CanvasFile,
   Engine,
@@ -126,7 +127,8 @@ export default function renderTask(task: RenderTask): TaskResult {
   mark('worker: task starts');
   // The render was stopped: whatever this worker still holds is no longer wanted.
   const stopped = () => Atomics.load(task.states, task.states.length - 1) !== 0;
-  if (stopped()) return { bytes: new Uint8Array(0), threadId, instanceId, iterateMs: 0, outputMs: 0 };
+  if (stopped())
+    return { bytes: new Uint8Array(0), threadId, instanceId, iterateMs: 0, outputMs: 0, tally: EMPTY_TALLY };
   Atomics.store(task.states, task.index, TASK_RUNNING);
   injectFault(task);
   const { aa, output } = task;
@@ -141,6 +143,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   let at = 0;
   let iterateMs = 0;
   let outputMs = 0;
+  let tally = EMPTY_TALLY;
   const work = task.engine === 'perturb' ? wasm.perturbCounters() : undefined;
   try {
     for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
@@ -162,11 +165,13 @@ export default function renderTask(task: RenderTask): TaskResult {
         // aa is 1 here: supersampling is for colour.
         const bits = membershipBits(task, job, rect);
         iterated = performance.now();
+        tally = addTally(tally, tallyBits(bits, rect.w, rect.h));
         if (format === 'bits') bytes.set(bits, at);
         else writeAscii(bits, rect.w, rect.h, bytes, at);
       } else {
         const pixels = engine(job);
         iterated = performance.now();
+        tally = addTally(tally, tallyCounts(pixels.counts));
         const size = PIXEL_BYTES[format];
         const values =
           format === 'rgb'
@@ -185,7 +190,7 @@ export default function renderTask(task: RenderTask): TaskResult {
     if (fd >= 0) closeSync(fd);
   }
   Atomics.store(task.states, task.index, TASK_FINISHED);
-  const result = { bytes, threadId, instanceId, iterateMs, outputMs };
+  const result = { bytes, threadId, instanceId, iterateMs, outputMs, tally };
   if (!work) return result;
   return { ...result, perturbWork: workSince(work, wasm.perturbCounters()) };
 }

@@ -13,6 +13,7 @@ import type { RenderCall, Renderer, RenderStats } from '../core/renderer.js';
 import { defaultPlan } from '../core/renderer.js';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
 import { isPyramid, pixelKind } from '../core/spec.js';
+import { uniformity } from '../core/tally.js';
 import {
   diskTooSmall,
   failedResumable,
@@ -23,6 +24,7 @@ import {
   RenderError,
   UsageError,
   unfinishedRender,
+  uniformPicture,
 } from '../errors.js';
 import { assembleParts } from '../outputs/assemble.js';
 import { canvasBytes } from '../outputs/canvas.js';
@@ -266,6 +268,9 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
             );
     mark('render: output written');
     progress?.stop();
+    // Of a whole render only: a shard or a resumed remainder holds part of the picture.
+    const how = c.shard || c.resume ? undefined : uniformity(outcome.stats.tally);
+    if (how) printLine(uniformPicture(how, outcome.stats.tally, spec.maxIter));
     // --quiet silences what is routine (the bar, the written-file line); --stats is asked for, so it is printed.
     if (outcome.shardDone !== undefined) {
       if (!c.quiet) printLine(outcome.shardDone);

@@ -20,6 +20,8 @@ import { createRenderPool, TASKS_PER_WORKER } from './pool.js';
 import { checkPrecision } from './precision.js';
 import type { RenderSpec } from './spec.js';
 import { pixelAspect, validateSpec } from './spec.js';
+import type { Tally } from './tally.js';
+import { addTally, EMPTY_TALLY } from './tally.js';
 import type { Engine, PerturbJob, PerturbWork, RenderTask, TaskOutput, TaskResult } from './task.js';
 import { rectByteLength, TASK_RUNNING } from './task.js';
 import { planeMapping } from './viewport.js';
@@ -64,6 +66,8 @@ export interface RenderStats {
   outputMsByThread: Map<number, number>;
   /** Each task's time in its worker (iterating and making output), in ms, by its index in the plan. */
   taskMs: number[];
+  /** What the samples came to: inside, escaped, the escape counts' range (core/tally.ts). */
+  tally: Tally;
   /** The WASM instances each thread reported using (one per thread when the pool is right). */
   instancesByThread: Map<number, Set<string>>;
   /**
@@ -200,6 +204,7 @@ export class Renderer {
       iterateMsByThread: new Map(),
       outputMsByThread: new Map(),
       taskMs: new Array<number>(plan.length).fill(0),
+      tally: EMPTY_TALLY,
       instancesByThread: new Map(),
       ...(perturb && { reference: { ms: referenceMs, points: perturb.orbit.length / 2 } }),
     };
@@ -231,6 +236,7 @@ export class Renderer {
       add(stats.iterateMsByThread, result.threadId, result.iterateMs);
       add(stats.outputMsByThread, result.threadId, result.outputMs);
       stats.taskMs[index] = result.iterateMs + result.outputMs;
+      stats.tally = addTally(stats.tally, result.tally);
       if (result.perturbWork) stats.perturbWork = addWork(stats.perturbWork, result.perturbWork);
       const instances = stats.instancesByThread.get(result.threadId) ?? new Set<string>();
       stats.instancesByThread.set(result.threadId, instances.add(result.instanceId));

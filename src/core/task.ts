@@ -1,8 +1,10 @@
 /** What crosses the thread boundary: one task for a worker (a few rectangles to render), and what comes back. */
+
 import type { BlaTable } from '../deep/bla.js';
 import type { SampleGrid } from '../deep/grid.js';
 import type { Colouring } from '../outputs/colour.js';
 import type { Rect } from './plan.js';
+import type { Tally } from './tally.js';
 import type { PlaneMapping } from './viewport.js';
 
 /**
@@ -112,6 +114,8 @@ export interface TaskResult {
   outputMs: number;
   /** For a perturbation task: what the kernel did (see PerturbWork). */
   perturbWork?: PerturbWork;
+  /** What the task's samples came to (core/tally.ts). */
+  tally: Tally;
 }
 
 /**

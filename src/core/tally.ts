@@ -1,0 +1,69 @@
+/**
+ * What a render's samples came to: how many stayed inside, how many escaped and the range of their escape counts.
+ * Counted in the workers as the counts pass by (a loop over numbers already in cache), summed in the main thread;
+ * it tells a picture with nothing in it (every sample inside, or every one escaping at about the same count) from
+ * one worth looking at.
+ */
+export interface Tally {
+  inside: number;
+  escaped: number;
+  /** Least and greatest escape count; NaN where only membership was computed (ASCII, PBM) or nothing escaped. */
+  minCount: number;
+  maxCount: number;
+}
+
+export const EMPTY_TALLY: Tally = { inside: 0, escaped: 0, minCount: Number.NaN, maxCount: Number.NaN };
+
+/** Escape counts, -1 for inside. @example tallyCounts(Int32Array.of(-1, 5, 7)) // inside 1, escaped 2, 5..7 */
+export function tallyCounts(counts: Int32Array): Tally {
+  let inside = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let p = 0; p < counts.length; p++) {
+    const count = counts[p];
+    if (count === -1) inside++;
+    else {
+      if (count < min) min = count;
+      if (count > max) max = count;
+    }
+  }
+  const escaped = counts.length - inside;
+  return { inside, escaped, minCount: escaped ? min : Number.NaN, maxCount: escaped ? max : Number.NaN };
+}
+
+/** PBM bits (1 inside; rows padded to whole bytes) of `rows` rows of `width` pixels: membership only. */
+export function tallyBits(bits: Uint8Array, width: number, rows: number): Tally {
+  const rowBytes = Math.ceil(width / 8);
+  let inside = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let col = 0; col < width; col++) inside += (bits[r * rowBytes + (col >> 3)] >> (7 - (col & 7))) & 1;
+  }
+  return { inside, escaped: width * rows - inside, minCount: Number.NaN, maxCount: Number.NaN };
+}
+
+/** Two tallies as one (NaN ranges give way to known ones). */
+export function addTally(a: Tally, b: Tally): Tally {
+  const pick = (f: (x: number, y: number) => number, x: number, y: number) =>
+    Number.isNaN(x) ? y : Number.isNaN(y) ? x : f(x, y);
+  return {
+    inside: a.inside + b.inside,
+    escaped: a.escaped + b.escaped,
+    minCount: pick(Math.min, a.minCount, b.minCount),
+    maxCount: pick(Math.max, a.maxCount, b.maxCount),
+  };
+}
+
+/** Escape counts this close together make a picture of one colour (a band or two of the palette at most). */
+export const UNIFORM_SPREAD = 2;
+
+/** Fewer samples than this are left alone: a thumbnail of one colour surprises nobody. */
+export const UNIFORM_MIN_SAMPLES = 1024;
+
+/** How a picture came out uniform, or undefined when it did not. */
+export function uniformity(t: Tally): 'inside' | 'outside' | 'flat' | undefined {
+  if (t.inside + t.escaped < UNIFORM_MIN_SAMPLES) return undefined;
+  if (t.escaped === 0) return 'inside';
+  if (t.inside > 0) return undefined;
+  if (Number.isNaN(t.minCount)) return 'outside';
+  return t.maxCount - t.minCount <= UNIFORM_SPREAD ? 'flat' : undefined;
+}
