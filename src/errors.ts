@@ -320,6 +320,11 @@ export function unfinishedRender(folder: string): UsageError {
   );
 }
 
+/** Said before a long render on disk: where its finished part goes, and how to continue it. */
+export function keptAsItGoes(folder: string): string {
+  return `its finished part is kept in ${JSON.stringify(folder)} as it goes: after a kill or Ctrl-C, run the same command with --resume`;
+}
+
 /** What became of the finished part of a render on disk that was stopped: kept, to continue with --resume. */
 export function keptForResume(folder: string): string {
   return `; its finished part is kept in ${JSON.stringify(folder)}: run the same command with --resume to continue`;

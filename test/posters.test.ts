@@ -83,10 +83,10 @@ describe('the canvas on disk', () => {
 });
 
 /** Runs the CLI and kills it with `signal` once its log records `atLeast` bands. */
-function killMidway(args: string[], log: string, atLeast: number, signal: NodeJS.Signals) {
+function killMidway(args: string[], log: string, atLeast: number, signal: NodeJS.Signals, extraEnv = {}) {
   return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string; recorded: number }>(
     (resolve, reject) => {
-      const env = { ...process.env, MANDEL_PAR_TEST_FAULT: 'slow:40' };
+      const env = { ...process.env, MANDEL_PAR_TEST_FAULT: 'slow:40', ...extraEnv };
       const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       let recorded = 0;
@@ -142,6 +142,34 @@ describe('--resume', () => {
         'removes the folder)\n',
     );
     expect(assembledAgain.status).toBe(2);
+  });
+
+  it('a long render held whole keeps its parts on its own (from its estimate): killed, then resumed, same file', async () => {
+    const dir = await scratch();
+    // 1.2e10 iterations at most: long enough to be sampled; every estimate counts as long here.
+    const view = VIEW.map((word, k) => (VIEW[k - 1] === '--max-iter' ? '50000' : word));
+    const heavy = ['--quiet'];
+    const inMemoryRun = await runCli([...view, '--canvas', 'memory', '-o', join(dir, 'reference.png'), '--quiet']);
+    expect(inMemoryRun.stderr).toBe('');
+    const expected = await readFile(join(dir, 'reference.png'));
+    const path = join(dir, 'auto.png');
+    const env = { MANDEL_PAR_KEEP_FROM_MS: '0' };
+    const log = join(`${path}.parts`, 'done-1-of-1.log');
+    const killed = await killMidway([...view, ...heavy, '-o', path], log, 20, 'SIGKILL', env);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(existsSync(path)).toBe(false);
+    const resumed = await runCli([...view, ...heavy, '-o', path, '--resume', '--stats'], { env });
+    expect(resumed.status).toBe(0);
+    expect(Number(/(\d+) tasks on/.exec(resumed.stderr)?.[1])).toBeLessThanOrEqual(58 - 20);
+    expect((await readFile(path)).equals(expected)).toBe(true);
+    // --dry-run says where it would go and what it would take, and writes nothing.
+    const dry = await runCli([...view, '-o', join(dir, 'dry.png'), '--dry-run'], { env });
+    expect(dry.stdout).toMatch(/^dry run: a 600 x 400 PNG at --max-iter 50000, engine wasm-simd, on 2 threads\n/);
+    expect(dry.stdout).toMatch(/^plan: 58 tasks \(bands of 7 rows\), on disk in ".*dry\.png\.parts" \(resumable\)$/m);
+    expect(dry.stdout).toMatch(/^memory: about [\d.]+ MB \(image 0 B, /m);
+    expect(dry.stdout).toMatch(/^time: about [\d.]+ s \(from \d+ strips of 256 x 4 pixels, rendered at 1 thread in /m);
+    expect(dry.stdout).toMatch(/\nnothing was written\n$/);
+    expect((await readdir(dir)).sort()).toEqual(['auto.png', 'reference.png']);
   });
 
   it('after Ctrl-C: exit 130, the parts are kept and named, and --resume finishes the same file', async () => {

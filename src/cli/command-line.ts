@@ -76,6 +76,7 @@ const OPTIONS = {
   },
   quiet: { type: 'boolean', description: 'No progress bar, nor the line saying which file was written' },
   stats: { type: 'boolean', description: 'Print where the time went (iterate, colour, encode), even with --quiet' },
+  'dry-run': { type: 'boolean', description: 'Print the plan, memory and estimated time; render nothing' },
   output: {
     type: 'string',
     alias: 'o',

@@ -6,6 +6,7 @@
  */
 import { stat, statfs } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import type { MemoryEstimate } from '../core/memory.js';
 import { checkMemory } from '../core/memory.js';
 import type { Plan } from '../core/plan.js';
 import { planBands } from '../core/plan.js';
@@ -19,6 +20,7 @@ import {
   failedResumable,
   formatBytes,
   invalidOption,
+  keptAsItGoes,
   keptForResume,
   outputFailed,
   RenderError,
@@ -46,6 +48,8 @@ import {
 import { writePicture } from '../outputs/picture.js';
 import { pyramidSize } from '../outputs/pyramid.js';
 import { mark } from '../trace.js';
+import type { Estimate } from './estimate.js';
+import { ANNOUNCE_FROM_MS, duration, estimateRender, keepFromMs, mayBeLong } from './estimate.js';
 import { printLine } from './print.js';
 import type { Progress } from './progress.js';
 import { startProgress } from './progress.js';
@@ -180,6 +184,38 @@ export async function writtenLine(path: string, spec: RenderSpec): Promise<strin
   return `wrote ${path} (${what}, ${spec.width} x ${spec.height} pixels, ${seconds} s)`;
 }
 
+/** The plan of a render on disk: bands of the parts folder's height. */
+function partsPlan(c: RenderCommand): Plan {
+  const { width, height } = c.spec;
+  return planBands(width, height, c.bandRows ?? partsBandRows(width, height));
+}
+
+/** What --dry-run prints: the picture, the plan, where it is held, the memory and the time, and that nothing ran. */
+function dryRunReport(c: RenderCommand, plan: Plan, onDisk: boolean, memory: MemoryEstimate, e: Estimate): string {
+  const { spec } = c;
+  const format = spec.output.format;
+  const rows = plan[0]?.[0]?.h ?? 0;
+  const where = onDisk
+    ? `on disk in ${JSON.stringify(partsFolder(c.output as string))} (resumable)`
+    : c.output === undefined
+      ? 'streamed to standard output'
+      : 'held in memory';
+  return [
+    `dry run: a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()} at --max-iter ${spec.maxIter}, engine ${spec.engine}, on ${c.threads} thread${c.threads === 1 ? '' : 's'}`,
+    `plan: ${plan.length} tasks (bands of ${rows} rows), ${where}`,
+    `memory: about ${formatBytes(memory.total)} (image ${formatBytes(memory.image)}, bands in the workers ${formatBytes(memory.tasks)}, Node and its workers ${formatBytes(memory.runtime)})`,
+    `time: about ${duration(e.ms)} (from ${e.sample}, rendered at 1 thread in ${duration(e.sampleMs)})`,
+    'nothing was written',
+    '',
+  ].join('\n');
+}
+
+/** The line said before a long render. */
+function announce(c: RenderCommand, e: Estimate, onDisk: boolean): string {
+  const kept = onDisk && c.output !== undefined ? `; ${keptAsItGoes(partsFolder(c.output))}` : '';
+  return `this render will take about ${duration(e.ms)} on ${c.threads} thread${c.threads === 1 ? '' : 's'} (estimated from a sample)${kept}`;
+}
+
 /** Formats written as one stream, which a device or FIFO can take (TIFF seeks; pyramids are folders of files). */
 const DEVICE_FORMATS: readonly OutputFormat[] = ['ascii', 'pbm', 'npy', 'png', 'jpeg', 'webp', 'avif'];
 
@@ -209,7 +245,7 @@ function checkDevice(c: RenderCommand): void {
  * Whether the picture is held on disk: the user's choice, else when it is large or would not fit in memory. Throws
  * when it does not fit where it goes.
  */
-function chooseCanvas(c: RenderCommand, plan: Plan): boolean {
+function chooseCanvas(c: RenderCommand, plan: Plan, estimate: Estimate | undefined): boolean {
   const { spec } = c;
   const inMemory = () => checkMemory(spec, c.threads, plan, c.maxMemory);
   const onDisk = () => {
@@ -221,7 +257,9 @@ function chooseCanvas(c: RenderCommand, plan: Plan): boolean {
     inMemory();
     return false;
   }
-  if (c.canvas === 'disk' || c.resume || c.shard !== undefined) return onDisk();
+  // A long render keeps its finished part on disk as it goes, so that a kill or Ctrl-C loses nothing.
+  const long = estimate !== undefined && estimate.ms >= keepFromMs();
+  if (c.canvas === 'disk' || c.resume || c.shard !== undefined || (c.canvas === 'auto' && long)) return onDisk();
   try {
     if (inMemory().image <= DISK_CANVAS_BYTES) return false;
   } catch {}
@@ -236,8 +274,14 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
     c.bandRows === undefined ? defaultPlan(spec, c.threads) : planBands(spec.width, spec.height, c.bandRows);
   const device = c.output !== undefined && (await isDevice(c.output));
   if (device) checkDevice(c);
-  const onDisk = !device && chooseCanvas(c, plan);
-  if (device) checkMemory(spec, c.threads, plan, c.maxMemory);
+  const estimate = c.dryRun || mayBeLong(spec) ? await estimateRender(renderer, spec, c.threads) : undefined;
+  const onDisk = !device && chooseCanvas(c, plan, estimate);
+  const memory = checkMemory(spec, c.threads, onDisk ? partsPlan(c) : plan, c.maxMemory, undefined, onDisk);
+  if (c.dryRun) {
+    process.stdout.write(dryRunReport(c, onDisk ? partsPlan(c) : plan, onDisk, memory, estimate as Estimate));
+    return;
+  }
+  if (estimate && estimate.ms >= ANNOUNCE_FROM_MS && !c.quiet) printLine(announce(c, estimate, onDisk));
   if (c.output !== undefined) await prepareOutputPath(c.output);
   // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
   const parts = c.output === undefined ? undefined : partsFolder(c.output);

@@ -50,6 +50,8 @@ export interface RenderCommand {
   maxMemory: number | undefined;
   quiet: boolean;
   stats: boolean;
+  /** Say the plan, the memory and the estimated time, and render nothing. */
+  dryRun: boolean;
   /** Where the picture is held while it is rendered: `auto` decides by its size (see cli/render-command.ts). */
   canvas: Canvas;
   /** Continue an interrupted render on disk from its parts folder. */
@@ -244,6 +246,7 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
     maxMemory: maxMemory === undefined ? undefined : parseSize('max-memory', maxMemory),
     quiet: raw.quiet === true,
     stats: raw.stats === true,
+    dryRun: raw['dry-run'] === true,
     canvas,
     resume,
     shard,

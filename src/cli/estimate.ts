@@ -1,0 +1,154 @@
+/**
+ * How long a render will take, said before it starts: a sample of the view is rendered at one thread, and its time
+ * per pixel scaled to the whole picture and the threads. Long renders are announced, and kept on disk so that they
+ * can be resumed. An estimate, not a promise: the sample is small, and the threads are taken to scale linearly.
+ */
+import type { Plan } from '../core/plan.js';
+import type { Renderer } from '../core/renderer.js';
+import type { RenderSpec } from '../core/spec.js';
+import { pixelKind } from '../core/spec.js';
+import type { Destination } from '../outputs/destinations.js';
+
+/** The sample's grid of strips: across and down, at most. */
+const TILES_ACROSS = 12;
+const TILES_DOWN = 8;
+
+/**
+ * Renders of fewer iterations at most (pixels x samples x --max-iter) are not sampled: they take seconds at worst, and
+ * the sample (about 0.1 s with its worker warming up) would be a tenth of the default 3000 x 2000 picture.
+ */
+export const SAMPLE_FROM_ITERATIONS = 1e10;
+/**
+ * From this estimate on, a picture held whole is rendered on disk, so that a kill or Ctrl-C loses nothing:
+ * MANDEL_PAR_KEEP_FROM_MS, or 3 s.
+ */
+export function keepFromMs(env: NodeJS.ProcessEnv = process.env): number {
+  const given = Number(env.MANDEL_PAR_KEEP_FROM_MS);
+  return env.MANDEL_PAR_KEEP_FROM_MS !== undefined && given >= 0 ? given : 3000;
+}
+/** From this estimate on, the estimate is said before the render starts. */
+export const ANNOUNCE_FROM_MS = 10_000;
+
+/** Sampled pixels stay under this share of the picture, so that sampling a heavy deep view costs little. */
+const SAMPLE_SHARE = 1 / 64;
+
+/**
+ * The sample: up to 96 strips of `tile` on an even grid over the picture (fewer on a small picture: at most 1/64 of
+ * it), after `PROBES` one-pixel tasks that measure what a task costs apart from its pixels (the first also warms
+ * the worker).
+ */
+export function sampleTiles(width: number, height: number, tile: { w: number; h: number }): Plan {
+  const w = Math.min(tile.w, width);
+  const h = Math.min(tile.h, height);
+  const room = Math.max(1, Math.floor((width * height * SAMPLE_SHARE) / (w * h)));
+  const scale = Math.min(1, Math.sqrt(room / (TILES_ACROSS * TILES_DOWN)));
+  const across = Math.max(1, Math.min(Math.floor(width / w), Math.round(TILES_ACROSS * scale)));
+  const down = Math.max(1, Math.min(Math.floor(height / h), Math.round(TILES_DOWN * scale)));
+  const probes: Plan = Array.from({ length: PROBES }, () => [{ x: 0, y: 0, w: 1, h: 1 }]);
+  const plan: Plan = [];
+  for (let j = 0; j < down; j++) {
+    for (let i = 0; i < across; i++) {
+      const x = Math.floor(((i + 0.5) * width) / across - w / 2);
+      const y = Math.floor(((j + 0.5) * height) / down - h / 2);
+      plan.push([{ x: Math.max(0, Math.min(width - w, x)), y: Math.max(0, Math.min(height - h, y)), w, h }]);
+    }
+  }
+  return [...probes, ...plan];
+}
+
+/** One-pixel tasks before the tiles: the first warms the worker, the rest measure a task's fixed cost. */
+const PROBES = 4;
+
+/** The sample stops taking strips once it has run this long (at least one strip is taken). */
+const SAMPLE_BUDGET_MS = 500;
+
+/** Whether a render may be long enough to sample (see SAMPLE_FROM_ITERATIONS). */
+export function mayBeLong(spec: RenderSpec): boolean {
+  return spec.width * spec.height * spec.aa * spec.aa * spec.maxIter >= SAMPLE_FROM_ITERATIONS;
+}
+
+export interface Estimate {
+  ms: number;
+  /** What was rendered to measure it, in words, and how long that took. */
+  sample: string;
+  sampleMs: number;
+}
+
+/**
+ * The sample's pieces: strips of the picture itself, at its own resolution (neighbouring pixels cost alike, and the
+ * SIMD kernel's lanes run together as they do in the render: a view at fewer pixels measured 3x too slow), wide
+ * for a direct view (its kernels run rows), small for a deep one (a pixel there costs microseconds).
+ */
+const DIRECT_TILE = { w: 256, h: 4 };
+const DEEP_TILE = { w: 16, h: 4 };
+
+/**
+ * The estimated wall time of `spec` on `threads` threads (see the module's comment). On a deep view the sample
+ * computes the reference orbit that the render then reuses.
+ */
+export async function estimateRender(renderer: Renderer, spec: RenderSpec, threads: number): Promise<Estimate> {
+  const started = performance.now();
+  const tile = spec.engine === 'perturb' ? DEEP_TILE : DIRECT_TILE;
+  const [probes, strips] = [sampleTiles(spec.width, spec.height, tile).slice(0, PROBES), spread(spec)];
+  // The tiles' bytes arrive and are dropped: no picture-sized buffer for a sample.
+  const kind = pixelKind(spec.output.format);
+  const destination: Destination = {
+    format: kind === 'colour' ? 'rgb' : kind === 'data' ? 'data' : 'ascii',
+    receive() {},
+  };
+  const run = (plan: Plan) => renderer.render(spec, { plan, destination, maxThreads: 1 });
+  const first = await run(probes);
+  // The budget starts once the probes (and with them a deep view's reference orbit, which the render reuses) are done.
+  const sampling = performance.now();
+  // What any task costs apart from its pixels: the smallest probe's time (one pixel's work is nothing).
+  const fixedMs = Math.min(...first.taskMs.slice(1));
+  let pixels = 0;
+  let workMs = 0;
+  let measured = 0;
+  // Strips spread over the picture, in batches of 1, 2, 4, ... until the time budget is spent: a heavy view gets
+  // fewer strips, a light one all of them in a few calls.
+  for (let batch = 1; measured < strips.length && performance.now() - sampling <= SAMPLE_BUDGET_MS; batch *= 2) {
+    const plan = strips.slice(measured, measured + batch);
+    const stats = await run(plan);
+    for (const [k, [rect]] of plan.entries()) {
+      workMs += Math.max(0, stats.taskMs[k] - fixedMs);
+      pixels += rect.w * rect.h;
+    }
+    measured += plan.length;
+  }
+  const referenceMs = first.reference?.ms ?? 0;
+  const ms = referenceMs + ((workMs / pixels) * spec.width * spec.height) / threads;
+  const { w, h } = strips[0][0];
+  const sample = `${measured} strip${measured === 1 ? '' : 's'} of ${w} x ${h} pixels`;
+  return { ms, sample, sampleMs: performance.now() - started };
+}
+
+/** The sample's strips in an order that spreads the first few over the whole picture (a stride through the grid). */
+function spread(spec: RenderSpec): Plan {
+  const tile = spec.engine === 'perturb' ? DEEP_TILE : DIRECT_TILE;
+  const strips = sampleTiles(spec.width, spec.height, tile).slice(PROBES);
+  const stride = strips.length > 7 && strips.length % 7 !== 0 ? 7 : 1;
+  return strips.map((_, k) => strips[(k * stride) % strips.length]);
+}
+
+/** @example duration(125_000) // "2 min 5 s" */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (s < 60) return `${s} s`;
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  const parts: string[] = [];
+  let left = s;
+  for (const [size, name] of units) {
+    if (left >= size && parts.length < 2) {
+      parts.push(`${Math.floor(left / size)} ${name}`);
+      left %= size;
+    } else if (parts.length > 0) break;
+  }
+  return parts.join(' ');
+}

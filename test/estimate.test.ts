@@ -1,0 +1,57 @@
+/** The time estimate's pure parts: where the sample strips go, and durations in words. */
+import { describe, expect, it } from 'vitest';
+import { duration, mayBeLong, sampleTiles } from '../dist/src/cli/estimate.js';
+import { createSpec } from '../dist/src/core/spec.js';
+
+describe('sampleTiles', () => {
+  it.each([
+    [3000, 2000],
+    [640, 360],
+    [100000, 100000],
+    [300, 7],
+    [5, 3],
+  ])('%i x %i: one-pixel probes, then strips inside the picture, on at most 1/64 of it', (width, height) => {
+    const plan = sampleTiles(width, height, { w: 256, h: 4 });
+    const [probes, strips] = [plan.slice(0, 4), plan.slice(4)];
+    expect(probes.every(([r]) => r.w === 1 && r.h === 1)).toBe(true);
+    expect(strips.length).toBeGreaterThanOrEqual(1);
+    expect(strips.length).toBeLessThanOrEqual(96);
+    for (const [r] of strips) {
+      expect(r.x).toBeGreaterThanOrEqual(0);
+      expect(r.y).toBeGreaterThanOrEqual(0);
+      expect(r.x + r.w).toBeLessThanOrEqual(width);
+      expect(r.y + r.h).toBeLessThanOrEqual(height);
+    }
+    const pixels = strips.reduce((n, [r]) => n + r.w * r.h, 0);
+    if (strips.length > 1) expect(pixels).toBeLessThanOrEqual((width * height) / 64 + 1024);
+  });
+
+  it('spreads the strips over the whole picture', () => {
+    const strips = sampleTiles(3000, 2000, { w: 256, h: 4 }).slice(4);
+    const xs = strips.map(([r]) => r.x);
+    const ys = strips.map(([r]) => r.y);
+    expect(Math.min(...xs)).toBeLessThan(300);
+    expect(Math.max(...xs)).toBeGreaterThan(2400);
+    expect(Math.min(...ys)).toBeLessThan(200);
+    expect(Math.max(...ys)).toBeGreaterThan(1700);
+  });
+});
+
+describe('duration and mayBeLong', () => {
+  it.each([
+    [400, '0.4 s'],
+    [9_940, '9.9 s'],
+    [42_000, '42 s'],
+    [125_000, '2 min 5 s'],
+    [3_600_000, '1 h'],
+    [3_690_000, '1 h 1 min'],
+    [2 * 86_400_000 + 3_600_000, '2 d 1 h'],
+  ])('%i ms is "%s"', (ms, words) => {
+    expect(duration(ms)).toBe(words);
+  });
+
+  it('samples only renders of 1e10 iterations or more at most', () => {
+    expect(mayBeLong(createSpec({ width: 3000, height: 2000, maxIter: 1000, output: { format: 'png' } }))).toBe(false);
+    expect(mayBeLong(createSpec({ width: 640, height: 360, maxIter: 100000, output: { format: 'png' } }))).toBe(true);
+  });
+});
