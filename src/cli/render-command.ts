@@ -281,7 +281,8 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
     process.stdout.write(dryRunReport(c, onDisk ? partsPlan(c) : plan, onDisk, memory, estimate as Estimate));
     return;
   }
-  if (estimate && estimate.ms >= ANNOUNCE_FROM_MS && !c.quiet) printLine(announce(c, estimate, onDisk));
+  // Not on --resume: the estimate is of the whole picture, not of what is left.
+  if (estimate && estimate.ms >= ANNOUNCE_FROM_MS && !c.quiet && !c.resume) printLine(announce(c, estimate, onDisk));
   if (c.output !== undefined) await prepareOutputPath(c.output);
   // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
   const parts = c.output === undefined ? undefined : partsFolder(c.output);
