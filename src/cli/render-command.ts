@@ -274,15 +274,16 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
     c.bandRows === undefined ? defaultPlan(spec, c.threads) : planBands(spec.width, spec.height, c.bandRows);
   const device = c.output !== undefined && (await isDevice(c.output));
   if (device) checkDevice(c);
-  const estimate = c.dryRun || mayBeLong(spec) ? await estimateRender(renderer, spec, c.threads) : undefined;
+  // Not on --resume: an estimate is of the whole picture, not of what is left, and the parts decide the canvas.
+  const sampled = c.dryRun || (mayBeLong(spec) && !c.resume);
+  const estimate = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
   const onDisk = !device && chooseCanvas(c, plan, estimate);
   const memory = checkMemory(spec, c.threads, onDisk ? partsPlan(c) : plan, c.maxMemory, undefined, onDisk);
   if (c.dryRun) {
     process.stdout.write(dryRunReport(c, onDisk ? partsPlan(c) : plan, onDisk, memory, estimate as Estimate));
     return;
   }
-  // Not on --resume: the estimate is of the whole picture, not of what is left.
-  if (estimate && estimate.ms >= ANNOUNCE_FROM_MS && !c.quiet && !c.resume) printLine(announce(c, estimate, onDisk));
+  if (estimate && estimate.ms >= ANNOUNCE_FROM_MS && !c.quiet) printLine(announce(c, estimate, onDisk));
   if (c.output !== undefined) await prepareOutputPath(c.output);
   // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
   const parts = c.output === undefined ? undefined : partsFolder(c.output);
