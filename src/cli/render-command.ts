@@ -274,6 +274,15 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
     c.bandRows === undefined ? defaultPlan(spec, c.threads) : planBands(spec.width, spec.height, c.bandRows);
   const device = c.output !== undefined && (await isDevice(c.output));
   if (device) checkDevice(c);
+  // What does not fit where it would go is refused before anything is written (a long render's estimate can only
+  // move it from memory to disk, which needs less).
+  if (!device) chooseCanvas(c, plan, undefined);
+  if (c.output !== undefined && !c.dryRun) await prepareOutputPath(c.output);
+  // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
+  const parts = c.output === undefined ? undefined : partsFolder(c.output);
+  if (parts && !c.resume && !c.shard && pixelKind(spec.output.format) !== 'membership' && (await readJob(parts))) {
+    throw unfinishedRender(parts);
+  }
   // Not on --resume: an estimate is of the whole picture, not of what is left, and the parts decide the canvas.
   const sampled = c.dryRun || (mayBeLong(spec) && !c.resume);
   const estimate = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
@@ -284,12 +293,6 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
     return;
   }
   if (estimate && estimate.ms >= ANNOUNCE_FROM_MS && !c.quiet) printLine(announce(c, estimate, onDisk));
-  if (c.output !== undefined) await prepareOutputPath(c.output);
-  // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
-  const parts = c.output === undefined ? undefined : partsFolder(c.output);
-  if (parts && !c.resume && !c.shard && pixelKind(spec.output.format) !== 'membership' && (await readJob(parts))) {
-    throw unfinishedRender(parts);
-  }
   const note =
     c.output === undefined
       ? '; standard output is incomplete'
