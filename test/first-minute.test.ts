@@ -4,6 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { VERSION } from '../dist/src/core/version.js';
 import { runCli } from './helpers.js';
 
 const golden = await readFile(new URL('./golden/classic.txt', import.meta.url), 'latin1');
@@ -13,6 +14,17 @@ const SMALL = ['--width', '30', '--height', '20', '--max-iter', '50'];
 const PNG_MAGIC = '89504e470d0a1a0a';
 
 describe('help and version', () => {
+  it('start no worker thread: -v before the renderer loads, help without a pool (a render does start one)', async () => {
+    const env = { MANDEL_PAR_TRACE: '1' };
+    const version = await runCli(['-v'], { env });
+    expect(version.stdout).toBe(`${VERSION}\n`);
+    expect(version.stderr).toBe(''); // not even the renderer's modules were loaded
+    const help = await runCli(['help'], { env });
+    expect(help.stderr).not.toMatch(/worker:/);
+    const render = await runCli(['--width', '20', '--height', '5'], { env });
+    expect(render.stderr).toMatch(/worker: ready/);
+  });
+
   it('`help` prints the help and renders nothing, even with -o', async () => {
     const path = join(dir, 'help.txt');
     const run = await runCli(['help', '-o', path]);

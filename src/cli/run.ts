@@ -14,18 +14,24 @@ import { resolveRenderCommand } from './render-options.js';
 import { runScaleCommand } from './scale-command.js';
 import { resolveScaleOptions } from './scale-options.js';
 
+/** Where a render gets its renderer: started early (or on first use), and closed at the end. */
+export interface Renderers {
+  get(): Promise<Renderer>;
+  close(): Promise<void>;
+}
+
 /**
- * Runs the CLI on `argv` (without node and the script) with a renderer that is starting, and returns the exit
- * status. The renderer is closed before it returns.
+ * Runs the CLI on `argv` (without node and the script), rendering with `renderers`, and returns the exit status. The
+ * renderer is closed before it returns.
  */
-export async function main(argv: string[], renderer: Promise<Renderer>): Promise<number> {
+export async function main(argv: string[], renderers: Renderers): Promise<number> {
   try {
     const raw = await commandLine(argv, VERSION).parseAsync();
     mark('main: arguments parsed');
     if (raw.help || raw.version) return 0;
     if (raw._[0] === 'scale') await runScaleCommand(resolveScaleOptions(raw), argv);
     else if (raw._[0] === 'assemble') await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
-    else await runRender(resolveRenderCommand(raw), await renderer);
+    else await runRender(resolveRenderCommand(raw), await renderers.get());
     return 0;
   } catch (err) {
     if (err instanceof UsageError || err instanceof RenderError || err instanceof InterruptedError) {
@@ -37,6 +43,6 @@ export async function main(argv: string[], renderer: Promise<Renderer>): Promise
     else printLine(`unexpected failure: ${String((err as Error)?.message ?? err)}`);
     return 1;
   } finally {
-    await renderer.then((r) => r.close()).catch(() => {});
+    await renderers.close();
   }
 }
