@@ -196,6 +196,15 @@ export function machineBusy(
   );
 }
 
+/** A `scale` picture (the largest, with --weak) that would not fit the memory an experiment may use. */
+export function scalePictureTooLarge(width: number, height: number, allowed: number): UsageError {
+  return new UsageError(
+    `scale: a ${width} x ${height} picture needs ${formatBytes(width * height * 3)} a run, more than the ` +
+      `${formatBytes(allowed)} an experiment may hold (1/8 of this machine's memory, 1 GiB at most): ` +
+      'give a smaller --width/--height, or fewer --threads with --weak',
+  );
+}
+
 /** A debug build of the kernel failed one of its assertions: a bug in the kernel. */
 export function kernelAssertion(line: number, column: number): RenderError {
   return new RenderError(`WASM kernel assertion failed at ${line}:${column}: please report this as a bug`);

@@ -50,8 +50,12 @@ describe('duration and mayBeLong', () => {
     expect(duration(ms)).toBe(words);
   });
 
-  it('samples only renders of 1e10 iterations or more at most', () => {
-    expect(mayBeLong(createSpec({ width: 3000, height: 2000, maxIter: 1000, output: { format: 'png' } }))).toBe(false);
-    expect(mayBeLong(createSpec({ width: 640, height: 360, maxIter: 100000, output: { format: 'png' } }))).toBe(true);
+  it('samples only renders that could take seconds, by the engine, the iterations and the threads', () => {
+    const spec = (engine: string, maxIter: number) =>
+      createSpec({ width: 3000, height: 2000, maxIter, engine: engine as never, output: { format: 'png' } });
+    expect(mayBeLong(spec('wasm-simd', 1000), 2)).toBe(false); // the default picture: 0.75 s at most
+    expect(mayBeLong(spec('js', 1600), 1)).toBe(true);
+    expect(mayBeLong(spec('wasm-simd', 100000), 2)).toBe(true);
+    expect(mayBeLong(spec('wasm-simd', 100000), 1024)).toBe(false);
   });
 });

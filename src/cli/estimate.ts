@@ -14,10 +14,12 @@ const TILES_ACROSS = 12;
 const TILES_DOWN = 8;
 
 /**
- * Renders of fewer iterations at most (pixels x samples x --max-iter) are not sampled: they take seconds at worst, and
- * the sample (about 0.1 s with its worker warming up) would be a tenth of the default 3000 x 2000 picture.
+ * About the least a step of each engine costs here, in ns (the SIMD kernel's 4 lanes; the perturbation kernel's
+ * BLA runs skip many steps). Every sample at --max-iter at these rates is more than a render can take, short of
+ * the exact fallbacks: a bound good enough to skip sampling renders that cannot take seconds.
  */
-export const SAMPLE_FROM_ITERATIONS = 1e10;
+const STEP_NS: Readonly<Record<string, number>> = { 'wasm-simd': 0.25, wasm: 1, js: 2, perturb: 0.5 };
+
 /**
  * From this estimate on, a picture held whole is rendered on disk, so that a kill or Ctrl-C loses nothing:
  * MANDEL_PAR_KEEP_FROM_MS, or 3 s.
@@ -62,9 +64,14 @@ const PROBES = 4;
 /** The sample stops taking strips once it has run this long (at least one strip is taken). */
 const SAMPLE_BUDGET_MS = 500;
 
-/** Whether a render may be long enough to sample (see SAMPLE_FROM_ITERATIONS). */
-export function mayBeLong(spec: RenderSpec): boolean {
-  return spec.width * spec.height * spec.aa * spec.aa * spec.maxIter >= SAMPLE_FROM_ITERATIONS;
+/**
+ * Whether a render may take long enough to sample: every sample at --max-iter, at the engine's STEP_NS, shared by
+ * `threads`, would take KEEP_FROM_MS or more. (The default 3000 x 2000 picture: 0.75 s, not sampled: the sample,
+ * about 0.1 s with its worker warming up, would be a tenth of it.)
+ */
+export function mayBeLong(spec: RenderSpec, threads: number): boolean {
+  const steps = spec.width * spec.height * spec.aa * spec.aa * spec.maxIter;
+  return (steps * STEP_NS[spec.engine]) / 1e6 / threads >= keepFromMs();
 }
 
 export interface Estimate {

@@ -5,7 +5,7 @@
  * stop cleanly.
  */
 import { stat, statfs } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { MemoryEstimate } from '../core/memory.js';
 import { checkMemory } from '../core/memory.js';
 import type { Plan } from '../core/plan.js';
@@ -32,7 +32,7 @@ import { assembleParts } from '../outputs/assemble.js';
 import { canvasBytes } from '../outputs/canvas.js';
 import { asciiText, diskCanvas, pbmBitmap, pixelData, rgbImage } from '../outputs/destinations.js';
 import type { Sink } from '../outputs/files.js';
-import { atomicFileSink, isDevice, prepareOutputPath, stdoutSink } from '../outputs/files.js';
+import { atomicFileSink, checkOutputPath, isDevice, prepareOutputPath, stdoutSink } from '../outputs/files.js';
 import type { PartsJob } from '../outputs/parts.js';
 import {
   canvasKind,
@@ -181,7 +181,16 @@ async function fileSize(path: string): Promise<string> {
 export async function writtenLine(path: string, spec: RenderSpec): Promise<string> {
   const seconds = (performance.now() / 1000).toFixed(2);
   const what = isPyramid(spec.output.format) ? await pyramidSize(path, spec.output.format) : await fileSize(path);
-  return `wrote ${path} (${what}, ${spec.width} x ${spec.height} pixels, ${seconds} s)`;
+  // A Deep Zoom pyramid is named by its descriptor, NAME.dzi, whatever -o ended in.
+  const named = spec.output.format === 'dzi' && !path.endsWith('.dzi') ? `${path}.dzi` : path;
+  return `wrote ${named} (${what}, ${spec.width} x ${spec.height} pixels, ${seconds} s)`;
+}
+
+/** Whether the disk has room for the canvas of a render on disk. */
+async function canvasFits(c: RenderCommand): Promise<boolean> {
+  const { width, height } = c.spec;
+  const fs = await statfs(dirname(resolve(c.output as string))).catch(() => undefined);
+  return fs !== undefined && canvasBytes(canvasKind(c.spec), width, height) <= fs.bavail * fs.bsize;
 }
 
 /** The plan of a render on disk: bands of the parts folder's height. */
@@ -195,16 +204,21 @@ function dryRunReport(c: RenderCommand, plan: Plan, onDisk: boolean, memory: Mem
   const { spec } = c;
   const format = spec.output.format;
   const rows = plan[0]?.[0]?.h ?? 0;
+  const streamed = pixelKind(format) === 'membership';
   const where = onDisk
     ? `on disk in ${JSON.stringify(partsFolder(c.output as string))} (resumable)`
     : c.output === undefined
       ? 'streamed to standard output'
-      : 'held in memory';
+      : streamed
+        ? 'streamed to the file'
+        : 'held in memory';
+  const shard = c.shard ? `; shard ${c.shard.index}/${c.shard.count} renders one band in ${c.shard.count}` : '';
+  const resumed = c.resume ? ' for the whole picture: the bands the parts folder holds are not subtracted' : '';
   return [
     `dry run: a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()} at --max-iter ${spec.maxIter}, engine ${spec.engine}, on ${c.threads} thread${c.threads === 1 ? '' : 's'}`,
-    `plan: ${plan.length} tasks (bands of ${rows} rows), ${where}`,
+    `plan: ${plan.length} tasks (bands of ${rows} rows), ${where}${shard}`,
     `memory: about ${formatBytes(memory.total)} (image ${formatBytes(memory.image)}, bands in the workers ${formatBytes(memory.tasks)}, Node and its workers ${formatBytes(memory.runtime)})`,
-    `time: about ${duration(e.ms)} (from ${e.sample}, rendered at 1 thread in ${duration(e.sampleMs)})`,
+    `time: about ${duration(e.ms)}${resumed} (from ${e.sample}, rendered at 1 thread in ${duration(e.sampleMs)})`,
     'nothing was written',
     '',
   ].join('\n');
@@ -276,17 +290,21 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
   if (device) checkDevice(c);
   // What does not fit where it would go is refused before anything is written (a long render's estimate can only
   // move it from memory to disk, which needs less).
-  if (!device) chooseCanvas(c, plan, undefined);
-  if (c.output !== undefined && !c.dryRun) await prepareOutputPath(c.output);
+  const needsDisk = !device && chooseCanvas(c, plan, undefined);
+  if (c.output !== undefined) await (c.dryRun ? checkOutputPath(c.output) : prepareOutputPath(c.output));
   // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
   const parts = c.output === undefined ? undefined : partsFolder(c.output);
   if (parts && !c.resume && !c.shard && pixelKind(spec.output.format) !== 'membership' && (await readJob(parts))) {
     throw unfinishedRender(parts);
   }
   // Not on --resume: an estimate is of the whole picture, not of what is left, and the parts decide the canvas.
-  const sampled = c.dryRun || (mayBeLong(spec) && !c.resume);
-  const estimate = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
-  const onDisk = !device && chooseCanvas(c, plan, estimate);
+  const sampled = c.dryRun || (mayBeLong(spec, c.threads) && !c.resume);
+  const whole = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
+  // A shard renders its share of the bands.
+  const estimate = whole && { ...whole, ms: whole.ms / (c.shard?.count ?? 1) };
+  // On disk only to be kept (not for its size): where the disk has no room for the canvas, memory as before.
+  const keep = !device && !needsDisk && chooseCanvas(c, plan, estimate);
+  const onDisk = needsDisk || (keep && c.output !== undefined && (await canvasFits(c)));
   const memory = checkMemory(spec, c.threads, onDisk ? partsPlan(c) : plan, c.maxMemory, undefined, onDisk);
   if (c.dryRun) {
     process.stdout.write(dryRunReport(c, onDisk ? partsPlan(c) : plan, onDisk, memory, estimate as Estimate));

@@ -84,7 +84,7 @@ function parseBaseUrl(given: string | undefined): string | undefined {
     throw invalidOption(
       'base-url',
       given,
-      'an absolute http or https address',
+      'an absolute http or https address, without ? or #',
       '--base-url https://example.org/tiles/',
     );
   }

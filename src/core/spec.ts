@@ -276,15 +276,20 @@ function checkOutput(o: unknown): void {
   }
   if (settings.includes('tileFormat')) checkChoice(o.tileFormat, 'output.tileFormat', TILE_FORMATS);
   if (o.baseUrl !== undefined && !isWebAddress(o.baseUrl)) {
-    throw invalidSpecField('output.baseUrl', o.baseUrl, 'an absolute http or https address');
+    throw invalidSpecField('output.baseUrl', o.baseUrl, 'an absolute http or https address, without ? or #');
   }
 }
 
-/** An absolute http(s) address, as IIIF ids must be. @example isWebAddress('https://example.org/tiles/') // true */
+/**
+ * An absolute http(s) address without query or fragment, as IIIF ids are made from.
+ * @example isWebAddress('https://example.org/tiles/') // true
+ */
 export function isWebAddress(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
+    const url = new URL(value);
+    // A query or fragment would come before the names appended to it.
+    return ['http:', 'https:'].includes(url.protocol) && url.search === '' && url.hash === '';
   } catch {
     return false;
   }

@@ -4,6 +4,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
@@ -111,15 +112,37 @@ export async function isDevice(path: string): Promise<boolean> {
 }
 
 /**
+ * What can be said of `path` without writing anything (for --dry-run too): a directory is refused, and so is a path
+ * whose nearest existing ancestor is a file. Resolves to what is there, if anything.
+ */
+export async function checkOutputPath(path: string): Promise<Stats | undefined> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
+  }
+  let ancestor = dirname(resolve(path));
+  while (
+    !(await stat(ancestor).then(
+      () => true,
+      () => false,
+    )) &&
+    dirname(ancestor) !== ancestor
+  ) {
+    ancestor = dirname(ancestor);
+  }
+  if (!(await stat(ancestor)).isDirectory()) {
+    throw outputPathUnusable(path, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
+  }
+  return existing;
+}
+
+/**
  * Makes sure `path` can be written before any work starts: creates missing folders, and refuses a directory or
  * a folder where no file can be created (exit status 2). The test is a real file created and removed there:
  * permission bits say nothing to root, nor about a read-only file system.
  */
 export async function prepareOutputPath(path: string): Promise<void> {
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) {
-    throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
-  }
+  const existing = await checkOutputPath(path);
   if (existing && !existing.isFile()) return; // a device or a FIFO: written in place (see outputTarget)
   try {
     await makeFolders(dirname(resolve(path)));

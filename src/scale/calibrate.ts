@@ -64,11 +64,16 @@ export async function calibrateSize(
   width: number,
   height: number,
   targetMs: number,
+  maxPixels: number,
 ): Promise<Calibration> {
-  const sizeAt = (scale: number) => ({
-    width: Math.min(LIMITS.size, Math.max(16, Math.round(width * scale))),
-    height: Math.min(LIMITS.size, Math.max(9, Math.round(height * scale))),
-  });
+  const sizeAt = (wanted: number) => {
+    // No larger than memory allows (each run holds a fresh picture): a cheap view would otherwise grow without end.
+    const scale = Math.min(wanted, Math.sqrt(maxPixels / (width * height)));
+    return {
+      width: Math.min(LIMITS.size, Math.max(16, Math.round(width * scale))),
+      height: Math.min(LIMITS.size, Math.max(9, Math.round(height * scale))),
+    };
+  };
   const timeAt = async (scale: number) => {
     const size = sizeAt(scale);
     const { ms } = await timeRender(
@@ -82,11 +87,12 @@ export async function calibrateSize(
   let scale = 1 / 4;
   await timeAt(scale); // warm-up: the worker's kernel compiled
   let last = await timeAt(scale);
-  while (last.ms < targetMs / 10 && scale < 64) {
+  while (last.ms < targetMs / 10 && scale < 64 && !(last.width * last.height >= maxPixels * 0.99)) {
     scale *= 2;
     last = await timeAt(scale);
   }
-  for (let step = 0; step < 3 && Math.abs(last.ms / targetMs - 1) > CLOSE_ENOUGH; step++) {
+  const capped = () => last.width * last.height >= maxPixels * 0.99;
+  for (let step = 0; step < 3 && Math.abs(last.ms / targetMs - 1) > CLOSE_ENOUGH && !capped(); step++) {
     scale *= Math.sqrt(targetMs / last.ms);
     last = await timeAt(scale);
   }

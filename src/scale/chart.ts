@@ -36,7 +36,9 @@ function measuredPanel(result: ScaleResult): Layer {
   const y = {
     field: 'speedup',
     type: 'quantitative',
-    title: weak ? 'scaled speedup (weak scaling)' : 'speedup against one thread',
+    title: weak
+      ? 'scaled speedup (weak scaling)'
+      : `speedup against ${result.baseThreads} thread${result.baseThreads === 1 ? '' : 's'}`,
   };
   const maxThreads = Math.max(...result.points.map((p) => p.threads));
   const values = result.points.map((p) => ({

@@ -5,16 +5,18 @@
  * colour) into a fresh shared image; its digest proves every schedule made the same one. Speedups carry bootstrap
  * intervals; per-row costs at one thread feed the predictions past this machine's cores.
  */
+
+import { totalmem } from 'node:os';
 import type { Schedule } from '../core/plan.js';
 import { planBands, planSchedule } from '../core/plan.js';
 import { TASKS_PER_WORKER } from '../core/pool.js';
 import { Renderer } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
-import { machineBusy, schedulesDisagree } from '../errors.js';
+import { machineBusy, scalePictureTooLarge, schedulesDisagree } from '../errors.js';
 import { serialFraction } from './amdahl.js';
 import type { Calibration, Timing } from './calibrate.js';
 import { calibrateSize, measureCosts, timeRender } from './calibrate.js';
-import { ratioInterval, separate } from './interval.js';
+import { ratioInterval } from './interval.js';
 import type { Load, Snapshot } from './load.js';
 import { combineLoads, cpuSample, isBusy, loadBetween, snapshot, waitForQuiet } from './load.js';
 import { median } from './median.js';
@@ -82,12 +84,14 @@ export interface ScalePoint extends ScheduleConfig {
   imageSha256: string;
 }
 
-/** At one thread count: the fastest schedule, those whose intervals overlap it, and those clearly slower. */
+/** At one thread count: the fastest schedule, those not told apart from it, and those clearly slower. */
 export interface Comparison {
   threads: number;
   best: string;
   tied: string[];
   slower: string[];
+  /** Whether every point had enough runs to call one slower (MIN_RUNS_TO_COMPARE). */
+  decided: boolean;
 }
 
 /** A simulated render of a schedule on `threads` cores (simulate.ts); `measuredMs` where it was also measured. */
@@ -119,6 +123,11 @@ export interface ScaleResult {
   load: { before: Snapshot; after: Snapshot };
   /** The cost model and what it predicts; null when not asked for. */
   prediction: { model: CostModel; depth: number; points: Prediction[] } | null;
+}
+
+/** The most pixels a picture of the experiment may have: each run holds one (3 bytes a pixel), 1/8 of the memory, 1 GiB at most. */
+export function maxPicturePixels(memory = totalmem()): number {
+  return Math.floor(Math.min(2 ** 30, memory / 8) / 3);
 }
 
 /** A one-thread render shorter than this is reported as too small to share among threads. */
@@ -163,17 +172,26 @@ async function timeRun(renderer: Renderer, spec: RenderSpec, threads: number, co
   return { ...timing, load, loadBalance: Math.max(...timing.busyMs) / mean };
 }
 
-/** One tied/slower verdict per thread count above the base, by whether speedup intervals overlap the best's. */
-export function compareSchedules(points: ScalePoint[], baseThreads: number): Comparison[] {
-  const counts = [...new Set(points.map((p) => p.threads))].filter((t) => t !== baseThreads);
+/** Fewer runs a point than this, and no schedule is called slower than another: intervals from 2-4 runs mislead. */
+export const MIN_RUNS_TO_COMPARE = 5;
+
+/**
+ * At each thread count: the fastest schedule by median wall time, and each other one called slower only when the
+ * 95% bootstrap interval of its time over the fastest's lies wholly above 1 (tied otherwise). Compared by time at
+ * that count, not by speedup: each schedule's speedup has its own one-thread base.
+ */
+export function compareSchedules(points: ScalePoint[]): Comparison[] {
+  const counts = [...new Set(points.map((p) => p.threads))];
   return counts.map((threads) => {
-    const here = points.filter((p) => p.threads === threads).sort((a, b) => b.speedup - a.speedup);
-    const [best, ...rest] = here;
+    const [best, ...rest] = points.filter((p) => p.threads === threads).sort((a, b) => a.medianMs - b.medianMs);
+    const decided = [best, ...rest].every((p) => p.runsMs.length >= MIN_RUNS_TO_COMPARE);
+    const slower = (p: ScalePoint) => decided && ratioInterval(p.runsMs, best.runsMs)[0] > 1;
     return {
       threads,
       best: best.label,
-      tied: rest.filter((p) => !separate(p.speedupInterval, best.speedupInterval)).map((p) => p.label),
-      slower: rest.filter((p) => separate(p.speedupInterval, best.speedupInterval)).map((p) => p.label),
+      tied: rest.filter((p) => !slower(p)).map((p) => p.label),
+      slower: rest.filter(slower).map((p) => p.label),
+      decided,
     };
   });
 }
@@ -215,13 +233,23 @@ export async function runScale(
   if (o.quietSeconds !== null && isBusy(before)) throw machineBusy(before, o.quietSeconds);
 
   let base = { width: o.width, height: o.height };
+  const checkSize = () => {
+    const largest = sizeAt(base, Math.max(...o.threads), baseThreads, o.weak);
+    if (largest.width * largest.height > maxPicturePixels()) {
+      throw scalePictureTooLarge(largest.width, largest.height, maxPicturePixels() * 3);
+    }
+  };
+  if (o.targetSeconds === null) checkSize(); // before anything is rendered at that size
   let calibration: Calibration | null = null;
   let model: CostModel | null = null;
   if (o.targetSeconds !== null || o.predict.length > 0) {
     const one = await Renderer.create({ threads: 1, minThreads: 1, wasmModule, logger: { warn: log } });
     try {
       if (o.targetSeconds !== null) {
-        calibration = await calibrateSize(one, o.specAt, o.width, o.height, o.targetSeconds * 1000);
+        // Weak scaling grows the picture with the threads: the largest must fit too.
+        const growth = o.weak ? Math.max(...o.threads) / baseThreads : 1;
+        const limit = maxPicturePixels() / growth;
+        calibration = await calibrateSize(one, o.specAt, o.width, o.height, o.targetSeconds * 1000, limit);
         base = { width: calibration.width, height: calibration.height };
         log(`calibrated: ${base.width} x ${base.height} takes ${(calibration.ms / 1000).toFixed(2)} s at 1 thread`);
       }
@@ -236,6 +264,7 @@ export async function runScale(
     }
   }
 
+  checkSize();
   const runs = new Map<string, Run[]>();
   const startupMs: ScaleResult['startupMs'] = [];
   for (const threads of o.threads) {
@@ -318,7 +347,7 @@ export async function runScale(
     calibration,
     baseThreads,
     points,
-    comparisons: compareSchedules(points, baseThreads),
+    comparisons: compareSchedules(points),
     startupMs,
     serialFractions,
     load: { before, after },

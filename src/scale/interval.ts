@@ -40,8 +40,3 @@ export function ratioInterval(numerator: number[], denominator: number[], factor
   const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.round(q * (ratios.length - 1))))];
   return [at(tail), at(1 - tail)];
 }
-
-/** Whether two intervals share no value: the difference between their points is then more than the runs' noise. */
-export function separate(a: [number, number], b: [number, number]): boolean {
-  return a[1] < b[0] || b[1] < a[0];
-}

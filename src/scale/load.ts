@@ -10,8 +10,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** /proc/stat counts in USER_HZ, which Linux fixes at 100 per second on every architecture. */
 const USER_HZ = 100;
 
-/** Other processes' mean CPU use, in cores, from which a window counts as busy. */
-export const BUSY_CORES = 0.25;
+/**
+ * Other processes' mean CPU use, in cores, from which a window counts as busy: a quarter core, or on a large machine
+ * one core in 32 (a background daemon there is noise, not a smaller machine).
+ */
+export function busyCores(cores = availableParallelism()): number {
+  return Math.max(0.25, cores / 32);
+}
 /** Share of the machine's CPU time the hypervisor took away, from which a window counts as busy. */
 export const BUSY_STEAL = 0.05;
 
@@ -32,12 +37,43 @@ export interface Load {
   stealShare: number | null;
 }
 
+/** The CPUs this process may run on (Linux's Cpus_allowed_list), or undefined: then every CPU counts. */
+function allowedCpus(): Set<number> | undefined {
+  try {
+    const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1];
+    if (!line) return undefined;
+    const cpus = new Set<number>();
+    for (const part of line.trim().split(',')) {
+      const [from, to = from] = part.split('-').map(Number);
+      for (let cpu = from; cpu <= to; cpu++) cpus.add(cpu);
+    }
+    return cpus;
+  } catch {
+    return undefined;
+  }
+}
+
+const ALLOWED = allowedCpus();
+
+/**
+ * Busy and steal ticks of the CPUs this process may use (under a cpuset, others' work on other CPUs is not a load on
+ * this experiment): the per-CPU lines of /proc/stat, or its total line where the allowed CPUs are not known.
+ */
 function systemTicks(): { busyTicks: number | null; stealTicks: number | null } {
   try {
-    // cpu user nice system idle iowait irq softirq steal ...: busy is what ran, idle and iowait are not.
-    const fields = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = fields;
-    return { busyTicks: user + nice + system + irq + softirq, stealTicks: steal ?? 0 };
+    let busy = 0;
+    let steal = 0;
+    for (const line of readFileSync('/proc/stat', 'latin1').split('\n')) {
+      const m = /^cpu(\d*)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      const total = m[1] === '';
+      if (total !== (ALLOWED === undefined) || (!total && !ALLOWED?.has(Number(m[1])))) continue;
+      // user nice system idle iowait irq softirq steal ...: busy is what ran, idle and iowait are not.
+      const [user, nice, system, , , irq, softirq, stolen] = m[2].trim().split(/\s+/).map(Number);
+      busy += user + nice + system + irq + softirq;
+      steal += stolen ?? 0;
+    }
+    return { busyTicks: busy, stealTicks: steal };
   } catch {
     return { busyTicks: null, stealTicks: null };
   }
@@ -76,9 +112,9 @@ export function combineLoads(loads: Load[]): Load {
   return { ms, othersCores: mean('othersCores'), stealShare: mean('stealShare') };
 }
 
-/** Whether a window's timings were shared with other work (see BUSY_CORES, BUSY_STEAL). */
-export function isBusy(load: Load): boolean {
-  return (load.othersCores ?? 0) >= BUSY_CORES || (load.stealShare ?? 0) >= BUSY_STEAL;
+/** Whether a window's timings were shared with other work (see busyCores, BUSY_STEAL). */
+export function isBusy(load: Load, cores = availableParallelism()): boolean {
+  return (load.othersCores ?? 0) >= busyCores(cores) || (load.stealShare ?? 0) >= BUSY_STEAL;
 }
 
 /** The machine at rest: one window of `ms` in which this process only waits, and the load averages. */
@@ -99,7 +135,7 @@ export function loadLine(load: Load): string {
 }
 
 /**
- * Waits until a one-second window is quiet (other processes under BUSY_CORES, steal under BUSY_STEAL), for at most
+ * Waits until a one-second window is quiet (other processes under busyCores, steal under BUSY_STEAL), for at most
  * `maxSeconds`; resolves to the last window, quiet or not.
  */
 export async function waitForQuiet(maxSeconds: number, windowMs = 1000): Promise<Snapshot> {

@@ -9,7 +9,7 @@ import { writeAtomically } from '../outputs/files.js';
 import { viewOptions } from '../outputs/provenance.js';
 import { renderSvg, speedupSpec } from './chart.js';
 import type { ScaleOptions, ScalePoint, ScaleResult } from './experiment.js';
-import { TOO_SHORT_MS } from './experiment.js';
+import { MIN_RUNS_TO_COMPARE, TOO_SHORT_MS } from './experiment.js';
 import { BOOTSTRAP } from './interval.js';
 import type { Snapshot } from './load.js';
 import { isBusy, loadLine } from './load.js';
@@ -200,11 +200,15 @@ export function toTable(result: ScaleResult, o: ScaleOptions, machine: MachineIn
     '',
     ...pointsTable(result),
     '',
-    ...result.comparisons.map(
-      (c) =>
-        `At ${c.threads} threads: fastest ${c.best}; intervals overlap it: ${c.tied.join(', ') || 'none'};` +
-        ` slower: ${c.slower.join(', ') || 'none'}`,
-    ),
+    ...result.comparisons
+      .filter((c) => c.tied.length + c.slower.length > 0)
+      .map((c) =>
+        c.decided
+          ? `At ${c.threads} thread${c.threads === 1 ? '' : 's'}: fastest ${c.best}; not told apart from it: ` +
+            `${c.tied.join(', ') || 'none'}; slower beyond the noise: ${c.slower.join(', ') || 'none'}`
+          : `At ${c.threads} thread${c.threads === 1 ? '' : 's'}: fastest ${c.best} (fewer than ` +
+            `${MIN_RUNS_TO_COMPARE} runs a point: no schedule is called slower)`,
+      ),
     ...(result.prediction ? ['', ...predictionTable(result)] : []),
     '',
     `Pool start-up (first render less a typical one): ${result.startupMs.map((s) => `${s.threads} threads ${fixed(s.ms, 0)} ms`).join(', ')}`,
