@@ -36,6 +36,15 @@ describe('resolveRenderCommand', () => {
     });
   });
 
+  it('takes whole numbers in exponent form, as users type them', async () => {
+    expect(await parse(['--max-iter', '1e6', '--width', '4e3', '--height', '2.5e3'])).toMatchObject({
+      spec: { maxIter: 1_000_000, width: 4000, height: 2500 },
+    });
+    expect(await usageErrorOf(['--max-iter', '1.5e0'])).toBe(
+      '--max-iter: expected a whole number from 1 to 2147483647 (e.g. --max-iter 1000), but received "1.5e0"',
+    );
+  });
+
   it('starts no more workers than the cores, whatever --threads asks', async () => {
     expect(await parse(['--threads', '64'])).toMatchObject({ threads: 6, threadsAsked: 64 });
     expect(await parse(['--threads', '1024'])).toMatchObject({ threads: 6, threadsAsked: 1024 });
@@ -95,12 +104,15 @@ describe('resolveRenderCommand', () => {
     ['band-rows', 1048576],
   ] as const;
   for (const [option, max] of wholeNumberOptions) {
-    it.each(['0', '-3', '2.5', 'abc', '', '1e3', '0x10', String(max + 1)])(`rejects --${option} %j`, async (value) => {
-      const message = await usageErrorOf([`--${option}=${value}`]);
-      expect(message).toBe(
-        `--${option}: expected a whole number from 1 to ${max} (e.g. ${exampleOf(option)}), but received ${JSON.stringify(value)}`,
-      );
-    });
+    it.each(['0', '-3', '2.5', 'abc', '', '1e-3', '1.5e0', '0x10', String(max + 1)])(
+      `rejects --${option} %j`,
+      async (value) => {
+        const message = await usageErrorOf([`--${option}=${value}`]);
+        expect(message).toBe(
+          `--${option}: expected a whole number from 1 to ${max} (e.g. ${exampleOf(option)}), but received ${JSON.stringify(value)}`,
+        );
+      },
+    );
   }
 
   it.each([

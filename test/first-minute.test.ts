@@ -162,7 +162,9 @@ describe('what it says on stderr', () => {
   it('--quiet --stats: the statistics, and nothing else', async () => {
     const run = await runCli(['-o', join(dir, 'stats.txt'), '--quiet', '--stats']);
     expect(run.status).toBe(0);
-    expect(run.stderr).toMatch(/^render: .* wall, 13 tasks on \d threads?; worker time: .*\ntotal: .*\n$/);
+    expect(run.stderr).toMatch(
+      /^render: .* wall, 13 tasks on \d threads?; worker time: .*\ninside: [\d.]+% of 7000 samples reached --max-iter 100000\ntotal: .*\n$/,
+    );
   });
 
   it('--stats on a deep view: also the reference orbit, its time and points, and where the iterations went', async () => {
@@ -175,7 +177,9 @@ describe('what it says on stderr', () => {
     const amount = String.raw`[\d.]+(?: [kMG])?`;
     const line = String.raw`\niterations: ${amount}, ([\d.]+)% of them in ${amount} BLA runs, ${amount} stepped;`;
     const slow = ` samples recomputed: ${amount} in double-double, ${amount} in BigInt; proven inside: ${amount}`;
-    const work = new RegExp(`${line}${slow}\\ntotal: `).exec(run.stderr);
+    const work = new RegExp(`${line}${slow}\\ninside: [\\d.]+% of 800 samples reached --max-iter 3000\\ntotal: `).exec(
+      run.stderr,
+    );
     expect(work, run.stderr).not.toBeNull();
     expect(Number(work?.[1])).toBeGreaterThan(50);
   });

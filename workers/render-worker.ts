@@ -171,7 +171,7 @@ export default function renderTask(task: RenderTask): TaskResult {
       } else {
         const pixels = engine(job);
         iterated = performance.now();
-        tally = addTally(tally, tallyCounts(pixels.counts));
+        tally = addTally(tally, tallyCounts(pixels.counts, task.maxIter));
         const size = PIXEL_BYTES[format];
         const values =
           format === 'rgb'

@@ -23,9 +23,14 @@ export function single(raw: RawArgs, option: string): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
+/**
+ * A whole number as users type them: `1000`, or in exponent form (`1e6`, `4e3`, `2.5e3`) when that is whole.
+ *
+ * @example parseWholeNumber('max-iter', '1e6', 1, 2 ** 31 - 1, '--max-iter 1000') // 1000000
+ */
 export function parseWholeNumber(option: string, text: string, min: number, max: number, example: string): number {
-  const value = /^\+?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) {
+  const value = /^\+?\d+(\.\d+)?(e\+?\d+)?$/i.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
     throw invalidOption(option, text, `a whole number from ${min} to ${max}`, example);
   }
   return value;

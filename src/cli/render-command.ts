@@ -344,7 +344,8 @@ export async function runRender(c: RenderCommand, renderer: Renderer): Promise<v
     } else if (c.output !== undefined && !c.quiet) printLine(await writtenLine(c.output, spec));
     if (c.stats) {
       const threads = { used: c.threads, asked: c.threadsAsked };
-      process.stderr.write(statsReport(outcome.stats, outcome.encodeMs, performance.now() - started, threads));
+      const report = statsReport(outcome.stats, outcome.encodeMs, performance.now() - started, threads, spec.maxIter);
+      process.stderr.write(report);
     }
   } finally {
     progress?.stop();

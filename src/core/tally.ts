@@ -10,12 +10,20 @@ export interface Tally {
   /** Least and greatest escape count; NaN where only membership was computed (ASCII, PBM) or nothing escaped. */
   minCount: number;
   maxCount: number;
+  /** Samples that escaped in the second half of --max-iter: many say that more iterations would change the picture. */
+  late: number;
 }
 
-export const EMPTY_TALLY: Tally = { inside: 0, escaped: 0, minCount: Number.NaN, maxCount: Number.NaN };
+export const EMPTY_TALLY: Tally = { inside: 0, escaped: 0, minCount: Number.NaN, maxCount: Number.NaN, late: 0 };
 
-/** Escape counts, -1 for inside. @example tallyCounts(Int32Array.of(-1, 5, 7)) // inside 1, escaped 2, 5..7 */
-export function tallyCounts(counts: Int32Array): Tally {
+/**
+ * Escape counts, -1 for inside, of a render at `maxIter`.
+ *
+ * @example tallyCounts(Int32Array.of(-1, 5, 7), 10) // inside 1, escaped 2, 5..7, 1 late
+ */
+export function tallyCounts(counts: Int32Array, maxIter: number): Tally {
+  const half = maxIter / 2;
+  let late = 0;
   let inside = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -25,10 +33,11 @@ export function tallyCounts(counts: Int32Array): Tally {
     else {
       if (count < min) min = count;
       if (count > max) max = count;
+      if (count >= half) late++;
     }
   }
   const escaped = counts.length - inside;
-  return { inside, escaped, minCount: escaped ? min : Number.NaN, maxCount: escaped ? max : Number.NaN };
+  return { inside, escaped, minCount: escaped ? min : Number.NaN, maxCount: escaped ? max : Number.NaN, late };
 }
 
 /** PBM bits (1 inside; rows padded to whole bytes) of `rows` rows of `width` pixels: membership only. */
@@ -38,7 +47,7 @@ export function tallyBits(bits: Uint8Array, width: number, rows: number): Tally 
   for (let r = 0; r < rows; r++) {
     for (let col = 0; col < width; col++) inside += (bits[r * rowBytes + (col >> 3)] >> (7 - (col & 7))) & 1;
   }
-  return { inside, escaped: width * rows - inside, minCount: Number.NaN, maxCount: Number.NaN };
+  return { inside, escaped: width * rows - inside, minCount: Number.NaN, maxCount: Number.NaN, late: 0 };
 }
 
 /** Two tallies as one (NaN ranges give way to known ones). */
@@ -50,6 +59,7 @@ export function addTally(a: Tally, b: Tally): Tally {
     escaped: a.escaped + b.escaped,
     minCount: pick(Math.min, a.minCount, b.minCount),
     maxCount: pick(Math.max, a.maxCount, b.maxCount),
+    late: a.late + b.late,
   };
 }
 

@@ -1,0 +1,69 @@
+/** What a render's samples came to, and what is said of it: a uniform picture, an unresolved edge. */
+import { describe, expect, it } from 'vitest';
+import { addTally, EMPTY_TALLY, tallyBits, tallyCounts, uniformity } from '../dist/src/core/tally.js';
+import { runCli } from './helpers.js';
+
+describe('tally', () => {
+  it('counts inside, escaped, the range and the late escapes', () => {
+    expect(tallyCounts(Int32Array.of(-1, 5, 7, 60, -1), 100)).toEqual({
+      inside: 2,
+      escaped: 3,
+      minCount: 5,
+      maxCount: 60,
+      late: 1,
+    });
+    expect(tallyBits(Uint8Array.of(0b10100000, 0b11000000), 3, 2)).toEqual({
+      inside: 4,
+      escaped: 2,
+      minCount: Number.NaN,
+      maxCount: Number.NaN,
+      late: 0,
+    });
+    const sum = addTally(tallyCounts(Int32Array.of(9), 10), addTally(EMPTY_TALLY, tallyBits(Uint8Array.of(0), 2, 1)));
+    expect(sum).toEqual({ inside: 0, escaped: 3, minCount: 9, maxCount: 9, late: 1 });
+  });
+
+  it('calls a picture uniform only with 1024 samples or more, all inside, or all escaping within 2 counts', () => {
+    const many = (counts: number[]) =>
+      tallyCounts(
+        Int32Array.from({ length: 2048 }, (_, k) => counts[k % counts.length]),
+        1000,
+      );
+    expect(uniformity(many([-1]))).toBe('inside');
+    expect(uniformity(many([7, 8, 9]))).toBe('flat');
+    expect(uniformity(many([7, 10]))).toBeUndefined();
+    expect(uniformity(many([-1, 7]))).toBeUndefined();
+    expect(uniformity(tallyCounts(Int32Array.of(-1, -1), 1000))).toBeUndefined();
+    expect(uniformity(tallyBits(new Uint8Array(256), 64, 32))).toBe('outside');
+  });
+});
+
+describe('--stats on the samples', () => {
+  it('says what share reached --max-iter, and that the edge is unresolved when escapes come late', async () => {
+    const run = async (maxIter: string) =>
+      (
+        await runCli([
+          '--center=-0.7453,0.1127',
+          '--zoom',
+          '200',
+          '--width',
+          '160',
+          '--height',
+          '90',
+          '--max-iter',
+          maxIter,
+          '--out',
+          'npy',
+          '-o',
+          '/dev/null',
+          '--stats',
+        ])
+      ).stderr;
+    expect(await run('1e3')).toMatch(
+      /^inside: [\d.]+% of 14\.4 k samples reached --max-iter 1000; [\d.]+% escaped in its second half: the edge is not resolved, try --max-iter 4000$/m,
+    );
+    expect(await run('2e4')).toMatch(
+      /^inside: [\d.]+% of 14\.4 k samples reached --max-iter 20000; 0\.\d% escaped in its second half$/m,
+    );
+  });
+});
