@@ -77,6 +77,8 @@ const OPTIONS = {
   quiet: { type: 'boolean', description: 'No progress bar, nor the line saying which file was written' },
   stats: { type: 'boolean', description: 'Print where the time went (iterate, colour, encode), even with --quiet' },
   'dry-run': { type: 'boolean', description: 'Print the plan, memory and estimated time; render nothing' },
+  spec: { type: 'string', description: 'Render the spec in this JSON file (as the API and job.json hold it)' },
+  from: { type: 'string', description: 'Render again the picture this image was made from (its embedded spec)' },
   output: {
     type: 'string',
     alias: 'o',

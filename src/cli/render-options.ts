@@ -34,6 +34,7 @@ import {
 } from './parsers.js';
 import type { Shard } from './shard.js';
 import { parseShard } from './shard.js';
+import type { GivenSpec } from './spec-file.js';
 
 /** One run of the render command: the spec, and what only this run needs. */
 export interface RenderCommand {
@@ -90,6 +91,43 @@ function parseBaseUrl(given: string | undefined): string | undefined {
   }
   return given.endsWith('/') ? given : `${given}/`;
 }
+
+/** The format of a picture given whole, which -o's extension, if it names one, must agree with. */
+function givenFormat(picture: GivenSpec, output: string | undefined): OutputFormat {
+  const format = picture.spec.output.format;
+  const extension = output === undefined || output === '-' ? '' : extname(output).toLowerCase();
+  const implied = Object.hasOwn(EXTENSION_FORMATS, extension) ? EXTENSION_FORMATS[extension] : undefined;
+  if (extension !== '' && implied !== format) {
+    throw conflictingOptions(
+      [picture.option, 'output'],
+      `the picture is ${format}, but ${JSON.stringify(output)} names ${implied ?? 'no format'}: give -o a name for ${format}`,
+    );
+  }
+  return format;
+}
+
+/** The options that describe the picture: with --spec or --from, which give it whole, they are refused. */
+const PICTURE_OPTIONS = [
+  'out',
+  'width',
+  'height',
+  'max-iter',
+  'region',
+  'center',
+  'zoom',
+  'scale',
+  'julia',
+  'engine',
+  'palette',
+  'inside',
+  'cycle',
+  'aa',
+  'compression',
+  'quality',
+  'tile-size',
+  'tile-format',
+  'base-url',
+];
 
 /** Refuses options that the format ignores, so that none is silently dropped. */
 function checkFormatOptions(format: OutputFormat, given: (option: string) => boolean): void {
@@ -167,10 +205,24 @@ function resolveFormat(out: string | undefined, output: string | undefined): Out
 }
 
 /** Checks every option and fills in the defaults. Pure: the same raw arguments always give the same result. */
-export function resolveRenderCommand(raw: RawArgs, parallelism = availableParallelism()): RenderCommand {
+export function resolveRenderCommand(
+  raw: RawArgs,
+  parallelism = availableParallelism(),
+  picture?: GivenSpec,
+): RenderCommand {
   const text = (option: string) => single(raw, option);
   const whole = wholeReader(raw);
-  const format = resolveFormat(text('out'), text('output'));
+  if (picture) {
+    const clash =
+      PICTURE_OPTIONS.find((o) => text(o) !== undefined) ?? (raw.shortcuts === false ? 'no-shortcuts' : undefined);
+    if (clash) {
+      throw conflictingOptions(
+        [picture.option, clash],
+        `--${picture.option} gives the whole picture: leave out the options that describe it`,
+      );
+    }
+  }
+  const format = picture ? givenFormat(picture, text('output')) : resolveFormat(text('out'), text('output'));
   checkFormatOptions(format, (option) => text(option) !== undefined);
   const defaults = FORMAT_DEFAULTS[format];
   const threadsAsked = whole('threads', 1, MAX_THREADS, '--threads 4', Math.min(parallelism, MAX_THREADS));
@@ -185,7 +237,8 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
     throw invalidOption('output', given, 'a file path: only ascii and pbm go to standard output ("-")', '-o pic.png');
   }
   // "-" is standard output, as for most command-line tools.
-  const fallback = streams ? undefined : `output/mandel-${width}x${height}${DEFAULT_EXTENSION[format]}`;
+  const size = picture ? `${picture.spec.width}x${picture.spec.height}` : `${width}x${height}`;
+  const fallback = streams ? undefined : `output/mandel-${size}${DEFAULT_EXTENSION[format]}`;
   if (given === '') throw invalidOption('output', given, 'a file path', '-o output/mandel.png');
   // Normalised, so that "a/../b.png" creates no folder "a".
   const chosen = given === '-' ? undefined : (given ?? fallback);
@@ -205,29 +258,31 @@ export function resolveRenderCommand(raw: RawArgs, parallelism = availableParall
     ? { region: juliaRegion(width, height, aspect), center: [0, 0] as [number, number] }
     : MANDELBROT_VIEW(format === 'ascii');
   const place = chooseView(resolveView(text, width, height, aspect, viewDefaults), engine, { width, height, aa });
-  const spec = validateSpec({
-    formula: julia ? 'julia' : 'mandelbrot',
-    ...(julia ? { julia } : {}),
-    width,
-    height,
-    maxIter: whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter),
-    engine: engine ?? ENGINES[0],
-    ...place,
-    shortcuts: raw.shortcuts !== false,
-    aa,
-    colouring: {
-      palette: text('palette') === undefined ? DEFAULT_COLOURING.palette : parsePalette(text('palette') as string),
-      inside: text('inside') === undefined ? DEFAULT_COLOURING.inside : parseInside(text('inside') as string),
-      cycle: cycle === undefined ? DEFAULT_COLOURING.cycle : parsePositiveNumber('cycle', cycle, '--cycle 64'),
-    },
-    output: outputSpec(format, {
-      compression,
-      quality: quality === undefined ? undefined : whole('quality', 1, LIMITS.quality, '--quality 90', 0),
-      tileSize: whole('tile-size', 16, LIMITS.tileSize, '--tile-size 512', 256),
-      tileFormat: parseChoice('tile-format', text('tile-format') ?? TILE_FORMATS[0], TILE_FORMATS),
-      baseUrl: parseBaseUrl(text('base-url')),
-    }),
-  });
+  const spec =
+    picture?.spec ??
+    validateSpec({
+      formula: julia ? 'julia' : 'mandelbrot',
+      ...(julia ? { julia } : {}),
+      width,
+      height,
+      maxIter: whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter),
+      engine: engine ?? ENGINES[0],
+      ...place,
+      shortcuts: raw.shortcuts !== false,
+      aa,
+      colouring: {
+        palette: text('palette') === undefined ? DEFAULT_COLOURING.palette : parsePalette(text('palette') as string),
+        inside: text('inside') === undefined ? DEFAULT_COLOURING.inside : parseInside(text('inside') as string),
+        cycle: cycle === undefined ? DEFAULT_COLOURING.cycle : parsePositiveNumber('cycle', cycle, '--cycle 64'),
+      },
+      output: outputSpec(format, {
+        compression,
+        quality: quality === undefined ? undefined : whole('quality', 1, LIMITS.quality, '--quality 90', 0),
+        tileSize: whole('tile-size', 16, LIMITS.tileSize, '--tile-size 512', 256),
+        tileFormat: parseChoice('tile-format', text('tile-format') ?? TILE_FORMATS[0], TILE_FORMATS),
+        baseUrl: parseBaseUrl(text('base-url')),
+      }),
+    });
   const canvas = parseChoice('canvas', text('canvas') ?? CANVASES[0], CANVASES);
   const shard = text('shard') === undefined ? undefined : parseShard(text('shard') as string);
   const resume = raw.resume === true;

@@ -13,6 +13,7 @@ import { runRender } from './render-command.js';
 import { resolveRenderCommand } from './render-options.js';
 import { runScaleCommand } from './scale-command.js';
 import { resolveScaleOptions } from './scale-options.js';
+import { loadGivenSpec } from './spec-file.js';
 
 /** Where a render gets its renderer: started early (or on first use), and closed at the end. */
 export interface Renderers {
@@ -31,7 +32,7 @@ export async function main(argv: string[], renderers: Renderers): Promise<number
     if (raw.help || raw.version) return 0;
     if (raw._[0] === 'scale') await runScaleCommand(resolveScaleOptions(raw), argv);
     else if (raw._[0] === 'assemble') await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
-    else await runRender(resolveRenderCommand(raw), await renderers.get());
+    else await runRender(resolveRenderCommand(raw, undefined, await loadGivenSpec(raw)), await renderers.get());
     return 0;
   } catch (err) {
     if (err instanceof UsageError || err instanceof RenderError || err instanceof InterruptedError) {

@@ -344,11 +344,21 @@ export function validateSpec(value: unknown): RenderSpec {
   checkOutput(value.output);
   checkWhole(value, 'aa', 1, pixelKind((value.output as OutputSpec).format) === 'colour' ? LIMITS.aa : 1);
   checkColouring(value.colouring);
-  if (value.view !== undefined) return { ...value } as unknown as RenderSpec;
+  if (value.view !== undefined) return inOrder(value, known);
   // JSON has no -0; it samples the same points as 0, so it becomes 0 and a round trip loses nothing.
   const { xMin, xMax, yMin, yMax } = value.region as Region;
   const region = { xMin: xMin + 0, xMax: xMax + 0, yMin: yMin + 0, yMax: yMax + 0 };
-  return { ...value, region } as unknown as RenderSpec;
+  return inOrder({ ...value, region }, known);
+}
+
+/**
+ * The spec's fields in one order whatever order they came in, so that its JSON (in job.json, in a picture's XMP) is
+ * the same text for the same spec from any entry point: the command line, the API, --spec, --from.
+ */
+function inOrder(value: Record<string, unknown>, order: string[]): RenderSpec {
+  return Object.fromEntries(
+    order.filter((k) => value[k] !== undefined).map((k) => [k, value[k]]),
+  ) as unknown as RenderSpec;
 }
 
 /** The spec as JSON text; `specFromJson` gives back an equal spec. @example writeFileSync('job.json', specToJson(spec)) */

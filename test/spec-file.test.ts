@@ -1,0 +1,109 @@
+/** --spec FILE.json and --from IMAGE: a picture given whole renders byte for byte as its command line does. */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parametersFromXmp } from '../dist/src/index.js';
+import { runCli } from './helpers.js';
+
+const SHALLOW = [
+  '--center=-0.745,0.11',
+  '--zoom',
+  '100',
+  '--width',
+  '300',
+  '--height',
+  '200',
+  '--palette',
+  'fire',
+  '--aa',
+  '2',
+];
+const DEEP = ['--center=-0.743643887037158704752191506114774,0.131825904205311970493132056385139', '--zoom', '1e20'];
+const DEEP_VIEW = [...DEEP, '--max-iter', '10000', '--width', '160', '--height', '90', '--palette', 'twilight'];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mandel-par-spec-'));
+});
+
+/** The spec an image carries, as the JSON a --spec file holds. */
+async function specOf(image: string): Promise<string> {
+  const { xmpAsString } = await sharp(image).metadata();
+  const { software: _s, command: _c, ...spec } = parametersFromXmp(xmpAsString as string) as Record<string, unknown>;
+  return JSON.stringify(spec, null, 2);
+}
+
+describe('a picture given whole', () => {
+  it.each([
+    ['shallow', SHALLOW],
+    ['deep (perturbation)', DEEP_VIEW],
+  ])('%s: --from the image and --spec its JSON give the same bytes as the command line', async (name, args) => {
+    const first = join(dir, `${name}.png`);
+    expect((await runCli([...args, '-o', first, '--quiet'])).stderr).toBe('');
+    const again = join(dir, `${name}-from.png`);
+    expect((await runCli(['--from', first, '-o', again, '--quiet'])).stderr).toBe('');
+    expect((await readFile(again)).equals(await readFile(first))).toBe(true);
+    const json = join(dir, `${name}.json`);
+    await writeFile(json, await specOf(first));
+    const fromJson = join(dir, `${name}-spec.png`);
+    expect((await runCli(['--spec', json, '-o', fromJson, '--quiet'])).stderr).toBe('');
+    expect((await readFile(fromJson)).equals(await readFile(first))).toBe(true);
+  });
+
+  it.each([
+    [
+      ['--width', '10'],
+      /^mandel-par: --spec, --width: --spec gives the whole picture: leave out the options that describe it\n$/,
+    ],
+    [['--no-shortcuts'], /^mandel-par: --spec, --no-shortcuts: --spec gives the whole picture/],
+    [
+      ['-o', 'x.txt'],
+      /^mandel-par: --spec, --output: the picture is png, but "x\.txt" names ascii: give -o a name for png\n$/,
+    ],
+  ])('refuses %j beside --spec, in one line, exit 2', async (extra, message) => {
+    const json = join(dir, 'shallow.json');
+    await writeFile(json, await specOf(join(dir, 'shallow.png')));
+    const run = await runCli(['--spec', json, ...extra]);
+    expect(run.stderr).toMatch(message);
+    expect(run.status).toBe(2);
+  });
+
+  it('takes a spec with fields left out, as the API does: the rest are the defaults', async () => {
+    const json = join(dir, 'small.json');
+    const region = { xMin: -2, xMax: 1, yMin: -1, yMax: 1 };
+    await writeFile(json, JSON.stringify({ width: 60, height: 20, region, output: { format: 'png' } }));
+    const given = join(dir, 'small-spec.png');
+    const line = join(dir, 'small-line.png');
+    expect((await runCli(['--spec', json, '-o', given, '--quiet'])).status).toBe(0);
+    expect(
+      (await runCli(['--width', '60', '--height', '20', '--region=-2,1,-1,1', '-o', line, '--quiet'])).status,
+    ).toBe(0);
+    expect((await readFile(given)).equals(await readFile(line))).toBe(true);
+  });
+
+  it('refuses what is not a spec: no file, not JSON, a wrong field, an image without parameters, both options', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{"width": 0}');
+    const plain = join(dir, 'plain.png');
+    await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+      .png()
+      .toFile(plain);
+    const cases: [string[], RegExp][] = [
+      [['--spec', join(dir, 'none.json')], /^mandel-par: --spec: expected a JSON file of a render spec \(ENOENT\)/],
+      [['--spec', bad], /^mandel-par: spec\.width: expected .*, but received 0\n$/],
+      [
+        ['--from', plain],
+        /^mandel-par: this XMP holds no mandel-par parameters|^mandel-par: .*no mandel-par parameters/,
+      ],
+      [['--from', join(dir, 'none.png')], /^mandel-par: --from: expected a picture that mandel-par wrote/],
+      [['--spec', bad, '--from', plain], /^mandel-par: --from: expected nothing with --spec/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(args);
+      expect(run.stderr, args.join(' ')).toMatch(message);
+      expect(run.status).toBe(2);
+    }
+  });
+});
