@@ -205,6 +205,15 @@ export function scalePictureTooLarge(width: number, height: number, allowed: num
   );
 }
 
+/** The keys of a .kfr file that mandel-par does not map (colours, KF's own settings): rendered without them. */
+export function kfrNotRead(path: string, keys: string[]): string {
+  const shown = keys.length > 8 ? `${keys.slice(0, 8).join(', ')} and ${keys.length - 8} more` : keys.join(', ');
+  return (
+    `warning: ${path}: only Re, Im, Zoom and Iterations are read; not mapped: ${shown} ` +
+    "(colour and size are this command's options)"
+  );
+}
+
 /** A debug build of the kernel failed one of its assertions: a bug in the kernel. */
 export function kernelAssertion(line: number, column: number): RenderError {
   return new RenderError(`WASM kernel assertion failed at ${line}:${column}: please report this as a bug`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { kfrZoom } from '../dist/src/cli/render-options.js';
 import { parametersFromXmp } from '../dist/src/index.js';
 import { runCli } from './helpers.js';
 
@@ -81,6 +82,30 @@ describe('a picture given whole', () => {
       (await runCli(['--width', '60', '--height', '20', '--region=-2,1,-1,1', '-o', line, '--quiet'])).status,
     ).toBe(0);
     expect((await readFile(given)).equals(await readFile(line))).toBe(true);
+  });
+
+  it('a Kalles Fraktaler .kfr location: the view and iterations, the same bytes as the command line', async () => {
+    const kfr = join(dir, 'seahorse.kfr');
+    const [re, im] = DEEP[0].slice('--center='.length).split(',');
+    await writeFile(
+      kfr,
+      `Re: ${re}\r\nIm: ${im}\r\nZoom: 1E20\r\nIterations: 10000\r\nColorMethod: 7\r\nSmooth: 1\r\n`,
+    );
+    const size = ['--width', '400', '--height', '300', '--quiet'];
+    const fromKfr = join(dir, 'kfr.png');
+    const run = await runCli(['--from', kfr, ...size, '-o', fromKfr]);
+    expect(run.stderr).toBe(
+      `mandel-par: warning: ${kfr}: only Re, Im, Zoom and Iterations are read; not mapped: ColorMethod, Smooth ` +
+        "(colour and size are this command's options)\n",
+    );
+    // KF's zoom 1E20 shows a view 4e-20 high: 400 x 300 pixels, 5.333e-20 wide, mandel-par's --zoom 5.625e19.
+    expect(kfrZoom('1E20', 400, 300, 1)).toBe('0.5625e20');
+    const line = join(dir, 'kfr-line.png');
+    expect((await runCli([DEEP[0], '--zoom', '5.625e19', '--max-iter', '10000', ...size, '-o', line])).status).toBe(0);
+    expect((await readFile(fromKfr)).equals(await readFile(line))).toBe(true);
+    const clash = await runCli(['--from', kfr, '--zoom', '3']);
+    expect(clash.stderr).toMatch(/\nmandel-par: --from, --zoom: the \.kfr location gives the view and iterations\n$/);
+    expect(clash.status).toBe(2);
   });
 
   it('refuses what is not a spec: no file, not JSON, a wrong field, an image without parameters, both options', async () => {

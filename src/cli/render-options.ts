@@ -34,7 +34,7 @@ import {
 } from './parsers.js';
 import type { Shard } from './shard.js';
 import { parseShard } from './shard.js';
-import type { GivenSpec } from './spec-file.js';
+import type { GivenSpec, KfrLocation } from './spec-file.js';
 
 /** One run of the render command: the spec, and what only this run needs. */
 export interface RenderCommand {
@@ -90,6 +90,17 @@ function parseBaseUrl(given: string | undefined): string | undefined {
     );
   }
   return given.endsWith('/') ? given : `${given}/`;
+}
+
+/**
+ * A .kfr zoom as mandel-par's --zoom: Kalles Fraktaler's zoom Z shows a view 4/Z high, mandel-par's --zoom one
+ * 3/zoom wide, so --zoom is Z * 3 * height * pixel aspect / (4 * width) (the mantissa scaled, the exponent kept).
+ *
+ * @example kfrZoom('1E20', 400, 300, 1) // '0.5625e20'
+ */
+export function kfrZoom(zoom: string, width: number, height: number, aspect: number): string {
+  const [mantissa, exponent = '0'] = zoom.trim().toLowerCase().split('e');
+  return `${Number(mantissa) * ((3 * height * aspect) / (4 * width))}e${Number(exponent)}`;
 }
 
 /** The format of a picture given whole, which -o's extension, if it names one, must agree with. */
@@ -208,10 +219,25 @@ function resolveFormat(out: string | undefined, output: string | undefined): Out
 export function resolveRenderCommand(
   raw: RawArgs,
   parallelism = availableParallelism(),
-  picture?: GivenSpec,
+  input?: GivenSpec | KfrLocation,
 ): RenderCommand {
-  const text = (option: string) => single(raw, option);
-  const whole = wholeReader(raw);
+  // A .kfr location stands for --center, --zoom and --max-iter; its zoom is known once the size is.
+  const location = input?.location;
+  if (location) {
+    const clash = ['center', 'zoom', 'scale', 'region', 'max-iter'].find((o) => single(raw, o) !== undefined);
+    if (clash) throw conflictingOptions(['from', clash], 'the .kfr location gives the view and iterations');
+  }
+  const args: RawArgs = location
+    ? {
+        ...raw,
+        center: `${location.re},${location.im}`,
+        ...(location.iterations !== undefined && { 'max-iter': String(location.iterations) }),
+      }
+    : raw;
+  const picture = location === undefined ? (input as GivenSpec | undefined) : undefined;
+  const text = (option: string) =>
+    location && option === 'zoom' ? kfrZoom(location.zoom, width, height, aspect) : single(args, option);
+  const whole = wholeReader(args);
   if (picture) {
     const clash =
       PICTURE_OPTIONS.find((o) => text(o) !== undefined) ?? (raw.shortcuts === false ? 'no-shortcuts' : undefined);

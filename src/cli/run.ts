@@ -5,7 +5,7 @@ mark('main: command-line modules loaded');
 
 import type { Renderer } from '../core/renderer.js';
 import { VERSION } from '../core/version.js';
-import { InterruptedError, RenderError, UsageError } from '../errors.js';
+import { InterruptedError, kfrNotRead, RenderError, UsageError } from '../errors.js';
 import { runAssemble } from './assemble-command.js';
 import { commandLine } from './command-line.js';
 import { printLine } from './print.js';
@@ -32,7 +32,11 @@ export async function main(argv: string[], renderers: Renderers): Promise<number
     if (raw.help || raw.version) return 0;
     if (raw._[0] === 'scale') await runScaleCommand(resolveScaleOptions(raw), argv);
     else if (raw._[0] === 'assemble') await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
-    else await runRender(resolveRenderCommand(raw, undefined, await loadGivenSpec(raw)), await renderers.get());
+    else {
+      const given = await loadGivenSpec(raw);
+      if (given?.location?.ignored.length) printLine(kfrNotRead(String(raw.from), given.location.ignored));
+      await runRender(resolveRenderCommand(raw, undefined, given), await renderers.get());
+    }
     return 0;
   } catch (err) {
     if (err instanceof UsageError || err instanceof RenderError || err instanceof InterruptedError) {

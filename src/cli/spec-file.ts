@@ -13,13 +13,44 @@ import { parametersFromXmp } from '../outputs/images.js';
 import type { RawArgs } from './parsers.js';
 import { single } from './parsers.js';
 
+/** A picture given whole, by a spec file or an image. */
 export interface GivenSpec {
   spec: RenderSpec;
   option: 'spec' | 'from';
+  location?: undefined;
+}
+
+/** A Kalles Fraktaler location (.kfr): the view and iterations only; size, colour and the rest stay the options'. */
+export interface KfrLocation {
+  option: 'from';
+  location: { re: string; im: string; zoom: string; iterations: number | undefined; ignored: string[] };
+}
+
+/** The keys of a .kfr that mandel-par maps; the others are named in a warning. */
+const KFR_KEYS = ['Re', 'Im', 'Zoom', 'Iterations'];
+
+/**
+ * A .kfr file's location: `Key: value` lines (KF writes many; Re, Im, Zoom and Iterations are the location).
+ *
+ * @example readKfr('Re: -0.75\r\nIm: 0.1\r\nZoom: 1E20\r\nIterations: 5000\r\n') // re -0.75, im 0.1, ...
+ */
+export function readKfr(text: string, path: string): KfrLocation['location'] {
+  const fields = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z][\w]*)\s*:\s*(.*?)\s*$/.exec(line);
+    if (m) fields.set(m[1], m[2]);
+  }
+  const [re, im, zoom] = ['Re', 'Im', 'Zoom'].map((k) => fields.get(k));
+  if (re === undefined || im === undefined || zoom === undefined) {
+    throw invalidOption('from', path, 'a Kalles Fraktaler location with Re, Im and Zoom', '--from location.kfr');
+  }
+  const iterations = fields.has('Iterations') ? Number(fields.get('Iterations')) : undefined;
+  const ignored = [...fields.keys()].filter((k) => !KFR_KEYS.includes(k));
+  return { re, im, zoom, iterations, ignored };
 }
 
 /** The spec that --spec or --from names, or undefined when neither is given. */
-export async function loadGivenSpec(raw: RawArgs): Promise<GivenSpec | undefined> {
+export async function loadGivenSpec(raw: RawArgs): Promise<GivenSpec | KfrLocation | undefined> {
   const file = single(raw, 'spec');
   const image = single(raw, 'from');
   if (file !== undefined && image !== undefined) {
@@ -42,6 +73,17 @@ export async function loadGivenSpec(raw: RawArgs): Promise<GivenSpec | undefined
     }
     // As the API takes it: what is left out gets its default, and every field is checked.
     return { spec: createSpec(parsed as SpecInput), option: 'spec' };
+  }
+  if (image?.toLowerCase().endsWith('.kfr')) {
+    const text = await readFile(image, 'latin1').catch((err: NodeJS.ErrnoException) => {
+      throw invalidOption(
+        'from',
+        image,
+        `a Kalles Fraktaler location file (${err.code ?? err.message})`,
+        '--from a.kfr',
+      );
+    });
+    return { option: 'from', location: readKfr(text, image) };
   }
   if (image !== undefined) {
     const xmp = await sharp(image)
