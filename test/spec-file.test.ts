@@ -132,3 +132,28 @@ describe('a picture given whole', () => {
     }
   });
 });
+
+describe('--max-iter auto', () => {
+  it.each([
+    ['the seahorse at 1e20', [...DEEP, '--width', '160', '--height', '90'], 16000],
+    ['seahorse valley at 200', ['--center=-0.7453,0.1127', '--zoom', '200', '--width', '300', '--height', '200'], 1000],
+  ])(
+    '%s: grows until the edge resolves, says so, and renders what that --max-iter renders',
+    async (name, view, atLeast) => {
+      const auto = join(dir, `auto-${name}.png`);
+      const run = await runCli([...view, '--max-iter', 'auto', '-o', auto]);
+      const chosen = Number(
+        /^mandel-par: --max-iter auto: (\d+) \(tried 1000[\d, ]*; [\d.]+% of a sample escaped in its second half\)$/m.exec(
+          run.stderr,
+        )?.[1],
+      );
+      expect(chosen, run.stderr).toBeGreaterThanOrEqual(atLeast);
+      expect(run.stderr).not.toMatch(/uniform/);
+      const { xmpAsString } = await sharp(auto).metadata();
+      expect((parametersFromXmp(xmpAsString as string) as { maxIter: number }).maxIter).toBe(chosen);
+      const fixed = join(dir, `fixed-${name}.png`);
+      expect((await runCli([...view, '--max-iter', String(chosen), '-o', fixed, '--quiet'])).status).toBe(0);
+      expect((await readFile(auto)).equals(await readFile(fixed))).toBe(true);
+    },
+  );
+});

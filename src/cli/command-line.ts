@@ -17,7 +17,7 @@ const VIEW_OPTIONS = {
   height: { type: 'string', description: 'Height in pixels (lines) [default: 50 ascii, 2000 otherwise]' },
   'max-iter': {
     type: 'string',
-    description: 'Iterations before a point counts as inside [default: 100000 ascii, 1000 otherwise]',
+    description: 'Iterations before a point counts as inside, or auto [default: 100000 ascii, 1000 otherwise]',
   },
   region: { type: 'string', description: 'Plane region xMin,xMax,yMin,yMax [default: -2,1,-1,1]' },
   center: {

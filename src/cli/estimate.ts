@@ -86,8 +86,8 @@ export interface Estimate {
  * SIMD kernel's lanes run together as they do in the render: a view at fewer pixels measured 3x too slow), wide
  * for a direct view (its kernels run rows), small for a deep one (a pixel there costs microseconds).
  */
-const DIRECT_TILE = { w: 256, h: 4 };
-const DEEP_TILE = { w: 16, h: 4 };
+export const DIRECT_TILE = { w: 256, h: 4 };
+export const DEEP_TILE = { w: 16, h: 4 };
 
 /**
  * The estimated wall time of `spec` on `threads` threads (see the module's comment). On a deep view the sample

@@ -48,6 +48,7 @@ import {
 import { writePicture } from '../outputs/picture.js';
 import { pyramidSize } from '../outputs/pyramid.js';
 import { mark } from '../trace.js';
+import { autoIterations } from './auto-iterations.js';
 import type { Estimate } from './estimate.js';
 import { ANNOUNCE_FROM_MS, duration, estimateRender, keepFromMs, mayBeLong } from './estimate.js';
 import { printLine } from './print.js';
@@ -186,6 +187,16 @@ export async function writtenLine(path: string, spec: RenderSpec): Promise<strin
   return `wrote ${named} (${what}, ${spec.width} x ${spec.height} pixels, ${seconds} s)`;
 }
 
+/** The command with --max-iter auto chosen (cli/auto-iterations.ts), said in one line unless --quiet. */
+async function withAutoIterations(c: RenderCommand, renderer: Renderer): Promise<RenderCommand> {
+  const auto = await autoIterations(renderer, c.spec);
+  if (!c.quiet) {
+    const late = `${(auto.lateShare * 100).toFixed(1)}% of a sample escaped in its second half`;
+    printLine(`--max-iter auto: ${auto.maxIter} (tried ${auto.tried.join(', ')}; ${late})`);
+  }
+  return { ...c, spec: { ...c.spec, maxIter: auto.maxIter } };
+}
+
 /** Whether the disk has room for the canvas of a render on disk. */
 async function canvasFits(c: RenderCommand): Promise<boolean> {
   const { width, height } = c.spec;
@@ -281,8 +292,9 @@ function chooseCanvas(c: RenderCommand, plan: Plan, estimate: Estimate | undefin
 }
 
 /** Runs one render as the command line asked, on `renderer` (which the caller closes). */
-export async function runRender(c: RenderCommand, renderer: Renderer): Promise<void> {
+export async function runRender(given: RenderCommand, renderer: Renderer): Promise<void> {
   const started = performance.now();
+  const c = given.autoIter ? await withAutoIterations(given, renderer) : given;
   const { spec } = c;
   const plan: Plan =
     c.bandRows === undefined ? defaultPlan(spec, c.threads) : planBands(spec.width, spec.height, c.bandRows);

@@ -53,6 +53,8 @@ export interface RenderCommand {
   stats: boolean;
   /** Say the plan, the memory and the estimated time, and render nothing. */
   dryRun: boolean;
+  /** --max-iter auto: the spec's maxIter is chosen from a sample before the render. */
+  autoIter: boolean;
   /** Where the picture is held while it is rendered: `auto` decides by its size (see cli/render-command.ts). */
   canvas: Canvas;
   /** Continue an interrupted render on disk from its parts folder. */
@@ -238,6 +240,7 @@ export function resolveRenderCommand(
   const text = (option: string) =>
     location && option === 'zoom' ? kfrZoom(location.zoom, width, height, aspect) : single(args, option);
   const whole = wholeReader(args);
+  const autoIter = single(args, 'max-iter')?.trim().toLowerCase() === 'auto';
   if (picture) {
     const clash =
       PICTURE_OPTIONS.find((o) => text(o) !== undefined) ?? (raw.shortcuts === false ? 'no-shortcuts' : undefined);
@@ -291,7 +294,8 @@ export function resolveRenderCommand(
       ...(julia ? { julia } : {}),
       width,
       height,
-      maxIter: whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter),
+      // `auto` is chosen from a sample before the render (cli/auto-iterations.ts); the default stands in until then.
+      maxIter: autoIter ? defaults.maxIter : whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter),
       engine: engine ?? ENGINES[0],
       ...place,
       shortcuts: raw.shortcuts !== false,
@@ -328,6 +332,7 @@ export function resolveRenderCommand(
     quiet: raw.quiet === true,
     stats: raw.stats === true,
     dryRun: raw['dry-run'] === true,
+    autoIter,
     canvas,
     resume,
     shard,
