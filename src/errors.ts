@@ -214,6 +214,17 @@ export function kfrNotRead(path: string, keys: string[]): string {
   );
 }
 
+/** `find` found no minibrot: no period within the limit, or Newton's method did not settle at the one given. */
+export function noMinibrot(maxPeriod: number, period?: number): UsageError {
+  return new UsageError(
+    period === undefined
+      ? `find: no minibrot of period up to ${maxPeriod} in this view (its orbit escaped or none came back near 0): ` +
+          'zoom in on one, or raise --max-period'
+      : `find: Newton's method did not settle on a nucleus of period ${period} from this centre: ` +
+          'centre the view nearer the minibrot, or give another --period',
+  );
+}
+
 /** A debug build of the kernel failed one of its assertions: a bug in the kernel. */
 export function kernelAssertion(line: number, column: number): RenderError {
   return new RenderError(`WASM kernel assertion failed at ${line}:${column}: please report this as a bug`);

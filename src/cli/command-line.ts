@@ -127,13 +127,22 @@ const ASSEMBLE_OPTIONS = {
   quiet: { type: 'boolean', description: 'No line saying which file was written' },
 } as const;
 
+const FIND_OPTIONS = {
+  center: VIEW_OPTIONS.center,
+  zoom: VIEW_OPTIONS.zoom,
+  scale: VIEW_OPTIONS.scale,
+  period: { type: 'string', description: 'The period of the minibrot to find [default: found from the view]' },
+  'max-period': { type: 'string', description: 'Search periods up to this [default: 100000]' },
+} as const;
+
 const RENDER_NAMES = namesOf(OPTIONS);
 const SCALE_NAMES = namesOf(SCALE_OPTIONS);
 const ASSEMBLE_NAMES = namesOf(ASSEMBLE_OPTIONS);
-const COMMANDS = ['scale', 'assemble', 'help'];
+const FIND_NAMES = namesOf(FIND_OPTIONS);
+const COMMANDS = ['scale', 'assemble', 'find', 'help'];
 
 const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS })
+  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...FIND_OPTIONS })
     .filter(([, spec]) => spec.type === 'string')
     .flatMap(([name, spec]) => [name, ...('alias' in spec ? [spec.alias] : [])]),
 );
@@ -183,7 +192,7 @@ function helpCommand(argv: string[]): string[] {
     /^--?/.test(argv[k - 1] ?? '') && VALUE_OPTIONS.has(argv[k - 1].replace(/^--?/, ''));
   const asked = argv.some((word, k) => word === 'help' && !optionBefore(k));
   if (!asked) return argv;
-  const command = argv.find((word) => word === 'scale' || word === 'assemble');
+  const command = argv.find((word) => word === 'scale' || word === 'assemble' || word === 'find');
   return command ? [command, '--help'] : ['--help'];
 }
 
@@ -202,7 +211,7 @@ function unknownArguments(message: string, argv: string[]): UsageError {
   const listed = message.replace(/^Unknown arguments?: /, '').split(', ');
   const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const names = listed.filter((name) => !listed.some((other) => other !== name && camel(other) === name));
-  const known = argv[0] === 'scale' ? SCALE_NAMES : argv[0] === 'assemble' ? ASSEMBLE_NAMES : RENDER_NAMES;
+  const known = { scale: SCALE_NAMES, assemble: ASSEMBLE_NAMES, find: FIND_NAMES }[argv[0] as string] ?? RENDER_NAMES;
   const shown = `Unknown argument${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
   for (const name of names) {
     const command = argv.includes(name) ? closest(name, COMMANDS) : undefined;
@@ -247,6 +256,12 @@ export function commandLine(argv: string[], version: string) {
         ['$0 scale', 'every schedule'],
         ['$0 scale --threads 1,2,4,8 --schedules dynamic', 'one schedule'],
         ['$0 scale --weak --quiet-machine 60', 'weak, when quiet'],
+      ]),
+    )
+    .command('find', 'Find the minibrot nearest a view: its period, size and the options that frame it', (y) =>
+      examples(y.options(FIND_OPTIONS), [
+        ['$0 find --center=-1.75,0 --zoom 100', 'the period-3 minibrot'],
+        ['$0 find --center=-1.99500000000003,0 --zoom 1e13', 'a deeper one'],
       ]),
     )
     .command('assemble <folder>', 'Write the picture whose shards were rendered into a parts folder', (y) =>

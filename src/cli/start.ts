@@ -13,7 +13,7 @@ mark('main: renderer modules loaded');
 const argv = process.argv.slice(2);
 
 /** Words after which nothing renders here: help, or a command that makes its own pools or none. */
-const NO_RENDER = new Set(['-h', '--help', 'help', 'scale', 'assemble']);
+const NO_RENDER = new Set(['-h', '--help', 'help', 'scale', 'assemble', 'find']);
 
 let renderer: Promise<Renderer> | undefined;
 const renderers = {

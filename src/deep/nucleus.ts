@@ -1,0 +1,105 @@
+/**
+ * Finding a minibrot: its period by the ball method (the first n at which the disk of the view, iterated, holds 0:
+ * |z_n| < r |dz_n/dc|), its nucleus (z_p(c) = 0) by Newton's method in fixed point, and its size by the usual
+ * estimate 1 / (beta lambda^2) with lambda = prod 2 z_i and beta = sum 1 / prod (i = 1 .. p - 1). Plain BigInt
+ * arithmetic with `bits` fraction bits; derivatives, which outgrow f64, as Scaled mantissas with powers of two.
+ */
+import type { Scaled } from './orbit.js';
+import { fixedToNumber, nextDerivative } from './orbit.js';
+
+/** A complex number in fixed point: re / 2^bits, im / 2^bits. */
+export interface FixedComplex {
+  re: bigint;
+  im: bigint;
+}
+
+const log2Of = (re: number, im: number) => Math.log2(Math.hypot(re, im));
+const log2Scaled = (a: Scaled) => a.exponent + log2Of(a.re, a.im);
+
+function square(z: FixedComplex, c: FixedComplex, bits: bigint): FixedComplex {
+  return { re: ((z.re * z.re - z.im * z.im) >> bits) + c.re, im: ((2n * z.re * z.im) >> bits) + c.im };
+}
+
+/**
+ * The period of the minibrot the disk of radius 2^log2r around `c` holds: the first n <= maxPeriod at which the
+ * disk, iterated, holds 0; undefined when the orbit escapes first or none is found.
+ */
+export function ballPeriod(c: FixedComplex, bits: number, log2r: number, maxPeriod: number): number | undefined {
+  const shift = BigInt(bits);
+  let z: FixedComplex = { re: 0n, im: 0n };
+  let dz: Scaled = { re: 0, im: 0, exponent: 0 };
+  for (let n = 1; n <= maxPeriod; n++) {
+    dz = nextDerivative(dz, fixedToNumber(z.re, bits), fixedToNumber(z.im, bits));
+    z = square(z, c, shift);
+    const [x, y] = [fixedToNumber(z.re, bits), fixedToNumber(z.im, bits)];
+    if (x * x + y * y > 4) return undefined;
+    if (log2Of(x, y) < log2Scaled(dz) + log2r) return n;
+  }
+  return undefined;
+}
+
+/**
+ * The nucleus of period `period` nearest `c` by Newton's method on z_p(c) = 0 (dz/dc in fixed point too: its
+ * integer part grows as it must), until a step is under 2^-(bits - 8) or 64 steps; undefined if it does not settle.
+ */
+export function nucleus(c: FixedComplex, period: number, bits: number): FixedComplex | undefined {
+  const shift = BigInt(bits);
+  const one = 1n << shift;
+  let at = c;
+  for (let step = 0; step < 64; step++) {
+    let z: FixedComplex = { re: 0n, im: 0n };
+    let dz: FixedComplex = { re: 0n, im: 0n };
+    for (let n = 0; n < period; n++) {
+      dz = {
+        re: ((2n * (z.re * dz.re - z.im * dz.im)) >> shift) + one,
+        im: (2n * (z.re * dz.im + z.im * dz.re)) >> shift,
+      };
+      z = square(z, at, shift);
+    }
+    const norm = (dz.re * dz.re + dz.im * dz.im) >> shift;
+    if (norm === 0n) return undefined;
+    // z / dz = z conj(dz) / |dz|^2
+    const re = (z.re * dz.re + z.im * dz.im) / norm;
+    const im = (z.im * dz.re - z.re * dz.im) / norm;
+    at = { re: at.re - re, im: at.im - im };
+    const size = re < 0n ? -re : re;
+    const sizeIm = im < 0n ? -im : im;
+    if (size + sizeIm <= 256n) return at;
+  }
+  return undefined;
+}
+
+/** The minibrot's size estimate |1 / (beta lambda^2)| as a power of two (log2), at its nucleus. */
+export function log2Size(c: FixedComplex, period: number, bits: number): number {
+  const shift = BigInt(bits);
+  let z: FixedComplex = { re: 0n, im: 0n };
+  let l: Scaled = { re: 1, im: 0, exponent: 0 };
+  let b: Scaled = { re: 1, im: 0, exponent: 0 };
+  for (let n = 1; n < period; n++) {
+    z = square(z, c, shift);
+    l = multiply(l, 2 * fixedToNumber(z.re, bits), 2 * fixedToNumber(z.im, bits));
+    b = add(b, inverse(l));
+  }
+  return -(log2Scaled(b) + 2 * log2Scaled(l));
+}
+
+function normalise(re: number, im: number, exponent: number): Scaled {
+  if (re === 0 && im === 0) return { re: 0, im: 0, exponent: 0 };
+  const shift = Math.floor(Math.log2(Math.max(Math.abs(re), Math.abs(im))));
+  return { re: re / 2 ** shift, im: im / 2 ** shift, exponent: exponent + shift };
+}
+
+function multiply(a: Scaled, re: number, im: number): Scaled {
+  return normalise(a.re * re - a.im * im, a.re * im + a.im * re, a.exponent);
+}
+
+function inverse(a: Scaled): Scaled {
+  const n = a.re * a.re + a.im * a.im;
+  return normalise(a.re / n, -a.im / n, -a.exponent);
+}
+
+function add(a: Scaled, b: Scaled): Scaled {
+  const e = Math.max(a.exponent, b.exponent);
+  const [sa, sb] = [2 ** Math.max(-1100, a.exponent - e), 2 ** Math.max(-1100, b.exponent - e)];
+  return normalise(a.re * sa + b.re * sb, a.im * sa + b.im * sb, e);
+}

@@ -1,0 +1,64 @@
+/** mandel-par find: the minibrot nearest a view, its nucleus to every printed digit against known nuclei. */
+import { describe, expect, it } from 'vitest';
+import { decimalOf } from '../dist/src/cli/find-command.js';
+import { runCli } from './helpers.js';
+
+/** Nuclei computed independently (Newton's method in 1000-bit arithmetic; bench/deep-views.sh lists them). */
+const P3 =
+  '-1.754877666246692760049508896358528691894606617772793143989283970646080655128081090738227092842250303648377367912813';
+const P44 =
+  '-1.99500000000003321820860947216733713147259218682561978752770152011167987737134359132451613562828050206572977333749313525130601572545202941493961031769907482257803341856292266641046840603447607238602274';
+const P8007 = [
+  '-0.74364388703715870475219150611477977821525620794818128981688390181856073578379647863478782276214446187918642038936880299662817286545110520767960840151961612169600011410978855834453298496505671358565521',
+  '0.13182590420531197049313205638514067897295227932891896620912767746551348173829833723473896418036763808191262395427428298644579017388714892904528969956399105812795657463829735478902461512624313210666268',
+];
+
+/** A long decimal rounded to `decimals` places, as find prints it (through the same fixed-point rounding). */
+function rounded(text: string, decimals: number): string {
+  const [whole, fraction = ''] = text.replace('-', '').split('.');
+  const bits = 4 * (whole.length + fraction.length) + 64;
+  const scaled = BigInt(whole + fraction) << BigInt(bits);
+  const value = scaled / 10n ** BigInt(fraction.length);
+  return decimalOf(text.startsWith('-') ? -value : value, bits, decimals);
+}
+
+async function find(args: string[]) {
+  const run = await runCli(['find', ...args]);
+  const m = /^period (\d+), size ([\d.]+e-?\d+)\n--center=(\S+),(\S+) --zoom ([\d.]+e\d+)\n$/.exec(run.stdout);
+  expect(m, run.stdout + run.stderr).not.toBeNull();
+  const [, period, size, re, im, zoom] = m as RegExpExecArray;
+  return { period: Number(period), size, re, im, zoom, status: run.status };
+}
+
+describe('mandel-par find', () => {
+  it('the period-3 minibrot from a view around it, to every printed digit', async () => {
+    const f = await find(['--center=-1.75,0', '--zoom', '100']);
+    expect(f).toEqual({ period: 3, size: '1.9e-2', re: '-1.75488', im: '0.00000', zoom: '1.6e1', status: 0 });
+    expect(f.re).toBe(rounded(P3, 5));
+  });
+
+  it('the period-44 minibrot at 1e27 and the period-8007 one in the seahorse valley at 1e31', async () => {
+    const p44 = await find(['--center=-1.995000000000033218208609472167,0', '--zoom', '1e27']);
+    expect([p44.period, p44.size]).toEqual([44, '3.5e-28']);
+    expect(p44.re).toBe(rounded(P44, p44.re.split('.')[1].length));
+    const sea = ['--center=-0.743643887037158704752191506114774,0.131825904205311970493132056385139', '--zoom', '1e31'];
+    const p8007 = await find(sea);
+    expect([p8007.period, p8007.size]).toEqual([8007, '8.9e-33']);
+    const decimals = p8007.re.split('.')[1].length;
+    expect(decimals).toBeGreaterThanOrEqual(35); // down to a thousandth of its size
+    expect([p8007.re, p8007.im]).toEqual([rounded(P8007[0], decimals), rounded(P8007[1], decimals)]);
+    // The period given skips the search and lands on the same nucleus.
+    expect(await find([...sea, '--period', '8007'])).toEqual(p8007);
+  });
+
+  it.each([
+    [['--zoom', '100'], /^mandel-par: --center, --zoom: find needs the view to search/],
+    [['--center=2,2', '--zoom', '1'], /^mandel-par: find: no minibrot of period up to 100000 in this view/],
+    [['--center=-1.75,0', '--zoom', '100', '--period', '0'], /^mandel-par: --period: expected a whole number from 1/],
+  ])('refuses %j in one line, exit status 2', async (args, message) => {
+    const run = await runCli(['find', ...args]);
+    expect(run.stderr).toMatch(message);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+  });
+});
