@@ -5,7 +5,6 @@
  * which stay pure.
  */
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import type { RenderSpec, SpecInput } from '../core/spec.js';
 import { createSpec, validateSpec } from '../core/spec.js';
 import { invalidOption, noParameters } from '../errors.js';
@@ -86,6 +85,8 @@ export async function loadGivenSpec(raw: RawArgs): Promise<GivenSpec | KfrLocati
     return { option: 'from', location: readKfr(text, image) };
   }
   if (image !== undefined) {
+    // sharp loads only here: a render that is given no image pays nothing for it at start-up.
+    const { default: sharp } = await import('sharp');
     const xmp = await sharp(image)
       .metadata()
       .then((m) => m.xmpAsString)
