@@ -18,12 +18,12 @@
  * renderPerturb (perturb.ts) is the kernel for views deeper than f64: the same count rule, on samples given as
  * offsets from a reference orbit computed outside (src/deep/).
  */
-export { renderParamsSize } from './params';
+export * from './params';
 export { renderRect } from './scalar';
 export { renderRectSimd } from './simd';
 export { membershipBits } from './membership';
 export { colourBand } from './colour';
-export { perturbParamsSize } from './perturb-params';
+export * from './perturb-params';
 export { renderPerturb } from './perturb';
 export { perturbCounters } from './perturb-stats';
 

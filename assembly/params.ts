@@ -1,7 +1,8 @@
 /**
  * The parameter block a render export reads: the caller writes it into linear memory and passes its address,
- * so the kernels share one signature instead of eleven positional arguments. src/engines/wasm.ts writes the
- * same layout (byte offsets in the comments); a change here must change RENDER_PARAMS there.
+ * so the kernels share one signature instead of eleven positional arguments. The layout is defined here only:
+ * each field's offset is exported by name (the end of this file), and src/engines/wasm.ts writes by those names
+ * (byte offsets in the comments are for reading).
  *
  * A block renders the rectangle of samples with columns colStart .. colStart + width - 1 and rows
  * rowStart .. rowStart + rowCount - 1 of the whole sample grid, sample (col, row) at
@@ -32,3 +33,22 @@ export class RenderParams {
 export function renderParamsSize(): i32 {
   return offsetof<RenderParams>();
 }
+
+
+// Every field's offset, exported by name: src/engines/wasm.ts writes blocks by these, never by numbers of its own
+// (it refuses a kernel whose names differ from the ones it writes).
+export const RENDER_xMin: i32 = offsetof<RenderParams>('xMin');
+export const RENDER_stepX: i32 = offsetof<RenderParams>('stepX');
+export const RENDER_yMax: i32 = offsetof<RenderParams>('yMax');
+export const RENDER_stepY: i32 = offsetof<RenderParams>('stepY');
+export const RENDER_colStart: i32 = offsetof<RenderParams>('colStart');
+export const RENDER_width: i32 = offsetof<RenderParams>('width');
+export const RENDER_rowStart: i32 = offsetof<RenderParams>('rowStart');
+export const RENDER_rowCount: i32 = offsetof<RenderParams>('rowCount');
+export const RENDER_maxIter: i32 = offsetof<RenderParams>('maxIter');
+export const RENDER_shortcuts: i32 = offsetof<RenderParams>('shortcuts');
+export const RENDER_counts: i32 = offsetof<RenderParams>('counts');
+export const RENDER_norms: i32 = offsetof<RenderParams>('norms');
+export const RENDER_julia: i32 = offsetof<RenderParams>('julia');
+export const RENDER_cRe: i32 = offsetof<RenderParams>('cRe');
+export const RENDER_cIm: i32 = offsetof<RenderParams>('cIm');

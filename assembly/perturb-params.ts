@@ -1,6 +1,7 @@
 /**
  * The parameter block of the perturbation kernel (perturb.ts), as params.ts is the direct kernels': the caller
- * writes it into linear memory and passes its address; src/engines/wasm.ts writes the same layout (PERTURB_PARAMS).
+ * writes it into linear memory and passes its address; src/engines/wasm.ts writes it by the offsets exported at the
+ * end of this file.
  */
 
 /**
@@ -45,3 +46,34 @@ export class PerturbParams {
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }
+
+// Every field's offset, exported by name, as params.ts does for RenderParams.
+export const PERTURB_orbit: i32 = offsetof<PerturbParams>('orbit');
+export const PERTURB_orbitLength: i32 = offsetof<PerturbParams>('orbitLength');
+export const PERTURB_scale: i32 = offsetof<PerturbParams>('scale');
+export const PERTURB_maxIter: i32 = offsetof<PerturbParams>('maxIter');
+export const PERTURB_stepX: i32 = offsetof<PerturbParams>('stepX');
+export const PERTURB_stepY: i32 = offsetof<PerturbParams>('stepY');
+export const PERTURB_colStart: i32 = offsetof<PerturbParams>('colStart');
+export const PERTURB_width: i32 = offsetof<PerturbParams>('width');
+export const PERTURB_rowStart: i32 = offsetof<PerturbParams>('rowStart');
+export const PERTURB_rowCount: i32 = offsetof<PerturbParams>('rowCount');
+export const PERTURB_originX: i32 = offsetof<PerturbParams>('originX');
+export const PERTURB_originY: i32 = offsetof<PerturbParams>('originY');
+export const PERTURB_counts: i32 = offsetof<PerturbParams>('counts');
+export const PERTURB_norms: i32 = offsetof<PerturbParams>('norms');
+export const PERTURB_jumpTo: i32 = offsetof<PerturbParams>('jumpTo');
+export const PERTURB_jumpX: i32 = offsetof<PerturbParams>('jumpX');
+export const PERTURB_jumpY: i32 = offsetof<PerturbParams>('jumpY');
+export const PERTURB_jumpDc: i32 = offsetof<PerturbParams>('jumpDc');
+export const PERTURB_orbitLow: i32 = offsetof<PerturbParams>('orbitLow');
+export const PERTURB_plainStepX: i32 = offsetof<PerturbParams>('plainStepX');
+export const PERTURB_plainStepY: i32 = offsetof<PerturbParams>('plainStepY');
+export const PERTURB_restart: i32 = offsetof<PerturbParams>('restart');
+export const PERTURB_bla: i32 = offsetof<PerturbParams>('bla');
+export const PERTURB_blaIndex: i32 = offsetof<PerturbParams>('blaIndex');
+export const PERTURB_settle: i32 = offsetof<PerturbParams>('settle');
+export const PERTURB_margins: i32 = offsetof<PerturbParams>('margins');
+export const PERTURB_period: i32 = offsetof<PerturbParams>('period');
+export const PERTURB_ddRuns: i32 = offsetof<PerturbParams>('ddRuns');
+export const PERTURB_runDc: i32 = offsetof<PerturbParams>('runDc');

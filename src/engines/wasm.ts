@@ -39,59 +39,85 @@ interface KernelExports {
   ): void;
 }
 
-/** Byte offsets in the parameter block, as assembly/params.ts lays it out. */
-const RENDER_PARAMS = {
-  xMin: 0,
-  stepX: 8,
-  yMax: 16,
-  stepY: 24,
-  colStart: 32,
-  width: 36,
-  rowStart: 40,
-  rowCount: 44,
-  maxIter: 48,
-  shortcuts: 52,
-  counts: 56,
-  norms: 60,
-  julia: 64,
-  cRe: 72,
-  cIm: 80,
-  size: 88,
-} as const;
+/**
+ * The fields of the parameter blocks that this side writes, by name. Their byte offsets come from the kernel, which
+ * exports each one (assembly/params.ts: RENDER_<field>, assembly/perturb-params.ts: PERTURB_<field>): the layout is
+ * defined once, in AssemblyScript.
+ */
+export const RENDER_FIELDS = [
+  'xMin',
+  'stepX',
+  'yMax',
+  'stepY',
+  'colStart',
+  'width',
+  'rowStart',
+  'rowCount',
+  'maxIter',
+  'shortcuts',
+  'counts',
+  'norms',
+  'julia',
+  'cRe',
+  'cIm',
+] as const;
+export const PERTURB_FIELDS = [
+  'orbit',
+  'orbitLength',
+  'scale',
+  'maxIter',
+  'stepX',
+  'stepY',
+  'colStart',
+  'width',
+  'rowStart',
+  'rowCount',
+  'originX',
+  'originY',
+  'counts',
+  'norms',
+  'jumpTo',
+  'jumpX',
+  'jumpY',
+  'jumpDc',
+  'orbitLow',
+  'plainStepX',
+  'plainStepY',
+  'restart',
+  'bla',
+  'blaIndex',
+  'settle',
+  'margins',
+  'period',
+  'ddRuns',
+  'runDc',
+] as const;
 
-/** Byte offsets in the perturbation kernel's parameter block (assembly/perturb.ts). */
-const PERTURB_PARAMS = {
-  orbit: 0,
-  orbitLength: 4,
-  scale: 8,
-  maxIter: 12,
-  stepX: 16,
-  stepY: 24,
-  colStart: 32,
-  width: 36,
-  rowStart: 40,
-  rowCount: 44,
-  originX: 48,
-  originY: 52,
-  counts: 56,
-  norms: 60,
-  jumpTo: 64,
-  jumpX: 72,
-  jumpY: 80,
-  jumpDc: 88,
-  orbitLow: 96,
-  plainStepX: 104,
-  plainStepY: 112,
-  restart: 120,
-  bla: 124,
-  blaIndex: 128,
-  settle: 132,
-  margins: 136,
-  period: 140,
-  ddRuns: 144,
-  runDc: 152,
-  size: 160,
-} as const;
+/** A block's layout: each field's byte offset, and the block's size. */
+export type BlockLayout<F extends string> = Record<F, number> & { size: number };
+
+/**
+ * The layout of the block whose fields the kernel exports as `prefix` + name: every name here must be there and
+ * every one there here, or the kernel was built from other sources (kernelMismatch).
+ *
+ * @example blockLayout(instance.exports, 'RENDER_', RENDER_FIELDS, 88).xMin // 0
+ */
+export function blockLayout<F extends string>(
+  exports: Record<string, unknown>,
+  prefix: string,
+  fields: readonly F[],
+  size: number,
+): BlockLayout<F> {
+  const exported = Object.keys(exports).filter((name) => name.startsWith(prefix));
+  const layout: Record<string, number> = { size };
+  for (const field of fields) {
+    const value = exports[prefix + field];
+    if (!(value instanceof WebAssembly.Global)) throw kernelMismatch();
+    layout[field] = value.value as number;
+  }
+  if (exported.length !== fields.length) throw kernelMismatch();
+  return layout as BlockLayout<F>;
+}
 
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
 
@@ -148,9 +174,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     },
   });
   const exports = instance.exports as unknown as KernelExports;
-  if (exports.renderParamsSize() !== RENDER_PARAMS.size || exports.perturbParamsSize() !== PERTURB_PARAMS.size) {
-    throw kernelMismatch();
-  }
+  const all = instance.exports as Record<string, unknown>;
+  const RENDER_PARAMS = blockLayout(all, 'RENDER_', RENDER_FIELDS, exports.renderParamsSize());
+  const PERTURB_PARAMS = blockLayout(all, 'PERTURB_', PERTURB_FIELDS, exports.perturbParamsSize());
   // Layout: the parameter block (either kind), the palette table (kept across calls), then counts, |z|^2, colour
   // sums and RGB; a perturbation call keeps its reference orbit and tables above what its calls use (see scratch).
   const paramsAt = exports.outputPtr();
