@@ -10,50 +10,44 @@ import type { RendererOptions } from './core/renderer.js';
 import { Renderer } from './core/renderer.js';
 import type { RenderSpec, SpecInput } from './core/spec.js';
 import { createSpec } from './core/spec.js';
+import { invalidSpecField } from './errors.js';
 import { asciiText, rectBytes, rgbImage } from './outputs/destinations.js';
 import { encodeImage } from './outputs/images.js';
 import { pictureMetadata } from './outputs/provenance.js';
 
+// The public API: what a program needs to describe, render and write pictures. Its surface is recorded in
+// docs/api.md and checked by test/api.test.ts, so that a change to it is a decision, not an accident.
 export type { MemoryEstimate } from './core/memory.js';
 export { checkMemory, estimateMemory } from './core/memory.js';
 export type { Plan, Rect, Schedule } from './core/plan.js';
-export { defaultBandRows, planBands, planInterleaved, planSchedule, planTiles, SCHEDULES } from './core/plan.js';
+export { planBands, planTiles } from './core/plan.js';
 export type { PrecisionCheck } from './core/precision.js';
-export { checkPrecision } from './core/precision.js';
 export type { Logger, RenderCall, RendererOptions, RenderStats } from './core/renderer.js';
 export { defaultPlan, Renderer } from './core/renderer.js';
-export type { Formula, ImageFormat, OutputFormat, OutputSpec, RenderSpec, SpecInput } from './core/spec.js';
-export {
-  ASCII_CELL_ASPECT,
-  createSpec,
-  DEFAULT_COLOURING,
-  DEFAULT_QUALITY,
-  FORMAT_DEFAULTS,
-  FORMULAS,
-  IMAGE_FORMATS,
-  juliaRegion,
-  LIMITS,
-  OUTPUT_FORMATS,
-  outputSpec,
-  pixelAspect,
-  pixelKind,
-  specFromJson,
-  specToJson,
-  validateSpec,
+export type {
+  Formula,
+  ImageFormat,
+  OutputFormat,
+  OutputSettings,
+  OutputSpec,
+  PyramidFormat,
+  RenderSpec,
+  SpecInput,
+  TileFormat,
 } from './core/spec.js';
-export type { EngineName, PixelFormat } from './core/task.js';
-export { DIRECT_ENGINES, ENGINES, PIXEL_FORMATS, rectByteLength } from './core/task.js';
+export { createSpec, LIMITS, OUTPUT_FORMATS, specFromJson, specToJson, validateSpec } from './core/spec.js';
+export type { Tally } from './core/tally.js';
+export type { CanvasFile, EngineName, PerturbWork, PixelFormat, SharedImage } from './core/task.js';
+export { ENGINES } from './core/task.js';
 export { VERSION } from './core/version.js';
 export type { PlaneMapping, Region } from './core/viewport.js';
-export { CLASSIC_REGION, pixelToPoint, planeMapping, viewAround } from './core/viewport.js';
 export type { DeepView } from './deep/view.js';
-export { needsPerturbation, regionOfView } from './deep/view.js';
 export { InterruptedError, RenderError, UsageError } from './errors.js';
 export type { Colouring } from './outputs/colour.js';
 export type { Destination } from './outputs/destinations.js';
 export { asciiText, pbmBitmap, pixelData, rectBytes, rgbImage } from './outputs/destinations.js';
+export type { ImageOptions } from './outputs/images.js';
 export { encodeImage, parametersFromXmp } from './outputs/images.js';
-export { npyHeader } from './outputs/npy.js';
 export type { Palette } from './outputs/palettes.js';
 export { PALETTES } from './outputs/palettes.js';
 export { reproduceCommand } from './outputs/provenance.js';
@@ -90,23 +84,36 @@ export async function renderAscii(spec: SpecInput | RenderSpec = {}, o: OneCallO
   return Buffer.concat(chunks).toString('latin1');
 }
 
+/** The formats renderImage encodes: the colour images held in memory. */
+const IMAGE_OUTPUTS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
+
 /**
- * Renders a spec as a PNG file's bytes (the spec and a reproducing command embedded as XMP). Defaults: 3000 x 2000
- * at 1000 iterations, the classic palette.
+ * Renders a spec as an image file's bytes in its output format (png, jpeg, webp, avif or tiff; png when the spec
+ * names none), the spec and a reproducing command embedded as XMP. Defaults: 3000 x 2000 at 1000 iterations, the
+ * classic palette.
  *
  * @example
  * import { writeFile } from 'node:fs/promises';
- * import { renderPng } from 'mandel-par';
- * await writeFile('seahorse.png', await renderPng({ width: 800, height: 600, region: { xMin: -0.76, xMax: -0.73, yMin: 0.1, yMax: 0.1225 } }));
+ * import { renderImage } from 'mandel-par';
+ * await writeFile('seahorse.webp', await renderImage({ width: 800, height: 600, output: { format: 'webp' } }));
  * // Past f64: a view as decimal strings, drawn by perturbation.
- * await writeFile('deep.png', await renderPng({ width: 800, height: 600, maxIter: 5000, view: { center: ['0', '1'], width: '1e-300' } }));
+ * await writeFile('deep.png', await renderImage({ width: 800, height: 600, maxIter: 5000, view: { center: ['0', '1'], width: '1e-300' } }));
  */
-export async function renderPng(spec: SpecInput | RenderSpec = {}, o: OneCallOptions = {}): Promise<Buffer> {
-  const compression = spec.output?.format === 'png' ? spec.output.compression : undefined;
-  const full = createSpec({ ...spec, output: { format: 'png', compression } });
+export async function renderImage(spec: SpecInput | RenderSpec = {}, o: OneCallOptions = {}): Promise<Buffer> {
+  const full = createSpec({ ...spec, output: spec.output ?? { format: 'png' } });
+  const format = full.output.format;
+  if (!(IMAGE_OUTPUTS as readonly string[]).includes(format)) {
+    throw invalidSpecField('output.format', format, `an image held in memory (${IMAGE_OUTPUTS.join(', ')})`);
+  }
   const image = rgbImage(full.width, full.height);
   await withRenderer(o, (r) => r.render(full, { destination: image, signal: o.signal }));
   return encodeImage(image.pixels, full.width, full.height, full.output, pictureMetadata(full));
+}
+
+/** renderImage as PNG, whatever format the spec names (as in the first releases). */
+export async function renderPng(spec: SpecInput | RenderSpec = {}, o: OneCallOptions = {}): Promise<Buffer> {
+  const compression = spec.output?.format === 'png' ? spec.output.compression : undefined;
+  return renderImage({ ...spec, output: { format: 'png', compression } }, o);
 }
 
 /**

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pixelAspect } from '../dist/src/core/spec.js';
 import { GLITCHED, INEXACT, withExactFallback } from '../dist/src/deep/exact.js';
 import { samplePoint } from '../dist/src/deep/grid.js';
 import { perturbSetup } from '../dist/src/deep/perturbation.js';
@@ -18,7 +19,6 @@ import type { DeepView, RenderSpec } from '../dist/src/index.js';
 import {
   asciiText,
   createSpec,
-  pixelAspect,
   pixelData,
   planTiles,
   Renderer,

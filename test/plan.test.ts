@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BANDS_PER_THREAD, MAX_BAND_PIXELS } from '../dist/src/core/plan.js';
+import {
+  BANDS_PER_THREAD,
+  defaultBandRows,
+  MAX_BAND_PIXELS,
+  planInterleaved,
+  planSchedule,
+  SCHEDULES,
+} from '../dist/src/core/plan.js';
 import type { Plan } from '../dist/src/index.js';
-import { defaultBandRows, planBands, planInterleaved, planSchedule, planTiles, SCHEDULES } from '../dist/src/index.js';
+import { planBands, planTiles } from '../dist/src/index.js';
 
 /** Every pixel of the plan, as "x,y", in plan order. */
 function pixelsOf(plan: Plan): string[] {

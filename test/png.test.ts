@@ -4,16 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { viewAround } from '../dist/src/core/viewport.js';
 import { escapeOf } from '../dist/src/engines/js.js';
-import {
-  createSpec,
-  estimateMemory,
-  PALETTES,
-  parametersFromXmp,
-  planBands,
-  specFromJson,
-  viewAround,
-} from '../dist/src/index.js';
+import { createSpec, estimateMemory, PALETTES, parametersFromXmp, planBands, specFromJson } from '../dist/src/index.js';
 import { paletteTable, smoothIteration, TABLE_SIZE, tableIndex } from '../dist/src/outputs/colour.js';
 import { paletteFrom } from '../dist/src/outputs/palettes.js';
 import { runCli } from './helpers.js';

@@ -1,12 +1,12 @@
 /** The real renderer: real worker threads, each with its own WASM instance, output against the oracle. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { planInterleaved } from '../dist/src/core/plan.js';
+import { DIRECT_ENGINES } from '../dist/src/core/task.js';
 import type { EngineName, Plan, Rect, RenderSpec } from '../dist/src/index.js';
 import {
   asciiText,
   createSpec,
-  DIRECT_ENGINES,
   planBands,
-  planInterleaved,
   planTiles,
   Renderer,
   rectBytes,

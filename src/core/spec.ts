@@ -86,7 +86,7 @@ export type OutputSpec =
     };
 
 /** The settings a format's output spec may carry (see OutputSpec). */
-type OutputSettings = {
+export type OutputSettings = {
   compression?: number;
   quality?: number;
   tileSize?: number;
