@@ -6,18 +6,15 @@
  * escape and fewer than 1% of them late, or the next round would take sampling past 3 s (a view wholly inside
  * never resolves).
  */
-import type { Plan } from '../core/plan.js';
 import type { Renderer } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
 import { LIMITS } from '../core/spec.js';
-import type { Destination } from '../outputs/destinations.js';
-import { DEEP_TILE, DIRECT_TILE, sampleTiles } from './estimate.js';
+import { LATE_SHARE, lateShare } from '../core/tally.js';
+import { dropping, sampleStrips } from './estimate.js';
 
 /** Where `auto` starts, and how many times it may grow 4x (1000 to 16 M). */
 const FIRST = 1000;
 const ROUNDS = 8;
-/** A late share under this is resolved (see cli/report.ts: the classic view at 1000 has 0.1%). */
-const LATE_SHARE = 0.01;
 /** Sampling stops growing once it has taken this long. */
 const BUDGET_MS = 3000;
 
@@ -30,10 +27,9 @@ export interface AutoIterations {
 
 /** The --max-iter `spec` should have (its own maxIter is ignored). */
 export async function autoIterations(renderer: Renderer, spec: RenderSpec): Promise<AutoIterations> {
-  const tile = spec.engine === 'perturb' ? DEEP_TILE : DIRECT_TILE;
-  const plan: Plan = sampleTiles(spec.width, spec.height, tile).slice(4);
+  const plan = sampleStrips(spec);
   // Escape counts are what is measured: the numbers, whatever the picture's format.
-  const destination: Destination = { format: 'data', receive() {} };
+  const destination = dropping('data');
   const tried: number[] = [];
   let maxIter = FIRST;
   const started = performance.now();
@@ -43,12 +39,12 @@ export async function autoIterations(renderer: Renderer, spec: RenderSpec): Prom
     const { tally } = await renderer.render({ ...spec, maxIter }, { plan, destination, maxThreads: 1 });
     // The next round costs up to 4x this one: it is not started if it would pass the budget.
     const nextEnds = performance.now() + 4 * (performance.now() - roundStarted);
-    const lateShare = tally.late / Math.max(1, tally.inside + tally.escaped);
+    const late = lateShare(tally);
     const next = Math.min(LIMITS.maxIter, maxIter * 4);
-    const resolved = tally.inside === 0 || (tally.escaped > 0 && lateShare < LATE_SHARE);
+    const resolved = tally.inside === 0 || (tally.escaped > 0 && late < LATE_SHARE);
     const spent = round + 1 >= ROUNDS || next === maxIter || nextEnds - started > BUDGET_MS;
     if (resolved || spent) {
-      return { maxIter, lateShare, tried };
+      return { maxIter, lateShare: late, tried };
     }
     maxIter = next;
   }

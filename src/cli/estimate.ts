@@ -7,6 +7,7 @@ import type { Plan } from '../core/plan.js';
 import type { Renderer } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
 import { pixelKind } from '../core/spec.js';
+import type { PixelFormat } from '../core/task.js';
 import type { Destination } from '../outputs/destinations.js';
 
 /** The sample's grid of strips: across and down, at most. */
@@ -86,8 +87,8 @@ export interface Estimate {
  * SIMD kernel's lanes run together as they do in the render: a view at fewer pixels measured 3x too slow), wide
  * for a direct view (its kernels run rows), small for a deep one (a pixel there costs microseconds).
  */
-export const DIRECT_TILE = { w: 256, h: 4 };
-export const DEEP_TILE = { w: 16, h: 4 };
+const DIRECT_TILE = { w: 256, h: 4 };
+const DEEP_TILE = { w: 16, h: 4 };
 
 /**
  * The estimated wall time of `spec` on `threads` threads (see the module's comment). On a deep view the sample
@@ -96,13 +97,9 @@ export const DEEP_TILE = { w: 16, h: 4 };
 export async function estimateRender(renderer: Renderer, spec: RenderSpec, threads: number): Promise<Estimate> {
   const started = performance.now();
   const tile = spec.engine === 'perturb' ? DEEP_TILE : DIRECT_TILE;
-  const [probes, strips] = [sampleTiles(spec.width, spec.height, tile).slice(0, PROBES), spread(spec)];
-  // The tiles' bytes arrive and are dropped: no picture-sized buffer for a sample.
+  const [probes, strips] = [sampleTiles(spec.width, spec.height, tile).slice(0, PROBES), sampleStrips(spec)];
   const kind = pixelKind(spec.output.format);
-  const destination: Destination = {
-    format: kind === 'colour' ? 'rgb' : kind === 'data' ? 'data' : 'ascii',
-    receive() {},
-  };
+  const destination = dropping(kind === 'colour' ? 'rgb' : kind === 'data' ? 'data' : 'ascii');
   const run = (plan: Plan) => renderer.render(spec, { plan, destination, maxThreads: 1 });
   const first = await run(probes);
   // The budget starts once the probes (and with them a deep view's reference orbit, which the render reuses) are done.
@@ -130,8 +127,16 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   return { ms, sample, sampleMs: performance.now() - started };
 }
 
-/** The sample's strips in an order that spreads the first few over the whole picture (a stride through the grid). */
-function spread(spec: RenderSpec): Plan {
+/** A destination whose rectangles arrive and are dropped: no picture-sized buffer for a sample. */
+export function dropping(format: PixelFormat): Destination {
+  return { format, receive() {} };
+}
+
+/**
+ * The sample's strips of `spec` (without the probes), in an order that spreads the first few over the whole picture
+ * (a stride through the grid).
+ */
+export function sampleStrips(spec: RenderSpec): Plan {
   const tile = spec.engine === 'perturb' ? DEEP_TILE : DIRECT_TILE;
   const strips = sampleTiles(spec.width, spec.height, tile).slice(PROBES);
   const stride = strips.length > 7 && strips.length % 7 !== 0 ? 7 : 1;

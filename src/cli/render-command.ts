@@ -270,21 +270,18 @@ function checkDevice(c: RenderCommand): void {
  * Whether the picture is held on disk: the user's choice, else when it is large or would not fit in memory. Throws
  * when it does not fit where it goes.
  */
-function chooseCanvas(c: RenderCommand, plan: Plan, estimate: Estimate | undefined): boolean {
+function chooseCanvas(c: RenderCommand, plan: Plan): boolean {
   const { spec } = c;
   const inMemory = () => checkMemory(spec, c.threads, plan, c.maxMemory);
   const onDisk = () => {
-    const bands = planBands(spec.width, spec.height, c.bandRows ?? partsBandRows(spec.width, spec.height));
-    checkMemory(spec, c.threads, bands, c.maxMemory, undefined, true);
+    checkMemory(spec, c.threads, partsPlan(c), c.maxMemory, undefined, true);
     return true;
   };
   if (pixelKind(spec.output.format) === 'membership' || c.canvas === 'memory') {
     inMemory();
     return false;
   }
-  // A long render keeps its finished part on disk as it goes, so that a kill or Ctrl-C loses nothing.
-  const long = estimate !== undefined && estimate.ms >= keepFromMs();
-  if (c.canvas === 'disk' || c.resume || c.shard !== undefined || (c.canvas === 'auto' && long)) return onDisk();
+  if (c.canvas === 'disk' || c.resume || c.shard !== undefined) return onDisk();
   try {
     if (inMemory().image <= DISK_CANVAS_BYTES) return false;
   } catch {}
@@ -302,7 +299,7 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   if (device) checkDevice(c);
   // What does not fit where it would go is refused before anything is written (a long render's estimate can only
   // move it from memory to disk, which needs less).
-  const needsDisk = !device && chooseCanvas(c, plan, undefined);
+  const needsDisk = !device && chooseCanvas(c, plan);
   if (c.output !== undefined) await (c.dryRun ? checkOutputPath(c.output) : prepareOutputPath(c.output));
   // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
   const parts = c.output === undefined ? undefined : partsFolder(c.output);
@@ -314,12 +311,15 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   const whole = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
   // A shard renders its share of the bands.
   const estimate = whole && { ...whole, ms: whole.ms / (c.shard?.count ?? 1) };
-  // On disk only to be kept (not for its size): where the disk has no room for the canvas, memory as before.
-  const keep = !device && !needsDisk && chooseCanvas(c, plan, estimate);
+  // A long render keeps its finished part on disk as it goes, so that a kill or Ctrl-C loses nothing: on disk only to
+  // be kept (not for its size), and where the disk has no room for the canvas, in memory as before.
+  const long = estimate !== undefined && estimate.ms >= keepFromMs();
+  const keep = long && !device && !needsDisk && c.canvas === 'auto' && pixelKind(spec.output.format) !== 'membership';
   const onDisk = needsDisk || (keep && c.output !== undefined && (await canvasFits(c)));
-  const memory = checkMemory(spec, c.threads, onDisk ? partsPlan(c) : plan, c.maxMemory, undefined, onDisk);
   if (c.dryRun) {
-    process.stdout.write(dryRunReport(c, onDisk ? partsPlan(c) : plan, onDisk, memory, estimate as Estimate));
+    const used = onDisk ? partsPlan(c) : plan;
+    const memory = checkMemory(spec, c.threads, used, c.maxMemory, undefined, onDisk);
+    process.stdout.write(dryRunReport(c, used, onDisk, memory, estimate as Estimate));
     return;
   }
   if (estimate && estimate.ms >= ANNOUNCE_FROM_MS && !c.quiet) printLine(announce(c, estimate, onDisk));

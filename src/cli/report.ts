@@ -1,6 +1,7 @@
 /** Where a render's time went, for --stats. */
 import type { RenderStats } from '../core/renderer.js';
 import type { Tally } from '../core/tally.js';
+import { LATE_SHARE, lateShare } from '../core/tally.js';
 import type { PerturbWork } from '../core/task.js';
 
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
@@ -34,22 +35,18 @@ export function statsReport(
   ].join('');
 }
 
-/** A share of samples escaping in the second half of --max-iter from which the edge counts as unresolved. */
-const LATE_SHARE = 0.01;
-
 /**
- * What share of the samples reached --max-iter, and, when 1% or more escaped in the second half of it, that the
- * set's edge is not resolved yet: more iterations would move pixels from inside to outside. (Some late escapes
- * there always are, next to the boundary; the classic view at 1000 iterations has 0.1%.)
+ * What share of the samples reached --max-iter, and, when LATE_SHARE or more escaped in the second half of it, that
+ * the set's edge is not resolved yet (core/tally.ts).
  */
 function insideReport(t: Tally, maxIter: number): string {
   const samples = t.inside + t.escaped;
   if (samples === 0) return '';
   const share = ((100 * t.inside) / samples).toFixed(1);
   const known = !Number.isNaN(t.maxCount);
-  const late = known ? `; ${((100 * t.late) / samples).toFixed(1)}% escaped in its second half` : '';
+  const late = known ? `; ${(100 * lateShare(t)).toFixed(1)}% escaped in its second half` : '';
   const advice =
-    known && t.inside > 0 && t.late >= LATE_SHARE * samples
+    known && t.inside > 0 && lateShare(t) >= LATE_SHARE
       ? `: the edge is not resolved, try --max-iter ${Math.min(2 ** 31 - 1, 4 * maxIter)}`
       : '';
   return `inside: ${share}% of ${amount(samples)} samples reached --max-iter ${maxIter}${late}${advice}\n`;
