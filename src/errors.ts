@@ -384,3 +384,33 @@ export function diskTooSmall(folder: string, needed: number, free: number): Usag
 export function shardFromEnvironment(received: string, why: string): UsageError {
   return new UsageError(`--shard: ${quote(received)} takes the shard from the environment, but ${why}`);
 }
+
+/** A query parameter the server does not know (`mandel-par serve`), with a suggestion when one is close. */
+export function unknownParameter(name: string, suggestion: string | undefined): UsageError {
+  const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
+  return new UsageError(`unknown parameter ${quote(name)}${hint}; the parameters are the command line's options`);
+}
+
+/** A picture larger than `mandel-par serve` was started to render (HTTP 413). */
+export function pictureTooLarge(width: number, height: number, maxPixels: number): UsageError {
+  return new UsageError(
+    `width, height: ${width} x ${height} is ${width * height} pixels, more than this server renders at once ` +
+      `(${maxPixels}; mandel-par serve --max-pixels sets it): render it with the command line, or as rectangles`,
+  );
+}
+
+/** A path `mandel-par serve` does not serve (HTTP 404). */
+export function unknownPath(path: string, paths: readonly string[]): UsageError {
+  return new UsageError(`no such page ${quote(path)}; this server answers ${paths.join(', ')}`);
+}
+
+/** `mandel-par serve` could not listen where it was asked to. */
+export function addressNotServed(host: string, port: number, err: NodeJS.ErrnoException): UsageError {
+  const why =
+    err.code === 'EADDRINUSE'
+      ? `port ${port} is in use: choose another with --port (0 lets the system choose)`
+      : err.code === 'EACCES'
+        ? `port ${port} needs privileges: choose one above 1023 with --port`
+        : `${err.code ?? err.message}: give an address of this machine with --host (e.g. --host 127.0.0.1)`;
+  return new UsageError(`--host, --port: cannot listen on ${quote(`${host}:${port}`)}: ${why}`);
+}

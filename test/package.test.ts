@@ -2,7 +2,7 @@
  * The package as a user gets it: `npm pack`, installed into an empty project, its bin run and its API imported.
  * Runs against the build that `npm test` made; the install takes its dependencies from npm's cache or registry.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +28,9 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('the packed package', () => {
-  it('holds what runs and nothing else: dist/, the built .wasm, README, LICENSE, CHANGELOG', () => {
+  it('holds what runs and nothing else: dist/, the built .wasm, the explorer page, README, LICENSE, CHANGELOG', () => {
     expect(files).toContain('build/mandel.wasm');
+    for (const f of ['index.html', 'explorer.js', 'view.js', 'explorer.css']) expect(files).toContain(`explorer/${f}`);
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/src/cli/main.js');
@@ -37,7 +38,7 @@ describe('the packed package', () => {
     for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) expect(files).toContain(f);
     const stray = files.filter(
       (f) =>
-        !/^(dist\/(src|workers)\/.*\.(js|d\.ts)|build\/mandel\.wasm|LICENSE|CHANGELOG\.md|README\.md|package\.json)$/.test(
+        !/^(dist\/(src|workers)\/.*\.(js|d\.ts)|build\/mandel\.wasm|explorer\/[a-z]+\.(html|js|css)|LICENSE|CHANGELOG\.md|README\.md|package\.json)$/.test(
           f,
         ),
     );
@@ -52,6 +53,32 @@ describe('the packed package', () => {
       encoding: 'latin1',
     });
     expect(out).toBe(golden);
+  });
+
+  it('serves the explorer page from where it is installed', async () => {
+    const child = spawn(
+      join(project, 'node_modules', '.bin', 'mandel-par'),
+      ['serve', '--port', '0', '--threads', '1'],
+      {
+        cwd: project,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (d) => {
+          stderr += d;
+          if (stderr.includes('\n')) resolve(stderr.split('\n')[0]);
+        });
+        child.on('close', () => reject(new Error(`serve ended: ${stderr}`)));
+      });
+      const page = await fetch(first.replace('mandel-par: serving ', ''));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module" src="explorer.js">');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('can be imported: the API renders the classic picture and a PNG', async () => {

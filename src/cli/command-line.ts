@@ -135,14 +135,25 @@ const FIND_OPTIONS = {
   'max-period': { type: 'string', description: 'Search periods up to this [default: 100000]' },
 } as const;
 
+const SERVE_OPTIONS = {
+  port: { type: 'string', description: 'Port to listen on, 0 for any free one [default: 8723]' },
+  host: { type: 'string', description: 'Address to listen on [default: 127.0.0.1, this machine only]' },
+  threads: { type: 'string', description: 'Worker threads [default: available parallelism]' },
+  'max-pixels': {
+    type: 'string',
+    description: 'Largest picture (or rectangle) one request may ask for [default: 16777216, 4096 x 4096]',
+  },
+} as const;
+
 const RENDER_NAMES = namesOf(OPTIONS);
+const SERVE_NAMES = namesOf(SERVE_OPTIONS);
 const SCALE_NAMES = namesOf(SCALE_OPTIONS);
 const ASSEMBLE_NAMES = namesOf(ASSEMBLE_OPTIONS);
 const FIND_NAMES = namesOf(FIND_OPTIONS);
-const COMMANDS = ['scale', 'assemble', 'find', 'help'];
+const COMMANDS = ['scale', 'assemble', 'find', 'serve', 'help'];
 
 const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...FIND_OPTIONS })
+  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...FIND_OPTIONS, ...SERVE_OPTIONS })
     .filter(([, spec]) => spec.type === 'string')
     .flatMap(([name, spec]) => [name, ...('alias' in spec ? [spec.alias] : [])]),
 );
@@ -192,7 +203,7 @@ function helpCommand(argv: string[]): string[] {
     /^--?/.test(argv[k - 1] ?? '') && VALUE_OPTIONS.has(argv[k - 1].replace(/^--?/, ''));
   const asked = argv.some((word, k) => word === 'help' && !optionBefore(k));
   if (!asked) return argv;
-  const command = argv.find((word) => word === 'scale' || word === 'assemble' || word === 'find');
+  const command = argv.find((word) => ['scale', 'assemble', 'find', 'serve'].includes(word));
   return command ? [command, '--help'] : ['--help'];
 }
 
@@ -211,7 +222,9 @@ function unknownArguments(message: string, argv: string[]): UsageError {
   const listed = message.replace(/^Unknown arguments?: /, '').split(', ');
   const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const names = listed.filter((name) => !listed.some((other) => other !== name && camel(other) === name));
-  const known = { scale: SCALE_NAMES, assemble: ASSEMBLE_NAMES, find: FIND_NAMES }[argv[0] as string] ?? RENDER_NAMES;
+  const known =
+    { scale: SCALE_NAMES, assemble: ASSEMBLE_NAMES, find: FIND_NAMES, serve: SERVE_NAMES }[argv[0] as string] ??
+    RENDER_NAMES;
   const shown = `Unknown argument${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
   for (const name of names) {
     const command = argv.includes(name) ? closest(name, COMMANDS) : undefined;
@@ -262,6 +275,12 @@ export function commandLine(argv: string[], version: string) {
       examples(y.options(FIND_OPTIONS), [
         ['$0 find --center=-1.75,0 --zoom 100', 'the period-3 minibrot'],
         ['$0 find --center=-1.99500000000003,0 --zoom 1e13', 'a deeper one'],
+      ]),
+    )
+    .command('serve', 'Explore in the browser: a page and an HTTP API over warm workers', (y) =>
+      examples(y.options(SERVE_OPTIONS), [
+        ['$0 serve', 'then open http://127.0.0.1:8723/'],
+        ['$0 serve --port 0 --host 0.0.0.0', 'any free port, on every address'],
       ]),
     )
     .command('assemble <folder>', 'Write the picture whose shards were rendered into a parts folder', (y) =>

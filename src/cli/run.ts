@@ -14,6 +14,7 @@ import { runRender } from './render-command.js';
 import { resolveRenderCommand } from './render-options.js';
 import { runScaleCommand } from './scale-command.js';
 import { resolveScaleOptions } from './scale-options.js';
+import { resolveServeOptions, runServe } from './serve-command.js';
 import { loadGivenSpec } from './spec-file.js';
 
 /** Where a render gets its renderer: started early (or on first use), and closed at the end. */
@@ -33,6 +34,7 @@ export async function main(argv: string[], renderers: Renderers): Promise<number
     if (raw.help || raw.version) return 0;
     if (raw._[0] === 'scale') await runScaleCommand(resolveScaleOptions(raw), argv);
     else if (raw._[0] === 'assemble') await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
+    else if (raw._[0] === 'serve') await runServe(resolveServeOptions(raw));
     else if (raw._[0] === 'find') process.stdout.write(findReport(findMinibrot(resolveFindOptions(raw))));
     else {
       const given = await loadGivenSpec(raw);

@@ -82,6 +82,12 @@ export interface RenderStats {
 const SILENT: Logger = { warn() {} };
 
 /**
+ * Reference setups a renderer keeps (see #perturbation), each its orbit, low parts and BLA tables: a few tens of
+ * bytes a point of the orbit.
+ */
+const KEPT_SETUPS = 4;
+
+/**
  * Bands per thread of a deep render's default plan: its rows differ in cost far more than a shallow render's (a row
  * through a minibrot against one of quick escapes), and a band costs little to start (the orbit is copied into a
  * worker once). At the 1e30 seahorse view, 640 x 360 at 100000 iterations on 2 threads: 16 bands 3.2 s, 45 bands 2.9 s.
@@ -129,11 +135,14 @@ export class Renderer {
   readonly #logger: Logger;
   /** Workers that have started and can take tasks (Piscina says so when each is ready, and when one goes). */
   readonly #ready = new Set<unknown>();
-  /** The last reference orbit and what it was computed for: a spec rendered again (tiles, shards) reuses it. */
-  #perturbCache: { key: string; job: PerturbJob } | undefined;
+  /**
+   * The last few reference setups, by what they were computed for, most recent last: a spec rendered again (tiles,
+   * shards, an explorer's coarse and fine passes of one view, renders running side by side) computes it once.
+   */
+  readonly #perturbCache = new Map<string, Promise<PerturbJob>>();
   readonly #wasmModule: WebAssembly.Module;
   /** The perturbation kernel in this thread, for the survey that chooses a reference (made when first needed). */
-  #surveyKernel: Engine | undefined;
+  #survey: Promise<Engine> | undefined;
 
   private constructor(threads: number, pool: RenderPool, logger: Logger, wasmModule: WebAssembly.Module) {
     this.threads = threads;
@@ -267,11 +276,24 @@ export class Renderer {
   async #perturbation(spec: RenderSpec, aa: number, aspect: number): Promise<PerturbJob> {
     const grid = sampleGrid(spec, spec.width * aa, spec.height * aa, aspect);
     const key = JSON.stringify([grid, spec.maxIter, spec.julia], (_, v) => (typeof v === 'bigint' ? String(v) : v));
-    if (this.#perturbCache?.key !== key) {
-      this.#surveyKernel ??= (await instantiateWasm(this.#wasmModule)).engine('renderPerturb');
-      this.#perturbCache = { key, job: chooseReference(grid, spec.maxIter, this.#surveyKernel, spec.julia) };
+    let job = this.#perturbCache.get(key);
+    if (job) this.#perturbCache.delete(key);
+    else {
+      job = this.#surveyKernel().then((kernel) => chooseReference(grid, spec.maxIter, kernel, spec.julia));
+      // A failed setup is not kept: the next render tries again.
+      job.catch(() => this.#perturbCache.delete(key));
     }
-    return this.#perturbCache.job;
+    this.#perturbCache.set(key, job);
+    for (const old of this.#perturbCache.keys()) {
+      if (this.#perturbCache.size <= KEPT_SETUPS) break;
+      this.#perturbCache.delete(old);
+    }
+    return job;
+  }
+
+  #surveyKernel(): Promise<Engine> {
+    this.#survey ??= instantiateWasm(this.#wasmModule).then((instance) => instance.engine('renderPerturb'));
+    return this.#survey;
   }
 
   /** Stops every worker. The renderer cannot be used afterwards. */

@@ -1,0 +1,237 @@
+/**
+ * The explorer page: the picture on a canvas, moved by mouse, wheel, keys and touch. A move redraws what is on
+ * screen moved and scaled at once, then asks the server for the new view: a coarse picture (1/8 the size) first,
+ * then 256-pixel rectangles of the full one, from the centre out, each drawn as it arrives. A newer move aborts
+ * the older view's requests, which stops their renders on the server. The view lives in the URL.
+ */
+import {
+  commandOf,
+  difference,
+  formatZoom,
+  iterationsOf,
+  pan,
+  pixelSize,
+  queryOf,
+  viewFromQuery,
+  zoomAt,
+} from './view.js';
+
+const TILE = 256;
+const COARSE = 8;
+/** A move starts its render once the moves have paused this long (a wheel turn is many events). */
+const SETTLE_MS = 120;
+
+const canvas = document.getElementById('picture');
+const context = canvas.getContext('2d');
+const $ = (id) => document.getElementById(id);
+
+let view = viewFromQuery(location.search);
+/** The view the canvas shows now (moved and scaled, or rendered). */
+let displayed = null;
+let work = null;
+let settle = 0;
+let width = 0;
+let height = 0;
+
+/** For the browser test and the curious: each view's timings, and the first picture's time since navigation. */
+const timings = [];
+window.explorer = {
+  timings,
+  firstPictureMs: null,
+  get view() {
+    return view;
+  },
+};
+
+function say(text, error = false) {
+  $('state').textContent = text;
+  $('state').classList.toggle('error', error);
+}
+
+function fitCanvas() {
+  width = canvas.clientWidth;
+  height = canvas.clientHeight;
+  canvas.width = width;
+  canvas.height = height;
+}
+
+/** The picture's query for the current view at `extra` (a size, a rectangle). */
+const pictureUrl = (v, extra) => `render.png?${queryOf(v, { 'max-iter': iterationsOf(v), ...extra })}`;
+
+async function load(url, signal) {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error((await response.text()).trim());
+  return createImageBitmap(await response.blob());
+}
+
+/** Redraws what the canvas showed at `from` where it lies in `to`: the instant answer to a move. */
+function moveShown(from, to) {
+  const copy = new OffscreenCanvas(width, height);
+  copy.getContext('2d').drawImage(canvas, 0, 0);
+  const scale = (to.zoom.m / from.zoom.m) * 10 ** (to.zoom.e - from.zoom.e);
+  const step = pixelSize(to.zoom, width);
+  const dx = difference(from.center[0], to.center[0], to.zoom.e) / step;
+  const dy = -difference(from.center[1], to.center[1], to.zoom.e) / step;
+  context.fillStyle = '#000';
+  context.fillRect(0, 0, width, height);
+  if (scale < 1e-4 || scale > 1e4 || Math.abs(dx) > 1e5 || Math.abs(dy) > 1e5) return;
+  const w = width * scale;
+  const h = height * scale;
+  context.drawImage(copy, width / 2 + dx - w / 2, height / 2 + dy - h / 2, w, h);
+}
+
+function describe() {
+  const auto = view.maxIter === null ? ' (auto)' : '';
+  $('where').textContent =
+    `centre ${view.center.join(', ')}  zoom ${formatZoom(view.zoom)}  iterations ${iterationsOf(view)}${auto}`;
+  $('iterations').placeholder = `auto: ${iterationsOf({ ...view, maxIter: null })}`;
+  const w = Number($('save-width').value) || width;
+  const h = Number($('save-height').value) || height;
+  $('save').href = pictureUrl(view, { width: w, height: h });
+}
+
+/** Renders the current view: coarse, then rectangles from the centre out. */
+async function refine() {
+  work?.abort();
+  const controller = new AbortController();
+  work = controller;
+  const { signal } = controller;
+  const target = view;
+  const started = performance.now();
+  const record = { query: queryOf(target), width, height, coarseMs: null, fullMs: null };
+  try {
+    const cw = Math.ceil(width / COARSE);
+    const ch = Math.ceil(height / COARSE);
+    const coarse = await load(pictureUrl(target, { width: cw, height: ch }), signal);
+    if (signal.aborted) return;
+    // Both pictures share centre and scale, 8 pixels to a coarse one: drawn centred, it lies exactly under.
+    context.imageSmoothingEnabled = true;
+    context.drawImage(coarse, (width - cw * COARSE) / 2, (height - ch * COARSE) / 2, cw * COARSE, ch * COARSE);
+    record.coarseMs = performance.now() - started;
+    window.explorer.firstPictureMs ??= performance.now();
+    const rects = [];
+    for (let y = 0; y < height; y += TILE) {
+      for (let x = 0; x < width; x += TILE) rects.push([x, y, Math.min(TILE, width - x), Math.min(TILE, height - y)]);
+    }
+    const far = ([x, y, w, h]) => Math.hypot(x + w / 2 - width / 2, y + h / 2 - height / 2);
+    rects.sort((a, b) => far(a) - far(b));
+    say('refining…');
+    await Promise.all(
+      rects.map(async ([x, y, w, h]) => {
+        const tile = await load(pictureUrl(target, { width, height, rect: `${x},${y},${w},${h}` }), signal);
+        if (!signal.aborted) context.drawImage(tile, x, y);
+      }),
+    );
+    record.fullMs = performance.now() - started;
+    timings.push(record);
+    say(`refined in ${(record.fullMs / 1000).toFixed(2)} s`);
+  } catch (err) {
+    if (!signal.aborted) say(err.message, true);
+  } finally {
+    if (work === controller) work = null;
+  }
+}
+
+/** A new view: shown moved at once, in the URL, rendered once the moves pause (or `now`). */
+function change(next, now = false) {
+  if (displayed) moveShown(displayed, next);
+  displayed = next;
+  view = next;
+  history.replaceState(null, '', `?${queryOf(view)}`);
+  describe();
+  work?.abort();
+  clearTimeout(settle);
+  settle = setTimeout(refine, now ? 0 : SETTLE_MS);
+}
+
+canvas.addEventListener(
+  'wheel',
+  (e) => {
+    e.preventDefault();
+    const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.002));
+    change(zoomAt(view, factor, e.offsetX - width / 2, e.offsetY - height / 2, width));
+  },
+  { passive: false },
+);
+
+canvas.addEventListener('dblclick', (e) => {
+  change(zoomAt(view, e.shiftKey ? 0.5 : 2, e.offsetX - width / 2, e.offsetY - height / 2, width));
+});
+
+/** Pointers down now (mouse, pen, fingers), by id: one drags, two pinch. */
+const pointers = new Map();
+canvas.addEventListener('pointerdown', (e) => {
+  canvas.setPointerCapture(e.pointerId);
+  pointers.set(e.pointerId, { x: e.offsetX, y: e.offsetY });
+  canvas.classList.add('dragging');
+});
+canvas.addEventListener('pointermove', (e) => {
+  const last = pointers.get(e.pointerId);
+  if (!last) return;
+  const now = { x: e.offsetX, y: e.offsetY };
+  const other = [...pointers].find(([id]) => id !== e.pointerId)?.[1];
+  let next = view;
+  if (other) {
+    // Pinch: the midpoint follows the fingers, the view scales with their distance.
+    const before = { x: (last.x + other.x) / 2, y: (last.y + other.y) / 2 };
+    const after = { x: (now.x + other.x) / 2, y: (now.y + other.y) / 2 };
+    const factor = Math.hypot(now.x - other.x, now.y - other.y) / Math.hypot(last.x - other.x, last.y - other.y);
+    next = pan(next, after.x - before.x, after.y - before.y, width);
+    if (Number.isFinite(factor) && factor > 0)
+      next = zoomAt(next, factor, after.x - width / 2, after.y - height / 2, width);
+  } else {
+    next = pan(next, now.x - last.x, now.y - last.y, width);
+  }
+  pointers.set(e.pointerId, now);
+  change(next);
+});
+for (const type of ['pointerup', 'pointercancel']) {
+  canvas.addEventListener(type, (e) => {
+    pointers.delete(e.pointerId);
+    if (pointers.size === 0) canvas.classList.remove('dragging');
+  });
+}
+
+window.addEventListener('keydown', (e) => {
+  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+  const moves = {
+    ArrowLeft: () => pan(view, width / 8, 0, width),
+    ArrowRight: () => pan(view, -width / 8, 0, width),
+    ArrowUp: () => pan(view, 0, height / 8, width),
+    ArrowDown: () => pan(view, 0, -height / 8, width),
+    '+': () => zoomAt(view, 2, 0, 0, width),
+    '=': () => zoomAt(view, 2, 0, 0, width),
+    '-': () => zoomAt(view, 0.5, 0, 0, width),
+  };
+  if (!moves[e.key]) return;
+  e.preventDefault();
+  change(moves[e.key]());
+});
+
+$('iterations').addEventListener('change', (e) => {
+  const n = Number(e.target.value);
+  change({ ...view, maxIter: Number.isInteger(n) && n > 0 ? n : null });
+});
+$('palette').addEventListener('change', (e) => change({ ...view, palette: e.target.value || null }));
+$('cycle').addEventListener('change', (e) => change({ ...view, cycle: e.target.value || null }));
+for (const id of ['save-width', 'save-height']) $(id).addEventListener('change', describe);
+$('copy').addEventListener('click', async () => {
+  const command = commandOf(view, width, height);
+  try {
+    await navigator.clipboard.writeText(command);
+    say(`copied: ${command}`);
+  } catch {
+    say(command);
+  }
+});
+window.addEventListener('resize', () => {
+  fitCanvas();
+  displayed = null;
+  change(view, true);
+});
+
+fitCanvas();
+$('iterations').value = view.maxIter ?? '';
+$('palette').value = view.palette ?? '';
+$('cycle').value = view.cycle ?? '';
+change(view, true);

@@ -1,0 +1,59 @@
+/**
+ * `mandel-par serve [--port N] [--host H]`: the explorer (serve/server.ts) on a renderer of its own. Its first line
+ * on stderr says where it listens; Ctrl-C or SIGTERM stop it cleanly (renders in flight aborted), exit status 0.
+ */
+import { availableParallelism } from 'node:os';
+import { Renderer } from '../core/renderer.js';
+import { LIMITS } from '../core/spec.js';
+import { addressNotServed } from '../errors.js';
+import { createExplorerServer } from '../serve/server.js';
+import type { RawArgs } from './parsers.js';
+import { MAX_THREADS, single, wholeReader } from './parsers.js';
+import { printLine } from './print.js';
+import { abortOnSignals } from './signals.js';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  threads: number;
+  maxPixels: number;
+}
+
+/** The default port: free on most machines, and the same every run, so a bookmarked view keeps working. */
+export const DEFAULT_PORT = 8723;
+
+/** Largest picture one request renders by default: 4096 x 4096 (48 MiB of RGB while it is encoded). */
+const DEFAULT_MAX_PIXELS = 4096 * 4096;
+
+export function resolveServeOptions(raw: RawArgs, parallelism = availableParallelism()): ServeOptions {
+  const whole = wholeReader(raw);
+  const threads = whole('threads', 1, MAX_THREADS, '--threads 4', parallelism);
+  return {
+    port: whole('port', 0, 65535, '--port 8723', DEFAULT_PORT),
+    host: single(raw, 'host') ?? '127.0.0.1',
+    threads: Math.min(threads, parallelism),
+    maxPixels: whole('max-pixels', 1, LIMITS.size * LIMITS.size, '--max-pixels 16777216', DEFAULT_MAX_PIXELS),
+  };
+}
+
+/** Serves until a signal stops it. */
+export async function runServe(o: ServeOptions): Promise<void> {
+  const renderer = await Renderer.create({ threads: o.threads, minThreads: o.threads, logger: { warn: printLine } });
+  const explorer = createExplorerServer({ renderer, maxPixels: o.maxPixels, log: printLine });
+  const { signal, dispose } = abortOnSignals('');
+  try {
+    let address: string;
+    try {
+      address = await explorer.listen(o.port, o.host);
+    } catch (err) {
+      throw addressNotServed(o.host, o.port, err as NodeJS.ErrnoException);
+    }
+    printLine(`serving ${address}`);
+    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    printLine(`stopped by ${(signal.reason as Error).message.match(/SIG[A-Z]+/)?.[0] ?? 'a signal'}`);
+  } finally {
+    dispose();
+    await explorer.close();
+    await renderer.close();
+  }
+}

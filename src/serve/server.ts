@@ -1,0 +1,246 @@
+/**
+ * `mandel-par serve`'s HTTP server, on Node's own http module: a handful of routes need no framework, and nothing
+ * is installed for them. It renders through one long-lived Renderer (warm workers, reference orbits kept), answers
+ * pictures exactly as the command line makes them (serve/query.ts), keeps recent answers (serve/cache.ts) under
+ * ETags, and stops a render whose request went away.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { autoIterations } from '../cli/auto-iterations.js';
+import type { Renderer } from '../core/renderer.js';
+import type { OutputFormat, RenderSpec } from '../core/spec.js';
+import { VERSION } from '../core/version.js';
+import { pictureTooLarge, RenderError, UsageError, unknownPath } from '../errors.js';
+import { renderAscii, renderImage, renderRect } from '../index.js';
+import { encodeImage } from '../outputs/images.js';
+import { pictureMetadata } from '../outputs/provenance.js';
+import { ByteCache } from './cache.js';
+import { Gate } from './gate.js';
+import type { PictureRequest } from './query.js';
+import { pictureRequest } from './query.js';
+
+/** The picture routes, /render.EXT, and what each answers. */
+const PICTURES: Record<string, { format: OutputFormat; type: string }> = {
+  '/render.png': { format: 'png', type: 'image/png' },
+  '/render.jpg': { format: 'jpeg', type: 'image/jpeg' },
+  '/render.jpeg': { format: 'jpeg', type: 'image/jpeg' },
+  '/render.webp': { format: 'webp', type: 'image/webp' },
+  '/render.avif': { format: 'avif', type: 'image/avif' },
+  '/render.tiff': { format: 'tiff', type: 'image/tiff' },
+  '/render.txt': { format: 'ascii', type: 'text/plain; charset=us-ascii' },
+};
+
+/** The explorer page's files (explorer/ in the package), by the path they are served at. */
+const PAGE_FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/explorer.js': { file: 'explorer.js', type: 'text/javascript; charset=utf-8' },
+  '/view.js': { file: 'view.js', type: 'text/javascript; charset=utf-8' },
+  '/explorer.css': { file: 'explorer.css', type: 'text/css; charset=utf-8' },
+};
+
+/** Same depth below the package's root from dist/src/serve/ and from the bundle in dist/src/bin/. */
+const PAGE_FOLDER = new URL('../../../explorer/', import.meta.url);
+
+/** Longest request head accepted (Node answers 431 past it): two 10000-digit coordinates and the rest. */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+export interface ServeOptions {
+  renderer: Renderer;
+  /** Largest picture, or rectangle, rendered for one request (413 past it). */
+  maxPixels: number;
+  /** Bytes of answers kept in memory [default: 64 MiB]. */
+  cacheBytes?: number;
+  /** Where failures that are the server's own go (a render that failed for a reason not the request's). */
+  log?(message: string): void;
+}
+
+/** What the server has done, for `/status` (the load test reads it). */
+export interface ServerStatus {
+  version: string;
+  threads: number;
+  rendering: number;
+  waiting: number;
+  rendered: number;
+  cancelled: number;
+  cached: { entries: number; bytes: number };
+}
+
+export interface ExplorerServer {
+  readonly server: Server;
+  /** Listens; resolves with the address to print. */
+  listen(port: number, host: string): Promise<string>;
+  status(): ServerStatus;
+  /** Stops listening, aborts every render in flight, closes the connections (the renderer stays the caller's). */
+  close(): Promise<void>;
+}
+
+/** An answer that is not a picture: the status and a one-line message. */
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The CLI's message with the parameter's name as the query spells it ("max-iter: ...", not "--max-iter: ..."). */
+function asParameterMessage(message: string): string {
+  const colon = message.indexOf(': ');
+  if (colon < 0) return message;
+  return message.slice(0, colon).replace(/(^|, )--/g, '$1') + message.slice(colon);
+}
+
+/** The key an answer is kept and tagged under: the version, the spec, the rectangle. */
+function answerKey(request: PictureRequest): string {
+  const bigints = (_: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
+  return JSON.stringify([VERSION, request.spec, request.rect], bigints);
+}
+
+export function createExplorerServer(o: ServeOptions): ExplorerServer {
+  const { renderer } = o;
+  const page = Object.fromEntries(
+    Object.entries(PAGE_FILES).map(([path, f]) => [path, readFileSync(new URL(f.file, PAGE_FOLDER))]),
+  );
+  const cache = new ByteCache(o.cacheBytes ?? 64 * 1024 * 1024);
+  const gate = new Gate(2 * renderer.threads);
+  const inFlight = new Set<AbortController>();
+  let rendered = 0;
+  let cancelled = 0;
+
+  const status = (): ServerStatus => ({
+    version: VERSION,
+    threads: renderer.threads,
+    rendering: gate.running,
+    waiting: gate.waiting,
+    rendered,
+    cancelled,
+    cached: { entries: cache.size, bytes: cache.bytes },
+  });
+
+  /** The picture's bytes: the CLI's for a whole picture, the same pixels encoded alone for a rectangle. */
+  async function render(request: PictureRequest, signal: AbortSignal): Promise<Buffer> {
+    let spec: RenderSpec = request.spec;
+    if (request.autoIter) spec = { ...spec, maxIter: (await autoIterations(renderer, spec)).maxIter };
+    const call = { renderer, signal };
+    if (spec.output.format === 'ascii') return Buffer.from(await renderAscii(spec, call), 'latin1');
+    if (!request.rect) return renderImage(spec, call);
+    const { rect } = request;
+    const rgb = await renderRect(spec, rect, call);
+    const metadata = pictureMetadata(spec);
+    return encodeImage(Buffer.from(rgb), rect.w, rect.h, spec.output, {
+      ...metadata,
+      parameters: { ...metadata.parameters, rect },
+    });
+  }
+
+  async function answerPicture(req: IncomingMessage, res: ServerResponse, url: URL, type: string): Promise<void> {
+    let request: PictureRequest;
+    try {
+      request = await pictureRequest(url.searchParams, PICTURES[url.pathname].format);
+    } catch (err) {
+      if (err instanceof UsageError) throw new Refusal(400, asParameterMessage(err.message));
+      throw err;
+    }
+    const { spec, rect } = request;
+    const w = rect?.w ?? spec.width;
+    const h = rect?.h ?? spec.height;
+    if (w * h > o.maxPixels) throw new Refusal(413, pictureTooLarge(w, h, o.maxPixels).message);
+    const key = answerKey(request);
+    const etag = `"${createHash('sha1').update(key).digest('base64url')}"`;
+    const headers = { 'Content-Type': type, ETag: etag, 'Cache-Control': 'no-cache' };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    let body = cache.get(key);
+    if (!body) {
+      const controller = new AbortController();
+      // The client went away before its answer: stop the render (queued tasks dropped, running ones abandoned).
+      const gone = () => {
+        if (!res.writableFinished) controller.abort(new Refusal(499, 'the request went away'));
+      };
+      res.on('close', gone);
+      inFlight.add(controller);
+      const started = performance.now();
+      try {
+        body = await gate.run(() => render(request, controller.signal), controller.signal);
+      } catch (err) {
+        if (controller.signal.aborted) {
+          cancelled++;
+          throw controller.signal.reason;
+        }
+        throw err;
+      } finally {
+        inFlight.delete(controller);
+        res.off('close', gone);
+      }
+      rendered++;
+      cache.set(key, body);
+      Object.assign(headers, { 'Server-Timing': `render;dur=${(performance.now() - started).toFixed(1)}` });
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      throw new Refusal(405, `${req.method}: this server answers GET and HEAD only`);
+    }
+    const file = PAGE_FILES[url.pathname];
+    if (file) {
+      res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': page[url.pathname].length });
+      res.end(req.method === 'HEAD' ? undefined : page[url.pathname]);
+    } else if (url.pathname === '/status') {
+      const body = Buffer.from(`${JSON.stringify(status())}\n`);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.end(body);
+    } else if (PICTURES[url.pathname]) {
+      await answerPicture(req, res, url, PICTURES[url.pathname].type);
+    } else {
+      const paths = [...Object.keys(PAGE_FILES), '/status', '/render.png (.jpg, .webp, .avif, .tiff, .txt)'];
+      throw new Refusal(404, unknownPath(url.pathname, paths).message);
+    }
+  }
+
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    answer(req, res).catch((err: unknown) => {
+      if (res.destroyed || res.writableEnded) return;
+      const refusal =
+        err instanceof Refusal
+          ? err
+          : err instanceof RenderError
+            ? new Refusal(500, err.message)
+            : new Refusal(500, `unexpected failure: ${String((err as Error)?.message ?? err)}`);
+      if (refusal.status >= 500) o.log?.(refusal.message);
+      const body = Buffer.from(`${refusal.message}\n`);
+      res.writeHead(refusal.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+  });
+
+  return {
+    server,
+    status,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const { address, port: bound } = server.address() as AddressInfo;
+          resolve(`http://${address.includes(':') ? `[${address}]` : address}:${bound}/`);
+        });
+      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const controller of inFlight) controller.abort(new Refusal(503, 'the server is stopping'));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
