@@ -10,6 +10,7 @@ import {
   formatZoom,
   iterationsOf,
   pan,
+  parseZoom,
   pixelSize,
   queryOf,
   viewFromQuery,
@@ -133,7 +134,9 @@ async function refine() {
 }
 
 /** A new view: shown moved at once, in the URL, rendered once the moves pause (or `now`). */
-function change(next, now = false) {
+function change(moved, now = false) {
+  // The zoom as the URL holds it (six digits), so that a reload or a shared link shows this very view.
+  const next = { ...moved, zoom: parseZoom(formatZoom(moved.zoom)) };
   if (displayed) moveShown(displayed, next);
   displayed = next;
   view = next;
