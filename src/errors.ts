@@ -414,3 +414,37 @@ export function addressNotServed(host: string, port: number, err: NodeJS.ErrnoEx
         : `${err.code ?? err.message}: give an address of this machine with --host (e.g. --host 127.0.0.1)`;
   return new UsageError(`--host, --port: cannot listen on ${quote(`${host}:${port}`)}: ${why}`);
 }
+
+/** A video's parts folder that holds the keyframes of another zoom. */
+export function otherVideoMap(folder: string, fields: string[]): UsageError {
+  return new UsageError(
+    `--output: ${quote(folder)} holds the keyframes of another zoom (${fields.join(', ')} differ): ` +
+      'remove that folder, or write this video elsewhere with -o',
+  );
+}
+
+/** ffmpeg, which encodes videos, is not installed. */
+export function ffmpegMissing(): UsageError {
+  return new UsageError(
+    'video: ffmpeg is needed to encode .mp4 and .webm and was not found on the PATH: install it ' +
+      '(Debian and Ubuntu: apt-get install ffmpeg), or write the frames as PNG files with --out frames',
+  );
+}
+
+/** ffmpeg ended with a failure while encoding. */
+export function ffmpegFailed(path: string, status: number | null, stderr: string): RenderError {
+  const said = stderr.trim().split('\n').slice(-3).join(' / ');
+  return new RenderError(`cannot encode ${quote(path)}: ffmpeg exited with status ${status}${said ? `: ${said}` : ''}`);
+}
+
+/** What a stopped video keeps: its keyframes, which the same command reuses. */
+export function keyframesKept(folder: string): string {
+  return `; the keyframes made so far are kept in ${JSON.stringify(folder)}: run the same command again to go on`;
+}
+
+/** A video's output path that holds something the video must not replace. */
+export function videoOutputTaken(path: string, what: string): UsageError {
+  return new UsageError(
+    `--output: ${quote(path)} ${what}: give a new path (frames go to a folder of their own, holding only frames)`,
+  );
+}

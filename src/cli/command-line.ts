@@ -145,21 +145,48 @@ const SERVE_OPTIONS = {
   },
 } as const;
 
+const VIDEO_OPTIONS = {
+  center: { type: 'string', description: 'The point the video zooms into, re,im, up to 10000 digits each' },
+  'zoom-to': { type: 'string', description: 'Zoom at the end (the deepest), e.g. 1e30' },
+  'zoom-from': { type: 'string', description: 'Zoom at the start [default: 1]' },
+  duration: { type: 'string', description: 'Seconds of video [default: 10]' },
+  fps: { type: 'string', description: 'Frames per second [default: 30]' },
+  ease: { type: 'string', description: 'Seconds to speed up at the start and slow down at the end [default: 0]' },
+  reverse: { type: 'boolean', description: 'Zoom out instead of in' },
+  width: { type: 'string', description: 'Width in pixels, even for mp4 and webm [default: 640]' },
+  height: { type: 'string', description: 'Height in pixels, even for mp4 and webm [default: 360]' },
+  'max-iter': { type: 'string', description: 'Iterations, or auto (chosen at --zoom-to) [default: auto]' },
+  palette: OPTIONS.palette,
+  inside: OPTIONS.inside,
+  cycle: OPTIONS.cycle,
+  out: { type: 'string', description: 'mp4 (H.264) | webm (VP9) | frames (a folder of PNGs) [default: from -o]' },
+  threads: OPTIONS.threads,
+  shard: { type: 'string', description: 'Render only keyframes of shard i of n, for job arrays: i/n or auto[/n]' },
+  quiet: { type: 'boolean', description: 'No progress bar, nor the line saying what was written' },
+  output: {
+    type: 'string',
+    alias: 'o',
+    description:
+      'The video (.mp4, .webm) or frames folder; keyframes are kept in OUTPUT.parts [default: output/zoom-WxH.mp4]',
+  },
+} as const;
+
 const RENDER_NAMES = namesOf(OPTIONS);
+const VIDEO_NAMES = namesOf(VIDEO_OPTIONS);
 const SERVE_NAMES = namesOf(SERVE_OPTIONS);
 const SCALE_NAMES = namesOf(SCALE_OPTIONS);
 const ASSEMBLE_NAMES = namesOf(ASSEMBLE_OPTIONS);
 const FIND_NAMES = namesOf(FIND_OPTIONS);
-const COMMANDS = ['scale', 'assemble', 'find', 'serve', 'help'];
+const COMMANDS = ['scale', 'assemble', 'find', 'serve', 'video', 'help'];
 
 const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...FIND_OPTIONS, ...SERVE_OPTIONS })
+  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...FIND_OPTIONS, ...SERVE_OPTIONS, ...VIDEO_OPTIONS })
     .filter(([, spec]) => spec.type === 'string')
     .flatMap(([name, spec]) => [name, ...('alias' in spec ? [spec.alias] : [])]),
 );
 
 const SWITCHES: ReadonlySet<string> = new Set(
-  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...ASSEMBLE_OPTIONS })
+  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...ASSEMBLE_OPTIONS, ...VIDEO_OPTIONS })
     .filter(([, spec]) => spec.type === 'boolean')
     .flatMap(([name]) => [name, `no-${name}`]),
 );
@@ -203,7 +230,7 @@ function helpCommand(argv: string[]): string[] {
     /^--?/.test(argv[k - 1] ?? '') && VALUE_OPTIONS.has(argv[k - 1].replace(/^--?/, ''));
   const asked = argv.some((word, k) => word === 'help' && !optionBefore(k));
   if (!asked) return argv;
-  const command = argv.find((word) => ['scale', 'assemble', 'find', 'serve'].includes(word));
+  const command = argv.find((word) => ['scale', 'assemble', 'find', 'serve', 'video'].includes(word));
   return command ? [command, '--help'] : ['--help'];
 }
 
@@ -223,8 +250,9 @@ function unknownArguments(message: string, argv: string[]): UsageError {
   const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const names = listed.filter((name) => !listed.some((other) => other !== name && camel(other) === name));
   const known =
-    { scale: SCALE_NAMES, assemble: ASSEMBLE_NAMES, find: FIND_NAMES, serve: SERVE_NAMES }[argv[0] as string] ??
-    RENDER_NAMES;
+    { scale: SCALE_NAMES, assemble: ASSEMBLE_NAMES, find: FIND_NAMES, serve: SERVE_NAMES, video: VIDEO_NAMES }[
+      argv[0] as string
+    ] ?? RENDER_NAMES;
   const shown = `Unknown argument${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
   for (const name of names) {
     const command = argv.includes(name) ? closest(name, COMMANDS) : undefined;
@@ -275,6 +303,12 @@ export function commandLine(argv: string[], version: string) {
       examples(y.options(FIND_OPTIONS), [
         ['$0 find --center=-1.75,0 --zoom 100', 'the period-3 minibrot'],
         ['$0 find --center=-1.99500000000003,0 --zoom 1e13', 'a deeper one'],
+      ]),
+    )
+    .command('video', 'A zoom video: keyframes rendered once, frames made from them, encoded by ffmpeg', (y) =>
+      examples(y.options(VIDEO_OPTIONS), [
+        ['$0 video --center=-0.7436438870371587,0.1318259043091895 --zoom-to 1e13 -o zoom.mp4', 'seahorse valley'],
+        ['$0 video --center=-1.75,0 --zoom-to 1e6 --duration 20 --fps 60 --ease 2 -o z.webm', 'eased, VP9'],
       ]),
     )
     .command('serve', 'Explore in the browser: a page and an HTTP API over warm workers', (y) =>

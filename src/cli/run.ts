@@ -16,6 +16,7 @@ import { runScaleCommand } from './scale-command.js';
 import { resolveScaleOptions } from './scale-options.js';
 import { resolveServeOptions, runServe } from './serve-command.js';
 import { loadGivenSpec } from './spec-file.js';
+import { resolveVideoOptions, runVideo } from './video-command.js';
 
 /** Where a render gets its renderer: started early (or on first use), and closed at the end. */
 export interface Renderers {
@@ -35,6 +36,7 @@ export async function main(argv: string[], renderers: Renderers): Promise<number
     if (raw._[0] === 'scale') await runScaleCommand(resolveScaleOptions(raw), argv);
     else if (raw._[0] === 'assemble') await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
     else if (raw._[0] === 'serve') await runServe(resolveServeOptions(raw));
+    else if (raw._[0] === 'video') await runVideo(resolveVideoOptions(raw));
     else if (raw._[0] === 'find') process.stdout.write(findReport(findMinibrot(resolveFindOptions(raw))));
     else {
       const given = await loadGivenSpec(raw);

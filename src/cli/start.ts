@@ -1,8 +1,8 @@
 /**
  * The command after `-v` (cli/main.ts). For a render its first worker thread starts here, before the command-line
  * modules load: booting a worker (about 70 ms) then overlaps loading and parsing (about 80 ms) instead of following
- * them. More workers start only if the render needs them (core/feeder.ts); help, `scale`, `assemble`, `find` and
- * `serve` start none here. See bench/README.md for the start-up timeline.
+ * them. More workers start only if the render needs them (core/feeder.ts); help, `scale`, `assemble`, `find`,
+ * `serve` and `video` start none here. See bench/README.md for the start-up timeline.
  */
 import { Renderer } from '../core/renderer.js';
 import { mark } from '../trace.js';
@@ -13,7 +13,7 @@ mark('main: renderer modules loaded');
 const argv = process.argv.slice(2);
 
 /** Words after which nothing renders here: help, or a command that makes its own pools or none. */
-const NO_RENDER = new Set(['-h', '--help', 'help', 'scale', 'assemble', 'find', 'serve']);
+const NO_RENDER = new Set(['-h', '--help', 'help', 'scale', 'assemble', 'find', 'serve', 'video']);
 
 let renderer: Promise<Renderer> | undefined;
 const renderers = {

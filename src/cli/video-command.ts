@@ -1,0 +1,209 @@
+/**
+ * `mandel-par video --center RE,IM --zoom-to Z [...] -o zoom.mp4`: a zoom video from its keyframes (src/video/).
+ * Options become a still's options for the CLI's own parser (the centre, iterations and colours mean what they
+ * mean for a picture), keyframes are rendered or reused, then frames are made and encoded.
+ */
+import { availableParallelism } from 'node:os';
+import { extname, normalize } from 'node:path';
+import { Renderer } from '../core/renderer.js';
+import type { RenderSpec } from '../core/spec.js';
+import { VERSION } from '../core/version.js';
+import { conflictingOptions, invalidOption, keyframesKept } from '../errors.js';
+import { partsFolder } from '../outputs/parts.js';
+import { assembleFrames, type Timeline } from '../video/assemble.js';
+import type { FrameSink, VideoFormat } from '../video/encode.js';
+import { checkVideoOutput, ffmpegSink, pngFolderSink, VIDEO_FORMATS } from '../video/encode.js';
+import type { VideoMap } from '../video/map.js';
+import { hasKey, openMap, readMap, renderKey } from '../video/map.js';
+import { KEY_SCALE, keyCount, keyZoom, log2OfDecimal } from '../video/schedule.js';
+import { autoIterations } from './auto-iterations.js';
+import type { RawArgs } from './parsers.js';
+import { MAX_THREADS, parseChoice, parsePositiveNumber, single, wholeReader } from './parsers.js';
+import { printLine } from './print.js';
+import { startStagedProgress } from './progress.js';
+import { resolveRenderCommand } from './render-options.js';
+import type { Shard } from './shard.js';
+import { parseShard, resolveShard } from './shard.js';
+import { abortOnSignals } from './signals.js';
+
+export interface VideoCommand {
+  /** The still at zoom-to with the video's size, iterations and colours (its maxIter is a placeholder when auto). */
+  still: RenderSpec;
+  autoIter: boolean;
+  /** Keyframe k's spec, once the iterations are known. */
+  keySpec(k: number, maxIter: number): RenderSpec;
+  center: [string, string];
+  zoomFrom: string;
+  zoomTo: string;
+  timeline: Timeline;
+  keys: number;
+  width: number;
+  height: number;
+  format: VideoFormat;
+  output: string;
+  threads: number;
+  shard: Shard | undefined;
+  quiet: boolean;
+}
+
+const EXTENSIONS: Record<string, VideoFormat> = { '.mp4': 'mp4', '.webm': 'webm', '': 'frames' };
+
+/** The still options a video passes through to the CLI's parser, as they are. */
+const STILL_OPTIONS = ['center', 'width', 'height', 'max-iter', 'palette', 'inside', 'cycle'];
+
+export function resolveVideoOptions(raw: RawArgs, parallelism = availableParallelism()): VideoCommand {
+  const text = (option: string) => single(raw, option);
+  for (const option of ['center', 'zoom-to']) {
+    if (text(option) === undefined) {
+      throw conflictingOptions(['center', 'zoom-to'], 'a video needs both: where it zooms, and how far');
+    }
+  }
+  const whole = wholeReader(raw);
+  const zoomFrom = (text('zoom-from') ?? '1').trim();
+  const zoomTo = (text('zoom-to') ?? '').trim();
+  const stillArgs = (zoom: string, extra: RawArgs): RawArgs => ({
+    ...Object.fromEntries(STILL_OPTIONS.map((o) => [o, text(o)]).filter(([, v]) => v !== undefined)),
+    width: text('width') ?? '640',
+    height: text('height') ?? '360',
+    'max-iter': text('max-iter') ?? 'auto',
+    zoom,
+    out: 'png',
+    _: [],
+    ...extra,
+  });
+  // The CLI's own checks of the centre, zooms, size, iterations and colours, with its messages.
+  const { spec: still, autoIter } = resolveRenderCommand(stillArgs(zoomTo, {}), parallelism);
+  resolveRenderCommand(stillArgs(zoomFrom, {}), parallelism);
+  const octaves = log2OfDecimal(zoomTo) - log2OfDecimal(zoomFrom);
+  if (!(octaves > 0))
+    throw invalidOption('zoom-to', zoomTo, `a zoom deeper than --zoom-from (${zoomFrom})`, '--zoom-to 1e30');
+  const given = text('output');
+  const format = text('out')
+    ? parseChoice('out', text('out') as string, VIDEO_FORMATS)
+    : given !== undefined
+      ? EXTENSIONS[extname(given).toLowerCase()]
+      : 'mp4';
+  if (format === undefined) {
+    throw invalidOption('output', given, 'a path ending in .mp4 or .webm, or a folder for --out frames', '-o zoom.mp4');
+  }
+  const { width, height } = still;
+  if (format !== 'frames' && (width % 2 !== 0 || height % 2 !== 0)) {
+    throw invalidOption('width', `${width}x${height}`, 'an even width and height for video (yuv420p)', '--width 640');
+  }
+  const fps = whole('fps', 1, 240, '--fps 30', 30);
+  const duration = parsePositiveNumber('duration', text('duration') ?? '10', '--duration 20');
+  const frames = Math.round(duration * fps);
+  if (frames < 2) throw invalidOption('duration', text('duration'), `at least 2 frames at ${fps} fps`, '--duration 10');
+  const ease = text('ease') === undefined ? 0 : Number(text('ease'));
+  if (!(Number.isFinite(ease) && ease >= 0 && ease <= duration / 2)) {
+    throw invalidOption('ease', text('ease'), `seconds from 0 to half the duration (${duration / 2})`, '--ease 2');
+  }
+  const fallback = `output/zoom-${width}x${height}${format === 'frames' ? '' : `.${format}`}`;
+  const shardText = text('shard');
+  return {
+    still,
+    autoIter,
+    keySpec: (k, maxIter) =>
+      resolveRenderCommand(
+        stillArgs(keyZoom(zoomFrom, k), {
+          width: String(KEY_SCALE * width),
+          height: String(KEY_SCALE * height),
+          'max-iter': String(maxIter),
+          out: 'npy',
+          palette: undefined,
+          inside: undefined,
+          cycle: undefined,
+        }),
+        parallelism,
+      ).spec,
+    center: (text('center') as string).split(',').map((p) => p.trim()) as [string, string],
+    zoomFrom,
+    zoomTo,
+    timeline: { frames, fps, ease, reverse: raw.reverse === true, octaves },
+    keys: keyCount(octaves),
+    width,
+    height,
+    format,
+    output: normalize(given ?? fallback),
+    threads: Math.min(whole('threads', 1, MAX_THREADS, '--threads 4', parallelism), parallelism),
+    shard: shardText === undefined ? undefined : resolveShard(parseShard(shardText), undefined),
+    quiet: raw.quiet === true,
+  };
+}
+
+/** Renders the keyframes that are missing (this shard's only, with --shard), then, without --shard, the video. */
+export async function runVideo(c: VideoCommand): Promise<void> {
+  const folder = partsFolder(c.output);
+  await checkVideoOutput(c.output, c.format);
+  const interrupt = abortOnSignals(keyframesKept(folder));
+  const { signal } = interrupt;
+  const renderer = await Renderer.create({ threads: c.threads, minThreads: 1, logger: { warn: printLine } });
+  let sink: FrameSink | undefined;
+  const progress = await startStagedProgress(c.quiet);
+  try {
+    const held = await readMap(folder);
+    let maxIter = c.still.maxIter;
+    if (c.autoIter) {
+      maxIter =
+        held?.center.join(',') === c.center.join(',') && held.zoomTo === c.zoomTo
+          ? held.maxIter
+          : (await autoIterations(renderer, c.still)).maxIter;
+      if (!c.quiet) printLine(`--max-iter auto: ${maxIter} (at --zoom-to ${c.zoomTo})`);
+    }
+    const map: VideoMap = {
+      version: VERSION,
+      center: c.center,
+      zoomFrom: c.zoomFrom,
+      zoomTo: c.zoomTo,
+      maxIter,
+      width: KEY_SCALE * c.width,
+      height: KEY_SCALE * c.height,
+      keys: c.keys,
+    };
+    await openMap(folder, map);
+    const mine = Array.from({ length: c.keys }, (_, k) => k).filter(
+      (k) => !c.shard || k % c.shard.count === c.shard.index - 1,
+    );
+    const missing: number[] = [];
+    for (const k of mine) if (!(await hasKey(folder, k, map))) missing.push(k);
+    const frames = c.shard ? 0 : c.timeline.frames;
+    progress.start(missing.length, frames);
+    let samples = 0;
+    const started = performance.now();
+    for (const k of missing) {
+      samples += await renderKey(renderer, c.keySpec(k, maxIter), folder, k, signal);
+      progress.keyDone();
+    }
+    const keyMs = performance.now() - started;
+    const reused = `${mine.length - missing.length} reused`;
+    const rendered = `keyframes: ${missing.length} rendered (${(samples / 1e6).toFixed(1)} M samples, ${(keyMs / 1000).toFixed(1)} s), ${reused}`;
+    if (c.shard) {
+      if (!c.quiet)
+        printLine(
+          `shard ${c.shard.index}/${c.shard.count}: ${rendered}; in ${folder}: run without --shard to make the video`,
+        );
+      return;
+    }
+    const framesStarted = performance.now();
+    sink =
+      c.format === 'frames'
+        ? await pngFolderSink(c.output, c.width, c.height)
+        : await ffmpegSink(c.output, c.format, c.width, c.height, c.timeline.fps);
+    const size = { width: c.width, height: c.height };
+    await assembleFrames(folder, map, c.timeline, c.still.colouring, size, sink, signal, () => progress.frameDone());
+    await sink.finish();
+    sink = undefined;
+    progress.stop();
+    const frameSeconds = ((performance.now() - framesStarted) / 1000).toFixed(1);
+    if (!c.quiet) {
+      printLine(
+        `wrote ${c.output}: ${c.timeline.frames} frames at ${c.timeline.fps} fps; ${rendered}; frames ${frameSeconds} s`,
+      );
+    }
+  } finally {
+    progress.stop();
+    await sink?.discard();
+    interrupt.dispose();
+    await renderer.close();
+  }
+}

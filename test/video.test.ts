@@ -1,0 +1,342 @@
+/**
+ * `mandel-par video`: ffprobe reads back the asked frame count, rate, duration and codec; frames match stills of
+ * the same views (PSNR through ffmpeg's own filter: a frame at a keyframe's zoom is the still with --aa 2, a frame
+ * between keyframes is at least as close to the view's true picture, a still with --aa 8, as a plain still is);
+ * a killed render goes on where it stopped and gives the same frames; keyframes are reused for other colours and
+ * by shards; bad options and a missing ffmpeg are clear errors. ffmpeg is Debian's (.ci/run installs it); these
+ * tests fail, loudly, without it.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { frameName } from '../dist/src/video/encode.js';
+import { frameSource, keyCount, keyZoom, log2OfDecimal, progressAt } from '../dist/src/video/schedule.js';
+import { CLI, runCli } from './helpers.js';
+
+const SEA = '-0.743643887037158704752191506114774,0.131825904205311970493132056385139';
+const M41 = '-0.101096363845622161025785445738622565463805443,0.956286510809141500771096057729977435809833336';
+/** Small and smooth-coloured (a long cycle), so that PSNR measures the geometry, not the palette's noise. */
+const LOOK = ['--width', '160', '--height', '90', '--max-iter', '2000', '--cycle', '1000', '--quiet'];
+
+let dir: string;
+beforeAll(async () => {
+  for (const tool of ['ffmpeg', 'ffprobe']) {
+    try {
+      execFileSync(tool, ['-version'], { stdio: 'ignore' });
+    } catch {
+      throw new Error(`${tool} is missing: install Debian's ffmpeg (.ci/run does)`);
+    }
+  }
+  dir = await mkdtemp(join(tmpdir(), 'mandel-par-video-'));
+});
+
+/** PSNR of two pictures in dB, by ffmpeg's psnr filter, which reports on stderr (inf for identical pictures). */
+function psnr(a: string, b: string): number {
+  const run = spawnSync('ffmpeg', ['-hide_banner', '-i', a, '-i', b, '-lavfi', 'psnr', '-f', 'null', '-'], {
+    encoding: 'utf8',
+  });
+  const m = /average:(inf|[\d.]+)/.exec(run.stderr);
+  if (!m) throw new Error(`ffmpeg could not compare ${a} and ${b}: ${run.stderr}`);
+  return m[1] === 'inf' ? Number.POSITIVE_INFINITY : Number(m[1]);
+}
+
+const frame = (folder: string, n: number) => join(folder, frameName(n));
+
+async function still(name: string, center: string, zoom: string, extra: string[] = []): Promise<string> {
+  const file = join(dir, `${name}.png`);
+  const run = await runCli([`--center=${center}`, '--zoom', zoom, ...LOOK, ...extra, '-o', file]);
+  expect(run.status).toBe(0);
+  return file;
+}
+
+describe('the timeline', () => {
+  it('a steady zoom: an equal factor per frame, first frame at 0, last at 1', () => {
+    const us = Array.from({ length: 31 }, (_, n) => progressAt(n, 31, 3, 0));
+    expect(us[0]).toBe(0);
+    expect(us[30]).toBe(1);
+    for (let n = 1; n < 31; n++) expect(us[n] - us[n - 1]).toBeCloseTo(1 / 30, 12);
+  });
+
+  it('eased: slow at both ends, symmetric, monotone', () => {
+    const us = Array.from({ length: 61 }, (_, n) => progressAt(n, 61, 6, 2));
+    expect([us[0], us[60]]).toEqual([0, 1]);
+    for (let n = 1; n < 61; n++) expect(us[n]).toBeGreaterThan(us[n - 1]);
+    for (let n = 0; n <= 60; n++) expect(us[n] + us[60 - n]).toBeCloseTo(1, 12);
+    expect(us[1] - us[0]).toBeLessThan((us[31] - us[30]) / 10);
+  });
+
+  it('keyframes at zoom-from x 2^k, exactly; each frame spans 1 to 2 keyframe pixels', () => {
+    expect(keyZoom('1e30', 3)).toBe('8e30');
+    expect(keyZoom('2.5', 2)).toBe('100e-1');
+    expect(log2OfDecimal('1e300')).toBeCloseTo(300 * Math.log2(10), 9);
+    expect(keyCount(10)).toBe(11);
+    expect(keyCount(Math.log2(1e6))).toBe(20);
+    for (let u = 0; u <= 1; u += 1 / 97) {
+      const { key, span } = frameSource(u, 19.93, 20);
+      expect(span).toBeGreaterThan(1 - 1e-9);
+      expect(span).toBeLessThanOrEqual(2 + 1e-9);
+      expect(key).toBeLessThan(20);
+    }
+  });
+});
+
+describe('mandel-par video', () => {
+  it.each([
+    ['mp4', 'h264'],
+    ['webm', 'vp9'],
+  ])('.%s: ffprobe reads the asked frames, rate, duration and codec (%s)', async (extension, codec) => {
+    const out = join(dir, `probe.${extension}`);
+    const run = await runCli([
+      'video',
+      `--center=${SEA}`,
+      '--zoom-to',
+      '1e4',
+      '--duration',
+      '2',
+      '--fps',
+      '12',
+      ...LOOK,
+      '-o',
+      out,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const probe = execFileSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-count_frames',
+        '-show_entries',
+        'stream=codec_name,nb_read_frames,r_frame_rate,width,height',
+        '-show_entries',
+        'format=duration',
+        '-of',
+        'json',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+    const { streams, format } = JSON.parse(probe);
+    expect(streams[0]).toMatchObject({
+      codec_name: codec,
+      width: 160,
+      height: 90,
+      r_frame_rate: '12/1',
+      nb_read_frames: '24',
+    });
+    expect(Number(format.duration)).toBeCloseTo(2, 1);
+    // The first frame, through the codec, against the still it is made as (codec loss only).
+    const first = join(dir, `first-${extension}.png`);
+    execFileSync('ffmpeg', ['-v', 'error', '-i', out, '-frames:v', '1', '-y', first]);
+    expect(psnr(first, await still(`probe-${extension}`, SEA, '1', ['--aa', '2']))).toBeGreaterThan(30);
+  });
+
+  it('frames at keyframe zooms are the stills with --aa 2; frames between are as close to the true view as a still', async () => {
+    // 11 frames over 10 octaves: frame n at zoom 2^(n-1), a keyframe's.
+    const keyed = join(dir, 'keyed');
+    const run = await runCli([
+      'video',
+      `--center=${SEA}`,
+      '--zoom-to',
+      '1024',
+      '--duration',
+      '1',
+      '--fps',
+      '11',
+      ...LOOK,
+      '--out',
+      'frames',
+      '-o',
+      keyed,
+    ]);
+    expect(run.status).toBe(0);
+    expect(await readdir(keyed)).toHaveLength(11);
+    for (const n of [1, 6, 11]) {
+      const zoom = String(2 ** (n - 1));
+      expect(psnr(frame(keyed, n), await still(`aa2-${zoom}`, SEA, zoom, ['--aa', '2']))).toBeGreaterThan(45);
+    }
+    // 10 frames over the same zoom: frame 5 at 2^(40/9), between keyframes 4 and 5.
+    const between = join(dir, 'between');
+    expect(
+      (
+        await runCli([
+          'video',
+          `--center=${SEA}`,
+          '--zoom-to',
+          '1024',
+          '--duration',
+          '1',
+          '--fps',
+          '10',
+          ...LOOK,
+          '--out',
+          'frames',
+          '-o',
+          between,
+        ])
+      ).status,
+    ).toBe(0);
+    const zoom = String(2 ** (40 / 9));
+    const truth = await still(`aa8-${zoom}`, SEA, zoom, ['--aa', '8']);
+    const plain = await still(`aa1-${zoom}`, SEA, zoom);
+    expect(psnr(frame(between, 5), truth)).toBeGreaterThan(psnr(plain, truth));
+  });
+
+  it('deep: perturbation keyframes from 1e20, the last frame the still with --aa 2', async () => {
+    const out = join(dir, 'deep');
+    const run = await runCli([
+      'video',
+      `--center=${M41}`,
+      '--zoom-from',
+      '1e20',
+      '--zoom-to',
+      '64e20',
+      '--duration',
+      '1',
+      '--fps',
+      '7',
+      ...LOOK,
+      '--out',
+      'frames',
+      '-o',
+      out,
+    ]);
+    expect(run.status).toBe(0);
+    expect(psnr(frame(out, 1), await still('deep-first', M41, '1e20', ['--aa', '2']))).toBeGreaterThan(45);
+    expect(psnr(frame(out, 7), await still('deep-last', M41, '64e20', ['--aa', '2']))).toBeGreaterThan(45);
+  });
+
+  it('--reverse: the same frames, last first', async () => {
+    const forward = join(dir, 'keyed');
+    const back = join(dir, 'keyed-back');
+    const run = await runCli([
+      'video',
+      `--center=${SEA}`,
+      '--zoom-to',
+      '1024',
+      '--duration',
+      '1',
+      '--fps',
+      '11',
+      ...LOOK,
+      '--reverse',
+      '--out',
+      'frames',
+      '-o',
+      back,
+    ]);
+    expect(run.status).toBe(0);
+    for (const n of [1, 4, 11]) {
+      const a = await sharp(frame(forward, n)).raw().toBuffer();
+      const b = await sharp(frame(back, 12 - n))
+        .raw()
+        .toBuffer();
+      expect(a.equals(b)).toBe(true);
+    }
+  });
+});
+
+describe('keyframes kept', () => {
+  const args = (out: string, more: string[] = [], timing = ['--duration', '1', '--fps', '8']) => [
+    'video',
+    `--center=${M41}`,
+    '--zoom-to',
+    '1e24',
+    ...timing,
+    ...LOOK,
+    ...more,
+    '--out',
+    'frames',
+    '-o',
+    out,
+  ];
+
+  it('a render killed part way goes on where it stopped, to the same frames', async () => {
+    const whole = join(dir, 'whole');
+    expect((await runCli(args(whole))).status).toBe(0);
+    const killed = join(dir, 'killed');
+    const child = spawn(process.execPath, [CLI, ...args(killed)], { stdio: 'ignore' });
+    const parts = `${killed}.parts`;
+    const keys = async () => (await readdir(parts).catch(() => [])).filter((f) => f.startsWith('key-')).length;
+    while ((await keys()) < 20 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    expect(existsSync(killed)).toBe(false);
+    const again = await runCli(args(killed).filter((a) => a !== '--quiet'));
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/keyframes: \d+ rendered .*, (2\d|[3-7]\d) reused/);
+    for (let n = 1; n <= 8; n++) {
+      const a = await sharp(frame(whole, n)).raw().toBuffer();
+      const b = await sharp(frame(killed, n)).raw().toBuffer();
+      expect(a.equals(b)).toBe(true);
+    }
+  });
+
+  it('other colours, length or rate render no keyframe; another zoom into the same parts folder is refused', async () => {
+    const whole = join(dir, 'whole');
+    const loud = (more: string[], timing?: string[]) => args(whole, more, timing).filter((a) => a !== '--quiet');
+    const recolour = await runCli(loud(['--palette', 'fire'], ['--fps', '5', '--duration', '2']));
+    expect(recolour.status).toBe(0);
+    expect(recolour.stderr).toContain('keyframes: 0 rendered');
+    expect(await readdir(whole)).toHaveLength(10);
+    const other = await runCli(loud(['--zoom-from', '10']));
+    expect(other.status).toBe(2);
+    expect(other.stderr).toContain(`--output: "${whole}.parts" holds the keyframes of another zoom (zoomFrom`);
+  });
+
+  it('shards render their share of the keyframes; the whole run then renders none', async () => {
+    const sharded = join(dir, 'sharded');
+    for (const shard of ['1/3', '2/3', '3/3']) {
+      const run = await runCli(args(sharded, ['--shard', shard]).filter((a) => a !== '--quiet'));
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain(`shard ${shard}: keyframes:`);
+    }
+    expect(existsSync(sharded)).toBe(false);
+    const last = await runCli(args(sharded).filter((a) => a !== '--quiet'));
+    expect(last.stderr).toContain('keyframes: 0 rendered');
+    expect(await readdir(sharded)).toHaveLength(8);
+  });
+
+  it('frames replace an earlier frames folder, but never a folder holding anything else', async () => {
+    const mixed = join(dir, 'mixed');
+    await mkdir(mixed);
+    await writeFile(join(mixed, 'notes.txt'), 'mine');
+    const run = await runCli(args(mixed));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`--output: "${mixed}" holds other files than frames`);
+    expect(await readdir(mixed)).toEqual(['notes.txt']);
+  });
+});
+
+describe('refusals', () => {
+  it.each([
+    [['--zoom-to', '0.5'], '--zoom-to: expected a zoom deeper than --zoom-from (1)'],
+    [['--zoom-to', '1e6', '--width', '161'], '--width: expected an even width and height for video (yuv420p)'],
+    [['--zoom-to', '1e6', '--fps', '0'], '--fps: expected a whole number from 1 to 240'],
+    [['--zoom-to', '1e6', '--ease', '9'], '--ease: expected seconds from 0 to half the duration (5)'],
+    [['--zoom-to', '1e6', '-o', 'zoom.gif'], '--output: expected a path ending in .mp4 or .webm'],
+    [[], '--center, --zoom-to: a video needs both'],
+  ])('video %j: exit 2, %s', async (more, message) => {
+    const run = await runCli(['video', `--center=${SEA}`, ...more]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  it('without ffmpeg: exit 2, saying how to get it, nothing written', async () => {
+    const out = join(dir, 'no-ffmpeg.mp4');
+    const run = await runCli(
+      ['video', `--center=${SEA}`, '--zoom-to', '16', '--duration', '1', '--fps', '4', ...LOOK, '-o', out],
+      {
+        env: { PATH: '/nonexistent' },
+      },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('video: ffmpeg is needed to encode .mp4 and .webm and was not found on the PATH');
+    expect(existsSync(out)).toBe(false);
+  });
+});
