@@ -13,6 +13,7 @@ import {
   parseZoom,
   pixelSize,
   queryOf,
+  videoCommandOf,
   viewFromQuery,
   zoomAt,
 } from './view.js';
@@ -218,15 +219,17 @@ $('iterations').addEventListener('change', (e) => {
 $('palette').addEventListener('change', (e) => change({ ...view, palette: e.target.value || null }));
 $('cycle').addEventListener('change', (e) => change({ ...view, cycle: e.target.value || null }));
 for (const id of ['save-width', 'save-height']) $(id).addEventListener('change', describe);
-$('copy').addEventListener('click', async () => {
-  const command = commandOf(view, width, height);
+/** Copies a command line to the clipboard, or shows it where the clipboard is not allowed. */
+async function copy(command) {
   try {
     await navigator.clipboard.writeText(command);
     say(`copied: ${command}`);
   } catch {
     say(command);
   }
-});
+}
+$('copy').addEventListener('click', () => copy(commandOf(view, width, height)));
+$('copy-video').addEventListener('click', () => copy(videoCommandOf(view, width, height)));
 window.addEventListener('resize', () => {
   fitCanvas();
   displayed = null;

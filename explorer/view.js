@@ -170,3 +170,14 @@ export function commandOf(view, width, height) {
   words.push(`--width ${width} --height ${height} -o view.png`);
   return words.join(' ');
 }
+
+/** The command line that makes a zoom video from the whole set down into the view, at `width` x `height`. */
+export function videoCommandOf(view, width, height) {
+  const words = [`mandel-par video --center=${view.center.join(',')} --zoom-to ${formatZoom(view.zoom)}`];
+  words.push(`--max-iter ${iterationsOf(view)}`);
+  if (view.palette) words.push(`--palette '${view.palette}'`);
+  if (view.cycle) words.push(`--cycle ${view.cycle}`);
+  // Even sizes: H.264 and VP9 store colour at half resolution.
+  words.push(`--width ${width - (width % 2)} --height ${height - (height % 2)} -o zoom.mp4`);
+  return words.join(' ');
+}

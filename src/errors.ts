@@ -448,3 +448,12 @@ export function videoOutputTaken(path: string, what: string): UsageError {
     `--output: ${quote(path)} ${what}: give a new path (frames go to a folder of their own, holding only frames)`,
   );
 }
+
+/** A video's keyframes that are not all there yet. */
+export function keyframesMissing(folder: string, missing: number[], keys: number): RenderError {
+  const named = missing.length > 8 ? `${missing.slice(0, 8).join(', ')}, ...` : missing.join(', ');
+  return new RenderError(
+    `assemble: ${missing.length} of ${keys} keyframes are missing from ${JSON.stringify(folder)} (${named}): ` +
+      'run the shards that render them (again), then assemble',
+  );
+}

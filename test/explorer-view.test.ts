@@ -3,6 +3,7 @@
  * by pixel offsets at any depth, zooms about a point, the URL round trip, and the command line it copies, which
  * the real CLI must accept.
  */
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a browser module in plain JavaScript, without types.
 import * as v from '../explorer/view.js';
@@ -104,6 +105,17 @@ describe('the URL and the command line', () => {
 
   it('a page without a query shows the CLI default view', () => {
     expect(v.viewFromQuery('')).toEqual(v.HOME);
+  });
+
+  it('the copied video command is one the CLI accepts (even sizes, the view as the zoom)', async () => {
+    const view = { ...at(['-1.25', '0.0001'], '2.5e40', 12000), cycle: '300' };
+    const command = v.videoCommandOf(view, 641, 401);
+    expect(command).toBe(
+      'mandel-par video --center=-1.25,0.0001 --zoom-to 2.5e40 --max-iter 12000 --cycle 300 --width 640 --height 400 -o zoom.mp4',
+    );
+    // Checked by the CLI up to the work: a bad option would exit 2 first; PATH without ffmpeg stops it right there.
+    const run = await runCli(command.split(' ').slice(1), { env: { PATH: '/nonexistent' }, cwd: tmpdir() });
+    expect(run.stderr).toContain('ffmpeg is needed');
   });
 
   it('the copied command is one the CLI accepts, for the same picture', async () => {

@@ -2,7 +2,8 @@
  * Every render example in the README runs: each `mandel-par` command of its shell blocks, at a smaller size (the
  * width at most 160, the aspect kept) and writing into a temporary folder, exits 0 without a warning (a uniform
  * picture, a precision warning). `scale` examples are left to scale.test.ts (they take minutes by design), and
- * `serve` to serve.test.ts (it runs until stopped).
+ * `serve` and `video` to serve.test.ts and video.test.ts (one runs until stopped, the other for minutes at full
+ * size).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ function readmeCommands(text: string): string[] {
     .replace(/\\\n\s*/g, '')
     .split('\n')
     .map((line) => line.replace(/\s+#.*$/, '').trim())
-    .filter((line) => /^mandel-par (?!scale\b|serve\b|\[)/.test(line) || /^mandel-par$/.test(line));
+    .filter((line) => /^mandel-par (?!scale\b|serve\b|video\b|\[)/.test(line) || /^mandel-par$/.test(line));
 }
 
 /** A README command's arguments, at most 160 pixels wide, with its output in `dir`. */

@@ -256,20 +256,35 @@ describe('keyframes kept', () => {
     out,
   ];
 
-  it('a render killed part way goes on where it stopped, to the same frames', async () => {
+  it('Ctrl-C, then a kill, part way: the keyframes are kept, and the same command goes on to the same frames', async () => {
     const whole = join(dir, 'whole');
     expect((await runCli(args(whole))).status).toBe(0);
     const killed = join(dir, 'killed');
-    const child = spawn(process.execPath, [CLI, ...args(killed)], { stdio: 'ignore' });
     const parts = `${killed}.parts`;
     const keys = async () => (await readdir(parts).catch(() => [])).filter((f) => f.startsWith('key-')).length;
-    while ((await keys()) < 20 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    /** Starts the command, waits for `count` keyframes, sends `signal`; resolves with the status and stderr. */
+    const stopAt = async (count: number, signal: NodeJS.Signals) => {
+      const child = spawn(process.execPath, [CLI, ...args(killed).filter((a) => a !== '--quiet')], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+      const closed = new Promise<number | null>((r) => child.on('close', r));
+      while ((await keys()) < count && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      child.kill(signal);
+      return { status: await closed, stderr };
+    };
+    const interrupted = await stopAt(10, 'SIGINT');
+    expect(interrupted.status).toBe(130);
+    expect(interrupted.stderr).toContain(
+      `interrupted by SIGINT: the render was stopped; the keyframes made so far are kept in "${parts}": run the same command again to go on`,
+    );
+    expect(await keys()).toBeGreaterThanOrEqual(10);
+    await stopAt(30, 'SIGKILL');
     expect(existsSync(killed)).toBe(false);
     const again = await runCli(args(killed).filter((a) => a !== '--quiet'));
     expect(again.status).toBe(0);
-    expect(again.stderr).toMatch(/keyframes: \d+ rendered .*, (2\d|[3-7]\d) reused/);
+    expect(again.stderr).toMatch(/keyframes: \d+ rendered .*, ([3-7]\d) reused/);
     for (let n = 1; n <= 8; n++) {
       const a = await sharp(frame(whole, n)).raw().toBuffer();
       const b = await sharp(frame(killed, n)).raw().toBuffer();
@@ -289,17 +304,29 @@ describe('keyframes kept', () => {
     expect(other.stderr).toContain(`--output: "${whole}.parts" holds the keyframes of another zoom (zoomFrom`);
   });
 
-  it('shards render their share of the keyframes; the whole run then renders none', async () => {
+  it('shards render their share of the keyframes; assemble makes the video once all are in', async () => {
     const sharded = join(dir, 'sharded');
-    for (const shard of ['1/3', '2/3', '3/3']) {
-      const run = await runCli(args(sharded, ['--shard', shard]).filter((a) => a !== '--quiet'));
+    const shard = (which: string) => runCli(args(sharded, ['--shard', which]).filter((a) => a !== '--quiet'));
+    for (const which of ['1/3', '2/3']) {
+      const run = await shard(which);
       expect(run.status).toBe(0);
-      expect(run.stderr).toContain(`shard ${shard}: keyframes:`);
+      expect(run.stderr).toContain(`shard ${which}: keyframes:`);
     }
     expect(existsSync(sharded)).toBe(false);
-    const last = await runCli(args(sharded).filter((a) => a !== '--quiet'));
-    expect(last.stderr).toContain('keyframes: 0 rendered');
-    expect(await readdir(sharded)).toHaveLength(8);
+    const early = await runCli(['assemble', `${sharded}.parts`]);
+    expect(early.status).toBe(1);
+    expect(early.stderr).toContain(`assemble: 26 of 80 keyframes are missing from "${sharded}.parts" (2, 5, 8,`);
+    expect((await shard('3/3')).status).toBe(0);
+    const assembled = await runCli(['assemble', `${sharded}.parts`]);
+    expect(assembled.stderr).toBe(`mandel-par: wrote ${sharded}: 8 frames at 8 fps\n`);
+    // 'killed' holds the first test's frames (the recolouring test has replaced 'whole').
+    for (const n of [1, 8]) {
+      const a = await sharp(frame(join(dir, 'killed'), n))
+        .raw()
+        .toBuffer();
+      const b = await sharp(frame(sharded, n)).raw().toBuffer();
+      expect(a.equals(b)).toBe(true);
+    }
   });
 
   it('frames replace an earlier frames folder, but never a folder holding anything else', async () => {
@@ -337,6 +364,8 @@ describe('refusals', () => {
     );
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('video: ffmpeg is needed to encode .mp4 and .webm and was not found on the PATH');
+    // Said before any work: no keyframe folder either.
     expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.parts`)).toBe(false);
   });
 });

@@ -10,9 +10,10 @@ import type { RenderSpec } from '../core/spec.js';
 import { VERSION } from '../core/version.js';
 import { conflictingOptions, invalidOption, keyframesKept } from '../errors.js';
 import { partsFolder } from '../outputs/parts.js';
-import { assembleFrames, type Timeline } from '../video/assemble.js';
-import type { FrameSink, VideoFormat } from '../video/encode.js';
-import { checkVideoOutput, ffmpegSink, pngFolderSink, VIDEO_FORMATS } from '../video/encode.js';
+import type { VideoSettings } from '../video/assemble.js';
+import { type Timeline, writeSettings, writeVideo } from '../video/assemble.js';
+import type { VideoFormat } from '../video/encode.js';
+import { checkVideoOutput, requireFfmpeg, VIDEO_FORMATS } from '../video/encode.js';
 import type { VideoMap } from '../video/map.js';
 import { hasKey, openMap, readMap, renderKey } from '../video/map.js';
 import { KEY_SCALE, keyCount, keyZoom, log2OfDecimal } from '../video/schedule.js';
@@ -135,10 +136,10 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
 export async function runVideo(c: VideoCommand): Promise<void> {
   const folder = partsFolder(c.output);
   await checkVideoOutput(c.output, c.format);
+  requireFfmpeg(c.format);
   const interrupt = abortOnSignals(keyframesKept(folder));
   const { signal } = interrupt;
   const renderer = await Renderer.create({ threads: c.threads, minThreads: 1, logger: { warn: printLine } });
-  let sink: FrameSink | undefined;
   const progress = await startStagedProgress(c.quiet);
   try {
     const held = await readMap(folder);
@@ -161,6 +162,15 @@ export async function runVideo(c: VideoCommand): Promise<void> {
       keys: c.keys,
     };
     await openMap(folder, map);
+    const settings: VideoSettings = {
+      output: c.output,
+      format: c.format,
+      width: c.width,
+      height: c.height,
+      timeline: c.timeline,
+      colouring: c.still.colouring,
+    };
+    await writeSettings(folder, settings);
     const mine = Array.from({ length: c.keys }, (_, k) => k).filter(
       (k) => !c.shard || k % c.shard.count === c.shard.index - 1,
     );
@@ -180,19 +190,13 @@ export async function runVideo(c: VideoCommand): Promise<void> {
     if (c.shard) {
       if (!c.quiet)
         printLine(
-          `shard ${c.shard.index}/${c.shard.count}: ${rendered}; in ${folder}: run without --shard to make the video`,
+          `shard ${c.shard.index}/${c.shard.count}: ${rendered}; in ${folder}: once every shard has run, ` +
+            `mandel-par assemble ${folder} (or this command without --shard) makes the video`,
         );
       return;
     }
     const framesStarted = performance.now();
-    sink =
-      c.format === 'frames'
-        ? await pngFolderSink(c.output, c.width, c.height)
-        : await ffmpegSink(c.output, c.format, c.width, c.height, c.timeline.fps);
-    const size = { width: c.width, height: c.height };
-    await assembleFrames(folder, map, c.timeline, c.still.colouring, size, sink, signal, () => progress.frameDone());
-    await sink.finish();
-    sink = undefined;
+    await writeVideo(folder, map, settings, signal, () => progress.frameDone());
     progress.stop();
     const frameSeconds = ((performance.now() - framesStarted) / 1000).toFixed(1);
     if (!c.quiet) {
@@ -202,7 +206,6 @@ export async function runVideo(c: VideoCommand): Promise<void> {
     }
   } finally {
     progress.stop();
-    await sink?.discard();
     interrupt.dispose();
     await renderer.close();
   }

@@ -1,13 +1,19 @@
 /**
  * The frames of a zoom video, in order, from its keyframes: each frame's keyframe and span (video/schedule.ts),
  * the keyframe coloured once and kept while its frames are made, each frame resampled (video/frames.ts) and handed
- * to the sink.
+ * to the sink. What the frames are made with (timeline, colours, size, format) is kept beside the keyframes, so
+ * `mandel-par assemble OUTPUT.parts` can make the video once shards have rendered them.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { keyframesMissing } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
-import type { FrameSink } from './encode.js';
+import { writeAtomically } from '../outputs/files.js';
+import type { FrameSink, VideoFormat } from './encode.js';
+import { ffmpegSink, pngFolderSink } from './encode.js';
 import { colourKey, type KeyImage, resampleFrame } from './frames.js';
 import type { VideoMap } from './map.js';
-import { readKey } from './map.js';
+import { hasKey, readKey } from './map.js';
 import { frameSource, progressAt } from './schedule.js';
 
 export interface Timeline {
@@ -27,8 +33,62 @@ export function frameSources(t: Timeline, keys: number) {
   return order.map((n) => frameSource(progressAt(n, t.frames, t.frames / t.fps, t.ease), t.octaves, keys));
 }
 
+/** How a video is made from its keyframes (video.json in the parts folder: the last run's). */
+export interface VideoSettings {
+  /** The video's (or frames folder's) name, beside the parts folder. */
+  output: string;
+  format: VideoFormat;
+  width: number;
+  height: number;
+  timeline: Timeline;
+  colouring: Colouring;
+}
+
+const SETTINGS_FILE = 'video.json';
+
+export async function writeSettings(folder: string, settings: VideoSettings): Promise<void> {
+  const text = `${JSON.stringify({ ...settings, output: basename(settings.output) }, null, 2)}\n`;
+  await writeAtomically(join(folder, SETTINGS_FILE), (temp) => writeFile(temp, text));
+}
+
+/** The settings kept in a parts folder, with the output where it goes (beside the folder); undefined if none. */
+export async function readSettings(folder: string): Promise<VideoSettings | undefined> {
+  const text = await readFile(join(folder, SETTINGS_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const settings = JSON.parse(text) as VideoSettings;
+  return { ...settings, output: join(dirname(folder), settings.output) };
+}
+
+/**
+ * Makes the video of the keyframes in `folder` (all there, or an error naming the missing) and puts it at the
+ * settings' output; `onFrame` after each frame.
+ */
+export async function writeVideo(
+  folder: string,
+  map: VideoMap,
+  settings: VideoSettings,
+  signal: AbortSignal,
+  onFrame: () => void,
+): Promise<void> {
+  const missing: number[] = [];
+  for (let k = 0; k < map.keys; k++) if (!(await hasKey(folder, k, map))) missing.push(k);
+  if (missing.length > 0) throw keyframesMissing(folder, missing, map.keys);
+  const { output, format, width, height, timeline } = settings;
+  const sink =
+    format === 'frames'
+      ? await pngFolderSink(output, width, height)
+      : await ffmpegSink(output, format, width, height, timeline.fps);
+  try {
+    await assembleFrames(folder, map, timeline, settings.colouring, { width, height }, sink, signal, onFrame);
+    await sink.finish();
+  } catch (err) {
+    await sink.discard();
+    throw err;
+  }
+}
+
 /** Makes every frame into `sink`; `onFrame` after each. */
-export async function assembleFrames(
+async function assembleFrames(
   folder: string,
   map: VideoMap,
   t: Timeline,

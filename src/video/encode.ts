@@ -4,7 +4,7 @@
  * last frame is in: ffmpeg writes a temporary file that is renamed into place, and the PNGs go to a temporary
  * folder renamed the same way.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -28,6 +28,13 @@ const CODECS: Record<'mp4' | 'webm', string[]> = {
   mp4: ['-c:v', 'libx264', '-preset', 'medium', '-crf', '18', '-movflags', '+faststart'],
   webm: ['-c:v', 'libvpx-vp9', '-crf', '30', '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', '4'],
 };
+
+/** Fails with a clear message, before any work, when `format` needs ffmpeg and it is not on the PATH. */
+export function requireFfmpeg(format: VideoFormat): void {
+  if (format === 'frames') return;
+  const run = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+  if (run.error) throw ffmpegMissing();
+}
 
 /** Frames piped to ffmpeg, which writes `path` (renamed into place by finish()). */
 export async function ffmpegSink(
@@ -58,10 +65,8 @@ export async function ffmpegSink(
     async write(rgb) {
       if (child.exitCode !== null) throw await failed();
       if (!child.stdin.write(rgb)) {
-        await new Promise<void>((resolve) => {
-          child.stdin.once('drain', resolve);
-          child.once('close', resolve);
-        });
+        // Until the pipe drains, or ffmpeg is gone (the next write then says why).
+        await Promise.race([new Promise((resolve) => child.stdin.once('drain', resolve)), exited.catch(() => {})]);
       }
     },
     async finish() {

@@ -39,53 +39,64 @@ export function colourKey(data: Uint8Array, width: number, height: number, colou
   return { rgb, width, height };
 }
 
+/** Where taps fall along one axis: for each frame pixel, two taps, each a sample index and its neighbour's weight. */
+function taps(frame: number, key: number, span: number): { at: Int32Array; next: Int32Array; weight: Float64Array } {
+  const at = new Int32Array(2 * frame);
+  const next = new Int32Array(2 * frame);
+  const weight = new Float64Array(2 * frame);
+  for (let p = 0; p < frame; p++) {
+    for (const side of [0, 1]) {
+      // Keyframe pixel i has its centre at i + 0.5; the taps lie a quarter of the footprint either side of the
+      // frame pixel's centre.
+      const x = key / 2 + (p + 0.5 - frame / 2) * span + (side === 0 ? -span / 4 : span / 4) - 0.5;
+      const i = Math.min(key - 1, Math.max(0, Math.floor(x)));
+      at[2 * p + side] = i;
+      next[2 * p + side] = Math.min(key - 1, i + 1);
+      weight[2 * p + side] = Math.min(1, Math.max(0, x - i));
+    }
+  }
+  return { at, next, weight };
+}
+
 /**
  * The `width` x `height` frame whose pixels each span `span` pixels of the keyframe, about the same centre, as RGB
- * bytes into `out`.
+ * bytes into `out`: each pixel the mean of 2 x 2 bilinear taps.
  */
 export function resampleFrame(key: KeyImage, span: number, width: number, height: number, out: Uint8Array): void {
   const { rgb, width: kw, height: kh } = key;
-  const quarter = span / 4;
-  // Keyframe pixel i has its centre at i + 0.5; a tap at x samples between the centres around it.
-  const place = (frame: number, half: number, keyHalf: number, offset: number) =>
-    keyHalf + (frame + 0.5 - half) * span + offset - 0.5;
-  const xs = new Float64Array(2 * width);
-  for (let x = 0; x < width; x++) {
-    xs[2 * x] = place(x, width / 2, kw / 2, -quarter);
-    xs[2 * x + 1] = place(x, width / 2, kw / 2, quarter);
-  }
-  const sum = new Float64Array(3);
-  const tap = (fx: number, fy: number, weight: number) => {
-    const x0 = Math.min(kw - 1, Math.max(0, Math.floor(fx)));
-    const y0 = Math.min(kh - 1, Math.max(0, Math.floor(fy)));
-    const x1 = Math.min(kw - 1, x0 + 1);
-    const y1 = Math.min(kh - 1, y0 + 1);
-    const ax = Math.min(1, Math.max(0, fx - x0));
-    const ay = Math.min(1, Math.max(0, fy - y0));
-    const a = (1 - ax) * (1 - ay) * weight;
-    const b = ax * (1 - ay) * weight;
-    const c = (1 - ax) * ay * weight;
-    const d = ax * ay * weight;
-    const p00 = (y0 * kw + x0) * 3;
-    const p10 = (y0 * kw + x1) * 3;
-    const p01 = (y1 * kw + x0) * 3;
-    const p11 = (y1 * kw + x1) * 3;
-    for (let ch = 0; ch < 3; ch++)
-      sum[ch] += a * rgb[p00 + ch] + b * rgb[p10 + ch] + c * rgb[p01 + ch] + d * rgb[p11 + ch];
+  const xs = taps(width, kw, span);
+  const ys = taps(height, kh, span);
+  // One bilinear tap of channel c: rows r0, r1 (as offsets), columns c0, c1, weights ax, ay.
+  const tap = (r0: number, r1: number, ay: number, c0: number, c1: number, ax: number) => {
+    const a = rgb[r0 + c0];
+    const top = a + ax * (rgb[r0 + c1] - a);
+    const b = rgb[r1 + c0];
+    const bottom = b + ax * (rgb[r1 + c1] - b);
+    return top + ay * (bottom - top);
   };
+  let o = 0;
   for (let y = 0; y < height; y++) {
-    const fy0 = place(y, height / 2, kh / 2, -quarter);
-    const fy1 = place(y, height / 2, kh / 2, quarter);
+    const ra0 = ys.at[2 * y] * kw * 3;
+    const ra1 = ys.next[2 * y] * kw * 3;
+    const aya = ys.weight[2 * y];
+    const rb0 = ys.at[2 * y + 1] * kw * 3;
+    const rb1 = ys.next[2 * y + 1] * kw * 3;
+    const ayb = ys.weight[2 * y + 1];
     for (let x = 0; x < width; x++) {
-      sum.fill(0);
-      tap(xs[2 * x], fy0, 0.25);
-      tap(xs[2 * x + 1], fy0, 0.25);
-      tap(xs[2 * x], fy1, 0.25);
-      tap(xs[2 * x + 1], fy1, 0.25);
-      const o = (y * width + x) * 3;
-      out[o] = Math.round(sum[0]);
-      out[o + 1] = Math.round(sum[1]);
-      out[o + 2] = Math.round(sum[2]);
+      const ca0 = xs.at[2 * x] * 3;
+      const ca1 = xs.next[2 * x] * 3;
+      const axa = xs.weight[2 * x];
+      const cb0 = xs.at[2 * x + 1] * 3;
+      const cb1 = xs.next[2 * x + 1] * 3;
+      const axb = xs.weight[2 * x + 1];
+      for (let c = 0; c < 3; c++) {
+        const sum =
+          tap(ra0 + c, ra1 + c, aya, ca0, ca1, axa) +
+          tap(ra0 + c, ra1 + c, aya, cb0, cb1, axb) +
+          tap(rb0 + c, rb1 + c, ayb, ca0, ca1, axa) +
+          tap(rb0 + c, rb1 + c, ayb, cb0, cb1, axb);
+        out[o++] = Math.round(sum / 4);
+      }
     }
   }
 }
