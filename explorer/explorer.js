@@ -34,6 +34,8 @@ let work = null;
 let settle = 0;
 let width = 0;
 let height = 0;
+/** The cycle the picture on screen was coloured with (the server's choice when the view gives none). */
+let shownCycle = null;
 
 /** For the browser test and the curious: each view's timings, and the first picture's time since navigation. */
 const timings = [];
@@ -60,10 +62,12 @@ function fitCanvas() {
 /** The picture's query for the current view at `extra` (a size, a rectangle). */
 const pictureUrl = (v, extra) => `render.png?${queryOf(v, { 'max-iter': iterationsOf(v), ...extra })}`;
 
+/** A picture, and the palette cycle the server coloured it with (its own choice when the view gives none). */
 async function load(url, signal) {
   const response = await fetch(url, { signal });
   if (!response.ok) throw new Error((await response.text()).trim());
-  return createImageBitmap(await response.blob());
+  const cycle = response.headers.get('Mandel-Par-Cycle');
+  return { image: await createImageBitmap(await response.blob()), cycle };
 }
 
 /** Redraws what the canvas showed at `from` where it lies in `to`: the instant answer to a move. */
@@ -106,9 +110,12 @@ async function refine() {
     const ch = Math.ceil(height / COARSE);
     const coarse = await load(pictureUrl(target, { width: cw, height: ch }), signal);
     if (signal.aborted) return;
+    // The rectangles are coloured as the coarse picture was: the server's cycle for the view, unless it has its own.
+    const colours = target.cycle ? {} : { cycle: coarse.cycle };
+    shownCycle = target.cycle ?? coarse.cycle;
     // Both pictures share centre and scale, 8 pixels to a coarse one: drawn centred, it lies exactly under.
     context.imageSmoothingEnabled = true;
-    context.drawImage(coarse, (width - cw * COARSE) / 2, (height - ch * COARSE) / 2, cw * COARSE, ch * COARSE);
+    context.drawImage(coarse.image, (width - cw * COARSE) / 2, (height - ch * COARSE) / 2, cw * COARSE, ch * COARSE);
     record.coarseMs = performance.now() - started;
     window.explorer.firstPictureMs ??= performance.now();
     const rects = [];
@@ -120,8 +127,8 @@ async function refine() {
     say('refining…');
     await Promise.all(
       rects.map(async ([x, y, w, h]) => {
-        const tile = await load(pictureUrl(target, { width, height, rect: `${x},${y},${w},${h}` }), signal);
-        if (!signal.aborted) context.drawImage(tile, x, y);
+        const tile = await load(pictureUrl(target, { width, height, ...colours, rect: `${x},${y},${w},${h}` }), signal);
+        if (!signal.aborted) context.drawImage(tile.image, x, y);
       }),
     );
     record.fullMs = performance.now() - started;
@@ -228,7 +235,9 @@ async function copy(command) {
     say(command);
   }
 }
-$('copy').addEventListener('click', () => copy(commandOf(view, width, height)));
+// With the cycle on screen, so that the command draws what is seen.
+const seen = () => ({ ...view, cycle: view.cycle ?? shownCycle });
+$('copy').addEventListener('click', () => copy(commandOf(seen(), width, height)));
 $('copy-video').addEventListener('click', () => copy(videoCommandOf(view, width, height)));
 window.addEventListener('resize', () => {
   fitCanvas();

@@ -31,10 +31,19 @@ describe('resolveRenderCommand', () => {
       stats: false,
       dryRun: false,
       autoIter: false,
+      autoCycle: false,
       canvas: 'auto',
       resume: false,
       shard: undefined,
     });
+  });
+
+  it('--cycle: auto, the default for colour pictures; a number given is kept', async () => {
+    expect((await parse(['--out', 'png'])).autoCycle).toBe(true);
+    expect((await parse(['--out', 'png', '--cycle', 'AUTO'])).autoCycle).toBe(true);
+    const given = await parse(['--out', 'png', '--cycle', '300']);
+    expect([given.autoCycle, given.spec.colouring.cycle]).toEqual([false, 300]);
+    expect((await parse(['--out', 'npy'])).autoCycle).toBe(false);
   });
 
   it('takes whole numbers in exponent form, as users type them', async () => {
@@ -86,6 +95,7 @@ describe('resolveRenderCommand', () => {
       stats: true,
       dryRun: false,
       autoIter: false,
+      autoCycle: false,
       canvas: 'auto',
       resume: false,
       shard: undefined,

@@ -238,7 +238,7 @@ describe('bad PNG options', () => {
     [['--zoom', '0'], /^mandel-par: --zoom: expected a positive number \(e\.g\. --zoom 100\), but received "0"\n$/],
     [['--center', '1'], /^mandel-par: --center: expected two decimal numbers re,im .*received "1"\n$/],
     [['--center', '1,2,3'], /^mandel-par: --center: .*received "1,2,3"\n$/],
-    [['--cycle', '-5'], /^mandel-par: --cycle: expected a positive number .*received "-5"\n$/],
+    [['--cycle', '-5'], /^mandel-par: --cycle: expected a positive number, or auto .*received "-5"\n$/],
     [['--compression', '10'], /^mandel-par: --compression: expected a whole number from 0 to 9 .*received "10"\n$/],
     [
       ['--region=-2,1,-1,1', '--zoom', '4'],

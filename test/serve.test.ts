@@ -88,6 +88,19 @@ describe('pictures', () => {
     expect(data.equals(whole)).toBe(true);
   });
 
+  it('the cycle chosen for a view (auto) is one for its whole picture and every rectangle, said in a header', async () => {
+    const noisy = { center: SEA, zoom: '1e30', 'max-iter': '64000', width: '160', height: '90' };
+    const whole = await get(`/render.png?${query(noisy)}`);
+    const cycle = whole.headers.get('mandel-par-cycle');
+    expect(Number(cycle)).toBeGreaterThanOrEqual(1024);
+    for (const rect of ['0,0,80,45', '80,45,80,45']) {
+      const part = await get(`/render.png?${query({ ...noisy, rect })}`);
+      expect(part.headers.get('mandel-par-cycle')).toBe(cycle);
+    }
+    const given = await get(`/render.png?${query({ ...noisy, cycle: '64', rect: '0,0,8,8' })}`);
+    expect(given.headers.get('mandel-par-cycle')).toBe('64');
+  });
+
   it('an answer is tagged: the same request with If-None-Match is 304, without a render', async () => {
     const path = `/render.png?${query({ ...SHALLOW, width: '64', height: '40' })}`;
     const first = await get(path);

@@ -51,7 +51,10 @@ const OPTIONS = {
   },
   palette: { type: 'string', description: 'Colours: classic | fire | ocean | twilight | grey, or "#hex,#hex,..."' },
   inside: { type: 'string', description: 'Colour of the set itself [default: #000000]' },
-  cycle: { type: 'string', description: 'Iterations per pass through the palette [default: 64]' },
+  cycle: {
+    type: 'string',
+    description: 'Iterations per pass through the palette, or auto: from how much neighbours differ [default: auto]',
+  },
   aa: { type: 'string', description: 'Supersampling: N x N samples per pixel, averaged [default: 1]' },
   compression: { type: 'string', description: 'PNG zlib level 0-9 (also PNG tiles) [default: 1, fast]' },
   quality: { type: 'string', description: 'JPEG, WebP, AVIF quality 1-100 (also JPEG tiles) [default: 90, 90, 60]' },

@@ -36,9 +36,9 @@ export function parseWholeNumber(option: string, text: string, min: number, max:
   return value;
 }
 
-export function parsePositiveNumber(option: string, text: string, example: string): number {
+export function parsePositiveNumber(option: string, text: string, example: string, expected = 'a positive number') {
   const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!(Number.isFinite(value) && value > 0)) throw invalidOption(option, text, 'a positive number', example);
+  if (!(Number.isFinite(value) && value > 0)) throw invalidOption(option, text, expected, example);
   return value;
 }
 

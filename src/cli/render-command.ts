@@ -48,6 +48,7 @@ import {
 import { writePicture } from '../outputs/picture.js';
 import { pyramidSize } from '../outputs/pyramid.js';
 import { mark } from '../trace.js';
+import { autoCycle } from './auto-cycle.js';
 import { autoIterations } from './auto-iterations.js';
 import type { Estimate } from './estimate.js';
 import { ANNOUNCE_FROM_MS, duration, estimateRender, keepFromMs, mayBeLong } from './estimate.js';
@@ -197,6 +198,14 @@ async function withAutoIterations(c: RenderCommand, renderer: Renderer): Promise
   return { ...c, spec: { ...c.spec, maxIter: auto.maxIter } };
 }
 
+/** The command with its spec's cycle chosen from a sample of the view (`--cycle auto`); said with --stats. */
+async function withAutoCycle(c: RenderCommand, renderer: Renderer): Promise<RenderCommand> {
+  const auto = await autoCycle(renderer, c.spec);
+  if (c.stats)
+    printLine(`--cycle auto: ${auto.cycle} (neighbours differ by ${auto.step.toPrecision(3)} iterations, median)`);
+  return { ...c, spec: { ...c.spec, colouring: { ...c.spec.colouring, cycle: auto.cycle } } };
+}
+
 /** Whether the disk has room for the canvas of a render on disk. */
 async function canvasFits(c: RenderCommand): Promise<boolean> {
   const { width, height } = c.spec;
@@ -291,7 +300,9 @@ function chooseCanvas(c: RenderCommand, plan: Plan): boolean {
 /** Runs one render as the command line asked, on `renderer` (which the caller closes). */
 export async function runRender(given: RenderCommand, renderer: Renderer): Promise<void> {
   const started = performance.now();
-  const c = given.autoIter ? await withAutoIterations(given, renderer) : given;
+  const iterated = given.autoIter ? await withAutoIterations(given, renderer) : given;
+  // Not for a dry run: it renders nothing, and the cycle changes neither the plan nor the time.
+  const c = iterated.autoCycle && !iterated.dryRun ? await withAutoCycle(iterated, renderer) : iterated;
   const { spec } = c;
   const plan: Plan =
     c.bandRows === undefined ? defaultPlan(spec, c.threads) : planBands(spec.width, spec.height, c.bandRows);

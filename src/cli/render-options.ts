@@ -36,6 +36,8 @@ import type { Shard } from './shard.js';
 import { parseShard } from './shard.js';
 import type { GivenSpec, KfrLocation } from './spec-file.js';
 
+const isAuto = (text: string | undefined) => text?.trim().toLowerCase() === 'auto';
+
 /** One run of the render command: the spec, and what only this run needs. */
 export interface RenderCommand {
   spec: RenderSpec;
@@ -55,6 +57,8 @@ export interface RenderCommand {
   dryRun: boolean;
   /** --max-iter auto: the spec's maxIter is chosen from a sample before the render. */
   autoIter: boolean;
+  /** --cycle auto (the default for colour): the spec's cycle is chosen from a sample before the render. */
+  autoCycle: boolean;
   /** Where the picture is held while it is rendered: `auto` decides by its size (see cli/render-command.ts). */
   canvas: Canvas;
   /** Continue an interrupted render on disk from its parts folder. */
@@ -240,7 +244,7 @@ export function resolveRenderCommand(
   const text = (option: string) =>
     location && option === 'zoom' ? kfrZoom(location.zoom, width, height, aspect) : single(args, option);
   const whole = wholeReader(args);
-  const autoIter = single(args, 'max-iter')?.trim().toLowerCase() === 'auto';
+  const autoIter = isAuto(single(args, 'max-iter'));
   if (picture) {
     const clash =
       PICTURE_OPTIONS.find((o) => text(o) !== undefined) ?? (raw.shortcuts === false ? 'no-shortcuts' : undefined);
@@ -273,6 +277,8 @@ export function resolveRenderCommand(
   const chosen = given === '-' ? undefined : (given ?? fallback);
   const output = chosen === undefined ? undefined : normalize(chosen);
   const cycle = text('cycle');
+  // `auto`, and the default for colour pictures: chosen from a sample before the render (cli/auto-cycle.ts).
+  const autoCycle = !picture && pixelKind(format) === 'colour' && (cycle === undefined || isAuto(cycle));
   const bandRows = text('band-rows');
   const maxMemory = text('max-memory');
   const juliaText = text('julia');
@@ -303,7 +309,10 @@ export function resolveRenderCommand(
       colouring: {
         palette: text('palette') === undefined ? DEFAULT_COLOURING.palette : parsePalette(text('palette') as string),
         inside: text('inside') === undefined ? DEFAULT_COLOURING.inside : parseInside(text('inside') as string),
-        cycle: cycle === undefined ? DEFAULT_COLOURING.cycle : parsePositiveNumber('cycle', cycle, '--cycle 64'),
+        cycle:
+          autoCycle || cycle === undefined
+            ? DEFAULT_COLOURING.cycle
+            : parsePositiveNumber('cycle', cycle, '--cycle 64', 'a positive number, or auto'),
       },
       output: outputSpec(format, {
         compression,
@@ -333,6 +342,7 @@ export function resolveRenderCommand(
     stats: raw.stats === true,
     dryRun: raw['dry-run'] === true,
     autoIter,
+    autoCycle,
     canvas,
     resume,
     shard,

@@ -2,12 +2,18 @@
  * The server's answers kept in memory, least recently used dropped first, within a byte budget. A picture is a
  * function of its spec, so an answer kept is an answer that is right.
  */
-export class ByteCache {
-  readonly #entries = new Map<string, Buffer>();
+export class ByteCache<T> {
+  readonly #entries = new Map<string, T>();
   #bytes = 0;
 
-  /** Keeps at most `budget` bytes; an entry over a quarter of it is not kept (it would push out too much). */
-  constructor(readonly budget: number) {}
+  /**
+   * Keeps at most `budget` bytes, each entry's as `sizeOf` says; an entry over a quarter of it is not kept (it would
+   * push out too much).
+   */
+  constructor(
+    readonly budget: number,
+    readonly sizeOf: (value: T) => number,
+  ) {}
 
   get bytes(): number {
     return this.#bytes;
@@ -17,7 +23,7 @@ export class ByteCache {
     return this.#entries.size;
   }
 
-  get(key: string): Buffer | undefined {
+  get(key: string): T | undefined {
     const value = this.#entries.get(key);
     if (value) {
       this.#entries.delete(key);
@@ -26,19 +32,19 @@ export class ByteCache {
     return value;
   }
 
-  set(key: string, value: Buffer): void {
-    if (value.length > this.budget / 4) return;
+  set(key: string, value: T): void {
+    if (this.sizeOf(value) > this.budget / 4) return;
     const old = this.#entries.get(key);
     if (old) {
-      this.#bytes -= old.length;
+      this.#bytes -= this.sizeOf(old);
       this.#entries.delete(key);
     }
     this.#entries.set(key, value);
-    this.#bytes += value.length;
-    for (const [oldest, bytes] of this.#entries) {
+    this.#bytes += this.sizeOf(value);
+    for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.budget) break;
       this.#entries.delete(oldest);
-      this.#bytes -= bytes.length;
+      this.#bytes -= this.sizeOf(entry);
     }
   }
 }

@@ -40,6 +40,8 @@ export interface PictureRequest {
   rect: Rect | undefined;
   /** `max-iter=auto`: the spec's maxIter is to be chosen from a sample of the view, as the CLI does. */
   autoIter: boolean;
+  /** `cycle=auto`, or no cycle (the CLI's default): the cycle is chosen from a sample of the view. */
+  autoCycle: boolean;
 }
 
 /** The request's rectangle: four whole numbers within the picture. */
@@ -73,12 +75,12 @@ export async function pictureRequest(query: URLSearchParams, format: OutputForma
     if (name !== RECT_PARAMETER) argv.push(`--${name}=${value}`);
   }
   const raw = await commandLine(argv, VERSION).parseAsync();
-  const { spec, autoIter } = resolveRenderCommand(raw);
+  const { spec, autoIter, autoCycle } = resolveRenderCommand(raw);
   const rects = query.getAll(RECT_PARAMETER);
   if (rects.length > 1) throw invalidOption(RECT_PARAMETER, rects, 'one rectangle', `${RECT_PARAMETER}=0,0,256,256`);
   const rect = rects.length === 1 ? parseRect(rects[0], spec.width, spec.height) : undefined;
   if (autoIter && rect) {
     throw invalidOption('max-iter', 'auto', 'a number for a rectangle (auto is chosen from the whole view)');
   }
-  return { spec, rect, autoIter };
+  return { spec, rect, autoIter, autoCycle };
 }

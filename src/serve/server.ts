@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { autoCycle } from '../cli/auto-cycle.js';
 import { autoIterations } from '../cli/auto-iterations.js';
 import type { Renderer } from '../core/renderer.js';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
@@ -43,6 +44,9 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
 
 /** Same depth below the package's root from dist/src/serve/ and from the bundle in dist/src/bin/. */
 const PAGE_FOLDER = new URL('../../../explorer/', import.meta.url);
+
+/** Views whose `auto` cycle the server keeps. */
+const KEPT_CYCLES = 64;
 
 /** Longest request head accepted (Node answers 431 past it): two 10000-digit coordinates and the rest. */
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -94,10 +98,10 @@ function asParameterMessage(message: string): string {
   return message.slice(0, colon).replace(/(^|, )--/g, '$1') + message.slice(colon);
 }
 
-/** The key an answer is kept and tagged under: the version, the spec, the rectangle. */
+/** The key an answer is kept and tagged under: the version, the spec, the rectangle, what is chosen `auto`. */
 function answerKey(request: PictureRequest): string {
   const bigints = (_: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
-  return JSON.stringify([VERSION, request.spec, request.rect], bigints);
+  return JSON.stringify([VERSION, request.spec, request.rect, request.autoIter, request.autoCycle], bigints);
 }
 
 export function createExplorerServer(o: ServeOptions): ExplorerServer {
@@ -105,7 +109,8 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
   const page = Object.fromEntries(
     Object.entries(PAGE_FILES).map(([path, f]) => [path, readFileSync(new URL(f.file, PAGE_FOLDER))]),
   );
-  const cache = new ByteCache(o.cacheBytes ?? 64 * 1024 * 1024);
+  const cache = new ByteCache<{ body: Buffer; cycle: number }>(o.cacheBytes ?? 64 * 1024 * 1024, (a) => a.body.length);
+  const cycles = new Map<string, Promise<number>>();
   const gate = new Gate(2 * renderer.threads);
   const inFlight = new Set<AbortController>();
   let rendered = 0;
@@ -121,14 +126,30 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
     cached: { entries: cache.size, bytes: cache.bytes },
   });
 
-  /** The picture's bytes: the CLI's for a whole picture, the same pixels encoded alone for a rectangle. */
-  async function render(request: PictureRequest, signal: AbortSignal): Promise<Buffer> {
+  /**
+   * The spec the CLI would render: `auto` iterations and cycle chosen as it chooses them. A view's cycle is kept
+   * (by its spec), so the tiles of one view sample it once and agree.
+   */
+  async function resolved(request: PictureRequest): Promise<RenderSpec> {
     let spec: RenderSpec = request.spec;
     if (request.autoIter) spec = { ...spec, maxIter: (await autoIterations(renderer, spec)).maxIter };
+    if (!request.autoCycle) return spec;
+    const key = answerKey({ ...request, spec, rect: undefined });
+    let cycle = cycles.get(key);
+    if (!cycle) {
+      cycle = autoCycle(renderer, spec).then((auto) => auto.cycle);
+      cycle.catch(() => cycles.delete(key));
+      cycles.set(key, cycle);
+      for (const old of cycles.keys()) if (cycles.size > KEPT_CYCLES) cycles.delete(old);
+    }
+    return { ...spec, colouring: { ...spec.colouring, cycle: await cycle } };
+  }
+
+  /** The picture's bytes: the CLI's for a whole picture, the same pixels encoded alone for a rectangle. */
+  async function render(spec: RenderSpec, rect: PictureRequest['rect'], signal: AbortSignal): Promise<Buffer> {
     const call = { renderer, signal };
     if (spec.output.format === 'ascii') return Buffer.from(await renderAscii(spec, call), 'latin1');
-    if (!request.rect) return renderImage(spec, call);
-    const { rect } = request;
+    if (!rect) return renderImage(spec, call);
     const rgb = await renderRect(spec, rect, call);
     const metadata = pictureMetadata(spec);
     return encodeImage(Buffer.from(rgb), rect.w, rect.h, spec.output, {
@@ -156,8 +177,8 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
       res.writeHead(304, headers).end();
       return;
     }
-    let body = cache.get(key);
-    if (!body) {
+    let answer = cache.get(key);
+    if (!answer) {
       const controller = new AbortController();
       // The client went away before its answer: stop the render (queued tasks dropped, running ones abandoned).
       const gone = () => {
@@ -167,7 +188,10 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
       inFlight.add(controller);
       const started = performance.now();
       try {
-        body = await gate.run(() => render(request, controller.signal), controller.signal);
+        answer = await gate.run(async () => {
+          const spec = await resolved(request);
+          return { body: await render(spec, request.rect, controller.signal), cycle: spec.colouring.cycle };
+        }, controller.signal);
       } catch (err) {
         if (controller.signal.aborted) {
           cancelled++;
@@ -179,9 +203,12 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
         res.off('close', gone);
       }
       rendered++;
-      cache.set(key, body);
+      cache.set(key, answer);
       Object.assign(headers, { 'Server-Timing': `render;dur=${(performance.now() - started).toFixed(1)}` });
     }
+    const { body, cycle } = answer;
+    // The cycle it was coloured with: the explorer asks for a view's rectangles with its coarse picture's.
+    Object.assign(headers, { 'Mandel-Par-Cycle': String(cycle), 'Access-Control-Expose-Headers': 'Mandel-Par-Cycle' });
     res.writeHead(200, { ...headers, 'Content-Length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
