@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keyCycles } from '../dist/src/video/assemble.js';
 import { frameName } from '../dist/src/video/encode.js';
+import { readMap } from '../dist/src/video/map.js';
 import { frameSource, keyCount, keyZoom, log2OfDecimal, progressAt } from '../dist/src/video/schedule.js';
 import { CLI, runCli } from './helpers.js';
 
@@ -209,6 +211,37 @@ describe('mandel-par video', () => {
     expect(run.status).toBe(0);
     expect(psnr(frame(out, 1), await still('deep-first', M41, '1e20', ['--aa', '2']))).toBeGreaterThan(45);
     expect(psnr(frame(out, 7), await still('deep-last', M41, '64e20', ['--aa', '2']))).toBeGreaterThan(45);
+  });
+
+  it('--cycle auto (the default): each keyframe its own density, never less than a shallower one; frame 1 the still', async () => {
+    const out = join(dir, 'density');
+    const look = LOOK.filter((a, k) => a !== '--cycle' && LOOK[k - 1] !== '--cycle');
+    const run = await runCli([
+      'video',
+      `--center=${SEA}`,
+      '--zoom-to',
+      '1e8',
+      '--duration',
+      '1',
+      '--fps',
+      '5',
+      ...look,
+      '--out',
+      'frames',
+      '-o',
+      out,
+    ]);
+    expect(run.status).toBe(0);
+    const map = await readMap(`${out}.parts`);
+    if (!map) throw new Error('no map.json');
+    const cycles = await keyCycles(`${out}.parts`, map);
+    expect(cycles[0]).toBe(64);
+    for (let k = 1; k < cycles.length; k++) expect(cycles[k]).toBeGreaterThanOrEqual(cycles[k - 1]);
+    expect(cycles[cycles.length - 1]).toBeGreaterThan(64);
+    // The classic view's own density is 64: frame 1 is the still with the CLI's default (auto) colours.
+    const first = join(dir, 'density-first.png');
+    expect((await runCli([`--center=${SEA}`, '--zoom', '1', ...look, '--aa', '2', '-o', first])).status).toBe(0);
+    expect(psnr(frame(out, 1), first)).toBeGreaterThan(45);
   });
 
   it('--reverse: the same frames, last first', async () => {

@@ -17,7 +17,6 @@ import { checkVideoOutput, requireFfmpeg, VIDEO_FORMATS } from '../video/encode.
 import type { VideoMap } from '../video/map.js';
 import { hasKey, openMap, readMap, renderKey } from '../video/map.js';
 import { KEY_SCALE, keyCount, keyZoom, log2OfDecimal } from '../video/schedule.js';
-import { autoCycle } from './auto-cycle.js';
 import { autoIterations } from './auto-iterations.js';
 import type { RawArgs } from './parsers.js';
 import { MAX_THREADS, parseChoice, parsePositiveNumber, single, wholeReader } from './parsers.js';
@@ -32,7 +31,7 @@ export interface VideoCommand {
   /** The still at zoom-to with the video's size, iterations and colours (its maxIter is a placeholder when auto). */
   still: RenderSpec;
   autoIter: boolean;
-  /** --cycle auto (the default): chosen from the still at zoom-to, like the iterations. */
+  /** --cycle auto (the default): each frame's cycle from the keyframes' density at its depth. */
   autoCycle: boolean;
   /** Keyframe k's spec, once the iterations are known. */
   keySpec(k: number, maxIter: number): RenderSpec;
@@ -166,20 +165,14 @@ export async function runVideo(c: VideoCommand): Promise<void> {
       keys: c.keys,
     };
     await openMap(folder, map);
-    let colouring = c.still.colouring;
-    if (c.autoCycle) {
-      // The deepest view's density: the one that needs it most (a shallower view's 64 would be noise down there).
-      const auto = await autoCycle(renderer, { ...c.still, maxIter });
-      colouring = { ...colouring, cycle: auto.cycle };
-      if (!c.quiet) printLine(`--cycle auto: ${auto.cycle} (at --zoom-to ${c.zoomTo})`);
-    }
     const settings: VideoSettings = {
       output: c.output,
       format: c.format,
       width: c.width,
       height: c.height,
       timeline: c.timeline,
-      colouring,
+      colouring: c.still.colouring,
+      cycleByDepth: c.autoCycle,
     };
     await writeSettings(folder, settings);
     const mine = Array.from({ length: c.keys }, (_, k) => k).filter(

@@ -8,12 +8,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { keyframesMissing } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
+import { densityCycle, medianStep, neighbourSteps } from '../outputs/density.js';
 import { writeAtomically } from '../outputs/files.js';
 import type { FrameSink, VideoFormat } from './encode.js';
 import { ffmpegSink, pngFolderSink } from './encode.js';
 import { colourKey, type KeyImage, resampleFrame } from './frames.js';
 import type { VideoMap } from './map.js';
 import { hasKey, readKey } from './map.js';
+import type { FrameSource } from './schedule.js';
 import { frameSource, progressAt } from './schedule.js';
 
 export interface Timeline {
@@ -42,6 +44,8 @@ export interface VideoSettings {
   height: number;
   timeline: Timeline;
   colouring: Colouring;
+  /** `--cycle auto`: each frame's cycle from the keyframes' own density at its depth (colouring.cycle unused). */
+  cycleByDepth: boolean;
 }
 
 const SETTINGS_FILE = 'video.json';
@@ -79,7 +83,9 @@ export async function writeVideo(
       ? await pngFolderSink(output, width, height)
       : await ffmpegSink(output, format, width, height, timeline.fps);
   try {
-    await assembleFrames(folder, map, timeline, settings.colouring, { width, height }, sink, signal, onFrame);
+    const cycles = settings.cycleByDepth ? await keyCycles(folder, map) : undefined;
+    const size = { width, height };
+    await assembleFrames(folder, map, timeline, settings.colouring, cycles, size, sink, signal, onFrame);
     await sink.finish();
   } catch (err) {
     await sink.discard();
@@ -87,27 +93,60 @@ export async function writeVideo(
   }
 }
 
-/** Makes every frame into `sink`; `onFrame` after each. */
+/** Rows of a keyframe measured for its colour density: one in ROW_STRIDE is plenty, and 4x quicker. */
+const ROW_STRIDE = 4;
+
+/**
+ * Each keyframe's colour density (`--cycle auto` for a video): the cycle its own numbers ask for
+ * (outputs/density.ts), never shorter than a shallower keyframe's, so that it only grows as the zoom deepens.
+ */
+export async function keyCycles(folder: string, map: VideoMap): Promise<number[]> {
+  const cycles: number[] = [];
+  const rowBytes = map.width * 8;
+  for (let k = 0; k < map.keys; k++) {
+    const data = await readKey(folder, k, map);
+    const steps: number[] = [];
+    for (let y = 0; y < map.height; y += ROW_STRIDE) {
+      neighbourSteps(data.subarray(y * rowBytes, (y + 1) * rowBytes), map.width, 1, steps);
+    }
+    cycles.push(Math.max(densityCycle(medianStep(steps)), cycles[k - 1] ?? 0));
+  }
+  return cycles;
+}
+
+/** The cycle of a frame at `source` in the map: the keyframes' own, interpolated in log between them. */
+function cycleAt({ key, span }: FrameSource, cycles: number[]): number {
+  const depth = key + 1 - Math.log2(span);
+  const next = cycles[Math.min(cycles.length - 1, key + 1)];
+  return cycles[key] * (next / cycles[key]) ** (depth - key);
+}
+
+/** Makes every frame into `sink`; `onFrame` after each. With `cycles`, each frame's cycle follows its depth. */
 async function assembleFrames(
   folder: string,
   map: VideoMap,
   t: Timeline,
   colouring: Colouring,
+  cycles: number[] | undefined,
   size: { width: number; height: number },
   sink: FrameSink,
   signal: AbortSignal,
   onFrame: () => void,
 ): Promise<void> {
-  let held: { key: number; image: KeyImage } | undefined;
-  for (const { key, span } of frameSources(t, map.keys)) {
+  let data: { key: number; numbers: Uint8Array } | undefined;
+  let coloured: { key: number; cycle: number; image: KeyImage } | undefined;
+  for (const source of frameSources(t, map.keys)) {
     signal.throwIfAborted();
-    if (held?.key !== key) {
-      const data = await readKey(folder, key, map);
-      held = { key, image: colourKey(data, map.width, map.height, colouring) };
+    const { key, span } = source;
+    if (data?.key !== key) data = { key, numbers: await readKey(folder, key, map) };
+    const cycle = cycles ? cycleAt(source, cycles) : colouring.cycle;
+    if (coloured?.key !== key || coloured.cycle !== cycle) {
+      const image = colourKey(data.numbers, map.width, map.height, { ...colouring, cycle });
+      coloured = { key, cycle, image };
     }
     // A frame of its own each time: a pipe may still hold the last one.
     const frame = new Uint8Array(size.width * size.height * 3);
-    resampleFrame(held.image, span, size.width, size.height, frame);
+    resampleFrame(coloured.image, span, size.width, size.height, frame);
     await sink.write(frame);
     onFrame();
   }
