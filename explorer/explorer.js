@@ -59,6 +59,9 @@ function fitCanvas() {
   canvas.height = height;
 }
 
+/** The view with the cycle on screen, so that a command or a saved picture draws what is seen. */
+const seen = () => ({ ...view, cycle: view.cycle ?? shownCycle });
+
 /** The picture's query for the current view at `extra` (a size, a rectangle). */
 const pictureUrl = (v, extra) => `render.png?${queryOf(v, { 'max-iter': iterationsOf(v), ...extra })}`;
 
@@ -93,7 +96,7 @@ function describe() {
   $('iterations').placeholder = `auto: ${iterationsOf({ ...view, maxIter: null })}`;
   const w = Number($('save-width').value) || width;
   const h = Number($('save-height').value) || height;
-  $('save').href = pictureUrl(view, { width: w, height: h });
+  $('save').href = pictureUrl(seen(), { width: w, height: h });
 }
 
 /** Renders the current view: coarse, then rectangles from the centre out. */
@@ -108,14 +111,16 @@ async function refine() {
   try {
     const cw = Math.ceil(width / COARSE);
     const ch = Math.ceil(height / COARSE);
-    const coarse = await load(pictureUrl(target, { width: cw, height: ch }), signal);
+    // Coloured with the view's own cycle, else the last view's (the server's choice for this one comes with the
+    // first full-size rectangle: a picture 1/8 the size would choose a longer one).
+    const coarseCycle = target.cycle ?? shownCycle;
+    const coarseSize = { width: cw, height: ch, ...(coarseCycle ? { cycle: coarseCycle } : {}) };
+    const coarse = await load(pictureUrl(target, coarseSize), signal);
     if (signal.aborted) return;
-    // The rectangles are coloured as the coarse picture was: the server's cycle for the view, unless it has its own.
-    const colours = target.cycle ? {} : { cycle: coarse.cycle };
-    shownCycle = target.cycle ?? coarse.cycle;
-    // Both pictures share centre and scale, 8 pixels to a coarse one: drawn centred, it lies exactly under.
+    // Both span the view's width: the coarse one drawn that wide, centred, lies under the full one.
+    const drawnHeight = (ch * width) / cw;
     context.imageSmoothingEnabled = true;
-    context.drawImage(coarse.image, (width - cw * COARSE) / 2, (height - ch * COARSE) / 2, cw * COARSE, ch * COARSE);
+    context.drawImage(coarse.image, 0, (height - drawnHeight) / 2, width, drawnHeight);
     record.coarseMs = performance.now() - started;
     window.explorer.firstPictureMs ??= performance.now();
     const rects = [];
@@ -125,12 +130,17 @@ async function refine() {
     const far = ([x, y, w, h]) => Math.hypot(x + w / 2 - width / 2, y + h / 2 - height / 2);
     rects.sort((a, b) => far(a) - far(b));
     say('refining…');
-    await Promise.all(
-      rects.map(async ([x, y, w, h]) => {
-        const tile = await load(pictureUrl(target, { width, height, ...colours, rect: `${x},${y},${w},${h}` }), signal);
-        if (!signal.aborted) context.drawImage(tile.image, x, y);
-      }),
-    );
+    const tile = async ([x, y, w, h], colours) => {
+      const loaded = await load(pictureUrl(target, { width, height, ...colours, rect: `${x},${y},${w},${h}` }), signal);
+      if (!signal.aborted) context.drawImage(loaded.image, x, y);
+      return loaded;
+    };
+    // The centre first, without a cycle unless the view has one: the server chooses the view's, as the CLI would
+    // at this size, and every other rectangle (and the copied command, and Save) takes it.
+    const first = await tile(rects[0], {});
+    shownCycle = target.cycle ?? first.cycle;
+    describe();
+    await Promise.all(rects.slice(1).map((r) => tile(r, target.cycle ? {} : { cycle: shownCycle })));
     record.fullMs = performance.now() - started;
     timings.push(record);
     say(`refined in ${(record.fullMs / 1000).toFixed(2)} s`);
@@ -235,10 +245,13 @@ async function copy(command) {
     say(command);
   }
 }
-// With the cycle on screen, so that the command draws what is seen.
-const seen = () => ({ ...view, cycle: view.cycle ?? shownCycle });
 $('copy').addEventListener('click', () => copy(commandOf(seen(), width, height)));
-$('copy-video').addEventListener('click', () => copy(videoCommandOf(view, width, height)));
+$('copy-video').addEventListener('click', () => {
+  // A video zooms in from 1: at 1 or wider there is nothing to zoom into.
+  if (view.zoom.e < 0 || (view.zoom.e === 0 && view.zoom.m <= 1))
+    say('zoom in first: a video zooms from 1 into the view', true);
+  else copy(videoCommandOf(view, width, height));
+});
 window.addEventListener('resize', () => {
   fitCanvas();
   displayed = null;

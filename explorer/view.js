@@ -147,7 +147,8 @@ export function viewFromQuery(search) {
     zoom: parseZoom(q.get('zoom') ?? '') ?? HOME.zoom,
     maxIter: Number.isInteger(maxIter) && maxIter > 0 ? maxIter : null,
     palette: q.get('palette') || null,
-    cycle: q.get('cycle') || null,
+    // A number, or none (auto): anything else in a shared link is dropped, not carried into a command.
+    cycle: Number(q.get('cycle')) > 0 ? String(Number(q.get('cycle'))) : null,
   };
 }
 
@@ -161,23 +162,30 @@ export function queryOf(view, extra = {}) {
   return q.toString().replaceAll('%2C', ',');
 }
 
+/** A word for a POSIX shell: as it is when it is safe so, else in single quotes. */
+export function shellWord(text) {
+  const word = String(text);
+  return /^[\w.,:=+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/** The view's options for the command line, each value a shell word. */
+function viewWords(view) {
+  const words = [`--center=${shellWord(view.center.join(','))}`, '--zoom', formatZoom(view.zoom)];
+  words.push('--max-iter', String(iterationsOf(view)));
+  if (view.palette) words.push('--palette', shellWord(view.palette));
+  if (view.cycle) words.push('--cycle', shellWord(view.cycle));
+  return words;
+}
+
 /** The command line that renders the view as a `width` x `height` PNG. */
 export function commandOf(view, width, height) {
-  const words = [`mandel-par --center=${view.center.join(',')} --zoom ${formatZoom(view.zoom)}`];
-  words.push(`--max-iter ${iterationsOf(view)}`);
-  if (view.palette) words.push(`--palette '${view.palette}'`);
-  if (view.cycle) words.push(`--cycle ${view.cycle}`);
-  words.push(`--width ${width} --height ${height} -o view.png`);
-  return words.join(' ');
+  return ['mandel-par', ...viewWords(view), '--width', width, '--height', height, '-o', 'view.png'].join(' ');
 }
 
 /** The command line that makes a zoom video from the whole set down into the view, at `width` x `height`. */
 export function videoCommandOf(view, width, height) {
-  const words = [`mandel-par video --center=${view.center.join(',')} --zoom-to ${formatZoom(view.zoom)}`];
-  words.push(`--max-iter ${iterationsOf(view)}`);
-  if (view.palette) words.push(`--palette '${view.palette}'`);
-  if (view.cycle) words.push(`--cycle ${view.cycle}`);
+  const words = viewWords(view).map((word) => (word === '--zoom' ? '--zoom-to' : word));
   // Even sizes: H.264 and VP9 store colour at half resolution.
-  words.push(`--width ${width - (width % 2)} --height ${height - (height % 2)} -o zoom.mp4`);
-  return words.join(' ');
+  const size = ['--width', width - (width % 2), '--height', height - (height % 2)];
+  return ['mandel-par', 'video', ...words, ...size, '-o', 'zoom.mp4'].join(' ');
 }

@@ -392,9 +392,13 @@ export function unknownParameter(name: string, suggestion: string | undefined): 
 }
 
 /** A picture larger than `mandel-par serve` was started to render (HTTP 413). */
-export function pictureTooLarge(width: number, height: number, maxPixels: number): UsageError {
+export function pictureTooLarge(width: number, height: number, aa: number, maxPixels: number): UsageError {
+  const what =
+    aa > 1
+      ? `${width} x ${height} at aa ${aa} is ${width * height * aa * aa} samples`
+      : `${width} x ${height} is ${width * height} pixels`;
   return new UsageError(
-    `width, height: ${width} x ${height} is ${width * height} pixels, more than this server renders at once ` +
+    `width, height: ${what}, more than this server renders at once ` +
       `(${maxPixels}; mandel-par serve --max-pixels sets it): render it with the command line, or as rectangles`,
   );
 }
@@ -432,9 +436,18 @@ export function ffmpegMissing(): UsageError {
 }
 
 /** ffmpeg ended with a failure while encoding. */
-export function ffmpegFailed(path: string, status: number | null, stderr: string): RenderError {
+export function ffmpegFailed(path: string, ended: number | string | null, stderr: string): RenderError {
   const said = stderr.trim().split('\n').slice(-3).join(' / ');
-  return new RenderError(`cannot encode ${quote(path)}: ffmpeg exited with status ${status}${said ? `: ${said}` : ''}`);
+  const how = typeof ended === 'string' ? `was ended by ${ended}` : `exited with status ${ended}`;
+  return new RenderError(`cannot encode ${quote(path)}: ffmpeg ${how}${said ? `: ${said}` : ''}`);
+}
+
+/** A file of a video's parts folder that is not what mandel-par wrote there. */
+export function partsFileUnreadable(file: string): UsageError {
+  return new UsageError(
+    `--output: ${quote(file)} is not a file mandel-par can read (damaged, or not its own): remove its folder and ` +
+      'run again, or write the video elsewhere with -o',
+  );
 }
 
 /** What a stopped video keeps: its keyframes, which the same command reuses. */

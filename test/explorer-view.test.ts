@@ -3,6 +3,7 @@
  * by pixel offsets at any depth, zooms about a point, the URL round trip, and the command line it copies, which
  * the real CLI must accept.
  */
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a browser module in plain JavaScript, without types.
@@ -101,6 +102,17 @@ describe('the URL and the command line', () => {
     const query = v.queryOf(view);
     expect(query).toBe('center=-1.25,0.0001&zoom=2.5e40&max-iter=12000&palette=fire&cycle=300');
     expect(v.viewFromQuery(`?${query}`)).toEqual(view);
+  });
+
+  it('a shared link cannot put shell commands into a copied command', () => {
+    const view = v.viewFromQuery("?center=-0.75,0.1&zoom=1e30&palette=fire';touch /tmp/x;'&cycle=64;id");
+    expect(view.cycle).toBeNull();
+    const command = v.commandOf(view, 640, 480);
+    expect(command).toContain(`--palette 'fire'\\'';touch /tmp/x;'\\'''`);
+    // What a shell makes of it: the palette one word, as given.
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${command}`], { encoding: 'utf8' }).split('\n');
+    expect(words).toContain("fire';touch /tmp/x;'");
+    expect(words).not.toContain('id');
   });
 
   it('a page without a query shows the CLI default view', () => {

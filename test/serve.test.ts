@@ -109,6 +109,9 @@ describe('pictures', () => {
     const rendered = explorer.status().rendered;
     const again = await get(path, { headers: { 'If-None-Match': etag ?? '' } });
     expect(again.status).toBe(304);
+    // In a list, or weak: the same picture.
+    const listed = await get(path, { headers: { 'If-None-Match': `"other", W/${etag}` } });
+    expect(listed.status).toBe(304);
     const cached = await get(path);
     expect((await bytes(cached)).equals(await bytes(first))).toBe(true);
     expect(explorer.status().rendered).toBe(rendered);
@@ -160,6 +163,12 @@ describe('refusals', () => {
     expect(status).toBe(404);
     expect(body).toContain('no such page');
     expect(body).not.toContain('root:');
+  });
+
+  it('a request line that is no path: 400, not a failure of the server', async () => {
+    const { status, body } = await raw('GET', 'http://[');
+    expect(status).toBe(400);
+    expect(body).toContain('not a path this server can read');
   });
 
   it('POST: 405 with Allow', async () => {

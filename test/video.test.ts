@@ -387,6 +387,28 @@ describe('refusals', () => {
     expect(run.stderr).toContain(message);
   });
 
+  it('a shard needs no ffmpeg; a frames path with a trailing slash keeps its parts beside it', async () => {
+    const out = join(dir, 'slash');
+    const base = ['video', `--center=${SEA}`, '--zoom-to', '16', '--duration', '1', '--fps', '4', ...LOOK];
+    const shard = await runCli([...base, '--shard', '1/1', '-o', `${out}.mp4`], { env: { PATH: '/nonexistent' } });
+    expect(shard.status).toBe(0);
+    expect(existsSync(`${out}.mp4.parts/map.json`)).toBe(true);
+    const first = await runCli([...base, '--out', 'frames', '-o', `${out}/`]);
+    expect(first.status).toBe(0);
+    expect(existsSync(`${out}.parts/map.json`)).toBe(true);
+    const again = await runCli([...base.filter((a) => a !== '--quiet'), '--out', 'frames', '-o', `${out}/`]);
+    expect(again.stderr).toContain('keyframes: 0 rendered');
+  });
+
+  it('a damaged map.json is named, exit 2', async () => {
+    const out = join(dir, 'damaged');
+    await mkdir(`${out}.parts`, { recursive: true });
+    await writeFile(join(`${out}.parts`, 'map.json'), '{ not json');
+    const run = await runCli(['video', `--center=${SEA}`, '--zoom-to', '16', ...LOOK, '--out', 'frames', '-o', out]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`--output: "${out}.parts/map.json" is not a file mandel-par can read`);
+  });
+
   it('without ffmpeg: exit 2, saying how to get it, nothing written', async () => {
     const out = join(dir, 'no-ffmpeg.mp4');
     const run = await runCli(

@@ -25,8 +25,12 @@ export interface AutoIterations {
   tried: number[];
 }
 
-/** The --max-iter `spec` should have (its own maxIter is ignored). */
-export async function autoIterations(renderer: Renderer, spec: RenderSpec): Promise<AutoIterations> {
+/** The --max-iter `spec` should have (its own maxIter is ignored); `signal` stops the sampling. */
+export async function autoIterations(
+  renderer: Renderer,
+  spec: RenderSpec,
+  signal?: AbortSignal,
+): Promise<AutoIterations> {
   const plan = sampleStrips(spec);
   // Escape counts are what is measured: the numbers, whatever the picture's format.
   const destination = dropping('data');
@@ -36,7 +40,7 @@ export async function autoIterations(renderer: Renderer, spec: RenderSpec): Prom
   for (let round = 0; ; round++) {
     tried.push(maxIter);
     const roundStarted = performance.now();
-    const { tally } = await renderer.render({ ...spec, maxIter }, { plan, destination, maxThreads: 1 });
+    const { tally } = await renderer.render({ ...spec, maxIter }, { plan, destination, maxThreads: 1, signal });
     // The next round costs up to 4x this one: it is not started if it would pass the budget.
     const nextEnds = performance.now() + 4 * (performance.now() - roundStarted);
     const late = lateShare(tally);

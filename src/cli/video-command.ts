@@ -128,7 +128,8 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
     width,
     height,
     format,
-    output: normalize(given ?? fallback),
+    // Without a trailing separator: `-o frames/` would put the parts folder inside the frames folder it replaces.
+    output: normalize(given ?? fallback).replace(/(?<=.)[\\/]+$/, ''),
     threads: Math.min(whole('threads', 1, MAX_THREADS, '--threads 4', parallelism), parallelism),
     shard: shardText === undefined ? undefined : resolveShard(parseShard(shardText), undefined),
     quiet: raw.quiet === true,
@@ -139,7 +140,8 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
 export async function runVideo(c: VideoCommand): Promise<void> {
   const folder = partsFolder(c.output);
   await checkVideoOutput(c.output, c.format);
-  requireFfmpeg(c.format);
+  // A shard only renders keyframes: a cluster node needs no ffmpeg.
+  if (!c.shard) requireFfmpeg(c.format);
   const interrupt = abortOnSignals(keyframesKept(folder));
   const { signal } = interrupt;
   const renderer = await Renderer.create({ threads: c.threads, minThreads: 1, logger: { warn: printLine } });

@@ -98,6 +98,11 @@ function asParameterMessage(message: string): string {
   return message.slice(0, colon).replace(/(^|, )--/g, '$1') + message.slice(colon);
 }
 
+/** Whether an If-None-Match header names `etag` (in a list, or weakly: a picture has no weaker version). */
+function matches(header: string | undefined, etag: string): boolean {
+  return header?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag) ?? false;
+}
+
 /** The key an answer is kept and tagged under: the version, the spec, the rectangle, what is chosen `auto`. */
 function answerKey(request: PictureRequest): string {
   const bigints = (_: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
@@ -130,19 +135,22 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
    * The spec the CLI would render: `auto` iterations and cycle chosen as it chooses them. A view's cycle is kept
    * (by its spec), so the tiles of one view sample it once and agree.
    */
-  async function resolved(request: PictureRequest): Promise<RenderSpec> {
+  async function resolved(request: PictureRequest, signal: AbortSignal): Promise<RenderSpec> {
     let spec: RenderSpec = request.spec;
-    if (request.autoIter) spec = { ...spec, maxIter: (await autoIterations(renderer, spec)).maxIter };
+    if (request.autoIter) spec = { ...spec, maxIter: (await autoIterations(renderer, spec, signal)).maxIter };
     if (!request.autoCycle) return spec;
     const key = answerKey({ ...request, spec, rect: undefined });
     let cycle = cycles.get(key);
     if (!cycle) {
+      // Not stopped with this request: the view's other rectangles wait for the same choice.
       cycle = autoCycle(renderer, spec).then((auto) => auto.cycle);
       cycle.catch(() => cycles.delete(key));
       cycles.set(key, cycle);
       for (const old of cycles.keys()) if (cycles.size > KEPT_CYCLES) cycles.delete(old);
     }
-    return { ...spec, colouring: { ...spec.colouring, cycle: await cycle } };
+    const chosen = await cycle;
+    signal.throwIfAborted();
+    return { ...spec, colouring: { ...spec.colouring, cycle: chosen } };
   }
 
   /** The picture's bytes: the CLI's for a whole picture, the same pixels encoded alone for a rectangle. */
@@ -159,6 +167,35 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
   }
 
   async function answerPicture(req: IncomingMessage, res: ServerResponse, url: URL, type: string): Promise<void> {
+    const controller = new AbortController();
+    // The client went away before its answer: stop the render (queued tasks dropped, running ones abandoned).
+    // Watched from the start, so a client gone while its query was read costs nothing either.
+    const gone = () => {
+      if (!res.writableFinished) controller.abort(new Refusal(499, 'the request went away'));
+    };
+    res.on('close', gone);
+    inFlight.add(controller);
+    try {
+      await answerWatched(req, res, url, type, controller.signal);
+    } catch (err) {
+      if (controller.signal.aborted) {
+        cancelled++;
+        throw controller.signal.reason;
+      }
+      throw err;
+    } finally {
+      inFlight.delete(controller);
+      res.off('close', gone);
+    }
+  }
+
+  async function answerWatched(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    type: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     let request: PictureRequest;
     try {
       request = await pictureRequest(url.searchParams, PICTURES[url.pathname].format);
@@ -169,52 +206,41 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
     const { spec, rect } = request;
     const w = rect?.w ?? spec.width;
     const h = rect?.h ?? spec.height;
-    if (w * h > o.maxPixels) throw new Refusal(413, pictureTooLarge(w, h, o.maxPixels).message);
+    // Samples, not pixels: --aa 16 is 256 a pixel.
+    const samples = w * h * (spec.output.format === 'ascii' ? 1 : spec.aa * spec.aa);
+    if (samples > o.maxPixels) throw new Refusal(413, pictureTooLarge(w, h, spec.aa, o.maxPixels).message);
     const key = answerKey(request);
     const etag = `"${createHash('sha1').update(key).digest('base64url')}"`;
     const headers = { 'Content-Type': type, ETag: etag, 'Cache-Control': 'no-cache' };
-    if (req.headers['if-none-match'] === etag) {
+    if (matches(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers).end();
       return;
     }
     let answer = cache.get(key);
     if (!answer) {
-      const controller = new AbortController();
-      // The client went away before its answer: stop the render (queued tasks dropped, running ones abandoned).
-      const gone = () => {
-        if (!res.writableFinished) controller.abort(new Refusal(499, 'the request went away'));
-      };
-      res.on('close', gone);
-      inFlight.add(controller);
+      signal.throwIfAborted();
       const started = performance.now();
-      try {
-        answer = await gate.run(async () => {
-          const spec = await resolved(request);
-          return { body: await render(spec, request.rect, controller.signal), cycle: spec.colouring.cycle };
-        }, controller.signal);
-      } catch (err) {
-        if (controller.signal.aborted) {
-          cancelled++;
-          throw controller.signal.reason;
-        }
-        throw err;
-      } finally {
-        inFlight.delete(controller);
-        res.off('close', gone);
-      }
+      answer = await gate.run(async () => {
+        const spec = await resolved(request, signal);
+        return { body: await render(spec, request.rect, signal), cycle: spec.colouring.cycle };
+      }, signal);
       rendered++;
       cache.set(key, answer);
       Object.assign(headers, { 'Server-Timing': `render;dur=${(performance.now() - started).toFixed(1)}` });
     }
     const { body, cycle } = answer;
-    // The cycle it was coloured with: the explorer asks for a view's rectangles with its coarse picture's.
-    Object.assign(headers, { 'Mandel-Par-Cycle': String(cycle), 'Access-Control-Expose-Headers': 'Mandel-Par-Cycle' });
-    res.writeHead(200, { ...headers, 'Content-Length': body.length });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    // The cycle it was coloured with: the explorer colours a view's rectangles with one cycle.
+    res.writeHead(200, { ...headers, 'Mandel-Par-Cycle': String(cycle), 'Content-Length': body.length });
+    res.end(body);
   }
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new Refusal(400, `not a path this server can read: ${JSON.stringify(req.url)}`);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       throw new Refusal(405, `${req.method}: this server answers GET and HEAD only`);
@@ -222,7 +248,7 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
     const file = PAGE_FILES[url.pathname];
     if (file) {
       res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': page[url.pathname].length });
-      res.end(req.method === 'HEAD' ? undefined : page[url.pathname]);
+      res.end(page[url.pathname]);
     } else if (url.pathname === '/status') {
       const body = Buffer.from(`${JSON.stringify(status())}\n`);
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -244,10 +270,11 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
           : err instanceof RenderError
             ? new Refusal(500, err.message)
             : new Refusal(500, `unexpected failure: ${String((err as Error)?.message ?? err)}`);
-      if (refusal.status >= 500) o.log?.(refusal.message);
+      // The server's own failures are logged; a request that went away or a server stopping is no failure.
+      if (refusal.status === 500) o.log?.(refusal.message);
       const body = Buffer.from(`${refusal.message}\n`);
       res.writeHead(refusal.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      res.end(body);
     });
   });
 

@@ -14,9 +14,9 @@ import type { FrameSink, VideoFormat } from './encode.js';
 import { ffmpegSink, pngFolderSink } from './encode.js';
 import { colourKey, type KeyImage, resampleFrame } from './frames.js';
 import type { VideoMap } from './map.js';
-import { hasKey, readKey } from './map.js';
+import { hasKey, parseJsonFile, readKey } from './map.js';
 import type { FrameSource } from './schedule.js';
-import { frameSource, progressAt } from './schedule.js';
+import { frameSource, KEY_SCALE, progressAt } from './schedule.js';
 
 export interface Timeline {
   frames: number;
@@ -57,9 +57,10 @@ export async function writeSettings(folder: string, settings: VideoSettings): Pr
 
 /** The settings kept in a parts folder, with the output where it goes (beside the folder); undefined if none. */
 export async function readSettings(folder: string): Promise<VideoSettings | undefined> {
-  const text = await readFile(join(folder, SETTINGS_FILE), 'utf8').catch(() => undefined);
+  const file = join(folder, SETTINGS_FILE);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const settings = JSON.parse(text) as VideoSettings;
+  const settings = parseJsonFile(text, file) as VideoSettings;
   return { ...settings, output: join(dirname(folder), settings.output) };
 }
 
@@ -109,7 +110,8 @@ export async function keyCycles(folder: string, map: VideoMap): Promise<number[]
     for (let y = 0; y < map.height; y += ROW_STRIDE) {
       neighbourSteps(data.subarray(y * rowBytes, (y + 1) * rowBytes), map.width, 1, steps);
     }
-    cycles.push(Math.max(densityCycle(medianStep(steps)), cycles[k - 1] ?? 0));
+    // A keyframe has KEY_SCALE samples to a frame pixel across: its neighbours are that much closer than a frame's.
+    cycles.push(Math.max(densityCycle(KEY_SCALE * medianStep(steps)), cycles[k - 1] ?? 0));
   }
   return cycles;
 }

@@ -52,9 +52,10 @@ export async function ffmpegSink(
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-4000);
   });
-  const exited = new Promise<number | null>((resolve, reject) => {
+  // Its exit status, or the signal that ended it (the out-of-memory killer, say).
+  const exited = new Promise<number | string | null>((resolve, reject) => {
     child.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? ffmpegMissing() : err));
-    child.on('close', resolve);
+    child.on('close', (status, signal) => resolve(signal ?? status));
   });
   // A spawn that fails (no ffmpeg) says so before any frame is made.
   await Promise.race([exited, new Promise((resolve) => child.once('spawn', resolve))]);
@@ -63,7 +64,7 @@ export async function ffmpegSink(
   const failed = async () => ffmpegFailed(path, await exited.catch(() => null), stderr);
   return {
     async write(rgb) {
-      if (child.exitCode !== null) throw await failed();
+      if (child.exitCode !== null || child.signalCode !== null) throw await failed();
       if (!child.stdin.write(rgb)) {
         // Until the pipe drains, or ffmpeg is gone (the next write then says why).
         await Promise.race([new Promise((resolve) => child.stdin.once('drain', resolve)), exited.catch(() => {})]);
@@ -130,20 +131,23 @@ export async function pngFolderSink(path: string, width: number, height: number)
         });
     },
     async finish() {
-      // An earlier frames folder there (checkVideoOutput let nothing else through) is swapped out, then removed.
+      // An earlier frames folder there (checkVideoOutput let nothing else through) is swapped out, then removed;
+      // put back if the new one cannot take its place.
       const old = temporaryPath(path);
+      const replacing = await rename(path, old).then(
+        () => true,
+        () => false,
+      );
       try {
-        const replacing = await rename(path, old).then(
-          () => true,
-          () => false,
-        );
         await rename(temp, path);
-        forgetTemporary(temp);
-        if (replacing) await rm(old, { recursive: true, force: true });
-        forgetTemporary(old);
       } catch (err) {
+        if (replacing) await rename(old, path).catch(() => {});
+        forgetTemporary(old);
         throw outputFailed(path, err);
       }
+      forgetTemporary(temp);
+      if (replacing) await rm(old, { recursive: true, force: true });
+      forgetTemporary(old);
     },
     async discard() {
       await rm(temp, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Renderer } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
-import { otherVideoMap } from '../errors.js';
+import { otherVideoMap, partsFileUnreadable } from '../errors.js';
 import { pixelData } from '../outputs/destinations.js';
 import { writeAtomically } from '../outputs/files.js';
 import { npyHeader, writeNpy } from '../outputs/npy.js';
@@ -34,8 +34,18 @@ export const keyFile = (folder: string, k: number) => join(folder, `key-${String
 
 /** The map a parts folder holds, or undefined when it holds none. */
 export async function readMap(folder: string): Promise<VideoMap | undefined> {
-  const text = await readFile(join(folder, MAP_FILE), 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : (JSON.parse(text) as VideoMap);
+  const file = join(folder, MAP_FILE);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (parseJsonFile(text, file) as VideoMap);
+}
+
+/** A JSON file of the parts folder, or a clear error naming it. */
+export function parseJsonFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw partsFileUnreadable(file);
+  }
 }
 
 /** Makes the parts folder for `map`, or checks that the one there is for the same map. */
