@@ -8,13 +8,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { keyframesMissing } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
-import { densityCycle, medianStep, neighbourSteps } from '../outputs/density.js';
+import { densityCycle } from '../outputs/density.js';
 import { writeAtomically } from '../outputs/files.js';
 import type { FrameSink, VideoFormat } from './encode.js';
 import { ffmpegSink, pngFolderSink } from './encode.js';
-import { colourKey, type KeyImage, resampleFrame } from './frames.js';
+import { colourKey, type KeyImage, type KeyRegion, regionRead, resampleFrame } from './frames.js';
 import type { VideoMap } from './map.js';
-import { hasKey, parseJsonFile, readKey } from './map.js';
+import { hasKey, parseJsonFile, readKey, readStep } from './map.js';
 import type { FrameSource } from './schedule.js';
 import { frameSource, KEY_SCALE, progressAt } from './schedule.js';
 
@@ -94,24 +94,17 @@ export async function writeVideo(
   }
 }
 
-/** Rows of a keyframe measured for its colour density: one in ROW_STRIDE is plenty, and 4x quicker. */
-const ROW_STRIDE = 4;
-
 /**
  * Each keyframe's colour density (`--cycle auto` for a video): the cycle its own numbers ask for
- * (outputs/density.ts), never shorter than a shallower keyframe's, so that it only grows as the zoom deepens.
+ * (outputs/density.ts, measured when it was rendered), never shorter than a shallower keyframe's, so that it only
+ * grows as the zoom deepens.
  */
 export async function keyCycles(folder: string, map: VideoMap): Promise<number[]> {
   const cycles: number[] = [];
-  const rowBytes = map.width * 8;
   for (let k = 0; k < map.keys; k++) {
-    const data = await readKey(folder, k, map);
-    const steps: number[] = [];
-    for (let y = 0; y < map.height; y += ROW_STRIDE) {
-      neighbourSteps(data.subarray(y * rowBytes, (y + 1) * rowBytes), map.width, 1, steps);
-    }
     // A keyframe has KEY_SCALE samples to a frame pixel across: its neighbours are that much closer than a frame's.
-    cycles.push(Math.max(densityCycle(KEY_SCALE * medianStep(steps)), cycles[k - 1] ?? 0));
+    const cycle = densityCycle(KEY_SCALE * (await readStep(folder, k, map)));
+    cycles.push(Math.max(cycle, cycles[k - 1] ?? 0));
   }
   return cycles;
 }
@@ -136,15 +129,20 @@ async function assembleFrames(
   onFrame: () => void,
 ): Promise<void> {
   let data: { key: number; numbers: Uint8Array } | undefined;
-  let coloured: { key: number; cycle: number; image: KeyImage } | undefined;
+  let coloured: { key: number; cycle: number; region: KeyRegion; image: KeyImage } | undefined;
+  const inside = (a: KeyRegion, b: KeyRegion) => a.x0 >= b.x0 && a.x1 <= b.x1 && a.y0 >= b.y0 && a.y1 <= b.y1;
   for (const source of frameSources(t, map.keys)) {
     signal.throwIfAborted();
     const { key, span } = source;
     if (data?.key !== key) data = { key, numbers: await readKey(folder, key, map) };
     const cycle = cycles ? cycleAt(source, cycles) : colouring.cycle;
-    if (coloured?.key !== key || coloured.cycle !== cycle) {
-      const image = colourKey(data.numbers, map.width, map.height, { ...colouring, cycle });
-      coloured = { key, cycle, image };
+    // Only the part the frame reads is coloured (a quarter of the keyframe at span 1); kept while frames need no more.
+    const region = regionRead(map.width, map.height, span, size.width, size.height);
+    if (coloured?.key !== key || coloured.cycle !== cycle || !inside(region, coloured.region)) {
+      // With a steady cycle, the widest part this keyframe's frames read, once.
+      const wide = cycles ? region : regionRead(map.width, map.height, KEY_SCALE, size.width, size.height);
+      const image = colourKey(data.numbers, map.width, map.height, { ...colouring, cycle }, wide);
+      coloured = { key, cycle, region: wide, image };
     }
     // A frame of its own each time: a pipe may still hold the last one.
     const frame = new Uint8Array(size.width * size.height * 3);

@@ -14,26 +14,55 @@ export interface KeyImage {
   height: number;
 }
 
+/** The rows and columns of a keyframe a frame reads: [x0, x1) x [y0, y1). */
+export interface KeyRegion {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** The part of a `kw` x `kh` keyframe that a `width` x `height` frame spanning `span` of its pixels reads. */
+export function regionRead(kw: number, kh: number, span: number, width: number, height: number): KeyRegion {
+  // Its taps reach half a frame pixel past its edge pixels' centres, and bilinear reads one sample further.
+  const half = (frame: number) => (frame / 2) * span + 2;
+  return {
+    x0: Math.max(0, Math.floor(kw / 2 - half(width))),
+    x1: Math.min(kw, Math.ceil(kw / 2 + half(width))),
+    y0: Math.max(0, Math.floor(kh / 2 - half(height))),
+    y1: Math.min(kh, Math.ceil(kh / 2 + half(height))),
+  };
+}
+
 /**
  * Colours a keyframe's numbers (8 bytes a sample: int32 count, -1 inside; float32 smooth value) as the CLI's
- * colour pictures do: a palette table over `cycle` iterations, the inside colour for the set.
+ * colour pictures do: a palette table over `cycle` iterations, the inside colour for the set; only `region` when
+ * given (the rest stays black).
  */
-export function colourKey(data: Uint8Array, width: number, height: number, colouring: Colouring): KeyImage {
+export function colourKey(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  colouring: Colouring,
+  region: KeyRegion = { x0: 0, x1: width, y0: 0, y1: height },
+): KeyImage {
   const table = paletteTable(colouring.palette);
   const view = new DataView(data.buffer, data.byteOffset, width * height * 8);
   const rgb = new Uint8Array(width * height * 3);
   const [ir, ig, ib] = colouring.inside;
-  for (let p = 0; p < width * height; p++) {
-    const o = p * 3;
-    if (view.getInt32(p * 8, true) === -1) {
-      rgb[o] = ir;
-      rgb[o + 1] = ig;
-      rgb[o + 2] = ib;
-    } else {
-      const k = Math.min(TABLE_SIZE - 1, tableIndex(view.getFloat32(p * 8 + 4, true), colouring.cycle)) * 3;
-      rgb[o] = Math.round(table[k]);
-      rgb[o + 1] = Math.round(table[k + 1]);
-      rgb[o + 2] = Math.round(table[k + 2]);
+  for (let y = region.y0; y < region.y1; y++) {
+    for (let p = y * width + region.x0; p < y * width + region.x1; p++) {
+      const o = p * 3;
+      if (view.getInt32(p * 8, true) === -1) {
+        rgb[o] = ir;
+        rgb[o + 1] = ig;
+        rgb[o + 2] = ib;
+      } else {
+        const k = Math.min(TABLE_SIZE - 1, tableIndex(view.getFloat32(p * 8 + 4, true), colouring.cycle)) * 3;
+        rgb[o] = Math.round(table[k]);
+        rgb[o + 1] = Math.round(table[k + 1]);
+        rgb[o + 2] = Math.round(table[k + 2]);
+      }
     }
   }
   return { rgb, width, height };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Renderer } from '../core/renderer.js';
 import type { RenderSpec } from '../core/spec.js';
 import { otherVideoMap, partsFileUnreadable } from '../errors.js';
+import { medianStep, neighbourSteps } from '../outputs/density.js';
 import { pixelData } from '../outputs/destinations.js';
 import { writeAtomically } from '../outputs/files.js';
 import { npyHeader, writeNpy } from '../outputs/npy.js';
@@ -81,8 +82,33 @@ export async function renderKey(
 ): Promise<number> {
   const data = pixelData(spec.width, spec.height);
   await renderer.render(spec, { destination: data, signal });
+  // Its density's measure first: a keyframe whose file is there always has it (readStep reads it, not the frame).
+  const step = medianRowStep(data.pixels, spec.width, spec.height);
+  await writeAtomically(stepFile(folder, k), (temp) => writeFile(temp, `${step}\n`), signal);
   await writeNpy(keyFile(folder, k), data.pixels, spec.width, spec.height, signal);
   return spec.width * spec.height;
+}
+
+/** Rows of a keyframe measured for its colour density: one in ROW_STRIDE is plenty, and 4x quicker. */
+const ROW_STRIDE = 4;
+
+/** Keyframe k's median step between horizontal neighbours (outputs/density.ts), beside its numbers. */
+const stepFile = (folder: string, k: number) => join(folder, `key-${String(k).padStart(5, '0')}.step`);
+
+/** The median step between horizontal neighbours of a keyframe's numbers, over every ROW_STRIDE-th row. */
+function medianRowStep(data: Uint8Array, width: number, height: number): number {
+  const steps: number[] = [];
+  for (let y = 0; y < height; y += ROW_STRIDE) {
+    neighbourSteps(data.subarray(y * width * 8, (y + 1) * width * 8), width, 1, steps);
+  }
+  return medianStep(steps);
+}
+
+/** Keyframe k's median neighbour step: kept when it was rendered, or measured from its numbers. */
+export async function readStep(folder: string, k: number, map: VideoMap): Promise<number> {
+  const kept = Number(await readFile(stepFile(folder, k), 'utf8').catch(() => ''));
+  if (kept > 0 || (await stat(stepFile(folder, k)).catch(() => undefined))) return kept;
+  return medianRowStep(await readKey(folder, k, map), map.width, map.height);
 }
 
 /** Keyframe k's numbers (8 bytes a sample), read back. */
