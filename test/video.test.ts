@@ -294,7 +294,8 @@ describe('keyframes kept', () => {
     expect((await runCli(args(whole))).status).toBe(0);
     const killed = join(dir, 'killed');
     const parts = `${killed}.parts`;
-    const keys = async () => (await readdir(parts).catch(() => [])).filter((f) => f.startsWith('key-') && f.endsWith('.npy')).length;
+    const keys = async () =>
+      (await readdir(parts).catch(() => [])).filter((f) => f.startsWith('key-') && f.endsWith('.npy')).length;
     /** Starts the command, waits for `count` keyframes, sends `signal`; resolves with the status and stderr. */
     const stopAt = async (count: number, signal: NodeJS.Signals) => {
       const child = spawn(process.execPath, [CLI, ...args(killed).filter((a) => a !== '--quiet')], {
