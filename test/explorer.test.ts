@@ -4,16 +4,14 @@
  * zoom, a URL at 1e30 draws exactly the server's picture of that view, and a reload keeps the view. The page's
  * own timings (first picture, a zoom step at 1e100 fully refined at 1280 x 720) are printed for the docs.
  */
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
-import puppeteer from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Renderer } from '../dist/src/core/renderer.js';
 import type { ExplorerServer } from '../dist/src/serve/server.js';
 import { createExplorerServer } from '../dist/src/serve/server.js';
+import { launchChromium } from './support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const M41 = '-0.101096363845622161025785445738622565463805443,0.956286510809141500771096057729977435809833336';
 
 let browser: Browser;
@@ -22,14 +20,10 @@ let explorer: ExplorerServer;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
   renderer = await Renderer.create({ threads: 2 });
   explorer = createExplorerServer({ renderer, maxPixels: 4096 * 4096 });
   base = await explorer.listen(0, '127.0.0.1');
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

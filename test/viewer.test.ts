@@ -3,30 +3,23 @@
  * this test fails, loudly, without it). The page must load tiles, draw a canvas that is not blank, and load deeper
  * tiles when zoomed in: from disk (file://) for Deep Zoom, and from a static web server for IIIF.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
-import puppeteer from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
+import { launchChromium } from './support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const VIEW = ['--width', '2400', '--height', '1600', '--max-iter', '200', '--quiet'];
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    // As root (CI) Chromium needs --no-sandbox; the rest keeps it off a network it cannot reach.
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -9,6 +9,13 @@ export interface Progress {
 
 const SILENT: Progress = { tick() {}, stop() {} };
 
+/** A bar on `stream` in `format`; cli-progress is loaded only here. */
+async function newBar(stream: NodeJS.WriteStream, format: string) {
+  const { default: cliProgress } = await import('cli-progress');
+  const options = { stream, format, hideCursor: true, clearOnComplete: true, etaBuffer: 20 };
+  return new cliProgress.SingleBar(options, cliProgress.Presets.shades_classic);
+}
+
 /**
  * A bar over `total` bands, shown when stderr is a terminal and not `quiet`; silent otherwise. cli-progress loads
  * only when a bar is drawn: the import costs every other run about 8 ms of start-up.
@@ -20,17 +27,7 @@ export async function startProgress(
   stream = process.stderr,
 ): Promise<Progress> {
   if (quiet || !stream.isTTY) return SILENT;
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: 'rendering {bar} {percentage}% | {value}/{total} bands | {eta_formatted} left',
-      hideCursor: true,
-      clearOnComplete: true,
-      etaBuffer: 20,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = await newBar(stream, 'rendering {bar} {percentage}% | {value}/{total} bands | {eta_formatted} left');
   bar.start(total, done);
   return {
     tick: () => bar.increment(),
@@ -54,16 +51,7 @@ const SILENT_STAGES: StagedProgress = { start() {}, keyDone() {}, frameDone() {}
  */
 export async function startStagedProgress(quiet: boolean, stream = process.stderr): Promise<StagedProgress> {
   if (quiet || !stream.isTTY) return SILENT_STAGES;
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: 'video {bar} {percentage}% | {stage} | {left} left',
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = await newBar(stream, 'video {bar} {percentage}% | {stage} | {left} left');
   const stages = { keys: 0, frames: 0, keysDone: 0, framesDone: 0, keyMs: 0, frameMs: 0 };
   let last = performance.now();
   let started = false;

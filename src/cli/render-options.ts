@@ -124,7 +124,7 @@ function givenFormat(picture: GivenSpec, output: string | undefined): OutputForm
 }
 
 /** The options that describe the picture: with --spec or --from, which give it whole, they are refused. */
-const PICTURE_OPTIONS = [
+export const PICTURE_OPTIONS = [
   'out',
   'width',
   'height',

@@ -6,30 +6,15 @@
  */
 
 import { commandLine } from '../cli/command-line.js';
-import { resolveRenderCommand } from '../cli/render-options.js';
+import { PICTURE_OPTIONS, resolveRenderCommand } from '../cli/render-options.js';
 import { closest } from '../cli/suggest.js';
 import type { Rect } from '../core/plan.js';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
 import { VERSION } from '../core/version.js';
 import { invalidOption, unknownParameter } from '../errors.js';
 
-/** The picture's options a request may give, by their CLI names. */
-export const PICTURE_PARAMETERS = [
-  'center',
-  'zoom',
-  'scale',
-  'region',
-  'max-iter',
-  'width',
-  'height',
-  'julia',
-  'palette',
-  'inside',
-  'cycle',
-  'aa',
-  'compression',
-  'quality',
-] as const;
+/** The picture's options a request may give, by their CLI names: all but the format, which the path gives. */
+export const PICTURE_PARAMETERS = PICTURE_OPTIONS.filter((option) => option !== 'out');
 
 /** The one parameter that is not a CLI option: the rectangle of the picture to render, `x,y,w,h` in pixels. */
 export const RECT_PARAMETER = 'rect';
