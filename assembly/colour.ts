@@ -143,33 +143,103 @@ function colourOneSample(
 }
 
 /**
- * Colours `rows` x `width` pixels from samples at `counts` (i32) and `norms` (f64), `width * aa` samples a row.
- * `table` holds `tableSize` colours as f64 r, g, b, and `tableBytes` the same colours rounded to bytes (4 bytes an
- * entry); `sums` is scratch for `width * 3` f64; RGB bytes go to `out`.
+ * What colourBand colours (the caller writes the block into linear memory and passes its address, as the kernels'
+ * blocks are passed: params.ts): `rows` x `width` pixels from samples at `counts` (i32) and `norms` (f64),
+ * `width * aa` samples a row; `table` holds `tableSize` colours as f64 r, g, b, and `tableBytes` the same colours
+ * rounded to bytes (4 bytes an entry); `sums` is scratch for `width * 3` f64; RGB bytes go to `out`. With `derivs`
+ * (derivative.ts: u = z / E, two f64 a sample; 0: none), each escaped sample's colour is shaded first: `shading`
+ * DISTANCE, SLOPE or both, with the light's unit vector (lightX, lightY, lightZ) for SLOPE.
  */
-export function colourBand(
-  counts: usize,
-  norms: usize,
-  width: i32,
-  rows: i32,
-  aa: i32,
-  table: usize,
-  tableBytes: usize,
-  tableSize: i32,
-  cycle: f64,
-  insideR: f64,
-  insideG: f64,
-  insideB: f64,
-  sums: usize,
-  out: usize,
-): void {
-  if (aa == 1) {
-    colourOneSample(counts, norms, width * rows, tableBytes, tableSize, cycle, insideR, insideG, insideB, out);
+@unmanaged
+export class ColourParams {
+  counts!: usize;
+  norms!: usize;
+  derivs!: usize;
+  width!: i32;
+  rows!: i32;
+  aa!: i32;
+  table!: usize;
+  tableBytes!: usize;
+  tableSize!: i32;
+  cycle!: f64;
+  insideR!: f64;
+  insideG!: f64;
+  insideB!: f64;
+  sums!: usize;
+  out!: usize;
+  shading!: i32;
+  lightX!: f64;
+  lightY!: f64;
+  lightZ!: f64;
+}
+
+/** The block's size in bytes, checked by the caller. */
+export function colourParamsSize(): i32 {
+  return offsetof<ColourParams>();
+}
+
+/** `shading` bits: darken by the distance estimate; light the slope. */
+export const DISTANCE: i32 = 1;
+export const SLOPE: i32 = 2;
+
+/** The share of a colour that a slope turned away from the light keeps. */
+const AMBIENT: f64 = 0.3;
+
+/**
+ * How much of its colour an escaped sample keeps (0 to 1) under `shading`, from its |z|^2 and u = z / E
+ * (derivative.ts), `aa` samples a pixel:
+ * - DISTANCE: tanh of the distance estimate in pixels, |u| ln |z| / aa: the boundary of the set is drawn as dark
+ *   lines a pixel or so wide, at any depth (the estimate is in units of the sample step), and filaments too thin to
+ *   be sampled still show.
+ * - SLOPE: the smooth count as a surface lit from the light's direction: its normal is (n, 1) / sqrt 2 with n = u / |u|
+ *   (the count grows towards the set against u), lit by Lambert's cosine law over an AMBIENT floor.
+ * A sample without a derivative (NaN) keeps all of it.
+ */
+// @ts-ignore: decorator
+@inline
+function shadeOf(norm: f64, ux: f64, uy: f64, p: ColourParams): f64 {
+  if (isNaN(ux) || isNaN(uy)) return 1.0;
+  const u = Math.sqrt(ux * ux + uy * uy);
+  let keep = 1.0;
+  if ((p.shading & DISTANCE) != 0) keep = Math.tanh((u * 0.5 * Math.log(norm)) / <f64>p.aa);
+  if ((p.shading & SLOPE) != 0) {
+    const facing = u > 0 ? (ux * p.lightX + uy * p.lightY) / u : 0.0;
+    const cosine = (facing + p.lightZ) * Math.SQRT1_2;
+    keep *= AMBIENT + (1.0 - AMBIENT) * max(0.0, cosine);
+  }
+  return keep;
+}
+
+/** Colours the pixels described by the block at `params` (see ColourParams). */
+export function colourBand(params: usize): void {
+  const p = changetype<ColourParams>(params);
+  const counts = p.counts;
+  const norms = p.norms;
+  const width = p.width;
+  const aa = p.aa;
+  const table = p.table;
+  const tableSize = p.tableSize;
+  const cycle = p.cycle;
+  const sums = p.sums;
+  const derivs = p.derivs;
+  if (aa == 1 && derivs == 0) {
+    colourOneSample(
+      counts,
+      norms,
+      width * p.rows,
+      p.tableBytes,
+      tableSize,
+      cycle,
+      p.insideR,
+      p.insideG,
+      p.insideB,
+      p.out,
+    );
     return;
   }
   const sampleWidth = width * aa;
   const samples = <f64>(aa * aa);
-  for (let row = 0; row < rows; row++) {
+  for (let row = 0; row < p.rows; row++) {
     memory.fill(sums, 0, <usize>width * 24);
     for (let sy = 0; sy < aa; sy++) {
       let s = <usize>((row * aa + sy) * sampleWidth);
@@ -177,14 +247,21 @@ export function colourBand(
         const sum = sums + <usize>col * 24;
         for (let sx = 0; sx < aa; sx++, s++) {
           const count = load<i32>(counts + (s << 2));
-          let r = insideR;
-          let g = insideG;
-          let b = insideB;
+          let r = p.insideR;
+          let g = p.insideG;
+          let b = p.insideB;
           if (count >= 0) {
-            const entry = table + <usize>(tableIndex(count, load<f64>(norms + (s << 3)), cycle, tableSize) * 24);
+            const norm = load<f64>(norms + (s << 3));
+            const entry = table + <usize>(tableIndex(count, norm, cycle, tableSize) * 24);
             r = load<f64>(entry);
             g = load<f64>(entry, 8);
             b = load<f64>(entry, 16);
+            if (derivs != 0) {
+              const keep = shadeOf(norm, load<f64>(derivs + (s << 4)), load<f64>(derivs + (s << 4), 8), p);
+              r *= keep;
+              g *= keep;
+              b *= keep;
+            }
           }
           store<f64>(sum, load<f64>(sum) + r);
           store<f64>(sum, load<f64>(sum, 8) + g, 8);
@@ -192,9 +269,30 @@ export function colourBand(
         }
       }
     }
-    const base = out + <usize>(row * width * 3);
+    const base = p.out + <usize>(row * width * 3);
     for (let k = 0; k < width * 3; k++) {
       store<u8>(base + <usize>k, <u8>Math.floor(load<f64>(sums + (<usize>k << 3)) / samples + 0.5));
     }
   }
 }
+
+// Every field's offset, exported by name, as params.ts does for RenderParams.
+export const COLOUR_counts: i32 = offsetof<ColourParams>('counts');
+export const COLOUR_norms: i32 = offsetof<ColourParams>('norms');
+export const COLOUR_derivs: i32 = offsetof<ColourParams>('derivs');
+export const COLOUR_width: i32 = offsetof<ColourParams>('width');
+export const COLOUR_rows: i32 = offsetof<ColourParams>('rows');
+export const COLOUR_aa: i32 = offsetof<ColourParams>('aa');
+export const COLOUR_table: i32 = offsetof<ColourParams>('table');
+export const COLOUR_tableBytes: i32 = offsetof<ColourParams>('tableBytes');
+export const COLOUR_tableSize: i32 = offsetof<ColourParams>('tableSize');
+export const COLOUR_cycle: i32 = offsetof<ColourParams>('cycle');
+export const COLOUR_insideR: i32 = offsetof<ColourParams>('insideR');
+export const COLOUR_insideG: i32 = offsetof<ColourParams>('insideG');
+export const COLOUR_insideB: i32 = offsetof<ColourParams>('insideB');
+export const COLOUR_sums: i32 = offsetof<ColourParams>('sums');
+export const COLOUR_out: i32 = offsetof<ColourParams>('out');
+export const COLOUR_shading: i32 = offsetof<ColourParams>('shading');
+export const COLOUR_lightX: i32 = offsetof<ColourParams>('lightX');
+export const COLOUR_lightY: i32 = offsetof<ColourParams>('lightY');
+export const COLOUR_lightZ: i32 = offsetof<ColourParams>('lightZ');

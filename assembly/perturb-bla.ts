@@ -20,7 +20,7 @@ import { gBla, gBlaIndex, gMaxIter, gRestart, gViewLast, lastOf } from './pertur
 const TABLE_LEVELS = 32;
 
 /** The shortest run stored (src/deep/bla.ts, MIN_LEVEL). */
-const MIN_LEVEL = 3;
+export const MIN_LEVEL = 3;
 
 /** Bytes a block: A, B, P, Q, S, r^2, length (src/deep/bla.ts, BLOCK_F64). */
 const BLOCK_BYTES = 96;
@@ -39,7 +39,7 @@ export const TRY_STRIDE = 16;
 export const MAX_STRIDE = 4096;
 
 /** A run's radius is at most EPSILON |Z| < 2 EPSILON (src/deep/bla.ts): a larger |dz|^2 than this fits none. */
-const NO_RUN: f64 = 4.0 * 3.552713678800501e-15; // (2 * 2^-24)^2
+export const NO_RUN: f64 = 4.0 * 3.552713678800501e-15; // (2 * 2^-24)^2
 
 /** 2^53: an error times this, squared, is in ERR's unit (perturb-lanes.ts, ROUNDING = 2^-106). */
 const PER_ROUNDING: f64 = 9007199254740992;
@@ -51,14 +51,17 @@ function levelEntry(segment: i32, level: i32): usize {
   return gBlaIndex + (<usize>(segment * TABLE_LEVELS + level) << 3);
 }
 
-/** The longest run that starts at m, holds |dz|^2 = d2 in its radius and ends by maxIter from count n; 0 if none. */
-function runAt(m: i32, n: i32, d2: f64): usize {
+/**
+ * The longest run that starts at m, holds |dz|^2 = d2 in its radius and ends by count `end` from count n; 0 if none.
+ * Its block's address (BLOCK_BYTES: A, B, P, Q, S as re, im; r^2; the length).
+ */
+export function runAt(m: i32, n: i32, d2: f64, end: i32): usize {
   const segment = m <= gViewLast ? 0 : 1;
   const j = m - (segment == 0 ? 0 : gRestart) - 1;
   if (j < 0) return 0;
   let best: usize = 0;
   for (let level = MIN_LEVEL; level < TABLE_LEVELS; level++) {
-    if ((j & ((1 << level) - 1)) != 0 || n + (1 << level) > gMaxIter) break;
+    if ((j & ((1 << level) - 1)) != 0 || n + (1 << level) > end) break;
     const at = levelEntry(segment, level);
     const i = j >> level;
     if (i >= load<i32>(at, 4)) break;
@@ -123,7 +126,7 @@ export function takeRuns(l: i32, n: i32): i32 {
   let taken = 0;
   while (true) {
     const d2 = dzx * dzx + dzy * dzy;
-    const run = runAt(m, n + taken, d2);
+    const run = runAt(m, n + taken, d2, gMaxIter);
     if (run == 0) break;
     const ar = load<f64>(run);
     const ai = load<f64>(run, 8);

@@ -6,14 +6,14 @@ import { STEPS, tally } from './perturb-stats';
 import { AMBIGUOUS, finish, gJumpDc, gJumpTo, gJumpX, gJumpY, gMaxIter, gViewLast, zAt } from './perturb-view';
 
 /** How far a scaled delta may grow before its scale comes down (and by how much). */
-const RESCALE_BITS: i32 = 256;
-const RESCALE: f64 = 1.157920892373162e77; // 2^256
+export const RESCALE_BITS: i32 = 256;
+export const RESCALE: f64 = 1.157920892373162e77; // 2^256
 
 /**
  * Deltas scaled by 2^-k with k at most this become plain f64: then |dz| >= 2^-500 or so, and |dz|^2 in the rebase
  * test stays a normal f64 (a subnormal result costs x86 cores a slow path of a hundred cycles or more).
  */
-const PLAIN_K: i32 = 500;
+export const PLAIN_K: i32 = 500;
 
 /** 2^-960: an offset below it is dropped (see start). */
 const NEGLIGIBLE_DC: f64 = 1.0261342003245941e-289;
@@ -30,7 +30,7 @@ export let gN: i32 = 0;
  * 2^-k as f64, and 0 from the subnormal range down: a term scaled by it is then far below the others anyway, and
  * subnormal results cost x86 cores a hundred cycles or more each.
  */
-function powerOfTwoBelow(k: i32): f64 {
+export function powerOfTwoBelow(k: i32): f64 {
   return k > 1022 ? 0 : Math.pow(2.0, <f64>-k);
 }
 

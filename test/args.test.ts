@@ -160,7 +160,7 @@ describe('resolveRenderCommand', () => {
   });
 
   it('rejects unknown options and stray arguments, pointing to --help', async () => {
-    expect(await usageErrorOf(['--colour', 'red'])).toMatch(/^Unknown argument.*colour.*run mandel-par --help/);
+    expect(await usageErrorOf(['--glow', 'red'])).toMatch(/^Unknown argument.*glow.*run mandel-par --help/);
     expect(await usageErrorOf(['render-now'])).toMatch(/^Unknown argument.*render-now/);
   });
 });

@@ -17,16 +17,17 @@ import type {
   EngineName,
   KernelJob,
   RenderTask,
+  SamplePixels,
   SharedImage,
   TaskResult,
 } from '../src/core/task.js';
 import { PIXEL_BYTES, rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
 import { workSince } from '../src/core/work.js';
-import { withExactFallback } from '../src/deep/exact.js';
+import { fillExactDerivatives, withExactFallback } from '../src/deep/exact.js';
 import { createJsEngine } from '../src/engines/js.js';
 import { instantiateWasm } from '../src/engines/wasm.js';
 import { writeAscii, writeBits } from '../src/outputs/ascii.js';
-import { writeData } from '../src/outputs/colour.js';
+import { needsDerivatives, writeData } from '../src/outputs/colour.js';
 
 export interface RenderWorkerData {
   wasmModule: WebAssembly.Module;
@@ -110,6 +111,14 @@ function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
 }
 
+/** The derivatives a colouring that shades needs (see assembly/derivative.ts); undefined for one that does not. */
+function shadingDerivatives(job: KernelJob, pixels: SamplePixels, task: RenderTask): Float64Array | undefined {
+  if (!needsDerivatives(task.output.colouring)) return undefined;
+  const derivs = wasm.derivatives(job, pixels.counts);
+  if (task.engine === 'perturb') fillExactDerivatives(job, pixels.counts, derivs);
+  return derivs;
+}
+
 /**
  * Brute-force iterations one kernel call may take at most. V8 runs a WASM function on its baseline code until it
  * has run hot, and swaps in optimised code only for later calls: short calls reach the fast code within
@@ -175,7 +184,7 @@ export default function renderTask(task: RenderTask): TaskResult {
         const size = PIXEL_BYTES[format];
         const values =
           format === 'rgb'
-            ? wasm.colour(pixels, rect.w, rect.h, aa, output.colouring)
+            ? wasm.colour(pixels, rect.w, rect.h, aa, output.colouring, shadingDerivatives(job, pixels, task))
             : new Uint8Array(rect.w * rect.h * 8);
         if (format === 'data') writeData(pixels.counts, pixels.norms, values, 0);
         if (image) placeRows(values, rect, size, image);

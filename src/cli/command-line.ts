@@ -55,6 +55,16 @@ const OPTIONS = {
     type: 'string',
     description: 'Iterations per pass through the palette, or auto: from how much neighbours differ [default: auto]',
   },
+  colour: {
+    type: 'string',
+    alias: 'color',
+    description:
+      'Shading: smooth (palette only) | distance (boundary drawn by the distance estimate) | slope (lit relief) | blend (both) [default: smooth]',
+  },
+  light: {
+    type: 'string',
+    description: 'Slope light: azimuth,elevation in degrees (azimuth anticlockwise from the right) [default: 135,45]',
+  },
   aa: { type: 'string', description: 'Supersampling: N x N samples per pixel, averaged [default: 1]' },
   compression: { type: 'string', description: 'PNG zlib level 0-9 (also PNG tiles) [default: 1, fast]' },
   quality: { type: 'string', description: 'JPEG, WebP, AVIF quality 1-100 (also JPEG tiles) [default: 90, 90, 60]' },

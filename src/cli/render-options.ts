@@ -18,6 +18,8 @@ import {
 } from '../core/spec.js';
 import { ENGINES } from '../core/task.js';
 import { conflictingOptions, extensionContradicts, invalidOption, unknownExtension } from '../errors.js';
+import type { Colouring } from '../outputs/colour.js';
+import { SHADINGS } from '../outputs/colour.js';
 import { colourFromHex, paletteFrom } from '../outputs/palettes.js';
 import type { RawArgs } from './parsers.js';
 import {
@@ -76,7 +78,11 @@ const ON_DISK_FORMATS = OUTPUT_FORMATS.filter((f) => pixelKind(f) !== 'membershi
 
 /** Options that make sense only for some formats, and which. */
 const FORMAT_OPTIONS: [options: readonly string[], formats: readonly OutputFormat[], words: string][] = [
-  [['palette', 'inside', 'cycle', 'aa'], COLOUR_FORMATS, `colour pictures only (${COLOUR_FORMATS.join(', ')})`],
+  [
+    ['palette', 'inside', 'cycle', 'colour', 'light', 'aa'],
+    COLOUR_FORMATS,
+    `colour pictures only (${COLOUR_FORMATS.join(', ')})`,
+  ],
   [['compression'], ['png', ...PYRAMID_FORMATS], 'PNG and pyramids of PNG tiles only'],
   [['quality'], ['jpeg', 'webp', 'avif', ...PYRAMID_FORMATS], 'JPEG, WebP, AVIF and pyramids of JPEG tiles only'],
   [['tile-size', 'tile-format'], PYRAMID_FORMATS, `pyramids only (${PYRAMID_FORMATS.join(', ')})`],
@@ -138,6 +144,8 @@ export const PICTURE_OPTIONS = [
   'palette',
   'inside',
   'cycle',
+  'colour',
+  'light',
   'aa',
   'compression',
   'quality',
@@ -165,6 +173,35 @@ function parsePalette(text: string) {
     'one of classic, fire, ocean, twilight, grey, or two or more hex colours separated by commas',
     '--palette "#000764,#edffff,#ffaa00"',
   );
+}
+
+/** --colour and --light as the colouring's fields: none for the default, smooth colour. */
+export function shadingOptions(text: (name: string) => string | undefined): Pick<Colouring, 'shading' | 'light'> {
+  const given = text('colour');
+  const shading = given === undefined ? 'smooth' : parseChoice('colour', given, SHADINGS);
+  const light = text('light');
+  if (light !== undefined && shading !== 'slope' && shading !== 'blend') {
+    throw conflictingOptions(['light'], 'lights slopes: give --colour slope or --colour blend');
+  }
+  return {
+    ...(shading === 'smooth' ? {} : { shading }),
+    ...(light === undefined ? {} : { light: parseLight(light) }),
+  };
+}
+
+function parseLight(text: string): [number, number] {
+  const parts = text.split(',').map((p) => p.trim());
+  const values = parts.map(Number);
+  if (
+    parts.length === 2 &&
+    parts.every((p) => p !== '') &&
+    values.every(Number.isFinite) &&
+    values[1] >= 0 &&
+    values[1] <= 90
+  ) {
+    return [values[0], values[1]];
+  }
+  throw invalidOption('light', text, 'azimuth,elevation in degrees, elevation 0 to 90', '--light 135,45');
 }
 
 function parseInside(text: string) {
@@ -313,6 +350,7 @@ export function resolveRenderCommand(
           autoCycle || cycle === undefined
             ? DEFAULT_COLOURING.cycle
             : parsePositiveNumber('cycle', cycle, '--cycle 64', 'a positive number, or auto'),
+        ...shadingOptions(text),
       },
       output: outputSpec(format, {
         compression,

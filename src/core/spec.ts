@@ -8,6 +8,7 @@ import type { DeepView } from '../deep/view.js';
 import { checkView, needsPerturbation, regionOfView } from '../deep/view.js';
 import { invalidSpecField } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
+import { SHADINGS } from '../outputs/colour.js';
 import { PALETTES } from '../outputs/palettes.js';
 import type { EngineName } from './task.js';
 import { ENGINES } from './task.js';
@@ -245,7 +246,8 @@ function checkRegion(region: unknown): void {
   }
 }
 
-function checkColouring(c: unknown): void {
+/** Checks a spec's colouring and returns it with its fields in one order (see inOrder), the optional ones if given. */
+function checkColouring(c: unknown): Colouring {
   if (!isRecord(c)) throw invalidSpecField('colouring', c, 'an object with palette, inside and cycle');
   if (!(Array.isArray(c.palette) && c.palette.length >= 2 && c.palette.every(isColour))) {
     throw invalidSpecField('colouring.palette', c.palette, 'two or more [r, g, b] colours, 0-255');
@@ -254,6 +256,29 @@ function checkColouring(c: unknown): void {
   if (!(typeof c.cycle === 'number' && Number.isFinite(c.cycle) && c.cycle > 0)) {
     throw invalidSpecField('colouring.cycle', c.cycle, 'a positive number');
   }
+  if (c.shading !== undefined) checkChoice(c.shading, 'colouring.shading', SHADINGS);
+  if (c.light !== undefined && !isLight(c.light)) {
+    throw invalidSpecField('colouring.light', c.light, '[azimuth, elevation] in degrees, elevation 0-90');
+  }
+  const known = ['palette', 'inside', 'cycle', 'shading', 'light'];
+  const unknown = Object.keys(c).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw invalidSpecField(`colouring.${unknown[0]}`, c[unknown[0]], `no such field (${known.join(', ')})`);
+  }
+  // `smooth` is the default: left out, so that the spec's JSON is what it was before shadings.
+  const shading = c.shading === 'smooth' ? undefined : c.shading;
+  return inOrder({ ...c, shading }, known) as unknown as Colouring;
+}
+
+/** An [azimuth, elevation] pair of degrees: any finite azimuth, elevation 0 to 90. */
+function isLight(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+    value[1] >= 0 &&
+    value[1] <= 90
+  );
 }
 
 function checkOutput(o: unknown): void {
@@ -343,12 +368,12 @@ export function validateSpec(value: unknown): RenderSpec {
   if (typeof value.shortcuts !== 'boolean') throw invalidSpecField('shortcuts', value.shortcuts, 'true or false');
   checkOutput(value.output);
   checkWhole(value, 'aa', 1, pixelKind((value.output as OutputSpec).format) === 'colour' ? LIMITS.aa : 1);
-  checkColouring(value.colouring);
-  if (value.view !== undefined) return inOrder(value, known);
+  const colouring = checkColouring(value.colouring);
+  if (value.view !== undefined) return inOrder({ ...value, colouring }, known);
   // JSON has no -0; it samples the same points as 0, so it becomes 0 and a round trip loses nothing.
   const { xMin, xMax, yMin, yMax } = value.region as Region;
   const region = { xMin: xMin + 0, xMax: xMax + 0, yMin: yMin + 0, yMax: yMax + 0 };
-  return inOrder({ ...value, region }, known);
+  return inOrder({ ...value, region, colouring }, known);
 }
 
 /**

@@ -5,11 +5,11 @@
  * (microseconds a step) but right. The reference is chosen so that GLITCHED samples are rare
  * (src/deep/reference.ts).
  */
-import type { Engine } from '../core/task.js';
-import { normAfterEscape } from '../engines/js.js';
+import type { Engine, KernelJob } from '../core/task.js';
+import { EXTRA_STEPS, normAfterEscape } from '../engines/js.js';
 import type { SampleGrid } from './grid.js';
 import { samplePoint } from './grid.js';
-import { fixedToNumber } from './orbit.js';
+import { fixedToNumber, nextDerivative, type Scaled } from './orbit.js';
 import { fixedJulia, orbitBits } from './perturbation.js';
 
 /** The kernel's count for a sample that outlived the reference. */
@@ -79,4 +79,65 @@ export function withExactFallback(engine: Engine): Engine {
     }
     return pixels;
   };
+}
+
+/**
+ * u = z / E of sample (col, row) that escapes at `count` (see assembly/derivative.ts: E = dz/dc times the sample
+ * step, EXTRA_STEPS past the escape), along the exact orbit: for the samples whose orbit the perturbation pass cannot
+ * follow (GLITCHED ones). The derivative rides in f64 with its own exponent (orbit.ts, nextDerivative), so that it
+ * can be as large as the view is deep.
+ */
+export function exactDerivative(
+  grid: SampleGrid,
+  col: number,
+  row: number,
+  count: number,
+  julia?: readonly [number, number],
+): [number, number] {
+  const bits = orbitBits(grid, julia);
+  const shift = BigInt(bits);
+  const guard = BigInt(bits - grid.fractionBits);
+  const [x0, y0] = samplePoint(grid, col, row);
+  const [cx, cy] = julia ? fixedJulia(julia, bits) : [x0 << guard, y0 << guard];
+  const one = julia ? 0 : 1;
+  let x = x0 << guard;
+  let y = y0 << guard;
+  let d: Scaled = { re: 1, im: 0, exponent: 0 };
+  for (let i = 1; i < count; i++) {
+    d = nextDerivative(d, fixedToNumber(x, bits), fixedToNumber(y, bits), one);
+    const xy = x * y;
+    x = ((x * x - y * y) >> shift) + cx;
+    y = ((xy + xy) >> shift) + cy;
+  }
+  // E = D h, h = 2 half steps, in f64 (a sample near the boundary has E of a few units).
+  const h = Number(grid.halfStepX.mantissa) * 2;
+  const toE = (v: number) => v * h * 2 ** (d.exponent + grid.halfStepX.exponent);
+  let ex = toE(d.re);
+  let ey = toE(d.im);
+  let zx = fixedToNumber(x, bits);
+  let zy = fixedToNumber(y, bits);
+  const c = [fixedToNumber(cx, bits), fixedToNumber(cy, bits)];
+  const added = julia ? 0 : h * 2 ** grid.halfStepX.exponent;
+  for (let k = 0; k < EXTRA_STEPS; k++) {
+    [ex, ey] = [2 * (zx * ex - zy * ey) + added, 2 * (zx * ey + zy * ex)];
+    [zx, zy] = [zx * zx - zy * zy + c[0], 2 * zx * zy + c[1]];
+  }
+  const e2 = ex * ex + ey * ey;
+  return [(zx * ex + zy * ey) / e2, (zy * ex - zx * ey) / e2];
+}
+
+/**
+ * Fills in, by exactDerivative, the derivatives (u pairs, see assembly/derivative.ts) that the perturbation pass left
+ * NaN for samples that did escape.
+ */
+export function fillExactDerivatives(job: KernelJob, counts: Int32Array, derivs: Float64Array): void {
+  const perturb = job.perturb;
+  for (let p = 0; perturb && p < counts.length; p++) {
+    if (counts[p] < 0 || !Number.isNaN(derivs[2 * p])) continue;
+    const col = job.colStart + (p % job.width);
+    const row = job.rowStart + Math.floor(p / job.width);
+    const [ux, uy] = exactDerivative(perturb.grid, col, row, counts[p], job.julia);
+    derivs[2 * p] = ux;
+    derivs[2 * p + 1] = uy;
+  }
 }

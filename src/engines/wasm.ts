@@ -7,7 +7,7 @@ import type { Engine, KernelJob, PerturbWork, SamplePixels } from '../core/task.
 import { BLOCK_F64 } from '../deep/bla.js';
 import { kernelAssertion, kernelMismatch, missingReferenceOrbit } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
-import { paletteTable, TABLE_SIZE } from '../outputs/colour.js';
+import { DEFAULT_LIGHT, lightVector, paletteTable, SHADING_BITS, TABLE_SIZE } from '../outputs/colour.js';
 import { mark } from '../trace.js';
 
 /** The module's exports (assembly/index.ts). */
@@ -21,22 +21,10 @@ interface KernelExports {
   perturbParamsSize(): number;
   renderPerturb(params: number): void;
   perturbCounters(): number;
-  colourBand(
-    counts: number,
-    norms: number,
-    width: number,
-    rows: number,
-    aa: number,
-    table: number,
-    tableBytes: number,
-    tableSize: number,
-    cycle: number,
-    insideR: number,
-    insideG: number,
-    insideB: number,
-    sums: number,
-    out: number,
-  ): void;
+  colourParamsSize(): number;
+  colourBand(params: number): void;
+  deriveRect(params: number, out: number): void;
+  derivePerturb(params: number, out: number): void;
 }
 
 /**
@@ -91,6 +79,28 @@ export const PERTURB_FIELDS = [
   'period',
   'ddRuns',
   'runDc',
+] as const;
+
+export const COLOUR_FIELDS = [
+  'counts',
+  'norms',
+  'derivs',
+  'width',
+  'rows',
+  'aa',
+  'table',
+  'tableBytes',
+  'tableSize',
+  'cycle',
+  'insideR',
+  'insideG',
+  'insideB',
+  'sums',
+  'out',
+  'shading',
+  'lightX',
+  'lightY',
+  'lightZ',
 ] as const;
 
 /** A block's layout: each field's byte offset, and the block's size. */
@@ -155,7 +165,20 @@ export interface WasmInstance {
    * Colours a rectangle's samples (from any engine): rows x width pixels of 3 bytes, `aa` x `aa` samples averaged
    * per pixel, returned as a view into this instance's memory, valid until its next call.
    */
-  colour(pixels: SamplePixels, width: number, rows: number, aa: number, colouring: Colouring): Uint8Array;
+  colour(
+    pixels: SamplePixels,
+    width: number,
+    rows: number,
+    aa: number,
+    colouring: Colouring,
+    derivs?: Float64Array,
+  ): Uint8Array;
+  /**
+   * The derivatives of the job's samples, whose `counts` an engine has just found: u = z / E, two f64 a sample
+   * (assembly/derivative.ts), NaN, NaN where none; a view into this instance's memory, valid until its next call.
+   * A perturbation job's orbit is followed as its kernel follows it; any other's, as the direct kernels do.
+   */
+  derivatives(job: KernelJob, counts: Int32Array): Float64Array;
   /**
    * What this instance's perturbation calls have done so far (assembly/perturb-stats.ts), as running totals; exact:
    * the samples they left to the BigInt fallback.
@@ -177,15 +200,19 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   const all = instance.exports as Record<string, unknown>;
   const RENDER_PARAMS = blockLayout(all, 'RENDER_', RENDER_FIELDS, exports.renderParamsSize());
   const PERTURB_PARAMS = blockLayout(all, 'PERTURB_', PERTURB_FIELDS, exports.perturbParamsSize());
-  // Layout: the parameter block (either kind), the palette table (kept across calls), then counts, |z|^2, colour
-  // sums and RGB; a perturbation call keeps its reference orbit and tables above what its calls use (see scratch).
+  const COLOUR_PARAMS = blockLayout(all, 'COLOUR_', COLOUR_FIELDS, exports.colourParamsSize());
+  // Layout: the parameter block (any kind), the palette table (kept across calls), then counts, |z|^2, derivatives,
+  // colour sums and RGB; a perturbation call keeps its reference orbit and tables above what its calls use (see
+  // scratch).
   const paramsAt = exports.outputPtr();
   // (A perturbation block is the larger: sized by RENDER_PARAMS alone, it overwrote the table's first entry. Its
   // size is rounded up to a multiple of 8, for the f64 views that follow.)
-  const tableAt = paramsAt + Math.ceil(Math.max(RENDER_PARAMS.size, PERTURB_PARAMS.size) / 8) * 8;
+  const tableAt = paramsAt + Math.ceil(Math.max(RENDER_PARAMS.size, PERTURB_PARAMS.size, COLOUR_PARAMS.size) / 8) * 8;
   const tableBytesAt = tableAt + TABLE_SIZE * 24;
   const countsAt = tableBytesAt + TABLE_SIZE * 4;
   const normsAt = (samples: number) => countsAt + Math.ceil((samples * 4) / 8) * 8;
+  const derivsAt = (samples: number) => normsAt(samples) + samples * 8;
+  const sumsAt = (samples: number) => derivsAt(samples) + samples * 16;
   // Grow before a call: growth detaches old views, so views are made after it.
   const reserve = (bytes: number) => {
     const have = exports.memory.buffer.byteLength;
@@ -226,8 +253,8 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     if (!perturb) throw missingReferenceOrbit();
     const { orbit, orbitLow, margins, bla } = perturb;
     const key = `${perturb.key}:${orbit.length}:${orbitLow.length}:${bla.blocks.length}`;
-    // Counts, |z|^2, then colouring's sums (24 bytes a column) and RGB (3 bytes a pixel): samples bound both.
-    const needed = normsAt(samples) + samples * 8 + job.width * 24 + samples * 3;
+    // Counts, |z|^2, derivatives, then colouring's sums (24 bytes a column) and RGB (3 bytes a pixel).
+    const needed = sumsAt(samples) + job.width * 24 + samples * 3;
     const orbitAt = deep.key === key && deep.at >= needed ? deep.at : Math.ceil((needed * 1.5) / 16) * 16;
     const lowAt = orbitAt + orbit.byteLength;
     const blaAt = lowAt + orbitLow.byteLength;
@@ -285,7 +312,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   return {
     engine: (name) => (job: KernelJob) => {
       const samples = job.width * job.rowCount;
-      scratch(normsAt(samples) + samples * 8);
+      // Room for the derivatives and colour of these samples too, so that those calls need not grow the memory
+      // (which would detach the views returned here).
+      scratch(sumsAt(samples) + job.width * 24 + samples * 3);
       if (name === 'renderPerturb') writePerturbParams(job, samples);
       else writeParams(job, normsAt(samples));
       exports[name](paramsAt);
@@ -303,17 +332,31 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       exports.membershipBits(paramsAt);
       return new Uint8Array(exports.memory.buffer, countsAt, bytes);
     },
-    colour: ({ counts, norms }, width, rows, aa, colouring) => {
+    derivatives: (job, counts) => {
+      const samples = job.width * job.rowCount;
+      scratch(sumsAt(samples));
+      if (counts.buffer !== exports.memory.buffer) new Int32Array(exports.memory.buffer, countsAt, samples).set(counts);
+      if (job.perturb) {
+        writePerturbParams(job, samples);
+        exports.derivePerturb(paramsAt, derivsAt(samples));
+      } else {
+        writeParams(job, normsAt(samples));
+        exports.deriveRect(paramsAt, derivsAt(samples));
+      }
+      return new Float64Array(exports.memory.buffer, derivsAt(samples), samples * 2);
+    },
+    colour: ({ counts, norms }, width, rows, aa, colouring, derivs) => {
       const samples = counts.length;
       const inMemory = counts.buffer === exports.memory.buffer;
-      const sumsAt = normsAt(samples) + samples * 8;
-      const outAt = sumsAt + width * 24;
+      const sums = sumsAt(samples);
+      const outAt = sums + width * 24;
       scratch(outAt + width * rows * 3);
       const memory = exports.memory.buffer;
       if (!inMemory) {
         new Int32Array(memory, countsAt, samples).set(counts);
         new Float64Array(memory, normsAt(samples), samples).set(norms);
       }
+      if (derivs && derivs.buffer !== memory) new Float64Array(memory, derivsAt(samples), samples * 2).set(derivs);
       const key = colouring.palette.join(';');
       if (key !== tableKey) {
         const table = paletteTable(colouring.palette);
@@ -324,23 +367,30 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
         }
         tableKey = key;
       }
+      const block = new DataView(memory, paramsAt, COLOUR_PARAMS.size);
+      const C = COLOUR_PARAMS;
       const [r, g, b] = colouring.inside;
-      exports.colourBand(
-        countsAt,
-        normsAt(samples),
-        width,
-        rows,
-        aa,
-        tableAt,
-        tableBytesAt,
-        TABLE_SIZE,
-        colouring.cycle,
-        r,
-        g,
-        b,
-        sumsAt,
-        outAt,
-      );
+      const light = lightVector(colouring.light ?? DEFAULT_LIGHT);
+      block.setUint32(C.counts, countsAt, true);
+      block.setUint32(C.norms, normsAt(samples), true);
+      block.setUint32(C.derivs, derivs ? derivsAt(samples) : 0, true);
+      block.setInt32(C.width, width, true);
+      block.setInt32(C.rows, rows, true);
+      block.setInt32(C.aa, aa, true);
+      block.setUint32(C.table, tableAt, true);
+      block.setUint32(C.tableBytes, tableBytesAt, true);
+      block.setInt32(C.tableSize, TABLE_SIZE, true);
+      block.setFloat64(C.cycle, colouring.cycle, true);
+      block.setFloat64(C.insideR, r, true);
+      block.setFloat64(C.insideG, g, true);
+      block.setFloat64(C.insideB, b, true);
+      block.setUint32(C.sums, sums, true);
+      block.setUint32(C.out, outAt, true);
+      block.setInt32(C.shading, derivs ? SHADING_BITS[colouring.shading ?? 'smooth'] : 0, true);
+      block.setFloat64(C.lightX, light[0], true);
+      block.setFloat64(C.lightY, light[1], true);
+      block.setFloat64(C.lightZ, light[2], true);
+      exports.colourBand(paramsAt);
       return new Uint8Array(memory, outAt, width * rows * 3);
     },
     perturbCounters: () => {

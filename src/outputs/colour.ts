@@ -18,12 +18,42 @@ export function smoothIteration(count: number, norm: number): number {
   return count + 1 + EXTRA_STEPS - Math.log2(0.5 * Math.log2(norm));
 }
 
+/**
+ * How escaped samples are shaded, besides their palette colour (assembly/colour.ts, shadeOf): not at all (`smooth`),
+ * darkened by the distance estimate near the set's boundary (`distance`), lit by the slope of the smooth count
+ * (`slope`), or both (`blend`). All but `smooth` need each sample's derivative (assembly/derivative.ts).
+ */
+export const SHADINGS = ['smooth', 'distance', 'slope', 'blend'] as const;
+export type Shading = (typeof SHADINGS)[number];
+
+/** The kernel's bits for each shading (assembly/colour.ts: DISTANCE 1, SLOPE 2). */
+export const SHADING_BITS: Record<Shading, number> = { smooth: 0, distance: 1, slope: 2, blend: 3 };
+
+/** Where slope light comes from unless said: degrees anticlockwise from the image's right, and above the plane. */
+export const DEFAULT_LIGHT: readonly [azimuth: number, elevation: number] = [135, 45];
+
+/** The light's unit vector (x right, y up, z towards the viewer) from its azimuth and elevation in degrees. */
+export function lightVector([azimuth, elevation]: readonly [number, number]): [number, number, number] {
+  const a = (azimuth * Math.PI) / 180;
+  const e = (elevation * Math.PI) / 180;
+  return [Math.cos(e) * Math.cos(a), Math.cos(e) * Math.sin(a), Math.sin(e)];
+}
+
+/** True when a colouring shades by the derivative, which the workers then compute. */
+export function needsDerivatives(colouring: Colouring): boolean {
+  return (colouring.shading ?? 'smooth') !== 'smooth';
+}
+
 export interface Colouring {
   palette: Palette;
   /** Colour for points that never escaped. */
   inside: [number, number, number];
   /** Continuous iterations per pass through the palette. */
   cycle: number;
+  /** Absent: `smooth`. */
+  shading?: Shading;
+  /** For slope shading: azimuth and elevation in degrees; absent: DEFAULT_LIGHT. */
+  light?: readonly [number, number];
 }
 
 /** Entries in a palette table: finer than 8-bit colour can show across a gradient's stops. */

@@ -33,6 +33,9 @@ export function reproduceCommand(spec: RenderSpec): string {
     const { palette, inside, cycle } = spec.colouring;
     args.push(`--palette "${palette.map(hex).join(',')}"`, `--inside "${hex(inside)}"`);
     args.push(`--cycle ${cycle}`, `--aa ${spec.aa}`);
+    const { shading, light } = spec.colouring;
+    if (shading !== undefined) args.push(`--colour ${shading}`);
+    if (light !== undefined) args.push(`--light ${light.join(',')}`);
   }
   const output = spec.output;
   if ('compression' in output) args.push(`--compression ${output.compression}`);

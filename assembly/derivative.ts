@@ -1,0 +1,281 @@
+/**
+ * The derivative of each escaped sample's orbit, for the colourings that shade by it (distance estimation, slope
+ * light: colour.ts): a second pass over a rectangle whose counts are known, run only when a colouring asks for it,
+ * so the counting kernels carry nothing for it. Per sample it writes u = z / E as two f64 (NaN, NaN where it has
+ * none: inside, or an orbit this pass cannot follow), with z and E taken EXTRA_STEPS past the escape as the norms
+ * are (smooth.ts), and E = (dz/dc) h: the derivative in units of the sample step h (for a Julia set, dz/dz_1). Then
+ *   the distance estimate, in samples:  |u| ln |z|   (|z| ln |z| / |dz/dc|, over h),
+ *   the slope's direction (the normal of the smooth count's surface): u / |u|.
+ * E follows z:  E_1 = h,  E -> 2 z E + h  (no + h for a Julia set), with the orbit's own z: the direct pass repeats
+ * the direct kernels' operations (the same z, bit for bit), the perturbation pass the perturbation kernel's steps
+ * (perturb.ts): the linear start (E there is A h, as dz is A dc), the extended exponent (E scaled with dz), BLA runs
+ * (E -> (A + 2 P dz + Q dc) E + (B + Q dz + 2 S dc) h) and rebasing (E stays: z is the same). Shading needs E to a
+ * few digits, not to the last bit, so this pass may round otherwise than the counting did; it stops at the count
+ * the counting kernels found, exact.
+ */
+import { RenderParams } from './params';
+import { MIN_LEVEL, NO_RUN, runAt } from './perturb-bla';
+import { PLAIN_K, powerOfTwoBelow, RESCALE, RESCALE_BITS } from './perturb-start';
+import {
+  gBla,
+  gColEnd,
+  gColStart,
+  gCounts,
+  gJumpDc,
+  gJumpTo,
+  gJumpX,
+  gJumpY,
+  gOriginX,
+  gOriginY,
+  gPixels,
+  gRestart,
+  gRowStart,
+  gScale,
+  gStepX,
+  gStepY,
+  gViewLast,
+  lastOf,
+  setView,
+  zAt,
+} from './perturb-view';
+import { EXTRA_STEPS } from './smooth';
+
+// The end of one sample's orbit, handed to writeRatio: z and E there, c for the extra steps, h in E's units.
+let gZx: f64 = 0;
+let gZy: f64 = 0;
+let gEx: f64 = 0;
+let gEy: f64 = 0;
+
+/** Writes u = z / E at `out` after EXTRA_STEPS more steps of z and E (from gZx .. gEy), with c and h as given. */
+function writeRatio(out: usize, cx: f64, cy: f64, h: f64): void {
+  let zx = gZx;
+  let zy = gZy;
+  let ex = gEx;
+  let ey = gEy;
+  for (let k = 0; k < EXTRA_STEPS; k++) {
+    const nx = 2.0 * (zx * ex - zy * ey) + h;
+    ey = 2.0 * (zx * ey + zy * ex);
+    ex = nx;
+    const x2 = zx * zx;
+    const y2 = zy * zy;
+    zy = zx * zy * 2.0 + cy;
+    zx = x2 - y2 + cx;
+  }
+  const e2 = ex * ex + ey * ey;
+  store<f64>(out, (zx * ex + zy * ey) / e2);
+  store<f64>(out, (zy * ex - zx * ey) / e2, 8);
+}
+
+/** Writes NaN, NaN: no derivative for this sample. */
+// @ts-ignore: decorator
+@inline
+function writeNone(out: usize): void {
+  store<f64>(out, NaN);
+  store<f64>(out, NaN, 8);
+}
+
+/**
+ * The direct kernels' rectangle (params.ts) after a render: u for each sample with a count at `counts`, to `out`
+ * (16 bytes a sample, row-major). Its z is the direct kernels' (the same operations in the same order).
+ */
+export function deriveRect(params: usize, out: usize): void {
+  const p = changetype<RenderParams>(params);
+  const julia = p.julia != 0;
+  const h = p.stepX;
+  const added = julia ? 0.0 : h;
+  const colEnd = p.colStart + p.width;
+  let counts = p.counts;
+  for (let r = 0; r < p.rowCount; r++) {
+    const y = p.yMax - <f64>(p.rowStart + r) * p.stepY;
+    const cy = julia ? p.cIm : y;
+    for (let col = p.colStart; col < colEnd; col++, counts += 4, out += 16) {
+      const count = load<i32>(counts);
+      if (count < 0) {
+        writeNone(out);
+        continue;
+      }
+      const x = p.xMin + <f64>col * p.stepX;
+      const cx = julia ? p.cRe : x;
+      let zx = x;
+      let zy = y;
+      let ex = h;
+      let ey = 0.0;
+      for (let i = 1; i < count; i++) {
+        const nx = 2.0 * (zx * ex - zy * ey) + added;
+        ey = 2.0 * (zx * ey + zy * ex);
+        ex = nx;
+        const x2 = zx * zx;
+        const y2 = zy * zy;
+        zy = zx * zy * 2.0 + cy;
+        zx = x2 - y2 + cx;
+      }
+      gZx = zx;
+      gZy = zy;
+      gEx = ex;
+      gEy = ey;
+      writeRatio(out, cx, cy, added);
+    }
+  }
+}
+
+/**
+ * One sample of a perturbation rectangle, with dc from the grid (in the kernel's scaled units, see perturb-start.ts),
+ * up to its count: leaves its z and E (in true units) in gZx .. gEy and returns true, or false where its orbit
+ * outlives the reference (a GLITCHED sample's: the caller has the BigInt path for it, src/deep/exact.ts).
+ */
+function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
+  // The linear start: dz = A dc, E = A h, with h the sample step (2 half steps) in dc's units.
+  let dzx = gJumpX * dcx - gJumpY * dcy;
+  let dzy = gJumpX * dcy + gJumpY * dcx;
+  let ex = gJumpX * 2.0 * gStepX;
+  let ey = gJumpY * 2.0 * gStepX;
+  let h = julia ? 0.0 : 2.0 * gStepX * gJumpDc;
+  dcx *= gJumpDc;
+  dcy *= gJumpDc;
+  let m = gJumpTo;
+  let n = gJumpTo;
+  let k = gScale;
+  let factor = powerOfTwoBelow(k);
+  // The extended exponent: dz, dc, E and h scaled by 2^k while dz is below f64's range (perturb-start.ts).
+  while (k > PLAIN_K && n < count) {
+    const rx = load<f64>(zAt(m));
+    const ry = load<f64>(zAt(m), 8);
+    const zx = rx + dzx * factor;
+    const zy = ry + dzy * factor;
+    const nx = 2.0 * (zx * ex - zy * ey) + h;
+    ey = 2.0 * (zx * ey + zy * ex);
+    ex = nx;
+    const sq = (dzx * dzx - dzy * dzy) * factor;
+    const cross = dzx * dzy * factor;
+    const dx = 2.0 * (rx * dzx - ry * dzy) + sq + dcx;
+    dzy = 2.0 * (rx * dzy + ry * dzx) + (cross + cross) + dcy;
+    dzx = dx;
+    m++;
+    n++;
+    if (max(max(Math.abs(dzx), Math.abs(dzy)), max(Math.abs(ex), Math.abs(ey))) > RESCALE) {
+      dzx /= RESCALE;
+      dzy /= RESCALE;
+      dcx /= RESCALE;
+      dcy /= RESCALE;
+      ex /= RESCALE;
+      ey /= RESCALE;
+      h /= RESCALE;
+      k -= RESCALE_BITS;
+      factor = powerOfTwoBelow(k);
+    }
+  }
+  dzx *= factor;
+  dzy *= factor;
+  dcx *= factor;
+  dcy *= factor;
+  ex *= factor;
+  ey *= factor;
+  h *= factor;
+  const base = gRestart;
+  while (n < count) {
+    const rx = load<f64>(zAt(m));
+    const ry = load<f64>(zAt(m), 8);
+    const zx = rx + dzx;
+    const zy = ry + dzy;
+    const d2 = dzx * dzx + dzy * dzy;
+    if (zx * zx + zy * zy < d2) {
+      dzx = zx;
+      dzy = zy;
+      m = base;
+      continue;
+    }
+    if (gBla != 0 && d2 < NO_RUN && ((m - (m <= gViewLast ? 0 : base) - 1) & ((1 << MIN_LEVEL) - 1)) == 0) {
+      const run = runAt(m, n, d2, count);
+      if (run != 0) {
+        const ar = load<f64>(run);
+        const ai = load<f64>(run, 8);
+        const br = load<f64>(run, 16);
+        const bi = load<f64>(run, 24);
+        const pr = load<f64>(run, 32);
+        const pi = load<f64>(run, 40);
+        const qr = load<f64>(run, 48);
+        const qi = load<f64>(run, 56);
+        const sr = load<f64>(run, 64);
+        const si = load<f64>(run, 72);
+        // dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2, and its derivatives in dz and in dc.
+        const gr = ar + 2.0 * (pr * dzx - pi * dzy) + (qr * dcx - qi * dcy);
+        const gi = ai + 2.0 * (pr * dzy + pi * dzx) + (qr * dcy + qi * dcx);
+        const fr = br + (qr * dzx - qi * dzy) + 2.0 * (sr * dcx - si * dcy);
+        const fi = bi + (qr * dzy + qi * dzx) + 2.0 * (sr * dcy + si * dcx);
+        const zzr = dzx * dzx - dzy * dzy;
+        const zzi = 2.0 * dzx * dzy;
+        const zcr = dzx * dcx - dzy * dcy;
+        const zci = dzx * dcy + dzy * dcx;
+        const ccr = dcx * dcx - dcy * dcy;
+        const cci = 2.0 * dcx * dcy;
+        const lr = ar * dzx - ai * dzy + (br * dcx - bi * dcy);
+        const li = ar * dzy + ai * dzx + (br * dcy + bi * dcx);
+        const qqr = pr * zzr - pi * zzi + (qr * zcr - qi * zci) + (sr * ccr - si * cci);
+        const qqi = pr * zzi + pi * zzr + (qr * zci + qi * zcr) + (sr * cci + si * ccr);
+        const nx = gr * ex - gi * ey + fr * h;
+        ey = gr * ey + gi * ex + fi * h;
+        ex = nx;
+        dzx = lr + qqr;
+        dzy = li + qqi;
+        const length = <i32>load<f64>(run, 88);
+        m += length;
+        n += length;
+        continue;
+      }
+    }
+    if (m == lastOf(m)) {
+      // A Julia set's orbit that escaped: rebase (no dc to lose); otherwise the sample outlived the reference.
+      if (!(julia && rx * rx + ry * ry >= 4.0)) return false;
+      dzx = zx;
+      dzy = zy;
+      m = base;
+      continue;
+    }
+    const nx = 2.0 * (zx * ex - zy * ey) + h;
+    ey = 2.0 * (zx * ey + zy * ex);
+    ex = nx;
+    // dz -> (Z + z) dz + dc, as the kernel steps it.
+    const ax = rx + zx;
+    const ay = ry + zy;
+    const dx = ax * dzx - ay * dzy + dcx;
+    dzy = ax * dzy + ay * dzx + dcy;
+    dzx = dx;
+    m++;
+    n++;
+  }
+  gZx = load<f64>(zAt(m)) + dzx;
+  gZy = load<f64>(zAt(m), 8) + dzy;
+  gEx = ex;
+  gEy = ey;
+  return true;
+}
+
+/**
+ * The perturbation kernel's rectangle (perturb-params.ts) after a render and its fallbacks: u for each sample with a
+ * count at `counts`, to `out` (16 bytes a sample); NaN, NaN for one whose orbit outlives the reference.
+ */
+export function derivePerturb(params: usize, out: usize): void {
+  setView(params);
+  const julia = gRestart > 0;
+  const width = gColEnd - gColStart;
+  // c for the extra steps: the orbit's Z_1 (W_1 = c for a Julia set), plus the sample's dc.
+  const c = zAt(gRestart + 1);
+  for (let pixel = 0; pixel < gPixels; pixel++, out += 16) {
+    const count = load<i32>(gCounts + (<usize>pixel << 2));
+    if (count < 0) {
+      writeNone(out);
+      continue;
+    }
+    const col = gColStart + (pixel % width);
+    const row = gRowStart + pixel / width;
+    const dcx = <f64>(2 * col - gOriginX) * gStepX;
+    const dcy = <f64>(gOriginY - 2 * row) * gStepY;
+    if (!followSample(dcx, dcy, count, julia)) {
+      writeNone(out);
+      continue;
+    }
+    // dc and h in true units for the extra steps (0 for a Julia set, and where they underflow: negligible then).
+    const unscale = julia ? 0.0 : gJumpDc * powerOfTwoBelow(gScale);
+    writeRatio(out, load<f64>(c) + dcx * unscale, load<f64>(c, 8) + dcy * unscale, 2.0 * gStepX * unscale);
+  }
+}
