@@ -4,7 +4,7 @@
  * interleaved, medians of REPS runs, and the ratio measured in the same run. With `--gallery FILE` it also writes the
  * four colourings of two views side by side (smooth, distance, slope, blend), as in the README.
  *
- *   npm run build && node dist/bench/shading.js [--reps 3] [--gallery docs/images/shading-gallery.png]
+ *   npm run build && node dist/bench/shading.js [--reps 3] [--gallery docs/images/shading-gallery.jpg]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { machineLine } from '../src/machine.js';
 const CLI = fileURLToPath(new URL('../src/bin/mandel-par.js', import.meta.url));
 const SEA = '-0.743643887037158704752191506114774,0.131825904205311970493132056385139';
 const VIEWS: [string, string[]][] = [
-  ['the classic view, 1000 iterations, 1280 x 720', ['--max-iter', '1000', '--width', '1280', '--height', '720']],
+  ['the classic view, 1000 iterations, 640 x 360', ['--max-iter', '1000']],
   [
     'seahorse spirals 1e5, 5000 iterations, 640 x 360',
     ['--center=-0.7436438870371587,0.1318259043091895', '--zoom', '1e5', '--max-iter', '5000'],
@@ -25,7 +25,6 @@ const VIEWS: [string, string[]][] = [
   ['c = i at 1e100, 3000 iterations, 640 x 360', ['--center=0,1', '--zoom', '1e100', '--max-iter', '3000']],
   ['seahorse valley 1e30, 64000 iterations, 640 x 360', [`--center=${SEA}`, '--zoom', '1e30', '--max-iter', '64000']],
 ];
-const SIZE = ['--width', '640', '--height', '360'];
 const SHADINGS = ['smooth', 'distance', 'slope', 'blend'];
 
 function option(name: string): string | undefined {
@@ -34,9 +33,9 @@ function option(name: string): string | undefined {
 }
 
 /** Seconds for one whole CLI run. */
-function seconds(args: string[], file: string): number {
+function seconds(args: string[], file: string, size = ['--width', '640', '--height', '360']): number {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [CLI, ...SIZE, ...args, '--quiet', '-o', file], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [CLI, ...size, ...args, '--quiet', '-o', file], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
   return (performance.now() - started) / 1000;
 }
@@ -68,14 +67,14 @@ try {
     for (const [row, args] of rows.entries()) {
       for (const [column, shading] of SHADINGS.entries()) {
         const file = join(dir, `g-${row}-${column}.png`);
-        seconds([...args, '--colour', shading, '--width', String(w), '--height', String(h), '--aa', '2'], file);
+        seconds([...args, '--colour', shading, '--aa', '2'], file, ['--width', String(w), '--height', String(h)]);
         panels.push({ input: file, left: column * (w + 4), top: row * (h + 4) });
       }
     }
     const size = { width: 4 * w + 12, height: rows.length * h + 4 * (rows.length - 1) };
     await sharp({ create: { ...size, channels: 3, background: '#ffffff' } })
       .composite(panels)
-      .png()
+      .jpeg({ quality: 85 })
       .toFile(gallery);
     console.log(`gallery: ${gallery} (smooth, distance, slope, blend; ${rows.length} views)`);
   }
