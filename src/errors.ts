@@ -215,6 +215,16 @@ export function kfrNotRead(path: string, keys: string[]): string {
 }
 
 /** `find` found no minibrot: no period within the limit, or Newton's method did not settle at the one given. */
+export function noMisiurewicz(maxSteps: number, kind?: { preperiod: number; period: number }): UsageError {
+  return new UsageError(
+    kind === undefined
+      ? `find: no Misiurewicz point with preperiod + period up to ${maxSteps} in this view (its orbit escaped or ` +
+          'never came back near itself): zoom in on one, or raise --max-period'
+      : `find: Newton's method did not settle on a Misiurewicz point of preperiod ${kind.preperiod} and period ` +
+          `${kind.period} from this centre: centre the view nearer it, or give other --preperiod and --period`,
+  );
+}
+
 export function noMinibrot(maxPeriod: number, period?: number): UsageError {
   return new UsageError(
     period === undefined

@@ -13,6 +13,17 @@ const P8007 = [
   '0.13182590420531197049313205638514067897295227932891896620912767746551348173829833723473896418036763808191262395427428298644579017388714892904528969956399105812795657463829735478902461512624313210666268',
 ];
 
+/**
+ * Misiurewicz points computed independently: c = i (z_2 = z_4) and c = -2 (z_2 = z_3) by hand; M(3,1), the real root
+ * of c^3 + 2c^2 + 2c + 2 (z_3 = z_4), by Newton's method in Python's decimal module at 60 digits; M(4,1) as
+ * ../shared/anchors/fraktaler-3/bench.sh gives it (270 digits).
+ */
+const M31 = '-1.54368901269207636157085597180174798652520329765098393524080';
+const M41 = [
+  '-0.1010963638456221610257854457386225654638054428262534838769311776607808407404705842748212198105167790334045319085567411939715461442609',
+  '0.9562865108091415007710960577299774358098333365105291700343143215005246590657167325269784107873398072043444724926469284366752406567465',
+];
+
 /** A long decimal rounded to `decimals` places, as find prints it (through the same fixed-point rounding). */
 function rounded(text: string, decimals: number): string {
   const [whole, fraction = ''] = text.replace('-', '').split('.');
@@ -60,5 +71,50 @@ describe('mandel-par find', () => {
     expect(run.stderr).toMatch(message);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
+  });
+
+  describe('--misiurewicz', () => {
+    async function findPoint(args: string[]) {
+      const run = await runCli(['find', '--misiurewicz', ...args]);
+      const m = /^preperiod (\d+), period (\d+)\n--center=(\S+),(\S+) --zoom (\S+)\n$/.exec(run.stdout);
+      expect(m, run.stdout + run.stderr).not.toBeNull();
+      const [, preperiod, period, re, im, zoom] = m as RegExpExecArray;
+      return { preperiod: Number(preperiod), period: Number(period), re, im, zoom };
+    }
+    const digits = (text: string) => text.split('.')[1].length;
+
+    it.each([
+      ['c = i', ['--center=0.0001,1.0002', '--zoom', '1e3'], [2, 2], ['0', '1']],
+      ['c = -2', ['--center=-1.99,0', '--zoom', '10'], [2, 1], ['-2', '0']],
+      ['M(3,1)', ['--center=-1.5437,0', '--zoom', '1e3'], [3, 1], [M31, '0']],
+      ['M(4,1) at 1e12', ['--center=-0.10109636384562,0.95628651080914', '--zoom', '1e12'], [4, 1], M41],
+    ] as const)('%s: preperiod, period and every printed digit', async (_, args, kind, point) => {
+      const f = await findPoint([...args]);
+      expect([f.preperiod, f.period]).toEqual(kind);
+      // 30 digits past the view's own.
+      expect(digits(f.re)).toBeGreaterThanOrEqual(30 + Math.round(Math.log10(Number(args[2]))));
+      expect([f.re, f.im]).toEqual([rounded(point[0], digits(f.re)), rounded(point[1], digits(f.im))]);
+      expect(f.zoom).toBe(args[2] === '10' ? '1.0e1' : `1.0e${args[2].slice(2)}`);
+    });
+
+    it('given preperiod and period, lands on the same point', async () => {
+      const args = ['--center=-0.10109636384562,0.95628651080914', '--zoom', '1e12'];
+      expect(await findPoint([...args, '--preperiod', '4', '--period', '1'])).toEqual(await findPoint(args));
+    });
+
+    it.each([
+      [['--center=-1.5437,0', '--zoom', '1e3', '--preperiod', '3'], /--preperiod, --period: a Misiurewicz point/],
+      [['--center=2,2', '--zoom', '1'], /^mandel-par: find: no Misiurewicz point with preperiod \+ period up to/],
+    ])('refuses %j in one line, exit status 2', async (args, message) => {
+      const run = await runCli(['find', '--misiurewicz', ...args]);
+      expect(run.stderr).toMatch(message);
+      expect(run.status).toBe(2);
+    });
+
+    it('refuses --preperiod without --misiurewicz', async () => {
+      const run = await runCli(['find', '--center=-1.5437,0', '--zoom', '1e3', '--preperiod', '3', '--period', '1']);
+      expect(run.stderr).toMatch(/--preperiod: is for Misiurewicz points: give --misiurewicz/);
+      expect(run.status).toBe(2);
+    });
   });
 });

@@ -146,6 +146,11 @@ const FIND_OPTIONS = {
   scale: VIEW_OPTIONS.scale,
   period: { type: 'string', description: 'The period of the minibrot to find [default: found from the view]' },
   'max-period': { type: 'string', description: 'Search periods up to this [default: 100000]' },
+  misiurewicz: {
+    type: 'boolean',
+    description: 'Find a Misiurewicz point (where the orbit becomes periodic) instead of a minibrot',
+  },
+  preperiod: { type: 'string', description: 'With --misiurewicz and --period: its preperiod [default: found]' },
 } as const;
 
 const SERVE_OPTIONS = {
@@ -199,7 +204,7 @@ const VALUE_OPTIONS: ReadonlySet<string> = new Set(
 );
 
 const SWITCHES: ReadonlySet<string> = new Set(
-  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...ASSEMBLE_OPTIONS, ...VIDEO_OPTIONS })
+  Object.entries({ ...OPTIONS, ...SCALE_OPTIONS, ...ASSEMBLE_OPTIONS, ...VIDEO_OPTIONS, ...FIND_OPTIONS })
     .filter(([, spec]) => spec.type === 'boolean')
     .flatMap(([name]) => [name, `no-${name}`]),
 );

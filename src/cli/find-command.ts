@@ -4,8 +4,8 @@
  */
 import { parseDecimal, toFixedPoint } from '../deep/decimal.js';
 import type { FixedComplex } from '../deep/nucleus.js';
-import { ballPeriod, log2Size, nucleus } from '../deep/nucleus.js';
-import { conflictingOptions, invalidOption, noMinibrot } from '../errors.js';
+import { ballPeriod, ballPreperiod, log2Size, misiurewicz, nucleus } from '../deep/nucleus.js';
+import { conflictingOptions, invalidOption, noMinibrot, noMisiurewicz } from '../errors.js';
 import type { RawArgs } from './parsers.js';
 import { MANDELBROT_VIEW, parseWholeNumber, resolveView, single } from './parsers.js';
 
@@ -15,6 +15,9 @@ export interface FindOptions {
   width: string;
   period: number | undefined;
   maxPeriod: number;
+  /** Find a Misiurewicz point (preperiodic) instead of a minibrot's nucleus, of this preperiod if given. */
+  misiurewicz: boolean;
+  preperiod: number | undefined;
 }
 
 /** A minibrot fills about a tenth of the view `find` prints: its size is about a radius, the view shows its frame. */
@@ -28,7 +31,18 @@ export function resolveFindOptions(raw: RawArgs): FindOptions {
   const { view } = resolveView(text, 1, 1, 1, MANDELBROT_VIEW(false));
   const period = text('period');
   const maxPeriod = text('max-period');
+  const preperiod = text('preperiod');
+  const misiurewicz = raw.misiurewicz === true;
+  if ((preperiod === undefined) !== (period === undefined) && misiurewicz) {
+    throw conflictingOptions(['preperiod', 'period'], 'a Misiurewicz point is named by both: give both, or neither');
+  }
+  if (preperiod !== undefined && !misiurewicz) {
+    throw conflictingOptions(['preperiod'], 'is for Misiurewicz points: give --misiurewicz');
+  }
   return {
+    misiurewicz,
+    preperiod:
+      preperiod === undefined ? undefined : parseWholeNumber('preperiod', preperiod, 1, 10_000_000, '--preperiod 3'),
     center: view?.center ?? ['0', '0'],
     width: view?.width ?? '3',
     period: period === undefined ? undefined : parseWholeNumber('period', period, 1, 10_000_000, '--period 44'),
@@ -51,7 +65,9 @@ export function decimalOf(value: bigint, bits: number, digits: number): string {
 /** A power of ten as mandel-par's short notation. @example power10(27.45) // '2.8e27' */
 function power10(log10: number): string {
   const exponent = Math.floor(log10);
-  return `${(10 ** (log10 - exponent)).toFixed(1)}e${exponent}`;
+  const mantissa = (10 ** (log10 - exponent)).toFixed(1);
+  // 10^11.99999... rounds to 10.0: that is 1.0e12.
+  return mantissa === '10.0' ? `1.0e${exponent + 1}` : `${mantissa}e${exponent}`;
 }
 
 export interface Found {
@@ -61,19 +77,24 @@ export interface Found {
   zoom: string;
 }
 
-/** The minibrot nearest the view (see the module's comment). */
-export function findMinibrot(o: FindOptions): Found {
+/** The disk a search looks in: the view's radius as a power of two, and its centre in fixed point of any bits. */
+function searchDisk(o: FindOptions): { log2r: number; at: (bits: number) => FixedComplex } {
   const width = parseDecimal(o.width);
   if (!width || width.mantissa <= 0n) throw invalidOption('scale', o.width, 'a positive width');
-  // The view's radius as a power of two, from the width's leading digits and its decimal magnitude.
+  // From the width's leading digits and its decimal magnitude.
   const digits = width.mantissa.toString();
   const log10 = Math.log10(Number(digits.slice(0, 15))) + digits.length - Math.min(15, digits.length) + width.exponent;
-  const log2r = log10 * Math.log2(10) - 1;
-  let bits = Math.max(128, Math.ceil(-log2r) + 96);
   const at = (b: number): FixedComplex => ({
     re: toFixedPoint(parseDecimal(o.center[0]) ?? { mantissa: 0n, exponent: 0 }, b),
     im: toFixedPoint(parseDecimal(o.center[1]) ?? { mantissa: 0n, exponent: 0 }, b),
   });
+  return { log2r: log10 * Math.log2(10) - 1, at };
+}
+
+/** The minibrot nearest the view (see the module's comment). */
+export function findMinibrot(o: FindOptions): Found {
+  const { log2r, at } = searchDisk(o);
+  let bits = Math.max(128, Math.ceil(-log2r) + 96);
   const period = o.period ?? ballPeriod(at(bits), bits, log2r, o.maxPeriod);
   if (period === undefined) throw noMinibrot(o.maxPeriod);
   let found = nucleus(at(bits), period, bits);
@@ -99,9 +120,52 @@ export function findMinibrot(o: FindOptions): Found {
   };
 }
 
+export interface FoundMisiurewicz {
+  preperiod: number;
+  period: number;
+  center: [string, string];
+  /** The view's zoom as given: the point is a place to zoom into, with no size of its own. */
+  zoom: string;
+}
+
+/**
+ * Decimals past the view's own digits that a Misiurewicz point is printed with: a view 1e30 times deeper than the
+ * one given still has it exactly at its centre.
+ */
+const DEEPER_DIGITS = 30;
+
+/**
+ * The Misiurewicz point nearest the view: its preperiod and period by the ball method (deep/nucleus.ts,
+ * ballPreperiod) unless given, then Newton's method in fixed point, printed to DEEPER_DIGITS past the view.
+ */
+export function findMisiurewicz(o: FindOptions): FoundMisiurewicz {
+  const { log2r, at } = searchDisk(o);
+  const decimals = Math.max(0, Math.ceil(-log2r * Math.log10(2))) + DEEPER_DIGITS;
+  const bits = Math.ceil(decimals * Math.log2(10)) + 64;
+  const kind =
+    o.preperiod !== undefined && o.period !== undefined
+      ? { preperiod: o.preperiod, period: o.period }
+      : ballPreperiod(at(bits), bits, log2r, o.maxPeriod);
+  if (kind === undefined) throw noMisiurewicz(o.maxPeriod);
+  const found = misiurewicz(at(bits), kind.preperiod, kind.period, bits);
+  if (!found) throw noMisiurewicz(o.maxPeriod, kind);
+  const center: [string, string] = [decimalOf(found.re, bits, decimals), decimalOf(found.im, bits, decimals)];
+  return { ...kind, center, zoom: power10(Math.log10(3) - (log2r + 1) * Math.log10(2)) };
+}
+
+/** The lines `find --misiurewicz` prints. */
+export function misiurewiczReport(f: FoundMisiurewicz): string {
+  return `preperiod ${f.preperiod}, period ${f.period}\n--center=${f.center[0]},${f.center[1]} --zoom ${f.zoom}\n`;
+}
+
 /** The lines `find` prints. */
 export function findReport(f: Found): string {
   return (
     `period ${f.period}, size ${power10(f.log10Size)}\n` + `--center=${f.center[0]},${f.center[1]} --zoom ${f.zoom}\n`
   );
+}
+
+/** What `find` prints for its options: a Misiurewicz point's lines, or a minibrot's. */
+export function find(o: FindOptions): string {
+  return o.misiurewicz ? misiurewiczReport(findMisiurewicz(o)) : findReport(findMinibrot(o));
 }

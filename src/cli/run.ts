@@ -8,7 +8,7 @@ import { VERSION } from '../core/version.js';
 import { InterruptedError, kfrNotRead, RenderError, UsageError } from '../errors.js';
 import { runAssemble } from './assemble-command.js';
 import { commandLine } from './command-line.js';
-import { findMinibrot, findReport, resolveFindOptions } from './find-command.js';
+import { find, resolveFindOptions } from './find-command.js';
 import { printLine } from './print.js';
 import { runRender } from './render-command.js';
 import { resolveRenderCommand } from './render-options.js';
@@ -37,7 +37,7 @@ export async function main(argv: string[], renderers: Renderers): Promise<number
     else if (raw._[0] === 'assemble') await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
     else if (raw._[0] === 'serve') await runServe(resolveServeOptions(raw));
     else if (raw._[0] === 'video') await runVideo(resolveVideoOptions(raw));
-    else if (raw._[0] === 'find') process.stdout.write(findReport(findMinibrot(resolveFindOptions(raw))));
+    else if (raw._[0] === 'find') process.stdout.write(find(resolveFindOptions(raw)));
     else {
       const given = await loadGivenSpec(raw);
       if (given?.location?.ignored.length) printLine(kfrNotRead(String(raw.from), given.location.ignored));

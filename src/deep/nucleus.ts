@@ -103,3 +103,75 @@ function add(a: Scaled, b: Scaled): Scaled {
   const [sa, sb] = [2 ** Math.max(-1100, a.exponent - e), 2 ** Math.max(-1100, b.exponent - e)];
   return normalise(a.re * sa + b.re * sb, a.im * sa + b.im * sb, e);
 }
+
+/**
+ * The preperiod q and period p of the Misiurewicz point the disk of radius 2^log2r around `c` holds (z_{q+p}(c) =
+ * z_q(c), with z_1 = c): the least q + p <= maxSteps at which some earlier z_q, iterated over the disk, meets z_{q+p}
+ * (|z_{q+p} - z_q| < r |d(z_{q+p} - z_q)/dc|), and of those the least p; undefined when the orbit escapes first or
+ * none is found. The points' f64 parts and derivatives suffice for the test: it is a ball test, not the answer.
+ */
+export function ballPreperiod(
+  c: FixedComplex,
+  bits: number,
+  log2r: number,
+  maxSteps: number,
+): { preperiod: number; period: number } | undefined {
+  const shift = BigInt(bits);
+  const points: [number, number][] = [];
+  const slopes: Scaled[] = [];
+  let z: FixedComplex = { re: 0n, im: 0n };
+  let dz: Scaled = { re: 0, im: 0, exponent: 0 };
+  for (let n = 1; n <= maxSteps; n++) {
+    dz = nextDerivative(dz, fixedToNumber(z.re, bits), fixedToNumber(z.im, bits));
+    z = square(z, c, shift);
+    const [x, y] = [fixedToNumber(z.re, bits), fixedToNumber(z.im, bits)];
+    if (x * x + y * y > 4) return undefined;
+    for (let q = n - 1; q >= 1; q--) {
+      const [px, py] = points[q - 1];
+      const gap = log2Of(x - px, y - py);
+      const slope = add(dz, { re: -slopes[q - 1].re, im: -slopes[q - 1].im, exponent: slopes[q - 1].exponent });
+      if (gap < log2Scaled(slope) + log2r) return { preperiod: q, period: n - q };
+    }
+    points.push([x, y]);
+    slopes.push(dz);
+  }
+  return undefined;
+}
+
+/**
+ * The Misiurewicz point of preperiod q and period p nearest `c`, by Newton's method on z_{q+p}(c) - z_q(c) = 0 (in
+ * fixed point, as nucleus), until a step is under 2^-(bits - 8) or 64 steps; undefined if it does not settle.
+ */
+export function misiurewicz(
+  c: FixedComplex,
+  preperiod: number,
+  period: number,
+  bits: number,
+): FixedComplex | undefined {
+  const shift = BigInt(bits);
+  const one = 1n << shift;
+  let at = c;
+  for (let step = 0; step < 64; step++) {
+    let z: FixedComplex = { re: 0n, im: 0n };
+    let dz: FixedComplex = { re: 0n, im: 0n };
+    let zq = z;
+    let dzq = dz;
+    for (let n = 1; n <= preperiod + period; n++) {
+      dz = {
+        re: ((2n * (z.re * dz.re - z.im * dz.im)) >> shift) + one,
+        im: (2n * (z.re * dz.im + z.im * dz.re)) >> shift,
+      };
+      z = square(z, at, shift);
+      if (n === preperiod) [zq, dzq] = [z, dz];
+    }
+    const g = { re: z.re - zq.re, im: z.im - zq.im };
+    const dg = { re: dz.re - dzq.re, im: dz.im - dzq.im };
+    const norm = (dg.re * dg.re + dg.im * dg.im) >> shift;
+    if (norm === 0n) return undefined;
+    const re = (g.re * dg.re + g.im * dg.im) / norm;
+    const im = (g.im * dg.re - g.re * dg.im) / norm;
+    at = { re: at.re - re, im: at.im - im };
+    if ((re < 0n ? -re : re) + (im < 0n ? -im : im) <= 256n) return at;
+  }
+  return undefined;
+}
