@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { blockLayout, PERTURB_FIELDS, RENDER_FIELDS } from '../dist/src/engines/wasm.js';
+import { blockLayout, COLOUR_FIELDS, PERTURB_FIELDS, RENDER_FIELDS } from '../dist/src/engines/wasm.js';
 
 const wasm = await readFile(new URL('../build/mandel.wasm', import.meta.url));
 const { exports } = await WebAssembly.instantiate(wasm, { env: { abort() {} } }).then((r) => r.instance);
@@ -14,6 +14,7 @@ describe('parameter block layouts', () => {
   it.each([
     ['RENDER_', RENDER_FIELDS, 'renderParamsSize'],
     ['PERTURB_', PERTURB_FIELDS, 'perturbParamsSize'],
+    ['COLOUR_', COLOUR_FIELDS, 'colourParamsSize'],
   ] as const)(
     '%s: every field the TS side writes is exported, at its own place inside the block',
     (prefix, fields, size) => {
