@@ -14,7 +14,7 @@
  * the counting kernels found, exact.
  */
 import { RenderParams } from './params';
-import { MIN_LEVEL, NO_RUN, runAt } from './perturb-bla';
+import { applyRun, gLinearX, gLinearY, gSecondX, gSecondY, gSlopeX, gSlopeY, MIN_LEVEL, NO_RUN, runAt } from './perturb-bla';
 import { PLAIN_K, powerOfTwoBelow, RESCALE, RESCALE_BITS } from './perturb-start';
 import {
   gBla,
@@ -40,19 +40,22 @@ import {
 } from './perturb-view';
 import { EXTRA_STEPS } from './smooth';
 
-// The end of one sample's orbit, handed to writeRatio: z and E there, c for the extra steps, h in E's units.
+// Where one sample's orbit stands, handed to writeRatio: z and E there.
 let gZx: f64 = 0;
 let gZy: f64 = 0;
 let gEx: f64 = 0;
 let gEy: f64 = 0;
 
-/** Writes u = z / E at `out` after EXTRA_STEPS more steps of z and E (from gZx .. gEy), with c and h as given. */
-function writeRatio(out: usize, cx: f64, cy: f64, h: f64): void {
+/**
+ * Writes u = z / E at `out` after `steps` more steps of z -> z^2 + c (the direct kernels' operations, in their order)
+ * and E -> 2 z E + h, from gZx .. gEy.
+ */
+function writeRatio(out: usize, cx: f64, cy: f64, h: f64, steps: i32): void {
   let zx = gZx;
   let zy = gZy;
   let ex = gEx;
   let ey = gEy;
-  for (let k = 0; k < EXTRA_STEPS; k++) {
+  for (let k = 0; k < steps; k++) {
     const nx = 2.0 * (zx * ex - zy * ey) + h;
     ey = 2.0 * (zx * ey + zy * ex);
     ex = nx;
@@ -95,25 +98,12 @@ export function deriveRect(params: usize, out: usize): void {
         continue;
       }
       const x = p.xMin + <f64>col * p.stepX;
-      const cx = julia ? p.cRe : x;
-      let zx = x;
-      let zy = y;
-      let ex = h;
-      let ey = 0.0;
-      for (let i = 1; i < count; i++) {
-        const nx = 2.0 * (zx * ex - zy * ey) + added;
-        ey = 2.0 * (zx * ey + zy * ex);
-        ex = nx;
-        const x2 = zx * zx;
-        const y2 = zy * zy;
-        zy = zx * zy * 2.0 + cy;
-        zx = x2 - y2 + cx;
-      }
-      gZx = zx;
-      gZy = zy;
-      gEx = ex;
-      gEy = ey;
-      writeRatio(out, cx, cy, added);
+      // From z_1 (the sample) and E_1 = h to the escape at `count`, then EXTRA_STEPS on.
+      gZx = x;
+      gZy = y;
+      gEx = h;
+      gEy = 0.0;
+      writeRatio(out, julia ? p.cRe : x, cy, added, count - 1 + EXTRA_STEPS);
     }
   }
 }
@@ -187,36 +177,17 @@ function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
     if (gBla != 0 && d2 < NO_RUN && ((m - (m <= gViewLast ? 0 : base) - 1) & ((1 << MIN_LEVEL) - 1)) == 0) {
       const run = runAt(m, n, d2, count);
       if (run != 0) {
-        const ar = load<f64>(run);
-        const ai = load<f64>(run, 8);
-        const br = load<f64>(run, 16);
-        const bi = load<f64>(run, 24);
-        const pr = load<f64>(run, 32);
-        const pi = load<f64>(run, 40);
+        // E follows the run's derivative in dz (A + 2 P dz + Q dc) and in dc (B + Q dz + 2 S dc).
+        applyRun(run, dzx, dzy, dcx, dcy);
         const qr = load<f64>(run, 48);
         const qi = load<f64>(run, 56);
-        const sr = load<f64>(run, 64);
-        const si = load<f64>(run, 72);
-        // dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2, and its derivatives in dz and in dc.
-        const gr = ar + 2.0 * (pr * dzx - pi * dzy) + (qr * dcx - qi * dcy);
-        const gi = ai + 2.0 * (pr * dzy + pi * dzx) + (qr * dcy + qi * dcx);
-        const fr = br + (qr * dzx - qi * dzy) + 2.0 * (sr * dcx - si * dcy);
-        const fi = bi + (qr * dzy + qi * dzx) + 2.0 * (sr * dcy + si * dcx);
-        const zzr = dzx * dzx - dzy * dzy;
-        const zzi = 2.0 * dzx * dzy;
-        const zcr = dzx * dcx - dzy * dcy;
-        const zci = dzx * dcy + dzy * dcx;
-        const ccr = dcx * dcx - dcy * dcy;
-        const cci = 2.0 * dcx * dcy;
-        const lr = ar * dzx - ai * dzy + (br * dcx - bi * dcy);
-        const li = ar * dzy + ai * dzx + (br * dcy + bi * dcx);
-        const qqr = pr * zzr - pi * zzi + (qr * zcr - qi * zci) + (sr * ccr - si * cci);
-        const qqi = pr * zzi + pi * zzr + (qr * zci + qi * zcr) + (sr * cci + si * ccr);
-        const nx = gr * ex - gi * ey + fr * h;
-        ey = gr * ey + gi * ex + fi * h;
+        const fr = load<f64>(run, 16) + (qr * dzx - qi * dzy) + 2.0 * (load<f64>(run, 64) * dcx - load<f64>(run, 72) * dcy);
+        const fi = load<f64>(run, 24) + (qr * dzy + qi * dzx) + 2.0 * (load<f64>(run, 64) * dcy + load<f64>(run, 72) * dcx);
+        const nx = gSlopeX * ex - gSlopeY * ey + fr * h;
+        ey = gSlopeX * ey + gSlopeY * ex + fi * h;
         ex = nx;
-        dzx = lr + qqr;
-        dzy = li + qqi;
+        dzx = gLinearX + gSecondX;
+        dzy = gLinearY + gSecondY;
         const length = <i32>load<f64>(run, 88);
         m += length;
         n += length;
@@ -258,8 +229,11 @@ export function derivePerturb(params: usize, out: usize): void {
   setView(params);
   const julia = gRestart > 0;
   const width = gColEnd - gColStart;
-  // c for the extra steps: the orbit's Z_1 (W_1 = c for a Julia set), plus the sample's dc.
+  // c for the extra steps: the orbit's Z_1 (W_1 = c for a Julia set), plus the sample's dc; dc and h in true units
+  // (0 for a Julia set, and where they underflow: negligible then).
   const c = zAt(gRestart + 1);
+  const unscale = julia ? 0.0 : gJumpDc * powerOfTwoBelow(gScale);
+  const h = 2.0 * gStepX * unscale;
   for (let pixel = 0; pixel < gPixels; pixel++, out += 16) {
     const count = load<i32>(gCounts + (<usize>pixel << 2));
     if (count < 0) {
@@ -274,8 +248,6 @@ export function derivePerturb(params: usize, out: usize): void {
       writeNone(out);
       continue;
     }
-    // dc and h in true units for the extra steps (0 for a Julia set, and where they underflow: negligible then).
-    const unscale = julia ? 0.0 : gJumpDc * powerOfTwoBelow(gScale);
-    writeRatio(out, load<f64>(c) + dcx * unscale, load<f64>(c, 8) + dcy * unscale, 2.0 * gStepX * unscale);
+    writeRatio(out, load<f64>(c) + dcx * unscale, load<f64>(c, 8) + dcy * unscale, h, EXTRA_STEPS);
   }
 }

@@ -111,6 +111,43 @@ export function nextTry(l: i32, found: bool): i32 {
   return next < lastOf(m) ? next : i32.MAX_VALUE;
 }
 
+// A run applied to one (dz, dc) by applyRun: its linear part A dz + B dc, its second-order part, and its derivative in
+// dz, A + 2 P dz + Q dc (how an error in dz grows along the run).
+export let gLinearX: f64 = 0;
+export let gLinearY: f64 = 0;
+export let gSecondX: f64 = 0;
+export let gSecondY: f64 = 0;
+export let gSlopeX: f64 = 0;
+export let gSlopeY: f64 = 0;
+
+/** The run at `run` (a block of runAt's) applied to dz and dc: dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2 (see gLinearX). */
+// @ts-ignore: decorator
+@inline
+export function applyRun(run: usize, dzx: f64, dzy: f64, dcx: f64, dcy: f64): void {
+  const ar = load<f64>(run);
+  const ai = load<f64>(run, 8);
+  const br = load<f64>(run, 16);
+  const bi = load<f64>(run, 24);
+  const pr = load<f64>(run, 32);
+  const pi = load<f64>(run, 40);
+  const qr = load<f64>(run, 48);
+  const qi = load<f64>(run, 56);
+  const sr = load<f64>(run, 64);
+  const si = load<f64>(run, 72);
+  const zzr = dzx * dzx - dzy * dzy;
+  const zzi = 2.0 * dzx * dzy;
+  const zcr = dzx * dcx - dzy * dcy;
+  const zci = dzx * dcy + dzy * dcx;
+  const ccr = dcx * dcx - dcy * dcy;
+  const cci = 2.0 * dcx * dcy;
+  gLinearX = ar * dzx - ai * dzy + (br * dcx - bi * dcy);
+  gLinearY = ar * dzy + ai * dzx + (br * dcy + bi * dcx);
+  gSecondX = pr * zzr - pi * zzi + (qr * zcr - qi * zci) + (sr * ccr - si * cci);
+  gSecondY = pr * zzi + pi * zzr + (qr * zci + qi * zcr) + (sr * cci + si * ccr);
+  gSlopeX = ar + 2.0 * (pr * dzx - pi * dzy) + (qr * dcx - qi * dcy);
+  gSlopeY = ai + 2.0 * (pr * dzy + pi * dzx) + (qr * dcy + qi * dcx);
+}
+
 /**
  * Takes lane l, at count n, through the longest runs that hold it; returns the steps taken (for the caller to add to
  * the lane's count). The lane's dz, place and error estimate are updated in the lane arrays.
@@ -128,31 +165,15 @@ export function takeRuns(l: i32, n: i32): i32 {
     const d2 = dzx * dzx + dzy * dzy;
     const run = runAt(m, n + taken, d2, gMaxIter);
     if (run == 0) break;
-    const ar = load<f64>(run);
-    const ai = load<f64>(run, 8);
-    const br = load<f64>(run, 16);
-    const bi = load<f64>(run, 24);
-    const pr = load<f64>(run, 32);
-    const pi = load<f64>(run, 40);
-    const qr = load<f64>(run, 48);
-    const qi = load<f64>(run, 56);
-    const sr = load<f64>(run, 64);
-    const si = load<f64>(run, 72);
     const length = <i32>load<f64>(run, 88);
     if (length <= 0) break; // never from a table of src/deep/bla.ts: a guard against memory that is not one
-    const zzr = dzx * dzx - dzy * dzy;
-    const zzi = 2.0 * dzx * dzy;
-    const zcr = dzx * dcx - dzy * dcy;
-    const zci = dzx * dcy + dzy * dcx;
-    const ccr = dcx * dcx - dcy * dcy;
-    const cci = 2.0 * dcx * dcy;
-    const lr = ar * dzx - ai * dzy + (br * dcx - bi * dcy);
-    const li = ar * dzy + ai * dzx + (br * dcy + bi * dcx);
-    const qqr = pr * zzr - pi * zzi + (qr * zcr - qi * zci) + (sr * ccr - si * cci);
-    const qqi = pr * zzi + pi * zzr + (qr * zci + qi * zcr) + (sr * cci + si * ccr);
-    // The derivative in dz, A + 2 P dz + Q dc: how the error so far grows along the run.
-    const gr = ar + 2.0 * (pr * dzx - pi * dzy) + (qr * dcx - qi * dcy);
-    const gi = ai + 2.0 * (pr * dzy + pi * dzx) + (qr * dcy + qi * dcx);
+    applyRun(run, dzx, dzy, dcx, dcy);
+    const lr = gLinearX;
+    const li = gLinearY;
+    const qqr = gSecondX;
+    const qqi = gSecondY;
+    const gr = gSlopeX;
+    const gi = gSlopeY;
     const l2 = lr * lr + li * li;
     const q2 = qqr * qqr + qqi * qqi;
     const dropped = l2 > 0 ? (REMAINDER * q2) / Math.sqrt(l2) : 0.0;

@@ -176,7 +176,7 @@ function parsePalette(text: string) {
 }
 
 /** --colour and --light as the colouring's fields: none for the default, smooth colour. */
-export function shadingOptions(text: (name: string) => string | undefined): Pick<Colouring, 'shading' | 'light'> {
+function shadingOptions(text: (name: string) => string | undefined): Pick<Colouring, 'shading' | 'light'> {
   const given = text('colour');
   const shading = given === undefined ? 'smooth' : parseChoice('colour', given, SHADINGS);
   const light = text('light');

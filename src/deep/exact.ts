@@ -19,6 +19,18 @@ export const GLITCHED = -2;
 export const INEXACT = -3;
 
 /**
+ * The exact orbit's start for sample (col, row): z_1 (the sample's point) and c (the same point, or a Julia set's c)
+ * in fixed point with the reference orbit's bits (perturbation.ts, orbitBits).
+ */
+function exactStart(grid: SampleGrid, col: number, row: number, julia?: readonly [number, number]) {
+  const bits = orbitBits(grid, julia);
+  const guard = BigInt(bits - grid.fractionBits);
+  const [x0, y0] = samplePoint(grid, col, row);
+  const [cx, cy] = julia ? fixedJulia(julia, bits) : [x0 << guard, y0 << guard];
+  return { bits, shift: BigInt(bits), x: x0 << guard, y: y0 << guard, cx, cy };
+}
+
+/**
  * Sample (col, row)'s escape count (-1: never) and |z|^2 a few steps past the escape (for colour), by the direct
  * loop z -> z^2 + c from z = c (the Mandelbrot set) or from z = the sample's point with c = `julia`, count from 1,
  * in fixed point with the reference orbit's bits (perturbation.ts, orbitBits).
@@ -32,14 +44,10 @@ export function exactEscape(
   maxIter: number,
   julia?: readonly [number, number],
 ): { count: number; norm: number } {
-  const bits = orbitBits(grid, julia);
-  const shift = BigInt(bits);
-  const guard = BigInt(bits - grid.fractionBits);
-  const [x0, y0] = samplePoint(grid, col, row);
-  const [cx, cy] = julia ? fixedJulia(julia, bits) : [x0 << guard, y0 << guard];
+  const { bits, shift, x: x1, y: y1, cx, cy } = exactStart(grid, col, row, julia);
   const four = 4n << (2n * shift);
-  let x = x0 << guard;
-  let y = y0 << guard;
+  let x = x1;
+  let y = y1;
   for (let i = 1; i < maxIter; i++) {
     const x2 = x * x;
     const y2 = y * y;
@@ -94,14 +102,10 @@ export function exactDerivative(
   count: number,
   julia?: readonly [number, number],
 ): [number, number] {
-  const bits = orbitBits(grid, julia);
-  const shift = BigInt(bits);
-  const guard = BigInt(bits - grid.fractionBits);
-  const [x0, y0] = samplePoint(grid, col, row);
-  const [cx, cy] = julia ? fixedJulia(julia, bits) : [x0 << guard, y0 << guard];
+  const { bits, shift, x: x1, y: y1, cx, cy } = exactStart(grid, col, row, julia);
   const one = julia ? 0 : 1;
-  let x = x0 << guard;
-  let y = y0 << guard;
+  let x = x1;
+  let y = y1;
   let d: Scaled = { re: 1, im: 0, exponent: 0 };
   for (let i = 1; i < count; i++) {
     d = nextDerivative(d, fixedToNumber(x, bits), fixedToNumber(y, bits), one);

@@ -25,15 +25,66 @@ function square(z: FixedComplex, c: FixedComplex, bits: bigint): FixedComplex {
  * disk, iterated, holds 0; undefined when the orbit escapes first or none is found.
  */
 export function ballPeriod(c: FixedComplex, bits: number, log2r: number, maxPeriod: number): number | undefined {
+  for (const { n, x, y, dz } of orbitWithSlope(c, bits, maxPeriod)) {
+    if (log2Of(x, y) < log2Scaled(dz) + log2r) return n;
+  }
+  return undefined;
+}
+
+/** z_n(c) as f64 and dz_n/dc (Scaled) for n = 1 .. maxSteps, while |z_n| <= 2. */
+function* orbitWithSlope(c: FixedComplex, bits: number, maxSteps: number) {
   const shift = BigInt(bits);
   let z: FixedComplex = { re: 0n, im: 0n };
   let dz: Scaled = { re: 0, im: 0, exponent: 0 };
-  for (let n = 1; n <= maxPeriod; n++) {
+  for (let n = 1; n <= maxSteps; n++) {
     dz = nextDerivative(dz, fixedToNumber(z.re, bits), fixedToNumber(z.im, bits));
     z = square(z, c, shift);
     const [x, y] = [fixedToNumber(z.re, bits), fixedToNumber(z.im, bits)];
-    if (x * x + y * y > 4) return undefined;
-    if (log2Of(x, y) < log2Scaled(dz) + log2r) return n;
+    if (x * x + y * y > 4) return;
+    yield { n, x, y, dz };
+  }
+}
+
+/**
+ * z_n(c) and dz_n/dc in fixed point at each n of `marks` (ascending), from the orbit z_1 = c, z_{n+1} = z_n^2 + c.
+ */
+function orbitMarks(c: FixedComplex, bits: number, marks: number[]): [FixedComplex, FixedComplex][] {
+  const shift = BigInt(bits);
+  const one = 1n << shift;
+  let z: FixedComplex = { re: 0n, im: 0n };
+  let dz: FixedComplex = { re: 0n, im: 0n };
+  const found: [FixedComplex, FixedComplex][] = [];
+  for (let n = 1; n <= marks[marks.length - 1]; n++) {
+    dz = {
+      re: ((2n * (z.re * dz.re - z.im * dz.im)) >> shift) + one,
+      im: (2n * (z.re * dz.im + z.im * dz.re)) >> shift,
+    };
+    z = square(z, c, shift);
+    if (marks.includes(n)) found.push([z, dz]);
+  }
+  return found;
+}
+
+/**
+ * Newton's method on g(c) = 0 from `c` in fixed point (`g` gives g and dg/dc), until a step is under 2^-(bits - 8)
+ * or 64 steps; undefined if it does not settle.
+ */
+function newton(
+  c: FixedComplex,
+  bits: number,
+  g: (at: FixedComplex) => [FixedComplex, FixedComplex],
+): FixedComplex | undefined {
+  const shift = BigInt(bits);
+  let at = c;
+  for (let step = 0; step < 64; step++) {
+    const [value, slope] = g(at);
+    const norm = (slope.re * slope.re + slope.im * slope.im) >> shift;
+    if (norm === 0n) return undefined;
+    // g / dg = g conj(dg) / |dg|^2
+    const re = (value.re * slope.re + value.im * slope.im) / norm;
+    const im = (value.im * slope.re - value.re * slope.im) / norm;
+    at = { re: at.re - re, im: at.im - im };
+    if ((re < 0n ? -re : re) + (im < 0n ? -im : im) <= 256n) return at;
   }
   return undefined;
 }
@@ -43,30 +94,7 @@ export function ballPeriod(c: FixedComplex, bits: number, log2r: number, maxPeri
  * integer part grows as it must), until a step is under 2^-(bits - 8) or 64 steps; undefined if it does not settle.
  */
 export function nucleus(c: FixedComplex, period: number, bits: number): FixedComplex | undefined {
-  const shift = BigInt(bits);
-  const one = 1n << shift;
-  let at = c;
-  for (let step = 0; step < 64; step++) {
-    let z: FixedComplex = { re: 0n, im: 0n };
-    let dz: FixedComplex = { re: 0n, im: 0n };
-    for (let n = 0; n < period; n++) {
-      dz = {
-        re: ((2n * (z.re * dz.re - z.im * dz.im)) >> shift) + one,
-        im: (2n * (z.re * dz.im + z.im * dz.re)) >> shift,
-      };
-      z = square(z, at, shift);
-    }
-    const norm = (dz.re * dz.re + dz.im * dz.im) >> shift;
-    if (norm === 0n) return undefined;
-    // z / dz = z conj(dz) / |dz|^2
-    const re = (z.re * dz.re + z.im * dz.im) / norm;
-    const im = (z.im * dz.re - z.re * dz.im) / norm;
-    at = { re: at.re - re, im: at.im - im };
-    const size = re < 0n ? -re : re;
-    const sizeIm = im < 0n ? -im : im;
-    if (size + sizeIm <= 256n) return at;
-  }
-  return undefined;
+  return newton(c, bits, (at) => orbitMarks(at, bits, [period])[0]);
 }
 
 /** The minibrot's size estimate |1 / (beta lambda^2)| as a power of two (log2), at its nucleus. */
@@ -116,16 +144,9 @@ export function ballPreperiod(
   log2r: number,
   maxSteps: number,
 ): { preperiod: number; period: number } | undefined {
-  const shift = BigInt(bits);
   const points: [number, number][] = [];
   const slopes: Scaled[] = [];
-  let z: FixedComplex = { re: 0n, im: 0n };
-  let dz: Scaled = { re: 0, im: 0, exponent: 0 };
-  for (let n = 1; n <= maxSteps; n++) {
-    dz = nextDerivative(dz, fixedToNumber(z.re, bits), fixedToNumber(z.im, bits));
-    z = square(z, c, shift);
-    const [x, y] = [fixedToNumber(z.re, bits), fixedToNumber(z.im, bits)];
-    if (x * x + y * y > 4) return undefined;
+  for (const { n, x, y, dz } of orbitWithSlope(c, bits, maxSteps)) {
     for (let q = n - 1; q >= 1; q--) {
       const [px, py] = points[q - 1];
       const gap = log2Of(x - px, y - py);
@@ -148,30 +169,11 @@ export function misiurewicz(
   period: number,
   bits: number,
 ): FixedComplex | undefined {
-  const shift = BigInt(bits);
-  const one = 1n << shift;
-  let at = c;
-  for (let step = 0; step < 64; step++) {
-    let z: FixedComplex = { re: 0n, im: 0n };
-    let dz: FixedComplex = { re: 0n, im: 0n };
-    let zq = z;
-    let dzq = dz;
-    for (let n = 1; n <= preperiod + period; n++) {
-      dz = {
-        re: ((2n * (z.re * dz.re - z.im * dz.im)) >> shift) + one,
-        im: (2n * (z.re * dz.im + z.im * dz.re)) >> shift,
-      };
-      z = square(z, at, shift);
-      if (n === preperiod) [zq, dzq] = [z, dz];
-    }
-    const g = { re: z.re - zq.re, im: z.im - zq.im };
-    const dg = { re: dz.re - dzq.re, im: dz.im - dzq.im };
-    const norm = (dg.re * dg.re + dg.im * dg.im) >> shift;
-    if (norm === 0n) return undefined;
-    const re = (g.re * dg.re + g.im * dg.im) / norm;
-    const im = (g.im * dg.re - g.re * dg.im) / norm;
-    at = { re: at.re - re, im: at.im - im };
-    if ((re < 0n ? -re : re) + (im < 0n ? -im : im) <= 256n) return at;
-  }
-  return undefined;
+  return newton(c, bits, (at) => {
+    const [[zq, dzq], [z, dz]] = orbitMarks(at, bits, [preperiod, preperiod + period]);
+    return [
+      { re: z.re - zq.re, im: z.im - zq.im },
+      { re: dz.re - dzq.re, im: dz.im - dzq.im },
+    ];
+  });
 }
