@@ -17,8 +17,8 @@ import { chooseReference } from '../dist/src/deep/reference.js';
 import { sampleGrid } from '../dist/src/deep/view.js';
 import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
 import type { DeepView, RenderSpec } from '../dist/src/index.js';
-import { createSpec, planTiles, Renderer, rgbImage, specFromJson, specToJson } from '../dist/src/index.js';
-import { smoothIteration } from '../dist/src/outputs/colour.js';
+import { createSpec, pixelData, planTiles, Renderer, rgbImage, specFromJson, specToJson } from '../dist/src/index.js';
+import { distanceEstimate, smoothIteration } from '../dist/src/outputs/colour.js';
 import { runCli } from './helpers.js';
 import { juliaPoint } from './support/julia-point.js';
 
@@ -224,6 +224,107 @@ describe('shaded pictures', () => {
   });
 });
 
+/** The fields of a `data-distance` picture (12 bytes a pixel: int32 count, float32 mu, float32 distance). */
+function dataFields(bytes: Uint8Array) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.length / 12;
+  const count = Int32Array.from({ length: n }, (_, p) => view.getInt32(p * 12, true));
+  const mu = Float32Array.from({ length: n }, (_, p) => view.getFloat32(p * 12 + 4, true));
+  const distance = Float32Array.from({ length: n }, (_, p) => view.getFloat32(p * 12 + 8, true));
+  return { count, mu, distance };
+}
+
+/** The distance field against central differences of the mu field beside it: quantiles of their ratio. */
+function fieldAgreement(mu: Float32Array, distance: Float32Array, w: number, h: number) {
+  const ratios: number[] = [];
+  for (let r = 1; r < h - 1; r++) {
+    for (let c = 1; c < w - 1; c++) {
+      const p = r * w + c;
+      const gradient = Math.hypot((mu[p + 1] - mu[p - 1]) / 2, (mu[p - w] - mu[p + w]) / 2);
+      if (Number.isFinite(gradient) && distance[p] >= 2) ratios.push(distance[p] * Math.LN2 * gradient);
+    }
+  }
+  ratios.sort((a, b) => a - b);
+  return { compared: ratios.length, median: ratios[ratios.length >> 1] };
+}
+
+describe('npy with the distance field', () => {
+  const renderer = Renderer.create({ threads: 2 });
+  const one = Renderer.create({ threads: 1 });
+  afterAll(async () => {
+    await (await renderer).close();
+    await (await one).close();
+  });
+  const render = async (spec: RenderSpec, r: Promise<Renderer> = renderer, plan?: ReturnType<typeof planTiles>) => {
+    const data = pixelData(
+      spec.width,
+      spec.height,
+      spec.output.format === 'npy' && spec.output.distance ? 'data-distance' : 'data',
+    );
+    await (await r).render(spec, { destination: data, plan });
+    return data.pixels;
+  };
+  const [w, h] = [200, 150];
+  const seahorse = (distance: boolean) =>
+    createSpec({
+      width: w,
+      height: h,
+      maxIter: 2000,
+      region: { xMin: -0.85, xMax: -0.85 + w * 0.001, yMin: 0.2 - h * 0.001, yMax: 0.2 },
+      output: { format: 'npy', distance },
+    });
+
+  it("adds the derivative pass's estimate to the same counts and smooth values, NaN exactly inside", async () => {
+    const fields = dataFields(await render(seahorse(true)));
+    const plain = new DataView((await render(seahorse(false))).buffer);
+    for (let p = 0; p < w * h; p++) {
+      expect(fields.count[p]).toBe(plain.getInt32(p * 8, true));
+      expect(Object.is(fields.mu[p], plain.getFloat32(p * 8 + 4, true))).toBe(true);
+      expect(Number.isNaN(fields.distance[p])).toBe(fields.count[p] === -1);
+    }
+    // The estimate of the very kernel pass that shading uses, in pixels, as float32.
+    const job = directJob(-0.85, 0.2, 0.001, w, h, 2000);
+    const pixels = wasm.engine('renderRectSimd')(job);
+    const derivs = wasm.derivatives(job, pixels.counts);
+    for (let p = 0; p < w * h; p += 97) {
+      if (fields.count[p] === -1) continue;
+      expect(fields.distance[p]).toBe(Math.fround(distanceEstimate(pixels.norms[p], derivs[2 * p], derivs[2 * p + 1])));
+    }
+    const agree = fieldAgreement(fields.mu, fields.distance, w, h);
+    expect(agree.compared).toBeGreaterThan(2000);
+    expect(agree.median).toBeGreaterThan(0.97);
+    expect(agree.median).toBeLessThan(1.03);
+  }, 60_000);
+
+  it('at 1e100 (perturbation), the same bytes for 1 and 2 threads and for tiles, and it agrees with mu', async () => {
+    const spec = createSpec({
+      view: { center: ['0', '1'], width: '3e-100' },
+      width: 96,
+      height: 64,
+      maxIter: 3000,
+      output: { format: 'npy', distance: true },
+    });
+    const first = await render(spec);
+    expect(await render(spec, one)).toEqual(first);
+    expect(await render(spec, renderer, planTiles(spec.width, spec.height, 40))).toEqual(first);
+    const { mu, distance } = dataFields(first);
+    const agree = fieldAgreement(mu, distance, spec.width, spec.height);
+    expect(agree.compared).toBeGreaterThan(500);
+    expect(agree.median).toBeGreaterThan(0.97);
+    expect(agree.median).toBeLessThan(1.03);
+  }, 60_000);
+
+  it('the spec keeps output.distance through JSON and refuses a value that is not true or false', () => {
+    const spec = seahorse(true);
+    expect(specFromJson(specToJson(spec))).toEqual(spec);
+    expect(specToJson(seahorse(false))).not.toMatch(/distance/);
+    expect(() => specFromJson(specToJson({ ...spec, output: { format: 'npy', distance: 'yes' as never } }))).toThrow(
+      /output\.distance/,
+    );
+    expect(() => createSpec({ output: { format: 'png', distance: true } as never })).toThrow(/output\.distance/);
+  });
+});
+
 describe('the command line', () => {
   let dir: string;
   beforeAll(async () => {
@@ -241,8 +342,22 @@ describe('the command line', () => {
     expect(data.length).toBe(120 * 90 * 3);
   }, 60_000);
 
+  it("--out npy --distance: NumPy's three fields, the same bytes in memory and in a canvas on disk", async () => {
+    const [memory, disk] = [join(dir, 'm.npy'), join(dir, 'd.npy')];
+    const args = ['--out', 'npy', '--distance', '--width', '64', '--height', '48', '--quiet'];
+    expect((await runCli([...args, '-o', memory])).status).toBe(0);
+    expect((await runCli([...args, '--canvas', 'disk', '-o', disk])).status).toBe(0);
+    const bytes = await readFile(memory);
+    expect(bytes.toString('latin1', 10, 128)).toContain(
+      "'descr': [('count', '<i4'), ('mu', '<f4'), ('distance', '<f4')], 'fortran_order': False, 'shape': (48, 64)",
+    );
+    expect(bytes.length).toBe(bytes.readUInt16LE(8) + 10 + 64 * 48 * 12);
+    expect(await readFile(disk)).toEqual(bytes);
+  }, 60_000);
+
   it.each([
     [['--colour', 'shiny'], '--colour: expected one of smooth, distance, slope, blend'],
+    [['--distance'], '--distance: apply to NumPy data only (npy; pictures take --colour distance), not to --out png'],
     [['--colour', 'slope', '--light', '10,100'], '--light: expected azimuth,elevation in degrees'],
     [['--light', '10,40'], '--light: lights slopes: give --colour slope or --colour blend'],
     [['--colour', 'distance', '--out', 'ascii', '-o', '-'], '--colour: apply to colour pictures only'],

@@ -111,9 +111,13 @@ function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
 }
 
-/** The derivatives a colouring that shades needs (see assembly/derivative.ts); undefined for one that does not. */
-function shadingDerivatives(job: KernelJob, pixels: SamplePixels, task: RenderTask): Float64Array | undefined {
-  if (!needsDerivatives(task.output.colouring)) return undefined;
+/**
+ * The samples' derivatives (see assembly/derivative.ts) where the output needs them, for a colouring that shades or
+ * the npy distance field; undefined elsewhere, so that smooth colour and plain numbers pay nothing for them.
+ */
+function sampleDerivatives(job: KernelJob, pixels: SamplePixels, task: RenderTask): Float64Array | undefined {
+  const { format, colouring } = task.output;
+  if (format === 'rgb' ? !needsDerivatives(colouring) : format !== 'data-distance') return undefined;
   const derivs = wasm.derivatives(job, pixels.counts);
   if (task.engine === 'perturb') fillExactDerivatives(job, pixels.counts, derivs);
   return derivs;
@@ -182,11 +186,12 @@ export default function renderTask(task: RenderTask): TaskResult {
         iterated = performance.now();
         tally = addTally(tally, tallyCounts(pixels.counts, task.maxIter));
         const size = PIXEL_BYTES[format];
+        const derivs = sampleDerivatives(job, pixels, task);
         const values =
           format === 'rgb'
-            ? wasm.colour(pixels, rect.w, rect.h, aa, output.colouring, shadingDerivatives(job, pixels, task))
-            : new Uint8Array(rect.w * rect.h * 8);
-        if (format === 'data') writeData(pixels.counts, pixels.norms, values, 0);
+            ? wasm.colour(pixels, rect.w, rect.h, aa, output.colouring, derivs)
+            : new Uint8Array(rect.w * rect.h * size);
+        if (format !== 'rgb') writeData(pixels.counts, pixels.norms, values, 0, derivs);
         if (image) placeRows(values, rect, size, image);
         else if (canvas) writeRows(fd, values, rect, size, canvas);
         else bytes.set(values, at);

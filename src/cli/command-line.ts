@@ -65,6 +65,10 @@ const OPTIONS = {
     type: 'string',
     description: 'Slope light: azimuth,elevation in degrees (azimuth anticlockwise from the right) [default: 135,45]',
   },
+  distance: {
+    type: 'boolean',
+    description: "npy: a third field, 'distance', each pixel's distance estimate to the set's boundary in pixels",
+  },
   aa: { type: 'string', description: 'Supersampling: N x N samples per pixel, averaged [default: 1]' },
   compression: { type: 'string', description: 'PNG zlib level 0-9 (also PNG tiles) [default: 1, fast]' },
   quality: { type: 'string', description: 'JPEG, WebP, AVIF quality 1-100 (also JPEG tiles) [default: 90, 90, 60]' },

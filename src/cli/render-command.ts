@@ -13,7 +13,7 @@ import { planBands } from '../core/plan.js';
 import type { RenderCall, Renderer, RenderStats } from '../core/renderer.js';
 import { defaultPlan } from '../core/renderer.js';
 import type { OutputFormat, RenderSpec } from '../core/spec.js';
-import { isPyramid, pixelKind } from '../core/spec.js';
+import { dataFormat, isPyramid, pixelKind } from '../core/spec.js';
 import { uniformity } from '../core/tally.js';
 import {
   diskTooSmall,
@@ -96,7 +96,10 @@ async function renderInMemory(
   beforeEncode: () => void,
 ) {
   const { width, height } = spec;
-  const destination = pixelKind(spec.output.format) === 'data' ? pixelData(width, height) : rgbImage(width, height);
+  const destination =
+    pixelKind(spec.output.format) === 'data'
+      ? pixelData(width, height, dataFormat(spec.output))
+      : rgbImage(width, height);
   const stats = await renderer.render(spec, { ...call, destination });
   beforeEncode();
   const encodeStarted = performance.now();
@@ -151,9 +154,7 @@ async function renderOnDisk(
   const bar = await progress(mine.length - todo.length, mine.length);
   const recorder = await startRecorder(folder, canvas, shard.index, shard.count);
   try {
-    const destination = diskCanvas(canvas, canvasKind(spec) === 'rgb' ? 'rgb' : 'data', (rect) =>
-      recorder.record(rect),
-    );
+    const destination = diskCanvas(canvas, canvasKind(spec), (rect) => recorder.record(rect));
     const onProgress = () => bar.tick();
     const stats = await renderer.render(spec, { ...call, plan: todo.map((k) => plan[k]), destination, onProgress });
     await recorder.close();

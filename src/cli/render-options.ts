@@ -83,6 +83,7 @@ const FORMAT_OPTIONS: [options: readonly string[], formats: readonly OutputForma
     COLOUR_FORMATS,
     `colour pictures only (${COLOUR_FORMATS.join(', ')})`,
   ],
+  [['distance'], ['npy'], 'NumPy data only (npy; pictures take --colour distance)'],
   [['compression'], ['png', ...PYRAMID_FORMATS], 'PNG and pyramids of PNG tiles only'],
   [['quality'], ['jpeg', 'webp', 'avif', ...PYRAMID_FORMATS], 'JPEG, WebP, AVIF and pyramids of JPEG tiles only'],
   [['tile-size', 'tile-format'], PYRAMID_FORMATS, `pyramids only (${PYRAMID_FORMATS.join(', ')})`],
@@ -146,6 +147,7 @@ export const PICTURE_OPTIONS = [
   'cycle',
   'colour',
   'light',
+  'distance',
   'aa',
   'compression',
   'quality',
@@ -358,6 +360,7 @@ export function resolveRenderCommand(
         tileSize: whole('tile-size', 16, LIMITS.tileSize, '--tile-size 512', 256),
         tileFormat: parseChoice('tile-format', text('tile-format') ?? TILE_FORMATS[0], TILE_FORMATS),
         baseUrl: parseBaseUrl(text('base-url')),
+        distance: raw.distance === true,
       }),
     });
   const canvas = parseChoice('canvas', text('canvas') ?? CANVASES[0], CANVASES);

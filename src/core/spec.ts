@@ -73,7 +73,9 @@ export const DEFAULT_QUALITY: Readonly<Record<'jpeg' | 'webp' | 'avif', number>>
  * JPEG (at `quality`).
  */
 export type OutputSpec =
-  | { format: 'ascii' | 'pbm' | 'npy' | 'tiff' }
+  | { format: 'ascii' | 'pbm' | 'tiff' }
+  /** `distance`: each pixel carries the distance estimate too (PixelFormat `data-distance`). */
+  | { format: 'npy'; distance?: boolean }
   | { format: 'png'; compression: number }
   | { format: 'jpeg' | 'webp' | 'avif'; quality: number }
   | {
@@ -93,6 +95,7 @@ export type OutputSettings = {
   tileSize?: number;
   tileFormat?: TileFormat;
   baseUrl?: string;
+  distance?: boolean;
 };
 
 /** Is `format` an image pyramid? @example isPyramid('iiif') // true */
@@ -109,6 +112,11 @@ export function pixelAspect(format: OutputFormat): number {
 export function pixelKind(format: OutputFormat): 'membership' | 'colour' | 'data' {
   if (format === 'ascii' || format === 'pbm') return 'membership';
   return format === 'npy' ? 'data' : 'colour';
+}
+
+/** The numbers each pixel of a `data` output carries. @example dataFormat({ format: 'npy', distance: true }) // 'data-distance' */
+export function dataFormat(output: OutputSpec): 'data' | 'data-distance' {
+  return output.format === 'npy' && output.distance === true ? 'data-distance' : 'data';
 }
 
 export interface RenderSpec {
@@ -169,6 +177,7 @@ export function outputSpec(format: OutputFormat, given: OutputSettings = {}): Ou
   if (format === 'jpeg' || format === 'webp' || format === 'avif') {
     return { format, quality: given.quality ?? DEFAULT_QUALITY[format] };
   }
+  if (format === 'npy' && given.distance) return { format, distance: true };
   return { format };
 }
 
@@ -281,12 +290,14 @@ function isLight(value: unknown): boolean {
   );
 }
 
-function checkOutput(o: unknown): void {
+/** Checks a spec's output and returns it, `distance: false` left out (the default, so the JSON is as before it). */
+function checkOutput(o: unknown): OutputSpec {
   if (!isRecord(o)) throw invalidSpecField('output', o, `an object with a format (${OUTPUT_FORMATS.join(', ')})`);
   checkChoice(o.format, 'output.format', OUTPUT_FORMATS);
   const settings = [
     ...Object.keys(outputSpec(o.format as OutputFormat)).filter((k) => k !== 'format'),
     ...(o.format === 'iiif' ? ['baseUrl'] : []),
+    ...(o.format === 'npy' ? ['distance'] : []),
   ];
   const extra = Object.keys(o).find((k) => k !== 'format' && !settings.includes(k));
   if (extra) throw invalidSpecField(`output.${extra}`, o[extra], `no such setting for ${o.format}`);
@@ -300,9 +311,14 @@ function checkOutput(o: unknown): void {
     throw invalidSpecField('output.tileSize', o.tileSize, `a whole number from 16 to ${LIMITS.tileSize}`);
   }
   if (settings.includes('tileFormat')) checkChoice(o.tileFormat, 'output.tileFormat', TILE_FORMATS);
+  if (o.distance !== undefined && typeof o.distance !== 'boolean') {
+    throw invalidSpecField('output.distance', o.distance, 'true or false');
+  }
   if (o.baseUrl !== undefined && !isWebAddress(o.baseUrl)) {
     throw invalidSpecField('output.baseUrl', o.baseUrl, 'an absolute http or https address, without ? or #');
   }
+  const { distance, ...rest } = o;
+  return (distance === true ? o : rest) as OutputSpec;
 }
 
 /**
@@ -366,14 +382,14 @@ export function validateSpec(value: unknown): RenderSpec {
   if (value.view === undefined) checkRegion(value.region);
   else checkDeepView(value);
   if (typeof value.shortcuts !== 'boolean') throw invalidSpecField('shortcuts', value.shortcuts, 'true or false');
-  checkOutput(value.output);
-  checkWhole(value, 'aa', 1, pixelKind((value.output as OutputSpec).format) === 'colour' ? LIMITS.aa : 1);
+  const output = checkOutput(value.output);
+  checkWhole(value, 'aa', 1, pixelKind(output.format) === 'colour' ? LIMITS.aa : 1);
   const colouring = checkColouring(value.colouring);
-  if (value.view !== undefined) return inOrder({ ...value, colouring }, known);
+  if (value.view !== undefined) return inOrder({ ...value, colouring, output }, known);
   // JSON has no -0; it samples the same points as 0, so it becomes 0 and a round trip loses nothing.
   const { xMin, xMax, yMin, yMax } = value.region as Region;
   const region = { xMin: xMin + 0, xMax: xMax + 0, yMin: yMin + 0, yMax: yMax + 0 };
-  return inOrder({ ...value, region, colouring }, known);
+  return inOrder({ ...value, region, colouring, output }, known);
 }
 
 /**

@@ -30,11 +30,13 @@ export type EngineName = (typeof ENGINES)[number];
  *   must fall on a multiple of 8 so that its bytes are whole bytes of the image's rows;
  * - `rgb`: 3 bytes a pixel, coloured (with `aa` x `aa` samples averaged);
  * - `data`: 8 bytes a pixel, the escape count as int32 (-1 inside) and the smooth value as float32 (NaN inside),
- *   little-endian.
+ *   little-endian;
+ * - `data-distance`: 12 bytes a pixel, `data`'s and then the distance estimate to the set's boundary, in pixels, as
+ *   float32 (NaN inside).
  *
  * @example rectBytes(PIXEL_FORMATS[1], (rect, bits) => shard.write(rect, bits))
  */
-export const PIXEL_FORMATS = ['ascii', 'bits', 'rgb', 'data'] as const;
+export const PIXEL_FORMATS = ['ascii', 'bits', 'rgb', 'data', 'data-distance'] as const;
 export type PixelFormat = (typeof PIXEL_FORMATS)[number];
 
 /** Bytes of a rectangle's pixels in `format`. @example rectByteLength('bits', { x: 0, y: 0, w: 10, h: 2 }) // 4 */
@@ -44,7 +46,7 @@ export function rectByteLength(format: PixelFormat, rect: Rect): number {
 }
 
 /** Bytes a pixel of the byte-aligned formats. @example PIXEL_BYTES.rgb // 3 */
-export const PIXEL_BYTES = { ascii: 1, rgb: 3, data: 8 } as const;
+export const PIXEL_BYTES = { ascii: 1, rgb: 3, data: 8, 'data-distance': 12 } as const;
 
 /** A whole image shared with the workers, which write rectangles into it in place (`width` pixels a row). */
 export interface SharedImage {

@@ -11,8 +11,8 @@ import { PIXEL_BYTES } from '../core/task.js';
 import { uniqueTag } from './files.js';
 import { npyHeader } from './npy.js';
 
-/** What a canvas holds: coloured pixels (3 bytes) or the numbers (8 bytes, see PixelFormat `data`). */
-export type CanvasKind = 'rgb' | 'data';
+/** What a canvas holds: coloured pixels (3 bytes) or the numbers (see PixelFormat `data` and `data-distance`). */
+export type CanvasKind = 'rgb' | 'data' | 'data-distance';
 
 /**
  * libvips' `.v` header for an 8-bit sRGB image: the magic `b6 a6 f2 08` (this byte order says the other fields are
@@ -34,11 +34,15 @@ export function vipsHeader(width: number, height: number): Buffer {
 }
 
 function header(kind: CanvasKind, width: number, height: number): Buffer {
-  return kind === 'rgb' ? vipsHeader(width, height) : npyHeader(width, height);
+  return kind === 'rgb' ? vipsHeader(width, height) : npyHeader(width, height, kind);
 }
 
 /** The file name a canvas of `kind` gets: the extension says how to read it. */
-export const CANVAS_NAMES: Readonly<Record<CanvasKind, string>> = { rgb: 'canvas.v', data: 'canvas.npy' };
+export const CANVAS_NAMES: Readonly<Record<CanvasKind, string>> = {
+  rgb: 'canvas.v',
+  data: 'canvas.npy',
+  'data-distance': 'canvas.npy',
+};
 
 /** Bytes of a whole canvas file: header and pixels. @example canvasBytes('rgb', 100, 10) // 3064 */
 export function canvasBytes(kind: CanvasKind, width: number, height: number): number {

@@ -83,16 +83,39 @@ export function tableIndex(mu: number, cycle: number): number {
 }
 
 /**
+ * The distance estimate from an escaped sample to the set's boundary, in sample steps, from its |z|^2 and u = z / E
+ * (assembly/derivative.ts): |z| ln |z| / |dz/dc| over the step, which is |u| ln |z|. The colour kernel's DISTANCE
+ * shading takes the same. NaN where the sample has no derivative.
+ *
+ * @example distanceEstimate(1e6, 3, 4) // 34.538...
+ */
+export function distanceEstimate(norm: number, ux: number, uy: number): number {
+  return Math.hypot(ux, uy) * 0.5 * Math.log(norm);
+}
+
+/**
  * The numbers of each pixel for `--out npy`: its escape count as int32 (-1 inside) and its smooth value as float32
- * (NaN inside), little-endian, 8 bytes a pixel, into `target` from byte `at`.
+ * (NaN inside), little-endian, 8 bytes a pixel, into `target` from byte `at`; given the samples' derivatives `derivs`
+ * (two f64 a sample, see distanceEstimate), 12 bytes a pixel, the distance estimate in pixels as a third float32.
  *
  * @example writeData(Int32Array.of(5), Float64Array.of(144131442.16239), bytes, 0) // int32 5, float32 5.2396...
  */
-export function writeData(counts: Int32Array, norms: Float64Array, target: Uint8Array, at: number): void {
-  const view = new DataView(target.buffer, target.byteOffset + at, counts.length * 8);
+export function writeData(
+  counts: Int32Array,
+  norms: Float64Array,
+  target: Uint8Array,
+  at: number,
+  derivs?: Float64Array,
+): void {
+  const size = derivs ? 12 : 8;
+  const view = new DataView(target.buffer, target.byteOffset + at, counts.length * size);
   for (let p = 0; p < counts.length; p++) {
     const count = counts[p];
-    view.setInt32(p * 8, count, true);
-    view.setFloat32(p * 8 + 4, count === -1 ? Number.NaN : smoothIteration(count, norms[p]), true);
+    const inside = count === -1;
+    view.setInt32(p * size, count, true);
+    view.setFloat32(p * size + 4, inside ? Number.NaN : smoothIteration(count, norms[p]), true);
+    if (!derivs) continue;
+    const distance = inside ? Number.NaN : distanceEstimate(norms[p], derivs[2 * p], derivs[2 * p + 1]);
+    view.setFloat32(p * size + 8, distance, true);
   }
 }

@@ -5,8 +5,10 @@
  */
 import type { Rect } from '../core/plan.js';
 import type { CanvasFile, PixelFormat, SharedImage } from '../core/task.js';
+import { PIXEL_BYTES } from '../core/task.js';
 import { misalignedBits } from '../errors.js';
 import { NEWLINE } from './ascii.js';
+import type { CanvasKind } from './canvas.js';
 
 const NEWLINE_BYTE = Uint8Array.of(NEWLINE);
 
@@ -105,13 +107,18 @@ export function rgbImage(width: number, height: number): Destination & { readonl
 }
 
 /**
- * The picture's numbers in memory, shared with the workers: 8 bytes a pixel (see PixelFormat `data`), row-major.
+ * The picture's numbers in memory, shared with the workers, row-major: 8 bytes a pixel (PixelFormat `data`), or 12
+ * with the distance estimate (`data-distance`).
  *
  * @example const data = pixelData(640, 480); await renderer.render(spec, { destination: data }); data.pixels
  */
-export function pixelData(width: number, height: number): Destination & { readonly pixels: Buffer } {
-  const buffer = new SharedArrayBuffer(width * height * 8);
-  return { format: 'data', sharedImage: { buffer, width }, pixels: Buffer.from(buffer), receive() {} };
+export function pixelData(
+  width: number,
+  height: number,
+  format: 'data' | 'data-distance' = 'data',
+): Destination & { readonly pixels: Buffer } {
+  const buffer = new SharedArrayBuffer(width * height * PIXEL_BYTES[format]);
+  return { format, sharedImage: { buffer, width }, pixels: Buffer.from(buffer), receive() {} };
 }
 
 /**
@@ -120,7 +127,7 @@ export function pixelData(width: number, height: number): Destination & { readon
  *
  * @example diskCanvas(await createCanvas('big.v', 'rgb', 65536, 65536), 'rgb', (rect) => parts.record(rect))
  */
-export function diskCanvas(canvas: CanvasFile, format: 'rgb' | 'data', onRect: (rect: Rect) => void): Destination {
+export function diskCanvas(canvas: CanvasFile, format: CanvasKind, onRect: (rect: Rect) => void): Destination {
   return { format, canvas, receive: (rect) => onRect(rect) };
 }
 

@@ -11,7 +11,7 @@ import { link, mkdir, open, readdir, readFile, unlink, writeFile } from 'node:fs
 import { dirname, join } from 'node:path';
 import type { Plan, Rect } from '../core/plan.js';
 import type { RenderSpec } from '../core/spec.js';
-import { pixelKind, specFromJson } from '../core/spec.js';
+import { dataFormat, pixelKind, specFromJson } from '../core/spec.js';
 import type { CanvasFile } from '../core/task.js';
 import { notAPartsFolder, partsDisagree } from '../errors.js';
 import type { CanvasKind } from './canvas.js';
@@ -50,7 +50,7 @@ export function assembledPath(folder: string, job: PartsJob): string {
 
 /** A canvas holds colour, or the numbers for npy. */
 export function canvasKind(spec: RenderSpec): CanvasKind {
-  return pixelKind(spec.output.format) === 'data' ? 'data' : 'rgb';
+  return pixelKind(spec.output.format) === 'data' ? dataFormat(spec.output) : 'rgb';
 }
 
 /**

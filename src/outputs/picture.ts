@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { RenderSpec } from '../core/spec.js';
-import { pixelKind } from '../core/spec.js';
+import { dataFormat, pixelKind } from '../core/spec.js';
 import { outputFailed } from '../errors.js';
 import { outputTarget } from './files.js';
 import type { PixelSource } from './images.js';
@@ -32,7 +32,7 @@ export async function writePicture(path: string, spec: RenderSpec, source: Pixel
   const { width, height, output } = spec;
   if (pixelKind(output.format) === 'data') {
     if ('canvas' in source) await moveIntoPlace(source.canvas, path);
-    else await writeNpy(path, source.pixels, width, height, signal);
+    else await writeNpy(path, source.pixels, dataFormat(output), { width, height }, signal);
     return;
   }
   const o = { ...pictureMetadata(spec), signal };

@@ -69,7 +69,7 @@ export async function hasKey(folder: string, k: number, map: VideoMap): Promise<
     (s) => s.size,
     () => -1,
   );
-  return size === npyHeader(map.width, map.height).length + map.width * map.height * 8;
+  return size === npyHeader(map.width, map.height, 'data').length + map.width * map.height * 8;
 }
 
 /** Renders keyframe k, whose spec is `spec`, into the folder; returns how many samples it computed. */
@@ -85,7 +85,7 @@ export async function renderKey(
   // Its density's measure first: a keyframe whose file is there always has it (readStep reads it, not the frame).
   const step = medianRowStep(data.pixels, spec.width, spec.height);
   await writeAtomically(stepFile(folder, k), (temp) => writeFile(temp, `${step}\n`), signal);
-  await writeNpy(keyFile(folder, k), data.pixels, spec.width, spec.height, signal);
+  await writeNpy(keyFile(folder, k), data.pixels, 'data', spec, signal);
   return spec.width * spec.height;
 }
 
@@ -114,5 +114,5 @@ export async function readStep(folder: string, k: number, map: VideoMap): Promis
 /** Keyframe k's numbers (8 bytes a sample), read back. */
 export async function readKey(folder: string, k: number, map: VideoMap): Promise<Uint8Array> {
   const bytes = await readFile(keyFile(folder, k));
-  return bytes.subarray(npyHeader(map.width, map.height).length);
+  return bytes.subarray(npyHeader(map.width, map.height, 'data').length);
 }
