@@ -9,7 +9,7 @@
  */
 
 import { planBands } from '../src/core/plan.js';
-import type { Engine, KernelJob } from '../src/core/task.js';
+import type { DirectJob, Engine, KernelJob } from '../src/core/task.js';
 import type { Region } from '../src/core/viewport.js';
 import { CLASSIC_REGION, planeMapping } from '../src/core/viewport.js';
 import { workSince } from '../src/core/work.js';
@@ -129,7 +129,7 @@ function membershipCase(shortcuts: boolean): void {
       writeBits(counts, job.width, job.rowCount, bits, 0);
       return [seconds, bits];
     };
-  const kernels: [string, (job: KernelJob) => [number, Uint8Array]][] = [
+  const kernels: [string, (job: DirectJob) => [number, Uint8Array]][] = [
     ['wasm (scalar, counting)', packed(wasm.engine('renderRect'))],
     ['wasm-simd (counting)', packed(wasm.engine('renderRectSimd'))],
     [
@@ -281,6 +281,5 @@ function deepCases(): void {
 
 /** The parts of a kernel job the perturbation kernel reads besides its `perturb` field. */
 function jobBase(width: number, rowStart: number, rowCount: number, maxIter: number) {
-  const mapping = planeMapping(CLASSIC_REGION, 1, 1); // unused by perturbation
-  return { mapping, colStart: 0, width, rowStart, rowCount, maxIter, shortcuts: false };
+  return { colStart: 0, width, rowStart, rowCount, maxIter };
 }

@@ -245,9 +245,9 @@ export function kernelMismatch(): RenderError {
   return new RenderError('build/mandel.wasm does not match this code: rebuild it with `npm run build:wasm`');
 }
 
-/** A perturbation kernel call without its reference orbit: a bug in the caller. */
-export function missingReferenceOrbit(): RenderError {
-  return new RenderError('the perturbation kernel was called without a reference orbit: please report this as a bug');
+/** A kernel called with the other kind of job (direct or perturbation, see KernelJob): a bug in the caller. */
+export function wrongKernelJob(kernel: string): RenderError {
+  return new RenderError(`the ${kernel} kernel was given a job for another kernel: please report this as a bug`);
 }
 
 /** A PNG without mandel-par's XMP parameters. */

@@ -1,9 +1,11 @@
 /** Argument handling: the validators in-process (every rule), then the real CLI for exit status and stderr. */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commandLine } from '../dist/src/cli/command-line.js';
 import { resolveRenderCommand } from '../dist/src/cli/render-options.js';
 import { createSpec, UsageError } from '../dist/src/index.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runCli, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 async function parse(args: string[]) {
   return resolveRenderCommand(await commandLine(args, '0.0.0').parseAsync(), 6);
@@ -184,7 +186,7 @@ describe('the CLI on bad input', () => {
     [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm-simd, wasm, js, perturb .*received "cuda"\n$/],
     [['--frobnicate'], /^mandel-par: Unknown argument: frobnicate; run mandel-par --help.*\n$/],
   ])('%j: one line on stderr, nothing on stdout, exit status 2', async (args, message) => {
-    const run = await runCli(args);
+    const run = await runMain(args);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
     expect(run.stdout).toBe('');

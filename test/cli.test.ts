@@ -3,15 +3,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { nativeArgs, nativeBinary } from '../dist/bench/native.js';
-import { referenceAscii, regionFlag, runCli, TEST_VIEWS } from './helpers.js';
+import { closeSharedRenderer, referenceAscii, regionFlag, runMain, TEST_VIEWS } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 const golden = await readFile(new URL('./golden/classic.txt', import.meta.url), 'latin1');
 
 describe('mandel-par --out ascii', () => {
   it("prints the original program's picture byte for byte (golden from bench/original.py)", async () => {
-    const run = await runCli(['--threads', '12', '--out', 'ascii']);
+    const run = await runMain(['--threads', '12', '--out', 'ascii']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(golden);
@@ -23,7 +25,7 @@ describe('mandel-par --out ascii', () => {
 
   it('starts no more workers than the cores for --threads 1024, says so with --stats, same picture', async () => {
     const cores = availableParallelism();
-    const run = await runCli(['--threads', '1024', '--out', 'ascii', '--stats']);
+    const run = await runMain(['--threads', '1024', '--out', 'ascii', '--stats']);
     expect(run.stdout).toBe(golden);
     expect(run.stderr).toMatch(
       new RegExp(`^threads: at most ${cores} of the 1024 asked for: this machine runs ${cores} at once`, 'm'),
@@ -37,8 +39,8 @@ describe('mandel-par --out ascii', () => {
     const view = TEST_VIEWS[1];
     const size = ['--width', String(view.width), '--height', String(view.height), '--max-iter', String(view.maxIter)];
     const { xMin, xMax, yMin, yMax } = view.region;
-    const spaced = await runCli([...size, '--region', `${xMin},${xMax},${yMin},${yMax}`]);
-    const joined = await runCli([...size, regionFlag(view.region)]);
+    const spaced = await runMain([...size, '--region', `${xMin},${xMax},${yMin},${yMax}`]);
+    const joined = await runMain([...size, regionFlag(view.region)]);
     expect(spaced.stdout).toBe(referenceAscii(view));
     expect(joined.stdout).toBe(spaced.stdout);
   });
@@ -50,23 +52,23 @@ describe('-o FILE', () => {
   it('creates missing folders, writes the file, and leaves no temporary file behind', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
     const path = join(dir, 'a', 'b', 'pic.txt');
-    const run = await runCli([...small, '-o', path]);
+    const run = await runMain([...small, '-o', path]);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('');
-    const stdoutRun = await runCli(small);
+    const stdoutRun = await runMain(small);
     expect(await readFile(path, 'latin1')).toBe(stdoutRun.stdout);
     expect(await readdir(join(dir, 'a', 'b'))).toEqual(['pic.txt']);
   });
 
   it('normalises the path: "a/../pic.png" creates no folder "a"', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
-    const run = await runCli([...small, '-o', `${dir}/a/../pic.txt`]);
+    const run = await runMain([...small, '-o', `${dir}/a/../pic.txt`]);
     expect(run.status).toBe(0);
     expect(await readdir(dir)).toEqual(['pic.txt']);
   });
 
   it('writes a stream into a device, says so, and refuses what a device cannot take, leaving it a device', async () => {
-    const png = await runCli([...small, '--out', 'png', '-o', '/dev/null']);
+    const png = await runMain([...small, '--out', 'png', '-o', '/dev/null']);
     expect(png.stderr).toMatch(/^mandel-par: wrote \/dev\/null \(a device, 30 x 10 pixels, [\d.]+ s\)\n$/);
     expect(png.status).toBe(0);
     for (const [out, extra] of [
@@ -75,7 +77,7 @@ describe('-o FILE', () => {
       ['tiff', []],
       ['png', ['--shard', '1/2']],
     ]) {
-      const run = await runCli([...small, '--out', out as string, ...(extra as string[]), '-o', '/dev/null']);
+      const run = await runMain([...small, '--out', out as string, ...(extra as string[]), '-o', '/dev/null']);
       expect(run.stderr).toMatch(/^mandel-par: --output: expected a file path: .* but received "\/dev\/null"\n$/);
       expect(run.status).toBe(2);
     }
@@ -86,16 +88,16 @@ describe('-o FILE', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
     const path = join(dir, 'pic.txt');
     await writeFile(path, 'old');
-    expect((await runCli([...small, '--engine', 'bogus', '-o', path])).status).toBe(2);
+    expect((await runMain([...small, '--engine', 'bogus', '-o', path])).status).toBe(2);
     expect(await readFile(path, 'utf8')).toBe('old');
-    expect((await runCli([...small, '-o', path])).status).toBe(0);
+    expect((await runMain([...small, '-o', path])).status).toBe(0);
     expect((await readFile(path, 'latin1')).split('\n').length).toBe(11);
   });
 
   it('refuses a directory as the output path, before rendering, exit status 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
     await mkdir(join(dir, 'sub'));
-    const run = await runCli([...small, '-o', join(dir, 'sub')]);
+    const run = await runMain([...small, '-o', join(dir, 'sub')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
       `mandel-par: --output: expected a file path, not a directory (e.g. -o output/mandel.png), but received ${JSON.stringify(join(dir, 'sub'))}\n`,
@@ -107,7 +109,7 @@ describe('-o FILE', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
     await writeFile(join(dir, 'file'), 'x');
     const path = join(dir, 'file', 'pic.txt');
-    const run = await runCli([...small, '-o', path]);
+    const run = await runMain([...small, '-o', path]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
       new RegExp(
@@ -122,7 +124,7 @@ describe('-o FILE', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', dir]);
     try {
       for (const path of [join(dir, 'pic.txt'), join(dir, 'a', 'b', 'pic.txt')]) {
-        const run = await runCli([...small, '-o', path]);
+        const run = await runMain([...small, '-o', path]);
         expect(run.stderr).toBe(
           `mandel-par: --output: cannot write ${JSON.stringify(path)}: the file system is read-only (EROFS)\n`,
         );
@@ -138,7 +140,7 @@ describe('against the same loop in C (bench/native/mandel.c, gcc -O3 -ffp-contra
   const native = nativeBinary();
   it.skipIf(!native).each(TEST_VIEWS.slice(1))('$name: the same picture, byte for byte', async (view) => {
     const args = ['--width', String(view.width), '--height', String(view.height), '--max-iter', String(view.maxIter)];
-    const run = await runCli([...args, regionFlag(view.region)]);
+    const run = await runMain([...args, regionFlag(view.region)]);
     const c = execFileSync(native as string, [...nativeArgs(view), 'ascii'], { encoding: 'latin1' });
     expect(run.stdout).toBe(c);
   });

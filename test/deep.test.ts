@@ -26,9 +26,11 @@ import {
   specToJson,
   validateSpec,
 } from '../dist/src/index.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runMain } from './helpers.js';
 import { exactCount, exactCounts, exactSamples } from './support/exact-escape.js';
 import { juliaPoint } from './support/julia-point.js';
+
+afterAll(closeSharedRenderer);
 
 const renderer = await Renderer.create({ threads: 2 });
 afterAll(() => renderer.close());
@@ -161,7 +163,6 @@ describe('minibrots, the cusp and the needle at depth', () => {
     const grid = sampleGrid({ view: { center: [P44, '0'], width: '1.2e-27' } }, 640, 360, 1);
     const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
     const perturb = chooseReference(grid, 100000, kernel);
-    const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
     // [col, row]: 0.3.0 said 12272, 24612, 73602 (the last is inside); one escapes after 87390 steps, which BLA had
     // computed inside, the error estimate collapsing where z passes near 0 (assembly/perturb-lanes.ts, LOST).
     for (const [col, row] of [
@@ -170,7 +171,7 @@ describe('minibrots, the cusp and the needle at depth', () => {
       [188, 129],
       [346, 64],
     ]) {
-      const job = { mapping, colStart: col, width: 1, rowStart: row, rowCount: 1, maxIter: 100000, shortcuts: false };
+      const job = { colStart: col, width: 1, rowStart: row, rowCount: 1, maxIter: 100000 };
       expect(withExactFallback(kernel)({ ...job, perturb }).counts[0]).toBe(exactCount(grid, col, row, 100000));
     }
   }, 60_000);
@@ -257,8 +258,7 @@ describe('Julia sets at depth', () => {
     const grid = sampleGrid(juliaSpec(DUST, 100, 32, 24, 3000), 32, 24, 1);
     const perturb = chooseReference(grid, 3000, kernel, DUST);
     expect(perturb.restart).toBeGreaterThan(0);
-    const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
-    const job = { mapping, colStart: 0, width: 32, rowStart: 0, rowCount: 24, maxIter: 3000, shortcuts: false };
+    const job = { colStart: 0, width: 32, rowStart: 0, rowCount: 24, maxIter: 3000 };
     expect(kernel({ ...job, julia: DUST, perturb }).counts.filter((c) => c === GLITCHED)).toHaveLength(0);
   });
 
@@ -299,22 +299,21 @@ describe('Julia sets at depth', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-deep-julia-'));
     const [re, im] = juliaView(DENDRITE, 50).center;
     const args = ['--julia', '0,1', `--center=${re},${im}`, '--zoom', '1e50', '--width', '48', '--height', '32'];
-    const one = await runCli([...args, '--max-iter', '1000', '-o', join(dir, 'one.npy'), '--quiet']);
+    const one = await runMain([...args, '--max-iter', '1000', '-o', join(dir, 'one.npy'), '--quiet']);
     expect(one.stderr).toBe('');
     const path = join(dir, 'sharded.npy');
     for (const shard of ['1/2', '2/2']) {
-      expect((await runCli([...args, '--max-iter', '1000', '-o', path, '--shard', shard])).status).toBe(0);
+      expect((await runMain([...args, '--max-iter', '1000', '-o', path, '--shard', shard])).status).toBe(0);
     }
-    expect((await runCli(['assemble', `${path}.parts`])).status).toBe(0);
+    expect((await runMain(['assemble', `${path}.parts`])).status).toBe(0);
     expect((await readFile(path)).equals(await readFile(join(dir, 'one.npy')))).toBe(true);
   }, 60_000);
 });
 
 describe('samples that outlive the reference', async () => {
   const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
-  const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
   const glitched = (spec: RenderSpec, perturb: ReturnType<typeof perturbSetup>) => {
-    const job = { mapping, colStart: 0, width: spec.width, rowStart: 0, rowCount: spec.height, shortcuts: false };
+    const job = { colStart: 0, width: spec.width, rowStart: 0, rowCount: spec.height };
     return kernel({ ...job, maxIter: spec.maxIter, perturb }).counts.filter((c) => c === GLITCHED).length;
   };
   // Just off c = i: the centre escapes after 57 steps, samples nearer i later.
@@ -356,7 +355,6 @@ describe('rounding at the published 1e31 seahorse point', async () => {
   ];
   const wrong = '1,0 35,4 56,8 13,12 15,12 0,21 62,27 21,33 10,35 39,42 27,44 49,45 48,46'.split(' ');
   const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
-  const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
 
   it('gives every count of the reference, the doubtful ones by double-double', async () => {
     const spec = createSpec({ view: { center, width: '4e-31' }, width: 64, height: 48, maxIter: 70000 });
@@ -367,7 +365,7 @@ describe('rounding at the published 1e31 seahorse point', async () => {
     const noPrecise = { ...perturb, plainStepX: 0, plainStepY: 0 };
     const doubtful: string[] = [];
     for (const [col, row, w, h] of rects) {
-      const job = { mapping, colStart: col, width: w, rowStart: row, rowCount: h, maxIter: 70000, shortcuts: false };
+      const job = { colStart: col, width: w, rowStart: row, rowCount: h, maxIter: 70000 };
       const bare = kernel({ ...job, perturb: noPrecise }).counts;
       for (let p = 0; p < w * h; p++) {
         const [c, r] = [col + (p % w), row + Math.floor(p / w)];
@@ -399,14 +397,7 @@ describe("a worker keeps a deep view's orbit and tables in its memory", () => {
     const kernel = wasm.engine('renderPerturb');
     const grid = sampleGrid({ view: view(CASES[4]) }, 64, 8, 1);
     const perturb = chooseReference(grid, 3000, kernel);
-    const deep = {
-      mapping: { xMin: 0, stepX: 0, yMax: 0, stepY: 0 },
-      colStart: 0,
-      width: 64,
-      rowStart: 3,
-      rowCount: 1,
-    };
-    const job = { ...deep, maxIter: 3000, shortcuts: false, perturb };
+    const job = { colStart: 0, width: 64, rowStart: 3, rowCount: 1, maxIter: 3000, perturb };
     const before = Int32Array.from(kernel(job).counts);
     const shallow = { xMin: -2, stepX: 0.0015, yMax: 1, stepY: 0.01 };
     const big = {
@@ -484,7 +475,7 @@ describe('deep zoom through the CLI', () => {
   const seahorse = `--center=${SEAHORSE.join(',')}`;
 
   it('draws the 1e20 seahorse view as the reference does, with no warning, where it used to be refused', async () => {
-    const run = await runCli([seahorse, '--zoom', '1e20', '--max-iter', '3100', '--width', '40', '--height', '12']);
+    const run = await runMain([seahorse, '--zoom', '1e20', '--max-iter', '3100', '--width', '40', '--height', '12']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const spec = createSpec({ view: { center: SEAHORSE, width: '3e-20' }, width: 40, height: 12, maxIter: 3100 });
@@ -499,7 +490,7 @@ describe('deep zoom through the CLI', () => {
     const digits = `0.${'0'.repeat(1998)}1`;
     const path = join(await mkdtemp(join(tmpdir(), 'mandel-par-deep-')), 'deep.png');
     const args = [`--center=${digits},1`, '--zoom', '1e1000', '--max-iter', '3000', '--aa', '2'];
-    const run = await runCli([...args, '--width', '24', '--height', '16', '-o', path, '--quiet']);
+    const run = await runMain([...args, '--width', '24', '--height', '16', '-o', path, '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const { info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
@@ -507,7 +498,7 @@ describe('deep zoom through the CLI', () => {
   }, 60_000);
 
   it('refuses a centre of more than 10000 digits, naming the option, with exit status 2', async () => {
-    const run = await runCli([`--center=0.${'1'.repeat(10000)},0`, '--zoom', '1e100']);
+    const run = await runMain([`--center=0.${'1'.repeat(10000)},0`, '--zoom', '1e100']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
       /^mandel-par: --center: expected two decimal numbers re,im of at most 10000 digits each/,

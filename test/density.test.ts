@@ -7,9 +7,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { densityCycle, medianStep, neighbourSteps } from '../dist/src/outputs/density.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 const SEA = '-0.743643887037158704752191506114774,0.131825904205311970493132056385139';
 
@@ -79,8 +81,8 @@ describe('the CLI default', () => {
   it('a shallow view keeps the picture of --cycle 64, byte for byte', async () => {
     const auto = join(dir, 'classic-auto.png');
     const fixed = join(dir, 'classic-64.png');
-    expect((await runCli(['--width', '300', '--height', '200', '--quiet', '-o', auto])).status).toBe(0);
-    expect((await runCli(['--width', '300', '--height', '200', '--cycle', '64', '--quiet', '-o', fixed])).status).toBe(
+    expect((await runMain(['--width', '300', '--height', '200', '--quiet', '-o', auto])).status).toBe(0);
+    expect((await runMain(['--width', '300', '--height', '200', '--cycle', '64', '--quiet', '-o', fixed])).status).toBe(
       0,
     );
     expect((await readFile(auto)).equals(await readFile(fixed))).toBe(true);
@@ -90,19 +92,19 @@ describe('the CLI default', () => {
     const view = [`--center=${SEA}`, '--zoom', '1e30', '--max-iter', '64000', '--width', '160', '--height', '90'];
     const auto = join(dir, 'sea-auto.png');
     const fixed = join(dir, 'sea-64.png');
-    const run = await runCli([...view, '--stats', '--quiet', '-o', auto]);
+    const run = await runMain([...view, '--stats', '--quiet', '-o', auto]);
     const cycle = Number(
       /--cycle auto: (\d+) \(neighbours differ by [\d.]+ iterations, median\)/.exec(run.stderr)?.[1],
     );
     expect(cycle).toBeGreaterThanOrEqual(1024);
-    expect((await runCli([...view, '--cycle', '64', '--quiet', '-o', fixed])).status).toBe(0);
+    expect((await runMain([...view, '--cycle', '64', '--quiet', '-o', fixed])).status).toBe(0);
     expect(await noise(auto)).toBeLessThan((await noise(fixed)) / 2);
     // Rendered again from its own spec: the same picture, the cycle given.
     const again = join(dir, 'sea-again.png');
-    expect((await runCli(['--from', auto, '--quiet', '-o', again])).status).toBe(0);
+    expect((await runMain(['--from', auto, '--quiet', '-o', again])).status).toBe(0);
     expect((await readFile(again)).equals(await readFile(auto))).toBe(true);
     const explicit = join(dir, 'sea-explicit.png');
-    expect((await runCli([...view, '--cycle', String(cycle), '--quiet', '-o', explicit])).status).toBe(0);
+    expect((await runMain([...view, '--cycle', String(cycle), '--quiet', '-o', explicit])).status).toBe(0);
     expect((await readFile(explicit)).equals(await readFile(auto))).toBe(true);
   });
 });

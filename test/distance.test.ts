@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KernelJob } from '../dist/src/core/task.js';
+import type { DirectJob } from '../dist/src/core/task.js';
 import { exactDerivative, fillExactDerivatives, GLITCHED, withExactFallback } from '../dist/src/deep/exact.js';
 import { perturbSetup } from '../dist/src/deep/perturbation.js';
 import { chooseReference } from '../dist/src/deep/reference.js';
@@ -19,11 +19,12 @@ import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js'
 import type { DeepView, RenderSpec } from '../dist/src/index.js';
 import { createSpec, pixelData, planTiles, Renderer, rgbImage, specFromJson, specToJson } from '../dist/src/index.js';
 import { distanceEstimate, smoothIteration } from '../dist/src/outputs/colour.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runMain } from './helpers.js';
 import { juliaPoint } from './support/julia-point.js';
 
+afterAll(closeSharedRenderer);
+
 const wasm = await instantiateWasm(await compileWasmModule());
-const NO_MAPPING = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 };
 
 interface Agreement {
   /** Samples compared: escaped, with four escaped neighbours, at least 2 samples from the boundary. */
@@ -67,7 +68,7 @@ function agreement(counts: Int32Array, norms: Float64Array, derivs: Float64Array
 }
 
 /** A direct job over w x h samples from (xMin, yMax), `step` apart. */
-function directJob(xMin: number, yMax: number, step: number, w: number, h: number, maxIter: number): KernelJob {
+function directJob(xMin: number, yMax: number, step: number, w: number, h: number, maxIter: number): DirectJob {
   const mapping = { xMin, stepX: step, yMax, stepY: step };
   return { mapping, colStart: 0, width: w, rowStart: 0, rowCount: h, maxIter, shortcuts: true };
 }
@@ -106,7 +107,7 @@ describe('derivatives against finite differences of the escape time', () => {
       const grid = sampleGrid({ view: { center: [...center], width } }, w, h, 1);
       const kernel = wasm.engine('renderPerturb');
       const perturb = chooseReference(grid, maxIter, kernel);
-      const job = { ...directJob(0, 0, 0, w, h, maxIter), mapping: NO_MAPPING, shortcuts: false, perturb };
+      const job = { colStart: 0, width: w, rowStart: 0, rowCount: h, maxIter, perturb };
       const pixels = withExactFallback(kernel)(job);
       const counts = Int32Array.from(pixels.counts);
       const norms = Float64Array.from(pixels.norms);
@@ -126,7 +127,7 @@ describe('derivatives against finite differences of the escape time', () => {
     const grid = sampleGrid({ view }, w, h, 1);
     const kernel = wasm.engine('renderPerturb');
     const perturb = chooseReference(grid, 3000, kernel, julia);
-    const job = { ...directJob(0, 0, 0, w, h, 3000), mapping: NO_MAPPING, shortcuts: false, perturb, julia };
+    const job = { colStart: 0, width: w, rowStart: 0, rowCount: h, maxIter: 3000, perturb, julia };
     const pixels = withExactFallback(kernel)(job);
     const counts = Int32Array.from(pixels.counts);
     const derivs = Float64Array.from(wasm.derivatives(job, counts));
@@ -140,7 +141,7 @@ describe('derivatives against finite differences of the escape time', () => {
     const grid = sampleGrid({ view }, w, h, 1);
     const kernel = wasm.engine('renderPerturb');
     const perturb = perturbSetup(grid, 2000);
-    const job = { ...directJob(0, 0, 0, w, h, 2000), mapping: NO_MAPPING, shortcuts: false, perturb };
+    const job = { colStart: 0, width: w, rowStart: 0, rowCount: h, maxIter: 2000, perturb };
     const glitched = Int32Array.from(kernel(job).counts).reduce((n, c) => n + (c === GLITCHED ? 1 : 0), 0);
     expect(glitched).toBeGreaterThan(0);
     const counts = Int32Array.from(withExactFallback(kernel)(job).counts);
@@ -335,8 +336,8 @@ describe('the command line', () => {
     const first = join(dir, 'a.png');
     const again = join(dir, 'b.png');
     const args = ['--width', '120', '--height', '90', '--colour', 'blend', '--light', '30,60', '--quiet'];
-    expect((await runCli([...args, '-o', first])).status).toBe(0);
-    expect((await runCli(['--from', first, '-o', again, '--quiet'])).status).toBe(0);
+    expect((await runMain([...args, '-o', first])).status).toBe(0);
+    expect((await runMain(['--from', first, '-o', again, '--quiet'])).status).toBe(0);
     expect(await readFile(again)).toEqual(await readFile(first));
     const { data } = await sharp(first).raw().toBuffer({ resolveWithObject: true });
     expect(data.length).toBe(120 * 90 * 3);
@@ -345,8 +346,8 @@ describe('the command line', () => {
   it("--out npy --distance: NumPy's three fields, the same bytes in memory and in a canvas on disk", async () => {
     const [memory, disk] = [join(dir, 'm.npy'), join(dir, 'd.npy')];
     const args = ['--out', 'npy', '--distance', '--width', '64', '--height', '48', '--quiet'];
-    expect((await runCli([...args, '-o', memory])).status).toBe(0);
-    expect((await runCli([...args, '--canvas', 'disk', '-o', disk])).status).toBe(0);
+    expect((await runMain([...args, '-o', memory])).status).toBe(0);
+    expect((await runMain([...args, '--canvas', 'disk', '-o', disk])).status).toBe(0);
     const bytes = await readFile(memory);
     expect(bytes.toString('latin1', 10, 128)).toContain(
       "'descr': [('count', '<i4'), ('mu', '<f4'), ('distance', '<f4')], 'fortran_order': False, 'shape': (48, 64)",
@@ -362,7 +363,7 @@ describe('the command line', () => {
     [['--light', '10,40'], '--light: lights slopes: give --colour slope or --colour blend'],
     [['--colour', 'distance', '--out', 'ascii', '-o', '-'], '--colour: apply to colour pictures only'],
   ])('refuses %j with status 2', async (args, message) => {
-    const run = await runCli(args.includes('-o') ? args : [...args, '-o', join(dir, 'x.png')]);
+    const run = await runMain(args.includes('-o') ? args : [...args, '-o', join(dir, 'x.png')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -3,7 +3,7 @@
  * without shortcuts (the brute-force oracle), counts and |z|^2 at escape compared bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import type { Engine, KernelJob, SamplePixels } from '../dist/src/core/task.js';
+import type { DirectJob, Engine, SamplePixels } from '../dist/src/core/task.js';
 import type { Region } from '../dist/src/core/viewport.js';
 import { pixelToPoint, planeMapping } from '../dist/src/core/viewport.js';
 import { createJsEngine, escapeCount, escapeOf, insideCardioidOrBulb } from '../dist/src/engines/js.js';
@@ -108,7 +108,7 @@ function jobOf(
   rowCount = v.height,
   colStart = 0,
   width = v.width,
-): KernelJob {
+): DirectJob {
   return {
     mapping: planeMapping(v.region, v.width, v.height),
     colStart,
@@ -216,7 +216,7 @@ describe('Julia sets: every engine gives the brute-force counts and |z|^2, bit f
     ['|c| > 2, where the SIMD kernel hands over to the scalar one', [2.1, 0.3], 50],
   ];
   it.each(views)('%s', (_, julia, maxIter) => {
-    const job = (shortcuts: boolean): KernelJob => ({
+    const job = (shortcuts: boolean): DirectJob => ({
       mapping: planeMapping({ xMin: -1.8, xMax: 1.8, yMin: -1.2, yMax: 1.2 }, 73, 41),
       colStart: 0,
       width: 73,
@@ -240,7 +240,7 @@ describe('Julia sets: every engine gives the brute-force counts and |z|^2, bit f
 
 describe('the membership kernel (ASCII and PBM): inside or outside, as the loop says', () => {
   /** The kernel's PBM bits as '1' (inside) and '0', row by row; also checks that each row's padding bits are 0. */
-  const membership = (job: KernelJob): string => {
+  const membership = (job: DirectJob): string => {
     const bits = kernels.membership(job);
     const rowBytes = Math.ceil(job.width / 8);
     expect(bits.length).toBe(rowBytes * job.rowCount);
@@ -285,7 +285,7 @@ describe('the membership kernel (ASCII and PBM): inside or outside, as the loop 
       [{ xMin: -1.8, xMax: -1.7, yMin: 0.85, yMax: 1.0 }, 41, 19],
     ] as const) {
       for (const maxIter of [51, 200]) {
-        const job: KernelJob = {
+        const job: DirectJob = {
           mapping: planeMapping(region, width, height),
           colStart: 0,
           width,
@@ -305,7 +305,7 @@ describe('the membership kernel (ASCII and PBM): inside or outside, as the loop 
       [-2.0000000001, 0.0],
       [2.5, 0.1],
     ] as const) {
-      const job: KernelJob = {
+      const job: DirectJob = {
         mapping: planeMapping({ xMin: -2.2, xMax: 2.2, yMin: -1.6, yMax: 1.6 }, 61, 33),
         colStart: 0,
         width: 61,

@@ -1,7 +1,9 @@
 /** mandel-par find: the minibrot nearest a view, its nucleus to every printed digit against known nuclei. */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decimalOf } from '../dist/src/cli/find-command.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 /** Nuclei computed independently (Newton's method in 1000-bit arithmetic; bench/deep-views.sh lists them). */
 const P3 =
@@ -34,7 +36,7 @@ function rounded(text: string, decimals: number): string {
 }
 
 async function find(args: string[]) {
-  const run = await runCli(['find', ...args]);
+  const run = await runMain(['find', ...args]);
   const m = /^period (\d+), size ([\d.]+e-?\d+)\n--center=(\S+),(\S+) --zoom ([\d.]+e\d+)\n$/.exec(run.stdout);
   expect(m, run.stdout + run.stderr).not.toBeNull();
   const [, period, size, re, im, zoom] = m as RegExpExecArray;
@@ -67,7 +69,7 @@ describe('mandel-par find', () => {
     [['--center=2,2', '--zoom', '1'], /^mandel-par: find: no minibrot of period up to 100000 in this view/],
     [['--center=-1.75,0', '--zoom', '100', '--period', '0'], /^mandel-par: --period: expected a whole number from 1/],
   ])('refuses %j in one line, exit status 2', async (args, message) => {
-    const run = await runCli(['find', ...args]);
+    const run = await runMain(['find', ...args]);
     expect(run.stderr).toMatch(message);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
@@ -75,7 +77,7 @@ describe('mandel-par find', () => {
 
   describe('--misiurewicz', () => {
     async function findPoint(args: string[]) {
-      const run = await runCli(['find', '--misiurewicz', ...args]);
+      const run = await runMain(['find', '--misiurewicz', ...args]);
       const m = /^preperiod (\d+), period (\d+)\n--center=(\S+),(\S+) --zoom (\S+)\n$/.exec(run.stdout);
       expect(m, run.stdout + run.stderr).not.toBeNull();
       const [, preperiod, period, re, im, zoom] = m as RegExpExecArray;
@@ -106,13 +108,13 @@ describe('mandel-par find', () => {
       [['--center=-1.5437,0', '--zoom', '1e3', '--preperiod', '3'], /--preperiod, --period: a Misiurewicz point/],
       [['--center=2,2', '--zoom', '1'], /^mandel-par: find: no Misiurewicz point with preperiod \+ period up to/],
     ])('refuses %j in one line, exit status 2', async (args, message) => {
-      const run = await runCli(['find', '--misiurewicz', ...args]);
+      const run = await runMain(['find', '--misiurewicz', ...args]);
       expect(run.stderr).toMatch(message);
       expect(run.status).toBe(2);
     });
 
     it('refuses --preperiod without --misiurewicz', async () => {
-      const run = await runCli(['find', '--center=-1.5437,0', '--zoom', '1e3', '--preperiod', '3', '--period', '1']);
+      const run = await runMain(['find', '--center=-1.5437,0', '--zoom', '1e3', '--preperiod', '3', '--period', '1']);
       expect(run.stderr).toMatch(/--preperiod: is for Misiurewicz points: give --misiurewicz/);
       expect(run.status).toBe(2);
     });

@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../dist/src/core/version.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runCli, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 const golden = await readFile(new URL('./golden/classic.txt', import.meta.url), 'latin1');
 const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
@@ -78,7 +80,7 @@ describe('the format follows the file name', () => {
     ['pic', golden],
   ])('-o %s', async (name, expected) => {
     const path = join(dir, name);
-    const run = await runCli(['-o', path, ...(expected === golden ? [] : SMALL)]);
+    const run = await runMain(['-o', path, ...(expected === golden ? [] : SMALL)]);
     expect(run.status).toBe(0);
     const bytes = await readFile(path);
     if (expected === golden) expect(bytes.toString('latin1')).toBe(golden);
@@ -87,7 +89,7 @@ describe('the format follows the file name', () => {
 
   it('takes a name without an extension as the format --out gives', async () => {
     const path = join(dir, 'no-extension');
-    expect((await runCli(['--out', 'png', ...SMALL, '-o', path])).status).toBe(0);
+    expect((await runMain(['--out', 'png', ...SMALL, '-o', path])).status).toBe(0);
     expect((await readFile(path)).subarray(0, 8).toString('hex')).toBe(PNG_MAGIC);
   });
 
@@ -100,7 +102,7 @@ describe('the format follows the file name', () => {
     [['-o', 'x.bmp'], /^mandel-par: --output: ".*x\.bmp" ends in "\.bmp", which names no format mandel-par writes /],
   ])('refuses %j with one line, exit status 2, and writes nothing', async (args, message) => {
     const path = join(dir, args[args.length - 1]);
-    const run = await runCli([...args.slice(0, -1), path]);
+    const run = await runMain([...args.slice(0, -1), path]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.split('\n')).toHaveLength(2);
@@ -110,9 +112,11 @@ describe('the format follows the file name', () => {
 
 describe('"-" is standard output', () => {
   it('for ASCII (the golden picture) and PBM; refused, in one line, for a file format', async () => {
-    expect((await runCli(['-o', '-'])).stdout).toBe(golden);
-    expect((await runCli(['--out', 'pbm', '-o', '-', '--width', '16', '--height', '2'])).stdout).toMatch(/^P4\n16 2\n/);
-    const run = await runCli(['--out', 'png', '-o', '-']);
+    expect((await runMain(['-o', '-'])).stdout).toBe(golden);
+    expect((await runMain(['--out', 'pbm', '-o', '-', '--width', '16', '--height', '2'])).stdout).toMatch(
+      /^P4\n16 2\n/,
+    );
+    const run = await runMain(['--out', 'png', '-o', '-']);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
       'mandel-par: --output: expected a file path: only ascii and pbm go to standard output ("-") (e.g. -o pic.png), but received "-"\n',
@@ -127,7 +131,7 @@ describe('output paths that are not plain files', () => {
     const link = join(dir, 'link.txt');
     await writeFile(target, 'old');
     await symlink(target, link);
-    const run = await runCli(['-o', link, '--quiet']);
+    const run = await runMain(['-o', link, '--quiet']);
     expect(run.status).toBe(0);
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readFile(target, 'latin1')).toBe(golden);
@@ -135,7 +139,7 @@ describe('output paths that are not plain files', () => {
 
   it('writes into a device in place: /dev/null stays a device (an atomic rename would replace it, as root)', async () => {
     const { stat } = await import('node:fs/promises');
-    const run = await runCli(['-o', '/dev/null', '--quiet']);
+    const run = await runMain(['-o', '/dev/null', '--quiet']);
     expect(run.status).toBe(0);
     expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
   });
@@ -144,7 +148,7 @@ describe('output paths that are not plain files', () => {
 describe('what it says on stderr', () => {
   it('one line after writing a file: path, size, pixels, time', async () => {
     const path = join(dir, 'said.png');
-    const run = await runCli(['-o', path, ...SMALL]);
+    const run = await runMain(['-o', path, ...SMALL]);
     const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
     expect(size).toBeGreaterThan(100);
     expect(run.stderr).toMatch(
@@ -155,12 +159,12 @@ describe('what it says on stderr', () => {
   });
 
   it('nothing after writing to standard output, or with --quiet', async () => {
-    expect((await runCli(SMALL)).stderr).toBe('');
-    expect((await runCli(['-o', join(dir, 'quiet.txt'), '--quiet'])).stderr).toBe('');
+    expect((await runMain(SMALL)).stderr).toBe('');
+    expect((await runMain(['-o', join(dir, 'quiet.txt'), '--quiet'])).stderr).toBe('');
   });
 
   it('--quiet --stats: the statistics, and nothing else', async () => {
-    const run = await runCli(['-o', join(dir, 'stats.txt'), '--quiet', '--stats']);
+    const run = await runMain(['-o', join(dir, 'stats.txt'), '--quiet', '--stats']);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(
       /^render: .* wall, 13 tasks on \d threads?; worker time: .*\ninside: [\d.]+% of 7000 samples reached --max-iter 100000\ntotal: .*\n$/,
@@ -170,7 +174,7 @@ describe('what it says on stderr', () => {
   it('--stats on a deep view: also the reference orbit, its time and points, and where the iterations went', async () => {
     // c = i never escapes: its orbit runs to maxIter.
     const args = ['--center', '0,1', '--zoom', '1e40', '--max-iter', '3000', '--width', '40', '--height', '20'];
-    const run = await runCli([...args, '-o', join(dir, 'deep.txt'), '--quiet', '--stats']);
+    const run = await runMain([...args, '-o', join(dir, 'deep.txt'), '--quiet', '--stats']);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/\nreference orbit: \d+\.\d\d s of the render's wall time \(3001 points\)\n/);
     // Every sample but the one at i escapes: each pays its steps, most of them in BLA runs.
@@ -193,13 +197,13 @@ describe('mistakes', () => {
     [['hepl'], 'Unknown argument: hepl (did you mean help?)'],
     [['sacle'], 'Unknown argument: sacle (did you mean scale?)'],
   ])('%j: a suggestion', async (args, message) => {
-    const run = await runCli(args);
+    const run = await runMain(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(`mandel-par: ${message}; run mandel-par --help to see the accepted options\n`);
   });
 
   it('no suggestion when nothing is close', async () => {
-    const run = await runCli(['--frobnicate']);
+    const run = await runMain(['--frobnicate']);
     expect(run.stderr).toBe(
       'mandel-par: Unknown argument: frobnicate; run mandel-par --help to see the accepted options\n',
     );
@@ -208,8 +212,8 @@ describe('mistakes', () => {
   it('names are accepted in any case: --out PNG, --palette Fire, --engine WASM give the same bytes', async () => {
     const lower = join(dir, 'lower.png');
     const upper = join(dir, 'upper.png');
-    await runCli(['--out', 'png', '--palette', 'fire', '--engine', 'wasm', '-o', lower, ...SMALL]);
-    const run = await runCli(['--out', 'PNG', '--palette', 'Fire', '--engine', 'WASM', '-o', upper, ...SMALL]);
+    await runMain(['--out', 'png', '--palette', 'fire', '--engine', 'wasm', '-o', lower, ...SMALL]);
+    const run = await runMain(['--out', 'PNG', '--palette', 'Fire', '--engine', 'WASM', '-o', upper, ...SMALL]);
     expect(run.status).toBe(0);
     expect((await readFile(upper)).equals(await readFile(lower))).toBe(true);
   });
@@ -220,7 +224,7 @@ describe('the precision guard', () => {
   const SEAHORSE_33 = '--center=-0.743643887037158704752191506114774,0.131825904205311970493132056385139';
 
   it('warns at magnification 1e14 when the direct kernel is forced, in one line, and still renders', async () => {
-    const run = await runCli([seahorse, '--zoom', '1e14', '--max-iter', '500', '--engine', 'wasm-simd']);
+    const run = await runMain([seahorse, '--zoom', '1e14', '--max-iter', '500', '--engine', 'wasm-simd']);
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n')).toHaveLength(51);
     // ... and the flat picture it warned of is said to be uniform.
@@ -230,7 +234,7 @@ describe('the precision guard', () => {
   });
 
   it('says nothing at 1e9', async () => {
-    const run = await runCli([SEAHORSE_33, '--zoom', '1e9', '--max-iter', '2000']);
+    const run = await runMain([SEAHORSE_33, '--zoom', '1e9', '--max-iter', '2000']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/\*/); // the set's edge is in the picture
@@ -238,14 +242,14 @@ describe('the precision guard', () => {
   });
 
   it('says when a picture came out uniform, and why it may have (the README first had such an example)', async () => {
-    const run = await runCli([seahorse, '--zoom', '1e20', '--max-iter', '4000']);
+    const run = await runMain([seahorse, '--zoom', '1e20', '--max-iter', '4000']);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(`${'-'.repeat(140)}\n`.repeat(50));
     expect(run.stderr).toBe(
       'mandel-par: warning: the picture is uniform: every sample escaped: the view misses the set; at a deep zoom, ' +
         'a centre needs about as many digits as the zoom has (1e20: 20 or more)\n',
     );
-    const inside = await runCli([seahorse, '--zoom', '1e9', '--max-iter', '500']);
+    const inside = await runMain([seahorse, '--zoom', '1e9', '--max-iter', '500']);
     expect(inside.stderr).toBe(
       'mandel-par: warning: the picture is uniform: every sample reached --max-iter 500: the view is inside the set, ' +
         'or 500 iterations are too few to see its edge\n',

@@ -5,18 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { escapeOf } from '../dist/src/engines/js.js';
 import { parametersFromXmp } from '../dist/src/index.js';
 import { smoothIteration } from '../dist/src/outputs/colour.js';
-import { CLI, runCli } from './helpers.js';
+import { CLI, closeSharedRenderer, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 const dir = await mkdtemp(join(tmpdir(), 'mandel-par-formats-'));
 const VIEW = ['--width', '61', '--height', '37', '--max-iter', '300', '--center=-0.7,0.2', '--zoom', '4'];
 
 async function render(name: string, args: string[]): Promise<Buffer> {
   const path = join(dir, name);
-  const run = await runCli([...args, '-o', path, '--quiet']);
+  const run = await runMain([...args, '-o', path, '--quiet']);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return readFile(path);
@@ -140,7 +142,7 @@ describe('colour images through sharp', () => {
     const low = await render('low.jpg', [...VIEW, '--quality', '10']);
     const high = await render('high.jpg', [...VIEW, '--quality', '95']);
     expect(low.length).toBeLessThan(high.length);
-    const run = await runCli([...VIEW, '--quality', '50', '-o', join(dir, 'q.png')]);
+    const run = await runMain([...VIEW, '--quality', '50', '-o', join(dir, 'q.png')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
       'mandel-par: --quality: apply to JPEG, WebP, AVIF and pyramids of JPEG tiles only, not to --out png\n',
@@ -149,7 +151,7 @@ describe('colour images through sharp', () => {
 });
 
 describe('--julia', () => {
-  const julia = (c: string, extra: string[] = []) => runCli(['--julia', c, '--max-iter', '500', ...extra]);
+  const julia = (c: string, extra: string[] = []) => runMain(['--julia', c, '--max-iter', '500', ...extra]);
 
   it('renders the whole set in frame, the same on every engine and split', async () => {
     const reference = (await julia('-1,0', ['--engine', 'js', '--threads', '1', '--no-shortcuts'])).stdout;
@@ -187,7 +189,7 @@ describe('--julia', () => {
   });
 
   it('refuses a malformed c', async () => {
-    const run = await runCli(['--julia', '1']);
+    const run = await runMain(['--julia', '1']);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
       'mandel-par: --julia: expected two finite numbers re,im (e.g. --julia -0.8,0.156), but received "1"\n',

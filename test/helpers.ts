@@ -1,6 +1,11 @@
 /** Shared by the tests: the built CLI as a child process, test regions, and whole-image reference renders. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { MAX_THREADS } from '../dist/src/cli/parsers.js';
+import { printLine } from '../dist/src/cli/print.js';
+import { main } from '../dist/src/cli/run.js';
+import type { Renderer as RendererType } from '../dist/src/core/renderer.js';
+import { Renderer } from '../dist/src/core/renderer.js';
 import type { Region } from '../dist/src/core/viewport.js';
 import { planeMapping } from '../dist/src/core/viewport.js';
 import { createJsEngine } from '../dist/src/engines/js.js';
@@ -26,6 +31,62 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     child.on('error', reject);
     child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
+}
+
+/** One renderer for every in-process run of a test file, made as the CLI makes its own (cli/start.ts). */
+let shared: Promise<RendererType> | undefined;
+const sharedRenderers = {
+  get: () => {
+    shared ??= Renderer.create({ threads: MAX_THREADS, minThreads: 1, logger: { warn: printLine } });
+    return shared;
+  },
+  // Kept for the next run: closeSharedRenderer ends it.
+  close: async () => {},
+};
+
+/** Ends the renderer the in-process runs share (an afterAll of a file that used runMain). */
+export async function closeSharedRenderer(): Promise<void> {
+  const renderer = shared;
+  shared = undefined;
+  await renderer?.then((r) => r.close());
+}
+
+type Write = typeof process.stdout.write;
+
+/** Captures what `stream` is written while `work` runs, as text. */
+async function capture<T>(stream: NodeJS.WriteStream, work: () => Promise<T>): Promise<[T, string]> {
+  let text = '';
+  const original = stream.write;
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const done = rest.find((r) => typeof r === 'function') as ((err?: Error) => void) | undefined;
+    if (done) queueMicrotask(() => done());
+    return true;
+  }) as Write;
+  try {
+    return [await work(), text];
+  } finally {
+    stream.write = original;
+  }
+}
+
+/**
+ * The CLI run in this process through `main(argv, ...)` (cli/run.ts), with the file's shared renderer: what a
+ * spawned run (runCli) gives, its standard output and error and exit status, without a Node process's start-up.
+ * For the command line's own behaviour (options, messages, files written); runCli stays for what needs a process
+ * (signals, the environment of workers, standard output closed early, start-up itself).
+ */
+export async function runMain(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
+  const before = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
+  try {
+    const [[status, stdout], stderr] = await capture(process.stderr, () =>
+      capture(process.stdout, () => main(args, sharedRenderers)),
+    );
+    return { status, signal: null, stdout, stderr };
+  } finally {
+    process.chdir(before);
+  }
 }
 
 export interface TestView {

@@ -3,13 +3,15 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { viewAround } from '../dist/src/core/viewport.js';
 import { escapeOf } from '../dist/src/engines/js.js';
 import { createSpec, estimateMemory, PALETTES, parametersFromXmp, planBands, specFromJson } from '../dist/src/index.js';
 import { paletteTable, smoothIteration, TABLE_SIZE, tableIndex } from '../dist/src/outputs/colour.js';
 import { paletteFrom } from '../dist/src/outputs/palettes.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'mandel-par-png-'));
@@ -18,7 +20,7 @@ async function tempDir(): Promise<string> {
 /** Renders through the CLI into a fresh folder; returns the path and the decoded RGB pixels. */
 async function renderPng(args: string[]): Promise<{ path: string; pixels: Buffer; width: number; height: number }> {
   const path = join(await tempDir(), 'pic.png');
-  const run = await runCli(['--out', 'png', ...args, '-o', path]);
+  const run = await runMain(['--out', 'png', ...args, '-o', path]);
   expect(run.stderr).toMatch(/^mandel-par: wrote .* pixels, [\d.]+ s\)\n$/);
   expect(run.status).toBe(0);
   const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
@@ -123,7 +125,16 @@ describe('seamless smooth colour', () => {
     const path = join(await tempDir(), 'halo.npy');
     const width = 800;
     const height = 100;
-    const run = await runCli(['--region=-2.5,1.5,1.3,2.0', '--width', '800', '--height', '100', '-o', path, '--quiet']);
+    const run = await runMain([
+      '--region=-2.5,1.5,1.3,2.0',
+      '--width',
+      '800',
+      '--height',
+      '100',
+      '-o',
+      path,
+      '--quiet',
+    ]);
     expect(run.status).toBe(0);
     const file = await readFile(path);
     const data = file.subarray(10 + file.readUInt16LE(8));
@@ -207,7 +218,7 @@ describe('the PNG records how to make it again', () => {
 
   it('writes to output/mandel-WxH.png by default, creating the folder, leaving no temporary file', async () => {
     const cwd = await tempDir();
-    const run = await runCli(['--out', 'png', '--width', '30', '--height', '20', '--max-iter', '50'], { cwd });
+    const run = await runMain(['--out', 'png', '--width', '30', '--height', '20', '--max-iter', '50'], { cwd });
     expect(run.status).toBe(0);
     expect(await readdir(join(cwd, 'output'))).toEqual(['mandel-30x20.png']);
     const meta = await sharp(join(cwd, 'output', 'mandel-30x20.png')).metadata();
@@ -254,21 +265,21 @@ describe('bad PNG options', () => {
     ],
   ])('%j: one line, exit status 2, nothing written', async (args, message) => {
     const cwd = await tempDir();
-    const run = await runCli(['--out', 'png', ...args], { cwd });
+    const run = await runMain(['--out', 'png', ...args], { cwd });
     expect(run.stderr).toMatch(message);
     expect(run.status).toBe(2);
     expect(await readdir(cwd)).toEqual([]);
   });
 
   it('refuses colour options with ASCII or PBM output, and a PNG option with JPEG', async () => {
-    const run = await runCli(['--palette', 'grey', '--aa', '2']);
+    const run = await runMain(['--palette', 'grey', '--aa', '2']);
     expect(run.stderr).toBe(
       'mandel-par: --palette, --aa: apply to colour pictures only (png, jpeg, webp, avif, tiff, dzi, iiif), not to --out ascii\n',
     );
-    expect((await runCli(['--out', 'pbm', '--cycle', '9'])).stderr).toMatch(
+    expect((await runMain(['--out', 'pbm', '--cycle', '9'])).stderr).toMatch(
       /^mandel-par: --cycle: .* not to --out pbm\n$/,
     );
-    expect((await runCli(['--out', 'jpeg', '--compression', '9'])).stderr).toBe(
+    expect((await runMain(['--out', 'jpeg', '--compression', '9'])).stderr).toBe(
       'mandel-par: --compression: apply to PNG and pyramids of PNG tiles only, not to --out jpeg\n',
     );
     expect(run.status).toBe(2);
@@ -288,7 +299,7 @@ describe('memory', () => {
 
   it('refuses a render over --max-memory at once, saying the size, the estimate and what to do', async () => {
     const cwd = await tempDir();
-    const run = await runCli(
+    const run = await runMain(
       ['--out', 'png', '--width', '3000', '--height', '2000', '--canvas', 'memory', '--max-memory', '100M'],
       { cwd },
     );
@@ -300,7 +311,7 @@ describe('memory', () => {
   });
 
   it('refuses an image larger than one buffer can hold, with the limit and what to do', async () => {
-    const run = await runCli([
+    const run = await runMain([
       '--out',
       'png',
       '--width',

@@ -8,8 +8,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeSharedRenderer, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 const README = await import('node:fs/promises').then((fs) =>
   fs.readFile(new URL('../README.md', import.meta.url), 'utf8'),
@@ -55,7 +57,7 @@ describe('the README examples', () => {
 
   it.each(commands)('%s', async (command) => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-readme-'));
-    const run = await runCli(smaller(command, dir), { cwd: dir });
+    const run = await runMain(smaller(command, dir), { cwd: dir });
     expect(run.stderr).not.toMatch(/warning/);
     expect(run.status).toBe(0);
   });

@@ -3,10 +3,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kfrZoom } from '../dist/src/cli/render-options.js';
 import { parametersFromXmp } from '../dist/src/index.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 const SHALLOW = [
   '--center=-0.745,0.11',
@@ -42,14 +44,14 @@ describe('a picture given whole', () => {
     ['deep (perturbation)', DEEP_VIEW],
   ])('%s: --from the image and --spec its JSON give the same bytes as the command line', async (name, args) => {
     const first = join(dir, `${name}.png`);
-    expect((await runCli([...args, '-o', first, '--quiet'])).stderr).toBe('');
+    expect((await runMain([...args, '-o', first, '--quiet'])).stderr).toBe('');
     const again = join(dir, `${name}-from.png`);
-    expect((await runCli(['--from', first, '-o', again, '--quiet'])).stderr).toBe('');
+    expect((await runMain(['--from', first, '-o', again, '--quiet'])).stderr).toBe('');
     expect((await readFile(again)).equals(await readFile(first))).toBe(true);
     const json = join(dir, `${name}.json`);
     await writeFile(json, await specOf(first));
     const fromJson = join(dir, `${name}-spec.png`);
-    expect((await runCli(['--spec', json, '-o', fromJson, '--quiet'])).stderr).toBe('');
+    expect((await runMain(['--spec', json, '-o', fromJson, '--quiet'])).stderr).toBe('');
     expect((await readFile(fromJson)).equals(await readFile(first))).toBe(true);
   });
 
@@ -66,7 +68,7 @@ describe('a picture given whole', () => {
   ])('refuses %j beside --spec, in one line, exit 2', async (extra, message) => {
     const json = join(dir, 'shallow.json');
     await writeFile(json, await specOf(join(dir, 'shallow.png')));
-    const run = await runCli(['--spec', json, ...extra]);
+    const run = await runMain(['--spec', json, ...extra]);
     expect(run.stderr).toMatch(message);
     expect(run.status).toBe(2);
   });
@@ -77,9 +79,9 @@ describe('a picture given whole', () => {
     await writeFile(json, JSON.stringify({ width: 60, height: 20, region, output: { format: 'png' } }));
     const given = join(dir, 'small-spec.png');
     const line = join(dir, 'small-line.png');
-    expect((await runCli(['--spec', json, '-o', given, '--quiet'])).status).toBe(0);
+    expect((await runMain(['--spec', json, '-o', given, '--quiet'])).status).toBe(0);
     expect(
-      (await runCli(['--width', '60', '--height', '20', '--region=-2,1,-1,1', '-o', line, '--quiet'])).status,
+      (await runMain(['--width', '60', '--height', '20', '--region=-2,1,-1,1', '-o', line, '--quiet'])).status,
     ).toBe(0);
     expect((await readFile(given)).equals(await readFile(line))).toBe(true);
   });
@@ -93,7 +95,7 @@ describe('a picture given whole', () => {
     );
     const size = ['--width', '400', '--height', '300', '--quiet'];
     const fromKfr = join(dir, 'kfr.png');
-    const run = await runCli(['--from', kfr, ...size, '-o', fromKfr]);
+    const run = await runMain(['--from', kfr, ...size, '-o', fromKfr]);
     expect(run.stderr).toBe(
       `mandel-par: warning: ${kfr}: only Re, Im, Zoom and Iterations are read; not mapped: ColorMethod, Smooth ` +
         "(colour and size are this command's options)\n",
@@ -101,9 +103,9 @@ describe('a picture given whole', () => {
     // KF's zoom 1E20 shows a view 4e-20 high: 400 x 300 pixels, 5.333e-20 wide, mandel-par's --zoom 5.625e19.
     expect(kfrZoom('1E20', 400, 300, 1)).toBe('0.5625e20');
     const line = join(dir, 'kfr-line.png');
-    expect((await runCli([DEEP[0], '--zoom', '5.625e19', '--max-iter', '10000', ...size, '-o', line])).status).toBe(0);
+    expect((await runMain([DEEP[0], '--zoom', '5.625e19', '--max-iter', '10000', ...size, '-o', line])).status).toBe(0);
     expect((await readFile(fromKfr)).equals(await readFile(line))).toBe(true);
-    const clash = await runCli(['--from', kfr, '--zoom', '3']);
+    const clash = await runMain(['--from', kfr, '--zoom', '3']);
     expect(clash.stderr).toMatch(/\nmandel-par: --from, --zoom: the \.kfr location gives the view and iterations\n$/);
     expect(clash.status).toBe(2);
   });
@@ -126,7 +128,7 @@ describe('a picture given whole', () => {
       [['--spec', bad, '--from', plain], /^mandel-par: --from: expected nothing with --spec/],
     ];
     for (const [args, message] of cases) {
-      const run = await runCli(args);
+      const run = await runMain(args);
       expect(run.stderr, args.join(' ')).toMatch(message);
       expect(run.status).toBe(2);
     }
@@ -141,7 +143,7 @@ describe('--max-iter auto', () => {
     '%s: grows until the edge resolves, says so, and renders what that --max-iter renders',
     async (name, view, atLeast) => {
       const auto = join(dir, `auto-${name}.png`);
-      const run = await runCli([...view, '--max-iter', 'auto', '-o', auto]);
+      const run = await runMain([...view, '--max-iter', 'auto', '-o', auto]);
       const chosen = Number(
         /^mandel-par: --max-iter auto: (\d+) \(tried 1000[\d, ]*; [\d.]+% of a sample escaped in its second half\)$/m.exec(
           run.stderr,
@@ -152,7 +154,7 @@ describe('--max-iter auto', () => {
       const { xmpAsString } = await sharp(auto).metadata();
       expect((parametersFromXmp(xmpAsString as string) as { maxIter: number }).maxIter).toBe(chosen);
       const fixed = join(dir, `fixed-${name}.png`);
-      expect((await runCli([...view, '--max-iter', String(chosen), '-o', fixed, '--quiet'])).status).toBe(0);
+      expect((await runMain([...view, '--max-iter', String(chosen), '-o', fixed, '--quiet'])).status).toBe(0);
       expect((await readFile(auto)).equals(await readFile(fixed))).toBe(true);
     },
   );

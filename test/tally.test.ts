@@ -1,7 +1,9 @@
 /** What a render's samples came to, and what is said of it: a uniform picture, an unresolved edge. */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { addTally, EMPTY_TALLY, tallyBits, tallyCounts, uniformity } from '../dist/src/core/tally.js';
-import { runCli } from './helpers.js';
+import { closeSharedRenderer, runMain } from './helpers.js';
+
+afterAll(closeSharedRenderer);
 
 describe('tally', () => {
   it('counts inside, escaped, the range and the late escapes', () => {
@@ -42,7 +44,7 @@ describe('--stats on the samples', () => {
   it('says what share reached --max-iter, and that the edge is unresolved when escapes come late', async () => {
     const run = async (maxIter: string) =>
       (
-        await runCli([
+        await runMain([
           '--center=-0.7453,0.1127',
           '--zoom',
           '200',

@@ -59,7 +59,7 @@ const MEMBERSHIP_MAX_ITER = 2000;
  * else packed from the counts of the engine asked for.
  */
 function membershipBits(task: RenderTask, job: KernelJob, rect: Rect): Uint8Array {
-  if (task.engine === 'wasm-simd' && task.maxIter <= MEMBERSHIP_MAX_ITER) return wasm.membership(job);
+  if (task.engine === 'wasm-simd' && !job.perturb && task.maxIter <= MEMBERSHIP_MAX_ITER) return wasm.membership(job);
   const bits = new Uint8Array(rectByteLength('bits', rect));
   writeBits(engines[task.engine](job).counts, rect.w, rect.h, bits, 0);
   return bits;
@@ -162,17 +162,17 @@ export default function renderTask(task: RenderTask): TaskResult {
     for (const rect of task.rects.flatMap((r) => [...chunks(r, aa, task.maxIter)])) {
       if (stopped()) break;
       const started = performance.now();
-      const job: KernelJob = {
-        mapping: task.mapping,
+      const samples = {
         colStart: rect.x * aa,
         width: rect.w * aa,
         rowStart: rect.y * aa,
         rowCount: rect.h * aa,
         maxIter: task.maxIter,
-        shortcuts: task.shortcuts,
         julia: task.julia,
-        perturb: task.perturb,
       };
+      const job: KernelJob = task.perturb
+        ? { ...samples, perturb: task.perturb }
+        : { ...samples, mapping: task.mapping, shortcuts: task.shortcuts };
       let iterated: number;
       if (format === 'ascii' || format === 'bits') {
         // aa is 1 here: supersampling is for colour.

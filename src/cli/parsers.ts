@@ -2,14 +2,13 @@
  * Pure validators for option values as typed: each turns the raw string into a value or throws a UsageError that
  * names the option, quotes what was received and says what is accepted. Shared by render and scale options.
  */
-import { checkPrecision } from '../core/precision.js';
 import type { EngineName } from '../core/task.js';
 import type { Region } from '../core/viewport.js';
-import { CLASSIC_REGION, viewAround } from '../core/viewport.js';
+import { CLASSIC_REGION } from '../core/viewport.js';
 import type { Decimal } from '../deep/decimal.js';
 import { decimalMagnitude, divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../deep/decimal.js';
 import type { DeepView } from '../deep/view.js';
-import { MIN_VIEW_MAGNITUDE } from '../deep/view.js';
+import { MIN_VIEW_MAGNITUDE, needsPerturbation, regionOfView } from '../deep/view.js';
 import type { UsageError } from '../errors.js';
 import { conflictingOptions, invalidOption, repeatedOption } from '../errors.js';
 
@@ -189,15 +188,9 @@ export function resolveView(
   const center = text('center');
   const centre = center === undefined ? (defaults.center.map(String) as [string, string]) : parseCenter(center);
   const exactWidth = scale !== undefined ? parseViewWidth('scale', scale) : parseViewWidth('zoom', zoom ?? String(1));
-  // The f64 view as it always was, so that the pictures f64 can draw stay bit for bit the same.
-  const viewWidth = scale !== undefined ? Number(scale) : CLASSIC_SCALE / (zoom === undefined ? 1 : Number(zoom));
-  const plane = viewAround([Number(centre[0]), Number(centre[1])], viewWidth, width, height, pixelAspect);
-  const drawable = [plane.xMin, plane.xMax, plane.yMin, plane.yMax].every(Number.isFinite);
-  return {
-    region: drawable && plane.xMin < plane.xMax && plane.yMin < plane.yMax ? plane : undefined,
-    view: { center: centre, width: scale !== undefined ? scale.trim() : formatDecimal(exactWidth) },
-    tooDeep,
-  };
+  const view = { center: centre, width: scale !== undefined ? scale.trim() : formatDecimal(exactWidth) };
+  // The decimal view is the one description; its f64 region is what the API's spec of the same view draws.
+  return { region: regionOfView(view, width, height, pixelAspect), view, tooDeep };
 }
 
 /** The f64 region of the view options; a view too deep for f64 is refused (the scale command, Julia sets). */
@@ -220,14 +213,15 @@ export function resolveRegion(
 export function chooseView(
   resolved: ResolvedView,
   engine: EngineName | undefined,
-  samples: { width: number; height: number; aa: number },
+  samples: { width: number; height: number; aa: number; pixelAspect: number },
 ): { region: Region } | { view: DeepView; engine: 'perturb' } {
   const { region, view } = resolved;
   if (view && engine === 'perturb') return { view, engine };
   if (region && (engine !== undefined || !view)) return { region };
   if (engine !== undefined || !view) throw resolved.tooDeep;
-  const fine = region && !checkPrecision(region, samples.width, samples.height, samples.aa).inexact;
-  return fine ? { region } : { view, engine: 'perturb' };
+  // The API's decision too (createSpec): perturbation where f64 cannot place the samples.
+  const deep = needsPerturbation(view, samples.width, samples.height, samples.aa, samples.pixelAspect);
+  return deep || !region ? { view, engine: 'perturb' } : { region };
 }
 
 /** Whole-number options with a fallback, for a raw argument set. */

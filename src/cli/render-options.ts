@@ -331,7 +331,8 @@ export function resolveRenderCommand(
   const viewDefaults = julia
     ? { region: juliaRegion(width, height, aspect), center: [0, 0] as [number, number] }
     : MANDELBROT_VIEW(format === 'ascii');
-  const place = chooseView(resolveView(text, width, height, aspect, viewDefaults), engine, { width, height, aa });
+  const resolved = resolveView(text, width, height, aspect, viewDefaults);
+  const place = chooseView(resolved, engine, { width, height, aa, pixelAspect: aspect });
   const spec =
     picture?.spec ??
     validateSpec({

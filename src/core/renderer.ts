@@ -22,8 +22,9 @@ import type { RenderSpec } from './spec.js';
 import { pixelAspect, validateSpec } from './spec.js';
 import type { Tally } from './tally.js';
 import { addTally, EMPTY_TALLY } from './tally.js';
-import type { Engine, PerturbJob, PerturbWork, RenderTask, TaskOutput, TaskResult } from './task.js';
+import type { Engine, PerturbJob, PerturbWork, RenderTask, TaskOutput, TaskPlacement, TaskResult } from './task.js';
 import { rectByteLength, TASK_RUNNING } from './task.js';
+import type { Region } from './viewport.js';
 import { planeMapping } from './viewport.js';
 import { addWork } from './work.js';
 
@@ -196,10 +197,11 @@ export class Renderer {
     const aa = format === 'rgb' ? spec.aa : 1;
     const perturb = perturbing ? await this.#perturbation(spec, aa, aspect) : undefined;
     const referenceMs = performance.now() - started;
+    const placement: TaskPlacement = perturb
+      ? { perturb }
+      : { mapping: planeMapping(region as Region, spec.width * aa, spec.height * aa) };
     const base = {
-      // A perturbation render places samples by its grid; the mapping is then only a stand-in.
-      mapping: planeMapping(region ?? { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, spec.width * aa, spec.height * aa),
-      perturb,
+      ...placement,
       aa,
       maxIter: spec.maxIter,
       shortcuts: spec.shortcuts,

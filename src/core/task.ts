@@ -75,10 +75,16 @@ export interface TaskOutput {
   canvas?: CanvasFile;
 }
 
+/**
+ * Where a task's samples lie: on the f64 sample grid over the whole image ((width * aa) x (height * aa) samples,
+ * `mapping`), for the direct engines, or around a reference orbit (`perturb`), for the perturbation engine.
+ */
+export type TaskPlacement =
+  | { mapping: PlaneMapping; perturb?: undefined }
+  | { perturb: PerturbJob; mapping?: undefined };
+
 /** One task for a worker. */
-export interface RenderTask {
-  /** The sample grid over the whole image: (width * aa) x (height * aa) samples. */
-  mapping: PlaneMapping;
+export type RenderTask = TaskPlacement & {
   /** Samples per pixel along each axis; each pixel is aa x aa samples, averaged. */
   aa: number;
   maxIter: number;
@@ -86,8 +92,6 @@ export interface RenderTask {
   /** See KernelJob. */
   julia?: readonly [number, number];
   engine: EngineName;
-  /** The perturbation engine's reference orbit and sample steps (engine perturb only). */
-  perturb?: PerturbJob;
   /** In pixels of the whole image. */
   rects: Rect[];
   /** The task's place in its plan. */
@@ -100,7 +104,7 @@ export interface RenderTask {
    */
   states: Int32Array;
   output: TaskOutput;
-}
+};
 
 export const TASK_RUNNING = 1;
 export const TASK_FINISHED = 2;
@@ -135,23 +139,35 @@ export interface PerturbWork {
 }
 
 /**
- * The samples an engine computes in one call: the rectangle of `width` x `rowCount` samples at column
- * `colStart`, row `rowStart` of the sample grid.
+ * The samples an engine computes in one call: the rectangle of `width` x `rowCount` samples at column `colStart`,
+ * row `rowStart` of the sample grid, iterated up to `maxIter`.
  */
-export interface KernelJob {
-  mapping: PlaneMapping;
+interface SampleRect {
   colStart: number;
   width: number;
   rowStart: number;
   rowCount: number;
   maxIter: number;
-  /** Decide inside points early where that cannot change the result (cardioid/bulb test, periodicity). */
-  shortcuts: boolean;
   /** For a Julia set, its fixed c [re, im]: z starts at the sample point. Absent: the Mandelbrot set. */
   julia?: readonly [number, number];
-  /** For the perturb engine, which places samples by this instead of `mapping`. */
-  perturb?: PerturbJob;
 }
+
+/** A call of a direct kernel (wasm-simd, wasm, js): the samples placed in f64 by `mapping`. */
+export interface DirectJob extends SampleRect {
+  mapping: PlaneMapping;
+  /** Decide inside points early where that cannot change the result (cardioid/bulb test, periodicity). */
+  shortcuts: boolean;
+  perturb?: undefined;
+}
+
+/** A call of the perturbation kernel: the samples placed around the reference orbit of `perturb`. */
+export interface PerturbKernelJob extends SampleRect {
+  perturb: PerturbJob;
+  mapping?: undefined;
+}
+
+/** One engine call: direct or by perturbation, told apart by `perturb`. */
+export type KernelJob = DirectJob | PerturbKernelJob;
 
 /**
  * A deep view's samples as the perturbation kernel takes them (assembly/perturb-params.ts, src/deep/perturbation.ts):

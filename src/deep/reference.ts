@@ -43,11 +43,9 @@ function survey(
   among?: [number, number][],
 ): [number, number][] {
   const found: [number, number][] = [];
-  const mapping = { xMin: 0, stepX: 0, yMax: 0, stepY: 0 }; // unused by the perturbation kernel
   const perturb = { ...job, settle: false };
   const run = (colStart: number, width: number, row: number) => {
-    const call = { mapping, colStart, width, rowStart: row, rowCount: 1, maxIter, shortcuts: false };
-    const { counts } = engine({ ...call, perturb });
+    const { counts } = engine({ colStart, width, rowStart: row, rowCount: 1, maxIter, perturb });
     for (let col = 0; col < width; col++) if (counts[col] === GLITCHED) found.push([colStart + col, row]);
   };
   if (among) {

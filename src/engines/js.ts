@@ -3,6 +3,7 @@
  * WebAssembly" baseline. Same operations in the same order as assembly/scalar.ts, so results agree bit for bit.
  */
 import type { Engine, KernelJob } from '../core/task.js';
+import { wrongKernelJob } from '../errors.js';
 
 /** Steps past the escape before |z|^2 is kept, as assembly/smooth.ts (see there for why). */
 export const EXTRA_STEPS = 3;
@@ -144,7 +145,9 @@ export function escapeCount(cx: number, cy: number, maxIter: number): number {
 export function createJsEngine(): Engine {
   let counts = new Int32Array(0);
   let norms = new Float64Array(0);
-  return ({ mapping, colStart, width, rowStart, rowCount, maxIter, shortcuts, julia }: KernelJob) => {
+  return (job: KernelJob) => {
+    if (job.perturb) throw wrongKernelJob('js');
+    const { mapping, colStart, width, rowStart, rowCount, maxIter, shortcuts, julia } = job;
     const pixels = width * rowCount;
     if (counts.length < pixels) {
       counts = new Int32Array(pixels);

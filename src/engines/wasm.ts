@@ -3,9 +3,9 @@
  * thread. Its render exports are the kernels; an instance's engines call them.
  */
 import { readFile } from 'node:fs/promises';
-import type { Engine, KernelJob, PerturbWork, SamplePixels } from '../core/task.js';
+import type { DirectJob, Engine, KernelJob, PerturbKernelJob, PerturbWork, SamplePixels } from '../core/task.js';
 import { BLOCK_F64 } from '../deep/bla.js';
-import { kernelAssertion, kernelMismatch, missingReferenceOrbit } from '../errors.js';
+import { kernelAssertion, kernelMismatch, wrongKernelJob } from '../errors.js';
 import type { Colouring } from '../outputs/colour.js';
 import { DEFAULT_LIGHT, lightVector, paletteTable, SHADING_BITS, TABLE_SIZE } from '../outputs/colour.js';
 import { mark } from '../trace.js';
@@ -160,7 +160,7 @@ export interface WasmInstance {
    * (ceil(width / 8) bytes a row, most significant bit first, 1 inside), a view into this instance's memory, valid
    * until its next call.
    */
-  membership(job: KernelJob): Uint8Array;
+  membership(job: DirectJob): Uint8Array;
   /**
    * Colours a rectangle's samples (from any engine): rows x width pixels of 3 bytes, `aa` x `aa` samples averaged
    * per pixel, returned as a view into this instance's memory, valid until its next call.
@@ -218,7 +218,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     const have = exports.memory.buffer.byteLength;
     if (bytes > have) exports.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
   };
-  const writeParams = (job: KernelJob, norms: number) => {
+  const writeParams = (job: DirectJob, norms: number) => {
     const block = new DataView(exports.memory.buffer, paramsAt, RENDER_PARAMS.size);
     const { mapping } = job;
     block.setFloat64(RENDER_PARAMS.xMin, mapping.xMin, true);
@@ -248,9 +248,8 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     reserve(end);
     if (end > deep.at) deep = { key: '', at: 0 };
   };
-  const writePerturbParams = (job: KernelJob, samples: number) => {
-    const perturb = job.perturb;
-    if (!perturb) throw missingReferenceOrbit();
+  const writePerturbParams = (job: PerturbKernelJob, samples: number) => {
+    const { perturb } = job;
     const { orbit, orbitLow, margins, bla } = perturb;
     const key = `${perturb.key}:${orbit.length}:${orbitLow.length}:${bla.blocks.length}`;
     // Counts, |z|^2, derivatives, then colouring's sums (24 bytes a column) and RGB (3 bytes a pixel).
@@ -315,7 +314,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       // Room for the derivatives and colour of these samples too, so that those calls need not grow the memory
       // (which would detach the views returned here).
       scratch(sumsAt(samples) + job.width * 24 + samples * 3);
-      if (name === 'renderPerturb') writePerturbParams(job, samples);
+      // The job's kind must be the kernel's: the types say so, and this check says so to a caller without them.
+      if ((name === 'renderPerturb') !== (job.perturb !== undefined)) throw wrongKernelJob(name);
+      if (job.perturb) writePerturbParams(job, samples);
       else writeParams(job, normsAt(samples));
       exports[name](paramsAt);
       return {
