@@ -7,8 +7,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CLASSIC_REGION } from '../src/core/viewport.js';
 import { machineLine } from '../src/machine.js';
+import { CLASSIC_REGION } from '../src/plane/viewport.js';
 import { median } from '../src/scale/median.js';
 import { nativeArgs, nativeBinary } from './native.js';
 

@@ -1,7 +1,7 @@
 /**
  * How exact the perturbation engine is at a deep view: every sample's escape count from the engine as a render
  * computes it (the kernel with its fallback, one thread, in-process) against the plain loop in BigInt at the same
- * exact sample points (src/deep/exact.ts, exactEscape: no f64, no perturbation). Prints the fraction identical and
+ * exact sample points (src/engines/exact.ts, exactEscape: no f64, no perturbation). Prints the fraction identical and
  * the samples that differ. The BigInt side takes microseconds a step: keep the sample count small.
  *
  *   npm run build && node dist/bench/deep-accuracy.js [--center=RE,IM] [--width W] [--size 32x24] [--max-iter N]
@@ -9,10 +9,10 @@
  * The defaults are the published 1e31 seahorse-valley point of the toolchain notes: view width 4e-31, 32 x 24
  * samples, 70000 iterations (about 15 s here).
  */
-import { exactEscape, withExactFallback } from '../src/deep/exact.js';
-import { chooseReference } from '../src/deep/reference.js';
-import { sampleGrid } from '../src/deep/view.js';
+import { exactEscape, withExactFallback } from '../src/engines/exact.js';
+import { chooseReference } from '../src/engines/reference.js';
 import { compileWasmModule, instantiateWasm } from '../src/engines/wasm.js';
+import { sampleGrid } from '../src/plane/view.js';
 
 /** `--name value` or `--name=value` (the latter for a negative centre). */
 const option = (name: string, fallback: string) => {

@@ -8,18 +8,18 @@
  *   npm run bench [-- --repeat N] [--deep]   (--deep: the deep-zoom section alone)
  */
 
-import { planBands } from '../src/core/plan.js';
-import type { DirectJob, Engine, KernelJob } from '../src/core/task.js';
-import type { Region } from '../src/core/viewport.js';
-import { CLASSIC_REGION, planeMapping } from '../src/core/viewport.js';
-import { workSince } from '../src/core/work.js';
-import { withExactFallback } from '../src/deep/exact.js';
-import { chooseReference } from '../src/deep/reference.js';
-import { sampleGrid } from '../src/deep/view.js';
+import { withExactFallback } from '../src/engines/exact.js';
 import { createJsEngine } from '../src/engines/js.js';
+import { chooseReference } from '../src/engines/reference.js';
 import { compileWasmModule, instantiateWasm } from '../src/engines/wasm.js';
 import { machineLine } from '../src/machine.js';
+import { planBands } from '../src/model/plan.js';
+import type { DirectJob, Engine, KernelJob } from '../src/model/task.js';
+import { workSince } from '../src/model/work.js';
 import { writeBits } from '../src/outputs/ascii.js';
+import { sampleGrid } from '../src/plane/view.js';
+import type { Region } from '../src/plane/viewport.js';
+import { CLASSIC_REGION, planeMapping } from '../src/plane/viewport.js';
 import { median } from '../src/scale/median.js';
 import { nativeReference } from './native.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Region } from '../src/core/viewport.js';
+import type { Region } from '../src/plane/viewport.js';
 import { median } from '../src/scale/median.js';
 
 const SOURCE = fileURLToPath(new URL('../../bench/native/mandel.c', import.meta.url));

@@ -301,7 +301,7 @@ function magnitude(value: number): string {
   return `${mantissa.replace(/\.0$/, '')}e${Number(exponent)}`;
 }
 
-/** The warning for a view deeper than f64 can draw (see core/precision.ts). */
+/** The warning for a view deeper than f64 can draw (see plane/precision.ts). */
 export function precisionLost(check: { magnification: number; limit: number }): string {
   return (
     `warning: at magnification ${magnitude(check.magnification)} f64 can no longer tell neighbouring pixels apart ` +
@@ -311,7 +311,7 @@ export function precisionLost(check: { magnification: number; limit: number }): 
 }
 
 /**
- * The warning for a picture with nothing in it (core/tally.ts): what came out, and the likely causes.
+ * The warning for a picture with nothing in it (model/tally.ts): what came out, and the likely causes.
  *
  * @example uniformPicture('outside', { minCount: 3, maxCount: 4 }, 1000) // "warning: the picture is uniform: ..."
  */

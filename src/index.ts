@@ -5,25 +5,23 @@
  *
  * The convenience functions below start a renderer for one call and close it; pass `{ renderer }` to reuse one.
  */
-import type { Rect } from './core/plan.js';
-import type { RendererOptions } from './core/renderer.js';
-import { Renderer } from './core/renderer.js';
-import type { RenderSpec, SpecInput } from './core/spec.js';
-import { createSpec } from './core/spec.js';
+
 import { invalidSpecField } from './errors.js';
+import type { Rect } from './model/plan.js';
+import type { RenderSpec, SpecInput } from './model/spec.js';
+import { createSpec } from './model/spec.js';
 import { asciiText, rectBytes, rgbImage } from './outputs/destinations.js';
 import { encodeImage } from './outputs/images.js';
 import { pictureMetadata } from './outputs/provenance.js';
+import type { RendererOptions } from './render/renderer.js';
+import { Renderer } from './render/renderer.js';
 
-// The public API: what a program needs to describe, render and write pictures. Its surface is recorded in
-// docs/api.md and checked by test/api.test.ts, so that a change to it is a decision, not an accident.
-export type { MemoryEstimate } from './core/memory.js';
-export { checkMemory, estimateMemory } from './core/memory.js';
-export type { Plan, Rect, Schedule } from './core/plan.js';
-export { planBands, planTiles } from './core/plan.js';
-export type { PrecisionCheck } from './core/precision.js';
-export type { Logger, RenderCall, RendererOptions, RenderStats } from './core/renderer.js';
-export { defaultPlan, Renderer } from './core/renderer.js';
+export { InterruptedError, RenderError, UsageError } from './errors.js';
+export type { Colouring } from './model/colouring.js';
+export type { Palette } from './model/palettes.js';
+export { PALETTES } from './model/palettes.js';
+export type { Plan, Rect, Schedule } from './model/plan.js';
+export { planBands, planTiles } from './model/plan.js';
 export type {
   Formula,
   ImageFormat,
@@ -34,23 +32,26 @@ export type {
   RenderSpec,
   SpecInput,
   TileFormat,
-} from './core/spec.js';
-export { createSpec, LIMITS, OUTPUT_FORMATS, specFromJson, specToJson, validateSpec } from './core/spec.js';
-export type { Tally } from './core/tally.js';
-export type { CanvasFile, EngineName, PerturbWork, PixelFormat, SharedImage } from './core/task.js';
-export { ENGINES } from './core/task.js';
-export { VERSION } from './core/version.js';
-export type { PlaneMapping, Region } from './core/viewport.js';
-export type { DeepView } from './deep/view.js';
-export { InterruptedError, RenderError, UsageError } from './errors.js';
-export type { Colouring } from './outputs/colour.js';
+} from './model/spec.js';
+export { createSpec, LIMITS, OUTPUT_FORMATS, specFromJson, specToJson, validateSpec } from './model/spec.js';
+export type { Tally } from './model/tally.js';
+export type { CanvasFile, EngineName, PerturbWork, PixelFormat, SharedImage } from './model/task.js';
+export { ENGINES } from './model/task.js';
+export { VERSION } from './model/version.js';
 export type { Destination } from './outputs/destinations.js';
 export { asciiText, pbmBitmap, pixelData, rectBytes, rgbImage } from './outputs/destinations.js';
 export type { ImageOptions } from './outputs/images.js';
 export { encodeImage, parametersFromXmp } from './outputs/images.js';
-export type { Palette } from './outputs/palettes.js';
-export { PALETTES } from './outputs/palettes.js';
 export { reproduceCommand } from './outputs/provenance.js';
+export type { PrecisionCheck } from './plane/precision.js';
+export type { DeepView } from './plane/view.js';
+export type { PlaneMapping, Region } from './plane/viewport.js';
+// The public API: what a program needs to describe, render and write pictures. Its surface is recorded in
+// docs/api.md and checked by test/api.test.ts, so that a change to it is a decision, not an accident.
+export type { MemoryEstimate } from './render/memory.js';
+export { checkMemory, estimateMemory } from './render/memory.js';
+export type { Logger, RenderCall, RendererOptions, RenderStats } from './render/renderer.js';
+export { defaultPlan, Renderer } from './render/renderer.js';
 
 /** Options of the one-call functions: reuse a renderer, or let them start one with these options. */
 export interface OneCallOptions extends RendererOptions {

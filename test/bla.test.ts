@@ -1,12 +1,12 @@
 /**
- * The bilinear approximation's tables (src/deep/bla.ts) against stepping the perturbation map itself: a run of 2^L
+ * The bilinear approximation's tables (src/plane/bla.ts) against stepping the perturbation map itself: a run of 2^L
  * steps is the composition of dz -> 2 Z dz + dz^2 + dc to second order, its radius keeps every step's dz under
  * EPSILON |Z|, and the layout is what the kernel reads.
  */
 import { describe, expect, it } from 'vitest';
-import { BLOCK_F64, blaTable, EPSILON, MIN_LEVEL, TABLE_LEVELS } from '../dist/src/deep/bla.js';
-import { referenceAt } from '../dist/src/deep/perturbation.js';
-import { sampleGrid } from '../dist/src/deep/view.js';
+import { referenceAt } from '../dist/src/engines/perturbation.js';
+import { BLOCK_F64, blaTable, EPSILON, MIN_LEVEL, TABLE_LEVELS } from '../dist/src/plane/bla.js';
+import { sampleGrid } from '../dist/src/plane/view.js';
 
 type Complex = [number, number];
 const mul = (a: Complex, b: Complex): Complex => [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];

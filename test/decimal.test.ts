@@ -1,4 +1,4 @@
-/** Decimal strings, the exact sample grid and fixed point: the pure arithmetic under deep zoom (src/deep/). */
+/** Decimal strings, the exact sample grid and fixed point: the pure arithmetic under deep zoom (src/plane/). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,9 +9,9 @@ import {
   MAX_DIGITS,
   parseDecimal,
   toFixedPoint,
-} from '../dist/src/deep/decimal.js';
-import { deepGrid, pointAt, STEP_BITS, samplePoint } from '../dist/src/deep/grid.js';
-import { extendOrbit, fixedToNumber, lowPart, nextDerivative, referenceOrbit } from '../dist/src/deep/orbit.js';
+} from '../dist/src/plane/decimal.js';
+import { deepGrid, pointAt, STEP_BITS, samplePoint } from '../dist/src/plane/grid.js';
+import { extendOrbit, fixedToNumber, lowPart, nextDerivative, referenceOrbit } from '../dist/src/plane/orbit.js';
 
 describe('decimal strings', () => {
   it.each([

@@ -8,12 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pixelAspect } from '../dist/src/core/spec.js';
-import { GLITCHED, INEXACT, withExactFallback } from '../dist/src/deep/exact.js';
-import { samplePoint } from '../dist/src/deep/grid.js';
-import { perturbSetup } from '../dist/src/deep/perturbation.js';
-import { chooseReference } from '../dist/src/deep/reference.js';
-import { sampleGrid } from '../dist/src/deep/view.js';
+import { GLITCHED, INEXACT, withExactFallback } from '../dist/src/engines/exact.js';
+import { perturbSetup } from '../dist/src/engines/perturbation.js';
+import { chooseReference } from '../dist/src/engines/reference.js';
 import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
 import type { DeepView, RenderSpec } from '../dist/src/index.js';
 import {
@@ -26,6 +23,9 @@ import {
   specToJson,
   validateSpec,
 } from '../dist/src/index.js';
+import { pixelAspect } from '../dist/src/model/spec.js';
+import { samplePoint } from '../dist/src/plane/grid.js';
+import { sampleGrid } from '../dist/src/plane/view.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
 import { exactCount, exactCounts, exactSamples } from './support/exact-escape.js';
 import { juliaPoint } from './support/julia-point.js';
@@ -194,7 +194,7 @@ describe('the reference places the samples by itself', () => {
     [view(CASES[6]), 12, 8, 1],
     [view(CASES[1]), 48, 16, pixelAspect('ascii')],
     [{ center: ['-0.75', '0.1'], width: '0.003' } as DeepView, 33, 17, 1],
-  ])('as src/deep/grid.ts does: %j, %i x %i', (v, w, h, aspect) => {
+  ])('as src/plane/grid.ts does: %j, %i x %i', (v, w, h, aspect) => {
     const grid = sampleGrid({ view: v }, w, h, aspect);
     const exact = exactSamples(v, w, h, aspect);
     expect(exact.bits).toBe(grid.fractionBits);

@@ -3,12 +3,12 @@
  * without shortcuts (the brute-force oracle), counts and |z|^2 at escape compared bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import type { DirectJob, Engine, SamplePixels } from '../dist/src/core/task.js';
-import type { Region } from '../dist/src/core/viewport.js';
-import { pixelToPoint, planeMapping } from '../dist/src/core/viewport.js';
 import { createJsEngine, escapeCount, escapeOf, insideCardioidOrBulb } from '../dist/src/engines/js.js';
 import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
-import { PALETTES } from '../dist/src/outputs/palettes.js';
+import { PALETTES } from '../dist/src/model/palettes.js';
+import type { DirectJob, Engine, SamplePixels } from '../dist/src/model/task.js';
+import type { Region } from '../dist/src/plane/viewport.js';
+import { pixelToPoint, planeMapping } from '../dist/src/plane/viewport.js';
 import type { TestView } from './helpers.js';
 import { TEST_VIEWS } from './helpers.js';
 

@@ -1,7 +1,7 @@
 /** The time estimate's pure parts: where the sample strips go, and durations in words. */
 import { describe, expect, it } from 'vitest';
 import { duration, mayBeLong, sampleTiles } from '../dist/src/cli/estimate.js';
-import { createSpec } from '../dist/src/core/spec.js';
+import { createSpec } from '../dist/src/model/spec.js';
 
 describe('sampleTiles', () => {
   it.each([

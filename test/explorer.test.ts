@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Renderer } from '../dist/src/core/renderer.js';
+import { Renderer } from '../dist/src/render/renderer.js';
 import type { ExplorerServer } from '../dist/src/serve/server.js';
 import { createExplorerServer } from '../dist/src/serve/server.js';
 import { launchChromium } from './support/chromium.js';

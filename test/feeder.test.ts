@@ -7,7 +7,7 @@ import {
   PIXEL_FLOOR_NS,
   tasksInFlight,
   WORKER_START_MS,
-} from '../dist/src/core/feeder.js';
+} from '../dist/src/render/feeder.js';
 
 describe('allowedInFlight', () => {
   it('keeps the workers it has while the queued work is shorter than starting another', () => {

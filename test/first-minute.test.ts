@@ -4,7 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../dist/src/core/version.js';
+import { VERSION } from '../dist/src/model/version.js';
 import { closeSharedRenderer, runCli, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);

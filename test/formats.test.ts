@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeOf } from '../dist/src/engines/js.js';
 import { parametersFromXmp } from '../dist/src/index.js';
-import { smoothIteration } from '../dist/src/outputs/colour.js';
+import { smoothIteration } from '../dist/src/model/colouring.js';
 import { CLI, closeSharedRenderer, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);

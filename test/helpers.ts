@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { MAX_THREADS } from '../dist/src/cli/parsers.js';
 import { printLine } from '../dist/src/cli/print.js';
 import { main } from '../dist/src/cli/run.js';
-import type { Renderer as RendererType } from '../dist/src/core/renderer.js';
-import { Renderer } from '../dist/src/core/renderer.js';
-import type { Region } from '../dist/src/core/viewport.js';
-import { planeMapping } from '../dist/src/core/viewport.js';
 import { createJsEngine } from '../dist/src/engines/js.js';
+import type { Region } from '../dist/src/plane/viewport.js';
+import { planeMapping } from '../dist/src/plane/viewport.js';
+import type { Renderer as RendererType } from '../dist/src/render/renderer.js';
+import { Renderer } from '../dist/src/render/renderer.js';
 
 export const CLI = fileURLToPath(new URL('../dist/src/bin/mandel-par.js', import.meta.url));
 

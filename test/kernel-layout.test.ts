@@ -4,7 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { FIRST_SAVE_GAP, MARGIN, MAX_SAVE_GAP } from '../dist/src/engines/js.js';
 import { blockLayout, COLOUR_FIELDS, PERTURB_FIELDS, RENDER_FIELDS } from '../dist/src/engines/wasm.js';
+import { EXTRA_STEPS } from '../dist/src/model/colouring.js';
 
 const wasm = await readFile(new URL('../build/mandel.wasm', import.meta.url));
 const { exports } = await WebAssembly.instantiate(wasm, { env: { abort() {} } }).then((r) => r.instance);
@@ -37,5 +39,16 @@ describe('parameter block layouts', () => {
     expect(() => blockLayout({ ...full, RENDER_extra: global(4) }, 'RENDER_', RENDER_FIELDS, 200)).toThrow(
       /does not match this code/,
     );
+  });
+});
+
+describe('constants the TS side shares with the kernel', () => {
+  it.each([
+    ['EXTRA_STEPS', EXTRA_STEPS],
+    ['MARGIN', MARGIN],
+    ['FIRST_SAVE_GAP', FIRST_SAVE_GAP],
+    ['MAX_SAVE_GAP', MAX_SAVE_GAP],
+  ])("%s is the kernel's own", (name, value) => {
+    expect((exports[name] as WebAssembly.Global).value).toBe(value);
   });
 });

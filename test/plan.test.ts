@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Plan } from '../dist/src/index.js';
+import { planBands, planTiles } from '../dist/src/index.js';
 import {
   BANDS_PER_THREAD,
   defaultBandRows,
@@ -6,9 +8,7 @@ import {
   planInterleaved,
   planSchedule,
   SCHEDULES,
-} from '../dist/src/core/plan.js';
-import type { Plan } from '../dist/src/index.js';
-import { planBands, planTiles } from '../dist/src/index.js';
+} from '../dist/src/model/plan.js';
 
 /** Every pixel of the plan, as "x,y", in plan order. */
 function pixelsOf(plan: Plan): string[] {

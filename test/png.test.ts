@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { viewAround } from '../dist/src/core/viewport.js';
 import { escapeOf } from '../dist/src/engines/js.js';
 import { createSpec, estimateMemory, PALETTES, parametersFromXmp, planBands, specFromJson } from '../dist/src/index.js';
-import { paletteTable, smoothIteration, TABLE_SIZE, tableIndex } from '../dist/src/outputs/colour.js';
-import { paletteFrom } from '../dist/src/outputs/palettes.js';
+import { paletteTable, smoothIteration, TABLE_SIZE, tableIndex } from '../dist/src/model/colouring.js';
+import { paletteFrom } from '../dist/src/model/palettes.js';
+import { viewAround } from '../dist/src/plane/viewport.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);

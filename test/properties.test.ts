@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandLine } from '../dist/src/cli/command-line.js';
 import { resolveRenderCommand } from '../dist/src/cli/render-options.js';
-import { regionOfView } from '../dist/src/deep/view.js';
 import { checkMemory, createSpec, defaultPlan, UsageError } from '../dist/src/index.js';
+import { regionOfView } from '../dist/src/plane/view.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);

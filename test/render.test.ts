@@ -1,7 +1,5 @@
 /** The real renderer: real worker threads, each with its own WASM instance, output against the oracle. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { planInterleaved } from '../dist/src/core/plan.js';
-import { DIRECT_ENGINES } from '../dist/src/core/task.js';
 import type { EngineName, Plan, Rect, RenderSpec } from '../dist/src/index.js';
 import {
   asciiText,
@@ -15,6 +13,8 @@ import {
   renderRect,
   rgbImage,
 } from '../dist/src/index.js';
+import { planInterleaved } from '../dist/src/model/plan.js';
+import { DIRECT_ENGINES } from '../dist/src/model/task.js';
 import type { TestView } from './helpers.js';
 import { referenceAscii, TEST_VIEWS } from './helpers.js';
 

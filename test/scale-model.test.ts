@@ -1,6 +1,6 @@
 /** The scaling experiment's arithmetic: the simulated schedules, the bootstrap intervals, the load windows. */
 import { describe, expect, it } from 'vitest';
-import { planBands, planInterleaved } from '../dist/src/core/plan.js';
+import { planBands, planInterleaved } from '../dist/src/model/plan.js';
 import { compareSchedules, sizeAt } from '../dist/src/scale/experiment.js';
 import { ratioInterval, seededRandom } from '../dist/src/scale/interval.js';
 import { busyCores, combineLoads, isBusy, loadBetween } from '../dist/src/scale/load.js';

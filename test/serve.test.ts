@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Renderer } from '../dist/src/core/renderer.js';
+import { Renderer } from '../dist/src/render/renderer.js';
 import type { ExplorerServer } from '../dist/src/serve/server.js';
 import { createExplorerServer } from '../dist/src/serve/server.js';
 import { CLI, runCli } from './helpers.js';

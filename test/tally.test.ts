@@ -1,6 +1,6 @@
 /** What a render's samples came to, and what is said of it: a uniform picture, an unresolved edge. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { addTally, EMPTY_TALLY, tallyBits, tallyCounts, uniformity } from '../dist/src/core/tally.js';
+import { addTally, EMPTY_TALLY, tallyBits, tallyCounts, uniformity } from '../dist/src/model/tally.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);

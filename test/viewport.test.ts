@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLASSIC_REGION, pixelToPoint, planeMapping } from '../dist/src/core/viewport.js';
+import { CLASSIC_REGION, pixelToPoint, planeMapping } from '../dist/src/plane/viewport.js';
 
 describe('planeMapping / pixelToPoint', () => {
   const classic = planeMapping(CLASSIC_REGION, 140, 50);

@@ -9,8 +9,12 @@ mark('worker: modules loaded');
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { threadId, workerData } from 'node:worker_threads';
-import type { Rect } from '../src/core/plan.js';
-import { addTally, EMPTY_TALLY, tallyBits, tallyCounts } from '../src/core/tally.js';
+import { fillExactDerivatives, withExactFallback } from '../src/engines/exact.js';
+import { createJsEngine } from '../src/engines/js.js';
+import { instantiateWasm } from '../src/engines/wasm.js';
+import { needsDerivatives, writeData } from '../src/model/colouring.js';
+import type { Rect } from '../src/model/plan.js';
+import { addTally, EMPTY_TALLY, tallyBits, tallyCounts } from '../src/model/tally.js';
 import type {
   CanvasFile,
   Engine,
@@ -20,14 +24,10 @@ import type {
   SamplePixels,
   SharedImage,
   TaskResult,
-} from '../src/core/task.js';
-import { PIXEL_BYTES, rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/core/task.js';
-import { workSince } from '../src/core/work.js';
-import { fillExactDerivatives, withExactFallback } from '../src/deep/exact.js';
-import { createJsEngine } from '../src/engines/js.js';
-import { instantiateWasm } from '../src/engines/wasm.js';
+} from '../src/model/task.js';
+import { PIXEL_BYTES, rectByteLength, TASK_FINISHED, TASK_RUNNING } from '../src/model/task.js';
+import { workSince } from '../src/model/work.js';
 import { writeAscii, writeBits } from '../src/outputs/ascii.js';
-import { needsDerivatives, writeData } from '../src/outputs/colour.js';
 
 export interface RenderWorkerData {
   wasmModule: WebAssembly.Module;

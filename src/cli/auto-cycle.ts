@@ -3,10 +3,11 @@
  * time estimate, a 64th of the picture at most), by outputs/density.ts. The sample depends on the spec alone, so
  * the choice does too: shards, a resumed render and the tiles of one view agree.
  */
-import type { Renderer } from '../core/renderer.js';
-import type { RenderSpec } from '../core/spec.js';
+
+import type { RenderSpec } from '../model/spec.js';
 import { densityCycle, medianStep, neighbourSteps } from '../outputs/density.js';
 import { rectBytes } from '../outputs/destinations.js';
+import type { Renderer } from '../render/renderer.js';
 import { sampleStrips } from './estimate.js';
 
 export interface AutoCycle {

@@ -6,10 +6,11 @@
  * escape and fewer than 1% of them late, or the next round would take sampling past 3 s (a view wholly inside
  * never resolves).
  */
-import type { Renderer } from '../core/renderer.js';
-import type { RenderSpec } from '../core/spec.js';
-import { LIMITS } from '../core/spec.js';
-import { LATE_SHARE, lateShare } from '../core/tally.js';
+
+import type { RenderSpec } from '../model/spec.js';
+import { LIMITS } from '../model/spec.js';
+import { LATE_SHARE, lateShare } from '../model/tally.js';
+import type { Renderer } from '../render/renderer.js';
 import { dropping, sampleStrips } from './estimate.js';
 
 /** Where `auto` starts, and how many times it may grow 4x (1000 to 16 M). */

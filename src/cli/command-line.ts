@@ -5,10 +5,10 @@
  */
 import type { Argv } from 'yargs';
 import yargs from 'yargs';
-import { SCHEDULES } from '../core/plan.js';
-import { OUTPUT_FORMATS } from '../core/spec.js';
-import { ENGINES } from '../core/task.js';
 import { invalidOption, UsageError, unknownArgument } from '../errors.js';
+import { SCHEDULES } from '../model/plan.js';
+import { OUTPUT_FORMATS } from '../model/spec.js';
+import { ENGINES } from '../model/task.js';
 import { closest } from './suggest.js';
 
 /** What sets the picture: shared by rendering and the scaling experiment. */

@@ -3,12 +3,12 @@
  * per pixel scaled to the whole picture and the threads. Long renders are announced, and kept on disk so that they
  * can be resumed. An estimate, not a promise: the sample is small, and the threads are taken to scale linearly.
  */
-import type { Plan } from '../core/plan.js';
-import type { Renderer } from '../core/renderer.js';
-import type { RenderSpec } from '../core/spec.js';
-import { pixelKind } from '../core/spec.js';
-import type { PixelFormat } from '../core/task.js';
+import type { Plan } from '../model/plan.js';
+import type { RenderSpec } from '../model/spec.js';
+import { pixelKind } from '../model/spec.js';
+import type { PixelFormat } from '../model/task.js';
 import type { Destination } from '../outputs/destinations.js';
+import type { Renderer } from '../render/renderer.js';
 
 /** The sample's grid of strips: across and down, at most. */
 const TILES_ACROSS = 12;

@@ -1,11 +1,12 @@
 /**
- * `mandel-par find --center RE,IM --zoom Z [--period P]`: the minibrot nearest a view (deep/nucleus.ts), printed as
+ * `mandel-par find --center RE,IM --zoom Z [--period P]`: the minibrot nearest a view (plane/nucleus.ts), printed as
  * its period, its size and the options that frame it, with as many digits as its size needs.
  */
-import { parseDecimal, toFixedPoint } from '../deep/decimal.js';
-import type { FixedComplex } from '../deep/nucleus.js';
-import { ballPeriod, ballPreperiod, log2Size, misiurewicz, nucleus } from '../deep/nucleus.js';
+
 import { conflictingOptions, invalidOption, noMinibrot, noMisiurewicz } from '../errors.js';
+import { parseDecimal, toFixedPoint } from '../plane/decimal.js';
+import type { FixedComplex } from '../plane/nucleus.js';
+import { ballPeriod, ballPreperiod, log2Size, misiurewicz, nucleus } from '../plane/nucleus.js';
 import type { RawArgs } from './parsers.js';
 import { MANDELBROT_VIEW, parseWholeNumber, resolveView, single } from './parsers.js';
 
@@ -135,7 +136,7 @@ export interface FoundMisiurewicz {
 const DEEPER_DIGITS = 30;
 
 /**
- * The Misiurewicz point nearest the view: its preperiod and period by the ball method (deep/nucleus.ts,
+ * The Misiurewicz point nearest the view: its preperiod and period by the ball method (plane/nucleus.ts,
  * ballPreperiod) unless given, then Newton's method in fixed point, printed to DEEPER_DIGITS past the view.
  */
 export function findMisiurewicz(o: FindOptions): FoundMisiurewicz {

@@ -2,15 +2,16 @@
  * Pure validators for option values as typed: each turns the raw string into a value or throws a UsageError that
  * names the option, quotes what was received and says what is accepted. Shared by render and scale options.
  */
-import type { EngineName } from '../core/task.js';
-import type { Region } from '../core/viewport.js';
-import { CLASSIC_REGION } from '../core/viewport.js';
-import type { Decimal } from '../deep/decimal.js';
-import { decimalMagnitude, divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../deep/decimal.js';
-import type { DeepView } from '../deep/view.js';
-import { MIN_VIEW_MAGNITUDE, needsPerturbation, regionOfView } from '../deep/view.js';
+
 import type { UsageError } from '../errors.js';
 import { conflictingOptions, invalidOption, repeatedOption } from '../errors.js';
+import type { EngineName } from '../model/task.js';
+import type { Decimal } from '../plane/decimal.js';
+import { decimalMagnitude, divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../plane/decimal.js';
+import type { DeepView } from '../plane/view.js';
+import { MIN_VIEW_MAGNITUDE, needsPerturbation, regionOfView } from '../plane/view.js';
+import type { Region } from '../plane/viewport.js';
+import { CLASSIC_REGION } from '../plane/viewport.js';
 
 /** Raw arguments as yargs gives them. */
 export type RawArgs = Record<string, unknown>;
@@ -208,7 +209,7 @@ export function resolveRegion(
 
 /**
  * Where the view goes in the spec, and which engine draws it: the f64 region and the direct kernel while f64
- * separates the samples (core/precision.ts), the decimal view and perturbation beyond; an engine given chooses.
+ * separates the samples (plane/precision.ts), the decimal view and perturbation beyond; an engine given chooses.
  */
 export function chooseView(
   resolved: ResolvedView,

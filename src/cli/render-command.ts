@@ -6,15 +6,6 @@
  */
 import { stat, statfs } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { MemoryEstimate } from '../core/memory.js';
-import { checkMemory } from '../core/memory.js';
-import type { Plan } from '../core/plan.js';
-import { planBands } from '../core/plan.js';
-import type { RenderCall, Renderer, RenderStats } from '../core/renderer.js';
-import { defaultPlan } from '../core/renderer.js';
-import type { OutputFormat, RenderSpec } from '../core/spec.js';
-import { dataFormat, isPyramid, pixelKind } from '../core/spec.js';
-import { uniformity } from '../core/tally.js';
 import {
   diskTooSmall,
   failedResumable,
@@ -28,6 +19,11 @@ import {
   unfinishedRender,
   uniformPicture,
 } from '../errors.js';
+import type { Plan } from '../model/plan.js';
+import { planBands } from '../model/plan.js';
+import type { OutputFormat, RenderSpec } from '../model/spec.js';
+import { dataFormat, isPyramid, pixelKind } from '../model/spec.js';
+import { uniformity } from '../model/tally.js';
 import { assembleParts } from '../outputs/assemble.js';
 import { canvasBytes } from '../outputs/canvas.js';
 import { asciiText, diskCanvas, pbmBitmap, pixelData, rgbImage } from '../outputs/destinations.js';
@@ -47,6 +43,10 @@ import {
 } from '../outputs/parts.js';
 import { writePicture } from '../outputs/picture.js';
 import { pyramidSize } from '../outputs/pyramid.js';
+import type { MemoryEstimate } from '../render/memory.js';
+import { checkMemory } from '../render/memory.js';
+import type { RenderCall, Renderer, RenderStats } from '../render/renderer.js';
+import { defaultPlan } from '../render/renderer.js';
 import { mark } from '../trace.js';
 import { autoCycle } from './auto-cycle.js';
 import { autoIterations } from './auto-iterations.js';

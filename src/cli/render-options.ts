@@ -1,7 +1,11 @@
 /** `mandel-par [options]`: from raw arguments to a checked render spec plus how this run should go. */
 import { availableParallelism } from 'node:os';
 import { extname, normalize } from 'node:path';
-import type { OutputFormat, RenderSpec } from '../core/spec.js';
+import { conflictingOptions, extensionContradicts, invalidOption, unknownExtension } from '../errors.js';
+import type { Colouring } from '../model/colouring.js';
+import { SHADINGS } from '../model/colouring.js';
+import { colourFromHex, paletteFrom } from '../model/palettes.js';
+import type { OutputFormat, RenderSpec } from '../model/spec.js';
 import {
   DEFAULT_COLOURING,
   FORMAT_DEFAULTS,
@@ -15,12 +19,8 @@ import {
   pixelKind,
   TILE_FORMATS,
   validateSpec,
-} from '../core/spec.js';
-import { ENGINES } from '../core/task.js';
-import { conflictingOptions, extensionContradicts, invalidOption, unknownExtension } from '../errors.js';
-import type { Colouring } from '../outputs/colour.js';
-import { SHADINGS } from '../outputs/colour.js';
-import { colourFromHex, paletteFrom } from '../outputs/palettes.js';
+} from '../model/spec.js';
+import { ENGINES } from '../model/task.js';
 import type { RawArgs } from './parsers.js';
 import {
   chooseView,

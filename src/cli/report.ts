@@ -1,8 +1,9 @@
 /** Where a render's time went, for --stats. */
-import type { RenderStats } from '../core/renderer.js';
-import type { Tally } from '../core/tally.js';
-import { LATE_SHARE, lateShare } from '../core/tally.js';
-import type { PerturbWork } from '../core/task.js';
+
+import type { Tally } from '../model/tally.js';
+import { LATE_SHARE, lateShare } from '../model/tally.js';
+import type { PerturbWork } from '../model/task.js';
+import type { RenderStats } from '../render/renderer.js';
 
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -37,7 +38,7 @@ export function statsReport(
 
 /**
  * What share of the samples reached --max-iter, and, when LATE_SHARE or more escaped in the second half of it, that
- * the set's edge is not resolved yet (core/tally.ts).
+ * the set's edge is not resolved yet (model/tally.ts).
  */
 function insideReport(t: Tally, maxIter: number): string {
   const samples = t.inside + t.escaped;

@@ -3,9 +3,9 @@ import { mark } from '../trace.js';
 
 mark('main: command-line modules loaded');
 
-import type { Renderer } from '../core/renderer.js';
-import { VERSION } from '../core/version.js';
 import { InterruptedError, kfrNotRead, RenderError, UsageError } from '../errors.js';
+import { VERSION } from '../model/version.js';
+import type { Renderer } from '../render/renderer.js';
 import { runAssemble } from './assemble-command.js';
 import { commandLine } from './command-line.js';
 import { find, resolveFindOptions } from './find-command.js';

@@ -1,9 +1,9 @@
 /** `mandel-par scale [options]`: from raw arguments to a checked scaling experiment. */
 import { availableParallelism } from 'node:os';
-import { SCHEDULES } from '../core/plan.js';
-import { createSpec, LIMITS } from '../core/spec.js';
-import { ENGINES } from '../core/task.js';
 import { conflictingOptions, invalidOption } from '../errors.js';
+import { SCHEDULES } from '../model/plan.js';
+import { createSpec, LIMITS } from '../model/spec.js';
+import { ENGINES } from '../model/task.js';
 import type { ScaleOptions } from '../scale/experiment.js';
 import type { RawArgs } from './parsers.js';
 import {

@@ -3,9 +3,9 @@
  * on stderr says where it listens; Ctrl-C or SIGTERM stop it cleanly (renders in flight aborted), exit status 0.
  */
 import { availableParallelism } from 'node:os';
-import { Renderer } from '../core/renderer.js';
-import { LIMITS } from '../core/spec.js';
 import { addressNotServed } from '../errors.js';
+import { LIMITS } from '../model/spec.js';
+import { Renderer } from '../render/renderer.js';
 import { createExplorerServer } from '../serve/server.js';
 import type { RawArgs } from './parsers.js';
 import { MAX_THREADS, single, wholeReader } from './parsers.js';

@@ -5,9 +5,9 @@
  * which stay pure.
  */
 import { readFile } from 'node:fs/promises';
-import type { RenderSpec, SpecInput } from '../core/spec.js';
-import { createSpec, validateSpec } from '../core/spec.js';
 import { invalidOption, noParameters } from '../errors.js';
+import type { RenderSpec, SpecInput } from '../model/spec.js';
+import { createSpec, validateSpec } from '../model/spec.js';
 import { parametersFromXmp } from '../outputs/images.js';
 import type { RawArgs } from './parsers.js';
 import { single } from './parsers.js';

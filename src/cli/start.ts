@@ -1,10 +1,10 @@
 /**
  * The command after `-v` (cli/main.ts). For a render its first worker thread starts here, before the command-line
  * modules load: booting a worker (about 70 ms) then overlaps loading and parsing (about 80 ms) instead of following
- * them. More workers start only if the render needs them (core/feeder.ts); help, `scale`, `assemble`, `find`,
+ * them. More workers start only if the render needs them (render/feeder.ts); help, `scale`, `assemble`, `find`,
  * `serve` and `video` start none here. See bench/README.md for the start-up timeline.
  */
-import { Renderer } from '../core/renderer.js';
+import { Renderer } from '../render/renderer.js';
 import { mark } from '../trace.js';
 import { MAX_THREADS } from './parsers.js';
 import { printLine } from './print.js';

@@ -5,11 +5,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { extname, normalize } from 'node:path';
-import { Renderer } from '../core/renderer.js';
-import type { RenderSpec } from '../core/spec.js';
-import { VERSION } from '../core/version.js';
 import { conflictingOptions, invalidOption, keyframesKept } from '../errors.js';
+import type { RenderSpec } from '../model/spec.js';
+import { VERSION } from '../model/version.js';
 import { partsFolder } from '../outputs/parts.js';
+import { Renderer } from '../render/renderer.js';
 import type { VideoSettings } from '../video/assemble.js';
 import { type Timeline, writeSettings, writeVideo } from '../video/assemble.js';
 import type { VideoFormat } from '../video/encode.js';

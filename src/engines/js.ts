@@ -2,11 +2,10 @@
  * The escape-time algorithm in plain TypeScript: the test oracle for the WASM kernels and the "without
  * WebAssembly" baseline. Same operations in the same order as assembly/scalar.ts, so results agree bit for bit.
  */
-import type { Engine, KernelJob } from '../core/task.js';
-import { wrongKernelJob } from '../errors.js';
 
-/** Steps past the escape before |z|^2 is kept, as assembly/smooth.ts (see there for why). */
-export const EXTRA_STEPS = 3;
+import { wrongKernelJob } from '../errors.js';
+import { EXTRA_STEPS } from '../model/colouring.js';
+import type { Engine, KernelJob } from '../model/task.js';
 
 /** |z|^2 after EXTRA_STEPS more steps from an escaped z, with the operations of assembly/smooth.ts. */
 export function normAfterEscape(zx: number, zy: number, cx: number, cy: number): number {
@@ -21,10 +20,13 @@ export function normAfterEscape(zx: number, zy: number, cx: number, cy: number):
   return x2 + y2;
 }
 
-/** Same margin and save schedule as assembly/shortcuts.ts (see there for why they are safe). */
-const MARGIN = 1e-6;
-const FIRST_SAVE_GAP = 8;
-const MAX_SAVE_GAP = 1 << 29;
+/**
+ * Same margin and save schedule as assembly/shortcuts.ts (see there for why they are safe); the kernel exports its
+ * own, which test/kernel-layout.test.ts holds to these.
+ */
+export const MARGIN = 1e-6;
+export const FIRST_SAVE_GAP = 8;
+export const MAX_SAVE_GAP = 1 << 29;
 
 /** True when c lies inside the main cardioid or the period-2 bulb, by MARGIN: its orbit never escapes. */
 export function insideCardioidOrBulb(cx: number, cy: number): boolean {

@@ -3,11 +3,11 @@
  * thread. Its render exports are the kernels; an instance's engines call them.
  */
 import { readFile } from 'node:fs/promises';
-import type { DirectJob, Engine, KernelJob, PerturbKernelJob, PerturbWork, SamplePixels } from '../core/task.js';
-import { BLOCK_F64 } from '../deep/bla.js';
 import { kernelAssertion, kernelMismatch, wrongKernelJob } from '../errors.js';
-import type { Colouring } from '../outputs/colour.js';
-import { DEFAULT_LIGHT, lightVector, paletteTable, SHADING_BITS, TABLE_SIZE } from '../outputs/colour.js';
+import type { Colouring } from '../model/colouring.js';
+import { DEFAULT_LIGHT, lightVector, paletteTable, SHADING_BITS, TABLE_SIZE } from '../model/colouring.js';
+import type { DirectJob, Engine, KernelJob, PerturbKernelJob, PerturbWork, SamplePixels } from '../model/task.js';
+import { BLOCK_F64 } from '../plane/bla.js';
 import { mark } from '../trace.js';
 
 /** The module's exports (assembly/index.ts). */

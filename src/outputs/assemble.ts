@@ -4,8 +4,8 @@
  */
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { planBands } from '../core/plan.js';
 import { notAPartsFolder, partsMissing } from '../errors.js';
+import { planBands } from '../model/plan.js';
 import { CANVAS_NAMES } from './canvas.js';
 import type { PartsJob } from './parts.js';
 import { assembledPath, canvasKind, finishedRects, readJob, unfinished } from './parts.js';

@@ -6,8 +6,8 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { link, open, stat, unlink } from 'node:fs/promises';
-import type { CanvasFile } from '../core/task.js';
-import { PIXEL_BYTES } from '../core/task.js';
+import type { CanvasFile } from '../model/task.js';
+import { PIXEL_BYTES } from '../model/task.js';
 import { uniqueTag } from './files.js';
 import { npyHeader } from './npy.js';
 

@@ -3,10 +3,11 @@
  * format it wants and, for RGB, may offer a shared image for workers to write into in place; it knows nothing
  * of the pool, and the pool nothing of it (the renderer passes rectangles from one to the other).
  */
-import type { Rect } from '../core/plan.js';
-import type { CanvasFile, PixelFormat, SharedImage } from '../core/task.js';
-import { PIXEL_BYTES } from '../core/task.js';
+
 import { misalignedBits } from '../errors.js';
+import type { Rect } from '../model/plan.js';
+import type { CanvasFile, PixelFormat, SharedImage } from '../model/task.js';
+import { PIXEL_BYTES } from '../model/task.js';
 import { NEWLINE } from './ascii.js';
 import type { CanvasKind } from './canvas.js';
 

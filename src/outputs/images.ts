@@ -2,8 +2,9 @@
  * Colour images through sharp (PNG, JPEG, WebP, AVIF, TIFF), with the render's parameters embedded (XMP) so that any
  * picture can be reproduced.
  */
-import type { OutputSpec } from '../core/spec.js';
+
 import { noParameters } from '../errors.js';
+import type { OutputSpec } from '../model/spec.js';
 import { escapeXmlText, unescapeXml } from './escape.js';
 import { writeAtomically } from './files.js';
 

@@ -6,7 +6,7 @@
  */
 
 import { writeFile } from 'node:fs/promises';
-import type { PixelFormat } from '../core/task.js';
+import type { PixelFormat } from '../model/task.js';
 import { writeAtomically } from './files.js';
 
 /** The array's fields for each kind of pixel numbers, as NumPy's dtype descriptor. */

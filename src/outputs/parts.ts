@@ -9,11 +9,11 @@
 import type { FileHandle } from 'node:fs/promises';
 import { link, mkdir, open, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Plan, Rect } from '../core/plan.js';
-import type { RenderSpec } from '../core/spec.js';
-import { dataFormat, pixelKind, specFromJson } from '../core/spec.js';
-import type { CanvasFile } from '../core/task.js';
 import { notAPartsFolder, partsDisagree } from '../errors.js';
+import type { Plan, Rect } from '../model/plan.js';
+import type { RenderSpec } from '../model/spec.js';
+import { dataFormat, pixelKind, specFromJson } from '../model/spec.js';
+import type { CanvasFile } from '../model/task.js';
 import type { CanvasKind } from './canvas.js';
 import { CANVAS_NAMES, createCanvas } from './canvas.js';
 import { uniqueTag } from './files.js';

@@ -3,9 +3,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import type { RenderSpec } from '../core/spec.js';
-import { dataFormat, pixelKind } from '../core/spec.js';
 import { outputFailed } from '../errors.js';
+import type { RenderSpec } from '../model/spec.js';
+import { dataFormat, pixelKind } from '../model/spec.js';
 import { outputTarget } from './files.js';
 import type { PixelSource } from './images.js';
 import { writeImage } from './images.js';

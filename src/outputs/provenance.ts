@@ -1,9 +1,9 @@
 /** What a picture carries about how it was made: the spec, the software, and a command that makes it again. */
-import type { RenderSpec } from '../core/spec.js';
-import { pixelKind } from '../core/spec.js';
-import { ENGINES } from '../core/task.js';
-import { VERSION } from '../core/version.js';
-import type { Region } from '../core/viewport.js';
+import type { RenderSpec } from '../model/spec.js';
+import { pixelKind } from '../model/spec.js';
+import { ENGINES } from '../model/task.js';
+import { VERSION } from '../model/version.js';
+import type { Region } from '../plane/viewport.js';
 import { shellWord } from './escape.js';
 
 const hex = ([r, g, b]: readonly number[]) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;

@@ -5,8 +5,8 @@
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { OutputSpec, PyramidFormat } from '../core/spec.js';
 import { formatBytes, outputFailed } from '../errors.js';
+import type { OutputSpec, PyramidFormat } from '../model/spec.js';
 import { forgetTemporary, temporaryPath } from './files.js';
 import type { ImageOptions, PixelSource } from './images.js';
 import { loadPixels } from './images.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { PyramidFormat } from '../core/spec.js';
+import type { PyramidFormat } from '../model/spec.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 
 /** OpenSeadragon's build folder, found through Node's resolution, wherever the package was installed. */

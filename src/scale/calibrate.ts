@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Plan } from '../core/plan.js';
-import { planBands } from '../core/plan.js';
-import type { Renderer } from '../core/renderer.js';
-import type { RenderSpec } from '../core/spec.js';
-import { LIMITS } from '../core/spec.js';
+import type { Plan } from '../model/plan.js';
+import { planBands } from '../model/plan.js';
+import type { RenderSpec } from '../model/spec.js';
+import { LIMITS } from '../model/spec.js';
 import { rgbImage } from '../outputs/destinations.js';
+import type { Renderer } from '../render/renderer.js';
 import type { Load } from './load.js';
 import { cpuSample, loadBetween } from './load.js';
 import { median } from './median.js';

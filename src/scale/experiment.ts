@@ -7,12 +7,12 @@
  */
 
 import { totalmem } from 'node:os';
-import type { Schedule } from '../core/plan.js';
-import { planBands, planSchedule } from '../core/plan.js';
-import { TASKS_PER_WORKER } from '../core/pool.js';
-import { Renderer } from '../core/renderer.js';
-import type { RenderSpec } from '../core/spec.js';
 import { machineBusy, scalePictureTooLarge, schedulesDisagree } from '../errors.js';
+import type { Schedule } from '../model/plan.js';
+import { planBands, planSchedule } from '../model/plan.js';
+import type { RenderSpec } from '../model/spec.js';
+import { TASKS_PER_WORKER } from '../render/pool.js';
+import { Renderer } from '../render/renderer.js';
 import { serialFraction } from './amdahl.js';
 import type { Calibration, Timing } from './calibrate.js';
 import { calibrateSize, measureCosts, timeRender } from './calibrate.js';

@@ -2,9 +2,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { RenderSpec } from '../core/spec.js';
 import type { MachineInfo } from '../machine.js';
 import { machineLine } from '../machine.js';
+import type { RenderSpec } from '../model/spec.js';
 import { writeAtomically } from '../outputs/files.js';
 import { viewOptions } from '../outputs/provenance.js';
 import { renderSvg, speedupSpec } from './chart.js';

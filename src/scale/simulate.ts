@@ -6,7 +6,7 @@
  * less than the main thread's serial handling of every task. It models an otherwise idle machine with N cores
  * like these: no memory or frequency effects, no other load.
  */
-import type { Plan } from '../core/plan.js';
+import type { Plan } from '../model/plan.js';
 
 /** Per-row and per-task costs measured at one thread, in ms (see docs/scaling.md for how each is measured). */
 export interface CostModel {

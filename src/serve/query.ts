@@ -8,10 +8,10 @@
 import { commandLine } from '../cli/command-line.js';
 import { PICTURE_OPTIONS, resolveRenderCommand } from '../cli/render-options.js';
 import { closest } from '../cli/suggest.js';
-import type { Rect } from '../core/plan.js';
-import type { OutputFormat, RenderSpec } from '../core/spec.js';
-import { VERSION } from '../core/version.js';
 import { invalidOption, unknownParameter } from '../errors.js';
+import type { Rect } from '../model/plan.js';
+import type { OutputFormat, RenderSpec } from '../model/spec.js';
+import { VERSION } from '../model/version.js';
 
 /** The picture's options a request may give, by their CLI names: all but the format, which the path gives. */
 export const PICTURE_PARAMETERS = PICTURE_OPTIONS.filter((option) => option !== 'out');

@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { keyframesMissing } from '../errors.js';
-import type { Colouring } from '../outputs/colour.js';
+import type { Colouring } from '../model/colouring.js';
 import { densityCycle } from '../outputs/density.js';
 import { writeAtomically } from '../outputs/files.js';
 import type { FrameSink, VideoFormat } from './encode.js';

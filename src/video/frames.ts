@@ -4,8 +4,8 @@
  * average of 2 x 2 bilinear taps spread over its footprint in the keyframe (`span` keyframe pixels across). At span
  * 2 the taps fall on the four samples under the pixel: the frame is the keyframe's 2 x 2 average.
  */
-import type { Colouring } from '../outputs/colour.js';
-import { paletteTable, TABLE_SIZE, tableIndex } from '../outputs/colour.js';
+import type { Colouring } from '../model/colouring.js';
+import { paletteTable, TABLE_SIZE, tableIndex } from '../model/colouring.js';
 
 /** A coloured keyframe: RGB bytes, row-major. */
 export interface KeyImage {

@@ -6,13 +6,13 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Renderer } from '../core/renderer.js';
-import type { RenderSpec } from '../core/spec.js';
 import { otherVideoMap, partsFileUnreadable } from '../errors.js';
+import type { RenderSpec } from '../model/spec.js';
 import { medianStep, neighbourSteps } from '../outputs/density.js';
 import { pixelData } from '../outputs/destinations.js';
 import { writeAtomically } from '../outputs/files.js';
 import { npyHeader, writeNpy } from '../outputs/npy.js';
+import type { Renderer } from '../render/renderer.js';
 
 /** What the keyframes are a function of; a parts folder holding another map is not reused. */
 export interface VideoMap {

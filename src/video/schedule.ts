@@ -5,7 +5,7 @@
  * keyframe at or below it: z / 2^k lies in [1, 2), so the keyframe has 1 to 2 samples per frame pixel across, never
  * fewer (no blur), and a frame at a keyframe's zoom is its 2 x 2 average, the still with `--aa 2`.
  */
-import { parseDecimal } from '../deep/decimal.js';
+import { parseDecimal } from '../plane/decimal.js';
 
 /** Keyframes are this many times the video's size along each axis. */
 export const KEY_SCALE = 2;

@@ -3,14 +3,14 @@
  * maxIter or |z|^2 >= 4; -1 for never) on BigInt fixed point, with no f64 and no perturbation: z_1 = c for the
  * Mandelbrot set, z_1 = the sample's point with c fixed for a Julia set. Slow and simple on purpose, and apart from
  * the fast path: it places the samples itself, from the view's decimal strings and the image size, by the documented
- * definition of a deep view's samples (src/deep/grid.ts, README's deep-zoom section), in its own rational arithmetic:
+ * definition of a deep view's samples (src/plane/grid.ts, README's deep-zoom section), in its own rational arithmetic:
  *   step = view width / image width, rounded (half up) to 29 significant bits: m 2^e;
  *   the row step likewise from view width * pixel aspect / image width;
  *   F = 31 - min(e_x, e_y) fraction bits, and the centre rounded to them (to nearest, ties away from zero);
  *   sample (col, row) = centre + ((col - W/2) step_x, (H/2 - row) step_y), exactly.
  */
-import type { SampleGrid } from '../../dist/src/deep/grid.js';
-import { samplePoint } from '../../dist/src/deep/grid.js';
+import type { SampleGrid } from '../../dist/src/plane/grid.js';
+import { samplePoint } from '../../dist/src/plane/grid.js';
 
 /** Bits kept beyond the grid's own fraction bits: twice the fast path's reference orbit's guard. */
 export const EXACT_GUARD_BITS = 128;
@@ -121,7 +121,7 @@ export function exactEscapeCount(
   return i < maxIter ? i : -1;
 }
 
-/** Sample (col, row)'s count, of the Mandelbrot set, at the fast path's own sample point (src/deep/grid.ts). */
+/** Sample (col, row)'s count, of the Mandelbrot set, at the fast path's own sample point (src/plane/grid.ts). */
 export function exactCount(grid: SampleGrid, col: number, row: number, maxIter: number): number {
   const guard = BigInt(EXACT_GUARD_BITS);
   const [cx, cy] = samplePoint(grid, col, row).map((v) => v << guard);

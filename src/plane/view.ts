@@ -3,14 +3,14 @@
  * renderer makes of them (the f64 region where one exists, the exact sample grid for perturbation).
  */
 
-import { checkPrecision } from '../core/precision.js';
-import type { Region } from '../core/viewport.js';
-import { viewAround } from '../core/viewport.js';
 import { invalidSpecField } from '../errors.js';
 import type { Decimal } from './decimal.js';
 import { decimalMagnitude, decimalOfNumber, parseDecimal } from './decimal.js';
 import type { SampleGrid } from './grid.js';
 import { deepGrid } from './grid.js';
+import { checkPrecision } from './precision.js';
+import type { Region } from './viewport.js';
+import { viewAround } from './viewport.js';
 
 /**
  * A view by its centre [re, im] and its width in the plane, as decimal strings of any length ("-0.7436...",
@@ -76,7 +76,7 @@ export function regionOfView(view: DeepView, width: number, height: number, pixe
 }
 
 /**
- * Whether a view needs perturbation: f64 cannot place its samples (`aa` a pixel) well apart (core/precision.ts).
+ * Whether a view needs perturbation: f64 cannot place its samples (`aa` a pixel) well apart (plane/precision.ts).
  *
  * @example needsPerturbation({ center: ['-0.75', '0.1'], width: '1e-20' }, 640, 480, 1) // true
  */

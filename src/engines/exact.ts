@@ -3,13 +3,15 @@
  * escaped), and for the few whose count rounding may have changed (INEXACT) that the kernel's double-double path
  * cannot settle either (assembly/precise.ts): the plain loop in BigInt fixed point at the sample's exact point, slow
  * (microseconds a step) but right. The reference is chosen so that GLITCHED samples are rare
- * (src/deep/reference.ts).
+ * (src/engines/reference.ts).
  */
-import type { Engine, KernelJob } from '../core/task.js';
-import { EXTRA_STEPS, normAfterEscape } from '../engines/js.js';
-import type { SampleGrid } from './grid.js';
-import { samplePoint } from './grid.js';
-import { fixedToNumber, nextDerivative, type Scaled } from './orbit.js';
+
+import { EXTRA_STEPS } from '../model/colouring.js';
+import type { Engine, KernelJob } from '../model/task.js';
+import type { SampleGrid } from '../plane/grid.js';
+import { samplePoint } from '../plane/grid.js';
+import { fixedToNumber, nextDerivative, type Scaled } from '../plane/orbit.js';
+import { normAfterEscape } from './js.js';
 import { fixedJulia, orbitBits } from './perturbation.js';
 
 /** The kernel's count for a sample that outlived the reference. */

@@ -4,16 +4,17 @@
  * spec, and the renderer takes nothing else. How the work is split (threads, plan) is not part of it: any split
  * gives the same bytes.
  */
-import type { DeepView } from '../deep/view.js';
-import { checkView, needsPerturbation, regionOfView } from '../deep/view.js';
+
 import { invalidSpecField } from '../errors.js';
-import type { Colouring } from '../outputs/colour.js';
-import { SHADINGS } from '../outputs/colour.js';
-import { PALETTES } from '../outputs/palettes.js';
+import type { DeepView } from '../plane/view.js';
+import { checkView, needsPerturbation, regionOfView } from '../plane/view.js';
+import type { Region } from '../plane/viewport.js';
+import { CLASSIC_REGION } from '../plane/viewport.js';
+import type { Colouring } from './colouring.js';
+import { SHADINGS } from './colouring.js';
+import { PALETTES } from './palettes.js';
 import type { EngineName } from './task.js';
 import { ENGINES } from './task.js';
-import type { Region } from './viewport.js';
-import { CLASSIC_REGION } from './viewport.js';
 
 /** The colour images, encoded by sharp. @example IMAGE_FORMATS.includes('webp') // true */
 export const IMAGE_FORMATS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
@@ -128,7 +129,7 @@ export interface RenderSpec {
    * this or `view`.
    */
   region?: Region;
-  /** The view as decimal strings of any precision, for zooms past f64 (src/deep/view.ts). */
+  /** The view as decimal strings of any precision, for zooms past f64 (src/plane/view.ts). */
   view?: DeepView;
   width: number;
   height: number;

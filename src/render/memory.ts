@@ -2,9 +2,9 @@
 import { constants } from 'node:buffer';
 import { totalmem } from 'node:os';
 import { bufferTooLarge, memoryOverLimit } from '../errors.js';
-import type { Plan } from './plan.js';
-import type { RenderSpec } from './spec.js';
-import { pixelKind } from './spec.js';
+import type { Plan } from '../model/plan.js';
+import type { RenderSpec } from '../model/spec.js';
+import { pixelKind } from '../model/spec.js';
 
 /** Node and sharp in the main thread before any picture: about 80 MB measured here, rounded up. */
 const PROCESS_BYTES = 120 * 2 ** 20;

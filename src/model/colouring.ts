@@ -3,8 +3,13 @@
  * ("smooth") iteration count -> a colour from a cyclic palette; supersampled pixels are averaged. The per-sample
  * loop runs in WASM (assembly/colour.ts); this module holds the definitions and builds the palette table.
  */
-import { EXTRA_STEPS } from '../engines/js.js';
 import type { Palette } from './palettes.js';
+
+/**
+ * Steps past the escape before |z|^2 is kept, as assembly/smooth.ts (see there for why); the kernel exports its
+ * own, which test/kernel-layout.test.ts holds to this one.
+ */
+export const EXTRA_STEPS = 3;
 
 /**
  * The continuous iteration count of an escaped point: mu = n + 1 + EXTRA_STEPS - log2(log2 |z_n+EXTRA_STEPS|),

@@ -1,15 +1,15 @@
 /** What crosses the thread boundary: one task for a worker (a few rectangles to render), and what comes back. */
 
-import type { BlaTable } from '../deep/bla.js';
-import type { SampleGrid } from '../deep/grid.js';
-import type { Colouring } from '../outputs/colour.js';
+import type { BlaTable } from '../plane/bla.js';
+import type { SampleGrid } from '../plane/grid.js';
+import type { PlaneMapping } from '../plane/viewport.js';
+import type { Colouring } from './colouring.js';
 import type { Rect } from './plan.js';
 import type { Tally } from './tally.js';
-import type { PlaneMapping } from './viewport.js';
 
 /**
  * The engines: the first is the default, the SIMD kernel; wasm and js stay as baselines (and js as the oracle);
- * perturb iterates offsets from an arbitrary-precision reference orbit, for views deeper than f64 (src/deep/).
+ * perturb iterates offsets from an arbitrary-precision reference orbit, for views deeper than f64 (src/engines/perturbation.ts, src/plane/).
  *
  * @example createSpec({ engine: ENGINES[1] }) // the scalar WASM kernel
  */
@@ -120,13 +120,13 @@ export interface TaskResult {
   outputMs: number;
   /** For a perturbation task: what the kernel did (see PerturbWork). */
   perturbWork?: PerturbWork;
-  /** What the task's samples came to (core/tally.ts). */
+  /** What the task's samples came to (model/tally.ts). */
   tally: Tally;
 }
 
 /**
  * Where a perturbation render's work went: steps taken one at a time and in BLA runs (assembly/perturb-bla.ts), the
- * runs, the samples recomputed by the double-double path and by BigInt (src/deep/exact.ts), and those proven inside.
+ * runs, the samples recomputed by the double-double path and by BigInt (src/engines/exact.ts), and those proven inside.
  */
 export interface PerturbWork {
   steps: number;
@@ -170,7 +170,7 @@ export interface PerturbKernelJob extends SampleRect {
 export type KernelJob = DirectJob | PerturbKernelJob;
 
 /**
- * A deep view's samples as the perturbation kernel takes them (assembly/perturb-params.ts, src/deep/perturbation.ts):
+ * A deep view's samples as the perturbation kernel takes them (assembly/perturb-params.ts, src/engines/perturbation.ts):
  * sample (col, row) lies at the reference point plus dc = ((2 col - originX) stepX, (originY - 2 row) stepY), the
  * steps scaled by a power of two where dc would underflow f64; the reference is the point (originX / 2, originY / 2)
  * of the grid (its centre: the grid's width and height).
@@ -180,7 +180,7 @@ export interface PerturbJob {
   orbit: Float64Array;
   /** Each point's low part (Z = orbit + orbitLow to about 106 bits) for the double-double path, or empty. */
   orbitLow: Float64Array;
-  /** Each point's |Z|^2 - 4 where that is within 2^-28 of 0, else 0 (src/deep/orbit.ts, OrbitSoFar), one f64 a point. */
+  /** Each point's |Z|^2 - 4 where that is within 2^-28 of 0, else 0 (src/plane/orbit.ts, OrbitSoFar), one f64 a point. */
   margins: Float64Array;
   stepX: number;
   stepY: number;
@@ -191,11 +191,11 @@ export interface PerturbJob {
   scale: number;
   originX: number;
   originY: number;
-  /** The exact grid, for the samples the reference cannot serve (GLITCHED; see src/deep/exact.ts). */
+  /** The exact grid, for the samples the reference cannot serve (GLITCHED; see src/engines/exact.ts). */
   grid: SampleGrid;
   /**
    * Where every sample starts: at iteration jumpTo, dz = (jumpX + i jumpY) dc and dc scaled by jumpDc (the linear
-   * growth of a tiny dz, the same for all samples; see src/deep/perturbation.ts). 1, 1, 0, 1: from the start.
+   * growth of a tiny dz, the same for all samples; see src/engines/perturbation.ts). 1, 1, 0, 1: from the start.
    */
   jumpTo: number;
   jumpX: number;
@@ -206,7 +206,7 @@ export interface PerturbJob {
    * W_0 = 0, W_1 = c, ..., which follows the reference's (assembly/perturb.ts).
    */
   restart: number;
-  /** The orbit's bilinear approximation (src/deep/bla.ts); an empty index: none. */
+  /** The orbit's bilinear approximation (src/plane/bla.ts); an empty index: none. */
   bla: BlaTable;
   /**
    * False: samples whose rounding may have decided their count are left INEXACT rather than settled by the

@@ -10,9 +10,9 @@
  * plan or the threads. A Julia set's samples also need its critical orbit (where they rebase), computed once to
  * maxIter or its escape; they outlive only a reference cut short (assembly/perturb.ts).
  */
-import type { Engine, PerturbJob } from '../core/task.js';
+import type { Engine, PerturbJob } from '../model/task.js';
+import type { SampleGrid } from '../plane/grid.js';
 import { GLITCHED } from './exact.js';
-import type { SampleGrid } from './grid.js';
 import { criticalOrbit, perturbSetup, referenceAt } from './perturbation.js';
 
 /** Rows of the image the survey runs over, evenly spread (each a full row of samples). */

@@ -1,16 +1,16 @@
 /**
  * What the perturbation kernel needs of a render, computed once in the main thread: the reference orbit at a point
- * of the grid (its centre, or the one src/deep/reference.ts chooses; in a SharedArrayBuffer, so every task of the
+ * of the grid (its centre, or the one src/engines/reference.ts chooses; in a SharedArrayBuffer, so every task of the
  * render shares it without a copy), for a Julia set followed by the critical orbit that rebasing goes to, the sample
  * steps in the kernel's scaled form, and where samples start (assembly/perturb.ts).
  */
-import type { PerturbJob } from '../core/task.js';
-import { blaTable, MIN_LEVEL } from './bla.js';
-import { decimalOfNumber, dyadicOfNumber, toFixedPoint } from './decimal.js';
-import type { SampleGrid } from './grid.js';
-import { pointAt, STEP_BITS } from './grid.js';
-import type { OrbitSoFar, Scaled } from './orbit.js';
-import { extendOrbit, nextDerivative, ORBIT_GUARD_BITS, referencePeriod } from './orbit.js';
+import type { PerturbJob } from '../model/task.js';
+import { blaTable, MIN_LEVEL } from '../plane/bla.js';
+import { decimalOfNumber, dyadicOfNumber, toFixedPoint } from '../plane/decimal.js';
+import type { SampleGrid } from '../plane/grid.js';
+import { pointAt, STEP_BITS } from '../plane/grid.js';
+import type { OrbitSoFar, Scaled } from '../plane/orbit.js';
+import { extendOrbit, nextDerivative, ORBIT_GUARD_BITS, referencePeriod } from '../plane/orbit.js';
 
 /**
  * Below this power of two, a sample's first offset starts scaled (an extended exponent): the kernel's plain loop
@@ -21,7 +21,7 @@ const SCALED_BELOW = -480;
 
 /**
  * Below this power of two a half step leaves the double-double path (a sample's first delta times 2^-106 would
- * leave f64's normal range): its doubtful samples go to BigInt instead (src/deep/exact.ts).
+ * leave f64's normal range): its doubtful samples go to BigInt instead (src/engines/exact.ts).
  */
 const LOWEST_PLAIN_STEP = -880;
 
@@ -59,7 +59,7 @@ export function skipLinear(
   const end = Math.min(orbit.length / 2 - 1, maxIter - 1);
   let a: Scaled = { re: 1, im: 0, exponent: 0 };
   let n = 1;
-  // The last step where a BLA run may start (src/deep/bla.ts), and A there.
+  // The last step where a BLA run may start (src/plane/bla.ts), and A there.
   let aligned = { n, a };
   // |dz| of the largest sample in true units is |A| 2^(exponent - scale) largestDc; log2 of it, kept finite.
   const log2Dz = () => Math.log2(Math.hypot(a.re, a.im) * largestDc) + a.exponent - scale;

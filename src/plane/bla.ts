@@ -138,7 +138,7 @@ export function blaTable(
     let level = new Float64Array(count * BLOCK_F64);
     for (let k = 0; k < count; k++) {
       singleStep(orbit[2 * (base + 1 + k)], orbit[2 * (base + 1 + k) + 1], level, k);
-      // Where |Z|^2 is too near 4 for f64 to place (src/deep/orbit.ts keeps its margin), a run could pass an escape
+      // Where |Z|^2 is too near 4 for f64 to place (src/plane/orbit.ts keeps its margin), a run could pass an escape
       // of z = Z + dz unseen: no run holds a step there.
       if (margins && margins[base + 1 + k] !== 0) level[k * BLOCK_F64 + 10] = 0;
     }

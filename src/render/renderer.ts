@@ -5,28 +5,36 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { chooseReference } from '../deep/reference.js';
-import type { DeepView } from '../deep/view.js';
-import { regionOfView, sampleGrid } from '../deep/view.js';
+import { chooseReference } from '../engines/reference.js';
 import { compileWasmModule, instantiateWasm } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
 import { precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
+import type { Plan, Rect } from '../model/plan.js';
+import { defaultBandRows, planBands } from '../model/plan.js';
+import type { RenderSpec } from '../model/spec.js';
+import { pixelAspect, validateSpec } from '../model/spec.js';
+import type { Tally } from '../model/tally.js';
+import { addTally, EMPTY_TALLY } from '../model/tally.js';
+import type {
+  Engine,
+  PerturbJob,
+  PerturbWork,
+  RenderTask,
+  TaskOutput,
+  TaskPlacement,
+  TaskResult,
+} from '../model/task.js';
+import { rectByteLength, TASK_RUNNING } from '../model/task.js';
+import { addWork } from '../model/work.js';
 import type { Destination } from '../outputs/destinations.js';
+import { checkPrecision } from '../plane/precision.js';
+import type { DeepView } from '../plane/view.js';
+import { regionOfView, sampleGrid } from '../plane/view.js';
+import type { Region } from '../plane/viewport.js';
+import { planeMapping } from '../plane/viewport.js';
 import { feedTasks, initialWorkers } from './feeder.js';
-import type { Plan, Rect } from './plan.js';
-import { defaultBandRows, planBands } from './plan.js';
 import type { RenderPool } from './pool.js';
 import { createRenderPool, TASKS_PER_WORKER } from './pool.js';
-import { checkPrecision } from './precision.js';
-import type { RenderSpec } from './spec.js';
-import { pixelAspect, validateSpec } from './spec.js';
-import type { Tally } from './tally.js';
-import { addTally, EMPTY_TALLY } from './tally.js';
-import type { Engine, PerturbJob, PerturbWork, RenderTask, TaskOutput, TaskPlacement, TaskResult } from './task.js';
-import { rectByteLength, TASK_RUNNING } from './task.js';
-import type { Region } from './viewport.js';
-import { planeMapping } from './viewport.js';
-import { addWork } from './work.js';
 
 /** Where the renderer's warnings go (a worker failing outside any task); the CLI prints them, a server logs them. */
 export interface Logger {
@@ -38,7 +46,7 @@ export interface RendererOptions {
   threads?: number;
   /**
    * Workers started at once and kept warm [default: `threads`]. More start, up to `threads`, when a render's queued
-   * work would outlast a worker's start-up (see core/feeder.ts); they then stay.
+   * work would outlast a worker's start-up (see render/feeder.ts); they then stay.
    */
   minThreads?: number;
   /** The compiled WASM module, when the caller already has it [default: build/mandel.wasm, compiled now]. */
@@ -67,7 +75,7 @@ export interface RenderStats {
   outputMsByThread: Map<number, number>;
   /** Each task's time in its worker (iterating and making output), in ms, by its index in the plan. */
   taskMs: number[];
-  /** What the samples came to: inside, escaped, the escape counts' range (core/tally.ts). */
+  /** What the samples came to: inside, escaped, the escape counts' range (model/tally.ts). */
   tally: Tally;
   /** The WASM instances each thread reported using (one per thread when the pool is right). */
   instancesByThread: Map<number, Set<string>>;
@@ -175,7 +183,7 @@ export class Renderer {
 
   /**
    * Renders `spec` (checked first) task by task, handing each finished rectangle to the destination, in any order.
-   * A view deeper than f64 can draw is rendered, with a warning to the logger (core/precision.ts).
+   * A view deeper than f64 can draw is rendered, with a warning to the logger (plane/precision.ts).
    * On the first failed task, or when the signal aborts, the other tasks are cancelled; a failure names its task.
    */
   async render(spec: RenderSpec, call: RenderCall): Promise<RenderStats> {

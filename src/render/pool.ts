@@ -1,7 +1,7 @@
 /** The worker pool: Piscina over workers/render-worker.js. It reports, never prints: problems go to `onError`. */
 import { Piscina } from 'piscina';
 import type { RenderWorkerData } from '../../workers/render-worker.js';
-import type { RenderTask, TaskResult } from './task.js';
+import type { RenderTask, TaskResult } from '../model/task.js';
 
 /** Compiled JS, even under tests: Node cannot start a worker from a .ts file. */
 const WORKER_URL = new URL('../../workers/render-worker.js', import.meta.url);
