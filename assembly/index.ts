@@ -24,8 +24,10 @@ export { renderRectSimd } from './simd';
 export { membershipBits } from './membership';
 export { COLOUR_aa, COLOUR_counts, COLOUR_cycle, COLOUR_derivs, COLOUR_insideB, COLOUR_insideG, COLOUR_insideR, COLOUR_lightX, COLOUR_lightY, COLOUR_lightZ, COLOUR_norms, COLOUR_out, COLOUR_rows, COLOUR_shading, COLOUR_sums, COLOUR_table, COLOUR_tableBytes, COLOUR_tableSize, COLOUR_width, colourBand, colourParamsSize } from './colour';
 export { derivePerturb, deriveRect } from './derivative';
-// The constants the TS side repeats (src/engines/js.ts, src/model/colouring.ts), exported so a test holds them equal.
+// The constants the TS side repeats (src/engines/js.ts, exact.ts, src/model/colouring.ts), exported so that a test
+// holds them equal.
 export { FIRST_SAVE_GAP, MARGIN, MAX_SAVE_GAP } from './shortcuts';
+export { GLITCHED, INEXACT } from './perturb-view';
 export { EXTRA_STEPS } from './smooth';
 export * from './perturb-params';
 export { renderPerturb } from './perturb';

@@ -111,10 +111,18 @@ export function refill(l: i32): void {
  */
 export const LOST: f64 = 1.9807040628566084e28; // 2^94
 
-/**
- * Lane l's state in the lane arrays: 1 escaped, 2 to rebase (|z|^2 < |dz|^2, or a Julia set's orbit that escaped
- * ends), 3 glitched (see perturb.ts, and nearFour), 4 lost (see LOST), 0 none.
- */
+/** What laneEvent finds of a lane: nothing to do (its orbit goes on). */
+export const GOES_ON: i32 = 0;
+/** It escaped. */
+export const ESCAPED: i32 = 1;
+/** It is to rebase: |z|^2 < |dz|^2, or a Julia set's reference orbit that escaped ends. */
+export const REBASE: i32 = 2;
+/** Its escape is undecided near |z| = 2 (nearFour), or the reference ends under it (endEvent): GLITCHED. */
+export const UNDECIDED: i32 = 3;
+/** Its error estimate has grown past LOST of |z|: the orbit can no longer be trusted to the end. */
+export const LOST_TRACK: i32 = 4;
+
+/** Lane l's event in the lane arrays: GOES_ON, ESCAPED, REBASE, UNDECIDED or LOST_TRACK. */
 // Inlined by hand: with the Julia test below Binaryen stopped inlining it, and samples of a few dozen steps (1e100
 // at c = i) took 10-15% longer; so the rare test is kept apart, in endEvent.
 // @ts-ignore: decorator
@@ -129,15 +137,14 @@ export function laneEvent(l: i32): i32 {
   if (r2 >= NEAR_FOUR) {
     if (r2 > AMBIGUOUS) {
       gExcess = NaN;
-      return 1;
+      return ESCAPED;
     }
     const near = nearFour(l, m, r2);
-    if (near != 0) return near;
+    if (near != GOES_ON) return near;
   }
-  // A lane whose error estimate has grown past LOST of |z|: its orbit can no longer be trusted to the end.
-  if (load<f64>(f64At(ERR, l)) > LOST * r2) return 4;
-  if (r2 < dzx * dzx + dzy * dzy) return 2;
-  return m == lastOf(m) ? endEvent(m) : 0;
+  if (load<f64>(f64At(ERR, l)) > LOST * r2) return LOST_TRACK;
+  if (r2 < dzx * dzx + dzy * dzy) return REBASE;
+  return m == lastOf(m) ? endEvent(m) : GOES_ON;
 }
 
 /** |z|^2 - 4 of the last escape that nearFour decided; NaN for one that f64 alone decided (see laneEvent). */
@@ -147,14 +154,14 @@ export let gExcess: f64 = NaN;
 const DZ_TRUSTED: f64 = 9.094947017729282e-13;
 
 /**
- * Lane l at place m with |z|^2 = r2 within 2^-40 of 4, where f64 cannot tell |z| = 2 - 1e-50 from 2: 1 escaped,
- * 0 not, 3 undecided (GLITCHED, for the exact fallback). Where the orbit's |Z_m|^2 - 4 is kept (its margin: Z runs
+ * Lane l at place m with |z|^2 = r2 within 2^-40 of 4, where f64 cannot tell |z| = 2 - 1e-50 from 2: ESCAPED,
+ * GOES_ON, or UNDECIDED (GLITCHED, for the exact fallback). Where the orbit's |Z_m|^2 - 4 is kept (its margin: Z runs
  * along |Z| = 2, as at the needle's tip, src/deep/orbit.ts), |z|^2 - 4 = margin + 2 Re(conj(Z) dz) + |dz|^2 decides,
  * to the rounding of those terms and of dz; elsewhere, as f64 says: r2 >= 4 undecided, below it not escaped.
  */
 function nearFour(l: i32, m: i32, r2: f64): i32 {
   const margin = load<f64>(gMargins + (<usize>m << 3));
-  if (margin == 0) return r2 >= 4.0 ? 3 : 0;
+  if (margin == 0) return r2 >= 4.0 ? UNDECIDED : GOES_ON;
   const rx = load<f64>(zAt(m));
   const ry = load<f64>(zAt(m), 8);
   const dzx = load<f64>(f64At(DZX, l));
@@ -168,16 +175,16 @@ function nearFour(l: i32, m: i32, r2: f64): i32 {
   bound += 16.0 * Math.sqrt(load<f64>(f64At(ERR, l)) * ROUNDING);
   if (excess >= bound) {
     gExcess = excess;
-    return 1;
+    return ESCAPED;
   }
-  return excess < -bound ? 0 : 3;
+  return excess < -bound ? GOES_ON : UNDECIDED;
 }
 
 /** At an orbit's last point: a Julia set's sample rebases where the orbit escaped (no dc to lose); else GLITCHED. */
 function endEvent(m: i32): i32 {
   const rx = load<f64>(zAt(m));
   const ry = load<f64>(zAt(m), 8);
-  return gRestart > 0 && rx * rx + ry * ry >= 4.0 ? 2 : 3;
+  return gRestart > 0 && rx * rx + ry * ry >= 4.0 ? REBASE : UNDECIDED;
 }
 
 /**
@@ -192,8 +199,8 @@ export function rebaseLanes(k: i32): bool {
   let rebasing = 0;
   for (let l = 0; l < LANES; l++) {
     const event = laneEvent(l);
-    if (event == 1 || event == 3 || event == 4) return true;
-    if (event == 2) rebasing |= 1 << l;
+    if (event == ESCAPED || event == UNDECIDED || event == LOST_TRACK) return true;
+    if (event == REBASE) rebasing |= 1 << l;
   }
   let advanced = false;
   for (let l = 0; l < LANES; l++) {

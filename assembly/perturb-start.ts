@@ -3,7 +3,7 @@
  * too small for f64, until they are plain f64 for a lane of the fast loop.
  */
 import { STEPS, tally } from './perturb-stats';
-import { AMBIGUOUS, finish, gJumpDc, gJumpTo, gJumpX, gJumpY, gMaxIter, gViewLast, zAt } from './perturb-view';
+import { AMBIGUOUS, finish, GLITCHED, gJumpDc, gJumpTo, gJumpX, gJumpY, gMaxIter, gViewLast, zAt } from './perturb-view';
 
 /** How far a scaled delta may grow before its scale comes down (and by how much). */
 export const RESCALE_BITS: i32 = 256;
@@ -68,12 +68,12 @@ export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
       const zy = ry + dzy * factor;
       const r2 = zx * zx + zy * zy;
       if (r2 >= 4.0) {
-        finish(pixel, r2 > AMBIGUOUS ? n : -1, zx, zy, dcx * factor, dcy * factor, 0);
+        finish(pixel, r2 > AMBIGUOUS ? n : GLITCHED, zx, zy, dcx * factor, dcy * factor, 0);
         return false;
       }
       if (m == gViewLast) {
         // The reference ends here and this sample has not escaped (dz is far below z: no rebase).
-        finish(pixel, -1, 0, 0, 0, 0, 0);
+        finish(pixel, GLITCHED, 0, 0, 0, 0, 0);
         return false;
       }
       const sq = (dzx * dzx - dzy * dzy) * factor;

@@ -128,7 +128,7 @@ export function finishInside(pixel: i32): void {
 
 /**
  * Writes a sample's result: escaped at n with z (|z|^2 a few steps on, for colour), never (n = maxIter), or
- * GLITCHED (n < 0); one whose z's estimated squared error error2 could have changed its count goes to the double-double
+ * GLITCHED (n = GLITCHED); one whose z's estimated squared error error2 could have changed its count goes to the double-double
  * path first. `excess`: |z|^2 - 4 where the orbit's margins decided the escape (perturb-lanes.ts, nearFour).
  */
 export function finish(
@@ -141,7 +141,7 @@ export function finish(
   error2: f64,
   excess: f64 = NaN,
 ): void {
-  let count = n < 0 ? GLITCHED : -1;
+  let count = n == GLITCHED ? GLITCHED : -1;
   let norm = 0.0;
   // c: the orbit's Z_1 (W_1 = c for a Julia set, whose dc is 0).
   const c = zAt(gRestart + 1);

@@ -54,7 +54,9 @@ import {
   DZX,
   DZY,
   ERR,
+  ESCAPED,
   LANES,
+  LOST_TRACK,
   gExcess,
   laneEvent,
   M,
@@ -64,9 +66,10 @@ import {
   ROUNDING,
   refill,
   rewind,
+  UNDECIDED,
 } from './perturb-lanes';
 import { STEPS, tally } from './perturb-stats';
-import { finish, finishInside, gMaxIter, setView, zAt } from './perturb-view';
+import { finish, finishInside, GLITCHED, gMaxIter, setView, zAt } from './perturb-view';
 import { INSIDE } from './perturb-interior';
 
 /** Renders the rectangle described by the block at `params`: each sample's count and |z|^2, as the others do. */
@@ -91,7 +94,7 @@ export function renderPerturb(params: usize): void {
       const zy = load<f64>(zAt(m), 8) + dzy;
       const event = laneEvent(l);
       if (pixel < 0) {
-        if (event == 1 || event == 3) park(l);
+        if (event == ESCAPED || event == UNDECIDED) park(l);
         continue;
       }
       const n = load<i32>(i32At(N, l)) + k;
@@ -100,15 +103,15 @@ export function renderPerturb(params: usize): void {
       if (load<i32>(i32At(INSIDE, l)) != 0) {
         finishInside(pixel);
         refill(l);
-      } else if (event == 4) {
+      } else if (event == LOST_TRACK) {
         // Lost (perturb-lanes.ts, LOST): an infinite error sends it to the double-double path.
         finish(pixel, n, zx, zy, load<f64>(f64At(DCX, l)), load<f64>(f64At(DCY, l)), Infinity);
         refill(l);
-      } else if (event == 1 || event == 3 || n >= gMaxIter) {
+      } else if (event == ESCAPED || event == UNDECIDED || n >= gMaxIter) {
         const dcx = load<f64>(f64At(DCX, l));
         const dcy = load<f64>(f64At(DCY, l));
         const error2 = ROUNDING * load<f64>(f64At(ERR, l));
-        finish(pixel, event == 3 && n < gMaxIter ? -1 : n, zx, zy, dcx, dcy, error2, event == 1 ? gExcess : NaN);
+        finish(pixel, event == UNDECIDED && n < gMaxIter ? GLITCHED : n, zx, zy, dcx, dcy, error2, event == ESCAPED ? gExcess : NaN);
         refill(l);
       }
     }

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { GLITCHED, INEXACT } from '../dist/src/engines/exact.js';
 import { FIRST_SAVE_GAP, MARGIN, MAX_SAVE_GAP } from '../dist/src/engines/js.js';
 import { blockLayout, COLOUR_FIELDS, PERTURB_FIELDS, RENDER_FIELDS } from '../dist/src/engines/wasm.js';
 import { EXTRA_STEPS } from '../dist/src/model/colouring.js';
@@ -48,6 +49,8 @@ describe('constants the TS side shares with the kernel', () => {
     ['MARGIN', MARGIN],
     ['FIRST_SAVE_GAP', FIRST_SAVE_GAP],
     ['MAX_SAVE_GAP', MAX_SAVE_GAP],
+    ['GLITCHED', GLITCHED],
+    ['INEXACT', INEXACT],
   ])("%s is the kernel's own", (name, value) => {
     expect((exports[name] as WebAssembly.Global).value).toBe(value);
   });

@@ -14,7 +14,7 @@ import { fixedToNumber, nextDerivative, type Scaled } from '../plane/orbit.js';
 import { normAfterEscape } from './js.js';
 import { fixedJulia, orbitBits } from './perturbation.js';
 
-/** The kernel's count for a sample that outlived the reference. */
+/** The kernel's count for a sample that outlived the reference (assembly/perturb-view.ts; a test holds them equal). */
 export const GLITCHED = -2;
 
 /** The kernel's count for a sample whose count rounding may have changed, that double-double could not settle. */
