@@ -75,7 +75,7 @@ function tableIndexX2(counts: v128, norms: v128, cycle: v128, tableSize: v128): 
 // @ts-ignore: decorator
 @inline
 function entryOf(count: i32, index: i32, tableBytes: usize, inside: usize): usize {
-  return count < 0 ? inside : tableBytes + (<usize>index << 2);
+  return count < 0 ? inside : tableBytes + ((<usize>index) << 2);
 }
 
 /** Writes one pixel's 3 bytes (see entryOf). */
@@ -115,7 +115,7 @@ function colourOneSample(
   const size = f64x2.splat(<f64>tableSize);
   let p = 0;
   for (; p + 4 <= pixels; p += 4) {
-    const c = v128.load(counts + (<usize>p << 2));
+    const c = v128.load(counts + ((<usize>p) << 2));
     const at = out + <usize>p * 3;
     if (i32x4.all_true(i32x4.lt_s(c, i32x4.splat(0)))) {
       // Four inside pixels: no colour to compute.
@@ -126,9 +126,9 @@ function colourOneSample(
       store<u8>(at + 11, load<u8>(INSIDE, 2));
       continue;
     }
-    const low = tableIndexX2(c, v128.load(norms + (<usize>p << 3)), cycles, size);
+    const low = tableIndexX2(c, v128.load(norms + ((<usize>p) << 3)), cycles, size);
     const upper = v128.shuffle<i32>(c, c, 2, 3, 2, 3);
-    const high = tableIndexX2(upper, v128.load(norms + (<usize>p << 3), 16), cycles, size);
+    const high = tableIndexX2(upper, v128.load(norms + ((<usize>p) << 3), 16), cycles, size);
     // Whole entries (4 bytes) for the first three: each one's fourth byte is the next pixel's first, written next.
     store<u32>(at, load<u32>(entryOf(i32x4.extract_lane(c, 0), i32x4.extract_lane(low, 0), tableBytes, INSIDE)));
     store<u32>(at + 3, load<u32>(entryOf(i32x4.extract_lane(c, 1), i32x4.extract_lane(low, 1), tableBytes, INSIDE)));
@@ -136,8 +136,8 @@ function colourOneSample(
     putPixel(at + 9, i32x4.extract_lane(c, 3), i32x4.extract_lane(high, 1), tableBytes, INSIDE);
   }
   for (; p < pixels; p++) {
-    const count = load<i32>(counts + (<usize>p << 2));
-    const index = count < 0 ? 0 : tableIndex(count, load<f64>(norms + (<usize>p << 3)), cycle, tableSize);
+    const count = load<i32>(counts + ((<usize>p) << 2));
+    const index = count < 0 ? 0 : tableIndex(count, load<f64>(norms + ((<usize>p) << 3)), cycle, tableSize);
     putPixel(out + <usize>p * 3, count, index, tableBytes, INSIDE);
   }
 }
@@ -271,7 +271,7 @@ export function colourBand(params: usize): void {
     }
     const base = p.out + <usize>(row * width * 3);
     for (let k = 0; k < width * 3; k++) {
-      store<u8>(base + <usize>k, <u8>Math.floor(load<f64>(sums + (<usize>k << 3)) / samples + 0.5));
+      store<u8>(base + <usize>k, <u8>Math.floor(load<f64>(sums + ((<usize>k) << 3)) / samples + 0.5));
     }
   }
 }

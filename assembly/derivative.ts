@@ -14,7 +14,18 @@
  * the counting kernels found, exact.
  */
 import { RenderParams } from './params';
-import { applyRun, gLinearX, gLinearY, gSecondX, gSecondY, gSlopeX, gSlopeY, MIN_LEVEL, NO_RUN, runAt } from './perturb-bla';
+import {
+  applyRun,
+  gLinearX,
+  gLinearY,
+  gSecondX,
+  gSecondY,
+  gSlopeX,
+  gSlopeY,
+  MIN_LEVEL,
+  NO_RUN,
+  runAt,
+} from './perturb-bla';
 import { PLAIN_K, powerOfTwoBelow, RESCALE, RESCALE_BITS } from './perturb-start';
 import {
   gBla,
@@ -181,8 +192,10 @@ function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
         applyRun(run, dzx, dzy, dcx, dcy);
         const qr = load<f64>(run, 48);
         const qi = load<f64>(run, 56);
-        const fr = load<f64>(run, 16) + (qr * dzx - qi * dzy) + 2.0 * (load<f64>(run, 64) * dcx - load<f64>(run, 72) * dcy);
-        const fi = load<f64>(run, 24) + (qr * dzy + qi * dzx) + 2.0 * (load<f64>(run, 64) * dcy + load<f64>(run, 72) * dcx);
+        const fr =
+          load<f64>(run, 16) + (qr * dzx - qi * dzy) + 2.0 * (load<f64>(run, 64) * dcx - load<f64>(run, 72) * dcy);
+        const fi =
+          load<f64>(run, 24) + (qr * dzy + qi * dzx) + 2.0 * (load<f64>(run, 64) * dcy + load<f64>(run, 72) * dcx);
         const nx = gSlopeX * ex - gSlopeY * ey + fr * h;
         ey = gSlopeX * ey + gSlopeY * ex + fi * h;
         ex = nx;
@@ -235,7 +248,7 @@ export function derivePerturb(params: usize, out: usize): void {
   const unscale = julia ? 0.0 : gJumpDc * powerOfTwoBelow(gScale);
   const h = 2.0 * gStepX * unscale;
   for (let pixel = 0; pixel < gPixels; pixel++, out += 16) {
-    const count = load<i32>(gCounts + (<usize>pixel << 2));
+    const count = load<i32>(gCounts + ((<usize>pixel) << 2));
     if (count < 0) {
       writeNone(out);
       continue;

@@ -22,7 +22,29 @@ export * from './params';
 export { renderRect } from './scalar';
 export { renderRectSimd } from './simd';
 export { membershipBits } from './membership';
-export { COLOUR_aa, COLOUR_counts, COLOUR_cycle, COLOUR_derivs, COLOUR_insideB, COLOUR_insideG, COLOUR_insideR, COLOUR_lightX, COLOUR_lightY, COLOUR_lightZ, COLOUR_norms, COLOUR_out, COLOUR_rows, COLOUR_shading, COLOUR_sums, COLOUR_table, COLOUR_tableBytes, COLOUR_tableSize, COLOUR_width, colourBand, colourParamsSize } from './colour';
+export {
+  COLOUR_aa,
+  COLOUR_counts,
+  COLOUR_cycle,
+  COLOUR_derivs,
+  COLOUR_insideB,
+  COLOUR_insideG,
+  COLOUR_insideR,
+  COLOUR_lightX,
+  COLOUR_lightY,
+  COLOUR_lightZ,
+  COLOUR_norms,
+  COLOUR_out,
+  COLOUR_rows,
+  COLOUR_shading,
+  COLOUR_sums,
+  COLOUR_table,
+  COLOUR_tableBytes,
+  COLOUR_tableSize,
+  COLOUR_width,
+  colourBand,
+  colourParamsSize,
+} from './colour';
 export { derivePerturb, deriveRect } from './derivative';
 // The constants the TS side repeats (src/engines/js.ts, exact.ts, src/model/colouring.ts), exported so that a test
 // holds them equal.

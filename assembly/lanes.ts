@@ -6,13 +6,13 @@
 // @ts-ignore: decorator
 @inline
 export function f64At(array: usize, l: i32): usize {
-  return array + (<usize>l << 3);
+  return array + ((<usize>l) << 3);
 }
 
 // @ts-ignore: decorator
 @inline
 export function i32At(array: usize, l: i32): usize {
-  return array + (<usize>l << 2);
+  return array + ((<usize>l) << 2);
 }
 
 /** |x + iy|^2 of two lanes (x^2 + y^2, in that order). */

@@ -56,15 +56,15 @@ export function membershipBits(params: usize): void {
   let far2: f64 = 0; // the largest x^2 of the row
   for (let k = 0; k < groups << 3; k++) {
     const x = p.xMin + <f64>(p.colStart + min(k, p.width - 1)) * p.stepX;
-    store<f64>(xs + (<usize>(k ^ 1) << 3), x);
+    store<f64>(xs + ((<usize>(k ^ 1)) << 3), x);
     if (x * x > far2) far2 = x * x;
   }
   // The groups that reach the shortcuts' bounding box: a run, as x is monotonic along the row.
   let boxFirst = groups;
   let boxEnd = 0;
   for (let g = 0; g < groups; g++) {
-    const xa = load<f64>(xs + (<usize>g << 6) + 8);
-    const xb = load<f64>(xs + (<usize>g << 6) + 48);
+    const xa = load<f64>(xs + ((<usize>g) << 6) + 8);
+    const xb = load<f64>(xs + ((<usize>g) << 6) + 48);
     if ((xa >= BOX_LEFT || xb >= BOX_LEFT) && (xa <= BOX_RIGHT || xb <= BOX_RIGHT)) {
       if (g < boxFirst) boxFirst = g;
       boxEnd = g + 1;
@@ -75,9 +75,9 @@ export function membershipBits(params: usize): void {
   // The c.x of a group's four vectors are read from memory in the loop, which leaves V8 enough vector registers to
   // keep z in registers across the escape tests: the x table for the Mandelbrot set, else 64 bytes after it (the
   // fixed c of a Julia set, written here, or a group's c with its known lanes moved to KNOWN_START).
-  const cScratch = xs + (<usize>groups << 6);
+  const cScratch = xs + ((<usize>groups) << 6);
   if (julia) {
-    for (let k = 0; k < 4; k++) v128.store(cScratch + (<usize>k << 4), f64x2.splat(p.cRe));
+    for (let k = 0; k < 4; k++) v128.store(cScratch + ((<usize>k) << 4), f64x2.splat(p.cRe));
   }
   let out = p.counts;
   for (let r = 0; r < p.rowCount; r++) {
@@ -89,7 +89,7 @@ export function membershipBits(params: usize): void {
     // |c|^2 = x*x + y*y is monotonic in |x| (rounding is monotonic too), so bounds on x^2 bound every lane's.
     const rowNear = julia ? juliaNear : far2 + y2 >= LOW;
     for (let g = 0; g < groups; g++) {
-      const at = xs + (<usize>g << 6);
+      const at = xs + ((<usize>g) << 6);
       const x0 = v128.load(at);
       const x1 = v128.load(at, 16);
       const x2 = v128.load(at, 32);
@@ -228,5 +228,5 @@ function escapedLanes(
 // @ts-ignore: decorator
 @inline
 function laneMask(bits: i32): v128 {
-  return i64x2(-<i64>(bits & 1), -<i64>((bits >> 1) & 1));
+  return i64x2(-(<i64>(bits & 1)), -(<i64>((bits >> 1) & 1)));
 }

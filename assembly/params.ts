@@ -34,7 +34,6 @@ export function renderParamsSize(): i32 {
   return offsetof<RenderParams>();
 }
 
-
 // Every field's offset, exported by name: src/engines/wasm.ts writes blocks by these, never by numbers of its own
 // (it refuses a kernel whose names differ from the ones it writes).
 export const RENDER_xMin: i32 = offsetof<RenderParams>('xMin');

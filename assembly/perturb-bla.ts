@@ -48,7 +48,7 @@ const PER_ROUNDING: f64 = 9007199254740992;
 // @ts-ignore: decorator
 @inline
 function levelEntry(segment: i32, level: i32): usize {
-  return gBlaIndex + (<usize>(segment * TABLE_LEVELS + level) << 3);
+  return gBlaIndex + ((<usize>(segment * TABLE_LEVELS + level)) << 3);
 }
 
 /**

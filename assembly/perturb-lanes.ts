@@ -160,7 +160,7 @@ const DZ_TRUSTED: f64 = 9.094947017729282e-13;
  * to the rounding of those terms and of dz; elsewhere, as f64 says: r2 >= 4 undecided, below it not escaped.
  */
 function nearFour(l: i32, m: i32, r2: f64): i32 {
-  const margin = load<f64>(gMargins + (<usize>m << 3));
+  const margin = load<f64>(gMargins + ((<usize>m) << 3));
   if (margin == 0) return r2 >= 4.0 ? UNDECIDED : GOES_ON;
   const rx = load<f64>(zAt(m));
   const ry = load<f64>(zAt(m), 8);

@@ -3,7 +3,18 @@
  * too small for f64, until they are plain f64 for a lane of the fast loop.
  */
 import { STEPS, tally } from './perturb-stats';
-import { AMBIGUOUS, finish, GLITCHED, gJumpDc, gJumpTo, gJumpX, gJumpY, gMaxIter, gViewLast, zAt } from './perturb-view';
+import {
+  AMBIGUOUS,
+  finish,
+  GLITCHED,
+  gJumpDc,
+  gJumpTo,
+  gJumpX,
+  gJumpY,
+  gMaxIter,
+  gViewLast,
+  zAt,
+} from './perturb-view';
 
 /** How far a scaled delta may grow before its scale comes down (and by how much). */
 export const RESCALE_BITS: i32 = 256;

@@ -17,7 +17,7 @@ export const COUNTERS = memory.data(COUNTER_SLOTS * 8, 16);
 // @ts-ignore: decorator
 @inline
 export function tally(slot: i32, value: f64): void {
-  const at = COUNTERS + (<usize>slot << 3);
+  const at = COUNTERS + ((<usize>slot) << 3);
   store<f64>(at, load<f64>(at) + value);
 }
 

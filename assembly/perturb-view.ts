@@ -93,7 +93,7 @@ export function setView(params: usize): void {
 // @ts-ignore: decorator
 @inline
 export function zAt(m: i32): usize {
-  return gOrbit + (<usize>m << 4);
+  return gOrbit + ((<usize>m) << 4);
 }
 
 /** The last point of the orbit that place m is on (the reference, or a Julia set's critical orbit). */
@@ -112,7 +112,7 @@ export function lastOf(m: i32): i32 {
 function preciseSample(pixel: i32): i32 {
   if (gPlainStepX == 0 || gRestart > 0 || !gSettle) return INEXACT;
   const width = gColEnd - gColStart;
-  const col = gColStart + pixel % width;
+  const col = gColStart + (pixel % width);
   const row = gRowStart + pixel / width;
   const dcx = <f64>(2 * col - gOriginX) * gPlainStepX;
   const dcy = <f64>(gOriginY - 2 * row) * gPlainStepY;
@@ -122,8 +122,8 @@ function preciseSample(pixel: i32): i32 {
 
 /** Writes the result of a sample proven inside (perturb-interior.ts): never escapes. */
 export function finishInside(pixel: i32): void {
-  store<i32>(gCounts + (<usize>pixel << 2), -1);
-  store<f64>(gNorms + (<usize>pixel << 3), 0);
+  store<i32>(gCounts + ((<usize>pixel) << 2), -1);
+  store<f64>(gNorms + ((<usize>pixel) << 3), 0);
 }
 
 /**
@@ -131,16 +131,7 @@ export function finishInside(pixel: i32): void {
  * GLITCHED (n = GLITCHED); one whose z's estimated squared error error2 could have changed its count goes to the double-double
  * path first. `excess`: |z|^2 - 4 where the orbit's margins decided the escape (perturb-lanes.ts, nearFour).
  */
-export function finish(
-  pixel: i32,
-  n: i32,
-  zx: f64,
-  zy: f64,
-  dcx: f64,
-  dcy: f64,
-  error2: f64,
-  excess: f64 = NaN,
-): void {
+export function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64, error2: f64, excess: f64 = NaN): void {
   let count = n == GLITCHED ? GLITCHED : -1;
   let norm = 0.0;
   // c: the orbit's Z_1 (W_1 = c for a Julia set, whose dc is 0).
@@ -156,6 +147,6 @@ export function finish(
     norm = normAfterEscape(zx, zy, cx, cy);
   }
   if (count == GLITCHED) tally(LEFT_GLITCHED, 1);
-  store<i32>(gCounts + (<usize>pixel << 2), count);
-  store<f64>(gNorms + (<usize>pixel << 3), norm);
+  store<i32>(gCounts + ((<usize>pixel) << 2), count);
+  store<f64>(gNorms + ((<usize>pixel) << 3), norm);
 }

@@ -111,7 +111,16 @@ export function renderPerturb(params: usize): void {
         const dcx = load<f64>(f64At(DCX, l));
         const dcy = load<f64>(f64At(DCY, l));
         const error2 = ROUNDING * load<f64>(f64At(ERR, l));
-        finish(pixel, event == UNDECIDED && n < gMaxIter ? GLITCHED : n, zx, zy, dcx, dcy, error2, event == ESCAPED ? gExcess : NaN);
+        finish(
+          pixel,
+          event == UNDECIDED && n < gMaxIter ? GLITCHED : n,
+          zx,
+          zy,
+          dcx,
+          dcy,
+          error2,
+          event == ESCAPED ? gExcess : NaN,
+        );
         refill(l);
       }
     }

@@ -38,18 +38,18 @@ function blockAt(index: i32): usize {
 // @ts-ignore: decorator
 @inline
 function zHigh(m: i32): v128 {
-  return v128.load(gOrbit + (<usize>m << 4));
+  return v128.load(gOrbit + ((<usize>m) << 4));
 }
 
 // @ts-ignore: decorator
 @inline
 function zLow(m: i32): v128 {
-  return v128.load(gOrbitLow + (<usize>m << 4));
+  return v128.load(gOrbitLow + ((<usize>m) << 4));
 }
 
 /** The radius of the step at Z_m: none where z = Z + dz could reach |z| = 2, or where the orbit keeps a margin. */
 function stepRadius(m: i32): f64 {
-  if (load<f64>(gMargins + (<usize>m << 3)) != 0) return 0;
+  if (load<f64>(gMargins + ((<usize>m) << 3)) != 0) return 0;
   const a = Math.sqrt(norm(zHigh(m)));
   return min(EPSILON_DD * a, max(0.0, (2.0 - a) / 2.0));
 }
@@ -212,13 +212,13 @@ function merge(x: usize, y: usize, to: usize): void {
 // @ts-ignore: decorator
 @inline
 function levelFirst(level: i32): i32 {
-  return load<i32>(gBlaIndex + (<usize>level << 3));
+  return load<i32>(gBlaIndex + ((<usize>level) << 3));
 }
 
 // @ts-ignore: decorator
 @inline
 function levelCount(level: i32): i32 {
-  return load<i32>(gBlaIndex + (<usize>level << 3), 4);
+  return load<i32>(gBlaIndex + ((<usize>level) << 3), 4);
 }
 
 /** Builds the blocks, once per render and instance; false when there are none (no room given, or no runs). */

@@ -52,8 +52,8 @@ export function preciseCount(
   let next = 1;
   let stride = TRY_STRIDE;
   for (let n = 1; n < maxIter; n++) {
-    const high = v128.load(orbit + (<usize>m << 4));
-    const low = v128.load(lows + (<usize>m << 4));
+    const high = v128.load(orbit + ((<usize>m) << 4));
+    const low = v128.load(lows + ((<usize>m) << 4));
     // z = Z + dz
     const zh = sumHigh(high, low, dh, dl);
     const zl = sumLow(high, low, dh, dl, zh);
@@ -99,8 +99,8 @@ export function preciseCount(
     error2 = 4.0 * r2 * (error2 + d2);
     // dz -> (2 Z + dz) dz + dc.
     const twice = f64x2.splat(2.0);
-    const high2 = f64x2.mul(v128.load(orbit + (<usize>m << 4)), twice);
-    const low2 = f64x2.mul(v128.load(lows + (<usize>m << 4)), twice);
+    const high2 = f64x2.mul(v128.load(orbit + ((<usize>m) << 4)), twice);
+    const low2 = f64x2.mul(v128.load(lows + ((<usize>m) << 4)), twice);
     const ah = sumHigh(high2, low2, dh, dl);
     const al = sumLow(high2, low2, dh, dl, ah);
     mul(ah, al, dh, dl);

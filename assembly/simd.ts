@@ -72,8 +72,8 @@ let gDeadline: i64 = 0; // at most the earliest lane deadline
 // @ts-ignore: decorator
 @inline
 function finish(pixel: i32, count: i32, norm: f64): void {
-  store<i32>(gCounts + (<usize>pixel << 2), count);
-  store<f64>(gNorms + (<usize>pixel << 3), norm);
+  store<i32>(gCounts + ((<usize>pixel) << 2), count);
+  store<f64>(gNorms + ((<usize>pixel) << 3), norm);
 }
 
 /** Sets lane l's next deadline: its save point (with shortcuts) or maxIter, whichever comes first. */
@@ -390,8 +390,7 @@ export function renderRectSimd(params: usize): void {
       // The loop's order: reaching maxIter wins over escaping on that step.
       if (count < <i64>gMaxIter && norm >= 4.0) {
         finish(pixel, <i32>count, normAfterEscape(zx, zy, load<f64>(f64At(CX, l)), load<f64>(f64At(CY, l))));
-      }
-      else finish(pixel, -1, 0);
+      } else finish(pixel, -1, 0);
       if (!refill(l)) live--;
     }
     if (gClock >= gDeadline) {
