@@ -178,6 +178,33 @@ export function colourParamsSize(): i32 {
   return offsetof<ColourParams>();
 }
 
+/**
+ * Every field of the block at `params`, as f64 in declaration order from `out`: read by the kernel's own names, for
+ * the test that writes sentinel values through the TS writer (test/kernel-layout.test.ts).
+ */
+export function echoColourParams(params: usize, out: usize): void {
+  const p = changetype<ColourParams>(params);
+  store<f64>(out, <f64>p.counts);
+  store<f64>(out, <f64>p.norms, 8);
+  store<f64>(out, <f64>p.derivs, 16);
+  store<f64>(out, <f64>p.width, 24);
+  store<f64>(out, <f64>p.rows, 32);
+  store<f64>(out, <f64>p.aa, 40);
+  store<f64>(out, <f64>p.table, 48);
+  store<f64>(out, <f64>p.tableBytes, 56);
+  store<f64>(out, <f64>p.tableSize, 64);
+  store<f64>(out, <f64>p.cycle, 72);
+  store<f64>(out, <f64>p.insideR, 80);
+  store<f64>(out, <f64>p.insideG, 88);
+  store<f64>(out, <f64>p.insideB, 96);
+  store<f64>(out, <f64>p.sums, 104);
+  store<f64>(out, <f64>p.out, 112);
+  store<f64>(out, <f64>p.shading, 120);
+  store<f64>(out, <f64>p.lightX, 128);
+  store<f64>(out, <f64>p.lightY, 136);
+  store<f64>(out, <f64>p.lightZ, 144);
+}
+
 /** `shading` bits: darken by the distance estimate; light the slope. */
 export const DISTANCE: i32 = 1;
 export const SLOPE: i32 = 2;

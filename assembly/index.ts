@@ -44,6 +44,7 @@ export {
   COLOUR_width,
   colourBand,
   colourParamsSize,
+  echoColourParams,
 } from './colour';
 export { derivePerturb, deriveRect } from './derivative';
 // The constants the TS side repeats (src/engines/js.ts, exact.ts, src/model/colouring.ts), exported so that a test

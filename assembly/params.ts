@@ -51,3 +51,26 @@ export const RENDER_norms: i32 = offsetof<RenderParams>('norms');
 export const RENDER_julia: i32 = offsetof<RenderParams>('julia');
 export const RENDER_cRe: i32 = offsetof<RenderParams>('cRe');
 export const RENDER_cIm: i32 = offsetof<RenderParams>('cIm');
+
+/**
+ * Every field of the block at `params`, as f64 in declaration order from `out`: read by the kernel's own names, for
+ * the test that writes sentinel values through the TS writer (test/kernel-layout.test.ts).
+ */
+export function echoRenderParams(params: usize, out: usize): void {
+  const p = changetype<RenderParams>(params);
+  store<f64>(out, <f64>p.xMin);
+  store<f64>(out, <f64>p.stepX, 8);
+  store<f64>(out, <f64>p.yMax, 16);
+  store<f64>(out, <f64>p.stepY, 24);
+  store<f64>(out, <f64>p.colStart, 32);
+  store<f64>(out, <f64>p.width, 40);
+  store<f64>(out, <f64>p.rowStart, 48);
+  store<f64>(out, <f64>p.rowCount, 56);
+  store<f64>(out, <f64>p.maxIter, 64);
+  store<f64>(out, <f64>p.shortcuts, 72);
+  store<f64>(out, <f64>p.counts, 80);
+  store<f64>(out, <f64>p.norms, 88);
+  store<f64>(out, <f64>p.julia, 96);
+  store<f64>(out, <f64>p.cRe, 104);
+  store<f64>(out, <f64>p.cIm, 112);
+}

@@ -77,3 +77,40 @@ export const PERTURB_margins: i32 = offsetof<PerturbParams>('margins');
 export const PERTURB_period: i32 = offsetof<PerturbParams>('period');
 export const PERTURB_ddRuns: i32 = offsetof<PerturbParams>('ddRuns');
 export const PERTURB_runDc: i32 = offsetof<PerturbParams>('runDc');
+
+/**
+ * Every field of the block at `params`, as f64 in declaration order from `out`: read by the kernel's own names, for
+ * the test that writes sentinel values through the TS writer (test/kernel-layout.test.ts).
+ */
+export function echoPerturbParams(params: usize, out: usize): void {
+  const p = changetype<PerturbParams>(params);
+  store<f64>(out, <f64>p.orbit);
+  store<f64>(out, <f64>p.orbitLength, 8);
+  store<f64>(out, <f64>p.scale, 16);
+  store<f64>(out, <f64>p.maxIter, 24);
+  store<f64>(out, <f64>p.stepX, 32);
+  store<f64>(out, <f64>p.stepY, 40);
+  store<f64>(out, <f64>p.colStart, 48);
+  store<f64>(out, <f64>p.width, 56);
+  store<f64>(out, <f64>p.rowStart, 64);
+  store<f64>(out, <f64>p.rowCount, 72);
+  store<f64>(out, <f64>p.originX, 80);
+  store<f64>(out, <f64>p.originY, 88);
+  store<f64>(out, <f64>p.counts, 96);
+  store<f64>(out, <f64>p.norms, 104);
+  store<f64>(out, <f64>p.jumpTo, 112);
+  store<f64>(out, <f64>p.jumpX, 120);
+  store<f64>(out, <f64>p.jumpY, 128);
+  store<f64>(out, <f64>p.jumpDc, 136);
+  store<f64>(out, <f64>p.orbitLow, 144);
+  store<f64>(out, <f64>p.plainStepX, 152);
+  store<f64>(out, <f64>p.plainStepY, 160);
+  store<f64>(out, <f64>p.restart, 168);
+  store<f64>(out, <f64>p.bla, 176);
+  store<f64>(out, <f64>p.blaIndex, 184);
+  store<f64>(out, <f64>p.settle, 192);
+  store<f64>(out, <f64>p.margins, 200);
+  store<f64>(out, <f64>p.period, 208);
+  store<f64>(out, <f64>p.ddRuns, 216);
+  store<f64>(out, <f64>p.runDc, 224);
+}

@@ -1,13 +1,25 @@
 /**
  * The parameter blocks' layout is defined once, in AssemblyScript: the kernel exports every field's offset by name
- * and the TS side writes by those names (src/engines/wasm.ts). A kernel whose names differ is refused.
+ * and the TS side writes by those names (src/engines/wasm.ts). A kernel whose names differ is refused; sentinel
+ * values written by the TS writers come back from the kernel's own fields, each where it belongs; the constants
+ * both sides hold are the same.
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { GLITCHED, INEXACT } from '../dist/src/engines/exact.js';
 import { FIRST_SAVE_GAP, MARGIN, MAX_SAVE_GAP } from '../dist/src/engines/js.js';
-import { blockLayout, COLOUR_FIELDS, PERTURB_FIELDS, RENDER_FIELDS } from '../dist/src/engines/wasm.js';
+import type { BlockLayout } from '../dist/src/engines/wasm.js';
+import {
+  blockLayout,
+  COLOUR_FIELDS,
+  PERTURB_FIELDS,
+  RENDER_FIELDS,
+  writeColourBlock,
+  writePerturbBlock,
+  writeRenderBlock,
+} from '../dist/src/engines/wasm.js';
 import { EXTRA_STEPS } from '../dist/src/model/colouring.js';
+import type { PerturbJob } from '../dist/src/model/task.js';
 
 const wasm = await readFile(new URL('../build/mandel.wasm', import.meta.url));
 const { exports } = await WebAssembly.instantiate(wasm, { env: { abort() {} } }).then((r) => r.instance);
@@ -53,5 +65,128 @@ describe('constants the TS side shares with the kernel', () => {
     ['INEXACT', INEXACT],
   ])("%s is the kernel's own", (name, value) => {
     expect((exports[name] as WebAssembly.Global).value).toBe(value);
+  });
+});
+
+describe('sentinel values through the TS writers, read back by the kernel by its own field names', () => {
+  const memory = exports.memory as WebAssembly.Memory;
+  const at = (exports.outputPtr as () => number)();
+  const out = at + 1024;
+  /** Writes a block at `at` with `write`, then has the kernel's `echo` read every field back, by name. */
+  const roundTrip = <F extends string>(fields: readonly F[], prefix: string, size: string, echo: string) => {
+    const layout = blockLayout(exports, prefix, fields, (exports[size] as () => number)());
+    return (write: (block: DataView, layout: BlockLayout<F>) => void): Record<F, number> => {
+      new Uint8Array(memory.buffer, at, 2048).fill(0xee);
+      write(new DataView(memory.buffer, at, layout.size), layout);
+      (exports[echo] as (params: number, out: number) => void)(at, out);
+      const values = new Float64Array(memory.buffer, out, fields.length);
+      return Object.fromEntries(fields.map((f, k) => [f, values[k]])) as Record<F, number>;
+    };
+  };
+
+  it('the render block', () => {
+    const read = roundTrip(RENDER_FIELDS, 'RENDER_', 'renderParamsSize', 'echoRenderParams');
+    const mapping = { xMin: -1.25, stepX: 0.125, yMax: 2.5, stepY: 0.0625 };
+    const job = { mapping, colStart: 3, width: 5, rowStart: 7, rowCount: 11, maxIter: 13, shortcuts: true };
+    const julia = [0.375, -0.75] as const;
+    expect(read((block, R) => writeRenderBlock(block, R, { ...job, julia }, { counts: 17, norms: 19 }))).toEqual({
+      ...mapping,
+      colStart: 3,
+      width: 5,
+      rowStart: 7,
+      rowCount: 11,
+      maxIter: 13,
+      shortcuts: 1,
+      counts: 17,
+      norms: 19,
+      julia: 1,
+      cRe: 0.375,
+      cIm: -0.75,
+    });
+  });
+
+  it('the perturbation block', () => {
+    const read = roundTrip(PERTURB_FIELDS, 'PERTURB_', 'perturbParamsSize', 'echoPerturbParams');
+    const bla = { blocks: new Float64Array(0), index: Int32Array.of(0, 1), dc: 1.5e-7 };
+    const perturb = {
+      orbit: new Float64Array(2 * 23),
+      orbitLow: new Float64Array(0),
+      margins: new Float64Array(0),
+      stepX: 0.25,
+      stepY: 0.5,
+      plainStepX: 2.25,
+      plainStepY: 4.5,
+      scale: 29,
+      originX: 31,
+      originY: 37,
+      jumpTo: 41,
+      jumpX: 1.75,
+      jumpY: -1.75,
+      jumpDc: 0.875,
+      restart: 43,
+      settle: false,
+      period: 47,
+      bla,
+    } as unknown as PerturbJob;
+    const job = { colStart: 3, width: 5, rowStart: 7, rowCount: 11, maxIter: 13, perturb };
+    const addresses = { orbit: 101, orbitLow: 103, counts: 107, norms: 109 };
+    const tables = { bla: 113, blaIndex: 127, margins: 131, ddRuns: 137 };
+    expect(read((block, P) => writePerturbBlock(block, P, job, { ...addresses, ...tables }))).toEqual({
+      ...addresses,
+      ...tables,
+      orbitLength: 23,
+      scale: 29,
+      maxIter: 13,
+      stepX: 0.25,
+      stepY: 0.5,
+      colStart: 3,
+      width: 5,
+      rowStart: 7,
+      rowCount: 11,
+      originX: 31,
+      originY: 37,
+      jumpTo: 41,
+      jumpX: 1.75,
+      jumpY: -1.75,
+      jumpDc: 0.875,
+      plainStepX: 2.25,
+      plainStepY: 4.5,
+      restart: 43,
+      settle: 0,
+      period: 47,
+      runDc: 1.5e-7,
+    });
+  });
+
+  it('the colour block', () => {
+    const read = roundTrip(COLOUR_FIELDS, 'COLOUR_', 'colourParamsSize', 'echoColourParams');
+    const colouring = {
+      palette: [
+        [0, 0, 0],
+        [255, 255, 255],
+      ] as [number, number, number][],
+      inside: [3, 5, 7] as [number, number, number],
+      cycle: 96.5,
+      shading: 'blend' as const,
+      light: [90, 0] as [number, number],
+    };
+    const addresses = { counts: 11, norms: 13, derivs: 17, table: 19, tableBytes: 23, sums: 29, out: 31 };
+    const call = { width: 37, rows: 41, aa: 2, colouring, shaded: true };
+    const got = read((block, C) => writeColourBlock(block, C, call, addresses));
+    const { lightX, lightY, lightZ, ...rest } = got;
+    expect(rest).toEqual({
+      ...addresses,
+      width: 37,
+      rows: 41,
+      aa: 2,
+      tableSize: 4096,
+      cycle: 96.5,
+      insideR: 3,
+      insideG: 5,
+      insideB: 7,
+      shading: 3,
+    });
+    // Light from azimuth 90 (up the picture), elevation 0: (0, 1, 0).
+    expect([lightX, lightY, lightZ].map((v) => Math.round(v * 1e12) / 1e12)).toEqual([0, 1, 0]);
   });
 });

@@ -129,6 +129,136 @@ export function blockLayout<F extends string>(
   return layout as BlockLayout<F>;
 }
 
+/** Where a render block's arrays lie in the instance's memory. */
+export interface RenderAddresses {
+  counts: number;
+  norms: number;
+}
+
+/** Writes a direct job's block (assembly/params.ts, RenderParams) into `block`, field by field by name. */
+export function writeRenderBlock(
+  block: DataView,
+  R: BlockLayout<(typeof RENDER_FIELDS)[number]>,
+  job: DirectJob,
+  at: RenderAddresses,
+): void {
+  const { mapping } = job;
+  block.setFloat64(R.xMin, mapping.xMin, true);
+  block.setFloat64(R.stepX, mapping.stepX, true);
+  block.setFloat64(R.yMax, mapping.yMax, true);
+  block.setFloat64(R.stepY, mapping.stepY, true);
+  block.setInt32(R.colStart, job.colStart, true);
+  block.setInt32(R.width, job.width, true);
+  block.setInt32(R.rowStart, job.rowStart, true);
+  block.setInt32(R.rowCount, job.rowCount, true);
+  block.setInt32(R.maxIter, job.maxIter, true);
+  block.setInt32(R.shortcuts, job.shortcuts ? 1 : 0, true);
+  block.setUint32(R.counts, at.counts, true);
+  block.setUint32(R.norms, at.norms, true);
+  block.setInt32(R.julia, job.julia ? 1 : 0, true);
+  block.setFloat64(R.cRe, job.julia?.[0] ?? 0, true);
+  block.setFloat64(R.cIm, job.julia?.[1] ?? 0, true);
+}
+
+/** Where a perturbation block's arrays lie in the instance's memory (0: none, for `bla` and `ddRuns`). */
+export interface PerturbAddresses extends RenderAddresses {
+  orbit: number;
+  orbitLow: number;
+  bla: number;
+  blaIndex: number;
+  margins: number;
+  ddRuns: number;
+}
+
+/** Writes a perturbation job's block (assembly/perturb-params.ts, PerturbParams) into `block`, by name. */
+export function writePerturbBlock(
+  block: DataView,
+  P: BlockLayout<(typeof PERTURB_FIELDS)[number]>,
+  job: PerturbKernelJob,
+  at: PerturbAddresses,
+): void {
+  const { perturb } = job;
+  block.setUint32(P.orbit, at.orbit, true);
+  block.setInt32(P.orbitLength, perturb.orbit.length / 2, true);
+  block.setInt32(P.scale, perturb.scale, true);
+  block.setInt32(P.maxIter, job.maxIter, true);
+  block.setFloat64(P.stepX, perturb.stepX, true);
+  block.setFloat64(P.stepY, perturb.stepY, true);
+  block.setInt32(P.colStart, job.colStart, true);
+  block.setInt32(P.width, job.width, true);
+  block.setInt32(P.rowStart, job.rowStart, true);
+  block.setInt32(P.rowCount, job.rowCount, true);
+  block.setInt32(P.originX, perturb.originX, true);
+  block.setInt32(P.originY, perturb.originY, true);
+  block.setUint32(P.counts, at.counts, true);
+  block.setUint32(P.norms, at.norms, true);
+  block.setInt32(P.jumpTo, perturb.jumpTo, true);
+  block.setFloat64(P.jumpX, perturb.jumpX, true);
+  block.setFloat64(P.jumpY, perturb.jumpY, true);
+  block.setFloat64(P.jumpDc, perturb.jumpDc, true);
+  block.setUint32(P.orbitLow, at.orbitLow, true);
+  block.setFloat64(P.plainStepX, perturb.plainStepX, true);
+  block.setFloat64(P.plainStepY, perturb.plainStepY, true);
+  block.setInt32(P.restart, perturb.restart, true);
+  block.setUint32(P.bla, at.bla, true);
+  block.setUint32(P.blaIndex, at.blaIndex, true);
+  block.setInt32(P.settle, perturb.settle === false ? 0 : 1, true);
+  block.setUint32(P.margins, at.margins, true);
+  block.setInt32(P.period, perturb.period, true);
+  block.setUint32(P.ddRuns, at.ddRuns, true);
+  block.setFloat64(P.runDc, perturb.bla.dc, true);
+}
+
+/** What a colouring call colours: a rectangle of `rows` x `width` pixels, `aa` x `aa` samples each. */
+export interface ColourCall {
+  width: number;
+  rows: number;
+  aa: number;
+  colouring: Colouring;
+  /** Whether the samples' derivatives are at `derivs`, for a colouring that shades. */
+  shaded: boolean;
+}
+
+/** Where a colour block's arrays lie in the instance's memory. */
+export interface ColourAddresses extends RenderAddresses {
+  derivs: number;
+  table: number;
+  tableBytes: number;
+  sums: number;
+  out: number;
+}
+
+/** Writes a colouring call's block (assembly/colour.ts, ColourParams) into `block`, by name. */
+export function writeColourBlock(
+  block: DataView,
+  C: BlockLayout<(typeof COLOUR_FIELDS)[number]>,
+  call: ColourCall,
+  at: ColourAddresses,
+): void {
+  const { colouring } = call;
+  const [r, g, b] = colouring.inside;
+  const light = lightVector(colouring.light ?? DEFAULT_LIGHT);
+  block.setUint32(C.counts, at.counts, true);
+  block.setUint32(C.norms, at.norms, true);
+  block.setUint32(C.derivs, call.shaded ? at.derivs : 0, true);
+  block.setInt32(C.width, call.width, true);
+  block.setInt32(C.rows, call.rows, true);
+  block.setInt32(C.aa, call.aa, true);
+  block.setUint32(C.table, at.table, true);
+  block.setUint32(C.tableBytes, at.tableBytes, true);
+  block.setInt32(C.tableSize, TABLE_SIZE, true);
+  block.setFloat64(C.cycle, colouring.cycle, true);
+  block.setFloat64(C.insideR, r, true);
+  block.setFloat64(C.insideG, g, true);
+  block.setFloat64(C.insideB, b, true);
+  block.setUint32(C.sums, at.sums, true);
+  block.setUint32(C.out, at.out, true);
+  block.setInt32(C.shading, call.shaded ? SHADING_BITS[colouring.shading ?? 'smooth'] : 0, true);
+  block.setFloat64(C.lightX, light[0], true);
+  block.setFloat64(C.lightY, light[1], true);
+  block.setFloat64(C.lightZ, light[2], true);
+}
+
 export type KernelName = 'renderRect' | 'renderRectSimd' | 'renderPerturb';
 
 const WASM_PAGE = 65536;
@@ -220,22 +350,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   };
   const writeParams = (job: DirectJob, norms: number) => {
     const block = new DataView(exports.memory.buffer, paramsAt, RENDER_PARAMS.size);
-    const { mapping } = job;
-    block.setFloat64(RENDER_PARAMS.xMin, mapping.xMin, true);
-    block.setFloat64(RENDER_PARAMS.stepX, mapping.stepX, true);
-    block.setFloat64(RENDER_PARAMS.yMax, mapping.yMax, true);
-    block.setFloat64(RENDER_PARAMS.stepY, mapping.stepY, true);
-    block.setInt32(RENDER_PARAMS.colStart, job.colStart, true);
-    block.setInt32(RENDER_PARAMS.width, job.width, true);
-    block.setInt32(RENDER_PARAMS.rowStart, job.rowStart, true);
-    block.setInt32(RENDER_PARAMS.rowCount, job.rowCount, true);
-    block.setInt32(RENDER_PARAMS.maxIter, job.maxIter, true);
-    block.setInt32(RENDER_PARAMS.shortcuts, job.shortcuts ? 1 : 0, true);
-    block.setUint32(RENDER_PARAMS.counts, countsAt, true);
-    block.setUint32(RENDER_PARAMS.norms, norms, true);
-    block.setInt32(RENDER_PARAMS.julia, job.julia ? 1 : 0, true);
-    block.setFloat64(RENDER_PARAMS.cRe, job.julia?.[0] ?? 0, true);
-    block.setFloat64(RENDER_PARAMS.cIm, job.julia?.[1] ?? 0, true);
+    writeRenderBlock(block, RENDER_PARAMS, job, { counts: countsAt, norms });
   };
   // The orbit, its low parts and BLA blocks (tens of MB for orbits of a million points) are copied in once per
   // reference, above what calls of that size use for samples and colour, and again only when a call needs that room.
@@ -275,36 +390,16 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       deep = { key, at: orbitAt };
     }
     const block = new DataView(exports.memory.buffer, paramsAt, PERTURB_PARAMS.size);
-    const P = PERTURB_PARAMS;
-    block.setUint32(P.orbit, orbitAt, true);
-    block.setInt32(P.orbitLength, perturb.orbit.length / 2, true);
-    block.setInt32(P.scale, perturb.scale, true);
-    block.setInt32(P.maxIter, job.maxIter, true);
-    block.setFloat64(P.stepX, perturb.stepX, true);
-    block.setFloat64(P.stepY, perturb.stepY, true);
-    block.setInt32(P.colStart, job.colStart, true);
-    block.setInt32(P.width, job.width, true);
-    block.setInt32(P.rowStart, job.rowStart, true);
-    block.setInt32(P.rowCount, job.rowCount, true);
-    block.setInt32(P.originX, perturb.originX, true);
-    block.setInt32(P.originY, perturb.originY, true);
-    block.setUint32(P.counts, countsAt, true);
-    block.setUint32(P.norms, normsAt(samples), true);
-    block.setInt32(P.jumpTo, perturb.jumpTo, true);
-    block.setFloat64(P.jumpX, perturb.jumpX, true);
-    block.setFloat64(P.jumpY, perturb.jumpY, true);
-    block.setFloat64(P.jumpDc, perturb.jumpDc, true);
-    block.setUint32(P.orbitLow, lowAt, true);
-    block.setFloat64(P.plainStepX, perturb.plainStepX, true);
-    block.setFloat64(P.plainStepY, perturb.plainStepY, true);
-    block.setInt32(P.restart, perturb.restart, true);
-    block.setUint32(P.bla, perturb.bla.index.length > 0 ? blaAt : 0, true);
-    block.setUint32(P.blaIndex, blaIndexAt, true);
-    block.setInt32(P.settle, perturb.settle === false ? 0 : 1, true);
-    block.setUint32(P.margins, marginsAt, true);
-    block.setInt32(P.period, perturb.period, true);
-    block.setUint32(P.ddRuns, ddBytes > 0 ? ddRunsAt : 0, true);
-    block.setFloat64(P.runDc, bla.dc, true);
+    writePerturbBlock(block, PERTURB_PARAMS, job, {
+      orbit: orbitAt,
+      orbitLow: lowAt,
+      counts: countsAt,
+      norms: normsAt(samples),
+      bla: bla.index.length > 0 ? blaAt : 0,
+      blaIndex: blaIndexAt,
+      margins: marginsAt,
+      ddRuns: ddBytes > 0 ? ddRunsAt : 0,
+    });
   };
   let tableKey = '';
 
@@ -369,28 +464,20 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
         tableKey = key;
       }
       const block = new DataView(memory, paramsAt, COLOUR_PARAMS.size);
-      const C = COLOUR_PARAMS;
-      const [r, g, b] = colouring.inside;
-      const light = lightVector(colouring.light ?? DEFAULT_LIGHT);
-      block.setUint32(C.counts, countsAt, true);
-      block.setUint32(C.norms, normsAt(samples), true);
-      block.setUint32(C.derivs, derivs ? derivsAt(samples) : 0, true);
-      block.setInt32(C.width, width, true);
-      block.setInt32(C.rows, rows, true);
-      block.setInt32(C.aa, aa, true);
-      block.setUint32(C.table, tableAt, true);
-      block.setUint32(C.tableBytes, tableBytesAt, true);
-      block.setInt32(C.tableSize, TABLE_SIZE, true);
-      block.setFloat64(C.cycle, colouring.cycle, true);
-      block.setFloat64(C.insideR, r, true);
-      block.setFloat64(C.insideG, g, true);
-      block.setFloat64(C.insideB, b, true);
-      block.setUint32(C.sums, sums, true);
-      block.setUint32(C.out, outAt, true);
-      block.setInt32(C.shading, derivs ? SHADING_BITS[colouring.shading ?? 'smooth'] : 0, true);
-      block.setFloat64(C.lightX, light[0], true);
-      block.setFloat64(C.lightY, light[1], true);
-      block.setFloat64(C.lightZ, light[2], true);
+      writeColourBlock(
+        block,
+        COLOUR_PARAMS,
+        { width, rows, aa, colouring, shaded: derivs !== undefined },
+        {
+          counts: countsAt,
+          norms: normsAt(samples),
+          derivs: derivsAt(samples),
+          table: tableAt,
+          tableBytes: tableBytesAt,
+          sums,
+          out: outAt,
+        },
+      );
       exports.colourBand(paramsAt);
       return new Uint8Array(memory, outAt, width * rows * 3);
     },
