@@ -14,58 +14,28 @@
  * the counting kernels found, exact.
  */
 import { RenderParams } from './params';
-import {
-  applyRun,
-  gLinearX,
-  gLinearY,
-  gSecondX,
-  gSecondY,
-  gSlopeX,
-  gSlopeY,
-  MIN_LEVEL,
-  NO_RUN,
-  runAt,
-} from './perturb-bla';
+import { applyRun, MIN_LEVEL, NO_RUN, Run, runAt } from './perturb-bla';
 import { PLAIN_K, powerOfTwoBelow, RESCALE, RESCALE_BITS } from './perturb-start';
-import {
-  gBla,
-  gColEnd,
-  gColStart,
-  gCounts,
-  gJumpDc,
-  gJumpTo,
-  gJumpX,
-  gJumpY,
-  gOriginX,
-  gOriginY,
-  gPixels,
-  gRestart,
-  gRowStart,
-  gScale,
-  gStepX,
-  gStepY,
-  gViewLast,
-  lastOf,
-  setView,
-  zAt,
-} from './perturb-view';
+import { lastOf, setView, View, zAt } from './perturb-view';
 import { EXTRA_STEPS } from './smooth';
 
-// Where one sample's orbit stands, handed to writeRatio: z and E there.
-let gZx: f64 = 0;
-let gZy: f64 = 0;
-let gEx: f64 = 0;
-let gEy: f64 = 0;
+/** Where one sample's orbit stands, handed to writeRatio: z and E there. */
+namespace Follow {
+  export let zx: f64 = 0;
+  export let zy: f64 = 0;
+  export let ex: f64 = 0;
+  export let ey: f64 = 0;
+}
 
 /**
  * Writes u = z / E at `out` after `steps` more steps of z -> z^2 + c (the direct kernels' operations, in their order)
- * and E -> 2 z E + h, from gZx .. gEy.
+ * and E -> 2 z E + h, from Follow.zx .. Follow.ey.
  */
 function writeRatio(out: usize, cx: f64, cy: f64, h: f64, steps: i32): void {
-  let zx = gZx;
-  let zy = gZy;
-  let ex = gEx;
-  let ey = gEy;
+  let zx = Follow.zx;
+  let zy = Follow.zy;
+  let ex = Follow.ex;
+  let ey = Follow.ey;
   for (let k = 0; k < steps; k++) {
     const nx = 2.0 * (zx * ex - zy * ey) + h;
     ey = 2.0 * (zx * ey + zy * ex);
@@ -110,10 +80,10 @@ export function deriveRect(params: usize, out: usize): void {
       }
       const x = p.xMin + <f64>col * p.stepX;
       // From z_1 (the sample) and E_1 = h to the escape at `count`, then EXTRA_STEPS on.
-      gZx = x;
-      gZy = y;
-      gEx = h;
-      gEy = 0.0;
+      Follow.zx = x;
+      Follow.zy = y;
+      Follow.ex = h;
+      Follow.ey = 0.0;
       writeRatio(out, julia ? p.cRe : x, cy, added, count - 1 + EXTRA_STEPS);
     }
   }
@@ -121,21 +91,21 @@ export function deriveRect(params: usize, out: usize): void {
 
 /**
  * One sample of a perturbation rectangle, with dc from the grid (in the kernel's scaled units, see perturb-start.ts),
- * up to its count: leaves its z and E (in true units) in gZx .. gEy and returns true, or false where its orbit
+ * up to its count: leaves its z and E (in true units) in Follow.zx .. Follow.ey and returns true, or false where its orbit
  * outlives the reference (a GLITCHED sample's: the caller has the BigInt path for it, src/deep/exact.ts).
  */
 function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
   // The linear start: dz = A dc, E = A h, with h the sample step (2 half steps) in dc's units.
-  let dzx = gJumpX * dcx - gJumpY * dcy;
-  let dzy = gJumpX * dcy + gJumpY * dcx;
-  let ex = gJumpX * 2.0 * gStepX;
-  let ey = gJumpY * 2.0 * gStepX;
-  let h = julia ? 0.0 : 2.0 * gStepX * gJumpDc;
-  dcx *= gJumpDc;
-  dcy *= gJumpDc;
-  let m = gJumpTo;
-  let n = gJumpTo;
-  let k = gScale;
+  let dzx = View.jumpX * dcx - View.jumpY * dcy;
+  let dzy = View.jumpX * dcy + View.jumpY * dcx;
+  let ex = View.jumpX * 2.0 * View.stepX;
+  let ey = View.jumpY * 2.0 * View.stepX;
+  let h = julia ? 0.0 : 2.0 * View.stepX * View.jumpDc;
+  dcx *= View.jumpDc;
+  dcy *= View.jumpDc;
+  let m = View.jumpTo;
+  let n = View.jumpTo;
+  let k = View.scale;
   let factor = powerOfTwoBelow(k);
   // The extended exponent: dz, dc, E and h scaled by 2^k while dz is below f64's range (perturb-start.ts).
   while (k > PLAIN_K && n < count) {
@@ -172,7 +142,7 @@ function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
   ex *= factor;
   ey *= factor;
   h *= factor;
-  const base = gRestart;
+  const base = View.restart;
   while (n < count) {
     const rx = load<f64>(zAt(m));
     const ry = load<f64>(zAt(m), 8);
@@ -185,7 +155,7 @@ function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
       m = base;
       continue;
     }
-    if (gBla != 0 && d2 < NO_RUN && ((m - (m <= gViewLast ? 0 : base) - 1) & ((1 << MIN_LEVEL) - 1)) == 0) {
+    if (View.bla != 0 && d2 < NO_RUN && ((m - (m <= View.viewLast ? 0 : base) - 1) & ((1 << MIN_LEVEL) - 1)) == 0) {
       const run = runAt(m, n, d2, count);
       if (run != 0) {
         // E follows the run's derivative in dz (A + 2 P dz + Q dc) and in dc (B + Q dz + 2 S dc).
@@ -196,11 +166,11 @@ function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
           load<f64>(run, 16) + (qr * dzx - qi * dzy) + 2.0 * (load<f64>(run, 64) * dcx - load<f64>(run, 72) * dcy);
         const fi =
           load<f64>(run, 24) + (qr * dzy + qi * dzx) + 2.0 * (load<f64>(run, 64) * dcy + load<f64>(run, 72) * dcx);
-        const nx = gSlopeX * ex - gSlopeY * ey + fr * h;
-        ey = gSlopeX * ey + gSlopeY * ex + fi * h;
+        const nx = Run.slopeX * ex - Run.slopeY * ey + fr * h;
+        ey = Run.slopeX * ey + Run.slopeY * ex + fi * h;
         ex = nx;
-        dzx = gLinearX + gSecondX;
-        dzy = gLinearY + gSecondY;
+        dzx = Run.linearX + Run.secondX;
+        dzy = Run.linearY + Run.secondY;
         const length = <i32>load<f64>(run, 88);
         m += length;
         n += length;
@@ -227,10 +197,10 @@ function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
     m++;
     n++;
   }
-  gZx = load<f64>(zAt(m)) + dzx;
-  gZy = load<f64>(zAt(m), 8) + dzy;
-  gEx = ex;
-  gEy = ey;
+  Follow.zx = load<f64>(zAt(m)) + dzx;
+  Follow.zy = load<f64>(zAt(m), 8) + dzy;
+  Follow.ex = ex;
+  Follow.ey = ey;
   return true;
 }
 
@@ -240,23 +210,23 @@ function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
  */
 export function derivePerturb(params: usize, out: usize): void {
   setView(params);
-  const julia = gRestart > 0;
-  const width = gColEnd - gColStart;
+  const julia = View.restart > 0;
+  const width = View.colEnd - View.colStart;
   // c for the extra steps: the orbit's Z_1 (W_1 = c for a Julia set), plus the sample's dc; dc and h in true units
   // (0 for a Julia set, and where they underflow: negligible then).
-  const c = zAt(gRestart + 1);
-  const unscale = julia ? 0.0 : gJumpDc * powerOfTwoBelow(gScale);
-  const h = 2.0 * gStepX * unscale;
-  for (let pixel = 0; pixel < gPixels; pixel++, out += 16) {
-    const count = load<i32>(gCounts + ((<usize>pixel) << 2));
+  const c = zAt(View.restart + 1);
+  const unscale = julia ? 0.0 : View.jumpDc * powerOfTwoBelow(View.scale);
+  const h = 2.0 * View.stepX * unscale;
+  for (let pixel = 0; pixel < View.pixels; pixel++, out += 16) {
+    const count = load<i32>(View.counts + ((<usize>pixel) << 2));
     if (count < 0) {
       writeNone(out);
       continue;
     }
-    const col = gColStart + (pixel % width);
-    const row = gRowStart + pixel / width;
-    const dcx = <f64>(2 * col - gOriginX) * gStepX;
-    const dcy = <f64>(gOriginY - 2 * row) * gStepY;
+    const col = View.colStart + (pixel % width);
+    const row = View.rowStart + pixel / width;
+    const dcx = <f64>(2 * col - View.originX) * View.stepX;
+    const dcy = <f64>(View.originY - 2 * row) * View.stepY;
     if (!followSample(dcx, dcy, count, julia)) {
       writeNone(out);
       continue;

@@ -14,7 +14,7 @@
 import { f64At, i32At } from './lanes';
 import { DCX, DCY, DZX, DZY, ERR, M, STRIDE } from './perturb-lanes';
 import { RUN_STEPS, RUNS, tally } from './perturb-stats';
-import { gBla, gBlaIndex, gMaxIter, gRestart, gViewLast, lastOf } from './perturb-view';
+import { lastOf, View } from './perturb-view';
 
 /** The index's levels a segment (src/deep/bla.ts, TABLE_LEVELS). */
 const TABLE_LEVELS = 32;
@@ -48,7 +48,7 @@ const PER_ROUNDING: f64 = 9007199254740992;
 // @ts-ignore: decorator
 @inline
 function levelEntry(segment: i32, level: i32): usize {
-  return gBlaIndex + ((<usize>(segment * TABLE_LEVELS + level)) << 3);
+  return View.blaIndex + ((<usize>(segment * TABLE_LEVELS + level)) << 3);
 }
 
 /**
@@ -56,8 +56,8 @@ function levelEntry(segment: i32, level: i32): usize {
  * Its block's address (BLOCK_BYTES: A, B, P, Q, S as re, im; r^2; the length).
  */
 export function runAt(m: i32, n: i32, d2: f64, end: i32): usize {
-  const segment = m <= gViewLast ? 0 : 1;
-  const j = m - (segment == 0 ? 0 : gRestart) - 1;
+  const segment = m <= View.viewLast ? 0 : 1;
+  const j = m - (segment == 0 ? 0 : View.restart) - 1;
   if (j < 0) return 0;
   let best: usize = 0;
   for (let level = MIN_LEVEL; level < TABLE_LEVELS; level++) {
@@ -65,7 +65,7 @@ export function runAt(m: i32, n: i32, d2: f64, end: i32): usize {
     const at = levelEntry(segment, level);
     const i = j >> level;
     if (i >= load<i32>(at, 4)) break;
-    const run = gBla + <usize>(load<i32>(at) + i) * BLOCK_BYTES;
+    const run = View.bla + <usize>(load<i32>(at) + i) * BLOCK_BYTES;
     if (!(d2 < load<f64>(run, 80))) break;
     best = run;
   }
@@ -81,12 +81,12 @@ const SCAN = 8;
  * orbit through 0 has none), or the last of them; i32.MAX_VALUE when none before its orbit ends or its dz fits no run.
  */
 export function nextTry(l: i32, found: bool): i32 {
-  if (gBla == 0) return i32.MAX_VALUE;
+  if (View.bla == 0) return i32.MAX_VALUE;
   const stride = found ? TRY_STRIDE : min(MAX_STRIDE, load<i32>(i32At(STRIDE, l)) << 1);
   store<i32>(i32At(STRIDE, l), stride);
   const m = load<i32>(i32At(M, l));
-  const segment = m <= gViewLast ? 0 : 1;
-  const base = segment == 0 ? 0 : gRestart;
+  const segment = m <= View.viewLast ? 0 : 1;
+  const base = segment == 0 ? 0 : View.restart;
   const dzx = load<f64>(f64At(DZX, l));
   const dzy = load<f64>(f64At(DZY, l));
   let d2 = dzx * dzx + dzy * dzy;
@@ -104,23 +104,27 @@ export function nextTry(l: i32, found: bool): i32 {
   for (let scan = 1; scan < SCAN; scan++) {
     const i = j >> MIN_LEVEL;
     if (i >= count) return i32.MAX_VALUE;
-    if (d2 < load<f64>(gBla + <usize>(first + i) * BLOCK_BYTES, 80)) break;
+    if (d2 < load<f64>(View.bla + <usize>(first + i) * BLOCK_BYTES, 80)) break;
     j += stride;
   }
   const next = base + 1 + j;
   return next < lastOf(m) ? next : i32.MAX_VALUE;
 }
 
-// A run applied to one (dz, dc) by applyRun: its linear part A dz + B dc, its second-order part, and its derivative in
-// dz, A + 2 P dz + Q dc (how an error in dz grows along the run).
-export let gLinearX: f64 = 0;
-export let gLinearY: f64 = 0;
-export let gSecondX: f64 = 0;
-export let gSecondY: f64 = 0;
-export let gSlopeX: f64 = 0;
-export let gSlopeY: f64 = 0;
+/**
+ * A run applied to one (dz, dc) by applyRun: its linear part A dz + B dc, its second-order part, and its derivative in
+ * dz, A + 2 P dz + Q dc (how an error in dz grows along the run).
+ */
+export namespace Run {
+  export let linearX: f64 = 0;
+  export let linearY: f64 = 0;
+  export let secondX: f64 = 0;
+  export let secondY: f64 = 0;
+  export let slopeX: f64 = 0;
+  export let slopeY: f64 = 0;
+}
 
-/** The run at `run` (a block of runAt's) applied to dz and dc: dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2 (see gLinearX). */
+/** The run at `run` (a block of runAt's) applied to dz and dc: dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2 (see Run.linearX). */
 // @ts-ignore: decorator
 @inline
 export function applyRun(run: usize, dzx: f64, dzy: f64, dcx: f64, dcy: f64): void {
@@ -140,12 +144,12 @@ export function applyRun(run: usize, dzx: f64, dzy: f64, dcx: f64, dcy: f64): vo
   const zci = dzx * dcy + dzy * dcx;
   const ccr = dcx * dcx - dcy * dcy;
   const cci = 2.0 * dcx * dcy;
-  gLinearX = ar * dzx - ai * dzy + (br * dcx - bi * dcy);
-  gLinearY = ar * dzy + ai * dzx + (br * dcy + bi * dcx);
-  gSecondX = pr * zzr - pi * zzi + (qr * zcr - qi * zci) + (sr * ccr - si * cci);
-  gSecondY = pr * zzi + pi * zzr + (qr * zci + qi * zcr) + (sr * cci + si * ccr);
-  gSlopeX = ar + 2.0 * (pr * dzx - pi * dzy) + (qr * dcx - qi * dcy);
-  gSlopeY = ai + 2.0 * (pr * dzy + pi * dzx) + (qr * dcy + qi * dcx);
+  Run.linearX = ar * dzx - ai * dzy + (br * dcx - bi * dcy);
+  Run.linearY = ar * dzy + ai * dzx + (br * dcy + bi * dcx);
+  Run.secondX = pr * zzr - pi * zzi + (qr * zcr - qi * zci) + (sr * ccr - si * cci);
+  Run.secondY = pr * zzi + pi * zzr + (qr * zci + qi * zcr) + (sr * cci + si * ccr);
+  Run.slopeX = ar + 2.0 * (pr * dzx - pi * dzy) + (qr * dcx - qi * dcy);
+  Run.slopeY = ai + 2.0 * (pr * dzy + pi * dzx) + (qr * dcy + qi * dcx);
 }
 
 /**
@@ -153,7 +157,7 @@ export function applyRun(run: usize, dzx: f64, dzy: f64, dcx: f64, dcy: f64): vo
  * the lane's count). The lane's dz, place and error estimate are updated in the lane arrays.
  */
 export function takeRuns(l: i32, n: i32): i32 {
-  if (gBla == 0) return 0;
+  if (View.bla == 0) return 0;
   let m = load<i32>(i32At(M, l));
   let dzx = load<f64>(f64At(DZX, l));
   let dzy = load<f64>(f64At(DZY, l));
@@ -163,17 +167,17 @@ export function takeRuns(l: i32, n: i32): i32 {
   let taken = 0;
   while (true) {
     const d2 = dzx * dzx + dzy * dzy;
-    const run = runAt(m, n + taken, d2, gMaxIter);
+    const run = runAt(m, n + taken, d2, View.maxIter);
     if (run == 0) break;
     const length = <i32>load<f64>(run, 88);
     if (length <= 0) break; // never from a table of src/deep/bla.ts: a guard against memory that is not one
     applyRun(run, dzx, dzy, dcx, dcy);
-    const lr = gLinearX;
-    const li = gLinearY;
-    const qqr = gSecondX;
-    const qqi = gSecondY;
-    const gr = gSlopeX;
-    const gi = gSlopeY;
+    const lr = Run.linearX;
+    const li = Run.linearY;
+    const qqr = Run.secondX;
+    const qqi = Run.secondY;
+    const gr = Run.slopeX;
+    const gi = Run.slopeY;
     const l2 = lr * lr + li * li;
     const q2 = qqr * qqr + qqi * qqi;
     const dropped = l2 > 0 ? (REMAINDER * q2) / Math.sqrt(l2) : 0.0;

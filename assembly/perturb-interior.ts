@@ -17,7 +17,7 @@
 import { f64At, i32At } from './lanes';
 import { DCX, DCY, DZX, DZY, M, ROUNDING } from './perturb-lanes';
 import { PROVEN_INSIDE, tally } from './perturb-stats';
-import { gMaxIter, gPeriod, gRestart, lastOf, zAt } from './perturb-view';
+import { lastOf, View, zAt } from './perturb-view';
 import { SAFETY } from './rounding';
 
 // perturb-lanes.ts's LANES: memory.data needs a constant that this module's place in the import cycle cannot import.
@@ -44,8 +44,8 @@ const SETTLE = 4;
 
 /** The first multiple of the period after place m (of the reference: rebased lanes start it again), or never. */
 export function nextCheck(m: i32): i32 {
-  if (gPeriod == 0 || m > lastOf(0) || gRestart > 0) return i32.MAX_VALUE;
-  const next = (m / gPeriod + 1) * gPeriod;
+  if (View.period == 0 || m > lastOf(0) || View.restart > 0) return i32.MAX_VALUE;
+  const next = (m / View.period + 1) * View.period;
   return next < lastOf(m) ? next : i32.MAX_VALUE;
 }
 
@@ -53,7 +53,7 @@ export function nextCheck(m: i32): i32 {
 export function resetInterior(l: i32, n: i32, m: i32): void {
   store<i32>(i32At(CHECK_M, l), nextCheck(m));
   store<i32>(i32At(RECORD_N, l), -1);
-  store<i32>(i32At(CHECK_N, l), n + SETTLE * gPeriod);
+  store<i32>(i32At(CHECK_N, l), n + SETTLE * View.period);
   store<i32>(i32At(WAIT, l), 1);
   store<i32>(i32At(INSIDE, l), 0);
 }
@@ -68,10 +68,10 @@ export function atPeriod(l: i32, n: i32, error2: f64): bool {
   store<i32>(i32At(CHECK_M, l), nextCheck(m));
   // A proof steps one by one through a period, where the lane takes BLA runs: worth it only with many periods left
   // (at a period-8007 minibrot, 100000 iterations, failed proofs took 5 of 8 seconds).
-  if (n < load<i32>(i32At(CHECK_N, l)) || gMaxIter - n < WORTH_IT * gPeriod) return false;
+  if (n < load<i32>(i32At(CHECK_N, l)) || View.maxIter - n < WORTH_IT * View.period) return false;
   const zx = load<f64>(zAt(m)) + load<f64>(f64At(DZX, l));
   const zy = load<f64>(zAt(m), 8) + load<f64>(f64At(DZY, l));
-  if (n - load<i32>(i32At(RECORD_N, l)) != gPeriod) {
+  if (n - load<i32>(i32At(RECORD_N, l)) != View.period) {
     store<i32>(i32At(RECORD_N, l), n);
     store<f64>(f64At(RECORD_X, l), zx);
     store<f64>(f64At(RECORD_Y, l), zy);
@@ -83,7 +83,7 @@ export function atPeriod(l: i32, n: i32, error2: f64): bool {
     return true;
   }
   const wait = load<i32>(i32At(WAIT, l));
-  store<i32>(i32At(CHECK_N, l), n + <i32>min(<i64>gMaxIter, <i64>gPeriod * <i64>wait));
+  store<i32>(i32At(CHECK_N, l), n + <i32>min(<i64>View.maxIter, <i64>View.period * <i64>wait));
   store<i32>(i32At(WAIT, l), min(wait << 1, 1 << 20));
   store<i32>(i32At(RECORD_N, l), -1);
   return false;
@@ -115,11 +115,11 @@ function contracts(l: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, error2: f64):
   // Room for the rounding of a period's steps (each 2^-49 of dz, grown as dz grows), and for the error estimate.
   const e = SAFETY * Math.sqrt(error2 * ROUNDING);
   const moved0 = Math.sqrt((w1x - w0x) * (w1x - w0x) + (w1y - w0y) * (w1y - w0y));
-  const radius = Math.max(REACH * moved0 + 2.0 * e, <f64>gPeriod * 1024.0 * STEP_ROUNDING * w1) + 1e-300;
+  const radius = Math.max(REACH * moved0 + 2.0 * e, <f64>View.period * 1024.0 * STEP_ROUNDING * w1) + 1e-300;
   let dzx = load<f64>(f64At(DZX, l));
   let dzy = load<f64>(f64At(DZY, l));
   let rho = radius;
-  for (let j = 0; j < gPeriod; j++) {
+  for (let j = 0; j < View.period; j++) {
     if (m == lastOf(m)) return false;
     const rx = load<f64>(zAt(m));
     const ry = load<f64>(zAt(m), 8);

@@ -6,25 +6,8 @@ import { f64At, i32At } from './lanes';
 import { nextTry, takeRuns } from './perturb-bla';
 import { atPeriod, CHECK_M, nextCheck, resetInterior } from './perturb-interior';
 import { STEPS, tally } from './perturb-stats';
-import { gDcx, gDcy, gDzx, gDzy, gM, gN, start } from './perturb-start';
-import {
-  AMBIGUOUS,
-  gColEnd,
-  gMargins,
-  gColStart,
-  gOriginX,
-  gOriginY,
-  gPixels,
-  gRestart,
-  gRowStart,
-  gBla,
-  gScale,
-  gStepX,
-  gStepY,
-  lastOf,
-  NEAR_FOUR,
-  zAt,
-} from './perturb-view';
+import { start, Start } from './perturb-start';
+import { AMBIGUOUS, lastOf, NEAR_FOUR, View, zAt } from './perturb-view';
 
 /** A step's rounding error squared, relative to |dz|^2 (2^-53 squared, a few roundings a step): ERR's unit. */
 export const ROUNDING: f64 = 1.232595164407831e-32; // 2^-106
@@ -43,16 +26,18 @@ export const ERR = memory.data(LANES * 8, 16); // f64: the estimated squared err
 export const NEXT = memory.data(LANES * 4, 16); // i32: the place m where the lane next tries BLA runs (perturb-bla.ts)
 export const STRIDE = memory.data(LANES * 4, 16); // i32: how far that place was set from the last
 
-// The cursor: the next sample of the rectangle.
-let gNext: i32 = 0;
-let gCol: i32 = 0;
-let gRow: i32 = 0;
+/** The cursor: the next sample of the rectangle, its index and its column and row. */
+namespace Cursor {
+  export let next: i32 = 0;
+  export let col: i32 = 0;
+  export let row: i32 = 0;
+}
 
 /** Puts the cursor on the rectangle's first sample. */
 export function rewind(): void {
-  gNext = 0;
-  gCol = gColStart;
-  gRow = 0;
+  Cursor.next = 0;
+  Cursor.col = View.colStart;
+  Cursor.row = 0;
 }
 
 /** Parks lane l on the reference's start with dz = dc = 0: it follows the reference and its events are ignored. */
@@ -71,24 +56,24 @@ export function park(l: i32): void {
 
 /** Puts the next sample that reaches the plain phase into lane l (finishing the others); parks it when none is left. */
 export function refill(l: i32): void {
-  while (gNext < gPixels) {
-    const pixel = gNext++;
-    const dcx = <f64>(2 * gCol - gOriginX) * gStepX;
-    const dcy = <f64>(gOriginY - 2 * (gRowStart + gRow)) * gStepY;
-    if (++gCol == gColEnd) {
-      gCol = gColStart;
-      gRow++;
+  while (Cursor.next < View.pixels) {
+    const pixel = Cursor.next++;
+    const dcx = <f64>(2 * Cursor.col - View.originX) * View.stepX;
+    const dcy = <f64>(View.originY - 2 * (View.rowStart + Cursor.row)) * View.stepY;
+    if (++Cursor.col == View.colEnd) {
+      Cursor.col = View.colStart;
+      Cursor.row++;
     }
-    if (start(pixel, dcx, dcy, gScale)) {
-      store<f64>(f64At(DZX, l), gDzx);
-      store<f64>(f64At(DZY, l), gDzy);
-      store<f64>(f64At(DCX, l), gDcx);
-      store<f64>(f64At(DCY, l), gDcy);
-      store<i32>(i32At(M, l), gM);
+    if (start(pixel, dcx, dcy, View.scale)) {
+      store<f64>(f64At(DZX, l), Start.dzx);
+      store<f64>(f64At(DZY, l), Start.dzy);
+      store<f64>(f64At(DCX, l), Start.dcx);
+      store<f64>(f64At(DCY, l), Start.dcy);
+      store<i32>(i32At(M, l), Start.m);
       store<i32>(i32At(PIXEL, l), pixel);
       // With the roundings of the steps the linear start skipped.
-      store<f64>(f64At(ERR, l), <f64>gN * (gDzx * gDzx + gDzy * gDzy));
-      store<i32>(i32At(N, l), gN + takeRuns(l, gN));
+      store<f64>(f64At(ERR, l), <f64>Start.n * (Start.dzx * Start.dzx + Start.dzy * Start.dzy));
+      store<i32>(i32At(N, l), Start.n + takeRuns(l, Start.n));
       store<i32>(i32At(NEXT, l), nextTry(l, true));
       resetInterior(l, load<i32>(i32At(N, l)), load<i32>(i32At(M, l)));
       return;
@@ -136,7 +121,7 @@ export function laneEvent(l: i32): i32 {
   const r2 = zx * zx + zy * zy;
   if (r2 >= NEAR_FOUR) {
     if (r2 > AMBIGUOUS) {
-      gExcess = NaN;
+      LastEscape.excess = NaN;
       return ESCAPED;
     }
     const near = nearFour(l, m, r2);
@@ -148,7 +133,10 @@ export function laneEvent(l: i32): i32 {
 }
 
 /** |z|^2 - 4 of the last escape that nearFour decided; NaN for one that f64 alone decided (see laneEvent). */
-export let gExcess: f64 = NaN;
+/** |z|^2 - 4 of the last escape that nearFour decided; NaN for one that f64 alone decided (see laneEvent). */
+export namespace LastEscape {
+  export let excess: f64 = NaN;
+}
 
 /** 2^-40: how far a lane's dz may be off, relative to it, in nearFour (the steps' rounding, as a random walk). */
 const DZ_TRUSTED: f64 = 9.094947017729282e-13;
@@ -160,7 +148,7 @@ const DZ_TRUSTED: f64 = 9.094947017729282e-13;
  * to the rounding of those terms and of dz; elsewhere, as f64 says: r2 >= 4 undecided, below it not escaped.
  */
 function nearFour(l: i32, m: i32, r2: f64): i32 {
-  const margin = load<f64>(gMargins + ((<usize>m) << 3));
+  const margin = load<f64>(View.margins + ((<usize>m) << 3));
   if (margin == 0) return r2 >= 4.0 ? UNDECIDED : GOES_ON;
   const rx = load<f64>(zAt(m));
   const ry = load<f64>(zAt(m), 8);
@@ -174,7 +162,7 @@ function nearFour(l: i32, m: i32, r2: f64): i32 {
   let bound = DZ_TRUSTED * (Math.abs(margin) + 4.0 * Math.sqrt(d2) + d2);
   bound += 16.0 * Math.sqrt(load<f64>(f64At(ERR, l)) * ROUNDING);
   if (excess >= bound) {
-    gExcess = excess;
+    LastEscape.excess = excess;
     return ESCAPED;
   }
   return excess < -bound ? GOES_ON : UNDECIDED;
@@ -184,7 +172,7 @@ function nearFour(l: i32, m: i32, r2: f64): i32 {
 function endEvent(m: i32): i32 {
   const rx = load<f64>(zAt(m));
   const ry = load<f64>(zAt(m), 8);
-  return gRestart > 0 && rx * rx + ry * ry >= 4.0 ? REBASE : UNDECIDED;
+  return View.restart > 0 && rx * rx + ry * ry >= 4.0 ? REBASE : UNDECIDED;
 }
 
 /**
@@ -214,7 +202,7 @@ export function rebaseLanes(k: i32): bool {
     store<f64>(f64At(DZY, l), zy);
     const r2 = zx * zx + zy * zy;
     store<f64>(f64At(ERR, l), load<f64>(f64At(ERR, l)) + r2);
-    store<i32>(i32At(M, l), gRestart);
+    store<i32>(i32At(M, l), View.restart);
     store<i32>(i32At(NEXT, l), nextTry(l, true));
     // At the orbit's 0: a multiple of the period (perturb-interior.ts).
     if (atPeriod(l, load<i32>(i32At(N, l)) + k, load<f64>(f64At(ERR, l)))) advanced = true;

@@ -3,18 +3,7 @@
  * too small for f64, until they are plain f64 for a lane of the fast loop.
  */
 import { STEPS, tally } from './perturb-stats';
-import {
-  AMBIGUOUS,
-  finish,
-  GLITCHED,
-  gJumpDc,
-  gJumpTo,
-  gJumpX,
-  gJumpY,
-  gMaxIter,
-  gViewLast,
-  zAt,
-} from './perturb-view';
+import { AMBIGUOUS, finish, GLITCHED, View, zAt } from './perturb-view';
 
 /** How far a scaled delta may grow before its scale comes down (and by how much). */
 export const RESCALE_BITS: i32 = 256;
@@ -30,12 +19,15 @@ export const PLAIN_K: i32 = 500;
 const NEGLIGIBLE_DC: f64 = 1.0261342003245941e-289;
 
 // A sample leaving the scaled phase: its plain deltas and where it stands.
-export let gDzx: f64 = 0;
-export let gDzy: f64 = 0;
-export let gDcx: f64 = 0;
-export let gDcy: f64 = 0;
-export let gM: i32 = 0;
-export let gN: i32 = 0;
+/** Where start leaves the sample it started: its dz and dc, its place m in the orbit and its count n. */
+export namespace Start {
+  export let dzx: f64 = 0;
+  export let dzy: f64 = 0;
+  export let dcx: f64 = 0;
+  export let dcy: f64 = 0;
+  export let m: i32 = 0;
+  export let n: i32 = 0;
+}
 
 /**
  * 2^-k as f64, and 0 from the subnormal range down: a term scaled by it is then far below the others anyway, and
@@ -47,19 +39,19 @@ export function powerOfTwoBelow(k: i32): f64 {
 
 /**
  * A sample from its offset dc (scaled by 2^-k) through the scaled phase, while it lasts. Returns false when it is
- * finished there (escaped, or maxIter reached); otherwise leaves its plain state in gDzx .. gN for a lane.
+ * finished there (escaped, or maxIter reached); otherwise leaves its plain state in Start.dzx .. Start.n for a lane.
  *
  * While dz is far below Z it grows linearly: dz_n = A_n dc with A_1 = 1, A_{n+1} = 2 Z_n A_n + 1, the same A for
  * every sample (src/deep/perturbation.ts computes it, and up to which step it holds). So every sample starts at
  * that step with dz = A dc, skipping the first iterations (at 1e1000, most of them).
  */
 export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
-  let dzx = gJumpX * dcx - gJumpY * dcy;
-  let dzy = gJumpX * dcy + gJumpY * dcx;
-  dcx *= gJumpDc;
-  dcy *= gJumpDc;
-  let m = gJumpTo;
-  let n = gJumpTo;
+  let dzx = View.jumpX * dcx - View.jumpY * dcy;
+  let dzy = View.jumpX * dcy + View.jumpY * dcx;
+  dcx *= View.jumpDc;
+  dcy *= View.jumpDc;
+  let m = View.jumpTo;
+  let n = View.jumpTo;
   if (k <= PLAIN_K) {
     const factor = powerOfTwoBelow(k);
     dzx *= factor;
@@ -69,7 +61,7 @@ export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
   } else {
     let factor = powerOfTwoBelow(k);
     while (true) {
-      if (n >= gMaxIter) {
+      if (n >= View.maxIter) {
         finish(pixel, n, 0, 0, 0, 0, 0);
         return false;
       }
@@ -82,7 +74,7 @@ export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
         finish(pixel, r2 > AMBIGUOUS ? n : GLITCHED, zx, zy, dcx * factor, dcy * factor, 0);
         return false;
       }
-      if (m == gViewLast) {
+      if (m == View.viewLast) {
         // The reference ends here and this sample has not escaped (dz is far below z: no rebase).
         finish(pixel, GLITCHED, 0, 0, 0, 0, 0);
         return false;
@@ -118,11 +110,11 @@ export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {
     dcx = 0;
     dcy = 0;
   }
-  gDzx = dzx;
-  gDzy = dzy;
-  gDcx = dcx;
-  gDcy = dcy;
-  gM = m;
-  gN = n;
+  Start.dzx = dzx;
+  Start.dzy = dzy;
+  Start.dcx = dcx;
+  Start.dcy = dcy;
+  Start.m = m;
+  Start.n = n;
   return true;
 }

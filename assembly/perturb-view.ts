@@ -24,83 +24,89 @@ export const NEAR_FOUR: f64 = 4.0 - 4.0 / 1099511627776.0; // 4 (1 - 2^-40)
 /** The count of a sample whose count rounding may have changed, that double-double could not settle either. */
 export const INEXACT: i32 = -3;
 
-export let gOrbit: usize = 0;
-export let gOrbitLow: usize = 0;
-export let gPlainStepX: f64 = 0;
-export let gPlainStepY: f64 = 0;
-export let gLast: i32 = 0;
-export let gRestart: i32 = 0; // where rebasing goes: 0, or a Julia set's critical orbit
-export let gViewLast: i32 = 0; // the reference's last point: gLast, or before a Julia set's critical orbit
-export let gScale: i32 = 0;
-export let gMaxIter: i32 = 0;
-export let gStepX: f64 = 0;
-export let gStepY: f64 = 0;
-export let gColStart: i32 = 0;
-export let gColEnd: i32 = 0;
-export let gRowStart: i32 = 0;
-export let gOriginX: i32 = 0;
-export let gOriginY: i32 = 0;
-export let gCounts: usize = 0;
-export let gNorms: usize = 0;
-export let gJumpTo: i32 = 1;
-export let gJumpX: f64 = 1;
-export let gJumpY: f64 = 0;
-export let gJumpDc: f64 = 1;
-export let gPixels: i32 = 0;
-export let gBla: usize = 0;
-export let gBlaIndex: usize = 0;
-export let gSettle: bool = true;
-export let gMargins: usize = 0;
-export let gPeriod: i32 = 0;
-export let gDdRuns: usize = 0;
-export let gRunDc: f64 = 0;
+/**
+ * The perturbation call in progress, read from its parameter block by setView (see PerturbParams for each field's
+ * meaning) and read by every part of the kernel: WASM globals, which cost nothing to read in the hot loops.
+ */
+export namespace View {
+  export let orbit: usize = 0;
+  export let orbitLow: usize = 0;
+  export let plainStepX: f64 = 0;
+  export let plainStepY: f64 = 0;
+  export let last: i32 = 0;
+  export let restart: i32 = 0; // where rebasing goes: 0, or a Julia set's critical orbit
+  export let viewLast: i32 = 0; // the reference's last point: View.last, or before a Julia set's critical orbit
+  export let scale: i32 = 0;
+  export let maxIter: i32 = 0;
+  export let stepX: f64 = 0;
+  export let stepY: f64 = 0;
+  export let colStart: i32 = 0;
+  export let colEnd: i32 = 0;
+  export let rowStart: i32 = 0;
+  export let originX: i32 = 0;
+  export let originY: i32 = 0;
+  export let counts: usize = 0;
+  export let norms: usize = 0;
+  export let jumpTo: i32 = 1;
+  export let jumpX: f64 = 1;
+  export let jumpY: f64 = 0;
+  export let jumpDc: f64 = 1;
+  export let pixels: i32 = 0;
+  export let bla: usize = 0;
+  export let blaIndex: usize = 0;
+  export let settle: bool = true;
+  export let margins: usize = 0;
+  export let period: i32 = 0;
+  export let ddRuns: usize = 0;
+  export let runDc: f64 = 0;
+}
 
 /** Reads the parameter block at `params`. */
 export function setView(params: usize): void {
   const p = changetype<PerturbParams>(params);
-  gOrbit = p.orbit;
-  gOrbitLow = p.orbitLow;
-  gPlainStepX = p.plainStepX;
-  gPlainStepY = p.plainStepY;
-  gLast = p.orbitLength - 1;
-  gRestart = p.restart;
-  gViewLast = (gRestart > 0 ? gRestart : p.orbitLength) - 1;
-  gScale = p.scale;
-  gMaxIter = p.maxIter;
-  gStepX = p.stepX;
-  gStepY = p.stepY;
-  gColStart = p.colStart;
-  gColEnd = p.colStart + p.width;
-  gRowStart = p.rowStart;
-  gOriginX = p.originX;
-  gOriginY = p.originY;
-  gCounts = p.counts;
-  gNorms = p.norms;
-  gJumpTo = p.jumpTo;
-  gJumpX = p.jumpX;
-  gJumpY = p.jumpY;
-  gJumpDc = p.jumpDc;
-  gPixels = p.width * p.rowCount;
-  gBla = p.bla;
-  gBlaIndex = p.blaIndex;
-  gSettle = p.settle != 0;
-  gMargins = p.margins;
-  gPeriod = p.period;
-  gDdRuns = p.ddRuns;
-  gRunDc = p.runDc;
+  View.orbit = p.orbit;
+  View.orbitLow = p.orbitLow;
+  View.plainStepX = p.plainStepX;
+  View.plainStepY = p.plainStepY;
+  View.last = p.orbitLength - 1;
+  View.restart = p.restart;
+  View.viewLast = (View.restart > 0 ? View.restart : p.orbitLength) - 1;
+  View.scale = p.scale;
+  View.maxIter = p.maxIter;
+  View.stepX = p.stepX;
+  View.stepY = p.stepY;
+  View.colStart = p.colStart;
+  View.colEnd = p.colStart + p.width;
+  View.rowStart = p.rowStart;
+  View.originX = p.originX;
+  View.originY = p.originY;
+  View.counts = p.counts;
+  View.norms = p.norms;
+  View.jumpTo = p.jumpTo;
+  View.jumpX = p.jumpX;
+  View.jumpY = p.jumpY;
+  View.jumpDc = p.jumpDc;
+  View.pixels = p.width * p.rowCount;
+  View.bla = p.bla;
+  View.blaIndex = p.blaIndex;
+  View.settle = p.settle != 0;
+  View.margins = p.margins;
+  View.period = p.period;
+  View.ddRuns = p.ddRuns;
+  View.runDc = p.runDc;
 }
 
 // @ts-ignore: decorator
 @inline
 export function zAt(m: i32): usize {
-  return gOrbit + ((<usize>m) << 4);
+  return View.orbit + ((<usize>m) << 4);
 }
 
 /** The last point of the orbit that place m is on (the reference, or a Julia set's critical orbit). */
 // @ts-ignore: decorator
 @inline
 export function lastOf(m: i32): i32 {
-  return m <= gViewLast ? gViewLast : gLast;
+  return m <= View.viewLast ? View.viewLast : View.last;
 }
 
 /**
@@ -110,20 +116,20 @@ export function lastOf(m: i32): i32 {
  * asked for no settling.
  */
 function preciseSample(pixel: i32): i32 {
-  if (gPlainStepX == 0 || gRestart > 0 || !gSettle) return INEXACT;
-  const width = gColEnd - gColStart;
-  const col = gColStart + (pixel % width);
-  const row = gRowStart + pixel / width;
-  const dcx = <f64>(2 * col - gOriginX) * gPlainStepX;
-  const dcy = <f64>(gOriginY - 2 * row) * gPlainStepY;
+  if (View.plainStepX == 0 || View.restart > 0 || !View.settle) return INEXACT;
+  const width = View.colEnd - View.colStart;
+  const col = View.colStart + (pixel % width);
+  const row = View.rowStart + pixel / width;
+  const dcx = <f64>(2 * col - View.originX) * View.plainStepX;
+  const dcy = <f64>(View.originY - 2 * row) * View.plainStepY;
   tally(PRECISE, 1);
-  return preciseCount(gOrbit, gOrbitLow, gLast, dcx, dcy, gMaxIter, INEXACT);
+  return preciseCount(View.orbit, View.orbitLow, View.last, dcx, dcy, View.maxIter, INEXACT);
 }
 
 /** Writes the result of a sample proven inside (perturb-interior.ts): never escapes. */
 export function finishInside(pixel: i32): void {
-  store<i32>(gCounts + ((<usize>pixel) << 2), -1);
-  store<f64>(gNorms + ((<usize>pixel) << 3), 0);
+  store<i32>(View.counts + ((<usize>pixel) << 2), -1);
+  store<f64>(View.norms + ((<usize>pixel) << 3), 0);
 }
 
 /**
@@ -135,18 +141,18 @@ export function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64,
   let count = n == GLITCHED ? GLITCHED : -1;
   let norm = 0.0;
   // c: the orbit's Z_1 (W_1 = c for a Julia set, whose dc is 0).
-  const c = zAt(gRestart + 1);
+  const c = zAt(View.restart + 1);
   const cx = load<f64>(c) + dcx;
   const cy = load<f64>(c, 8) + dcy;
-  if (n >= 0 && errorDecides(error2, zx, zy, cx, cy, n >= gMaxIter, excess)) {
+  if (n >= 0 && errorDecides(error2, zx, zy, cx, cy, n >= View.maxIter, excess)) {
     count = preciseSample(pixel);
     norm = count > 0 ? preciseNorm : 0;
     if (count == INEXACT) tally(LEFT_INEXACT, 1);
-  } else if (n >= 0 && n < gMaxIter) {
+  } else if (n >= 0 && n < View.maxIter) {
     count = n;
     norm = normAfterEscape(zx, zy, cx, cy);
   }
   if (count == GLITCHED) tally(LEFT_GLITCHED, 1);
-  store<i32>(gCounts + ((<usize>pixel) << 2), count);
-  store<f64>(gNorms + ((<usize>pixel) << 3), norm);
+  store<i32>(View.counts + ((<usize>pixel) << 2), count);
+  store<f64>(View.norms + ((<usize>pixel) << 3), norm);
 }

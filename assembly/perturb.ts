@@ -55,21 +55,21 @@ import {
   DZY,
   ERR,
   ESCAPED,
-  LANES,
-  LOST_TRACK,
-  gExcess,
   laneEvent,
+  LANES,
+  LastEscape,
+  LOST_TRACK,
   M,
   N,
-  PIXEL,
   park,
-  ROUNDING,
+  PIXEL,
   refill,
   rewind,
+  ROUNDING,
   UNDECIDED,
 } from './perturb-lanes';
 import { STEPS, tally } from './perturb-stats';
-import { finish, finishInside, GLITCHED, gMaxIter, setView, zAt } from './perturb-view';
+import { finish, finishInside, GLITCHED, setView, View, zAt } from './perturb-view';
 import { INSIDE } from './perturb-interior';
 
 /** Renders the rectangle described by the block at `params`: each sample's count and |z|^2, as the others do. */
@@ -81,7 +81,7 @@ export function renderPerturb(params: usize): void {
     // Run to the first lane's maxIter; a parked lane has none.
     let steps = i32.MAX_VALUE;
     for (let l = 0; l < LANES; l++) {
-      if (load<i32>(i32At(PIXEL, l)) >= 0) steps = min(steps, gMaxIter - load<i32>(i32At(N, l)));
+      if (load<i32>(i32At(PIXEL, l)) >= 0) steps = min(steps, View.maxIter - load<i32>(i32At(N, l)));
     }
     if (steps == i32.MAX_VALUE) break;
     const k = burst(steps);
@@ -107,19 +107,19 @@ export function renderPerturb(params: usize): void {
         // Lost (perturb-lanes.ts, LOST): an infinite error sends it to the double-double path.
         finish(pixel, n, zx, zy, load<f64>(f64At(DCX, l)), load<f64>(f64At(DCY, l)), Infinity);
         refill(l);
-      } else if (event == ESCAPED || event == UNDECIDED || n >= gMaxIter) {
+      } else if (event == ESCAPED || event == UNDECIDED || n >= View.maxIter) {
         const dcx = load<f64>(f64At(DCX, l));
         const dcy = load<f64>(f64At(DCY, l));
         const error2 = ROUNDING * load<f64>(f64At(ERR, l));
         finish(
           pixel,
-          event == UNDECIDED && n < gMaxIter ? GLITCHED : n,
+          event == UNDECIDED && n < View.maxIter ? GLITCHED : n,
           zx,
           zy,
           dcx,
           dcy,
           error2,
-          event == ESCAPED ? gExcess : NaN,
+          event == ESCAPED ? LastEscape.excess : NaN,
         );
         refill(l);
       }

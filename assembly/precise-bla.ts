@@ -10,7 +10,7 @@
  * each run of 8 steps composed step by step, the longer ones from pairs of the level below.
  */
 import { add, ddHigh, ddLow, mul, norm } from './dd';
-import { gBlaIndex, gDdRuns, gMargins, gMaxIter, gOrbit, gOrbitLow, gRunDc, gViewLast } from './perturb-view';
+import { View } from './perturb-view';
 
 /** A step's radius, as a fraction of |Z| (src/deep/bla.ts has 2^-24 for the fast loop). */
 const EPSILON_DD: f64 = 3.552713678800501e-15; // 2^-48
@@ -31,25 +31,25 @@ const PER_ROUNDING: f64 = 1.2676506002282294e30;
 // @ts-ignore: decorator
 @inline
 function blockAt(index: i32): usize {
-  return gDdRuns + 16 + <usize>index * DD_BLOCK;
+  return View.ddRuns + 16 + <usize>index * DD_BLOCK;
 }
 
 /** Z_m in double-double: high parts, low parts. */
 // @ts-ignore: decorator
 @inline
 function zHigh(m: i32): v128 {
-  return v128.load(gOrbit + ((<usize>m) << 4));
+  return v128.load(View.orbit + ((<usize>m) << 4));
 }
 
 // @ts-ignore: decorator
 @inline
 function zLow(m: i32): v128 {
-  return v128.load(gOrbitLow + ((<usize>m) << 4));
+  return v128.load(View.orbitLow + ((<usize>m) << 4));
 }
 
 /** The radius of the step at Z_m: none where z = Z + dz could reach |z| = 2, or where the orbit keeps a margin. */
 function stepRadius(m: i32): f64 {
-  if (load<f64>(gMargins + ((<usize>m) << 3)) != 0) return 0;
+  if (load<f64>(View.margins + ((<usize>m) << 3)) != 0) return 0;
   const a = Math.sqrt(norm(zHigh(m)));
   return min(EPSILON_DD * a, max(0.0, (2.0 - a) / 2.0));
 }
@@ -79,7 +79,7 @@ function composeSteps(m: i32, to: usize): void {
     // Then the step at Z: A' = 2Z A, B' = 2Z B + 1, P' = 2Z P + A^2, Q' = 2Z Q + 2 A B, S' = 2Z S + B^2.
     const yh = f64x2.mul(zHigh(m + t), two);
     const yl = f64x2.mul(zLow(m + t), two);
-    r = min(r, max(0.0, (stepRadius(m + t) - size(bh) * gRunDc) / size(ah)));
+    r = min(r, max(0.0, (stepRadius(m + t) - size(bh) * View.runDc) / size(ah)));
     mul(ah, al, ah, al);
     const aah = ddHigh;
     const aal = ddLow;
@@ -161,7 +161,7 @@ function merge(x: usize, y: usize, to: usize): void {
   const qyh = v128.load(y, 96);
   const qyl = v128.load(y, 112);
   const ry = Math.sqrt(load<f64>(y, 160));
-  const r = min(Math.sqrt(load<f64>(x, 160)), max(0.0, (ry - size(bxh) * gRunDc) / size(axh)));
+  const r = min(Math.sqrt(load<f64>(x, 160)), max(0.0, (ry - size(bxh) * View.runDc) / size(axh)));
   // A = Ay Ax
   mul(ayh, ayl, axh, axl);
   const ah = ddHigh;
@@ -212,19 +212,19 @@ function merge(x: usize, y: usize, to: usize): void {
 // @ts-ignore: decorator
 @inline
 function levelFirst(level: i32): i32 {
-  return load<i32>(gBlaIndex + ((<usize>level) << 3));
+  return load<i32>(View.blaIndex + ((<usize>level) << 3));
 }
 
 // @ts-ignore: decorator
 @inline
 function levelCount(level: i32): i32 {
-  return load<i32>(gBlaIndex + ((<usize>level) << 3), 4);
+  return load<i32>(View.blaIndex + ((<usize>level) << 3), 4);
 }
 
 /** Builds the blocks, once per render and instance; false when there are none (no room given, or no runs). */
 export function ddRunsReady(): bool {
-  if (gDdRuns == 0 || gBlaIndex == 0 || levelCount(MIN_LEVEL) == 0) return false;
-  if (load<i32>(gDdRuns) != 0) return true;
+  if (View.ddRuns == 0 || View.blaIndex == 0 || levelCount(MIN_LEVEL) == 0) return false;
+  if (load<i32>(View.ddRuns) != 0) return true;
   const first = levelFirst(MIN_LEVEL);
   for (let i = 0; i < levelCount(MIN_LEVEL); i++) composeSteps(1 + (i << MIN_LEVEL), blockAt(first + i));
   for (let level = MIN_LEVEL + 1; level < TABLE_LEVELS && levelCount(level) > 0; level++) {
@@ -234,17 +234,17 @@ export function ddRunsReady(): bool {
       merge(blockAt(below + 2 * i), blockAt(below + 2 * i + 1), blockAt(at + i));
     }
   }
-  store<i32>(gDdRuns, 1);
+  store<i32>(View.ddRuns, 1);
   return true;
 }
 
 /** The longest run at place m (of the reference) that holds |dz|^2 = d2 and ends by maxIter from count n; or 0. */
 export function ddRunAt(m: i32, n: i32, d2: f64): usize {
   const j = m - 1;
-  if (j < 0 || m > gViewLast) return 0;
+  if (j < 0 || m > View.viewLast) return 0;
   let best: usize = 0;
   for (let level = MIN_LEVEL; level < TABLE_LEVELS; level++) {
-    if ((j & ((1 << level) - 1)) != 0 || n + (1 << level) > gMaxIter) break;
+    if ((j & ((1 << level) - 1)) != 0 || n + (1 << level) > View.maxIter) break;
     const i = j >> level;
     if (i >= levelCount(level)) break;
     const run = blockAt(levelFirst(level) + i);

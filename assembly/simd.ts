@@ -19,7 +19,7 @@
  * - A fast-phase block may be replayed because the block's start is in ZX/ZY and the steps are pure functions of
  *   z and c: replaying it one tested step at a time gives the same bits. It must be replayed whenever any lane
  *   came near escape (NEAR_ESCAPE), since the first escape may lie inside the block.
- * - A burst never runs past the earliest deadline (gDeadline), so a lane's maxIter and save points are met on
+ * - A burst never runs past the earliest deadline (Clock.deadline), so a lane's maxIter and save points are met on
  *   their exact step.
  *
  * This file is over 300 lines because the burst, its two phases and the lane bookkeeping share these invariants:
@@ -46,34 +46,44 @@ const DEADLINE = memory.data(LANES * 8, 16); // i64: clock at which the lane rea
 const GAP = memory.data(LANES * 4, 16); // i32: steps to the save point after the next
 const PIXEL = memory.data(LANES * 4, 16); // i32: pixel index in the rectangle; -1 for a parked lane
 
-// The rectangle being rendered, the cursor of the next pixel to hand out, and the shared clock.
-let gXMin: f64 = 0;
-let gStepX: f64 = 0;
-let gYMax: f64 = 0;
-let gStepY: f64 = 0;
-let gColStart: i32 = 0;
-let gColEnd: i32 = 0;
-let gRowStart: i32 = 0;
-let gMaxIter: i32 = 0;
-let gShortcuts: bool = false;
-let gJulia: bool = false;
-let gCRe: f64 = 0;
-let gCIm: f64 = 0;
-let gCounts: usize = 0;
-let gNorms: usize = 0;
-let gPixels: i32 = 0;
-let gNext: i32 = 0;
-let gCol: i32 = 0;
-let gRow: i32 = 0;
-let gCy: f64 = 0;
-let gClock: i64 = 0;
-let gDeadline: i64 = 0; // at most the earliest lane deadline
+/** The rectangle being rendered, read from its parameter block (see RenderParams). */
+namespace Rect {
+  export let xMin: f64 = 0;
+  export let stepX: f64 = 0;
+  export let yMax: f64 = 0;
+  export let stepY: f64 = 0;
+  export let colStart: i32 = 0;
+  export let colEnd: i32 = 0;
+  export let rowStart: i32 = 0;
+  export let maxIter: i32 = 0;
+  export let shortcuts: bool = false;
+  export let julia: bool = false;
+  export let cRe: f64 = 0;
+  export let cIm: f64 = 0;
+  export let counts: usize = 0;
+  export let norms: usize = 0;
+  export let pixels: i32 = 0;
+}
+
+/** The cursor: the next pixel to hand out, its column and row, and the row's imaginary part. */
+namespace Cursor {
+  export let next: i32 = 0;
+  export let col: i32 = 0;
+  export let row: i32 = 0;
+  export let cy: f64 = 0;
+}
+
+/** The steps every lane has taken, counted together, and the earliest lane deadline (at most). */
+namespace Clock {
+  export let now: i64 = 0;
+  export let deadline: i64 = 0;
+}
 
 // @ts-ignore: decorator
 @inline
 function finish(pixel: i32, count: i32, norm: f64): void {
-  store<i32>(gCounts + ((<usize>pixel) << 2), count);
-  store<f64>(gNorms + ((<usize>pixel) << 3), norm);
+  store<i32>(Rect.counts + ((<usize>pixel) << 2), count);
+  store<f64>(Rect.norms + ((<usize>pixel) << 3), norm);
 }
 
 /** Sets lane l's next deadline: its save point (with shortcuts) or maxIter, whichever comes first. */
@@ -81,10 +91,10 @@ function finish(pixel: i32, count: i32, norm: f64): void {
 @inline
 function setDeadline(l: i32, saveAt: i64): void {
   const base = load<i64>(f64At(BASE, l));
-  let deadline = base + <i64>gMaxIter;
-  if (gShortcuts && saveAt < <i64>gMaxIter) deadline = base + saveAt;
+  let deadline = base + <i64>Rect.maxIter;
+  if (Rect.shortcuts && saveAt < <i64>Rect.maxIter) deadline = base + saveAt;
   store<i64>(f64At(DEADLINE, l), deadline);
-  if (deadline < gDeadline) gDeadline = deadline;
+  if (deadline < Clock.deadline) Clock.deadline = deadline;
 }
 
 /**
@@ -98,18 +108,18 @@ const SCALAR_STEPS = 8;
  * SCALAR_STEPS steps (or by a shortcut). Parks the lane and returns false when none is left.
  */
 function refill(l: i32): bool {
-  const scalarLimit = min(gMaxIter, 1 + SCALAR_STEPS);
-  while (gNext < gPixels) {
-    const pixel = gNext++;
-    const x = gXMin + <f64>gCol * gStepX;
-    const y = gCy;
-    if (++gCol == gColEnd) {
-      gCol = gColStart;
-      gCy = gYMax - <f64>(gRowStart + ++gRow) * gStepY;
+  const scalarLimit = min(Rect.maxIter, 1 + SCALAR_STEPS);
+  while (Cursor.next < Rect.pixels) {
+    const pixel = Cursor.next++;
+    const x = Rect.xMin + <f64>Cursor.col * Rect.stepX;
+    const y = Cursor.cy;
+    if (++Cursor.col == Rect.colEnd) {
+      Cursor.col = Rect.colStart;
+      Cursor.cy = Rect.yMax - <f64>(Rect.rowStart + ++Cursor.row) * Rect.stepY;
     }
-    const cx = gJulia ? gCRe : x;
-    const cy = gJulia ? gCIm : y;
-    if (gShortcuts && !gJulia && insideCardioidOrBulb(cx, cy)) {
+    const cx = Rect.julia ? Rect.cRe : x;
+    const cy = Rect.julia ? Rect.cIm : y;
+    if (Rect.shortcuts && !Rect.julia && insideCardioidOrBulb(cx, cy)) {
       finish(pixel, -1, 0);
       continue;
     }
@@ -125,7 +135,7 @@ function refill(l: i32): bool {
       x2 = zx * zx;
       y2 = zy * zy;
     }
-    if (i >= gMaxIter) {
+    if (i >= Rect.maxIter) {
       finish(pixel, -1, 0);
     } else if (!(x2 + y2 < 4.0)) {
       finish(pixel, i, normAfterEscape(zx, zy, cx, cy));
@@ -136,7 +146,7 @@ function refill(l: i32): bool {
       store<f64>(f64At(CY, l), cy);
       store<f64>(f64At(SX, l), zx);
       store<f64>(f64At(SY, l), zy);
-      store<i64>(f64At(BASE, l), gClock - <i64>i);
+      store<i64>(f64At(BASE, l), Clock.now - <i64>i);
       store<i32>(i32At(GAP, l), FIRST_SAVE_GAP << 1);
       store<i32>(i32At(PIXEL, l), pixel);
       setDeadline(l, i + FIRST_SAVE_GAP);
@@ -178,11 +188,14 @@ function repeated(zx: v128, zy: v128, offset: usize): v128 {
   return v128.and(f64x2.eq(zx, v128.load(SX + offset)), f64x2.eq(zy, v128.load(SY + offset)));
 }
 
-let gDone: i32 = 0;
+/** What burst leaves: one bit per lane that is done. */
+namespace Burst {
+  export let done: i32 = 0;
+}
 
 /**
  * Iterates every lane up to `steps` times, stopping as soon as a lane is done: escaped or, with `periodic`, back
- * at its saved orbit point. Returns the steps taken and leaves in gDone one bit per lane that is done.
+ * at its saved orbit point. Returns the steps taken and leaves in Burst.done one bit per lane that is done.
  * `periodic` is a constant at each call, so the plain variant carries none of the comparisons.
  *
  * Testing for escape after every step costs more than the step itself, so the fast phase tests once per BLOCK
@@ -303,7 +316,7 @@ function burst(steps: i32, periodic: bool): i32 {
     }
     saveZ(zx0, zx1, zx2, zx3, zy0, zy1, zy2, zy3);
   }
-  gDone = i64x2.bitmask(d0) | (i64x2.bitmask(d1) << 2) | (i64x2.bitmask(d2) << 4) | (i64x2.bitmask(d3) << 6);
+  Burst.done = i64x2.bitmask(d0) | (i64x2.bitmask(d1) << 2) | (i64x2.bitmask(d2) << 4) | (i64x2.bitmask(d3) << 6);
   return k;
 }
 
@@ -322,15 +335,15 @@ function saveZ(zx0: v128, zx1: v128, zx2: v128, zx3: v128, zy0: v128, zy1: v128,
 
 /** Handles lanes at their deadline: at maxIter the pixel is inside; at a save point the orbit point is saved. */
 function meetDeadlines(): void {
-  gDeadline = i64.MAX_VALUE;
+  Clock.deadline = i64.MAX_VALUE;
   for (let l = 0; l < LANES; l++) {
     const deadline = load<i64>(f64At(DEADLINE, l));
-    if (deadline > gClock) {
-      if (deadline < gDeadline) gDeadline = deadline;
+    if (deadline > Clock.now) {
+      if (deadline < Clock.deadline) Clock.deadline = deadline;
       continue;
     }
-    const count = gClock - load<i64>(f64At(BASE, l));
-    if (count >= <i64>gMaxIter) {
+    const count = Clock.now - load<i64>(f64At(BASE, l));
+    if (count >= <i64>Rect.maxIter) {
       finish(load<i32>(i32At(PIXEL, l)), -1, 0);
       refill(l);
     } else {
@@ -352,48 +365,48 @@ export function renderRectSimd(params: usize): void {
     renderRect(params);
     return;
   }
-  gJulia = p.julia != 0;
-  gCRe = p.cRe;
-  gCIm = p.cIm;
-  gXMin = p.xMin;
-  gStepX = p.stepX;
-  gYMax = p.yMax;
-  gStepY = p.stepY;
-  gColStart = p.colStart;
-  gColEnd = p.colStart + p.width;
-  gRowStart = p.rowStart;
-  gMaxIter = p.maxIter;
-  gShortcuts = p.shortcuts != 0;
-  gCounts = p.counts;
-  gNorms = p.norms;
-  gPixels = p.width * p.rowCount;
-  gNext = 0;
-  gCol = p.colStart;
-  gRow = 0;
-  gCy = p.yMax - <f64>p.rowStart * p.stepY;
-  gClock = 0;
-  gDeadline = i64.MAX_VALUE;
-  const shortcuts = gShortcuts;
+  Rect.julia = p.julia != 0;
+  Rect.cRe = p.cRe;
+  Rect.cIm = p.cIm;
+  Rect.xMin = p.xMin;
+  Rect.stepX = p.stepX;
+  Rect.yMax = p.yMax;
+  Rect.stepY = p.stepY;
+  Rect.colStart = p.colStart;
+  Rect.colEnd = p.colStart + p.width;
+  Rect.rowStart = p.rowStart;
+  Rect.maxIter = p.maxIter;
+  Rect.shortcuts = p.shortcuts != 0;
+  Rect.counts = p.counts;
+  Rect.norms = p.norms;
+  Rect.pixels = p.width * p.rowCount;
+  Cursor.next = 0;
+  Cursor.col = p.colStart;
+  Cursor.row = 0;
+  Cursor.cy = p.yMax - <f64>p.rowStart * p.stepY;
+  Clock.now = 0;
+  Clock.deadline = i64.MAX_VALUE;
+  const shortcuts = Rect.shortcuts;
   let live = 0;
   for (let l = 0; l < LANES; l++) if (refill(l)) live++;
   while (live > 0) {
-    const steps = <i32>min(gDeadline - gClock, <i64>i32.MAX_VALUE);
-    gClock += shortcuts ? burst(steps, true) : burst(steps, false);
+    const steps = <i32>min(Clock.deadline - Clock.now, <i64>i32.MAX_VALUE);
+    Clock.now += shortcuts ? burst(steps, true) : burst(steps, false);
     // Done lanes: escaped (count and |z|^2 kept) or, with shortcuts, periodic (inside).
-    for (let done = gDone; done != 0; done &= done - 1) {
+    for (let done = Burst.done; done != 0; done &= done - 1) {
       const l = ctz(done);
       const zx = load<f64>(f64At(ZX, l));
       const zy = load<f64>(f64At(ZY, l));
       const norm = zx * zx + zy * zy;
-      const count = gClock - load<i64>(f64At(BASE, l));
+      const count = Clock.now - load<i64>(f64At(BASE, l));
       const pixel = load<i32>(i32At(PIXEL, l));
       // The loop's order: reaching maxIter wins over escaping on that step.
-      if (count < <i64>gMaxIter && norm >= 4.0) {
+      if (count < <i64>Rect.maxIter && norm >= 4.0) {
         finish(pixel, <i32>count, normAfterEscape(zx, zy, load<f64>(f64At(CX, l)), load<f64>(f64At(CY, l))));
       } else finish(pixel, -1, 0);
       if (!refill(l)) live--;
     }
-    if (gClock >= gDeadline) {
+    if (Clock.now >= Clock.deadline) {
       meetDeadlines();
       live = 0;
       for (let l = 0; l < LANES; l++) if (load<i32>(i32At(PIXEL, l)) >= 0) live++;
