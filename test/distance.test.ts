@@ -159,13 +159,20 @@ describe('derivatives against finite differences of the escape time', () => {
   }, 60_000);
 });
 
-describe('shaded pictures', () => {
-  const renderer = Renderer.create({ threads: 2 });
-  const one = Renderer.create({ threads: 1 });
+/** A renderer of 2 threads and one of 1, for a describe block, closed after it. */
+function renderers(): [Promise<Renderer>, Promise<Renderer>] {
+  const made = [Renderer.create({ threads: 2 }), Renderer.create({ threads: 1 })] as [
+    Promise<Renderer>,
+    Promise<Renderer>,
+  ];
   afterAll(async () => {
-    await (await renderer).close();
-    await (await one).close();
+    for (const r of made) await (await r).close();
   });
+  return made;
+}
+
+describe('shaded pictures', () => {
+  const [renderer, one] = renderers();
   const render = async (spec: RenderSpec, r: Promise<Renderer> = renderer, plan?: ReturnType<typeof planTiles>) => {
     const image = rgbImage(spec.width, spec.height);
     await (await r).render(spec, { destination: image, plan });
@@ -250,12 +257,7 @@ function fieldAgreement(mu: Float32Array, distance: Float32Array, w: number, h: 
 }
 
 describe('npy with the distance field', () => {
-  const renderer = Renderer.create({ threads: 2 });
-  const one = Renderer.create({ threads: 1 });
-  afterAll(async () => {
-    await (await renderer).close();
-    await (await one).close();
-  });
+  const [renderer, one] = renderers();
   const render = async (spec: RenderSpec, r: Promise<Renderer> = renderer, plan?: ReturnType<typeof planTiles>) => {
     const data = pixelData(
       spec.width,

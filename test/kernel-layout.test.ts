@@ -108,52 +108,31 @@ describe('sentinel values through the TS writers, read back by the kernel by its
   it('the perturbation block', () => {
     const read = roundTrip(PERTURB_FIELDS, 'PERTURB_', 'perturbParamsSize', 'echoPerturbParams');
     const bla = { blocks: new Float64Array(0), index: Int32Array.of(0, 1), dc: 1.5e-7 };
-    const perturb = {
-      orbit: new Float64Array(2 * 23),
-      orbitLow: new Float64Array(0),
-      margins: new Float64Array(0),
+    // Each value once: the fields of the same names must hold them.
+    const steps = {
       stepX: 0.25,
       stepY: 0.5,
       plainStepX: 2.25,
       plainStepY: 4.5,
-      scale: 29,
-      originX: 31,
-      originY: 37,
-      jumpTo: 41,
       jumpX: 1.75,
       jumpY: -1.75,
       jumpDc: 0.875,
-      restart: 43,
-      settle: false,
-      period: 47,
-      bla,
-    } as unknown as PerturbJob;
-    const job = { colStart: 3, width: 5, rowStart: 7, rowCount: 11, maxIter: 13, perturb };
-    const addresses = { orbit: 101, orbitLow: 103, counts: 107, norms: 109 };
-    const tables = { bla: 113, blaIndex: 127, margins: 131, ddRuns: 137 };
-    expect(read((block, P) => writePerturbBlock(block, P, job, { ...addresses, ...tables }))).toEqual({
+    };
+    const places = { scale: 29, originX: 31, originY: 37, jumpTo: 41, restart: 43, period: 47 };
+    const orbit = new Float64Array(2 * 23);
+    const perturb = { ...steps, ...places, orbit, orbitLow: orbit, margins: orbit, settle: false, bla };
+    const rect = { colStart: 3, width: 5, rowStart: 7, rowCount: 11, maxIter: 13 };
+    const job = { ...rect, perturb: perturb as unknown as PerturbJob };
+    const addresses = { orbit: 101, orbitLow: 103, counts: 107, norms: 109, bla: 113, blaIndex: 127 };
+    const more = { margins: 131, ddRuns: 137 };
+    expect(read((block, P) => writePerturbBlock(block, P, job, { ...addresses, ...more }))).toEqual({
       ...addresses,
-      ...tables,
+      ...more,
+      ...steps,
+      ...places,
+      ...rect,
       orbitLength: 23,
-      scale: 29,
-      maxIter: 13,
-      stepX: 0.25,
-      stepY: 0.5,
-      colStart: 3,
-      width: 5,
-      rowStart: 7,
-      rowCount: 11,
-      originX: 31,
-      originY: 37,
-      jumpTo: 41,
-      jumpX: 1.75,
-      jumpY: -1.75,
-      jumpDc: 0.875,
-      plainStepX: 2.25,
-      plainStepY: 4.5,
-      restart: 43,
       settle: 0,
-      period: 47,
       runDc: 1.5e-7,
     });
   });
