@@ -6,23 +6,48 @@ mark('main: command-line modules loaded');
 import { InterruptedError, kfrNotRead, RenderError, UsageError } from '../errors.js';
 import { VERSION } from '../model/version.js';
 import type { Renderer } from '../render/renderer.js';
-import { runAssemble } from './assemble-command.js';
 import { commandLine } from './command-line.js';
-import { find, resolveFindOptions } from './find-command.js';
+import type { RawArgs } from './parsers.js';
 import { printLine } from './print.js';
 import { runRender } from './render-command.js';
 import { resolveRenderCommand } from './render-options.js';
-import { runScaleCommand } from './scale-command.js';
-import { resolveScaleOptions } from './scale-options.js';
-import { resolveServeOptions, runServe } from './serve-command.js';
 import { loadGivenSpec } from './spec-file.js';
-import { resolveVideoOptions, runVideo } from './video-command.js';
 
 /** Where a render gets its renderer: started early (or on first use), and closed at the end. */
 export interface Renderers {
   get(): Promise<Renderer>;
   close(): Promise<void>;
 }
+
+/**
+ * The commands besides rendering, each loaded when it is run: a render does not pay for their modules (sharp, which
+ * the scale charts and video frames use, took 90 ms of every start-up).
+ */
+const COMMANDS: Readonly<Record<string, (raw: RawArgs, argv: string[]) => Promise<void>>> = {
+  scale: async (raw, argv) => {
+    const [{ runScaleCommand }, { resolveScaleOptions }] = await Promise.all([
+      import('./scale-command.js'),
+      import('./scale-options.js'),
+    ]);
+    await runScaleCommand(resolveScaleOptions(raw), argv);
+  },
+  assemble: async (raw) => {
+    const { runAssemble } = await import('./assemble-command.js');
+    await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
+  },
+  serve: async (raw) => {
+    const { resolveServeOptions, runServe } = await import('./serve-command.js');
+    await runServe(resolveServeOptions(raw));
+  },
+  video: async (raw) => {
+    const { resolveVideoOptions, runVideo } = await import('./video-command.js');
+    await runVideo(resolveVideoOptions(raw));
+  },
+  find: async (raw) => {
+    const { find, resolveFindOptions } = await import('./find-command.js');
+    process.stdout.write(find(resolveFindOptions(raw)));
+  },
+};
 
 /**
  * Runs the CLI on `argv` (without node and the script), rendering with `renderers`, and returns the exit status. The
@@ -33,11 +58,8 @@ export async function main(argv: string[], renderers: Renderers): Promise<number
     const raw = await commandLine(argv, VERSION).parseAsync();
     mark('main: arguments parsed');
     if (raw.help || raw.version) return 0;
-    if (raw._[0] === 'scale') await runScaleCommand(resolveScaleOptions(raw), argv);
-    else if (raw._[0] === 'assemble') await runAssemble({ folder: String(raw.folder), quiet: raw.quiet === true });
-    else if (raw._[0] === 'serve') await runServe(resolveServeOptions(raw));
-    else if (raw._[0] === 'video') await runVideo(resolveVideoOptions(raw));
-    else if (raw._[0] === 'find') process.stdout.write(find(resolveFindOptions(raw)));
+    const command = Object.hasOwn(COMMANDS, String(raw._[0])) ? COMMANDS[String(raw._[0])] : undefined;
+    if (command) await command(raw, argv);
     else {
       const given = await loadGivenSpec(raw);
       if (given?.location?.ignored.length) printLine(kfrNotRead(String(raw.from), given.location.ignored));
