@@ -13,6 +13,13 @@
  * (|G(w1) - w1| + rho <= R), then the orbit returns into D every p steps for ever and never escapes: the sample's
  * count is maxIter's (-1), whatever maxIter. No escaping sample can come out so; a sample whose period map does not
  * contract enough is iterated on, and tried again after twice as many periods.
+ *
+ * The same holds for the map over K periods, G^K, with w0 taken K periods before w1: a sample in a satellite of the
+ * minibrot, attracted to a cycle of period q p, cycles among q points at the multiples of p and never comes back
+ * near w1 one period on, but does q periods on; and near the minibrot's edge, where one period contracts little, K
+ * periods contract K times as much. So the span K grows over a sample's tries (SPANS): 1, then 12 (q = 1, 2, 3, 4, 6,
+ * 12), then 60 (5, 10, 15, 20, 30 and 60 too). At the period-44 minibrot seen whole (bench/deep-views.sh) a third of
+ * its inside samples had gone to maxIter with one period alone.
  */
 import { f64At, i32At } from './lanes';
 import { DCX, DCY, DZX, DZY, M, ROUNDING } from './perturb-lanes';
@@ -29,6 +36,18 @@ const WAIT = memory.data(LANES * 4, 16); // i32: periods to wait after the next 
 const RECORD_X = memory.data(LANES * 8, 16); // f64: z at the last record
 const RECORD_Y = memory.data(LANES * 8, 16);
 export const INSIDE = memory.data(LANES * 4, 16); // i32: 1 once proven inside
+const SPAN = memory.data(LANES * 4, 16); // i32: the index in SPANS of the periods the next proof spans
+
+/** The periods a proof spans, try after try (see the top); the last stays. */
+const SPANS = memory.data<i32>([1, 12, 60]);
+const LAST_SPAN: i32 = 2;
+
+/** SPANS[index]. */
+// @ts-ignore: decorator
+@inline
+function spanAt(index: i32): i32 {
+  return load<i32>(SPANS + ((<usize>index) << 2));
+}
 
 /** A step's rounding, relative to the size of its terms, with room to spare (2^-49). */
 const STEP_ROUNDING: f64 = 1.7763568394002505e-15;
@@ -36,7 +55,7 @@ const STEP_ROUNDING: f64 = 1.7763568394002505e-15;
 /** |z| stays this far below 2 in the proof. */
 const ESCAPE_MARGIN: f64 = 1.4901161193847656e-8; // 2^-26
 
-/** Periods that must be left before maxIter for a proof to be tried. */
+/** Periods that must be left before maxIter for a proof to be tried (and twice its span). */
 const WORTH_IT = 16;
 
 /** Periods a new sample runs before its first record: orbits take a few to settle near their cycle. */
@@ -56,28 +75,38 @@ export function resetInterior(l: i32, n: i32, m: i32): void {
   store<i32>(i32At(CHECK_N, l), n + SETTLE * View.period);
   store<i32>(i32At(WAIT, l), 1);
   store<i32>(i32At(INSIDE, l), 0);
+  store<i32>(i32At(SPAN, l), 0);
 }
 
 /**
  * Lane l is at count n at a multiple of the period (CHECK_M, or just rebased), its z's squared error error2 (in
- * ROUNDING units): records z, or compares it with the record one period ago and tries the proof. Returns true when
- * the sample is proven inside (INSIDE is set).
+ * ROUNDING units): records z, or compares it with the record K periods ago (K: its span) and tries the proof.
+ * Returns true when the sample is proven inside (INSIDE is set).
  */
 export function atPeriod(l: i32, n: i32, error2: f64): bool {
   const m = load<i32>(i32At(M, l));
   store<i32>(i32At(CHECK_M, l), nextCheck(m));
-  // A proof steps one by one through a period, where the lane takes BLA runs: worth it only with many periods left
-  // (at a period-8007 minibrot, 100000 iterations, failed proofs took 5 of 8 seconds).
-  if (n < load<i32>(i32At(CHECK_N, l)) || View.maxIter - n < WORTH_IT * View.period) return false;
+  if (n < load<i32>(i32At(CHECK_N, l))) return false;
+  const recorded = load<i32>(i32At(RECORD_N, l));
+  let index = load<i32>(i32At(SPAN, l));
+  let span = spanAt(index);
   const zx = load<f64>(zAt(m)) + load<f64>(f64At(DZX, l));
   const zy = load<f64>(zAt(m), 8) + load<f64>(f64At(DZY, l));
-  if (n - load<i32>(i32At(RECORD_N, l)) != View.period) {
+  if (recorded < 0 || n - recorded > span * View.period) {
+    // A proof steps one by one through its periods, where the lane takes BLA runs: worth it only with many periods
+    // left (at a period-8007 minibrot, 100000 iterations, failed proofs took 5 of 8 seconds), and twice its span:
+    // the lane's span, or a shorter one of SPANS where that one no longer fits.
+    const left = <i64>View.maxIter - n;
+    while (index > 0 && left < <i64>(2 * span) * View.period) span = spanAt(--index);
+    if (left < <i64>max(WORTH_IT, 2 * span) * View.period) return false;
+    store<i32>(i32At(SPAN, l), index);
     store<i32>(i32At(RECORD_N, l), n);
     store<f64>(f64At(RECORD_X, l), zx);
     store<f64>(f64At(RECORD_Y, l), zy);
     return false;
   }
-  if (contracts(l, zx, zy, load<f64>(f64At(RECORD_X, l)), load<f64>(f64At(RECORD_Y, l)), error2)) {
+  if (n - recorded < span * View.period) return false;
+  if (contracts(l, span, zx, zy, load<f64>(f64At(RECORD_X, l)), load<f64>(f64At(RECORD_Y, l)), error2)) {
     store<i32>(i32At(INSIDE, l), 1);
     tally(PROVEN_INSIDE, 1);
     return true;
@@ -86,6 +115,7 @@ export function atPeriod(l: i32, n: i32, error2: f64): bool {
   store<i32>(i32At(CHECK_N, l), n + <i32>min(<i64>View.maxIter, <i64>View.period * <i64>wait));
   store<i32>(i32At(WAIT, l), min(wait << 1, 1 << 20));
   store<i32>(i32At(RECORD_N, l), -1);
+  store<i32>(i32At(SPAN, l), min(index + 1, LAST_SPAN));
   return false;
 }
 
@@ -99,13 +129,13 @@ const REACH: f64 = 64;
 const NEAR_ZERO: f64 = 9.313225746154785e-10; // 2^-30
 
 /**
- * The proof of the top, for lane l now at w1 = (w1x, w1y), a period after w0. It works on dz, the offset from the
- * reference (exact in BigInt): along the period the f64 orbit's rounding enters only times dz (2 Z dz), and at the
- * ends, where the reference is near 0, z = Z + dz keeps dz's digits. So it holds for a reference at the nucleus (its
- * Z near 0 at the multiples of the period, far below the sample's z there) that the sample does not rebase off
- * within the period; elsewhere it declines.
+ * The proof of the top, for lane l now at w1 = (w1x, w1y), `span` periods after w0. It works on dz, the offset from
+ * the reference (exact in BigInt): along the periods the f64 orbit's rounding enters only times dz (2 Z dz), and at
+ * the multiples of the period, where the reference is near 0, z = Z + dz keeps dz's digits. So it holds for a
+ * reference at the nucleus (its Z near 0 at the multiples of the period, far below the sample's z there) that the
+ * sample does not rebase off between them; elsewhere it declines.
  */
-function contracts(l: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, error2: f64): bool {
+function contracts(l: i32, span: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, error2: f64): bool {
   const dcx = load<f64>(f64At(DCX, l));
   const dcy = load<f64>(f64At(DCY, l));
   const dc = Math.sqrt(dcx * dcx + dcy * dcy);
@@ -115,11 +145,12 @@ function contracts(l: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, error2: f64):
   // Room for the rounding of a period's steps (each 2^-49 of dz, grown as dz grows), and for the error estimate.
   const e = SAFETY * Math.sqrt(error2 * ROUNDING);
   const moved0 = Math.sqrt((w1x - w0x) * (w1x - w0x) + (w1y - w0y) * (w1y - w0y));
-  const radius = Math.max(REACH * moved0 + 2.0 * e, <f64>View.period * 1024.0 * STEP_ROUNDING * w1) + 1e-300;
+  const steps = span * View.period;
+  const radius = Math.max(REACH * moved0 + 2.0 * e, <f64>steps * 1024.0 * STEP_ROUNDING * w1) + 1e-300;
   let dzx = load<f64>(f64At(DZX, l));
   let dzy = load<f64>(f64At(DZY, l));
   let rho = radius;
-  for (let j = 0; j < View.period; j++) {
+  for (let j = 0; j < steps; j++) {
     if (m == lastOf(m)) return false;
     const rx = load<f64>(zAt(m));
     const ry = load<f64>(zAt(m), 8);
@@ -127,8 +158,14 @@ function contracts(l: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, error2: f64):
     const zy = ry + dzy;
     const r2 = zx * zx + zy * zy;
     const d2 = dzx * dzx + dzy * dzy;
-    // The lane would rebase off the reference here: this proof does not follow it.
-    if (j > 0 && r2 < d2) return false;
+    if (j > 0 && j % View.period == 0) {
+      // A multiple of the period inside the span: the reference must be near 0 here too (as at the ends), where z
+      // and dz are as near as makes no difference, so whether the lane would rebase here does not matter.
+      if (!(Math.sqrt(rx * rx + ry * ry) <= NEAR_ZERO * Math.sqrt(r2))) return false;
+    } else if (j > 0 && r2 < d2) {
+      // The lane would rebase off the reference here: this proof does not follow it.
+      return false;
+    }
     const r = Math.sqrt(r2);
     if (!(r + rho < 2.0 - ESCAPE_MARGIN)) return false;
     const d = Math.sqrt(d2);

@@ -138,8 +138,9 @@ describe('minibrots, the cusp and the needle at depth', () => {
     const inside = exact.filter((n) => n < 0).length;
     expect(inside).toBeGreaterThan(20);
     expect(inside).toBeLessThan(24 * 16 - 20);
-    // The ones well inside (their period map contracts enough); those near the edge run to maxIter.
-    expect(work?.inside).toBeGreaterThan(inside / 3);
+    // The ones well inside (their map over 1, 12 or 60 periods contracts enough: 51 of 92; over one period alone,
+    // 41); those nearest the edge run to maxIter.
+    expect(work?.inside).toBeGreaterThan(inside / 2);
   }, 60_000);
 
   it.each([
