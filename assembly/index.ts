@@ -16,7 +16,7 @@
  * decided early (see shortcuts.ts); the results do not change.
  *
  * renderPerturb (perturb.ts) is the kernel for views deeper than f64: the same count rule, on samples given as
- * offsets from a reference orbit computed outside (src/deep/).
+ * offsets from a reference orbit computed outside (src/plane/, src/engines/).
  */
 export * from './params';
 export { renderRect } from './scalar';

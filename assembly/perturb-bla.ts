@@ -1,6 +1,6 @@
 /**
  * Bilinear approximation (BLA) in the perturbation kernel: a lane whose dz is small against the reference takes whole
- * runs of steps at once, by the second-order maps of src/deep/bla.ts (which explains them and lays out the table):
+ * runs of steps at once, by the second-order maps of src/plane/bla.ts (which explains them and lays out the table):
  *   dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2,
  * the longest run whose radius holds its dz, again and again. A lane tries them where it starts, one step past where
  * it rebases, and at places along the way (TRY_STRIDE, nextTry: perturb-lanes.ts and the burst stop there).
@@ -16,13 +16,13 @@ import { DCX, DCY, DZX, DZY, ERR, M, STRIDE } from './perturb-lanes';
 import { RUN_STEPS, RUNS, tally } from './perturb-stats';
 import { lastOf, View } from './perturb-view';
 
-/** The index's levels a segment (src/deep/bla.ts, TABLE_LEVELS). */
+/** The index's levels a segment (src/plane/bla.ts, TABLE_LEVELS). */
 const TABLE_LEVELS = 32;
 
-/** The shortest run stored (src/deep/bla.ts, MIN_LEVEL). */
+/** The shortest run stored (src/plane/bla.ts, MIN_LEVEL). */
 export const MIN_LEVEL = 3;
 
-/** Bytes a block: A, B, P, Q, S, r^2, length (src/deep/bla.ts, BLOCK_F64). */
+/** Bytes a block: A, B, P, Q, S, r^2, length (src/plane/bla.ts, BLOCK_F64). */
 const BLOCK_BYTES = 96;
 
 /** The dropped terms' estimate, as a multiple of |q|^2 / |L| (see the top). */
@@ -38,7 +38,7 @@ const REMAINDER: f64 = 2;
 export const TRY_STRIDE = 16;
 export const MAX_STRIDE = 4096;
 
-/** A run's radius is at most EPSILON |Z| < 2 EPSILON (src/deep/bla.ts): a larger |dz|^2 than this fits none. */
+/** A run's radius is at most EPSILON |Z| < 2 EPSILON (src/plane/bla.ts): a larger |dz|^2 than this fits none. */
 export const NO_RUN: f64 = 4.0 * 3.552713678800501e-15; // (2 * 2^-24)^2
 
 /** 2^53: an error times this, squared, is in ERR's unit (perturb-lanes.ts, ROUNDING = 2^-106). */
@@ -170,7 +170,7 @@ export function takeRuns(l: i32, n: i32): i32 {
     const run = runAt(m, n + taken, d2, View.maxIter);
     if (run == 0) break;
     const length = <i32>load<f64>(run, 88);
-    if (length <= 0) break; // never from a table of src/deep/bla.ts: a guard against memory that is not one
+    if (length <= 0) break; // never from a table of src/plane/bla.ts: a guard against memory that is not one
     applyRun(run, dzx, dzy, dcx, dcy);
     const lr = Run.linearX;
     const li = Run.linearY;

@@ -1,7 +1,7 @@
 /**
  * Interior at depth: a sample inside a minibrot or a bulb is attracted to a cycle and never escapes, so it costs
  * maxIter steps, and where the reference orbit passes near 0 every period (a reference at the nucleus) no BLA run
- * crosses those steps. When the reference has a period p (src/deep/perturbation.ts: where |Z| is least), a lane
+ * crosses those steps. When the reference has a period p (src/engines/perturbation.ts: where |Z| is least), a lane
  * stops at the steps where its place in the orbit is a multiple of p (where Z is near 0, so z = Z + dz keeps all of
  * dz's digits; after a rebase, at once), records z there, and one period on tries to prove the sample inside; it
  * finishes it so when it can (perturb.ts).

@@ -144,7 +144,7 @@ const DZ_TRUSTED: f64 = 9.094947017729282e-13;
 /**
  * Lane l at place m with |z|^2 = r2 within 2^-40 of 4, where f64 cannot tell |z| = 2 - 1e-50 from 2: ESCAPED,
  * GOES_ON, or UNDECIDED (GLITCHED, for the exact fallback). Where the orbit's |Z_m|^2 - 4 is kept (its margin: Z runs
- * along |Z| = 2, as at the needle's tip, src/deep/orbit.ts), |z|^2 - 4 = margin + 2 Re(conj(Z) dz) + |dz|^2 decides,
+ * along |Z| = 2, as at the needle's tip, src/plane/orbit.ts), |z|^2 - 4 = margin + 2 Re(conj(Z) dz) + |dz|^2 decides,
  * to the rounding of those terms and of dz; elsewhere, as f64 says: r2 >= 4 undecided, below it not escaped.
  */
 function nearFour(l: i32, m: i32, r2: f64): i32 {

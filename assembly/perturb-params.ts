@@ -33,13 +33,13 @@ export class PerturbParams {
   plainStepX!: f64; // 104: half a sample step, unscaled, for the double-double path (0: too deep for it)
   plainStepY!: f64; // 112
   restart!: i32; // 120: where rebasing goes in orbit: 0 (the Mandelbrot set), or a Julia set's critical orbit
-  bla!: usize; // 124: the orbit's BLA blocks (src/deep/bla.ts); 0: none
+  bla!: usize; // 124: the orbit's BLA blocks (src/plane/bla.ts); 0: none
   blaIndex!: usize; // 128: i32 pairs (first block, blocks) for each segment and level
   settle!: i32; // 132: 1: samples in doubt go to the double-double path; 0: left INEXACT (the reference survey)
-  margins!: usize; // 136: f64 per orbit point: |Z|^2 - 4 where within 2^-28 of 0, else 0 (src/deep/orbit.ts)
+  margins!: usize; // 136: f64 per orbit point: |Z|^2 - 4 where within 2^-28 of 0, else 0 (src/plane/orbit.ts)
   period!: i32; // 140: the reference's period where it returns near 0 (a nucleus), else 0 (perturb-interior.ts)
   ddRuns!: usize; // 144: room for the double-double path's BLA runs (precise-bla.ts): a flag, then the blocks; 0: none
-  runDc!: f64; // 152: the bound on every sample's |dc| that the f64 table was built for (src/deep/bla.ts)
+  runDc!: f64; // 152: the bound on every sample's |dc| that the f64 table was built for (src/plane/bla.ts)
 }
 
 /** The block's size in bytes (160), checked by the caller. */

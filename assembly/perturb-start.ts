@@ -42,7 +42,7 @@ export function powerOfTwoBelow(k: i32): f64 {
  * finished there (escaped, or maxIter reached); otherwise leaves its plain state in Start.dzx .. Start.n for a lane.
  *
  * While dz is far below Z it grows linearly: dz_n = A_n dc with A_1 = 1, A_{n+1} = 2 Z_n A_n + 1, the same A for
- * every sample (src/deep/perturbation.ts computes it, and up to which step it holds). So every sample starts at
+ * every sample (src/engines/perturbation.ts computes it, and up to which step it holds). So every sample starts at
  * that step with dz = A dc, skipping the first iterations (at 1e1000, most of them).
  */
 export function start(pixel: i32, dcx: f64, dcy: f64, k: i32): bool {

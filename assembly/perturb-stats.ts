@@ -1,5 +1,5 @@
 /**
- * Where a perturbation call's work went, for --stats (src/core/renderer.ts): running totals the kernel adds to and
+ * Where a perturbation call's work went, for --stats (src/render/renderer.ts): running totals the kernel adds to and
  * the caller reads before and after its calls. f64, so that a render's billions of steps stay exact.
  */
 export const STEPS = 0; // steps taken one at a time, by the fast loop and the scaled start

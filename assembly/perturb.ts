@@ -1,5 +1,5 @@
 /**
- * The perturbation kernel, for views deeper than f64 can place pixels in (see src/deep/): every sample is iterated
+ * The perturbation kernel, for views deeper than f64 can place pixels in (see src/plane/ and src/engines/): every sample is iterated
  * as a small offset dz from a reference orbit Z computed once in arbitrary precision (Z_0 = 0, Z_1 = C, the view's
  * centre or a better point of the grid), with dc the sample's offset from C:
  *   z_n = Z_m + dz,   dz -> (Z_m + z_n) dz + dc   (that is 2 Z_m dz + dz^2 + dc),   m -> m + 1.
@@ -9,8 +9,8 @@
  * stays small against z wherever the reference itself is small, which is where plain perturbation loses precision
  * (glitches). A sample that outlives a reference that escaped is another matter: going on from the start with dz := z
  * would drop dc beside |z| ~ 1 (measured: 85% of the counts wrong at a 1e31 view). Such a sample is GLITCHED, left
- * for its caller to compute otherwise (src/deep/exact.ts), and a reference is chosen to make them rare
- * (src/deep/reference.ts). So is one that outlives a reference cut short (not escaped), whatever the set.
+ * for its caller to compute otherwise (src/engines/exact.ts), and a reference is chosen to make them rare
+ * (src/engines/reference.ts). So is one that outlives a reference cut short (not escaped), whatever the set.
  *
  * Julia sets (restart > 0): z_1 is the sample's point and c is fixed, so there is no dc (it is 0 from the start:
  * jumpDc = 0), and the reference Z_1 = C is followed in the orbit block by the critical orbit W_0 = 0, W_1 = c, ...
@@ -40,7 +40,7 @@
  * computation of the same samples, the actual error was 0.58 of the estimate in the median and at most 2.1 of it;
  * rounding.ts). A sample whose count that error could have changed, or whose error passed |z| / 16 on the way
  * (perturb-lanes.ts, LOST), is computed again in double-double (precise.ts), and left INEXACT for its caller
- * (src/deep/exact.ts) when that is in doubt too.
+ * (src/engines/exact.ts) when that is in doubt too.
  *
  * The parts: perturb-view.ts (the call's reference, rectangle and results), perturb-start.ts (a sample's start: the
  * linear start and the extended exponent), perturb-lanes.ts (the lanes between bursts: refilling, rebasing),

@@ -1,5 +1,5 @@
 /**
- * BLA runs for the double-double path (precise.ts): the fast loop's runs (perturb-bla.ts, src/deep/bla.ts) again, with
+ * BLA runs for the double-double path (precise.ts): the fast loop's runs (perturb-bla.ts, src/plane/bla.ts) again, with
  * coefficients in double-double and a radius 2^24 times smaller (EPSILON_DD |Z|), so that the terms a run drops are
  * about 2^-96 of dz, far below what the double-double path must settle (its samples were in doubt at f64's 2^-53).
  * Without them that path took each of its samples step by step, and at the 1e30 seahorse view (100000 iterations) it
@@ -12,10 +12,10 @@
 import { add, ddHigh, ddLow, mul, norm } from './dd';
 import { View } from './perturb-view';
 
-/** A step's radius, as a fraction of |Z| (src/deep/bla.ts has 2^-24 for the fast loop). */
+/** A step's radius, as a fraction of |Z| (src/plane/bla.ts has 2^-24 for the fast loop). */
 const EPSILON_DD: f64 = 3.552713678800501e-15; // 2^-48
 
-/** Levels and the shortest run, as in the f64 table (src/deep/bla.ts, perturb-bla.ts). */
+/** Levels and the shortest run, as in the f64 table (src/plane/bla.ts, perturb-bla.ts). */
 const TABLE_LEVELS = 32;
 const MIN_LEVEL = 3;
 
@@ -148,7 +148,7 @@ export function ddRunLength(run: usize): i32 {
   return load<i32>(run, 168);
 }
 
-/** Block x then block y (the level below's pair) into block `to`, to second order (src/deep/bla.ts, merge). */
+/** Block x then block y (the level below's pair) into block `to`, to second order (src/plane/bla.ts, merge). */
 function merge(x: usize, y: usize, to: usize): void {
   const axh = v128.load(x);
   const axl = v128.load(x, 16);

@@ -1,5 +1,5 @@
 /**
- * The render command: plan, check memory and the output path, render through the core into ASCII or PBM (standard
+ * The render command: plan, check memory and the output path, render through the renderer into ASCII or PBM (standard
  * output or a file), or into a picture held whole (an image, a pyramid, NumPy data) in memory or, when large, in a
  * canvas file on disk that survives an interruption and can be shared by shards. A progress bar, and signals that
  * stop cleanly.

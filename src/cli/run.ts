@@ -1,4 +1,4 @@
-/** mandel-par's command line, a thin client of the core: parse, run the command, map errors to exit statuses. */
+/** mandel-par's command line, a thin client of the renderer: parse, run the command, map errors to exit statuses. */
 import { mark } from '../trace.js';
 
 mark('main: command-line modules loaded');
