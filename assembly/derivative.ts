@@ -91,8 +91,8 @@ export function deriveRect(params: usize, out: usize): void {
 
 /**
  * One sample of a perturbation rectangle, with dc from the grid (in the kernel's scaled units, see perturb-start.ts),
- * up to its count: leaves its z and E (in true units) in Follow.zx .. Follow.ey and returns true, or false where its orbit
- * outlives the reference (a GLITCHED sample's: the caller has the BigInt path for it, src/engines/exact.ts).
+ * up to its count: leaves its z and E (in true units) in Follow.zx .. Follow.ey and returns true, or false where its
+ * orbit outlives the reference (a GLITCHED sample's: the caller has the BigInt path for it, src/engines/exact.ts).
  */
 function followSample(dcx: f64, dcy: f64, count: i32, julia: bool): bool {
   // The linear start: dz = A dc, E = A h, with h the sample step (2 half steps) in dc's units.

@@ -124,7 +124,10 @@ export namespace Run {
   export let slopeY: f64 = 0;
 }
 
-/** The run at `run` (a block of runAt's) applied to dz and dc: dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2 (see Run.linearX). */
+/**
+ * The run at `run` (a block of runAt's) applied to dz and dc: dz -> A dz + B dc + P dz^2 + Q dz dc + S dc^2 (see
+ * Run).
+ */
 // @ts-ignore: decorator
 @inline
 export function applyRun(run: usize, dzx: f64, dzy: f64, dcx: f64, dcy: f64): void {

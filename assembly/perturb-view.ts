@@ -134,8 +134,8 @@ export function finishInside(pixel: i32): void {
 
 /**
  * Writes a sample's result: escaped at n with z (|z|^2 a few steps on, for colour), never (n = maxIter), or
- * GLITCHED (n = GLITCHED); one whose z's estimated squared error error2 could have changed its count goes to the double-double
- * path first. `excess`: |z|^2 - 4 where the orbit's margins decided the escape (perturb-lanes.ts, nearFour).
+ * GLITCHED (n = GLITCHED); one whose z's estimated squared error error2 could have changed its count goes to the
+ * double-double path first. `excess`: |z|^2 - 4 where the orbit's margins decided the escape (perturb-lanes.ts, nearFour).
  */
 export function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64, error2: f64, excess: f64 = NaN): void {
   let count = n == GLITCHED ? GLITCHED : -1;

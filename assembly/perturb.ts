@@ -1,7 +1,7 @@
 /**
- * The perturbation kernel, for views deeper than f64 can place pixels in (see src/plane/ and src/engines/): every sample is iterated
- * as a small offset dz from a reference orbit Z computed once in arbitrary precision (Z_0 = 0, Z_1 = C, the view's
- * centre or a better point of the grid), with dc the sample's offset from C:
+ * The perturbation kernel, for views deeper than f64 can place pixels in (see src/plane/ and src/engines/): every
+ * sample is iterated as a small offset dz from a reference orbit Z computed once in arbitrary precision (Z_0 = 0,
+ * Z_1 = C, the view's centre or a better point of the grid), with dc the sample's offset from C:
  *   z_n = Z_m + dz,   dz -> (Z_m + z_n) dz + dc   (that is 2 Z_m dz + dz^2 + dc),   m -> m + 1.
  * The count rule is the direct kernels' (z_1 = c, count from 1, stop at maxIter or |z|^2 >= 4).
  *

@@ -19,7 +19,7 @@ const ROUNDING: f64 = 6.223015277861142e-61; // 2^-200
 /**
  * The reference orbit's own error, squared, against a sample's |dz|^2 where the sample rebases onto z = Z + dz (in
  * units of ROUNDING). The orbit is computed 94 bits below a sample step (the grid's 30 guard bits and the orbit's
- * 64, src/deep/grid.ts and orbit.ts), and its errors grow as the offsets dz do (times dZ/dC), a random walk's
+ * 64, src/plane/grid.ts and orbit.ts), and its errors grow as the offsets dz do (times dZ/dC), a random walk's
  * sqrt(steps) aside: at a rebase they may reach 2^-80 of dz, not more. Elsewhere Z's error enters only times dz.
  */
 const ORBIT_AT_REBASE: f64 = 1099511627776.0; // 2^40: (2^-80)^2 in units of ROUNDING
