@@ -235,6 +235,7 @@ $('iterations').addEventListener('change', (e) => {
 });
 $('palette').addEventListener('change', (e) => change({ ...view, palette: e.target.value || null }));
 $('cycle').addEventListener('change', (e) => change({ ...view, cycle: e.target.value || null }));
+$('colour').addEventListener('change', (e) => change({ ...view, colour: e.target.value || null }));
 for (const id of ['save-width', 'save-height']) $(id).addEventListener('change', describe);
 /** Copies a command line to the clipboard, or shows it where the clipboard is not allowed. */
 async function copy(command) {
@@ -262,4 +263,5 @@ fitCanvas();
 $('iterations').value = view.maxIter ?? '';
 $('palette').value = view.palette ?? '';
 $('cycle').value = view.cycle ?? '';
+$('colour').value = view.colour ?? '';
 change(view, true);

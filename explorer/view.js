@@ -12,7 +12,17 @@ export const VIEW_WIDTH = 3;
 const GUARD_DIGITS = 17;
 
 /** The view a page without a query shows: the command line's default picture. */
-export const HOME = { center: ['-0.5', '0'], zoom: { m: 1, e: 0 }, maxIter: null, palette: null, cycle: null };
+export const HOME = {
+  center: ['-0.5', '0'],
+  zoom: { m: 1, e: 0 },
+  maxIter: null,
+  palette: null,
+  cycle: null,
+  colour: null,
+};
+
+/** The shadings besides smooth colour (the CLI's --colour; null is smooth, the default). */
+export const SHADINGS = ['distance', 'slope', 'blend'];
 
 /**
  * "1e30", "2.5e100", "100" as { m, e }: zoom = m x 10^e with 1 <= m < 10; undefined when not a positive number.
@@ -136,7 +146,10 @@ export function autoIterations(zoom) {
 /** The iterations the view renders with: its own, or as deep as it is. */
 export const iterationsOf = (view) => view.maxIter ?? autoIterations(view.zoom);
 
-/** The view from a page's query (`?center=RE,IM&zoom=Z&max-iter=M&palette=P&cycle=C`); what is missing is HOME's. */
+/**
+ * The view from a page's query (`?center=RE,IM&zoom=Z&max-iter=M&palette=P&cycle=C&colour=S`); what is missing is
+ * HOME's.
+ */
 export function viewFromQuery(search) {
   const q = new URLSearchParams(search);
   const center = q.get('center')?.split(',');
@@ -149,6 +162,7 @@ export function viewFromQuery(search) {
     palette: q.get('palette') || null,
     // A number, or none (auto): anything else in a shared link is dropped, not carried into a command.
     cycle: Number(q.get('cycle')) > 0 ? String(Number(q.get('cycle'))) : null,
+    colour: SHADINGS.includes(q.get('colour')) ? q.get('colour') : null,
   };
 }
 
@@ -158,6 +172,7 @@ export function queryOf(view, extra = {}) {
   if (view.maxIter !== null) q.set('max-iter', String(view.maxIter));
   if (view.palette) q.set('palette', view.palette);
   if (view.cycle) q.set('cycle', view.cycle);
+  if (view.colour) q.set('colour', view.colour);
   for (const [name, value] of Object.entries(extra)) q.set(name, String(value));
   return q.toString().replaceAll('%2C', ',');
 }
@@ -179,10 +194,16 @@ function viewWords(view) {
 
 /** The command line that renders the view as a `width` x `height` PNG. */
 export function commandOf(view, width, height) {
-  return ['mandel-par', ...viewWords(view), '--width', width, '--height', height, '-o', 'view.png'].join(' ');
+  const shading = view.colour ? ['--colour', shellWord(view.colour)] : [];
+  return ['mandel-par', ...viewWords(view), ...shading, '--width', width, '--height', height, '-o', 'view.png'].join(
+    ' ',
+  );
 }
 
-/** The command line that makes a zoom video from the whole set down into the view, at `width` x `height`. */
+/**
+ * The command line that makes a zoom video from the whole set down into the view, at `width` x `height` (smooth
+ * colour whatever the view's: a video's keyframes keep no derivatives, so `mandel-par video` takes no --colour).
+ */
 export function videoCommandOf(view, width, height) {
   const words = viewWords(view).map((word) => (word === '--zoom' ? '--zoom-to' : word));
   // Even sizes: H.264 and VP9 store colour at half resolution.

@@ -20,6 +20,7 @@ interface View {
   maxIter: number | null;
   palette: string | null;
   cycle: string | null;
+  colour: string | null;
 }
 
 const at = (center: [string, string], zoom: string, maxIter: number | null = null): View => ({
@@ -28,6 +29,7 @@ const at = (center: [string, string], zoom: string, maxIter: number | null = nul
   maxIter,
   palette: null,
   cycle: null,
+  colour: null,
 });
 
 describe('numbers', () => {
@@ -98,10 +100,12 @@ describe('moves', () => {
 
 describe('the URL and the command line', () => {
   it('a view survives its query', () => {
-    const view = { ...at(['-1.25', '0.0001'], '2.5e40', 12000), palette: 'fire', cycle: '300' };
+    const view = { ...at(['-1.25', '0.0001'], '2.5e40', 12000), palette: 'fire', cycle: '300', colour: 'blend' };
     const query = v.queryOf(view);
-    expect(query).toBe('center=-1.25,0.0001&zoom=2.5e40&max-iter=12000&palette=fire&cycle=300');
+    expect(query).toBe('center=-1.25,0.0001&zoom=2.5e40&max-iter=12000&palette=fire&cycle=300&colour=blend');
     expect(v.viewFromQuery(`?${query}`)).toEqual(view);
+    // A shading the CLI does not have is dropped, as a bad cycle is.
+    expect(v.viewFromQuery('?colour=shiny').colour).toBeNull();
   });
 
   it('a shared link cannot put shell commands into a copied command', () => {
@@ -119,8 +123,8 @@ describe('the URL and the command line', () => {
     expect(v.viewFromQuery('')).toEqual(v.HOME);
   });
 
-  it('the copied video command is one the CLI accepts (even sizes, the view as the zoom)', async () => {
-    const view = { ...at(['-1.25', '0.0001'], '2.5e40', 12000), cycle: '300' };
+  it('the copied video command is one the CLI accepts (even sizes, the view as the zoom, no shading)', async () => {
+    const view = { ...at(['-1.25', '0.0001'], '2.5e40', 12000), cycle: '300', colour: 'slope' };
     const command = v.videoCommandOf(view, 641, 401);
     expect(command).toBe(
       'mandel-par video --center=-1.25,0.0001 --zoom-to 2.5e40 --max-iter 12000 --cycle 300 --width 640 --height 400 -o zoom.mp4',
@@ -131,8 +135,9 @@ describe('the URL and the command line', () => {
   });
 
   it('the copied command is one the CLI accepts, for the same picture', async () => {
-    const view = { ...at(['-1.25', '0.0001'], '2.5e40', 12000), cycle: '300' };
+    const view = { ...at(['-1.25', '0.0001'], '2.5e40', 12000), cycle: '300', colour: 'distance' };
     const words = v.commandOf(view, 320, 200).split(' ').slice(1);
+    expect(words.join(' ')).toContain('--colour distance');
     const run = await runCli([...words, '--dry-run']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

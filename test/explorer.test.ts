@@ -158,6 +158,25 @@ describe('the explorer in headless Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it("Shading: the URL carries the choice and the page draws the server's shaded picture, pixel for pixel", async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 384, height: 256 });
+    const view = `center=${M41}&zoom=1e30&max-iter=3000`;
+    await page.goto(`${base}?${view}`);
+    await refined(page, 1);
+    const smooth = await canvasPixels(page);
+    await page.select('#colour', 'blend');
+    await refined(page, 2);
+    expect(query(page).get('colour')).toBe('blend');
+    const drawn = await canvasPixels(page);
+    const png = Buffer.from(
+      await (await fetch(`${base}render.png?${view}&colour=blend&width=384&height=256`)).arrayBuffer(),
+    );
+    expect(drawn.equals(await sharp(png).raw().toBuffer())).toBe(true);
+    expect(drawn.equals(smooth)).toBe(false);
+    await page.close();
+  }, 120_000);
+
   it('times a zoom step at 1e100, 1280 x 720 (printed for the docs, not a pass mark)', async () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 720 });
