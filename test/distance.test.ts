@@ -15,7 +15,16 @@ import { perturbSetup } from '../dist/src/engines/perturbation.js';
 import { chooseReference } from '../dist/src/engines/reference.js';
 import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
 import type { DeepView, RenderSpec } from '../dist/src/index.js';
-import { createSpec, pixelData, planTiles, Renderer, rgbImage, specFromJson, specToJson } from '../dist/src/index.js';
+import {
+  createSpec,
+  estimateMemory,
+  pixelData,
+  planTiles,
+  Renderer,
+  rgbImage,
+  specFromJson,
+  specToJson,
+} from '../dist/src/index.js';
 import { distanceEstimate, smoothIteration } from '../dist/src/model/colouring.js';
 import type { DirectJob } from '../dist/src/model/task.js';
 import { sampleGrid } from '../dist/src/plane/view.js';
@@ -316,6 +325,12 @@ describe('npy with the distance field', () => {
     expect(agree.median).toBeGreaterThan(0.97);
     expect(agree.median).toBeLessThan(1.03);
   }, 60_000);
+
+  it('memory is estimated at 12 bytes a pixel with the field, 8 without', () => {
+    const plan = planTiles(w, h, 64);
+    expect(estimateMemory(seahorse(true), 2, plan).image).toBe(w * h * 12);
+    expect(estimateMemory(seahorse(false), 2, plan).image).toBe(w * h * 8);
+  });
 
   it('the spec keeps output.distance through JSON and refuses a value that is not true or false', () => {
     const spec = seahorse(true);

@@ -5,7 +5,7 @@
  */
 import type { Plan } from '../model/plan.js';
 import type { RenderSpec } from '../model/spec.js';
-import { pixelKind } from '../model/spec.js';
+import { dataFormat, pixelKind } from '../model/spec.js';
 import type { PixelFormat } from '../model/task.js';
 import type { Destination } from '../outputs/destinations.js';
 import type { Renderer } from '../render/renderer.js';
@@ -99,7 +99,8 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   const tile = spec.engine === 'perturb' ? DEEP_TILE : DIRECT_TILE;
   const [probes, strips] = [sampleTiles(spec.width, spec.height, tile).slice(0, PROBES), sampleStrips(spec)];
   const kind = pixelKind(spec.output.format);
-  const destination = dropping(kind === 'colour' ? 'rgb' : kind === 'data' ? 'data' : 'ascii');
+  // The pixels in the render's own form: a distance field's derivative pass is timed too.
+  const destination = dropping(kind === 'colour' ? 'rgb' : kind === 'data' ? dataFormat(spec.output) : 'ascii');
   const run = (plan: Plan) => renderer.render(spec, { plan, destination, maxThreads: 1 });
   const first = await run(probes);
   // The budget starts once the probes (and with them a deep view's reference orbit, which the render reuses) are done.

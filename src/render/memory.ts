@@ -4,7 +4,8 @@ import { totalmem } from 'node:os';
 import { bufferTooLarge, memoryOverLimit } from '../errors.js';
 import type { Plan } from '../model/plan.js';
 import type { RenderSpec } from '../model/spec.js';
-import { pixelKind } from '../model/spec.js';
+import { dataFormat, pixelKind } from '../model/spec.js';
+import { PIXEL_BYTES } from '../model/task.js';
 
 /** Node and sharp in the main thread before any picture: about 80 MB measured here, rounded up. */
 const PROCESS_BYTES = 120 * 2 ** 20;
@@ -30,7 +31,8 @@ export interface MemoryEstimate {
  */
 export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan, onDisk = false): MemoryEstimate {
   // What waits in the main thread: text and bitmaps stream (rows wait, at most all of them), the rest are held whole.
-  const perPixel = { membership: 1, colour: 3, data: 8 }[pixelKind(spec.output.format)];
+  const kind = pixelKind(spec.output.format);
+  const perPixel = kind === 'membership' ? 1 : kind === 'colour' ? 3 : PIXEL_BYTES[dataFormat(spec.output)];
   const image = onDisk
     ? 0
     : spec.output.format === 'pbm'

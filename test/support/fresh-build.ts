@@ -16,12 +16,15 @@ const OUTPUTS = [
   'dist/src/index.js',
 ];
 
-/** The newest modification time of a file or of any file under a folder; 0 where there is none. */
+/**
+ * The newest modification time of a file, or of a folder and anything under it (a folder's own time moves when a
+ * file in it is removed or renamed, which leaves its old compiled module in dist/); 0 where there is none.
+ */
 function newest(path: string): number {
   const info = statSync(path, { throwIfNoEntry: false });
   if (!info) return 0;
   if (!info.isDirectory()) return info.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+  return Math.max(info.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
 export default function setup(): void {
