@@ -32,7 +32,7 @@ export interface MemoryEstimate {
 export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan, onDisk = false): MemoryEstimate {
   // What waits in the main thread: text and bitmaps stream (rows wait, at most all of them), the rest are held whole.
   const kind = pixelKind(spec.output.format);
-  const perPixel = kind === 'membership' ? 1 : kind === 'colour' ? 3 : PIXEL_BYTES[dataFormat(spec.output)];
+  const perPixel = kind === 'membership' ? 1 : PIXEL_BYTES[kind === 'colour' ? 'rgb' : dataFormat(spec.output)];
   const image = onDisk
     ? 0
     : spec.output.format === 'pbm'
