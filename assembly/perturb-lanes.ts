@@ -5,9 +5,9 @@
 import { f64At, i32At } from './lanes';
 import { nextTry, takeRuns } from './perturb-bla';
 import { atPeriod, CHECK_M, nextCheck, resetInterior } from './perturb-interior';
-import { STEPS, tally } from './perturb-stats';
+import { PROVEN_INSIDE, STEPS, tally } from './perturb-stats';
 import { start, Start } from './perturb-start';
-import { AMBIGUOUS, lastOf, NEAR_FOUR, View, zAt } from './perturb-view';
+import { AMBIGUOUS, finishInside, lastOf, NEAR_FOUR, View, zAt } from './perturb-view';
 
 /** A step's rounding error squared, relative to |dz|^2 (2^-53 squared, a few roundings a step): ERR's unit. */
 export const ROUNDING: f64 = 1.232595164407831e-32; // 2^-106
@@ -58,12 +58,19 @@ export function park(l: i32): void {
 export function refill(l: i32): void {
   while (Cursor.next < View.pixels) {
     const pixel = Cursor.next++;
-    const dcx = <f64>(2 * Cursor.col - View.originX) * View.stepX;
-    const dcy = <f64>(View.originY - 2 * (View.rowStart + Cursor.row)) * View.stepY;
+    const col = Cursor.col;
+    const row = View.rowStart + Cursor.row;
     if (++Cursor.col == View.colEnd) {
       Cursor.col = View.colStart;
       Cursor.row++;
     }
+    if (row == View.axisRow && col >= View.axisFrom && col < View.axisTo) {
+      finishInside(pixel);
+      tally(PROVEN_INSIDE, 1);
+      continue;
+    }
+    const dcx = <f64>(2 * col - View.originX) * View.stepX;
+    const dcy = <f64>(View.originY - 2 * row) * View.stepY;
     if (start(pixel, dcx, dcy, View.scale)) {
       store<f64>(f64At(DZX, l), Start.dzx);
       store<f64>(f64At(DZY, l), Start.dzy);

@@ -40,9 +40,12 @@ export class PerturbParams {
   period!: i32; // 140: the reference's period where it returns near 0 (a nucleus), else 0 (perturb-interior.ts)
   ddRuns!: usize; // 144: room for the double-double path's BLA runs (precise-bla.ts): a flag, then the blocks; 0: none
   runDc!: f64; // 152: the bound on every sample's |dc| that the f64 table was built for (src/plane/bla.ts)
+  axisRow!: i32; // 160: the grid row on the real axis, or -1; its columns [axisFrom, axisTo) are inside the set
+  axisFrom!: i32; // 164: (src/plane/axis.ts: -2 < c <= 1/4 on the real axis), written inside without iterating
+  axisTo!: i32; // 168
 }
 
-/** The block's size in bytes (160), checked by the caller. */
+/** The block's size in bytes (176), checked by the caller. */
 export function perturbParamsSize(): i32 {
   return offsetof<PerturbParams>();
 }
@@ -77,6 +80,9 @@ export const PERTURB_margins: i32 = offsetof<PerturbParams>('margins');
 export const PERTURB_period: i32 = offsetof<PerturbParams>('period');
 export const PERTURB_ddRuns: i32 = offsetof<PerturbParams>('ddRuns');
 export const PERTURB_runDc: i32 = offsetof<PerturbParams>('runDc');
+export const PERTURB_axisRow: i32 = offsetof<PerturbParams>('axisRow');
+export const PERTURB_axisFrom: i32 = offsetof<PerturbParams>('axisFrom');
+export const PERTURB_axisTo: i32 = offsetof<PerturbParams>('axisTo');
 
 /**
  * Every field of the block at `params`, as f64 in declaration order from `out`: read by the kernel's own names, for
@@ -113,4 +119,7 @@ export function echoPerturbParams(params: usize, out: usize): void {
   store<f64>(out, <f64>p.period, 208);
   store<f64>(out, <f64>p.ddRuns, 216);
   store<f64>(out, <f64>p.runDc, 224);
+  store<f64>(out, <f64>p.axisRow, 232);
+  store<f64>(out, <f64>p.axisFrom, 240);
+  store<f64>(out, <f64>p.axisTo, 248);
 }

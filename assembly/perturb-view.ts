@@ -59,6 +59,9 @@ export namespace View {
   export let period: i32 = 0;
   export let ddRuns: usize = 0;
   export let runDc: f64 = 0;
+  export let axisRow: i32 = -1;
+  export let axisFrom: i32 = 0;
+  export let axisTo: i32 = 0;
 }
 
 /** Reads the parameter block at `params`. */
@@ -94,6 +97,9 @@ export function setView(params: usize): void {
   View.period = p.period;
   View.ddRuns = p.ddRuns;
   View.runDc = p.runDc;
+  View.axisRow = p.axisRow;
+  View.axisFrom = p.axisFrom;
+  View.axisTo = p.axisTo;
 }
 
 // @ts-ignore: decorator

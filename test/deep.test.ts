@@ -188,6 +188,19 @@ describe('minibrots, the cusp and the needle at depth', () => {
     expect(new Set(exact).size).toBeGreaterThan(5);
     expect(work?.exact).toBeLessThan((24 * 16) / 10);
   }, 60_000);
+
+  it('the real axis by the needle, 20000 iterations: its chaotic samples written inside without a step', async () => {
+    const v: DeepView = { center: ['-1.99999999999999999999', '0'], width: '3e-18' };
+    const { counts, work, exact } = await render(v, 32, 2, 20000);
+    expect(identical(counts, exact)).toBe(1);
+    // Row 1 lies on the axis; its samples right of -2 are inside (src/plane/axis.ts), the others escape soon.
+    const axis = exact.subarray(32).filter((n) => n === -1).length;
+    expect(axis).toBe(16);
+    expect(work?.inside).toBe(axis);
+    expect(work?.precise).toBe(0);
+    expect(work?.exact).toBe(0);
+    expect((work?.steps ?? 0) + (work?.runSteps ?? 0)).toBeLessThan(64 * 200);
+  }, 60_000);
 });
 
 describe('the reference places the samples by itself', () => {

@@ -120,7 +120,8 @@ describe('sentinel values through the TS writers, read back by the kernel by its
     };
     const places = { scale: 29, originX: 31, originY: 37, jumpTo: 41, restart: 43, period: 47 };
     const orbit = new Float64Array(2 * 23);
-    const perturb = { ...steps, ...places, orbit, orbitLow: orbit, margins: orbit, settle: false, bla };
+    const axis = { row: 53, from: 59, to: 61 };
+    const perturb = { ...steps, ...places, orbit, orbitLow: orbit, margins: orbit, settle: false, bla, axis };
     const rect = { colStart: 3, width: 5, rowStart: 7, rowCount: 11, maxIter: 13 };
     const job = { ...rect, perturb: perturb as unknown as PerturbJob };
     const addresses = { orbit: 101, orbitLow: 103, counts: 107, norms: 109, bla: 113, blaIndex: 127 };
@@ -134,6 +135,9 @@ describe('sentinel values through the TS writers, read back by the kernel by its
       orbitLength: 23,
       settle: 0,
       runDc: 1.5e-7,
+      axisRow: 53,
+      axisFrom: 59,
+      axisTo: 61,
     });
   });
 

@@ -5,6 +5,7 @@
  * steps in the kernel's scaled form, and where samples start (assembly/perturb.ts).
  */
 import type { PerturbJob } from '../model/task.js';
+import { realSegment } from '../plane/axis.js';
 import { blaTable, MIN_LEVEL } from '../plane/bla.js';
 import { decimalOfNumber, dyadicOfNumber, toFixedPoint } from '../plane/decimal.js';
 import type { SampleGrid } from '../plane/grid.js';
@@ -188,6 +189,7 @@ export function perturbSetup(
   const bla = blaTable(orbit, (critical ? restart : points.length / 2) - 1, restart, dc, margins);
   // Julia sets have no interior proof (assembly/perturb-interior.ts): their rebased samples follow the critical orbit.
   const period = critical ? 0 : referencePeriod(points);
+  const axis = critical ? undefined : realSegment(grid);
   return {
     orbit,
     orbitLow,
@@ -201,6 +203,7 @@ export function perturbSetup(
     restart,
     bla,
     period,
+    ...(axis && { axis }),
     // Unique within the process even with two copies of this module loaded (a bundle and dist/).
     key: `${++setups}:${Math.random()}`,
   };

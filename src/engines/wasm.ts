@@ -79,6 +79,9 @@ export const PERTURB_FIELDS = [
   'period',
   'ddRuns',
   'runDc',
+  'axisRow',
+  'axisFrom',
+  'axisTo',
 ] as const;
 
 export const COLOUR_FIELDS = [
@@ -207,6 +210,9 @@ export function writePerturbBlock(
   block.setInt32(P.period, perturb.period, true);
   block.setUint32(P.ddRuns, at.ddRuns, true);
   block.setFloat64(P.runDc, perturb.bla.dc, true);
+  block.setInt32(P.axisRow, perturb.axis?.row ?? -1, true);
+  block.setInt32(P.axisFrom, perturb.axis?.from ?? 0, true);
+  block.setInt32(P.axisTo, perturb.axis?.to ?? 0, true);
 }
 
 /** What a colouring call colours: a rectangle of `rows` x `width` pixels, `aa` x `aa` samples each. */

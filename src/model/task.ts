@@ -1,5 +1,6 @@
 /** What crosses the thread boundary: one task for a worker (a few rectangles to render), and what comes back. */
 
+import type { RealSegment } from '../plane/axis.js';
 import type { BlaTable } from '../plane/bla.js';
 import type { SampleGrid } from '../plane/grid.js';
 import type { PlaneMapping } from '../plane/viewport.js';
@@ -134,7 +135,7 @@ export interface PerturbWork {
   runs: number;
   precise: number;
   exact: number;
-  /** Samples proven inside (assembly/perturb-interior.ts) rather than iterated to maxIter. */
+  /** Samples proven inside (assembly/perturb-interior.ts, src/plane/axis.ts) rather than iterated to maxIter. */
   inside: number;
 }
 
@@ -218,6 +219,11 @@ export interface PerturbJob {
    * proves samples inside by it (assembly/perturb-interior.ts).
    */
   period: number;
+  /**
+   * The samples on the real axis with -2 < re <= 1/4 (src/plane/axis.ts), which the kernel writes inside without
+   * iterating; absent for a Julia set, and where the grid has none.
+   */
+  axis?: RealSegment;
   /** Names this setup within the process, so that a worker copies its orbit and tables into WASM memory once. */
   key: string;
 }
