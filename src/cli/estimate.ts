@@ -1,6 +1,7 @@
 /**
- * How long a render will take, said before it starts: a sample of the view is rendered at one thread, and its time
- * per pixel scaled to the whole picture and the threads. Long renders are announced, and kept on disk so that they
+ * How long a render will take, said before it starts: a sample of the view is rendered on the render's threads (its
+ * wall time is all the render's; its workers then start the render warm), and its time per pixel in the workers
+ * scaled to the whole picture and the threads. Long renders are announced, and kept on disk so that they
  * can be resumed. An estimate, not a promise: the sample is small, and the threads are taken to scale linearly.
  */
 import type { Plan } from '../model/plan.js';
@@ -101,7 +102,7 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   const kind = pixelKind(spec.output.format);
   // The pixels in the render's own form: a distance field's derivative pass is timed too.
   const destination = dropping(kind === 'colour' ? 'rgb' : kind === 'data' ? dataFormat(spec.output) : 'ascii');
-  const run = (plan: Plan) => renderer.render(spec, { plan, destination, maxThreads: 1 });
+  const run = (plan: Plan) => renderer.render(spec, { plan, destination, maxThreads: threads });
   const first = await run(probes);
   // The budget starts once the probes (and with them a deep view's reference orbit, which the render reuses) are done.
   const sampling = performance.now();

@@ -239,7 +239,7 @@ function dryRunReport(c: RenderCommand, plan: Plan, onDisk: boolean, memory: Mem
     `dry run: a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()} at --max-iter ${spec.maxIter}, engine ${spec.engine}, on ${c.threads} thread${c.threads === 1 ? '' : 's'}`,
     `plan: ${plan.length} tasks (bands of ${rows} rows), ${where}${shard}`,
     `memory: about ${formatBytes(memory.total)} (image ${formatBytes(memory.image)}, bands in the workers ${formatBytes(memory.tasks)}, Node and its workers ${formatBytes(memory.runtime)})`,
-    `time: about ${duration(e.ms)}${resumed} (from ${e.sample}, rendered at 1 thread in ${duration(e.sampleMs)})`,
+    `time: about ${duration(e.ms)}${resumed} (from ${e.sample}, rendered in ${duration(e.sampleMs)})`,
     'nothing was written',
     '',
   ].join('\n');
