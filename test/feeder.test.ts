@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowedInFlight,
+  DEEP_SAMPLES_PER_WORKER,
+  deepWorkers,
   feedTasks,
   initialWorkers,
   PIXEL_FLOOR_NS,
@@ -40,7 +42,7 @@ describe('initialWorkers', () => {
 /** Runs `count` tasks that each report `ms` of work after a turn of the event loop; returns the most in flight. */
 async function mostInFlight(count: number, ms: number, limits: { initial: number; cap: number; perWorker: number }) {
   // Every allowed worker counts as ready at once here: the test is of the policy, not of start-up.
-  const workers = { ...limits, ready: () => limits.cap };
+  const workers = { ...limits, ready: () => limits.cap, live: () => limits.cap, onReady: () => () => {} };
   let now = 0;
   let most = 0;
   const ran: number[] = [];
@@ -60,11 +62,54 @@ async function mostInFlight(count: number, ms: number, limits: { initial: number
 }
 
 describe('tasksInFlight', () => {
-  it('two for each ready worker, one for each allowed worker still starting (so Piscina starts no extra one)', () => {
-    expect(tasksInFlight(1, 1, 2)).toBe(2);
-    expect(tasksInFlight(4, 1, 2)).toBe(5);
-    expect(tasksInFlight(4, 4, 2)).toBe(8);
-    expect(tasksInFlight(2, 5, 2)).toBe(4);
+  it('two for each ready worker, one for each allowed worker not started (so Piscina starts no extra one)', () => {
+    expect(tasksInFlight(1, 1, 1, 2)).toBe(2);
+    expect(tasksInFlight(4, 1, 1, 2)).toBe(5);
+    expect(tasksInFlight(4, 4, 4, 2)).toBe(8);
+    expect(tasksInFlight(2, 5, 5, 2)).toBe(4);
+    // Workers started ahead of the render (renderer.ts) and not ready yet get no task, so none more starts.
+    expect(tasksInFlight(4, 1, 4, 2)).toBe(2);
+    expect(tasksInFlight(4, 1, 2, 2)).toBe(4);
+  });
+
+  it('hands a worker its tasks as soon as it is ready, not when another task ends', async () => {
+    let ready = 1;
+    let notify = () => {};
+    const workers = {
+      initial: 2,
+      cap: 2,
+      perWorker: 1,
+      ready: () => ready,
+      live: () => 2,
+      onReady: (listener: () => void) => {
+        notify = listener;
+        return () => {};
+      },
+    };
+    const started: number[] = [];
+    let finishFirst = () => {};
+    const first = new Promise<void>((resolve) => {
+      finishFirst = resolve;
+    });
+    const feeding = feedTasks(
+      3,
+      workers,
+      async (index) => {
+        started.push(index);
+        await first;
+        return 100;
+      },
+      new AbortController().signal,
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([0]);
+    ready = 2;
+    notify();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([0, 1]);
+    finishFirst();
+    await feeding;
+    expect(started).toEqual([0, 1, 2]);
   });
 });
 
@@ -86,7 +131,7 @@ describe('feedTasks', () => {
     const started: number[] = [];
     await feedTasks(
       30,
-      { initial: 2, cap: 2, perWorker: 1, ready: () => 2 },
+      { initial: 2, cap: 2, perWorker: 1, ready: () => 2, live: () => 2, onReady: () => () => {} },
       async (index) => {
         started.push(index);
         if (index === 5) controller.abort(new Error('stop'));
@@ -96,5 +141,15 @@ describe('feedTasks', () => {
       controller.signal,
     );
     expect(started.length).toBeLessThan(8);
+  });
+});
+
+describe('deepWorkers', () => {
+  it('one worker for each few thousand deep samples, up to the cap', () => {
+    expect(deepWorkers(640 * 360, 12)).toBe(12);
+    expect(deepWorkers(640 * 360, 2)).toBe(2);
+    expect(deepWorkers(80 * 24, 12)).toBe(1);
+    expect(deepWorkers(3 * DEEP_SAMPLES_PER_WORKER, 12)).toBe(3);
+    expect(deepWorkers(3 * DEEP_SAMPLES_PER_WORKER + 1, 12)).toBe(4);
   });
 });

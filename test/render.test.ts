@@ -4,6 +4,7 @@ import type { EngineName, Plan, Rect, RenderSpec } from '../dist/src/index.js';
 import {
   asciiText,
   createSpec,
+  pixelData,
   planBands,
   planTiles,
   Renderer,
@@ -204,6 +205,27 @@ describe('one long-lived renderer', () => {
       // Two workers started; on a busy machine the second may start too late to take a task.
       expect(renderer.liveThreads).toBe(2);
       expect(stats.iterateMsByThread.size).toBeLessThanOrEqual(2);
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it("starts a long deep render's workers before its reference orbit, and no more than it may use", async () => {
+    const renderer = await Renderer.create({ threads: 64, minThreads: 1 });
+    try {
+      const spec = createSpec({
+        view: { center: ['-0.743643887037151', '0.131825904205330'], width: '3e-20' },
+        width: 400,
+        height: 300,
+        maxIter: 3000,
+        output: { format: 'npy' },
+      });
+      expect(spec.engine).toBe('perturb');
+      const rendering = renderer.render(spec, { destination: pixelData(400, 300), maxThreads: 3 });
+      // Started at once, while the render computes its reference in this thread.
+      expect(renderer.liveThreads).toBe(3);
+      await rendering;
+      expect(renderer.liveThreads).toBe(3);
     } finally {
       await renderer.close();
     }

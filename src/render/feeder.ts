@@ -55,26 +55,54 @@ export function initialWorkers(pixels: number, current: number, cap: number): nu
 }
 
 /**
- * Tasks that may be in flight: `perWorker` for each worker that is ready, and one for each allowed worker that is
- * not yet (Piscina starts a worker for every task that has to wait, so a second task for a worker still starting
- * would start yet another, past the render's thread limit).
- *
- * @example tasksInFlight(2, 1, 2) // 3: two for the ready worker, one for the one that is starting
+ * Samples a deep render's worker is started for, before its reference orbit is ready (see deepWorkers): a deep sample
+ * costs 100 ns at the least (every sample escaping early along BLA runs) and usually microseconds.
  */
-export function tasksInFlight(allowed: number, ready: number, perWorker: number): number {
-  return Math.min(allowed, ready) * perWorker + Math.max(0, allowed - ready);
+export const DEEP_SAMPLES_PER_WORKER = 4096;
+
+/**
+ * Workers a deep render starts ahead of its setup: one for each DEEP_SAMPLES_PER_WORKER samples, up to `cap`. The
+ * setup (the reference orbit and its survey, in BigInt in the main thread: tens of ms to seconds) leaves the other
+ * cores idle, so the workers' start-up then costs no wall time; a deep ASCII picture of 80 x 24 starts none.
+ *
+ * @example deepWorkers(640 * 360, 12) // 12
+ * @example deepWorkers(80 * 24, 12) // 1
+ */
+export function deepWorkers(samples: number, cap: number): number {
+  return Math.max(1, Math.min(cap, Math.ceil(samples / DEEP_SAMPLES_PER_WORKER)));
+}
+
+/**
+ * Tasks that may be in flight: `perWorker` for each worker that is ready, and one for each allowed worker not yet
+ * started (`live` counts those started, ready or not). Piscina starts a worker for every task that has to wait, so a
+ * task for a worker that is still starting would start yet another, past the render's thread limit: such a worker
+ * gets its tasks once it is ready (the feeder is woken then).
+ *
+ * @example tasksInFlight(2, 1, 1, 2) // 3: two for the ready worker, one that starts the second
+ * @example tasksInFlight(2, 1, 2, 2) // 2: the second is starting already
+ */
+export function tasksInFlight(allowed: number, ready: number, live: number, perWorker: number): number {
+  return Math.min(allowed, ready) * perWorker + Math.max(0, allowed - Math.max(ready, live));
 }
 
 /**
  * Runs tasks 0 .. count - 1 through `runOne` (which resolves to the task's time in its worker, and never rejects:
  * a failure aborts `signal` instead), `perWorker` tasks for each of `allowedInFlight` workers at once (see
- * tasksInFlight; `ready()` says how many workers are ready), starting with `initial` workers. When no task has finished after twice a worker's start-up, the queue is taken to be long and
+ * tasksInFlight; `ready()` and `live()` say how many workers are ready and started, `onReady` calls back when one
+ * becomes ready and returns how to stop), starting with `initial` workers. When no task has finished after twice a worker's start-up, the queue is taken to be long and
  * all the render may use are allowed. Returns when every task is done, or at once when `signal` aborts (tasks
  * still running are abandoned: their results are ignored).
  */
 export async function feedTasks(
   count: number,
-  workers: { initial: number; cap: number; perWorker: number; ready(): number },
+  workers: {
+    initial: number;
+    cap: number;
+    perWorker: number;
+    ready(): number;
+    live(): number;
+    onReady(listener: () => void): () => void;
+  },
   runOne: (index: number) => Promise<number>,
   signal: AbortSignal,
 ): Promise<void> {
@@ -92,9 +120,11 @@ export async function feedTasks(
   }, 2 * WORKER_START_MS);
   const onAbort = () => wake();
   signal.addEventListener('abort', onAbort, { once: true });
+  const stopWatching = workers.onReady(() => wake());
   try {
     while (!signal.aborted && (inFlight.size > 0 || next < count)) {
-      while (inFlight.size < tasksInFlight(allowed, workers.ready(), perWorker) && next < count && !signal.aborted) {
+      const limit = () => tasksInFlight(allowed, workers.ready(), workers.live(), perWorker);
+      while (inFlight.size < limit() && next < count && !signal.aborted) {
         const task: Promise<void> = runOne(next++).then((ms) => {
           inFlight.delete(task);
           finished++;
@@ -112,6 +142,7 @@ export async function feedTasks(
     }
   } finally {
     clearTimeout(fallback);
+    stopWatching();
     signal.removeEventListener('abort', onAbort);
   }
 }

@@ -9,6 +9,7 @@ import { chooseReference } from '../engines/reference.js';
 import { compileWasmModule, instantiateWasm } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
 import { precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
+import type { Colouring } from '../model/colouring.js';
 import type { Plan, Rect } from '../model/plan.js';
 import { defaultBandRows, planBands } from '../model/plan.js';
 import type { RenderSpec } from '../model/spec.js';
@@ -32,7 +33,7 @@ import type { DeepView } from '../plane/view.js';
 import { regionOfView, sampleGrid } from '../plane/view.js';
 import type { Region } from '../plane/viewport.js';
 import { planeMapping } from '../plane/viewport.js';
-import { feedTasks, initialWorkers } from './feeder.js';
+import { deepWorkers, feedTasks, initialWorkers } from './feeder.js';
 import type { RenderPool } from './pool.js';
 import { createRenderPool, TASKS_PER_WORKER } from './pool.js';
 
@@ -144,6 +145,10 @@ export class Renderer {
   readonly #logger: Logger;
   /** Workers that have started and can take tasks (Piscina says so when each is ready, and when one goes). */
   readonly #ready = new Set<unknown>();
+  /** Called when a worker becomes ready (a feeder waiting to hand it tasks). */
+  readonly #onReady = new Set<() => void>();
+  /** Renders in progress: workers are started ahead of a render's setup only when it is the only one. */
+  #rendering = 0;
   /**
    * The last few reference setups, by what they were computed for, most recent last: a spec rendered again (tiles,
    * shards, an explorer's coarse and fine passes of one view, renders running side by side) computes it once.
@@ -158,7 +163,10 @@ export class Renderer {
     this.#wasmModule = wasmModule;
     this.#pool = pool;
     this.#logger = logger;
-    pool.on('workerCreate', (worker: unknown) => this.#ready.add(worker));
+    pool.on('workerCreate', (worker: unknown) => {
+      this.#ready.add(worker);
+      for (const listener of this.#onReady) listener();
+    });
     pool.on('workerDestroy', (worker: unknown) => this.#ready.delete(worker));
   }
 
@@ -182,11 +190,52 @@ export class Renderer {
   }
 
   /**
+   * Starts workers up to `count` now, without waiting for them: a deep render's serial setup (its reference orbit,
+   * tens of ms to seconds) then overlaps their start-up (70 ms or so each) instead of preceding it. Piscina starts a
+   * worker only for a task that no ready worker can take, and goes on starting them while tasks wait in its queue: so
+   * each ready worker is given an empty task, then for each worker wanted an abortable empty task (which Piscina
+   * gives only to an idle worker: there is none) is handed over, which starts one, and withdrawn at once. Resolves
+   * when the ready workers are done with their empty tasks: the feeder counts on their room.
+   */
+  async #startWorkers(count: number, colouring: Colouring): Promise<void> {
+    const wanted = Math.min(count, this.threads) - this.liveThreads;
+    if (wanted <= 0) return;
+    const states = new Int32Array(new SharedArrayBuffer(8));
+    const empty: RenderTask = {
+      mapping: planeMapping({ xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, 1, 1),
+      aa: 1,
+      maxIter: 1,
+      shortcuts: false,
+      engine: 'js',
+      output: { format: 'ascii', colouring },
+      rects: [],
+      index: 0,
+      states,
+    };
+    const occupied = Array.from({ length: this.#ready.size }, () => this.#pool.run(empty).catch(() => {}));
+    for (let k = 0; k < wanted; k++) {
+      const withdraw = new AbortController();
+      this.#pool.run(empty, { signal: withdraw.signal }).catch(() => {});
+      withdraw.abort();
+    }
+    await Promise.all(occupied);
+  }
+
+  /**
    * Renders `spec` (checked first) task by task, handing each finished rectangle to the destination, in any order.
    * A view deeper than f64 can draw is rendered, with a warning to the logger (plane/precision.ts).
    * On the first failed task, or when the signal aborts, the other tasks are cancelled; a failure names its task.
    */
   async render(spec: RenderSpec, call: RenderCall): Promise<RenderStats> {
+    this.#rendering++;
+    try {
+      return await this.#render(spec, call);
+    } finally {
+      this.#rendering--;
+    }
+  }
+
+  async #render(spec: RenderSpec, call: RenderCall): Promise<RenderStats> {
     validateSpec(spec);
     const cap = Math.max(1, Math.min(call.maxThreads ?? this.threads, this.threads));
     const plan = call.plan ?? defaultPlan(spec, cap);
@@ -195,14 +244,21 @@ export class Renderer {
     // validateSpec has made sure that a view drawn by a direct engine has an f64 region.
     const region = spec.region ?? regionOfView(spec.view as DeepView, spec.width, spec.height, aspect);
     const perturbing = spec.engine === 'perturb';
+    const { destination } = call;
+    const { format, sharedImage, canvas } = destination;
+    // Supersampling is for colour; ASCII, bits and data are the pixels' own values.
+    const aa = format === 'rgb' ? spec.aa : 1;
+    const samples = spec.width * spec.height * aa * aa;
+    // The only render here, and deep: its workers start now, while its setup runs (see deepWorkers).
+    const warm = deepWorkers(samples, cap);
+    const starting =
+      perturbing && warm > this.liveThreads && this.#rendering === 1
+        ? this.#startWorkers(warm, spec.colouring)
+        : undefined;
     const precision = region && checkPrecision(region, spec.width, spec.height, spec.aa);
     if (!perturbing && precision?.exceeded) this.#logger.warn(precisionLost(precision));
     const started = performance.now();
-    const { destination } = call;
-    const { format, sharedImage, canvas } = destination;
     const output: TaskOutput = { format, colouring: spec.colouring, image: sharedImage, canvas };
-    // Supersampling is for colour; ASCII, bits and data are the pixels' own values.
-    const aa = format === 'rgb' ? spec.aa : 1;
     const perturb = perturbing ? await this.#perturbation(spec, aa, aspect) : undefined;
     const referenceMs = performance.now() - started;
     const placement: TaskPlacement = perturb
@@ -273,8 +329,18 @@ export class Renderer {
         if (!cancel.signal.aborted) cancel.abort(err);
         return 0;
       });
-    const initial = initialWorkers(spec.width * spec.height * aa * aa, this.liveThreads, cap);
-    const workers = { initial, cap, perWorker: TASKS_PER_WORKER, ready: () => this.#ready.size };
+    const workers = {
+      initial: initialWorkers(samples, this.liveThreads, cap),
+      cap,
+      perWorker: TASKS_PER_WORKER,
+      ready: () => this.#ready.size,
+      live: () => this.liveThreads,
+      onReady: (listener: () => void) => {
+        this.#onReady.add(listener);
+        return () => this.#onReady.delete(listener);
+      },
+    };
+    await starting;
     await feedTasks(plan.length, workers, runOne, cancel.signal);
     if (bystander && !cancel.signal.aborted) cancel.abort(bystander);
     call.signal?.removeEventListener('abort', stop);
