@@ -3,7 +3,7 @@
  * reference, until a lane escapes, must rebase or reaches the end of its steps.
  */
 import { norm2 } from './lanes';
-import { DCX, DCY, DZX, DZY, ERR, LOST, M, NEXT, rebaseLanes } from './perturb-lanes';
+import { DCX, DCY, DZX, DZY, ERR, LOST, M, NEXT, pairGoesOn, rebaseLanes } from './perturb-lanes';
 import { CHECK_M } from './perturb-interior';
 import { lastOf, NEAR_FOUR, zAt } from './perturb-view';
 
@@ -21,14 +21,18 @@ function imaginaryParts(a: v128, b: v128): v128 {
   return v128.shuffle<f64>(a, b, 1, 3);
 }
 
-/**
- * Lanes that may have escaped (|z|^2 >= 4, or so near it that the lane arrays decide: perturb-lanes.ts, nearFour) or
- * must rebase (|z|^2 < |dz|^2 = d2): one test for the rare events.
- */
+/** Lanes that may have escaped (|z|^2 >= 4, or so near it that the margins decide: perturb-lanes.ts, nearFour). */
+// @ts-ignore: decorator
+@inline
+function nearFour(r2: v128): v128 {
+  return f64x2.ge(r2, f64x2.splat(NEAR_FOUR));
+}
+
+/** Lanes that may have escaped (nearFour) or must rebase (|z|^2 < |dz|^2 = d2): one test for the rare events. */
 // @ts-ignore: decorator
 @inline
 function events(r2: v128, d2: v128): v128 {
-  return v128.or(f64x2.ge(r2, f64x2.splat(NEAR_FOUR)), f64x2.lt(r2, d2));
+  return v128.or(nearFour(r2), f64x2.lt(r2, d2));
 }
 
 /**
@@ -104,7 +108,15 @@ export function burst(steps: i32): i32 {
     const lost = f64x2.splat(LOST);
     const lost0 = f64x2.gt(v128.load(ERR), f64x2.mul(r0, lost));
     const lost1 = f64x2.gt(v128.load(ERR, 16), f64x2.mul(r1, lost));
-    if (k == limit || v128.any_true(v128.or(v128.or(events(r0, d0), events(r1, d1)), v128.or(lost0, lost1)))) {
+    // The rare events, one test (as it was before pairGoesOn: this loop is the kernel's hottest): a lane to rebase
+    // (|z|^2 < |dz|^2) or lost, or near |z| = 2, where the lanes go on if the margins say so (pairGoesOn).
+    if (
+      k == limit ||
+      (v128.any_true(v128.or(v128.or(events(r0, d0), events(r1, d1)), v128.or(lost0, lost1))) &&
+        (v128.any_true(v128.or(v128.or(f64x2.lt(r0, d0), f64x2.lt(r1, d1)), v128.or(lost0, lost1))) ||
+          !pairGoesOn(nearFour(r0), rx0, ry0, dzx0, dzy0, r0, d0, m0, m1, v128.load(ERR)) ||
+          !pairGoesOn(nearFour(r1), rx1, ry1, dzx1, dzy1, r1, d1, m2, m3, v128.load(ERR, 16))))
+    ) {
       v128.store(DZX, dzx0);
       v128.store(DZX + 16, dzx1);
       v128.store(DZY, dzy0);
