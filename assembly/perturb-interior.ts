@@ -61,6 +61,18 @@ const WORTH_IT = 16;
 /** Periods a new sample runs before its first record: orbits take a few to settle near their cycle. */
 const SETTLE = 4;
 
+/**
+ * Whether a proof over `span` periods would cost more than iterating on through the `left` iterations to maxIter: a
+ * proof steps one by one, span times the period; iterating on takes about log2(period) + 4 BLA runs and steps a
+ * period (runs end where the reference passes near 0, every period). At a period-8007 minibrot with 10^6 iterations
+ * (124 periods), proofs took 77% of the kernel's time and saved almost nothing: a sample iterated to maxIter there
+ * costs about 2 k runs.
+ */
+function costsMore(span: i32, left: i64): bool {
+  const perPeriod = <f64>(36 - clz(View.period));
+  return <f64>span * <f64>View.period > (<f64>left / <f64>View.period) * perPeriod;
+}
+
 /** The first multiple of the period after place m (of the reference: rebased lanes start it again), or never. */
 export function nextCheck(m: i32): i32 {
   if (View.period == 0 || m > lastOf(0) || View.restart > 0) return i32.MAX_VALUE;
@@ -97,8 +109,8 @@ export function atPeriod(l: i32, n: i32, error2: f64): bool {
     // left (at a period-8007 minibrot, 100000 iterations, failed proofs took 5 of 8 seconds), and twice its span:
     // the lane's span, or a shorter one of SPANS where that one no longer fits.
     const left = <i64>View.maxIter - n;
-    while (index > 0 && left < <i64>(2 * span) * View.period) span = spanAt(--index);
-    if (left < <i64>max(WORTH_IT, 2 * span) * View.period) return false;
+    while (index > 0 && (left < <i64>(2 * span) * View.period || costsMore(span, left))) span = spanAt(--index);
+    if (left < <i64>max(WORTH_IT, 2 * span) * View.period || costsMore(span, left)) return false;
     store<i32>(i32At(SPAN, l), index);
     store<i32>(i32At(RECORD_N, l), n);
     store<f64>(f64At(RECORD_X, l), zx);
