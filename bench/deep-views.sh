@@ -18,6 +18,7 @@ ALL=(
   "seahorse|--center=$SEA --zoom 1e30 --width 640 --height 360 --max-iter 100000"
   "nucleus3|--center=$P3 --zoom 1e100 --width 640 --height 360 --max-iter 100000"
   "minibrot8007|--center=$M8007 --scale 3e-32 --width 320 --height 180 --max-iter 100000"
+  "minibrot8007-1M|--center=$M8007 --scale 3e-32 --width 160 --height 90 --max-iter 1000000"
   "minibrot44|--center=$P44 --scale 1.2e-27 --width 640 --height 360 --max-iter 100000"
   "needle|--center=-1.99999999999999999999,0 --zoom 1e18 --width 960 --height 540 --max-iter 5000"
 )
