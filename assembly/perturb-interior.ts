@@ -6,7 +6,7 @@
  * dz's digits; after a rebase, at once), records z there, and one period on tries to prove the sample inside; it
  * finishes it so when it can (perturb.ts).
  *
- * The proof: z is now w1 (one period before, w0). Take the disk D of radius R = 64 |w1 - w0| + 2 e around w1 (e: the
+ * The proof: z is now w1 (one period before, w0). Take the disk D of radius R = REACH |w1 - w0| + 2 e around w1 (e: the
  * lane's error estimate, so that D holds the true z). One period from w1, step by step, bound how far D's image strays
  * from the computed orbit: rho -> (2 |z| + rho) rho + this step's rounding (|f(z + d) - f(z)| <= 2|z||d| + |d|^2 for
  * f(z) = z^2 + c). If every point of that image stays inside |z| < 2 and the image of D after the period lies in D

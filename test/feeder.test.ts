@@ -42,7 +42,7 @@ describe('initialWorkers', () => {
 /** Runs `count` tasks that each report `ms` of work after a turn of the event loop; returns the most in flight. */
 async function mostInFlight(count: number, ms: number, limits: { initial: number; cap: number; perWorker: number }) {
   // Every allowed worker counts as ready at once here: the test is of the policy, not of start-up.
-  const workers = { ...limits, ready: () => limits.cap, live: () => limits.cap, onReady: () => () => {} };
+  const workers = { ...limits, ready: () => limits.cap, live: () => limits.cap, onChange: () => () => {} };
   let now = 0;
   let most = 0;
   const ran: number[] = [];
@@ -81,7 +81,7 @@ describe('tasksInFlight', () => {
       perWorker: 1,
       ready: () => ready,
       live: () => 2,
-      onReady: (listener: () => void) => {
+      onChange: (listener: () => void) => {
         notify = listener;
         return () => {};
       },
@@ -131,7 +131,7 @@ describe('feedTasks', () => {
     const started: number[] = [];
     await feedTasks(
       30,
-      { initial: 2, cap: 2, perWorker: 1, ready: () => 2, live: () => 2, onReady: () => () => {} },
+      { initial: 2, cap: 2, perWorker: 1, ready: () => 2, live: () => 2, onChange: () => () => {} },
       async (index) => {
         started.push(index);
         if (index === 5) controller.abort(new Error('stop'));

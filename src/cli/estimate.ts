@@ -1,7 +1,7 @@
 /**
- * How long a render will take, said before it starts: a sample of the view is rendered on the render's threads (its
- * wall time is all the render's; its workers then start the render warm), and its time per pixel in the workers
- * scaled to the whole picture and the threads. Long renders are announced, and kept on disk so that they
+ * How long a render will take, said before it starts: a sample of the view is rendered (its strips on the render's
+ * threads, which then start the render warm), and its time per pixel in the workers scaled to the whole picture and
+ * the threads. Long renders are announced, and kept on disk so that they
  * can be resumed. An estimate, not a promise: the sample is small, and the threads are taken to scale linearly.
  */
 import type { Plan } from '../model/plan.js';
@@ -102,8 +102,10 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   const kind = pixelKind(spec.output.format);
   // The pixels in the render's own form: a distance field's derivative pass is timed too.
   const destination = dropping(kind === 'colour' ? 'rgb' : kind === 'data' ? dataFormat(spec.output) : 'ascii');
-  const run = (plan: Plan) => renderer.render(spec, { plan, destination, maxThreads: threads });
-  const first = await run(probes);
+  const run = (plan: Plan, maxThreads: number) => renderer.render(spec, { plan, destination, maxThreads });
+  // The probes on one worker, which the first warms: on fresh workers (a worker's first task also copies a deep
+  // view's orbit in) a task's fixed cost would come out too large, and the estimate, less it, too small.
+  const first = await run(probes, 1);
   // The budget starts once the probes (and with them a deep view's reference orbit, which the render reuses) are done.
   const sampling = performance.now();
   // What any task costs apart from its pixels: the smallest probe's time (one pixel's work is nothing).
@@ -115,7 +117,8 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   // fewer strips, a light one all of them in a few calls.
   for (let batch = 1; measured < strips.length && performance.now() - sampling <= SAMPLE_BUDGET_MS; batch *= 2) {
     const plan = strips.slice(measured, measured + batch);
-    const stats = await run(plan);
+    // On every thread: a strip that is some worker's first task costs a little more, which errs on the long side.
+    const stats = await run(plan, threads);
     for (const [k, [rect]] of plan.entries()) {
       workMs += Math.max(0, stats.taskMs[k] - fixedMs);
       pixels += rect.w * rect.h;

@@ -92,7 +92,8 @@ export function chooseReference(
   let left: [number, number][] | undefined;
   for (let references = 1; references <= MAX_REFERENCES; ) {
     // A reference on a cycle (at a nucleus) never escapes, and its points cost nothing more: as long as maxIter, no
-    // sample outlives it, and a survey would find nothing to move it for.
+    // sample outlives it. A survey could still find samples undecided near |z| = 2 (GLITCHED too) and move the
+    // reference to one of them, an orbit that escapes; they are left to the exact fallback instead.
     if (orbit.cycle > 0)
       return perturbSetup(grid, maxIter, origin, referenceAt(grid, origin, maxIter, orbit, julia), critical);
     left = survey(job, grid, maxIter, engine, left);

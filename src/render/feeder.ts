@@ -76,7 +76,7 @@ export function deepWorkers(samples: number, cap: number): number {
  * Tasks that may be in flight: `perWorker` for each worker that is ready, and one for each allowed worker not yet
  * started (`live` counts those started, ready or not). Piscina starts a worker for every task that has to wait, so a
  * task for a worker that is still starting would start yet another, past the render's thread limit: such a worker
- * gets its tasks once it is ready (the feeder is woken then).
+ * gets its tasks once it is ready (the feeder is woken then, and when a worker goes).
  *
  * @example tasksInFlight(2, 1, 1, 2) // 3: two for the ready worker, one that starts the second
  * @example tasksInFlight(2, 1, 2, 2) // 2: the second is starting already
@@ -88,8 +88,8 @@ export function tasksInFlight(allowed: number, ready: number, live: number, perW
 /**
  * Runs tasks 0 .. count - 1 through `runOne` (which resolves to the task's time in its worker, and never rejects:
  * a failure aborts `signal` instead), `perWorker` tasks for each of `allowedInFlight` workers at once (see
- * tasksInFlight; `ready()` and `live()` say how many workers are ready and started, `onReady` calls back when one
- * becomes ready and returns how to stop), starting with `initial` workers. When no task has finished after twice a worker's start-up, the queue is taken to be long and
+ * tasksInFlight; `ready()` and `live()` say how many workers are ready and started, `onChange` calls back when one
+ * becomes ready or goes, and returns how to stop), starting with `initial` workers. When no task has finished after twice a worker's start-up, the queue is taken to be long and
  * all the render may use are allowed. Returns when every task is done, or at once when `signal` aborts (tasks
  * still running are abandoned: their results are ignored).
  */
@@ -101,7 +101,7 @@ export async function feedTasks(
     perWorker: number;
     ready(): number;
     live(): number;
-    onReady(listener: () => void): () => void;
+    onChange(listener: () => void): () => void;
   },
   runOne: (index: number) => Promise<number>,
   signal: AbortSignal,
@@ -120,7 +120,7 @@ export async function feedTasks(
   }, 2 * WORKER_START_MS);
   const onAbort = () => wake();
   signal.addEventListener('abort', onAbort, { once: true });
-  const stopWatching = workers.onReady(() => wake());
+  const stopWatching = workers.onChange(() => wake());
   try {
     while (!signal.aborted && (inFlight.size > 0 || next < count)) {
       const limit = () => tasksInFlight(allowed, workers.ready(), workers.live(), perWorker);

@@ -145,8 +145,10 @@ export class Renderer {
   readonly #logger: Logger;
   /** Workers that have started and can take tasks (Piscina says so when each is ready, and when one goes). */
   readonly #ready = new Set<unknown>();
-  /** Called when a worker becomes ready (a feeder waiting to hand it tasks). */
-  readonly #onReady = new Set<() => void>();
+  /** Called when a worker becomes ready or goes (a feeder waiting to hand out tasks). */
+  readonly #onChange = new Set<() => void>();
+  /** Tasks handed to the pool and not yet settled, of every render. */
+  #running = 0;
   /** Renders in progress: workers are started ahead of a render's setup only when it is the only one. */
   #rendering = 0;
   /**
@@ -165,9 +167,12 @@ export class Renderer {
     this.#logger = logger;
     pool.on('workerCreate', (worker: unknown) => {
       this.#ready.add(worker);
-      for (const listener of this.#onReady) listener();
+      for (const listener of this.#onChange) listener();
     });
-    pool.on('workerDestroy', (worker: unknown) => this.#ready.delete(worker));
+    pool.on('workerDestroy', (worker: unknown) => {
+      this.#ready.delete(worker);
+      for (const listener of this.#onChange) listener();
+    });
   }
 
   /** Starts the pool (see RendererOptions). */
@@ -195,7 +200,8 @@ export class Renderer {
    * worker only for a task that no ready worker can take, and goes on starting them while tasks wait in its queue: so
    * each ready worker is given an empty task, then for each worker wanted an abortable empty task (which Piscina
    * gives only to an idle worker: there is none) is handed over, which starts one, and withdrawn at once. Resolves
-   * when the ready workers are done with their empty tasks: the feeder counts on their room.
+   * when the ready workers are done with their empty tasks: the feeder counts on their room. A worker that cannot
+   * start here is left to the render, which starts workers as it needs them.
    */
   async #startWorkers(count: number, colouring: Colouring): Promise<void> {
     const wanted = Math.min(count, this.threads) - this.liveThreads;
@@ -251,9 +257,11 @@ export class Renderer {
     const samples = spec.width * spec.height * aa * aa;
     // The only render here, and deep: its workers start now, while its setup runs (see deepWorkers).
     const warm = deepWorkers(samples, cap);
+    // Not while tasks of an earlier render are still running (one that stopped abandons its tasks): the workers
+    // holding them would take the empty tasks late, and the queue would start workers past the limit.
     const starting =
-      perturbing && warm > this.liveThreads && this.#rendering === 1
-        ? this.#startWorkers(warm, spec.colouring)
+      perturbing && warm > this.liveThreads && this.#rendering === 1 && this.#running === 0
+        ? this.#startWorkers(warm, spec.colouring).catch(() => {})
         : undefined;
     const precision = region && checkPrecision(region, spec.width, spec.height, spec.aa);
     if (!perturbing && precision?.exceeded) this.#logger.warn(precisionLost(precision));
@@ -300,7 +308,8 @@ export class Renderer {
       try {
         // Not abortable in Piscina (a worker with an abortable task takes no second one): a render that stops
         // abandons its running tasks instead, and ignores what they return.
-        result = await this.#pool.run(task);
+        this.#running++;
+        result = await this.#pool.run(task).finally(() => this.#running--);
       } catch (err) {
         const failure = taskFailed(index, rects, spec.width, err);
         if (Atomics.load(states, index) === TASK_RUNNING) throw failure;
@@ -335,9 +344,9 @@ export class Renderer {
       perWorker: TASKS_PER_WORKER,
       ready: () => this.#ready.size,
       live: () => this.liveThreads,
-      onReady: (listener: () => void) => {
-        this.#onReady.add(listener);
-        return () => this.#onReady.delete(listener);
+      onChange: (listener: () => void) => {
+        this.#onChange.add(listener);
+        return () => this.#onChange.delete(listener);
       },
     };
     await starting;
