@@ -5,7 +5,7 @@
 import { f64At, i32At } from './lanes';
 import { nextTry, takeRuns } from './perturb-bla';
 import { atPeriod, CHECK_M, nextCheck, resetInterior } from './perturb-interior';
-import { PROVEN_INSIDE, STEPS, tally } from './perturb-stats';
+import { ON_AXIS, STEPS, tally } from './perturb-stats';
 import { start, Start } from './perturb-start';
 import { AMBIGUOUS, finishInside, lastOf, NEAR_FOUR, View, zAt } from './perturb-view';
 
@@ -66,7 +66,7 @@ export function refill(l: i32): void {
     }
     if (row == View.axisRow && col >= View.axisFrom && col < View.axisTo) {
       finishInside(pixel);
-      tally(PROVEN_INSIDE, 1);
+      tally(ON_AXIS, 1);
       continue;
     }
     const dcx = <f64>(2 * col - View.originX) * View.stepX;

@@ -8,8 +8,9 @@ export const RUNS = 2; // BLA runs taken
 export const PRECISE = 3; // samples recomputed by the double-double path (precise.ts)
 export const LEFT_INEXACT = 4; // samples left INEXACT for the BigInt fallback
 export const LEFT_GLITCHED = 5; // samples left GLITCHED for it
-export const PROVEN_INSIDE = 6; // samples proven inside (perturb-interior.ts; on the real axis, perturb-lanes.ts)
-export const COUNTER_SLOTS = 7;
+export const PROVEN_INSIDE = 6; // samples proven inside (perturb-interior.ts)
+export const ON_AXIS = 7; // samples inside on the real axis (perturb-lanes.ts, src/plane/axis.ts)
+export const COUNTER_SLOTS = 8;
 
 export const COUNTERS = memory.data(COUNTER_SLOTS * 8, 16);
 

@@ -273,7 +273,7 @@ function deepCases(): void {
         `reference ${(orbit * 1000).toFixed(0)} ms (${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render)\n` +
         `          steps one at a time ${(work.steps / 1e6).toFixed(1)} M (${(work.steps / render / 1e9).toFixed(3)} G/s), ` +
         `${(work.runSteps / 1e6).toFixed(0)} M in ${(work.runs / 1e6).toFixed(2)} M BLA runs; ` +
-        `double-double ${work.precise}, BigInt ${work.exact}, proven inside ${work.inside}`,
+        `double-double ${work.precise}, BigInt ${work.exact}, proven inside ${work.inside}, on the real axis ${work.axis}`,
     );
   }
   console.log();

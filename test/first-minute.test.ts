@@ -180,7 +180,7 @@ describe('what it says on stderr', () => {
     // Every sample but the one at i escapes: each pays its steps, most of them in BLA runs.
     const amount = String.raw`[\d.]+(?: [kMG])?`;
     const line = String.raw`\niterations: ${amount}, ([\d.]+)% of them in ${amount} BLA runs, ${amount} stepped;`;
-    const slow = ` samples recomputed: ${amount} in double-double, ${amount} in BigInt; proven inside: ${amount}`;
+    const slow = ` samples recomputed: ${amount} in double-double, ${amount} in BigInt; proven inside: ${amount}, on the real axis: ${amount}`;
     const work = new RegExp(`${line}${slow}\\ninside: [\\d.]+% of 800 samples reached --max-iter 3000\\ntotal: `).exec(
       run.stderr,
     );

@@ -66,6 +66,6 @@ function perturbReport(work: PerturbWork): string {
   return (
     `iterations: ${amount(all)}, ${share}% of them in ${amount(work.runs)} BLA runs, ${amount(work.steps)} stepped;` +
     ` samples recomputed: ${amount(work.precise)} in double-double, ${amount(work.exact)} in BigInt;` +
-    ` proven inside: ${amount(work.inside)}\n`
+    ` proven inside: ${amount(work.inside)}, on the real axis: ${amount(work.axis)}\n`
   );
 }

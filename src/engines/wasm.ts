@@ -488,12 +488,12 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       return new Uint8Array(memory, outAt, width * rows * 3);
     },
     perturbCounters: () => {
-      const [steps, runSteps, runs, precise, inexact, glitched, inside] = new Float64Array(
+      const [steps, runSteps, runs, precise, inexact, glitched, inside, axis] = new Float64Array(
         exports.memory.buffer,
         exports.perturbCounters(),
-        7,
+        8,
       );
-      return { steps, runSteps, runs, precise, exact: inexact + glitched, inside };
+      return { steps, runSteps, runs, precise, exact: inexact + glitched, inside, axis };
     },
   };
 }

@@ -135,8 +135,10 @@ export interface PerturbWork {
   runs: number;
   precise: number;
   exact: number;
-  /** Samples proven inside (assembly/perturb-interior.ts, src/plane/axis.ts) rather than iterated to maxIter. */
+  /** Samples proven inside (assembly/perturb-interior.ts) rather than iterated to maxIter. */
   inside: number;
+  /** Samples inside on the real axis (src/plane/axis.ts), written so without a step. */
+  axis: number;
 }
 
 /**

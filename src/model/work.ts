@@ -1,7 +1,7 @@
 /** Tallies of perturbation work (PerturbWork): summed over tasks, and taken between two readings of the counters. */
 import type { PerturbWork } from './task.js';
 
-const KEYS = ['steps', 'runSteps', 'runs', 'precise', 'exact', 'inside'] as const;
+const KEYS = ['steps', 'runSteps', 'runs', 'precise', 'exact', 'inside', 'axis'] as const;
 
 /** a + b, key by key (a absent: b). */
 export function addWork(a: PerturbWork | undefined, b: PerturbWork): PerturbWork {
