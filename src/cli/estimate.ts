@@ -1,8 +1,8 @@
 /**
  * How long a render will take, said before it starts: a sample of the view is rendered (its strips on the render's
  * threads, which then start the render warm), and its time per pixel in the workers scaled to the whole picture and
- * the threads. Long renders are announced, and kept on disk so that they
- * can be resumed. An estimate, not a promise: the sample is small, and the threads are taken to scale linearly.
+ * the threads. Long renders are announced, and kept on disk so that they can be resumed. An estimate, not a promise:
+ * the sample is small, and the threads are taken to scale linearly.
  */
 import type { Plan } from '../model/plan.js';
 import type { RenderSpec } from '../model/spec.js';

@@ -85,17 +85,24 @@ export function chooseReference(
   let origin: [number, number] = [grid.width, grid.height];
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
   let orbit = referenceAt(grid, origin, length, undefined, julia);
-  let job = perturbSetup(grid, maxIter, origin, orbit, critical);
+  // A reference on a cycle (at a nucleus) never escapes, and its points cost nothing more: as long as maxIter, no
+  // sample outlives it. A survey could still find samples undecided near |z| = 2 (GLITCHED too) and move the
+  // reference to one of them, an orbit that escapes; they are left to the exact fallback instead.
+  const setup = () =>
+    perturbSetup(
+      grid,
+      maxIter,
+      origin,
+      orbit.cycle > 0 ? referenceAt(grid, origin, maxIter, orbit, julia) : orbit,
+      critical,
+    );
+  let job = setup();
   // A longer orbit from the same point leaves the samples that did not outlive the shorter one as they were (all but
   // rarely: its linear start and BLA runs near the old end may differ, and a sample missed here costs only the exact
   // fallback's time): then only those that did are surveyed again.
   let left: [number, number][] | undefined;
-  for (let references = 1; references <= MAX_REFERENCES; ) {
-    // A reference on a cycle (at a nucleus) never escapes, and its points cost nothing more: as long as maxIter, no
-    // sample outlives it. A survey could still find samples undecided near |z| = 2 (GLITCHED too) and move the
-    // reference to one of them, an orbit that escapes; they are left to the exact fallback instead.
-    if (orbit.cycle > 0)
-      return perturbSetup(grid, maxIter, origin, referenceAt(grid, origin, maxIter, orbit, julia), critical);
+  let references = 1;
+  while (orbit.cycle === 0) {
     left = survey(job, grid, maxIter, engine, left);
     if (left.length === 0) break;
     if (!orbit.escaped && length < maxIter) {
@@ -110,7 +117,7 @@ export function chooseReference(
       orbit = referenceAt(grid, origin, length, undefined, julia);
       left = undefined;
     }
-    job = perturbSetup(grid, maxIter, origin, orbit, critical);
+    job = setup();
   }
   return job;
 }

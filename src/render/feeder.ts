@@ -121,9 +121,9 @@ export async function feedTasks(
   const onAbort = () => wake();
   signal.addEventListener('abort', onAbort, { once: true });
   const stopWatching = workers.onChange(() => wake());
+  const limit = () => tasksInFlight(allowed, workers.ready(), workers.live(), perWorker);
   try {
     while (!signal.aborted && (inFlight.size > 0 || next < count)) {
-      const limit = () => tasksInFlight(allowed, workers.ready(), workers.live(), perWorker);
       while (inFlight.size < limit() && next < count && !signal.aborted) {
         const task: Promise<void> = runOne(next++).then((ms) => {
           inFlight.delete(task);

@@ -204,7 +204,7 @@ export class Renderer {
    * start here is left to the render, which starts workers as it needs them.
    */
   async #startWorkers(count: number, colouring: Colouring): Promise<void> {
-    const wanted = Math.min(count, this.threads) - this.liveThreads;
+    const wanted = count - this.liveThreads;
     if (wanted <= 0) return;
     const states = new Int32Array(new SharedArrayBuffer(8));
     const empty: RenderTask = {
