@@ -60,3 +60,4 @@ export { perturbCounters } from './perturb-stats';
 export function outputPtr(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
+export { ORBIT_CHUNK, orbitBegin, orbitBytes, orbitCycle, orbitEscaped, orbitOut, orbitSteps } from './orbit';

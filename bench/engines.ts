@@ -175,7 +175,8 @@ deepCases();
 /**
  * Deep zoom: the perturbation kernel, one thread, bands of 16 rows, at four depths, beside the direct SIMD kernel
  * on 1920 x 1080 at 1000 iterations (no shortcuts) in the same run; and the share of each render that choosing and
- * computing the reference orbit takes (once per render, in the main thread: BigInt, and the survey's kernel calls);
+ * computing the reference orbit takes (once per render, in the main thread: the orbit's fixed-point loop in WASM, and
+ * the survey's kernel calls), beside the same with the orbit's loop in BigInt;
  * then the deep views of issue 18: a minibrot seen whole, a nucleus with every sample inside, the needle. Iterations
  * are counted as the brute-force loop would do them (those skipped by the linear start, BLA runs and interior proofs
  * are credited, as shortcuts are above); the kernel's own counters say how they were taken.
@@ -238,13 +239,17 @@ function deepCases(): void {
     const view = { center: c.center as [string, string], width: c.view ?? `3e-${c.depth.slice(2)}` };
     const grid = sampleGrid({ view }, width, height, 1);
     const orbitTimes: number[] = [];
+    const bigintTimes: number[] = [];
     const renderTimes: number[] = [];
     const directTimes: number[] = [];
     let iterations = 0;
     let work = wasm.perturbCounters();
     for (let k = 0; k <= repeat; k++) {
       let started = performance.now();
-      const perturb = chooseReference(grid, c.maxIter, engine);
+      chooseReference(grid, c.maxIter, engine);
+      const bigintMs = performance.now() - started;
+      started = performance.now();
+      const perturb = chooseReference(grid, c.maxIter, engine, undefined, wasm.orbit);
       const orbitMs = performance.now() - started;
       let seconds = 0;
       iterations = 0;
@@ -260,17 +265,20 @@ function deepCases(): void {
       const shallowRun = run(shallow, direct, false);
       if (k === 0) continue; // warm-up: both kernels on their optimised tier
       orbitTimes.push(orbitMs / 1000);
+      bigintTimes.push(bigintMs / 1000);
       renderTimes.push(seconds);
       directTimes.push(shallowRun.iterations / shallowRun.seconds);
     }
     const orbit = median(orbitTimes);
+    const bigint = median(bigintTimes);
     const render = median(renderTimes);
     const rate = iterations / render;
     const directRate = median(directTimes);
     console.log(
       `  ${c.depth.padEnd(7)} ${width}x${height} ${(iterations / 1e6).toFixed(0).padStart(5)} M it  ${render.toFixed(3)} s  ` +
         `${(rate / 1e9).toFixed(3)} G it/s (x${(rate / directRate).toFixed(2)} vs wasm-simd's ${(directRate / 1e9).toFixed(2)}); ` +
-        `reference ${(orbit * 1000).toFixed(0)} ms (${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render)\n` +
+        `reference ${(orbit * 1000).toFixed(0)} ms (${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render; ` +
+        `with the orbit in BigInt ${(bigint * 1000).toFixed(0)} ms, x${(bigint / orbit).toFixed(1)})\n` +
         `          steps one at a time ${(work.steps / 1e6).toFixed(1)} M (${(work.steps / render / 1e9).toFixed(3)} G/s), ` +
         `${(work.runSteps / 1e6).toFixed(0)} M in ${(work.runs / 1e6).toFixed(2)} M BLA runs; ` +
         `double-double ${work.precise}, BigInt ${work.exact}, proven inside ${work.inside}, on the real axis ${work.axis}`,

@@ -10,7 +10,7 @@ import { blaTable, MIN_LEVEL } from '../plane/bla.js';
 import { decimalOfNumber, dyadicOfNumber, toFixedPoint } from '../plane/decimal.js';
 import type { SampleGrid } from '../plane/grid.js';
 import { pointAt, STEP_BITS } from '../plane/grid.js';
-import type { OrbitSoFar, Scaled } from '../plane/orbit.js';
+import type { FixedOrbit, OrbitSoFar, Scaled } from '../plane/orbit.js';
 import { extendOrbit, nextDerivative, ORBIT_GUARD_BITS, referencePeriod } from '../plane/orbit.js';
 
 /**
@@ -122,7 +122,7 @@ function plainSteps(grid: SampleGrid): { plainStepX: number; plainStepY: number 
  * The reference orbit at twice-column and twice-row `origin` of the grid (see pointAt), up to Z_length, from
  * `previous` on when given (the same origin): of the Mandelbrot set, with its low parts where the double-double
  * path can use them, or of the Julia set of c = `julia` (Z_1 the point, c fixed; no low parts: that path is for the
- * Mandelbrot set only).
+ * Mandelbrot set only). `fixed` computes an orbit with low parts faster (see extendOrbit).
  *
  * @example referenceAt(grid, [grid.width, grid.height], 1000).points // the orbit of the grid's centre
  */
@@ -132,12 +132,15 @@ export function referenceAt(
   length: number,
   previous?: OrbitSoFar,
   julia?: readonly [number, number],
+  fixed?: FixedOrbit,
 ): OrbitSoFar {
   const bits = orbitBits(grid, julia);
   const guard = BigInt(bits - grid.fractionBits);
   const [re, im] = pointAt(grid, origin[0], origin[1]);
   const point: [bigint, bigint] = [re << guard, im << guard];
-  if (!julia) return extendOrbit(point[0], point[1], bits, length, previous, plainSteps(grid).plainStepX !== 0);
+  if (!julia) {
+    return extendOrbit(point[0], point[1], bits, length, previous, plainSteps(grid).plainStepX !== 0, undefined, fixed);
+  }
   const [cx, cy] = fixedJulia(julia, bits);
   return extendOrbit(cx, cy, bits, length, previous, false, point);
 }

@@ -13,6 +13,8 @@
  */
 import type { Engine, PerturbJob } from '../model/task.js';
 import type { SampleGrid } from '../plane/grid.js';
+import type { FixedOrbit } from '../plane/orbit.js';
+import { mark } from '../trace.js';
 import { GLITCHED } from './exact.js';
 import { criticalOrbit, perturbSetup, referenceAt } from './perturbation.js';
 
@@ -71,20 +73,22 @@ function survey(
 
 /**
  * The perturbation setup of a render: the reference orbit (see above) and the steps, of the Mandelbrot set or of the
- * Julia set of c = `julia`. `engine` is the bare kernel (without the exact fallback), which marks GLITCHED samples.
+ * Julia set of c = `julia`. `engine` is the bare kernel (without the exact fallback), which marks GLITCHED samples;
+ * `fixed`, the orbit's loop in WASM (see referenceAt).
  *
- * @example chooseReference(sampleGrid(spec, 640, 360, 1), 5000, wasm.engine('renderPerturb'))
+ * @example chooseReference(sampleGrid(spec, 640, 360, 1), 5000, wasm.engine('renderPerturb'), undefined, wasm.orbit)
  */
 export function chooseReference(
   grid: SampleGrid,
   maxIter: number,
   engine: Engine,
   julia?: readonly [number, number],
+  fixed?: FixedOrbit,
 ): PerturbJob {
   const critical = julia && criticalOrbit(grid, julia, maxIter);
   let origin: [number, number] = [grid.width, grid.height];
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
-  let orbit = referenceAt(grid, origin, length, undefined, julia);
+  let orbit = referenceAt(grid, origin, length, undefined, julia, fixed);
   // A reference on a cycle (at a nucleus) never escapes, and its points cost nothing more: as long as maxIter, no
   // sample outlives it. A survey could still find samples undecided near |z| = 2 (GLITCHED too) and move the
   // reference to one of them, an orbit that escapes; they are left to the exact fallback instead.
@@ -93,10 +97,11 @@ export function chooseReference(
       grid,
       maxIter,
       origin,
-      orbit.cycle > 0 ? referenceAt(grid, origin, maxIter, orbit, julia) : orbit,
+      orbit.cycle > 0 ? referenceAt(grid, origin, maxIter, orbit, julia, fixed) : orbit,
       critical,
     );
   let job = setup();
+  mark(`reference: ${job.orbit.length / 2} points set up`);
   // A longer orbit from the same point leaves the samples that did not outlive the shorter one as they were (all but
   // rarely: its linear start and BLA runs near the old end may differ, and a sample missed here costs only the exact
   // fallback's time): then only those that did are surveyed again.
@@ -104,20 +109,22 @@ export function chooseReference(
   let references = 1;
   while (orbit.cycle === 0) {
     left = survey(job, grid, maxIter, engine, left);
+    mark(`reference: surveyed, ${left.length} samples outlive it`);
     if (left.length === 0) break;
     if (!orbit.escaped && length < maxIter) {
       // Whole but too short: the same orbit, longer.
       length = Math.min(4 * length, maxIter);
-      orbit = referenceAt(grid, origin, length, orbit, julia);
+      orbit = referenceAt(grid, origin, length, orbit, julia, fixed);
     } else {
       if (++references > MAX_REFERENCES) break;
       const distance = ([col, row]: [number, number]) => (2 * col - grid.width) ** 2 + (2 * row - grid.height) ** 2;
       const [col, row] = left.reduce((best, c) => (distance(c) < distance(best) ? c : best));
       origin = [2 * col, 2 * row];
-      orbit = referenceAt(grid, origin, length, undefined, julia);
+      orbit = referenceAt(grid, origin, length, undefined, julia, fixed);
       left = undefined;
     }
     job = setup();
+    mark(`reference: ${job.orbit.length / 2} points set up`);
   }
   return job;
 }

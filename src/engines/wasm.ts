@@ -8,10 +8,13 @@ import type { Colouring } from '../model/colouring.js';
 import { DEFAULT_LIGHT, lightVector, paletteTable, SHADING_BITS, TABLE_SIZE } from '../model/colouring.js';
 import type { DirectJob, Engine, KernelJob, PerturbKernelJob, PerturbWork, SamplePixels } from '../model/task.js';
 import { BLOCK_F64 } from '../plane/bla.js';
+import type { FixedOrbit } from '../plane/orbit.js';
 import { mark } from '../trace.js';
+import type { OrbitExports } from './wasm-orbit.js';
+import { wasmOrbit } from './wasm-orbit.js';
 
 /** The module's exports (assembly/index.ts). */
-interface KernelExports {
+interface KernelExports extends OrbitExports {
   memory: WebAssembly.Memory;
   outputPtr(): number;
   renderParamsSize(): number;
@@ -320,6 +323,8 @@ export interface WasmInstance {
    * the samples they left to the BigInt fallback.
    */
   perturbCounters(): PerturbWork;
+  /** The reference orbit's fixed-point loop (assembly/orbit.ts), over this instance's memory. */
+  orbit: FixedOrbit;
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
@@ -410,6 +415,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   let tableKey = '';
 
   return {
+    orbit: wasmOrbit(exports, Math.ceil(countsAt / 16) * 16, () => {
+      deep = { key: '', at: 0 };
+    }),
     engine: (name) => (job: KernelJob) => {
       const samples = job.width * job.rowCount;
       // Room for the derivatives and colour of these samples too, so that those calls need not grow the memory

@@ -134,9 +134,40 @@ export interface OrbitSoFar {
   x: bigint;
   y: bigint;
   dropped: number;
-  /** dZ/dC at the last point. */
+  /** dZ/dC at the last point (left at 1 where the low parts are kept: no precision is dropped then). */
   derivative: Scaled;
 }
+
+/** Where a fixed-point orbit with all bits kept starts (see FixedOrbit): point `index` is (x, y), c = (cx, cy). */
+export interface FixedStart {
+  x: bigint;
+  y: bigint;
+  cx: bigint;
+  cy: bigint;
+  bits: number;
+  index: number;
+  /** Whether point `index` itself is the first one given (a new orbit's Z_1), or the point after it. */
+  first: boolean;
+}
+
+/** A chunk of points from a FixedOrbit: f64 pairs (points, low parts) and margins, from place 0 on. */
+export interface FixedChunk {
+  points: Float64Array;
+  lows: Float64Array;
+  margins: Float64Array;
+}
+
+/**
+ * The loop of extendOrbit with low parts (all bits kept) run elsewhere, bit for bit: in WASM (assembly/orbit.ts,
+ * src/engines/wasm-orbit.ts), without BigInt's allocations. Computes up to `count` points and hands them to `sink`
+ * in chunks, stopping after an escape or once the orbit is seen on a cycle, as the loop does; returns how it ended
+ * and the last point.
+ */
+export type FixedOrbit = (
+  start: FixedStart,
+  count: number,
+  sink: (chunk: FixedChunk, points: number) => void,
+) => { escaped: boolean; cycle: number; x: bigint; y: bigint };
 
 /** Fraction bits the orbit may drop where dZ/dC is `a` (see the top), a multiple of PRECISION_STEP. */
 function droppable(a: Scaled, bits: number): number {
@@ -153,7 +184,8 @@ const rescale = (value: bigint, from: number, to: number) =>
  * The orbit of c = (re, im) / 2^bits, Z_0 = 0, Z_1 = c, Z_{n+1} = Z_n^2 + c, up to and including the first point
  * with |Z|^2 >= 4, or up to Z_length; from `previous` on when given (the same c and start), so that a longer orbit
  * costs only its new points. With `withLows`, the low parts are kept, and all bits with them (see the top). A Julia
- * set's orbit starts elsewhere: Z_1 = `start` (in the same fixed point; Z_0 = 0 then only fills the place).
+ * set's orbit starts elsewhere: Z_1 = `start` (in the same fixed point; Z_0 = 0 then only fills the place). With
+ * `fixed`, an orbit with low parts is computed by it (the same points, faster).
  *
  * @example extendOrbit(-1n << 64n, 0n, 64, 2).points // [0, 0, -1, 0, 0, 0]
  */
@@ -165,7 +197,13 @@ export function extendOrbit(
   previous?: OrbitSoFar,
   withLows = false,
   start?: readonly [bigint, bigint],
+  fixed?: FixedOrbit,
 ): OrbitSoFar {
+  // (A previous orbit that has ended, or reaches Z_length already, is only copied: by the loop here.)
+  const more = !previous || (!previous.escaped && previous.cycle === 0 && previous.points.length / 2 <= length);
+  if (fixed && withLows && !start && more) {
+    return extendFixed(fixed, re, im, bits, length, previous);
+  }
   const [x1, y1] = start ?? [re, im];
   const points: number[] = previous ? Array.from(previous.points) : [0, 0];
   const lows: number[] = previous ? Array.from(previous.lows) : withLows ? [0, 0] : [];
@@ -187,14 +225,14 @@ export function extendOrbit(
       escaped = margin >= 0n;
     }
   };
-  if (!previous) push(x1, y1, bits);
   let cycle = previous?.cycle ?? 0;
+  let x = previous?.x ?? x1;
+  let y = previous?.y ?? y1;
+  if (!previous) push(x1, y1, bits);
   // With all bits kept (no precision dropped) the orbit is a function of its fixed-point point: once a point comes
   // back, the orbit repeats. Points are compared p steps apart, p the first step that came within NEAR_ZERO of 0.
   let period = 0;
   const seen: bigint[] = [];
-  let x = previous?.x ?? x1;
-  let y = previous?.y ?? y1;
   let dropped = previous?.dropped ?? 0;
   let derivative = previous?.derivative ?? { re: 1, im: 0, exponent: 0 };
   let shift = BigInt(bits - dropped);
@@ -202,7 +240,7 @@ export function extendOrbit(
   let cy = rescale(im, 0, dropped);
   while (!escaped && cycle === 0 && points.length / 2 - 1 < length) {
     const k = points.length - 2;
-    derivative = nextDerivative(derivative, points[k], points[k + 1], start ? 0 : 1);
+    if (!withLows) derivative = nextDerivative(derivative, points[k], points[k + 1], start ? 0 : 1);
     // (x + y)(x - y) for x^2 - y^2: two products a step, not three.
     const xy = x * y;
     x = (((x + y) * (x - y)) >> shift) + cx;
@@ -229,23 +267,76 @@ export function extendOrbit(
       shift = BigInt(bits - dropped);
     }
   }
-  // The rest of the cycle's orbit, copied a period back.
-  for (let n = points.length / 2; cycle > 0 && n <= length; n++) {
-    points.push(points[2 * (n - cycle)], points[2 * (n - cycle) + 1]);
-    lows.push(lows[2 * (n - cycle)], lows[2 * (n - cycle) + 1]);
-    margins.push(margins[n - cycle]);
-  }
-  return {
-    points: Float64Array.from(points),
-    lows: Float64Array.from(lows),
-    margins: Float64Array.from(margins),
-    cycle,
-    escaped,
-    x,
-    y,
-    dropped,
-    derivative,
+  const filled = points.length / 2;
+  const whole = (values: number[], perPoint: number) => {
+    const all = new Float64Array(perPoint * (cycle > 0 ? Math.max(filled, length + 1) : filled));
+    all.set(values);
+    return all;
   };
+  const orbit = { points: whole(points, 2), lows: whole(lows, withLows ? 2 : 0), margins: whole(margins, 1) };
+  return { ...repeatCycle(orbit, filled, cycle), cycle, escaped, x, y, dropped, derivative };
+}
+
+/**
+ * extendOrbit's loop with all bits kept, run by `fixed`, into arrays with room for every point up to Z_length (cut
+ * to the points computed unless a cycle fills them).
+ */
+function extendFixed(
+  fixed: FixedOrbit,
+  re: bigint,
+  im: bigint,
+  bits: number,
+  length: number,
+  previous?: OrbitSoFar,
+): OrbitSoFar {
+  const index = previous ? previous.points.length / 2 : 1;
+  const room = Math.max(index, length + 1);
+  const orbit = {
+    points: new Float64Array(2 * room),
+    lows: new Float64Array(2 * room),
+    margins: new Float64Array(room),
+  };
+  if (previous) {
+    orbit.points.set(previous.points);
+    orbit.lows.set(previous.lows);
+    orbit.margins.set(previous.margins);
+  }
+  let filled = index;
+  const sink = (chunk: FixedChunk, count: number) => {
+    orbit.points.set(chunk.points.subarray(0, 2 * count), 2 * filled);
+    orbit.lows.set(chunk.lows.subarray(0, 2 * count), 2 * filled);
+    orbit.margins.set(chunk.margins.subarray(0, count), filled);
+    filled += count;
+  };
+  const at = { x: previous?.x ?? re, y: previous?.y ?? im, cx: re, cy: im, bits, index, first: !previous };
+  // Z_1 is always given; from there on, up to Z_length.
+  const end = fixed(at, Math.max(1, length - index + 1), sink);
+  const cut =
+    end.cycle > 0 || filled === room
+      ? orbit
+      : {
+          points: orbit.points.slice(0, 2 * filled),
+          lows: orbit.lows.slice(0, 2 * filled),
+          margins: orbit.margins.slice(0, filled),
+        };
+  const derivative = previous?.derivative ?? { re: 1, im: 0, exponent: 0 };
+  return { ...repeatCycle(cut, filled, end.cycle), ...end, dropped: 0, derivative };
+}
+
+/**
+ * The orbit's arrays with the places from `filled` on (up to their end) copied a period back, when the orbit is on
+ * a cycle of that period.
+ */
+function repeatCycle<T extends FixedChunk>(orbit: T, filled: number, cycle: number): T {
+  const room = orbit.margins.length;
+  // A period at a time: each copy's source lies wholly before it.
+  for (let n = filled; cycle > 0 && n < room; n += cycle) {
+    const count = Math.min(cycle, room - n);
+    orbit.points.copyWithin(2 * n, 2 * (n - cycle), 2 * (n - cycle + count));
+    if (orbit.lows.length > 0) orbit.lows.copyWithin(2 * n, 2 * (n - cycle), 2 * (n - cycle + count));
+    orbit.margins.copyWithin(n, n - cycle, n - cycle + count);
+  }
+  return orbit;
 }
 
 /**

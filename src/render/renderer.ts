@@ -6,6 +6,7 @@
 
 import { availableParallelism } from 'node:os';
 import { chooseReference } from '../engines/reference.js';
+import type { WasmInstance } from '../engines/wasm.js';
 import { compileWasmModule, instantiateWasm } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
 import { precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
@@ -16,15 +17,7 @@ import type { RenderSpec } from '../model/spec.js';
 import { pixelAspect, validateSpec } from '../model/spec.js';
 import type { Tally } from '../model/tally.js';
 import { addTally, EMPTY_TALLY } from '../model/tally.js';
-import type {
-  Engine,
-  PerturbJob,
-  PerturbWork,
-  RenderTask,
-  TaskOutput,
-  TaskPlacement,
-  TaskResult,
-} from '../model/task.js';
+import type { PerturbJob, PerturbWork, RenderTask, TaskOutput, TaskPlacement, TaskResult } from '../model/task.js';
 import { rectByteLength, TASK_RUNNING } from '../model/task.js';
 import { addWork } from '../model/work.js';
 import type { Destination } from '../outputs/destinations.js';
@@ -62,6 +55,11 @@ export interface RenderCall {
   plan?: Plan;
   /** Most worker threads this render may use [default: the renderer's `threads`]; they start as the work needs. */
   maxThreads?: number;
+  /**
+   * Threads a deep render's workers are started for ahead of its setup [default: `maxThreads`]: more when a render on
+   * more threads follows (a time estimate's one-thread sample computes the reference orbit the render then reuses).
+   */
+  startThreads?: number;
   /** Stops the render: tasks not started are dropped, running ones abandoned; render() rejects with the reason. */
   signal?: AbortSignal;
   /** Called after each finished task. */
@@ -157,8 +155,10 @@ export class Renderer {
    */
   readonly #perturbCache = new Map<string, Promise<PerturbJob>>();
   readonly #wasmModule: WebAssembly.Module;
-  /** The perturbation kernel in this thread, for the survey that chooses a reference (made when first needed). */
-  #survey: Promise<Engine> | undefined;
+  /**
+   * The WASM instance of this thread, for the reference orbit and the survey that chooses it (made when first needed).
+   */
+  #survey: Promise<WasmInstance> | undefined;
 
   private constructor(threads: number, pool: RenderPool, logger: Logger, wasmModule: WebAssembly.Module) {
     this.threads = threads;
@@ -256,7 +256,7 @@ export class Renderer {
     const aa = format === 'rgb' ? spec.aa : 1;
     const samples = spec.width * spec.height * aa * aa;
     // The only render here, and deep: its workers start now, while its setup runs (see deepWorkers).
-    const warm = deepWorkers(samples, cap);
+    const warm = deepWorkers(samples, Math.max(cap, Math.min(call.startThreads ?? cap, this.threads)));
     // Not while tasks of an earlier render are still running (one that stopped abandons its tasks): the workers
     // holding them would take the empty tasks late, and the queue would start workers past the limit.
     const starting =
@@ -364,7 +364,9 @@ export class Renderer {
     let job = this.#perturbCache.get(key);
     if (job) this.#perturbCache.delete(key);
     else {
-      job = this.#surveyKernel().then((kernel) => chooseReference(grid, spec.maxIter, kernel, spec.julia));
+      job = this.#surveyKernel().then((wasm) =>
+        chooseReference(grid, spec.maxIter, wasm.engine('renderPerturb'), spec.julia, wasm.orbit),
+      );
       // A failed setup is not kept: the next render tries again.
       job.catch(() => this.#perturbCache.delete(key));
     }
@@ -376,8 +378,8 @@ export class Renderer {
     return job;
   }
 
-  #surveyKernel(): Promise<Engine> {
-    this.#survey ??= instantiateWasm(this.#wasmModule).then((instance) => instance.engine('renderPerturb'));
+  #surveyKernel(): Promise<WasmInstance> {
+    this.#survey ??= instantiateWasm(this.#wasmModule);
     return this.#survey;
   }
 

@@ -1,0 +1,437 @@
+/**
+ * The reference orbit with all its bits kept (src/plane/orbit.ts, extendOrbit with low parts): z -> z^2 + c in fixed
+ * point, bit for bit what the BigInt loop there computes, about ten times faster (no allocation, no BigInt objects). A
+ * value is `limbs` 32-bit words, least significant first, in two's complement, scaled by 2^fraction; a shift right
+ * is a floor, as BigInt's is. Each point leaves the f64 pairs the BigInt loop makes (fixedToNumber, lowPart, the
+ * margin near |Z| = 2), rounded as BigInt -> Number rounds (to nearest, ties to even), and the cycle test is its
+ * own. The caller writes x, y, cx, cy at `base` (orbitAt) and calls orbitBegin, then orbitSteps as often as it
+ * wants points; the state lives in this instance between those calls.
+ */
+
+/** Points orbitSteps writes at most in one call (the caller copies them out between calls). */
+export const ORBIT_CHUNK = 4096;
+
+let limbs = 0;
+let fraction = 0;
+/** Index of the next point, its predecessor's f64 parts (for the cycle test). */
+let next = 0;
+let escaped = false;
+let period = 0;
+let cycle = 0;
+/** Addresses: the state's values, scratch, the output chunk, the cycle's ring of points. */
+let X: usize = 0;
+let Y: usize = 0;
+let CX: usize = 0;
+let CY: usize = 0;
+let SUM: usize = 0;
+let DIFF: usize = 0;
+let ABS_A: usize = 0;
+let ABS_B: usize = 0;
+let REVERSED: usize = 0;
+let WIDE: usize = 0;
+let WIDE2: usize = 0;
+let WIDE3: usize = 0;
+let TOP: usize = 0;
+let OUT: usize = 0;
+let RING: usize = 0;
+
+// @ts-ignore: decorator
+@inline
+function limb(a: usize, i: i32): u32 {
+  return load<u32>(a + ((<usize>i) << 2));
+}
+
+// @ts-ignore: decorator
+@inline
+function setLimb(a: usize, i: i32, v: u32): void {
+  store<u32>(a + ((<usize>i) << 2), v);
+}
+
+// @ts-ignore: decorator
+@inline
+function isNegative(a: usize, n: i32): bool {
+  return limb(a, n - 1) >> 31 != 0;
+}
+
+/** out = a + b, or a - b with `subtract` (n words). */
+function addTo(out: usize, a: usize, b: usize, n: i32, subtract: bool): void {
+  let carry: u64 = subtract ? 1 : 0;
+  const flip: u32 = subtract ? 0xffffffff : 0;
+  for (let i = 0; i < n; i++) {
+    const s = <u64>limb(a, i) + <u64>(limb(b, i) ^ flip) + carry;
+    setLimb(out, i, <u32>s);
+    carry = s >> 32;
+  }
+}
+
+/** out = -a (n words); out may be a. */
+function negate(out: usize, a: usize, n: i32): void {
+  let carry: u64 = 1;
+  for (let i = 0; i < n; i++) {
+    const s = <u64>~limb(a, i) + carry;
+    setLimb(out, i, <u32>s);
+    carry = s >> 32;
+  }
+}
+
+/** out = |a| (n words); whether a < 0. */
+function magnitude(out: usize, a: usize, n: i32): bool {
+  const negative = isNegative(a, n);
+  if (negative) negate(out, a, n);
+  else memory.copy(out, a, (<usize>n) << 2);
+  return negative;
+}
+
+/**
+ * out (2n words) = a b (n words each), column by column, four products at once: column k sums |a|_i |b|_(k-i), and
+ * with |b| stored reversed both run upwards in memory. The 64-bit products are summed as their 32-bit halves, which
+ * cannot overflow; the words past each operand's end are 0, so a load that runs past a column adds nothing.
+ */
+function multiply(out: usize, a: usize, b: usize, n: i32): void {
+  const flip = magnitude(ABS_A, a, n) != magnitude(ABS_B, b, n);
+  for (let i = 0; i < n; i++) setLimb(REVERSED, i, limb(ABS_B, n - 1 - i));
+  const half = i64x2.splat(0xffffffff);
+  let carry: u64 = 0;
+  for (let k = 0; k < 2 * n - 1; k++) {
+    const from = max(0, k - n + 1);
+    const to = min(k, n - 1);
+    let low = i64x2.splat(0);
+    let high = i64x2.splat(0);
+    for (let i = from; i <= to; i += 4) {
+      const x = v128.load(ABS_A + ((<usize>i) << 2));
+      const y = v128.load(REVERSED + ((<usize>(i + n - 1 - k)) << 2));
+      const p = i64x2.extmul_low_i32x4_u(x, y);
+      const q = i64x2.extmul_high_i32x4_u(x, y);
+      low = i64x2.add(low, i64x2.add(v128.and(p, half), v128.and(q, half)));
+      high = i64x2.add(high, i64x2.add(i64x2.shr_u(p, 32), i64x2.shr_u(q, 32)));
+    }
+    const sum = <u64>i64x2.extract_lane(low, 0) + <u64>i64x2.extract_lane(low, 1) + carry;
+    setLimb(out, k, <u32>sum);
+    carry = (sum >> 32) + <u64>i64x2.extract_lane(high, 0) + <u64>i64x2.extract_lane(high, 1);
+  }
+  setLimb(out, 2 * n - 1, <u32>carry);
+  if (flip) negate(out, out, 2 * n);
+}
+
+/** out (m words) = a (n words) >> s, a floor. */
+function shiftRight(out: usize, a: usize, n: i32, s: i32, m: i32): void {
+  const fill: u32 = isNegative(a, n) ? 0xffffffff : 0;
+  const q = s >> 5;
+  const r = s & 31;
+  for (let i = 0; i < m; i++) {
+    const k = i + q;
+    const lo = k < n ? limb(a, k) : fill;
+    if (r == 0) {
+      setLimb(out, i, lo);
+    } else {
+      const hi = k + 1 < n ? limb(a, k + 1) : fill;
+      setLimb(out, i, (lo >>> r) | (hi << (32 - r)));
+    }
+  }
+}
+
+/** out (n words) = (a (2n words) >> s) + c (n words), in one pass. */
+function shiftAdd(out: usize, a: usize, s: i32, c: usize, n: i32): void {
+  const q = s >> 5;
+  const r = s & 31;
+  const fill: u32 = isNegative(a, 2 * n) ? 0xffffffff : 0;
+  let carry: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const k = i + q;
+    const lo = k < 2 * n ? limb(a, k) : fill;
+    const hi = k + 1 < 2 * n ? limb(a, k + 1) : fill;
+    const word = r == 0 ? lo : (lo >>> r) | (hi << (32 - r));
+    const sum = <u64>word + <u64>limb(c, i) + carry;
+    setLimb(out, i, <u32>sum);
+    carry = sum >> 32;
+  }
+}
+
+/** The highest set bit of a non-negative a (n words), -1 for 0. */
+function highestBit(a: usize, n: i32): i32 {
+  for (let i = n - 1; i >= 0; i--) {
+    const v = limb(a, i);
+    if (v != 0) return 32 * i + 31 - <i32>clz(v);
+  }
+  return -1;
+}
+
+/** 2^e for e within f64's normal range. */
+// @ts-ignore: decorator
+@inline
+function pow2(e: i32): f64 {
+  return reinterpret<f64>((<u64>(e + 1023)) << 52);
+}
+
+/** The f64 nearest the integer a (n words), ties to even: what Number() makes of a BigInt. */
+function nearest(a: usize, n: i32): f64 {
+  const negative = magnitude(TOP, a, n);
+  const h = highestBit(TOP, n);
+  let result: f64;
+  if (h < 64) {
+    result = <f64>(<u64>limb(TOP, 0) | (n > 1 ? (<u64>limb(TOP, 1)) << 32 : 0));
+  } else {
+    const p = h - 63;
+    let top = wordsFrom(TOP, n, p);
+    // The bits below the 64 taken only break ties: one sticky bit stands for them all.
+    let sticky = false;
+    for (let i = 0; i < p >> 5 && !sticky; i++) sticky = limb(TOP, i) != 0;
+    if (!sticky && (p & 31) != 0) sticky = (limb(TOP, p >> 5) & ((1 << (p & 31)) - 1)) != 0;
+    if (sticky) top |= 1;
+    result = <f64>top * pow2(p);
+  }
+  return negative ? -result : result;
+}
+
+/** Bits p .. p + 63 of a non-negative a (n words). */
+function wordsFrom(a: usize, n: i32, p: i32): u64 {
+  const q = p >> 5;
+  const r = p & 31;
+  const w0 = <u64>(q < n ? limb(a, q) : 0);
+  const w1 = <u64>(q + 1 < n ? limb(a, q + 1) : 0);
+  const w2 = <u64>(q + 2 < n ? limb(a, q + 2) : 0);
+  const low = w0 | (w1 << 32);
+  return r == 0 ? low : (low >> r) | (w2 << (64 - r));
+}
+
+/** Bits p .. p + 63 of a (n words), sign-extended past its end. */
+function wordsAt(a: usize, n: i32, p: i32): u64 {
+  const fill: u32 = isNegative(a, n) ? 0xffffffff : 0;
+  const q = p >> 5;
+  const r = p & 31;
+  const w0 = <u64>(q < n ? limb(a, q) : fill);
+  const w1 = <u64>(q + 1 < n ? limb(a, q + 1) : fill);
+  const w2 = <u64>(q + 2 < n ? limb(a, q + 2) : fill);
+  const low = w0 | (w1 << 32);
+  return r == 0 ? low : (low >> r) | (w2 << (64 - r));
+}
+
+/** The f64 nearest high 2^64 + low (high signed and small, low unsigned), ties to even. */
+function nearestOf(high: i64, low: u64): f64 {
+  const negative = high < 0;
+  let h = <u64>high;
+  let l = low;
+  if (negative) {
+    // -(high 2^64 + low), in two words.
+    l = ~l + 1;
+    h = ~h + (l == 0 ? 1 : 0);
+  }
+  if (h == 0) return negative ? -(<f64>l) : <f64>l;
+  const s = 64 - <i32>clz(h);
+  const sticky: u64 = (l & (((<u64>1) << s) - 1)) != 0 ? 1 : 0;
+  const top = (h << (64 - s)) | (l >> s) | sticky;
+  const r = <f64>top * pow2(s);
+  return negative ? -r : r;
+}
+
+/** Whether |T| >= 2^53 for T = a >> p (a floor), T's low 64 bits `t`: a's top below bit p + 67 or so. */
+function topWide(a: usize, n: i32, p: i32, t: u64): bool {
+  const above = wordsAt(a, n, p + 64);
+  // T = above 2^64 + t, |T| < 2^63 2^64: its sign is above's.
+  if (<i64>above > 0) return true;
+  if (<i64>above < -1) return true;
+  if (above == 0) return t >= (<u64>1) << 53;
+  // above = -1: T = t - 2^64.
+  return t <= 0xffe0000000000000; // 2^64 - 2^53
+}
+
+/** fixedToNumber (src/plane/orbit.ts) of a (n words) with `bits` fraction bits, step for step. */
+function toNumber(a: usize, n: i32, bits: i32): f64 {
+  if (bits >= 64) {
+    // The common case first, without a pass over the words: the top 64 bits and a few above them.
+    const t = wordsAt(a, n, bits - 64);
+    if (topWide(a, n, bits - 64, t)) return nearestOf(<i64>wordsAt(a, n, bits), t) * pow2(-64);
+  }
+  magnitude(TOP, a, n);
+  const cut = max(0, highestBit(TOP, n) + 1 - 64);
+  shiftRight(WIDE3, a, n, cut, n);
+  let result = nearest(WIDE3, n);
+  let exponent = cut - bits;
+  while (exponent < -1000) {
+    result *= pow2(-1000);
+    exponent += 1000;
+  }
+  return result * pow2(exponent);
+}
+
+/** out (n words) = floor(v 2^shift), for a finite v. */
+function fixedOf(out: usize, n: i32, v: f64, shift: i32): void {
+  memory.fill(out, 0, (<usize>n) << 2);
+  if (v == 0) return;
+  const raw = reinterpret<u64>(v);
+  const field = <i32>((raw >> 52) & 0x7ff);
+  const mantissa = (raw & 0xfffffffffffff) | (field == 0 ? 0 : (<u64>1) << 52);
+  // v = mantissa 2^(e), then placed `at` bits up and shifted down `down` bits (a floor).
+  const e = (field == 0 ? 1 : field) - 1075 + shift;
+  const at = max(0, e);
+  const q = at >> 5;
+  const r = at & 31;
+  const low = mantissa << r;
+  const high = r == 0 ? 0 : mantissa >> (64 - r);
+  if (q < n) setLimb(out, q, <u32>low);
+  if (q + 1 < n) setLimb(out, q + 1, <u32>(low >> 32));
+  if (q + 2 < n) setLimb(out, q + 2, <u32>high);
+  if (v < 0) negate(out, out, n);
+  if (e < 0) shiftRight(out, out, n, -e, n);
+}
+
+/** lowPart (src/plane/orbit.ts) of a (n words) with `bits` fraction bits, its high part `high`, step for step. */
+function lowPart(a: usize, n: i32, bits: i32, high: f64): f64 {
+  if (bits >= 128) {
+    // top = a >> (bits - 128) = T 2^64 + l; |top| >= 2^117 unless |T| <= 2^53, but -2^117 itself counts.
+    const l = wordsAt(a, n, bits - 128);
+    const t = wordsAt(a, n, bits - 64);
+    if (topWide(a, n, bits - 64, t) && (<i64>t != -((<i64>1) << 53) || l == 0 || wordsAt(a, n, bits) != <u64>-1)) {
+      // high 2^64 is T rounded to 53 bits, a whole number: T - it is small, and exact in wrapping 64-bit arithmetic.
+      return nearestOf(<i64>(t - wholeBits(high * 18446744073709551616.0)), l) * pow2(-128);
+    }
+  }
+  fixedOf(WIDE3, n, high, bits);
+  addTo(WIDE2, a, WIDE3, n, true);
+  return toNumber(WIDE2, n, bits);
+}
+
+/** The low 64 bits of the whole number v (|v| >= 2^53, so v = m 2^k with k >= 0), in two's complement. */
+function wholeBits(v: f64): u64 {
+  const raw = reinterpret<u64>(v);
+  const k = <i32>((raw >> 52) & 0x7ff) - 1075;
+  const m = (raw & 0xfffffffffffff) | ((<u64>1) << 52);
+  const bits = k >= 64 ? 0 : m << k;
+  return v < 0 ? ~bits + 1 : bits;
+}
+
+/** |Z|^2 within this of 4 (in f64) is decided in fixed point (orbit.ts's NEAR_FOUR). */
+const NEAR_FOUR: f64 = 3.725290298461914e-9; // 2^-28
+/** orbit.ts's NEAR_ZERO, squared. */
+const NEAR_ZERO2: f64 = 2.938735877055719e-39; // 2^-128
+
+/** Writes the point (X, Y) at place k of the chunk: f64 parts, low parts, margin; decides the escape. */
+function emit(k: i32): void {
+  const n = limbs;
+  const hx = toNumber(X, n, fraction);
+  const hy = toNumber(Y, n, fraction);
+  const at = OUT + ((<usize>k) << 4);
+  store<f64>(at, hx);
+  store<f64>(at, hy, 8);
+  const low = at + ((<usize>ORBIT_CHUNK) << 4);
+  store<f64>(low, lowPart(X, n, fraction, hx));
+  store<f64>(low, lowPart(Y, n, fraction, hy), 8);
+  const margin = OUT + ((<usize>ORBIT_CHUNK) << 5) + ((<usize>k) << 3);
+  const r2 = hx * hx + hy * hy;
+  if (abs(r2 - 4) > NEAR_FOUR) {
+    store<f64>(margin, 0);
+    escaped = r2 >= 4;
+  } else {
+    // |Z|^2 - 4 in 2n words, 2 fraction bits a bit of Z.
+    multiply(WIDE, X, X, n);
+    multiply(WIDE2, Y, Y, n);
+    addTo(WIDE, WIDE, WIDE2, 2 * n, false);
+    memory.fill(WIDE2, 0, (<usize>n) << 3);
+    const four = 2 * fraction + 2;
+    setLimb(WIDE2, four >> 5, (<u32>1) << (four & 31));
+    addTo(WIDE, WIDE, WIDE2, 2 * n, true);
+    store<f64>(margin, toNumber(WIDE, 2 * n, 2 * fraction));
+    escaped = !isNegative(WIDE, 2 * n);
+  }
+}
+
+/**
+ * Bytes the state takes from `base` on, for n words a value, before the ring (which orbitSteps grows memory for): x,
+ * y, cx, cy (which the caller writes, in that order), then scratch and the chunk.
+ */
+export function orbitBytes(n: i32): usize {
+  return <usize>n * 68 + 64 + <usize>ORBIT_CHUNK * 40;
+}
+
+/**
+ * Starts from the values at `base`: point `index` is (x, y) (written to the chunk first when `first`), c = (cx, cy),
+ * `bits` fraction bits in n words a value.
+ */
+export function orbitBegin(base: usize, n: i32, bits: i32, index: i32, first: bool): i32 {
+  limbs = n;
+  fraction = bits;
+  const word = (<usize>n) << 2;
+  X = base;
+  Y = X + word;
+  CX = Y + word;
+  CY = CX + word;
+  SUM = CY + word;
+  DIFF = SUM + word;
+  // Three operands of n words and 4 more, the last 0 (see multiply).
+  ABS_A = DIFF + word;
+  ABS_B = ABS_A + word + 16;
+  REVERSED = ABS_B + word + 16;
+  memory.fill(ABS_A, 0, 3 * word + 48);
+  WIDE = REVERSED + word + 16;
+  WIDE2 = WIDE + 2 * word;
+  WIDE3 = WIDE2 + 2 * word;
+  TOP = WIDE3 + 2 * word;
+  OUT = (TOP + 2 * word + 15) & ~(<usize>15);
+  RING = OUT + <usize>ORBIT_CHUNK * 40;
+  escaped = false;
+  period = 0;
+  cycle = 0;
+  next = index;
+  if (!first) return 0;
+  emit(0);
+  next++;
+  return 1;
+}
+
+/** Makes sure memory reaches `end`. */
+function reach(end: usize): void {
+  const have = (<usize>memory.size()) << 16;
+  if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) unreachable();
+}
+
+/**
+ * Up to `count` (at most ORBIT_CHUNK) more points, written to the chunk from place `from` on; stops after an escape
+ * or once a cycle is seen. Returns the places written. The chunk (orbitOut) is three arrays of ORBIT_CHUNK places:
+ * the points (x, y), their low parts (x, y), their margins.
+ */
+export function orbitSteps(count: i32, from: i32): i32 {
+  const n = limbs;
+  const word = (<usize>n) << 2;
+  let k = from;
+  while (k < from + count && !escaped && cycle == 0) {
+    multiply(WIDE2, X, Y, n);
+    addTo(SUM, X, Y, n, false);
+    addTo(DIFF, X, Y, n, true);
+    multiply(WIDE, SUM, DIFF, n);
+    shiftAdd(X, WIDE, fraction, CX, n);
+    // (xy + xy) >> bits, as orbit.ts has it.
+    shiftAdd(Y, WIDE2, fraction - 1, CY, n);
+    emit(k);
+    const at = OUT + ((<usize>k) << 4);
+    const hx = load<f64>(at);
+    const hy = load<f64>(at, 8);
+    if (period == 0 && hx * hx + hy * hy < NEAR_ZERO2) period = next;
+    if (period > 0) {
+      // Points from the period's first return on, a ring of one period: the one p places back is compared.
+      const slot = RING + <usize>(next % period) * 2 * word;
+      reach(RING + <usize>period * 2 * word);
+      if (next >= 2 * period && memory.compare(slot, X, word) == 0 && memory.compare(slot + word, Y, word) == 0) {
+        cycle = period;
+      }
+      memory.copy(slot, X, word);
+      memory.copy(slot + word, Y, word);
+    }
+    next++;
+    k++;
+  }
+  return k - from;
+}
+
+/** Whether the last point escaped; the cycle's period when one was seen (else 0). */
+export function orbitEscaped(): bool {
+  return escaped;
+}
+
+export function orbitCycle(): i32 {
+  return cycle;
+}
+
+/** The chunk's address. */
+export function orbitOut(): usize {
+  return OUT;
+}

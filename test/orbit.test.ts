@@ -1,0 +1,134 @@
+/**
+ * The reference orbit's fixed-point loop in WASM (assembly/orbit.ts) against the BigInt loop (src/plane/orbit.ts):
+ * every point, low part and margin the same f64 (the same bits, signs of zero included), the same escape, cycle
+ * and last point, from the first point on or continued, at widths from 64 to 1100 fraction bits.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { referenceAt } from '../dist/src/engines/perturbation.js';
+import type { WasmInstance } from '../dist/src/engines/wasm.js';
+import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
+import type { OrbitSoFar } from '../dist/src/plane/orbit.js';
+import { extendOrbit } from '../dist/src/plane/orbit.js';
+import { sampleGrid } from '../dist/src/plane/view.js';
+
+let wasm: WasmInstance;
+beforeAll(async () => {
+  wasm = await instantiateWasm(await compileWasmModule());
+});
+
+/** What an orbit came to, every f64 as its bits (so that -0 and 0, or a last-bit difference, are told apart). */
+function summary(orbit: OrbitSoFar) {
+  const bits = (values: Float64Array) => Array.from(new BigUint64Array(Float64Array.from(values).buffer), String);
+  const { points, lows, margins, escaped, cycle, x, y, dropped } = orbit;
+  return { points: bits(points), lows: bits(lows), margins: bits(margins), escaped, cycle, x, y, dropped };
+}
+
+/**
+ * The orbit by WASM and by BigInt, from the start or continued from `split` points (each call looks for a cycle from
+ * its own first return near 0 on, so the two are split alike).
+ */
+function both(re: bigint, im: bigint, bits: number, length: number, split?: number) {
+  const orbit = (fixed?: typeof wasm.orbit) => {
+    const first = split ? extendOrbit(re, im, bits, split, undefined, true, undefined, fixed) : undefined;
+    return summary(extendOrbit(re, im, bits, length, first, true, undefined, fixed));
+  };
+  return [orbit(wasm.orbit), orbit()];
+}
+
+const one = (bits: number) => 1n << BigInt(bits);
+
+describe('the orbit in WASM', () => {
+  // Z_1 = c alone: each conversion where its cases meet. T is the point's top (x >> (bits - 64)), whose size picks
+  // fixedToNumber's case; the low part's 2^-117 and the tie at 2^-128 pick lowPart's.
+  const edges = (bits: number): [string, bigint][] => {
+    const unit = (k: number) => one(bits - 64 + k);
+    return [
+      ['0', 0n],
+      ['1', 1n],
+      ['-1', -1n],
+      ['T = 2^53', unit(53)],
+      ['T = -2^53', -unit(53)],
+      ['T = -2^53 and a little more', -unit(53) + 1n],
+      ['T = -2^53 and a little less', -unit(53) - 1n],
+      ['T = 2^53 - 1', unit(53) - 1n],
+      ['T just below 2^64', unit(64) - 1n],
+      ['T = -2^64', -unit(64)],
+      ['T = -2^64 + 2^53', -unit(64) + unit(53)],
+      ['T = -2^64 + 2^53 + a little', -unit(64) + unit(53) + 1n],
+      ['a tie at 2^-128', one(bits) + one(bits - 128 < 0 ? 0 : bits - 128 - 1) * 3n],
+      ['-3/4', (-3n * one(bits)) / 4n],
+      ['-1/3', -one(bits) / 3n],
+      ['-2', -2n * one(bits)],
+      ['-2 + one unit', -2n * one(bits) + 1n],
+      ['-2 - one unit', -2n * one(bits) - 1n],
+      ['far out', 100n * one(bits)],
+      ['far out, negative', -(100n * one(bits)) - 12345n],
+    ];
+  };
+  it.each([64, 65, 100, 127, 128, 129, 160, 191, 192, 255, 400, 1100])(
+    'converts Z_1 = c as the BigInt loop does at %i bits, at every edge of its cases',
+    (bits) => {
+      for (const [, re] of edges(bits)) {
+        for (const im of [0n, re, -re, 1n]) {
+          const [fixed, bigint] = both(re, im, bits, 1);
+          expect(fixed).toEqual(bigint);
+        }
+      }
+    },
+  );
+
+  it('iterates as the BigInt loop does, from the start and continued, at any width', () => {
+    const orbits = fc.tuple(
+      fc.constantFrom(64, 100, 128, 129, 200, 256, 400, 1100),
+      fc.double({ min: -2, max: 0.5, noNaN: true }),
+      fc.double({ min: -1.2, max: 1.2, noNaN: true }),
+      fc.bigInt({ min: 0n, max: (1n << 1200n) - 1n }),
+      fc.option(fc.integer({ min: 1, max: 320 })),
+    );
+    fc.assert(
+      fc.property(orbits, ([bits, cx, cy, noise, split]) => {
+        // c near (cx, cy), with low bits of its own down to the last.
+        const scaled = (v: number) => BigInt(Math.round(v * 2 ** 40)) << BigInt(bits - 40);
+        const re = scaled(cx) + (noise % one(bits - 40));
+        const im = scaled(cy) - ((noise >> 3n) % one(bits - 40));
+        const [fixed, bigint] = both(re, im, bits, 300, split ?? undefined);
+        expect(fixed).toEqual(bigint);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it.each([
+    ['the cusp, which never escapes', '0.25', '0', '3e-100', 3000, 0],
+    [
+      'the period-3 nucleus, a cycle',
+      '-1.754877666246692760049508896358528691894606617772793143989283970646',
+      '0',
+      '3e-60',
+      3000,
+      3,
+    ],
+    [
+      'the seahorse view',
+      '-0.743643887037158704752191506114774',
+      '0.131825904205311970493132056385139',
+      '3e-30',
+      20000,
+      0,
+    ],
+    ['the needle, through |Z| = 2', '-1.99999999999999999999', '0', '3e-18', 500, 0],
+  ])('gives the reference orbit of %s as BigInt does', (_, re, im, width, length, cycle) => {
+    const grid = sampleGrid({ view: { center: [re, im], width } }, 320, 180, 1);
+    const bigint = referenceAt(grid, [grid.width, grid.height], length);
+    const fixed = referenceAt(grid, [grid.width, grid.height], length, undefined, undefined, wasm.orbit);
+    expect(summary(fixed)).toEqual(summary(bigint));
+    expect(fixed.cycle).toBe(cycle);
+    // Continued from a short orbit, as the survey has it, the same again.
+    const continued = (fixed?: typeof wasm.orbit) => {
+      const short = referenceAt(grid, [grid.width, grid.height], 7, undefined, undefined, fixed);
+      return summary(referenceAt(grid, [grid.width, grid.height], length, short, undefined, fixed));
+    };
+    expect(continued(wasm.orbit)).toEqual(continued());
+  });
+});
