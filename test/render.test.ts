@@ -226,6 +226,11 @@ describe('one long-lived renderer', () => {
       expect(renderer.liveThreads).toBe(3);
       await rendering;
       expect(renderer.liveThreads).toBe(3);
+      // A one-thread render that a render on more threads follows (a time estimate's sample) starts theirs too.
+      const other = { ...spec, maxIter: 2000 };
+      const sample = renderer.render(other, { destination: pixelData(400, 300), maxThreads: 1, startThreads: 5 });
+      expect(renderer.liveThreads).toBe(5);
+      await sample;
     } finally {
       await renderer.close();
     }
