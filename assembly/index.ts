@@ -55,9 +55,18 @@ export { EXTRA_STEPS } from './smooth';
 export * from './perturb-params';
 export { renderPerturb } from './perturb';
 export { perturbCounters } from './perturb-stats';
+export {
+  escapeCount,
+  ORBIT_CHUNK,
+  orbitBegin,
+  orbitBytes,
+  orbitCycle,
+  orbitEscaped,
+  orbitOut,
+  orbitSteps,
+} from './orbit';
 
 /** Where the parameter block and output may start: past the static data, 16-byte aligned. */
 export function outputPtr(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
-export { ORBIT_CHUNK, orbitBegin, orbitBytes, orbitCycle, orbitEscaped, orbitOut, orbitSteps } from './orbit';

@@ -305,6 +305,18 @@ const NEAR_FOUR: f64 = 3.725290298461914e-9; // 2^-28
 /** orbit.ts's NEAR_ZERO, squared. */
 const NEAR_ZERO2: f64 = 2.938735877055719e-39; // 2^-128
 
+/** |Z|^2 - 4 of (X, Y) in WIDE (2n words, twice the fraction bits), exactly. */
+function marginAtFour(): void {
+  const n = limbs;
+  multiply(WIDE, X, X, n);
+  multiply(WIDE2, Y, Y, n);
+  addTo(WIDE, WIDE, WIDE2, 2 * n, false);
+  memory.fill(WIDE2, 0, (<usize>n) << 3);
+  const four = 2 * fraction + 2;
+  setLimb(WIDE2, four >> 5, (<u32>1) << (four & 31));
+  addTo(WIDE, WIDE, WIDE2, 2 * n, true);
+}
+
 /** Writes the point (X, Y) at place k of the chunk: f64 parts, low parts, margin; decides the escape. */
 function emit(k: i32): void {
   const n = limbs;
@@ -322,17 +334,22 @@ function emit(k: i32): void {
     store<f64>(margin, 0);
     escaped = r2 >= 4;
   } else {
-    // |Z|^2 - 4 in 2n words, 2 fraction bits a bit of Z.
-    multiply(WIDE, X, X, n);
-    multiply(WIDE2, Y, Y, n);
-    addTo(WIDE, WIDE, WIDE2, 2 * n, false);
-    memory.fill(WIDE2, 0, (<usize>n) << 3);
-    const four = 2 * fraction + 2;
-    setLimb(WIDE2, four >> 5, (<u32>1) << (four & 31));
-    addTo(WIDE, WIDE, WIDE2, 2 * n, true);
+    // Two products more, at the few points this near |Z| = 2.
+    marginAtFour();
     store<f64>(margin, toNumber(WIDE, 2 * n, 2 * fraction));
     escaped = !isNegative(WIDE, 2 * n);
   }
+}
+
+/** (X, Y) one step on: z^2 + c, as orbit.ts has it ((x + y)(x - y) and (xy + xy), each shifted, plus c). */
+function step(): void {
+  const n = limbs;
+  multiply(WIDE2, X, Y, n);
+  addTo(SUM, X, Y, n, false);
+  addTo(DIFF, X, Y, n, true);
+  multiply(WIDE, SUM, DIFF, n);
+  shiftAdd(X, WIDE, fraction, CX, n);
+  shiftAdd(Y, WIDE2, fraction - 1, CY, n);
 }
 
 /**
@@ -390,17 +407,10 @@ function reach(end: usize): void {
  * the points (x, y), their low parts (x, y), their margins.
  */
 export function orbitSteps(count: i32, from: i32): i32 {
-  const n = limbs;
-  const word = (<usize>n) << 2;
+  const word = (<usize>limbs) << 2;
   let k = from;
   while (k < from + count && !escaped && cycle == 0) {
-    multiply(WIDE2, X, Y, n);
-    addTo(SUM, X, Y, n, false);
-    addTo(DIFF, X, Y, n, true);
-    multiply(WIDE, SUM, DIFF, n);
-    shiftAdd(X, WIDE, fraction, CX, n);
-    // (xy + xy) >> bits, as orbit.ts has it.
-    shiftAdd(Y, WIDE2, fraction - 1, CY, n);
+    step();
     emit(k);
     const at = OUT + ((<usize>k) << 4);
     const hx = load<f64>(at);
@@ -434,4 +444,31 @@ export function orbitCycle(): i32 {
 /** The chunk's address. */
 export function orbitOut(): usize {
   return OUT;
+}
+
+/**
+ * The exact fallback's loop (src/engines/exact.ts, exactEscape): z -> z^2 + c from z = (x, y) with c = (cx, cy) at
+ * `base` (orbitBegin's layout, n words, `bits` fraction bits), the count i from 1 on: the first i below maxIter where
+ * |z_i|^2 >= 4, decided exactly (by f64 away from 4, in fixed point within 2^-28 of it), or -1. At an escape, z's
+ * f64 parts (fixedToNumber's) are left at orbitOut().
+ */
+export function escapeCount(base: usize, n: i32, bits: i32, maxIter: i32): i32 {
+  orbitBegin(base, n, bits, 1, false);
+  for (let i = 1; i < maxIter; i++) {
+    const hx = toNumber(X, n, bits);
+    const hy = toNumber(Y, n, bits);
+    const r2 = hx * hx + hy * hy;
+    let out = r2 >= 4;
+    if (abs(r2 - 4) <= NEAR_FOUR) {
+      marginAtFour();
+      out = !isNegative(WIDE, 2 * n);
+    }
+    if (out) {
+      store<f64>(OUT, hx);
+      store<f64>(OUT, hy, 8);
+      return i;
+    }
+    step();
+  }
+  return -1;
 }

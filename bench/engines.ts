@@ -230,7 +230,7 @@ function deepCases(): void {
   ];
   const engine = wasm.engine('renderPerturb');
   // The render as the workers do it: the samples the kernel cannot settle go to BigInt.
-  const settled = withExactFallback(engine);
+  const settled = withExactFallback(engine, wasm.escape);
   const direct = wasm.engine('renderRectSimd');
   const shallow = CASES[1];
   console.log('Deep zoom, one thread, perturbation (wasm) against wasm-simd at 1920 x 1080 in the same rounds:');

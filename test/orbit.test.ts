@@ -1,10 +1,12 @@
 /**
  * The reference orbit's fixed-point loop in WASM (assembly/orbit.ts) against the BigInt loop (src/plane/orbit.ts):
  * every point, low part and margin the same f64 (the same bits, signs of zero included), the same escape, cycle
- * and last point, from the first point on or continued, at widths from 64 to 1100 fraction bits.
+ * and last point, from the first point on or continued, at widths from 64 to 1100 fraction bits; and the exact
+ * fallback's loop (src/engines/exact.ts) against its BigInt loop, count and norm.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exactEscape } from '../dist/src/engines/exact.js';
 import { referenceAt } from '../dist/src/engines/perturbation.js';
 import type { WasmInstance } from '../dist/src/engines/wasm.js';
 import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
@@ -130,5 +132,39 @@ describe('the orbit in WASM', () => {
       return summary(referenceAt(grid, [grid.width, grid.height], length, short, undefined, fixed));
     };
     expect(continued(wasm.orbit)).toEqual(continued());
+  });
+});
+
+describe("the exact fallback's loop in WASM", () => {
+  it.each([
+    [
+      'the seahorse view at 1e30',
+      '-0.743643887037158704752191506114774',
+      '0.131825904205311970493132056385139',
+      '3e-30',
+      20000,
+    ],
+    ['the needle, along |z| = 2', '-1.99999999999999999999', '0', '3e-18', 3000],
+    ['the cusp, where nothing escapes in time', '0.25', '0', '3e-100', 2000],
+    ['c = i at 1e300', '0', '1', '3e-300', 5000],
+  ])('counts %s as BigInt does, with the same norm', (_, re, im, width, maxIter) => {
+    const grid = sampleGrid({ view: { center: [re, im], width } }, 48, 27, 1);
+    for (let row = 0; row < grid.height; row += 5) {
+      for (let col = 0; col < grid.width; col += 3) {
+        const bigint = exactEscape(grid, col, row, maxIter);
+        expect(exactEscape(grid, col, row, maxIter, undefined, wasm.escape)).toEqual(bigint);
+      }
+    }
+  });
+
+  it('counts a Julia set as BigInt does', () => {
+    const julia: [number, number] = [-0.8, 0.156];
+    const grid = sampleGrid({ view: { center: ['0.1', '0.2'], width: '3e-20' }, julia }, 48, 27, 1);
+    for (let row = 0; row < grid.height; row += 4) {
+      for (let col = 0; col < grid.width; col += 4) {
+        const bigint = exactEscape(grid, col, row, 4000, julia);
+        expect(exactEscape(grid, col, row, 4000, julia, wasm.escape)).toEqual(bigint);
+      }
+    }
   });
 });

@@ -39,7 +39,7 @@ const engines: Record<EngineName, Engine> = {
   'wasm-simd': wasm.engine('renderRectSimd'),
   wasm: wasm.engine('renderRect'),
   js: createJsEngine(),
-  perturb: withExactFallback(wasm.engine('renderPerturb')),
+  perturb: withExactFallback(wasm.engine('renderPerturb'), wasm.escape),
 };
 // Names this thread's WASM instance in the render's stats. Not randomUUID(): loading node:crypto cost each worker's
 // start about 5 ms here.

@@ -3,6 +3,7 @@
  * over the instance's memory from `at` on, which it may grow. Values cross as 32-bit words in two's complement.
  */
 import type { FixedOrbit } from '../plane/orbit.js';
+import type { FixedEscape } from './exact.js';
 
 /** The orbit's exports (assembly/orbit.ts). */
 export interface OrbitExports {
@@ -14,9 +15,42 @@ export interface OrbitExports {
   orbitEscaped(): number;
   orbitCycle(): number;
   orbitOut(): number;
+  escapeCount(base: number, words: number, bits: number, maxIter: number): number;
 }
 
 const bitLength = (v: bigint) => (v < 0n ? -v : v).toString(16).length * 4;
+
+/** Words a value needs at `bits` fraction bits (see assembly/orbit.ts) for these values. */
+function wordsFor(bits: number, values: bigint[]): number {
+  // Room for the integer part of each product, and for c far from the set (it escapes at once).
+  return Math.ceil(Math.max(bits + 8, ...values.map((v) => bitLength(v) + 2)) / 32);
+}
+
+/** Writes the values, `words` 32-bit words each in two's complement, from `at` on, growing memory to `end`. */
+function writeValues(exports: OrbitExports, at: number, end: number, words: number, values: bigint[]): void {
+  const have = exports.memory.buffer.byteLength;
+  if (end > have) exports.memory.grow(Math.ceil((end - have) / 65536));
+  const memory = new Uint32Array(exports.memory.buffer, at, values.length * words);
+  for (const [k, v] of values.entries()) {
+    let u = BigInt.asUintN(32 * words, v);
+    for (let i = 0; i < words; i++, u >>= 32n) memory[k * words + i] = Number(u & 0xffffffffn);
+  }
+}
+
+/**
+ * The exact fallback's loop in the instance with these exports, at the place `at()` gives when called (16-byte
+ * aligned, above anything the instance keeps: it may grow memory).
+ */
+export function wasmEscape(exports: OrbitExports, at: () => number): FixedEscape {
+  return ({ x, y, cx, cy, bits }, maxIter) => {
+    const base = at();
+    const words = wordsFor(bits, [x, y, cx, cy]);
+    writeValues(exports, base, base + exports.orbitBytes(words), words, [x, y, cx, cy]);
+    const count = exports.escapeCount(base, words, bits, maxIter);
+    const [zx, zy] = new Float64Array(exports.memory.buffer, exports.orbitOut(), 2);
+    return { count, x: zx, y: zy };
+  };
+}
 
 /**
  * The loop at `at` (16-byte aligned) of the instance with these exports; `clobbered` is called before each run,
@@ -26,17 +60,9 @@ export function wasmOrbit(exports: OrbitExports, at: number, clobbered: () => vo
   const chunk = exports.ORBIT_CHUNK.value as number;
   return (start, count, sink) => {
     clobbered();
-    // Room for the integer part of each product, and for c far from the set (it escapes at once).
-    const most = Math.max(start.bits + 8, ...[start.x, start.y, start.cx, start.cy].map((v) => bitLength(v) + 2));
-    const words = Math.ceil(most / 32);
-    const end = at + exports.orbitBytes(words);
-    const have = exports.memory.buffer.byteLength;
-    if (end > have) exports.memory.grow(Math.ceil((end - have) / 65536));
-    const values = new Uint32Array(exports.memory.buffer, at, 4 * words);
-    for (const [k, v] of [start.x, start.y, start.cx, start.cy].entries()) {
-      let u = BigInt.asUintN(32 * words, v);
-      for (let i = 0; i < words; i++, u >>= 32n) values[k * words + i] = Number(u & 0xffffffffn);
-    }
+    const values = [start.x, start.y, start.cx, start.cy];
+    const words = wordsFor(start.bits, values);
+    writeValues(exports, at, at + exports.orbitBytes(words), words, values);
     let written = exports.orbitBegin(at, words, start.bits, start.index, start.first ? 1 : 0);
     let left = count - written;
     for (;;) {

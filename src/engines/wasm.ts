@@ -10,8 +10,9 @@ import type { DirectJob, Engine, KernelJob, PerturbKernelJob, PerturbWork, Sampl
 import { BLOCK_F64 } from '../plane/bla.js';
 import type { FixedOrbit } from '../plane/orbit.js';
 import { mark } from '../trace.js';
+import type { FixedEscape } from './exact.js';
 import type { OrbitExports } from './wasm-orbit.js';
-import { wasmOrbit } from './wasm-orbit.js';
+import { wasmEscape, wasmOrbit } from './wasm-orbit.js';
 
 /** The module's exports (assembly/index.ts). */
 interface KernelExports extends OrbitExports {
@@ -325,6 +326,11 @@ export interface WasmInstance {
   perturbCounters(): PerturbWork;
   /** The reference orbit's fixed-point loop (assembly/orbit.ts), over this instance's memory. */
   orbit: FixedOrbit;
+  /**
+   * The exact fallback's loop (assembly/orbit.ts), over this instance's memory, which it may grow: views returned
+   * before it runs may be detached.
+   */
+  escape: FixedEscape;
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
@@ -366,13 +372,13 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   // The orbit, its low parts and BLA blocks (tens of MB for orbits of a million points) are copied in once per
   // reference, above what calls of that size use for samples and colour, and again only when a call needs that room.
   // Keyed by the job's key: tasks reach a worker as copies, whose arrays are new objects over the same memory.
-  let deep = { key: '', at: 0 };
+  let deep = { key: '', at: 0, end: 0 };
   // Room for a call's samples and output (every kernel and the colouring write upwards from countsAt): a call that
   // reaches the kept orbit's place overwrites it, so it is copied in again next time (a shallow render between two
   // renders of one deep view had left the second reading a clobbered table).
   const scratch = (end: number) => {
     reserve(end);
-    if (end > deep.at) deep = { key: '', at: 0 };
+    if (end > deep.at) deep = { key: '', at: 0, end: 0 };
   };
   const writePerturbParams = (job: PerturbKernelJob, samples: number) => {
     const { perturb } = job;
@@ -398,7 +404,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       new Float64Array(memory, lowAt, orbitLow.length).set(orbitLow);
       new Float64Array(memory, blaAt, bla.blocks.length).set(bla.blocks);
       new Int32Array(memory, blaIndexAt, bla.index.length).set(bla.index);
-      deep = { key, at: orbitAt };
+      deep = { key, at: orbitAt, end: ddRunsAt + ddBytes };
     }
     const block = new DataView(exports.memory.buffer, paramsAt, PERTURB_PARAMS.size);
     writePerturbBlock(block, PERTURB_PARAMS, job, {
@@ -416,8 +422,10 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
 
   return {
     orbit: wasmOrbit(exports, Math.ceil(countsAt / 16) * 16, () => {
-      deep = { key: '', at: 0 };
+      deep = { key: '', at: 0, end: 0 };
     }),
+    // Above the kept orbit and tables (after a perturbation call, whose samples it settles), else above everything.
+    escape: wasmEscape(exports, () => Math.ceil((deep.key ? deep.end : exports.memory.buffer.byteLength) / 16) * 16),
     engine: (name) => (job: KernelJob) => {
       const samples = job.width * job.rowCount;
       // Room for the derivatives and colour of these samples too, so that those calls need not grow the memory
