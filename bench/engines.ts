@@ -176,7 +176,8 @@ deepCases();
  * Deep zoom: the perturbation kernel, one thread, bands of 16 rows, at four depths, beside the direct SIMD kernel
  * on 1920 x 1080 at 1000 iterations (no shortcuts) in the same run; and the share of each render that choosing and
  * computing the reference orbit takes (once per render, in the main thread: the orbit's fixed-point loop in WASM, and
- * the survey's kernel calls), beside the same with the orbit's loop in BigInt;
+ * the survey's kernel calls, the BLA table), beside the same with the orbit's loop in BigInt and the table built in
+ * TypeScript;
  * then the deep views of issue 18: a minibrot seen whole, a nucleus with every sample inside, the needle. Iterations
  * are counted as the brute-force loop would do them (those skipped by the linear start, BLA runs and interior proofs
  * are credited, as shortcuts are above); the kernel's own counters say how they were taken.
@@ -249,7 +250,7 @@ function deepCases(): void {
       chooseReference(grid, c.maxIter, engine);
       const bigintMs = performance.now() - started;
       started = performance.now();
-      const perturb = chooseReference(grid, c.maxIter, engine, undefined, wasm.orbit);
+      const perturb = chooseReference(grid, c.maxIter, engine, undefined, wasm);
       const orbitMs = performance.now() - started;
       let seconds = 0;
       iterations = 0;
@@ -278,7 +279,7 @@ function deepCases(): void {
       `  ${c.depth.padEnd(7)} ${width}x${height} ${(iterations / 1e6).toFixed(0).padStart(5)} M it  ${render.toFixed(3)} s  ` +
         `${(rate / 1e9).toFixed(3)} G it/s (x${(rate / directRate).toFixed(2)} vs wasm-simd's ${(directRate / 1e9).toFixed(2)}); ` +
         `reference ${(orbit * 1000).toFixed(0)} ms (${((100 * orbit) / (orbit + render)).toFixed(1)}% of the render; ` +
-        `with the orbit in BigInt ${(bigint * 1000).toFixed(0)} ms, x${(bigint / orbit).toFixed(1)})\n` +
+        `with the orbit in BigInt and the BLA table in TypeScript ${(bigint * 1000).toFixed(0)} ms, x${(bigint / orbit).toFixed(1)})\n` +
         `          steps one at a time ${(work.steps / 1e6).toFixed(1)} M (${(work.steps / render / 1e9).toFixed(3)} G/s), ` +
         `${(work.runSteps / 1e6).toFixed(0)} M in ${(work.runs / 1e6).toFixed(2)} M BLA runs; ` +
         `double-double ${work.precise}, BigInt ${work.exact}, proven inside ${work.inside}, on the real axis ${work.axis}`,

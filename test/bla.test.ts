@@ -1,10 +1,11 @@
 /**
  * The bilinear approximation's tables (src/plane/bla.ts) against stepping the perturbation map itself: a run of 2^L
  * steps is the composition of dz -> 2 Z dz + dz^2 + dc to second order, its radius keeps every step's dz under
- * EPSILON |Z|, and the layout is what the kernel reads.
+ * EPSILON |Z|, and the layout is what the kernel reads; and the same tables built in WASM.
  */
 import { describe, expect, it } from 'vitest';
 import { referenceAt } from '../dist/src/engines/perturbation.js';
+import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
 import { BLOCK_F64, blaTable, EPSILON, MIN_LEVEL, TABLE_LEVELS } from '../dist/src/plane/bla.js';
 import { sampleGrid } from '../dist/src/plane/view.js';
 
@@ -65,5 +66,28 @@ describe('BLA runs', () => {
     const [first, count] = [table.index[2 * MIN_LEVEL], table.index[2 * MIN_LEVEL + 1]];
     expect(count).toBe(1);
     expect(table.blocks[first * BLOCK_F64 + 10]).toBe(0);
+  });
+});
+
+describe('BLA tables built in WASM (assembly/bla-table.ts)', () => {
+  const asBits = (values: Float64Array) => Array.from(new BigUint64Array(Float64Array.from(values).buffer), String);
+  const needleGrid = sampleGrid({ view: { center: ['-1.99999999999999999999', '0'], width: '3e-18' } }, 96, 54, 1);
+  const needle = referenceAt(needleGrid, [96, 54], 3000);
+  const cusp = referenceAt(sampleGrid({ view: { center: ['0.25', '0.001'], width: '3e-40' } }, 8, 8, 1), [8, 8], 5000);
+
+  it.each([
+    ['the seahorse orbit', orbit, undefined, orbit.length / 2 - 1, 0, DC],
+    ['the needle, whose margins leave steps without runs', needle.points, needle.margins, 3000, 0, 1e-18],
+    ['two segments, as a Julia set has', cusp.points, cusp.margins, 1999, 2000, 0],
+    ['a second segment of a few steps', cusp.points, cusp.margins, 4989, 4990, 0],
+    ['orbits of 8 points and fewer', cusp.points.subarray(0, 16), cusp.margins.subarray(0, 8), 7, 0, 1e-3],
+    ['an orbit of 11 points', cusp.points.subarray(0, 22), undefined, 10, 0, 1e-3],
+  ])('are the TypeScript tables bit for bit: %s', async (_, points, margins, viewLast, restart, dc) => {
+    const wasm = await instantiateWasm(await compileWasmModule());
+    const expected = blaTable(points, viewLast, restart, dc, margins);
+    const built = wasm.bla(points, viewLast, restart, dc, margins);
+    expect(asBits(built.blocks)).toEqual(asBits(expected.blocks));
+    expect([...built.index]).toEqual([...expected.index]);
+    expect(built.dc).toBe(dc);
   });
 });

@@ -321,6 +321,7 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   // Not on --resume: an estimate is of the whole picture, not of what is left, and the parts decide the canvas.
   const sampled = c.dryRun || (mayBeLong(spec, c.threads) && !c.resume);
   const whole = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
+  if (whole) mark(`estimate: ${whole.sample}, ${(whole.ms / 1000).toFixed(2)} s`);
   // A shard renders its share of the bands.
   const estimate = whole && { ...whole, ms: whole.ms / (c.shard?.count ?? 1) };
   // A long render keeps its finished part on disk as it goes, so that a kill or Ctrl-C loses nothing: on disk only to

@@ -6,6 +6,7 @@
  */
 import type { PerturbJob } from '../model/task.js';
 import { realSegment } from '../plane/axis.js';
+import type { BlaBuilder } from '../plane/bla.js';
 import { blaTable, MIN_LEVEL } from '../plane/bla.js';
 import { decimalOfNumber, dyadicOfNumber, toFixedPoint } from '../plane/decimal.js';
 import type { SampleGrid } from '../plane/grid.js';
@@ -152,7 +153,8 @@ let setups = 0;
  * The perturbation setup for a grid, up to maxIter: the reference orbit at `origin` (the grid's centre by default;
  * an orbit shorter than maxIter that has not escaped leaves the samples that outlive it GLITCHED, as one that
  * escaped does for the Mandelbrot set), shared in a SharedArrayBuffer, and the sample steps. A Julia set's render
- * gives its `critical` orbit (to maxIter or its escape), which goes after the reference's.
+ * gives its `critical` orbit (to maxIter or its escape), which goes after the reference's. `tables` builds the BLA
+ * table (the same table, faster, in WASM: see BlaBuilder).
  *
  * @example perturbSetup(sampleGrid({ view }, 64, 40, 1), 1000).orbit.length // 2 * (points up to the escape)
  */
@@ -162,6 +164,7 @@ export function perturbSetup(
   origin: [twiceCol: number, twiceRow: number] = [grid.width, grid.height],
   reference: Pick<OrbitSoFar, 'points' | 'lows' | 'margins'> = referenceAt(grid, origin, maxIter),
   critical?: Pick<OrbitSoFar, 'points' | 'margins'>,
+  tables: BlaBuilder = blaTable,
 ): PerturbJob {
   const { points } = reference;
   const concatenated = (a: Float64Array, b: Float64Array = new Float64Array(0)) => {
@@ -189,7 +192,7 @@ export function perturbSetup(
   const orbitLow = concatenated(critical ? new Float64Array(0) : reference.lows);
   // Every sample's |dc| in true units (0 where that underflows, as the kernel's plain phase drops such a dc).
   const dc = critical ? 0 : largestDc * 2 ** -scale;
-  const bla = blaTable(orbit, (critical ? restart : points.length / 2) - 1, restart, dc, margins);
+  const bla = tables(orbit, (critical ? restart : points.length / 2) - 1, restart, dc, margins);
   // Julia sets have no interior proof (assembly/perturb-interior.ts): their rebased samples follow the critical orbit.
   const period = critical ? 0 : referencePeriod(points);
   const axis = critical ? undefined : realSegment(grid);

@@ -12,6 +12,7 @@
  * maxIter or its escape; they outlive only a reference cut short (assembly/perturb.ts).
  */
 import type { Engine, PerturbJob } from '../model/task.js';
+import type { BlaBuilder } from '../plane/bla.js';
 import type { SampleGrid } from '../plane/grid.js';
 import type { FixedOrbit } from '../plane/orbit.js';
 import { mark } from '../trace.js';
@@ -74,17 +75,19 @@ function survey(
 /**
  * The perturbation setup of a render: the reference orbit (see above) and the steps, of the Mandelbrot set or of the
  * Julia set of c = `julia`. `engine` is the bare kernel (without the exact fallback), which marks GLITCHED samples;
- * `fixed`, the orbit's loop in WASM (see referenceAt).
+ * `native`, the orbit's loop and the BLA table's build in WASM (the same results, faster: see referenceAt and
+ * perturbSetup).
  *
- * @example chooseReference(sampleGrid(spec, 640, 360, 1), 5000, wasm.engine('renderPerturb'), undefined, wasm.orbit)
+ * @example chooseReference(sampleGrid(spec, 640, 360, 1), 5000, wasm.engine('renderPerturb'), undefined, wasm)
  */
 export function chooseReference(
   grid: SampleGrid,
   maxIter: number,
   engine: Engine,
   julia?: readonly [number, number],
-  fixed?: FixedOrbit,
+  native?: { orbit: FixedOrbit; bla: BlaBuilder },
 ): PerturbJob {
+  const fixed = native?.orbit;
   const critical = julia && criticalOrbit(grid, julia, maxIter);
   let origin: [number, number] = [grid.width, grid.height];
   let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
@@ -99,6 +102,7 @@ export function chooseReference(
       origin,
       orbit.cycle > 0 ? referenceAt(grid, origin, maxIter, orbit, julia, fixed) : orbit,
       critical,
+      native?.bla,
     );
   let job = setup();
   mark(`reference: ${job.orbit.length / 2} points set up`);

@@ -7,15 +7,18 @@ import { kernelAssertion, kernelMismatch, wrongKernelJob } from '../errors.js';
 import type { Colouring } from '../model/colouring.js';
 import { DEFAULT_LIGHT, lightVector, paletteTable, SHADING_BITS, TABLE_SIZE } from '../model/colouring.js';
 import type { DirectJob, Engine, KernelJob, PerturbKernelJob, PerturbWork, SamplePixels } from '../model/task.js';
+import type { BlaBuilder } from '../plane/bla.js';
 import { BLOCK_F64 } from '../plane/bla.js';
 import type { FixedOrbit } from '../plane/orbit.js';
 import { mark } from '../trace.js';
 import type { FixedEscape } from './exact.js';
+import type { BlaExports } from './wasm-bla.js';
+import { wasmBla } from './wasm-bla.js';
 import type { OrbitExports } from './wasm-orbit.js';
 import { wasmEscape, wasmOrbit } from './wasm-orbit.js';
 
 /** The module's exports (assembly/index.ts). */
-interface KernelExports extends OrbitExports {
+interface KernelExports extends OrbitExports, BlaExports {
   memory: WebAssembly.Memory;
   outputPtr(): number;
   renderParamsSize(): number;
@@ -326,6 +329,8 @@ export interface WasmInstance {
   perturbCounters(): PerturbWork;
   /** The reference orbit's fixed-point loop (assembly/orbit.ts), over this instance's memory. */
   orbit: FixedOrbit;
+  /** The BLA table's build (assembly/bla-table.ts), over this instance's memory. */
+  bla: BlaBuilder;
   /**
    * The exact fallback's loop (assembly/orbit.ts), over this instance's memory, which it may grow: views returned
    * before it runs may be detached.
@@ -419,11 +424,15 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     });
   };
   let tableKey = '';
+  const setupAt = Math.ceil(countsAt / 16) * 16;
+  const forgetDeep = () => {
+    deep = { key: '', at: 0, end: 0 };
+  };
 
   return {
-    orbit: wasmOrbit(exports, Math.ceil(countsAt / 16) * 16, () => {
-      deep = { key: '', at: 0, end: 0 };
-    }),
+    // The setup's loops work from above the parameter block and table, over what a call keeps there.
+    orbit: wasmOrbit(exports, setupAt, forgetDeep),
+    bla: wasmBla(exports, setupAt, forgetDeep),
     // Above the kept orbit and tables (after a perturbation call, whose samples it settles), else above everything.
     escape: wasmEscape(exports, () => Math.ceil((deep.key ? deep.end : exports.memory.buffer.byteLength) / 16) * 16),
     engine: (name) => (job: KernelJob) => {

@@ -117,6 +117,44 @@ function merge(from: Float64Array, x: number, dc: number, to: Float64Array, k: n
 }
 
 /**
+ * blaTable built elsewhere, bit for bit: in WASM (assembly/bla-table.ts, src/engines/wasm-bla.ts), faster and without
+ * the short levels held whole.
+ */
+export type BlaBuilder = typeof blaTable;
+
+/** The segments of an orbit's table (see blaTable): the reference's, and a Julia set's critical orbit's. */
+export function blaSegments(orbit: Float64Array, viewLast: number, restart: number): [base: number, last: number][] {
+  const segments: [base: number, last: number][] = [[0, viewLast]];
+  if (restart > 0) segments.push([restart, orbit.length / 2 - 1]);
+  return segments;
+}
+
+/**
+ * The table of segments of `counts` single steps each, laid out (see the top; levels shorter than MIN_LEVEL have no
+ * blocks) with its index; `write` fills in the blocks, segment s's kept levels one after another from f64 `at[s]` on.
+ */
+export function packTable(counts: number[], dc: number, write: (blocks: Float64Array, at: number[]) => void): BlaTable {
+  const index = new Int32Array(2 * counts.length * TABLE_LEVELS);
+  const at: number[] = [];
+  let total = 0;
+  for (const [s, first] of counts.entries()) {
+    let count = first;
+    for (let L = 0; L < TABLE_LEVELS && count > 0; L++) {
+      const kept = L >= MIN_LEVEL ? count : 0;
+      index[2 * (s * TABLE_LEVELS + L)] = total / BLOCK_F64;
+      index[2 * (s * TABLE_LEVELS + L) + 1] = kept;
+      if (L === MIN_LEVEL) at[s] = total;
+      total += kept * BLOCK_F64;
+      count >>= 1;
+    }
+    at[s] ??= total;
+  }
+  const blocks = new Float64Array(new SharedArrayBuffer(Math.max(1, total) * 8));
+  write(blocks, at);
+  return { blocks, index, dc };
+}
+
+/**
  * The BLA blocks of the orbit's segments: the reference Z_0 .. Z_{viewLast}, and for a Julia set (restart > 0) its
  * critical orbit from restart to the end; `dc` bounds every sample's |dc| (0 for a Julia set: no dc); `margins`, the
  * orbit's |Z|^2 - 4 where kept (no run holds a step there).
@@ -130,11 +168,11 @@ export function blaTable(
   dc: number,
   margins?: Float64Array,
 ): BlaTable {
-  const segments: [base: number, last: number][] = [[0, viewLast]];
-  if (restart > 0) segments.push([restart, orbit.length / 2 - 1]);
-  const levels = segments.map(([base, last]) => {
-    // Steps base + 1 .. last - 1: a run from m may end at last, where the kernel tests the end of the orbit.
-    let count = Math.max(0, last - base - 1);
+  const segments = blaSegments(orbit, viewLast, restart);
+  // Steps base + 1 .. last - 1: a run from m may end at last, where the kernel tests the end of the orbit.
+  const counts = segments.map(([base, last]) => Math.max(0, last - base - 1));
+  const levels = segments.map(([base], s) => {
+    let count = counts[s];
     let level = new Float64Array(count * BLOCK_F64);
     for (let k = 0; k < count; k++) {
       singleStep(orbit[2 * (base + 1 + k)], orbit[2 * (base + 1 + k) + 1], level, k);
@@ -144,7 +182,7 @@ export function blaTable(
     }
     const kept: Float64Array[] = [];
     for (let L = 0; L < TABLE_LEVELS && count > 0; L++) {
-      kept.push(L >= MIN_LEVEL ? level : new Float64Array(0));
+      if (L >= MIN_LEVEL) kept.push(level);
       count >>= 1;
       const next = new Float64Array(count * BLOCK_F64);
       for (let k = 0; k < count; k++) merge(level, 2 * k, dc, next, k);
@@ -152,17 +190,13 @@ export function blaTable(
     }
     return kept;
   });
-  const total = levels.flat().reduce((sum, level) => sum + level.length, 0);
-  const blocks = new Float64Array(new SharedArrayBuffer(Math.max(1, total) * 8));
-  const index = new Int32Array(2 * segments.length * TABLE_LEVELS);
-  let at = 0;
-  for (const [s, segment] of levels.entries()) {
-    for (const [L, level] of segment.entries()) {
-      index[2 * (s * TABLE_LEVELS + L)] = at / BLOCK_F64;
-      index[2 * (s * TABLE_LEVELS + L) + 1] = level.length / BLOCK_F64;
-      blocks.set(level, at);
-      at += level.length;
+  return packTable(counts, dc, (blocks, at) => {
+    for (const [s, kept] of levels.entries()) {
+      let o = at[s];
+      for (const level of kept) {
+        blocks.set(level, o);
+        o += level.length;
+      }
     }
-  }
-  return { blocks, index, dc };
+  });
 }

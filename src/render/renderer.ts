@@ -365,7 +365,7 @@ export class Renderer {
     if (job) this.#perturbCache.delete(key);
     else {
       job = this.#surveyKernel().then((wasm) =>
-        chooseReference(grid, spec.maxIter, wasm.engine('renderPerturb'), spec.julia, wasm.orbit),
+        chooseReference(grid, spec.maxIter, wasm.engine('renderPerturb'), spec.julia, wasm),
       );
       // A failed setup is not kept: the next render tries again.
       job.catch(() => this.#perturbCache.delete(key));
