@@ -63,8 +63,12 @@ export {
   orbitBytes,
   orbitCycle,
   orbitEscaped,
+  orbitDerivative,
+  orbitDropped,
+  orbitDropping,
   orbitOut,
   orbitSteps,
+  orbitWords,
 } from './orbit';
 
 /** Where the parameter block and output may start: past the static data, 16-byte aligned. */

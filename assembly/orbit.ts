@@ -12,6 +12,9 @@
 export const ORBIT_CHUNK = 4096;
 
 let limbs = 0;
+/** The words the layout has room for (limbs, the words in use, shrink as precision is dropped). */
+let room = 0;
+let keepLows = true;
 let fraction = 0;
 /** Index of the next point, its predecessor's f64 parts (for the cycle test). */
 let next = 0;
@@ -32,6 +35,8 @@ let WIDE: usize = 0;
 let WIDE2: usize = 0;
 let WIDE3: usize = 0;
 let TOP: usize = 0;
+let C0X: usize = 0;
+let C0Y: usize = 0;
 let OUT: usize = 0;
 let RING: usize = 0;
 
@@ -325,9 +330,11 @@ function emit(k: i32): void {
   const at = OUT + ((<usize>k) << 4);
   store<f64>(at, hx);
   store<f64>(at, hy, 8);
-  const low = at + ((<usize>ORBIT_CHUNK) << 4);
-  store<f64>(low, lowPart(X, n, fraction, hx));
-  store<f64>(low, lowPart(Y, n, fraction, hy), 8);
+  if (keepLows) {
+    const low = at + ((<usize>ORBIT_CHUNK) << 4);
+    store<f64>(low, lowPart(X, n, fraction, hx));
+    store<f64>(low, lowPart(Y, n, fraction, hy), 8);
+  }
   const margin = OUT + ((<usize>ORBIT_CHUNK) << 5) + ((<usize>k) << 3);
   const r2 = hx * hx + hy * hy;
   if (abs(r2 - 4) > NEAR_FOUR) {
@@ -354,25 +361,33 @@ function step(): void {
 
 /**
  * Bytes the state takes from `base` on, for n words a value, before the ring (which orbitSteps grows memory for): x,
- * y, cx, cy (which the caller writes, in that order), then scratch and the chunk.
+ * y, cx, cy and, where precision is dropped, c at the orbit's full precision (which the caller writes, in that
+ * order), then scratch and the chunk.
  */
 export function orbitBytes(n: i32): usize {
-  return <usize>n * 68 + 64 + <usize>ORBIT_CHUNK * 40;
+  return <usize>n * 76 + 64 + <usize>ORBIT_CHUNK * 40;
 }
 
 /**
  * Starts from the values at `base`: point `index` is (x, y) (written to the chunk first when `first`), c = (cx, cy),
- * `bits` fraction bits in n words a value.
+ * `bits` fraction bits in n words a value; with `lows`, the points' low parts are made and the cycle is looked for
+ * (orbit.ts does both only where it keeps all bits).
  */
-export function orbitBegin(base: usize, n: i32, bits: i32, index: i32, first: bool): i32 {
+export function orbitBegin(base: usize, n: i32, bits: i32, index: i32, first: bool, lows: bool): i32 {
+  keepLows = lows;
   limbs = n;
+  room = n;
+  full = bits;
+  dropped = 0;
   fraction = bits;
   const word = (<usize>n) << 2;
   X = base;
   Y = X + word;
   CX = Y + word;
   CY = CX + word;
-  SUM = CY + word;
+  C0X = CY + word;
+  C0Y = C0X + word;
+  SUM = C0Y + word;
   DIFF = SUM + word;
   // Three operands of n words and 4 more, the last 0 (see multiply).
   ABS_A = DIFF + word;
@@ -395,6 +410,125 @@ export function orbitBegin(base: usize, n: i32, bits: i32, index: i32, first: bo
   return 1;
 }
 
+// Where precision is dropped (orbit.ts, extendOrbit without low parts): the orbit's full fraction bits, the bits
+// dropped now, dZ/dC as nextDerivative keeps it (mantissa, exponent), 1 or a Julia set's 0 for its added term, and
+// the last point's f64 parts.
+let full = 0;
+let dropped = 0;
+let derivativeRe: f64 = 1;
+let derivativeIm: f64 = 0;
+let derivativeExponent: f64 = 0;
+let one: f64 = 1;
+let lastX: f64 = 0;
+let lastY: f64 = 0;
+
+// JavaScript's own Math.log2 and Math.hypot: the bits to drop must come out as orbit.ts's do, to the last bit.
+// @ts-ignore: decorator
+@external("env", "log2")
+declare function log2(x: f64): f64;
+// @ts-ignore: decorator
+@external("env", "hypot")
+declare function hypot(x: f64, y: f64): f64;
+
+/** 2^e as JavaScript's 2 ** e has it for a whole e: exact, 0 below the subnormals, Infinity above f64. */
+function powerOfTwo(e: f64): f64 {
+  if (!(e == e)) return NaN;
+  if (e > 1023) return Infinity;
+  if (e < -1074) return 0;
+  const k = <i32>e;
+  return k >= -1022 ? reinterpret<f64>((<u64>(k + 1023)) << 52) : reinterpret<f64>((<u64>1) << (k + 1074));
+}
+
+/** dZ/dC one step on from the last point: orbit.ts's nextDerivative, operation for operation. */
+function advanceDerivative(): void {
+  const re = 2 * (lastX * derivativeRe - lastY * derivativeIm) + (one == 0 ? 0 : one * powerOfTwo(-derivativeExponent));
+  const im = 2 * (lastX * derivativeIm + lastY * derivativeRe);
+  if (re == 0 && im == 0) {
+    derivativeRe = 0;
+    derivativeIm = 0;
+    return;
+  }
+  const shift = Math.floor(log2(max(abs(re), abs(im))));
+  derivativeRe = re / powerOfTwo(shift);
+  derivativeIm = im / powerOfTwo(shift);
+  derivativeExponent = derivativeExponent + shift;
+}
+
+/** orbit.ts's droppable: the fraction bits the orbit may drop now. */
+function droppable(): i32 {
+  const bits = derivativeExponent + log2(hypot(derivativeRe, derivativeIm));
+  const most = max(0, full - 128);
+  return <i32>min(<f64>most, max(0.0, Math.floor(bits / 64) * 64));
+}
+
+/** out (m words) = a (n words) << s, in place (out = a), from the top word down. */
+function shiftLeft(a: usize, n: i32, s: i32, m: i32): void {
+  const fill: u32 = isNegative(a, n) ? 0xffffffff : 0;
+  const q = s >> 5;
+  const r = s & 31;
+  for (let i = m - 1; i >= 0; i--) {
+    const k = i - q;
+    const hi = k < 0 ? 0 : k < n ? limb(a, k) : fill;
+    const lo = k - 1 < 0 ? 0 : k - 1 < n ? limb(a, k - 1) : fill;
+    setLimb(a, i, r == 0 ? hi : (hi << r) | (lo >>> (32 - r)));
+  }
+}
+
+/**
+ * To `wanted` bits dropped (orbit.ts's rescale): x and y shifted, c made again from its full bits, and the words in use
+ * fitted to the new fraction (its values stay below 8).
+ */
+function dropTo(wanted: i32): void {
+  const words = min(room, (full - wanted + 8 + 31) >> 5);
+  if (wanted > dropped) {
+    shiftRight(X, X, limbs, wanted - dropped, words);
+    shiftRight(Y, Y, limbs, wanted - dropped, words);
+  } else {
+    shiftLeft(X, limbs, dropped - wanted, words);
+    shiftLeft(Y, limbs, dropped - wanted, words);
+  }
+  shiftRight(CX, C0X, room, wanted, words);
+  shiftRight(CY, C0Y, room, wanted, words);
+  // multiply's operands end in 4 words of 0 past the words in use.
+  const word = (<usize>room) << 2;
+  for (let i = 0; i < 3; i++) {
+    const operand = ABS_A + <usize>i * (word + 16);
+    memory.fill(operand + ((<usize>words) << 2), 0, word + 16 - ((<usize>words) << 2));
+  }
+  dropped = wanted;
+  fraction = full - wanted;
+  limbs = words;
+}
+
+/**
+ * Makes the orbit begun drop precision as orbit.ts does without low parts: `bits` the full fraction bits (c at them
+ * written after cy), `from` of them dropped now, dZ/dC = (re, im) 2^exponent, `added` 1 (Mandelbrot) or 0 (Julia),
+ * (x, y) the last point's f64 parts.
+ */
+export function orbitDropping(bits: i32, from: i32, re: f64, im: f64, exponent: f64, added: f64, x: f64, y: f64): void {
+  full = bits;
+  dropped = from;
+  derivativeRe = re;
+  derivativeIm = im;
+  derivativeExponent = exponent;
+  one = added;
+  lastX = x;
+  lastY = y;
+}
+
+/** Where the orbit stands after dropping: the words in use, the bits dropped, dZ/dC's parts (0 re, 1 im, 2 exponent). */
+export function orbitWords(): i32 {
+  return limbs;
+}
+
+export function orbitDropped(): i32 {
+  return dropped;
+}
+
+export function orbitDerivative(part: i32): f64 {
+  return part == 0 ? derivativeRe : part == 1 ? derivativeIm : derivativeExponent;
+}
+
 /** Makes sure memory reaches `end`. */
 function reach(end: usize): void {
   const have = (<usize>memory.size()) << 16;
@@ -410,12 +544,19 @@ export function orbitSteps(count: i32, from: i32): i32 {
   const word = (<usize>limbs) << 2;
   let k = from;
   while (k < from + count && !escaped && cycle == 0) {
+    if (!keepLows) advanceDerivative();
     step();
     emit(k);
     const at = OUT + ((<usize>k) << 4);
     const hx = load<f64>(at);
     const hy = load<f64>(at, 8);
-    if (period == 0 && hx * hx + hy * hy < NEAR_ZERO2) period = next;
+    if (!keepLows) {
+      lastX = hx;
+      lastY = hy;
+      const wanted = droppable();
+      if (wanted != dropped) dropTo(wanted);
+    }
+    if (keepLows && period == 0 && hx * hx + hy * hy < NEAR_ZERO2) period = next;
     if (period > 0) {
       // Points from the period's first return on, a ring of one period: the one p places back is compared.
       const slot = RING + <usize>(next % period) * 2 * word;
@@ -453,7 +594,7 @@ export function orbitOut(): usize {
  * f64 parts (fixedToNumber's) are left at orbitOut().
  */
 export function escapeCount(base: usize, n: i32, bits: i32, maxIter: i32): i32 {
-  orbitBegin(base, n, bits, 1, false);
+  orbitBegin(base, n, bits, 1, false, false);
   for (let i = 1; i < maxIter; i++) {
     const hx = toNumber(X, n, bits);
     const hy = toNumber(Y, n, bits);

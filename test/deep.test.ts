@@ -269,6 +269,17 @@ describe('Julia sets at depth', () => {
     60_000,
   );
 
+  it("renders inside an attracting cycle's basin, where dZ/dZ_1 shrinks past f64's range", async () => {
+    // c = -1: a 2-cycle; the reference's derivative passes 2^-1074 within a few thousand steps (its setup failed on it).
+    const c: [number, number] = [-1, 0];
+    const view = { center: ['0.1', '0.1'], width: '3e-60' } as DeepView;
+    const spec = createSpec({ formula: 'julia', julia: c, view, width: 16, height: 12, maxIter: 3000 });
+    expect(spec.engine).toBe('perturb');
+    const counts = await renderCounts(spec);
+    expect(identical(counts, exactCounts(view, 16, 12, 3000, { julia: c }))).toBe(1);
+    expect(counts.every((count) => count === -1)).toBe(true);
+  }, 60_000);
+
   it('leaves no sample to the exact fallback where its orbits escape', async () => {
     const kernel = (await instantiateWasm(await compileWasmModule())).engine('renderPerturb');
     const grid = sampleGrid(juliaSpec(DUST, 100, 32, 24, 3000), 32, 24, 1);

@@ -22,7 +22,8 @@ import { EXTRA_STEPS } from '../dist/src/model/colouring.js';
 import type { PerturbJob } from '../dist/src/model/task.js';
 
 const wasm = await readFile(new URL('../build/mandel.wasm', import.meta.url));
-const { exports } = await WebAssembly.instantiate(wasm, { env: { abort() {} } }).then((r) => r.instance);
+const imports = { env: { abort() {}, log2: Math.log2, hypot: Math.hypot } };
+const { exports } = await WebAssembly.instantiate(wasm, imports).then((r) => r.instance);
 const global = (value: number) => new WebAssembly.Global({ value: 'i32', mutable: false }, value);
 
 describe('parameter block layouts', () => {

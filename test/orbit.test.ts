@@ -30,10 +30,20 @@ function summary(orbit: OrbitSoFar) {
  * The orbit by WASM and by BigInt, from the start or continued from `split` points (each call looks for a cycle from
  * its own first return near 0 on, so the two are split alike).
  */
-function both(re: bigint, im: bigint, bits: number, length: number, split?: number) {
+function both(
+  re: bigint,
+  im: bigint,
+  bits: number,
+  length: number,
+  split?: number,
+  drop?: { start?: [bigint, bigint] },
+) {
+  const lows = !drop;
+  const start = drop?.start;
   const orbit = (fixed?: typeof wasm.orbit) => {
-    const first = split ? extendOrbit(re, im, bits, split, undefined, true, undefined, fixed) : undefined;
-    return summary(extendOrbit(re, im, bits, length, first, true, undefined, fixed));
+    const first = split ? extendOrbit(re, im, bits, split, undefined, lows, start, fixed) : undefined;
+    const whole = extendOrbit(re, im, bits, length, first, lows, start, fixed);
+    return { ...summary(whole), derivative: whole.derivative };
   };
   return [orbit(wasm.orbit), orbit()];
 }
@@ -101,7 +111,33 @@ describe('the orbit in WASM', () => {
     );
   });
 
+  it('drops precision as the BigInt loop does (no low parts), from the start and continued, Julia sets too', () => {
+    const orbits = fc.tuple(
+      fc.constantFrom(200, 256, 400, 700, 1100, 2048),
+      fc.double({ min: -2, max: 0.5, noNaN: true }),
+      fc.double({ min: -1.2, max: 1.2, noNaN: true }),
+      fc.bigInt({ min: 0n, max: (1n << 2100n) - 1n }),
+      fc.option(fc.integer({ min: 1, max: 420 })),
+      fc.boolean(),
+    );
+    fc.assert(
+      fc.property(orbits, ([bits, cx, cy, noise, split, julia]) => {
+        const scaled = (v: number) => BigInt(Math.round(v * 2 ** 40)) << BigInt(bits - 40);
+        const re = scaled(cx) + (noise % one(bits - 40));
+        const im = scaled(cy) - ((noise >> 3n) % one(bits - 40));
+        // A Julia set's orbit: c fixed at (re, im)'s neighbour, z from near 0.
+        const start: [bigint, bigint] | undefined = julia
+          ? [noise % one(bits - 3), -(noise >> 5n) % one(bits - 3)]
+          : undefined;
+        const [fixed, bigint] = both(re, im, bits, 400, split ?? undefined, { start });
+        expect(fixed).toEqual(bigint);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it.each([
+    ['c = i at 1e300, whose precision drops', '0', '1', '3e-300', 3000, 0],
     ['the cusp, which never escapes', '0.25', '0', '3e-100', 3000, 0],
     [
       'the period-3 nucleus, a cycle',

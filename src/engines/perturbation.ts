@@ -143,7 +143,7 @@ export function referenceAt(
     return extendOrbit(point[0], point[1], bits, length, previous, plainSteps(grid).plainStepX !== 0, undefined, fixed);
   }
   const [cx, cy] = fixedJulia(julia, bits);
-  return extendOrbit(cx, cy, bits, length, previous, false, point);
+  return extendOrbit(cx, cy, bits, length, previous, false, point, fixed);
 }
 
 /** Setups made by this process (see PerturbJob's key). */

@@ -1,6 +1,7 @@
 /**
  * The reference orbit's fixed-point loop in a WASM instance (assembly/orbit.ts): a FixedOrbit (src/plane/orbit.ts)
- * over the instance's memory from `at` on, which it may grow. Values cross as 32-bit words in two's complement.
+ * over the instance's memory from `at` on, which it may grow, and the exact fallback's loop. Values cross as 32-bit
+ * words in two's complement.
  */
 import type { FixedOrbit } from '../plane/orbit.js';
 import type { FixedEscape } from './exact.js';
@@ -10,7 +11,20 @@ export interface OrbitExports {
   memory: WebAssembly.Memory;
   ORBIT_CHUNK: WebAssembly.Global;
   orbitBytes(words: number): number;
-  orbitBegin(base: number, words: number, bits: number, index: number, first: number): number;
+  orbitBegin(base: number, words: number, bits: number, index: number, first: number, lows: number): number;
+  orbitDropping(
+    bits: number,
+    from: number,
+    re: number,
+    im: number,
+    exponent: number,
+    one: number,
+    x: number,
+    y: number,
+  ): void;
+  orbitWords(): number;
+  orbitDropped(): number;
+  orbitDerivative(part: number): number;
   orbitSteps(count: number, from: number): number;
   orbitEscaped(): number;
   orbitCycle(): number;
@@ -53,38 +67,54 @@ export function wasmEscape(exports: OrbitExports, at: () => number): FixedEscape
 }
 
 /**
- * The loop at `at` (16-byte aligned) of the instance with these exports; `clobbered` is called before each run,
- * whose memory may overlap what the instance keeps above `at`.
+ * The loop at `at` (16-byte aligned) of the instance with these exports; `clobbered` is called at each start, whose
+ * memory may overlap what the instance keeps above `at`.
  */
 export function wasmOrbit(exports: OrbitExports, at: number, clobbered: () => void): FixedOrbit {
-  const chunk = exports.ORBIT_CHUNK.value as number;
-  return (start, count, sink) => {
-    clobbered();
-    const values = [start.x, start.y, start.cx, start.cy];
-    const words = wordsFor(start.bits, values);
-    writeValues(exports, at, at + exports.orbitBytes(words), words, values);
-    let written = exports.orbitBegin(at, words, start.bits, start.index, start.first ? 1 : 0);
-    let left = count - written;
-    for (;;) {
-      const more = exports.orbitSteps(Math.min(left, chunk - written), written);
-      written += more;
-      left -= more;
-      // Fresh views: the steps may have grown the memory.
-      const out = exports.orbitOut();
-      const view = (offset: number, f64s: number) => new Float64Array(exports.memory.buffer, out + offset, f64s);
-      sink(
-        { points: view(0, 2 * chunk), lows: view(16 * chunk, 2 * chunk), margins: view(32 * chunk, chunk) },
-        written,
-      );
-      if (more === 0 || left === 0 || exports.orbitEscaped() || exports.orbitCycle() > 0) break;
-      written = 0;
-    }
-    const words32 = new Uint32Array(exports.memory.buffer, at, 2 * words);
-    const read = (k: number) => {
-      let v = 0n;
-      for (let i = words - 1; i >= 0; i--) v = (v << 32n) | BigInt(words32[k * words + i]);
-      return BigInt.asIntN(32 * words, v);
-    };
-    return { escaped: exports.orbitEscaped() !== 0, cycle: exports.orbitCycle(), x: read(0), y: read(1) };
+  const chunkSize = exports.ORBIT_CHUNK.value as number;
+  const view = (offset: number, f64s: number) =>
+    new Float64Array(exports.memory.buffer, exports.orbitOut() + offset, f64s);
+  // The words a value has room for (from begin on), and those in use (fewer once precision is dropped).
+  let room = 0;
+  return {
+    chunkSize,
+    begin(start, drop) {
+      clobbered();
+      // c at the full precision goes after cy (0 where none is dropped); the words fit the widest value.
+      const values = [start.x, start.y, start.cx, start.cy, ...(drop?.c ?? [0n, 0n])];
+      room = wordsFor(drop?.bits ?? start.bits, values);
+      writeValues(exports, at, at + exports.orbitBytes(room), room, values);
+      const written = exports.orbitBegin(at, room, start.bits, start.index, start.first ? 1 : 0, drop ? 0 : 1);
+      if (drop) {
+        const [x, y] = drop.last ?? view(0, 2);
+        const { re, im, exponent } = drop.derivative;
+        exports.orbitDropping(drop.bits, drop.dropped, re, im, exponent, drop.one, x, y);
+      }
+      return written;
+    },
+    steps: (count, from) => exports.orbitSteps(count, from),
+    // Fresh views: the steps may have grown the memory.
+    chunk: () => ({
+      points: view(0, 2 * chunkSize),
+      lows: view(16 * chunkSize, 2 * chunkSize),
+      margins: view(32 * chunkSize, chunkSize),
+    }),
+    escaped: () => exports.orbitEscaped() !== 0,
+    cycle: () => exports.orbitCycle(),
+    last() {
+      const words = exports.orbitWords();
+      const memory = new Uint32Array(exports.memory.buffer, at, 2 * room);
+      const read = (k: number) => {
+        let v = 0n;
+        for (let i = words - 1; i >= 0; i--) v = (v << 32n) | BigInt(memory[k * room + i]);
+        return BigInt.asIntN(32 * words, v);
+      };
+      const derivative = {
+        re: exports.orbitDerivative(0),
+        im: exports.orbitDerivative(1),
+        exponent: exports.orbitDerivative(2),
+      };
+      return { x: read(0), y: read(1), dropped: exports.orbitDropped(), derivative };
+    },
   };
 }

@@ -346,6 +346,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
       abort(_msg: number, _file: number, line: number, column: number) {
         throw kernelAssertion(line, column);
       },
+      // The orbit's precision follows these to the last bit as src/plane/orbit.ts's does (assembly/orbit.ts).
+      log2: Math.log2,
+      hypot: Math.hypot,
     },
   });
   const exports = instance.exports as unknown as KernelExports;
