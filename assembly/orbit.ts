@@ -14,7 +14,7 @@ export const ORBIT_CHUNK = 4096;
 let limbs = 0;
 /** The words the layout has room for (limbs, the words in use, shrink as precision is dropped). */
 let room = 0;
-let keepLows = true;
+let keepLows: bool = true;
 let fraction = 0;
 /** Index of the next point, its predecessor's f64 parts (for the cycle test). */
 let next = 0;

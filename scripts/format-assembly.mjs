@@ -2,7 +2,8 @@
 /**
  * Biome, the project's one formatter, over assembly/ too. AssemblyScript puts decorators on functions (`@inline`),
  * which TypeScript's grammar refuses and so Biome's parser cannot read (AssemblyScript/assemblyscript#1738): each
- * decorator on a line of its own is masked as a comment while Biome formats the file, then put back.
+ * decorator on a line of its own (`@inline`, `@external("env", "log2")`) is masked as a comment while Biome formats
+ * the file, then put back.
  *
  * `node scripts/format-assembly.mjs --check` (in `npm run lint`) names the files that are not formatted and fails;
  * without `--check` it rewrites them (`npm run format`).
@@ -18,11 +19,11 @@ const check = process.argv.includes('--check');
 
 /** The file as Biome formats it, its decorator lines kept as they were. */
 function formatted(text, name) {
-  const masked = text.replace(/^([ \t]*)@(\w+)[ \t]*$/gm, `$1${MASK}$2`);
+  const masked = text.replace(/^([ \t]*)@(\w+(?:\([^)\n]*\))?)[ \t]*$/gm, `$1${MASK}$2`);
   // Formatted under another name: assembly/ is outside Biome's own files (see biome.json).
   const run = spawnSync(BIOME, ['format', `--stdin-file-path=${name}`], { input: masked, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`biome could not format assembly/${name}:\n${run.stderr}`);
-  return run.stdout.replaceAll(new RegExp(`^([ \\t]*)${MASK}(\\w+)$`, 'gm'), '$1@$2');
+  return run.stdout.replaceAll(new RegExp(`^([ \\t]*)${MASK}(\\w+(?:\\([^)\\n]*\\))?)$`, 'gm'), '$1@$2');
 }
 
 const unformatted = [];
