@@ -8,6 +8,9 @@
 /** f64s and bytes a block: A, B, P, Q, S (re, im each), r^2, the run's length. */
 const BLOCK: usize = 96;
 
+/** Bytes of blaLevels' scratch: 8 steps, 4 pairs, 2 runs of 4. */
+export const BLA_SCRATCH: i32 = 14 * <i32>BLOCK;
+
 /** A single step's radius as a fraction of |Z| (src/plane/bla.ts, EPSILON). */
 const EPSILON: f64 = 5.960464477539063e-8; // 2^-24
 
@@ -88,7 +91,7 @@ function merge(x: usize, y: usize, dc: f64, to: usize): void {
 /**
  * The kept levels of one segment, `count` single steps from Z_(base + 1) on (orbit: f64 pairs; margins: one f64 a
  * point, or 0 for none), for |dc| up to `dc`: level MIN_LEVEL's blocks, then each longer level's, from `out` on.
- * `scratch` holds 14 blocks.
+ * `scratch` holds BLA_SCRATCH bytes.
  */
 export function blaLevels(
   orbit: usize,

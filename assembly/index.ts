@@ -55,7 +55,7 @@ export { EXTRA_STEPS } from './smooth';
 export * from './perturb-params';
 export { renderPerturb } from './perturb';
 export { perturbCounters } from './perturb-stats';
-export { blaLevels } from './bla-table';
+export { BLA_SCRATCH, blaLevels } from './bla-table';
 export {
   escapeCount,
   ORBIT_CHUNK,

@@ -229,7 +229,20 @@ function nearestOf(high: i64, low: u64): f64 {
   return negative ? -r : r;
 }
 
-/** Whether |T| >= 2^53 for T = a >> p (a floor), T's low 64 bits `t`: a's top below bit p + 67 or so. */
+/** Whether a >> p (a floor) is 0 or -1: every bit of a from p up is its sign. */
+function signFrom(a: usize, n: i32, p: i32): bool {
+  const fill: u32 = isNegative(a, n) ? 0xffffffff : 0;
+  const q = p >> 5;
+  if (q >= n) return true;
+  if (limb(a, q) >>> (p & 31) != fill >>> (p & 31)) return false;
+  for (let i = q + 1; i < n; i++) if (limb(a, i) != fill) return false;
+  return true;
+}
+
+/**
+ * Whether |T| >= 2^53 for T = a >> p (a floor), T's low 64 bits `t`, where T = above 2^64 + t with `above` a's 64 bits
+ * from p + 64 (the callers make sure a >> (p + 126) is 0 or -1, so that above holds all of T's top).
+ */
 function topWide(a: usize, n: i32, p: i32, t: u64): bool {
   const above = wordsAt(a, n, p + 64);
   // T = above 2^64 + t, |T| < 2^63 2^64: its sign is above's.
@@ -242,8 +255,9 @@ function topWide(a: usize, n: i32, p: i32, t: u64): bool {
 
 /** fixedToNumber (src/plane/orbit.ts) of a (n words) with `bits` fraction bits, step for step. */
 function toNumber(a: usize, n: i32, bits: i32): f64 {
-  if (bits >= 64) {
-    // The common case first, without a pass over the words: the top 64 bits and a few above them.
+  // The common case first, without a pass over the words: the top 64 bits and a few above them (for |a| below
+  // 2^62 units, as every point of an orbit is; c far out of the set, 2^62 and more, takes the long way).
+  if (bits >= 64 && signFrom(a, n, bits + 62)) {
     const t = wordsAt(a, n, bits - 64);
     if (topWide(a, n, bits - 64, t)) return nearestOf(<i64>wordsAt(a, n, bits), t) * pow2(-64);
   }
@@ -282,7 +296,8 @@ function fixedOf(out: usize, n: i32, v: f64, shift: i32): void {
 
 /** lowPart (src/plane/orbit.ts) of a (n words) with `bits` fraction bits, its high part `high`, step for step. */
 function lowPart(a: usize, n: i32, bits: i32, high: f64): f64 {
-  if (bits >= 128) {
+  // Below 2^51 units, T - high 2^64 (T's rounding to 53 bits) is below 2^63: exact in 64-bit arithmetic.
+  if (bits >= 128 && signFrom(a, n, bits + 51)) {
     // top = a >> (bits - 128) = T 2^64 + l; |top| >= 2^117 unless |T| <= 2^53, but -2^117 itself counts.
     const l = wordsAt(a, n, bits - 128);
     const t = wordsAt(a, n, bits - 64);
@@ -479,7 +494,7 @@ function shiftLeft(a: usize, n: i32, s: i32, m: i32): void {
  * fitted to the new fraction (its values stay below 8).
  */
 function dropTo(wanted: i32): void {
-  const words = min(room, (full - wanted + 8 + 31) >> 5);
+  const words = wordsNeeded(full - wanted);
   if (wanted > dropped) {
     shiftRight(X, X, limbs, wanted - dropped, words);
     shiftRight(Y, Y, limbs, wanted - dropped, words);
@@ -489,15 +504,24 @@ function dropTo(wanted: i32): void {
   }
   shiftRight(CX, C0X, room, wanted, words);
   shiftRight(CY, C0Y, room, wanted, words);
-  // multiply's operands end in 4 words of 0 past the words in use.
+  dropped = wanted;
+  fraction = full - wanted;
+  useWords(words);
+}
+
+/** The words a value has in use from now on; multiply's operands end in 4 words of 0 past them. */
+function useWords(words: i32): void {
   const word = (<usize>room) << 2;
   for (let i = 0; i < 3; i++) {
     const operand = ABS_A + <usize>i * (word + 16);
     memory.fill(operand + ((<usize>words) << 2), 0, word + 16 - ((<usize>words) << 2));
   }
-  dropped = wanted;
-  fraction = full - wanted;
   limbs = words;
+}
+
+/** The words a value needs at `bits` fraction bits once the orbit is under way (its values stay below 8). */
+function wordsNeeded(bits: i32): i32 {
+  return min(room, (bits + 8 + 31) >> 5);
 }
 
 /**
@@ -514,6 +538,8 @@ export function orbitDropping(bits: i32, from: i32, re: f64, im: f64, exponent: 
   one = added;
   lastX = x;
   lastY = y;
+  // An orbit that goes on (from a point that did not escape) fits in fewer words once bits are dropped.
+  if (limbs > 0 && !escaped && from > 0) useWords(wordsNeeded(bits - from));
 }
 
 /** Where the orbit stands after dropping: the words in use, the bits dropped, dZ/dC's parts (0 re, 1 im, 2 exponent). */
@@ -560,6 +586,8 @@ export function orbitSteps(count: i32, from: i32): i32 {
     if (period > 0) {
       // Points from the period's first return on, a ring of one period: the one p places back is compared.
       const slot = RING + <usize>(next % period) * 2 * word;
+      // (A ring past wasm32's 4 GiB cannot be: trap rather than wrap.)
+      if (<u64>RING + <u64>period * 2 * <u64>word > 0xffffffff) unreachable();
       reach(RING + <usize>period * 2 * word);
       if (next >= 2 * period && memory.compare(slot, X, word) == 0 && memory.compare(slot + word, Y, word) == 0) {
         cycle = period;

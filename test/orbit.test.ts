@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exactEscape } from '../dist/src/engines/exact.js';
-import { referenceAt } from '../dist/src/engines/perturbation.js';
+import { exactEscape, GLITCHED, withExactFallback } from '../dist/src/engines/exact.js';
+import { perturbSetup, referenceAt } from '../dist/src/engines/perturbation.js';
 import type { WasmInstance } from '../dist/src/engines/wasm.js';
 import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js';
 import type { OrbitSoFar } from '../dist/src/plane/orbit.js';
@@ -76,6 +76,13 @@ describe('the orbit in WASM', () => {
       ['-2 - one unit', -2n * one(bits) - 1n],
       ['far out', 100n * one(bits)],
       ['far out, negative', -(100n * one(bits)) - 12345n],
+      // Coordinates past 2^51 and 2^62 units, where the short ways of rounding no longer hold.
+      ['2^52 + 1/2', (1n << 52n) * one(bits) + one(bits) / 2n],
+      ['-(2^52 + 1/2)', -((1n << 52n) * one(bits) + one(bits) / 2n)],
+      ['2^53 + 1', ((1n << 53n) + 1n) * one(bits)],
+      ['10^19', 10n ** 19n * one(bits)],
+      ['2^64 + 3', ((1n << 64n) + 3n) * one(bits)],
+      ['-(2^64 + 3)', -((1n << 64n) + 3n) * one(bits)],
     ];
   };
   it.each([64, 65, 100, 127, 128, 129, 160, 191, 192, 255, 400, 1100])(
@@ -136,6 +143,23 @@ describe('the orbit in WASM', () => {
     );
   });
 
+  it('regains the precision it dropped, as the BigInt loop does', () => {
+    // A Julia set of c = -1 from just off its repelling fixed point b = (1 + sqrt 5) / 2: dZ/dZ_1 grows (bits are
+    // dropped) while the orbit stays near b, then shrinks in the basin of the cycle 0, -1 (bits come back).
+    const bits = 2048;
+    let root = 1n << BigInt(bits + 2);
+    for (let k = 0; k < 4000; k++) root = (root + (5n << BigInt(2 * bits)) / root) >> 1n;
+    const b = (one(bits) + root) / 2n;
+    for (const k of [200, 900, 1800]) {
+      const start: [bigint, bigint] = [b - one(bits - k), 0n];
+      const [fixed, bigint] = both(-one(bits), 0n, bits, 3000, 1500, { start });
+      expect(fixed).toEqual(bigint);
+      // Bits dropped on the way out (|A| about 3.2^n near b), none at the end.
+      expect(extendOrbit(-one(bits), 0n, bits, k / 2, undefined, false, start).dropped).toBeGreaterThan(0);
+      expect(bigint.dropped).toBe(0);
+    }
+  });
+
   it.each([
     ['c = i at 1e300, whose precision drops', '0', '1', '3e-300', 3000, 0],
     ['the cusp, which never escapes', '0.25', '0', '3e-100', 3000, 0],
@@ -191,6 +215,29 @@ describe("the exact fallback's loop in WASM", () => {
         expect(exactEscape(grid, col, row, maxIter, undefined, wasm.escape)).toEqual(bigint);
       }
     }
+  });
+
+  it("settles a render's samples as BigInt does, and leaves the kept orbit as it was", async () => {
+    // Just off c = i: the centre escapes after 57 steps, samples nearer i later (GLITCHED).
+    const grid = sampleGrid({ view: { center: ['0.00000000000000000000123', '1'], width: '3e-20' } }, 32, 20, 1);
+    const perturb = perturbSetup(grid, 2000);
+    const job = { colStart: 0, width: 32, rowStart: 0, rowCount: 20, maxIter: 2000, perturb };
+    const copy = (p: { counts: Int32Array; norms: Float64Array }) => [
+      Int32Array.from(p.counts),
+      Float64Array.from(p.norms),
+    ];
+    const bigint = copy(withExactFallback(wasm.engine('renderPerturb'))(job));
+    const settled = withExactFallback(wasm.engine('renderPerturb'), wasm.escape);
+    expect(
+      wasm
+        .engine('renderPerturb')(job)
+        .counts.some((count) => count === GLITCHED),
+    ).toBe(true);
+    expect(copy(settled(job))).toEqual(bigint);
+    // Again, with the orbit and tables this instance keeps from the call before (the loop's scratch lies above them).
+    expect(copy(settled(job))).toEqual(bigint);
+    const fresh = await instantiateWasm(await compileWasmModule());
+    expect(copy(withExactFallback(fresh.engine('renderPerturb'))(job))).toEqual(bigint);
   });
 
   it('counts a Julia set as BigInt does', () => {

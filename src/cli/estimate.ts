@@ -104,9 +104,9 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   const destination = dropping(kind === 'colour' ? 'rgb' : kind === 'data' ? dataFormat(spec.output) : 'ascii');
   const run = (plan: Plan, maxThreads: number) =>
     renderer.render(spec, { plan, destination, maxThreads, startThreads: threads });
-  // The probes on one worker, which the first warms: on fresh workers (a worker's first task also copies a deep
+  // The probes on one thread, which the first warms: on fresh workers (a worker's first task also copies a deep
   // view's orbit in) a task's fixed cost would come out too large, and the estimate, less it, too small. The render's
-  // other workers start meanwhile.
+  // other workers start meanwhile, and a later probe may land on one of them: the smallest of them is taken.
   const first = await run(probes, 1);
   // The budget starts once the probes (and with them a deep view's reference orbit, which the render reuses) are done.
   const sampling = performance.now();

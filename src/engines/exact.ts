@@ -10,7 +10,7 @@ import { EXTRA_STEPS } from '../model/colouring.js';
 import type { Engine, KernelJob } from '../model/task.js';
 import type { SampleGrid } from '../plane/grid.js';
 import { samplePoint } from '../plane/grid.js';
-import { fixedToNumber, nextDerivative, type Scaled } from '../plane/orbit.js';
+import { FIXED_MOST_BITS, fixedToNumber, nextDerivative, type Scaled } from '../plane/orbit.js';
 import { normAfterEscape } from './js.js';
 import { fixedJulia, orbitBits } from './perturbation.js';
 
@@ -35,7 +35,8 @@ function exactStart(grid: SampleGrid, col: number, row: number, julia?: readonly
 /**
  * exactEscape's loop run elsewhere, bit for bit: in WASM (assembly/orbit.ts, escapeCount), without BigInt's
  * allocations. From z = (x, y), c = (cx, cy) with `bits` fraction bits: the count (-1: never) and, at an escape, z's
- * f64 parts (fixedToNumber's).
+ * f64 parts (fixedToNumber's). It shares its instance's state with the orbit's loop (FixedOrbit): not while an orbit
+ * is under way there.
  */
 export type FixedEscape = (
   start: { x: bigint; y: bigint; cx: bigint; cy: bigint; bits: number },
@@ -46,7 +47,7 @@ export type FixedEscape = (
  * Sample (col, row)'s escape count (-1: never) and |z|^2 a few steps past the escape (for colour), by the direct
  * loop z -> z^2 + c from z = c (the Mandelbrot set) or from z = the sample's point with c = `julia`, count from 1,
  * in fixed point with the reference orbit's bits (perturbation.ts, orbitBits); by `fixed` when given (the same
- * count and norm, faster).
+ * count and norm, faster; up to FIXED_MOST_BITS, as the orbit).
  *
  * @example exactEscape(grid, 10, 4, 5000) // { count: 4211, norm: 1.2e9 }
  */
@@ -59,7 +60,7 @@ export function exactEscape(
   fixed?: FixedEscape,
 ): { count: number; norm: number } {
   const { bits, shift, x: x1, y: y1, cx, cy } = exactStart(grid, col, row, julia);
-  if (fixed) {
+  if (fixed && bits <= FIXED_MOST_BITS) {
     const { count, x, y } = fixed({ x: x1, y: y1, cx, cy, bits }, maxIter);
     if (count < 0) return { count, norm: 0 };
     return { count, norm: normAfterEscape(x, y, fixedToNumber(cx, bits), fixedToNumber(cy, bits)) };

@@ -123,7 +123,7 @@ function plainSteps(grid: SampleGrid): { plainStepX: number; plainStepY: number 
  * The reference orbit at twice-column and twice-row `origin` of the grid (see pointAt), up to Z_length, from
  * `previous` on when given (the same origin): of the Mandelbrot set, with its low parts where the double-double
  * path can use them, or of the Julia set of c = `julia` (Z_1 the point, c fixed; no low parts: that path is for the
- * Mandelbrot set only). `fixed` computes an orbit with low parts faster (see extendOrbit).
+ * Mandelbrot set only). `fixed` runs the orbit's loop faster (see extendOrbit).
  *
  * @example referenceAt(grid, [grid.width, grid.height], 1000).points // the orbit of the grid's centre
  */

@@ -8,6 +8,7 @@ import { BLOCK_F64, blaSegments, MIN_LEVEL, packTable } from '../plane/bla.js';
 /** The table's export (assembly/bla-table.ts). */
 export interface BlaExports {
   memory: WebAssembly.Memory;
+  BLA_SCRATCH: WebAssembly.Global;
   blaLevels(
     orbit: number,
     margins: number,
@@ -18,9 +19,6 @@ export interface BlaExports {
     scratch: number,
   ): void;
 }
-
-/** Blocks the build's scratch holds (assembly/bla-table.ts). */
-const SCRATCH_BLOCKS = 14;
 
 /**
  * The builder at `at` (16-byte aligned) of the instance with these exports; `clobbered` is called before each build,
@@ -39,7 +37,7 @@ export function wasmBla(exports: BlaExports, at: number, clobbered: () => void):
     };
     const marginsAt = at + orbit.byteLength;
     const scratchAt = marginsAt + (margins?.byteLength ?? 0);
-    const outAt = scratchAt + SCRATCH_BLOCKS * BLOCK_F64 * 8;
+    const outAt = scratchAt + (exports.BLA_SCRATCH.value as number);
     const end = outAt + Math.max(...counts.map(kept)) * BLOCK_F64 * 8;
     const have = exports.memory.buffer.byteLength;
     if (end > have) exports.memory.grow(Math.ceil((end - have) / 65536));

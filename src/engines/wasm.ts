@@ -436,8 +436,9 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
     // The setup's loops work from above the parameter block and table, over what a call keeps there.
     orbit: wasmOrbit(exports, setupAt, forgetDeep),
     bla: wasmBla(exports, setupAt, forgetDeep),
-    // Above the kept orbit and tables (after a perturbation call, whose samples it settles), else above everything.
-    escape: wasmEscape(exports, () => Math.ceil((deep.key ? deep.end : exports.memory.buffer.byteLength) / 16) * 16),
+    // Above the kept orbit and tables (after a perturbation call, whose samples it settles), else where the setup's
+    // loops work.
+    escape: wasmEscape(exports, () => (deep.key ? Math.ceil(deep.end / 16) * 16 : setupAt)),
     engine: (name) => (job: KernelJob) => {
       const samples = job.width * job.rowCount;
       // Room for the derivatives and colour of these samples too, so that those calls need not grow the memory

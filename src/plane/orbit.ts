@@ -211,7 +211,7 @@ const rescale = (value: bigint, from: number, to: number) =>
  * with |Z|^2 >= 4, or up to Z_length; from `previous` on when given (the same c and start), so that a longer orbit
  * costs only its new points. With `withLows`, the low parts are kept, and all bits with them (see the top). A Julia
  * set's orbit starts elsewhere: Z_1 = `start` (in the same fixed point; Z_0 = 0 then only fills the place). With
- * `fixed`, an orbit with low parts is computed by it (the same points, faster).
+ * `fixed`, the loop runs there (the same points, faster; up to FIXED_MOST_BITS).
  *
  * @example extendOrbit(-1n << 64n, 0n, 64, 2).points // [0, 0, -1, 0, 0, 0]
  */
@@ -317,7 +317,8 @@ function extendFixed(
   start?: readonly [bigint, bigint],
 ): OrbitSoFar {
   const index = previous ? previous.points.length / 2 : 1;
-  const room = Math.max(index, length + 1);
+  // Z_1 at least (the loop gives it even for a length of 0).
+  const room = Math.max(index + 1, length + 1);
   const orbit = {
     points: new Float64Array(2 * room),
     lows: new Float64Array(withLows ? 2 * room : 0),
