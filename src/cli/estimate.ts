@@ -115,9 +115,10 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   let pixels = 0;
   let workMs = 0;
   let measured = 0;
-  // Strips spread over the picture, in batches of 1, 2, 4, ... until the time budget is spent: a heavy view gets
-  // fewer strips, a light one all of them in a few calls.
-  for (let batch = 1; measured < strips.length && performance.now() - sampling <= SAMPLE_BUDGET_MS; batch *= 2) {
+  // Strips spread over the picture: one a thread first, then as many as the strips so far say fit in what is left of
+  // the time budget: a heavy view gets few, a light one all the rest in one more call (batches of 1, 2, 4, ... took
+  // six calls at the seahorse view, each waiting for its slowest strip).
+  for (let batch = threads; measured < strips.length && performance.now() - sampling <= SAMPLE_BUDGET_MS; ) {
     const plan = strips.slice(measured, measured + batch);
     // On every thread: a strip that is some worker's first task costs a little more, which errs on the long side.
     const stats = await run(plan, threads);
@@ -126,6 +127,8 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
       pixels += rect.w * rect.h;
     }
     measured += plan.length;
+    const elapsed = performance.now() - sampling;
+    batch = Math.max(1, Math.floor(((SAMPLE_BUDGET_MS - elapsed) * measured) / Math.max(elapsed, 1)));
   }
   const referenceMs = first.reference?.ms ?? 0;
   const ms = referenceMs + ((workMs / pixels) * spec.width * spec.height) / threads;
