@@ -236,5 +236,8 @@ export interface SamplePixels {
   norms: Float64Array;
 }
 
-/** Renders a job into views the engine owns until its next call. */
+/**
+ * Renders a job into views the engine owns until its next call (or, after the exact fallback's loop in WASM, arrays of
+ * their own: src/engines/exact.ts).
+ */
 export type Engine = (job: KernelJob) => SamplePixels;
