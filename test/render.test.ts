@@ -1,5 +1,10 @@
 /** The real renderer: real worker threads, each with its own WASM instance, output against the oracle. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_THREADS } from '../dist/src/cli/parsers.js';
+import { main } from '../dist/src/cli/run.js';
 import type { EngineName, Plan, Rect, RenderSpec } from '../dist/src/index.js';
 import {
   asciiText,
@@ -233,6 +238,21 @@ describe('one long-lived renderer', () => {
       await sample;
     } finally {
       await renderer.close();
+    }
+  });
+
+  it('starts no more workers than --threads for a deep colour picture (its cycle is sampled first)', async () => {
+    // The command line's renderer may run up to MAX_THREADS: every render of a command must hold to --threads.
+    const renderer = await Renderer.create({ threads: MAX_THREADS, minThreads: 1 });
+    const renderers = { get: async () => renderer, close: async () => {} };
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-threads-'));
+    try {
+      const args = ['--center=0,1', '--zoom', '1e1000', '--width', '480', '--height', '270', '--max-iter', '3000'];
+      expect(await main([...args, '--threads', '1', '--quiet', '-o', join(dir, 'deep.png')], renderers)).toBe(0);
+      expect(renderer.liveThreads).toBe(1);
+    } finally {
+      await renderer.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -16,11 +16,11 @@ export interface AutoCycle {
   step: number;
 }
 
-/** The cycle `spec` should have (its own cycle is ignored). */
-export async function autoCycle(renderer: Renderer, spec: RenderSpec): Promise<AutoCycle> {
+/** The cycle `spec` should have (its own cycle is ignored), sampled on `maxThreads` threads at most. */
+export async function autoCycle(renderer: Renderer, spec: RenderSpec, maxThreads?: number): Promise<AutoCycle> {
   const steps: number[] = [];
   const destination = rectBytes('data', (rect, bytes) => neighbourSteps(bytes, rect.w, rect.h, steps));
-  await renderer.render(spec, { plan: sampleStrips(spec), destination });
+  await renderer.render(spec, { plan: sampleStrips(spec), destination, maxThreads });
   const step = medianStep(steps);
   return { cycle: densityCycle(step), step };
 }
