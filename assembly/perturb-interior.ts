@@ -183,8 +183,9 @@ function contracts(l: i32, span: i32, w1x: f64, w1y: f64, w0x: f64, w0y: f64, er
     }
     const r = Math.sqrt(r2);
     if (!(r + rho < 2.0 - ESCAPE_MARGIN)) return false;
-    const d = Math.sqrt(d2);
-    const big = Math.sqrt(rx * rx + ry * ry);
+    // |dz| and |Z| enter only the rounding's term: bounds above them (at most sqrt 2 over) do, without two roots.
+    const d = abs(dzx) + abs(dzy);
+    const big = abs(rx) + abs(ry);
     // As the fast loop steps: dz -> (Z + z) dz + dc.
     const ax = rx + zx;
     const ay = ry + zy;
