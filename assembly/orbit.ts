@@ -179,7 +179,7 @@ function nearest(a: usize, n: i32): f64 {
     result = <f64>(<u64>limb(TOP, 0) | (n > 1 ? (<u64>limb(TOP, 1)) << 32 : 0));
   } else {
     const p = h - 63;
-    let top = wordsFrom(TOP, n, p);
+    let top = wordsAt(TOP, n, p);
     // The bits below the 64 taken only break ties: one sticky bit stands for them all.
     let sticky = false;
     for (let i = 0; i < p >> 5 && !sticky; i++) sticky = limb(TOP, i) != 0;
@@ -188,17 +188,6 @@ function nearest(a: usize, n: i32): f64 {
     result = <f64>top * pow2(p);
   }
   return negative ? -result : result;
-}
-
-/** Bits p .. p + 63 of a non-negative a (n words). */
-function wordsFrom(a: usize, n: i32, p: i32): u64 {
-  const q = p >> 5;
-  const r = p & 31;
-  const w0 = <u64>(q < n ? limb(a, q) : 0);
-  const w1 = <u64>(q + 1 < n ? limb(a, q + 1) : 0);
-  const w2 = <u64>(q + 2 < n ? limb(a, q + 2) : 0);
-  const low = w0 | (w1 << 32);
-  return r == 0 ? low : (low >> r) | (w2 << (64 - r));
 }
 
 /** Bits p .. p + 63 of a (n words), sign-extended past its end. */

@@ -28,7 +28,7 @@ export function wasmBla(exports: BlaExports, at: number, clobbered: () => void):
   return (orbit, viewLast, restart, dc, margins) => {
     clobbered();
     const segments = blaSegments(orbit, viewLast, restart);
-    const counts = segments.map(([base, last]) => Math.max(0, last - base - 1));
+    const counts = segments.map((segment) => segment.count);
     // Kept blocks of a segment: its levels from MIN_LEVEL on, count >> L blocks each.
     const kept = (count: number) => {
       let sum = 0;
@@ -44,7 +44,7 @@ export function wasmBla(exports: BlaExports, at: number, clobbered: () => void):
     new Float64Array(exports.memory.buffer, at, orbit.length).set(orbit);
     if (margins) new Float64Array(exports.memory.buffer, marginsAt, margins.length).set(margins);
     return packTable(counts, dc, (blocks, places) => {
-      for (const [s, [base]] of segments.entries()) {
+      for (const [s, { base }] of segments.entries()) {
         const size = kept(counts[s]) * BLOCK_F64;
         if (size === 0) continue;
         exports.blaLevels(at, margins ? marginsAt : 0, base, counts[s], dc, outAt, scratchAt);

@@ -122,11 +122,19 @@ function merge(from: Float64Array, x: number, dc: number, to: Float64Array, k: n
  */
 export type BlaBuilder = typeof blaTable;
 
-/** The segments of an orbit's table (see blaTable): the reference's, and a Julia set's critical orbit's. */
-export function blaSegments(orbit: Float64Array, viewLast: number, restart: number): [base: number, last: number][] {
-  const segments: [base: number, last: number][] = [[0, viewLast]];
-  if (restart > 0) segments.push([restart, orbit.length / 2 - 1]);
-  return segments;
+/**
+ * The segments of an orbit's table (see blaTable): the reference's, and a Julia set's critical orbit's, each its base
+ * and its single steps, base + 1 .. last - 1 (a run from m may end at last, where the kernel tests the orbit's end).
+ */
+export function blaSegments(orbit: Float64Array, viewLast: number, restart: number): { base: number; count: number }[] {
+  const ends =
+    restart > 0
+      ? [
+          [0, viewLast],
+          [restart, orbit.length / 2 - 1],
+        ]
+      : [[0, viewLast]];
+  return ends.map(([base, last]) => ({ base, count: Math.max(0, last - base - 1) }));
 }
 
 /**
@@ -169,10 +177,8 @@ export function blaTable(
   margins?: Float64Array,
 ): BlaTable {
   const segments = blaSegments(orbit, viewLast, restart);
-  // Steps base + 1 .. last - 1: a run from m may end at last, where the kernel tests the end of the orbit.
-  const counts = segments.map(([base, last]) => Math.max(0, last - base - 1));
-  const levels = segments.map(([base], s) => {
-    let count = counts[s];
+  const levels = segments.map(({ base, count: steps }) => {
+    let count = steps;
     let level = new Float64Array(count * BLOCK_F64);
     for (let k = 0; k < count; k++) {
       singleStep(orbit[2 * (base + 1 + k)], orbit[2 * (base + 1 + k) + 1], level, k);
@@ -190,6 +196,7 @@ export function blaTable(
     }
     return kept;
   });
+  const counts = segments.map((segment) => segment.count);
   return packTable(counts, dc, (blocks, at) => {
     for (const [s, kept] of levels.entries()) {
       let o = at[s];

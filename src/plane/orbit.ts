@@ -139,7 +139,10 @@ export interface OrbitSoFar {
   derivative: Scaled;
 }
 
-/** Where a fixed-point orbit with all bits kept starts (see FixedOrbit): point `index` is (x, y), c = (cx, cy). */
+/**
+ * Where a fixed-point orbit starts (see FixedOrbit): point `index` is (x, y), c = (cx, cy), `bits` fraction bits (those
+ * kept now, where precision is dropped).
+ */
 export interface FixedStart {
   x: bigint;
   y: bigint;
@@ -332,10 +335,9 @@ function extendFixed(
   const dropped = previous?.dropped ?? 0;
   const derivative = previous?.derivative ?? { re: 1, im: 0, exponent: 0 };
   const [x1, y1] = start ?? [re, im];
-  const at = {
-    ...{ x: previous?.x ?? x1, y: previous?.y ?? y1, index, first: !previous, bits: bits - dropped },
-    ...{ cx: rescale(re, 0, dropped), cy: rescale(im, 0, dropped) },
-  };
+  const x = previous?.x ?? x1;
+  const y = previous?.y ?? y1;
+  const at = { x, y, cx: rescale(re, 0, dropped), cy: rescale(im, 0, dropped), bits: bits - dropped, index };
   const last: [number, number] | undefined = previous && [
     previous.points[2 * index - 2],
     previous.points[2 * index - 1],
@@ -344,7 +346,7 @@ function extendFixed(
     ? undefined
     : { bits, dropped, derivative, one: start ? 0 : 1, c: [re, im] as [bigint, bigint], last };
   let filled = index;
-  let written = fixed.begin(at, drop);
+  let written = fixed.begin({ ...at, first: !previous }, drop);
   // Z_1 is always given; from there on, up to Z_length.
   let left = Math.max(1, length - index + 1) - written;
   for (;;) {
