@@ -1,6 +1,8 @@
 /** Decimal strings, the exact sample grid and fixed point: the pure arithmetic under deep zoom (src/plane/). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { referenceAt, skipLinear } from '../dist/src/engines/perturbation.js';
+import { FIRST_ORBIT_LENGTH, firstOrbitLength } from '../dist/src/engines/reference.js';
 import {
   decimalMagnitude,
   decimalOfNumber,
@@ -11,7 +13,17 @@ import {
   toFixedPoint,
 } from '../dist/src/plane/decimal.js';
 import { deepGrid, pointAt, STEP_BITS, samplePoint } from '../dist/src/plane/grid.js';
-import { extendOrbit, fixedToNumber, lowPart, nextDerivative, referenceOrbit } from '../dist/src/plane/orbit.js';
+import {
+  extendOrbit,
+  fixedToNumber,
+  floorLog2,
+  lowPart,
+  nextDerivative,
+  powerOfTwo,
+  referenceOrbit,
+  type Scaled,
+} from '../dist/src/plane/orbit.js';
+import { sampleGrid } from '../dist/src/plane/view.js';
 
 describe('decimal strings', () => {
   it.each([
@@ -119,5 +131,92 @@ describe('the exact sample grid', () => {
     const a = nextDerivative({ re: 1, im: 0, exponent: 0 }, 0, 0, 0);
     expect(a).toEqual({ re: 0, im: 0, exponent: 0 });
     expect(nextDerivative(a, -0.8, 0.156, 0)).toEqual({ re: 0, im: 0, exponent: 0 });
+  });
+});
+
+describe('the linear start and its arithmetic', () => {
+  // Doubles spread over every exponent, and the neighbours of powers of two, where a rounded logarithm may round up.
+  const magnitudes = fc.oneof(
+    fc.double({ min: 0, noNaN: true }),
+    fc.tuple(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -4, max: 4 })).map(([e, ulps]) => {
+      const x = new Float64Array([2 ** e]);
+      const bits = new BigInt64Array(x.buffer);
+      bits[0] += BigInt(ulps);
+      return Math.abs(x[0]);
+    }),
+  );
+
+  it('takes powers of two from a table and exponents from the bits, with the values Math gives', () => {
+    fc.assert(fc.property(fc.integer({ min: -1200, max: 1200 }), (k) => Object.is(powerOfTwo(k), 2 ** k)));
+    for (const k of [0.5, Infinity, -Infinity, Number.NaN]) expect(powerOfTwo(k)).toBe(2 ** k);
+    fc.assert(
+      fc.property(magnitudes, (m) => Object.is(floorLog2(m), Math.floor(Math.log2(m)))),
+      { numRuns: 20000 },
+    );
+    for (const m of [0, -0, -1, Infinity, Number.NaN, Number.MIN_VALUE, 2 - 2 ** -52, 2 ** 1023 * (2 - 2 ** -52)]) {
+      expect(floorLog2(m)).toBe(Math.floor(Math.log2(m)));
+    }
+  });
+
+  /** skipLinear as it is defined: A step by step, and the test in logarithms at every step. */
+  function definedJump(orbit: Float64Array, maxIter: number, scale: number, largestDc: number, julia: boolean) {
+    const end = Math.min(orbit.length / 2 - 1, maxIter - 1);
+    let a: Scaled = { re: 1, im: 0, exponent: 0 };
+    let aligned = { n: 1, a };
+    for (let n = 1; n < end; ) {
+      const [zx, zy] = [orbit[2 * n], orbit[2 * n + 1]];
+      const log2Dz = Math.log2(Math.hypot(a.re, a.im) * largestDc) + a.exponent - scale;
+      if (log2Dz > Math.log2(Math.hypot(zx, zy) * 2 ** -64)) break;
+      a = nextDerivative(a, zx, zy, julia ? 0 : 1);
+      n++;
+      if ((n - 1) % 8 === 0) aligned = { n, a };
+    }
+    return [aligned.n, aligned.a.re, aligned.a.im, aligned.a.exponent];
+  }
+
+  it('starts samples where the logarithms say, at every depth, scale and size of the view', () => {
+    const views: [string, string][] = [
+      ['0.25', '0'],
+      ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'],
+      ['0', '1'],
+      ['-1.99999999999999999999', '0'],
+    ];
+    const orbits = views.flatMap((center) =>
+      ['1e20', '1e100'].map((zoom) => {
+        const grid = sampleGrid({ view: { center, width: String(3 / Number(zoom)) } }, 64, 36, 1);
+        return referenceAt(grid, [grid.width, grid.height], 6000).points;
+      }),
+    );
+    const starts = new Set<number>();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...orbits),
+        fc.constantFrom(0, 3, 400, 1100),
+        fc.integer({ min: 0, max: 40000 }).map((v) => v / 100),
+        fc.constantFrom(40, 6000),
+        fc.boolean(),
+        (orbit, scale, below, maxIter, julia) => {
+          const largestDc = 2 ** (scale - below);
+          const jump = skipLinear(orbit, maxIter, scale, largestDc, julia);
+          starts.add(jump.jumpTo);
+          const [n, re, im, exponent] = definedJump(orbit, maxIter, scale, largestDc, julia);
+          expect([jump.jumpTo, jump.jumpX, jump.jumpY, jump.scale]).toEqual([n, re, im, scale - exponent]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Starts all along the orbits, not only at their ends.
+    expect(starts.size).toBeGreaterThan(20);
+  });
+
+  it('computes a first orbit that costs about the same at every depth, within its bounds', () => {
+    expect(firstOrbitLength(231, 100000)).toBeGreaterThan(50000);
+    expect(firstOrbitLength(231, 3000)).toBe(3000);
+    expect(firstOrbitLength(3400, 1e6)).toBeLessThan(5000);
+    expect(firstOrbitLength(100000, 1e6)).toBe(FIRST_ORBIT_LENGTH);
+    expect(firstOrbitLength(100000, 200)).toBe(200);
+    for (let bits = 100; bits < 4000; bits += 100) {
+      expect(firstOrbitLength(bits + 100, 1e9)).toBeLessThanOrEqual(firstOrbitLength(bits, 1e9));
+    }
   });
 });

@@ -3,11 +3,12 @@
  * reference that escapes cannot be computed from it (assembly/perturb.ts, GLITCHED) and falls back on BigInt, which
  * is slow. So before a render a survey runs the kernel over a few rows of the image; while some of their samples
  * outlive the reference, the one nearest the centre becomes the next reference (its orbit is longer than the last),
- * a few times at most. The orbit is computed only as far as the survey needs: first FIRST_ORBIT_LENGTH points, then
- * four times longer, from where it stopped, each time the survey's samples outlive it, up to maxIter; once it is
- * seen to be on a cycle (a reference at a nucleus), to maxIter at once, without a survey. In BigInt each
- * point costs microseconds (8.7 us at 1e1000), and at c = i, 1e1000, every sample but the one exactly at i escapes
- * within 2700 steps whatever maxIter is. Every choice depends on the spec alone, so the image does not depend on the
+ * a few times at most. The orbit is computed only as far as the survey needs: first as many points as cost about
+ * FIRST_ORBIT_MS (firstOrbitLength), then four times longer, from where it stopped, each time the survey's samples
+ * outlive it, up to maxIter; once it is seen to be on a cycle (a reference at a nucleus), to maxIter at once, without
+ * a survey. A point costs microseconds at depth (8.7 us at 1e1000), and at c = i, 1e1000, every sample but the one
+ * exactly at i escapes within 2700 steps whatever maxIter is; but each round costs a setup and a survey of the
+ * samples that outlived the last from their first step, so the first is as long as it is cheap. Every choice depends on the spec alone, so the image does not depend on the
  * plan or the threads. A Julia set's samples also need its critical orbit (where they rebase), computed once to
  * maxIter or its escape; they outlive only a reference cut short (assembly/perturb.ts).
  */
@@ -17,7 +18,7 @@ import type { SampleGrid } from '../plane/grid.js';
 import type { FixedOrbit } from '../plane/orbit.js';
 import { mark } from '../trace.js';
 import { GLITCHED } from './exact.js';
-import { criticalOrbit, perturbSetup, referenceAt } from './perturbation.js';
+import { criticalOrbit, orbitBits, perturbSetup, referenceAt } from './perturbation.js';
 
 /** Rows of the image the survey runs over, evenly spread (each a full row of samples). */
 export const SURVEY_ROWS = 9;
@@ -25,8 +26,33 @@ export const SURVEY_ROWS = 9;
 /** Most reference points tried for one render (each costs up to maxIter BigInt steps). */
 export const MAX_REFERENCES = 6;
 
-/** Points of the first orbit computed; the survey asks for more when its samples outlive them. */
+/** Points of the first orbit computed, at the least; the survey asks for more when its samples outlive them. */
 export const FIRST_ORBIT_LENGTH = 1024;
+
+/** What the first orbit may cost, in ms of its loop here (assembly/orbit.ts), by orbitPointUs. */
+const FIRST_ORBIT_MS = 30;
+
+/**
+ * A reference point's cost in us, by its fraction bits, as the WASM loop takes it here: 0.41 at 231 bits (1e30),
+ * 0.65 at 463 (1e100), 1.2 at 796, 1.9 at 1128 (1e300); BigInt, past 2048 bits, takes less than this says.
+ */
+function orbitPointUs(bits: number): number {
+  return 0.35 + 1.2e-6 * bits * bits;
+}
+
+/**
+ * The first orbit's length for orbits of `bits` fraction bits: the points that cost about FIRST_ORBIT_MS, at least
+ * FIRST_ORBIT_LENGTH, at most maxIter. A function of the spec alone, as every choice here is. From 1024 points, the
+ * 1e30 seahorse view (100000 iterations) took five rounds to 100001 (their surveys found 5760, 5760, 1902 and 1
+ * samples outliving them), now two; c = 0.25 at 1e100 (10000 iterations) three, now one. The setup's CPU time in a
+ * fresh process, with skipLinear's faster test: 200 -> 175 ms and 76 -> 42 ms (medians of 5).
+ *
+ * @example firstOrbitLength(231, 100000) // 72457
+ */
+export function firstOrbitLength(bits: number, maxIter: number): number {
+  const affordable = Math.floor((FIRST_ORBIT_MS * 1000) / orbitPointUs(bits));
+  return Math.min(maxIter, Math.max(FIRST_ORBIT_LENGTH, affordable));
+}
 
 /**
  * Samples a survey hands the kernel in one call. V8 swaps its optimised code in only between calls, so a first
@@ -90,7 +116,7 @@ export function chooseReference(
   const fixed = native?.orbit;
   const critical = julia && criticalOrbit(grid, julia, maxIter);
   let origin: [number, number] = [grid.width, grid.height];
-  let length = Math.min(FIRST_ORBIT_LENGTH, maxIter);
+  let length = firstOrbitLength(orbitBits(grid, julia), maxIter);
   let orbit = referenceAt(grid, origin, length, undefined, julia, fixed);
   // A reference on a cycle (at a nucleus) never escapes, and its points cost nothing more: as long as maxIter, no
   // sample outlives it. A survey could still find samples undecided near |z| = 2 (GLITCHED too) and move the
