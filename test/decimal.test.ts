@@ -126,6 +126,21 @@ describe('the exact sample grid', () => {
     expect([...extendOrbit(re, im, bits, 340, extendOrbit(re, im, bits, 200)).points]).toEqual([...orbit.points]);
   });
 
+  it('lengthens an orbit that has ended as computing it whole would: a cycle repeats, an escape stays', () => {
+    // c = -1.75 + 2^-40: not on a cycle; c = -1: the cycle 0, -1; c = 1: escapes at Z_2 = 2.
+    for (const c of [-(7n << 62n) + (1n << 24n), -1n << 64n, 1n << 64n]) {
+      const short = extendOrbit(c, 0n, 64, 30, undefined, true);
+      const whole = extendOrbit(c, 0n, 64, 500, undefined, true);
+      const longer = extendOrbit(c, 0n, 64, 500, short, true);
+      expect([...longer.points]).toEqual([...whole.points]);
+      expect([...longer.lows]).toEqual([...whole.lows]);
+      expect([...longer.margins]).toEqual([...whole.margins]);
+      expect([longer.cycle, longer.escaped]).toEqual([whole.cycle, whole.escaped]);
+    }
+    expect(extendOrbit(-1n << 64n, 0n, 64, 500, undefined, true).cycle).toBe(2);
+    expect(extendOrbit(1n << 64n, 0n, 64, 500, undefined, true).points.length).toBe(6);
+  });
+
   it('keeps a Julia orbit through 0 finite: dZ/dZ_1 is 0 from there on, not NaN', () => {
     // Z_1 = 0 (a reference at the origin): A_2 = 2 Z_1 A_1 = 0, then 0 for good.
     const a = nextDerivative({ re: 1, im: 0, exponent: 0 }, 0, 0, 0);

@@ -269,8 +269,9 @@ export function extendOrbit(
   start?: readonly [bigint, bigint],
   fixed?: FixedOrbit,
 ): OrbitSoFar {
-  // (A previous orbit that has ended, or reaches Z_length already, is only copied: by the loop here.)
+  // (A previous orbit that reaches Z_length already is only copied: by the loop here.)
   const more = !previous || (!previous.escaped && previous.cycle === 0 && previous.points.length / 2 <= length);
+  if (previous && (previous.escaped || previous.cycle > 0)) return ended(previous, length);
   if (fixed && more && bits <= FIXED_MOST_BITS)
     return extendFixed(fixed, re, im, bits, length, withLows, previous, start);
   const [x1, y1] = start ?? [re, im];
@@ -414,6 +415,22 @@ function extendFixed(
         };
   const after = { x: end.x, y: end.y, dropped: end.dropped, derivative: withLows ? derivative : end.derivative };
   return { ...repeatCycle(cut, filled, cycle), cycle, escaped: fixed.escaped(), ...after };
+}
+
+/**
+ * An orbit that has ended (it escaped, or is on a cycle, whose points it repeats), as long as Z_length: a copy, in
+ * typed arrays (through the loop's arrays, a period-8007 cycle's 72 k points took 13 ms more).
+ */
+function ended(orbit: OrbitSoFar, length: number): OrbitSoFar {
+  const had = orbit.margins.length;
+  const room = orbit.cycle > 0 ? Math.max(had, length + 1) : had;
+  const longer = (values: Float64Array, perPoint: number) => {
+    const all = new Float64Array(values.length === 0 ? 0 : perPoint * room);
+    all.set(values);
+    return all;
+  };
+  const arrays = { points: longer(orbit.points, 2), lows: longer(orbit.lows, 2), margins: longer(orbit.margins, 1) };
+  return { ...orbit, ...repeatCycle(arrays, had, orbit.cycle) };
 }
 
 /**
