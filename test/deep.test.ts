@@ -360,6 +360,22 @@ describe('samples that outlive the reference', async () => {
     },
     60_000,
   );
+
+  it('are none where the orbit reaches maxIter without escaping: no survey then, and none missed', async () => {
+    let calls = 0;
+    const counted: typeof kernel = (job) => {
+      calls++;
+      return kernel(job);
+    };
+    // The seahorse point's orbit does not escape; the one just off c = i escapes after 57 steps.
+    const seahorse = createSpec({ view: { center: SEAHORSE, width: '3e-30' }, width: 24, height: 16 });
+    const whole = chooseReference(sampleGrid(seahorse, 24, 16, 1), 3000, counted);
+    expect([calls, whole.orbit.length / 2]).toEqual([0, 3001]);
+    expect(glitched({ ...seahorse, maxIter: 3000 }, whole)).toBe(0);
+    const short = createSpec({ view: nearTip, width: 32, height: 20 });
+    chooseReference(sampleGrid(short, 32, 20, 1), 2000, counted);
+    expect(calls).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('rounding at the published 1e31 seahorse point', async () => {

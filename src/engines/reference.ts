@@ -5,12 +5,15 @@
  * outlive the reference, the one nearest the centre becomes the next reference (its orbit is longer than the last),
  * a few times at most. The orbit is computed only as far as the survey needs: first as many points as cost about
  * FIRST_ORBIT_MS (firstOrbitLength), then four times longer, from where it stopped, each time the survey's samples
- * outlive it, up to maxIter; once it is seen to be on a cycle (a reference at a nucleus), to maxIter at once, without
- * a survey. A point costs microseconds at depth (8.7 us at 1e1000), and at c = i, 1e1000, every sample but the one
- * exactly at i escapes within 2700 steps whatever maxIter is; but each round costs a setup and a survey of the
- * samples that outlived the last from their first step, so the first is as long as it is cheap. Every choice depends on the spec alone, so the image does not depend on the
- * plan or the threads. A Julia set's samples also need its critical orbit (where they rebase), computed once to
- * maxIter or its escape; they outlive only a reference cut short (assembly/perturb.ts).
+ * outlive it, up to maxIter. An orbit that reaches Z_maxIter without escaping, or is seen to be on a cycle (a
+ * reference at a nucleus, taken to maxIter at once), outlives every sample: no survey then. (A survey could still
+ * find samples undecided near |z| = 2, GLITCHED too, and move the reference to one of them, an orbit that escapes;
+ * they are left to the exact fallback instead.) A point costs microseconds at depth (8.7 us at 1e1000), and at c = i,
+ * 1e1000, every sample but the one exactly at i escapes within 2700 steps whatever maxIter is; but each round costs
+ * a setup and a survey of the samples that outlived the last from their first step, so the first is as long as it
+ * is cheap. Every choice depends on the spec alone, so the image does not depend on the plan or the threads. A Julia
+ * set's samples also need its critical orbit (where they rebase), computed once to maxIter or its escape; they
+ * outlive only a reference cut short (assembly/perturb.ts).
  */
 import type { Engine, PerturbJob } from '../model/task.js';
 import type { BlaBuilder } from '../plane/bla.js';
@@ -29,8 +32,12 @@ export const MAX_REFERENCES = 6;
 /** Points of the first orbit computed, at the least; the survey asks for more when its samples outlive them. */
 export const FIRST_ORBIT_LENGTH = 1024;
 
-/** What the first orbit may cost, in ms of its loop here (assembly/orbit.ts), by orbitPointUs. */
-const FIRST_ORBIT_MS = 30;
+/**
+ * What the first orbit may cost, in ms of its loop here (assembly/orbit.ts), by orbitPointUs: an orbit to maxIter
+ * that does not escape needs no survey, which costs more (at the 1e30 seahorse view, 5760 samples to 100000
+ * iterations, about 130 ms; its 100001 points, 41 ms).
+ */
+const FIRST_ORBIT_MS = 60;
 
 /**
  * A reference point's cost in us, by its fraction bits, as the WASM loop takes it here: 0.41 at 231 bits (1e30),
@@ -44,10 +51,9 @@ function orbitPointUs(bits: number): number {
  * The first orbit's length for orbits of `bits` fraction bits: the points that cost about FIRST_ORBIT_MS, at least
  * FIRST_ORBIT_LENGTH, at most maxIter. A function of the spec alone, as every choice here is. From 1024 points, the
  * 1e30 seahorse view (100000 iterations) took five rounds to 100001 (their surveys found 5760, 5760, 1902 and 1
- * samples outliving them), now two; c = 0.25 at 1e100 (10000 iterations) three, now one. The setup's CPU time in a
- * fresh process, with skipLinear's faster test: 200 -> 175 ms and 76 -> 42 ms (medians of 5).
+ * samples outliving them), now one orbit and no survey; c = 0.25 at 1e100 (10000 iterations) three, now none.
  *
- * @example firstOrbitLength(231, 100000) // 72457
+ * @example firstOrbitLength(231, 100000) // 100000
  */
 export function firstOrbitLength(bits: number, maxIter: number): number {
   const affordable = Math.floor((FIRST_ORBIT_MS * 1000) / orbitPointUs(bits));
@@ -119,8 +125,7 @@ export function chooseReference(
   let length = firstOrbitLength(orbitBits(grid, julia), maxIter);
   let orbit = referenceAt(grid, origin, length, undefined, julia, fixed);
   // A reference on a cycle (at a nucleus) never escapes, and its points cost nothing more: as long as maxIter, no
-  // sample outlives it. A survey could still find samples undecided near |z| = 2 (GLITCHED too) and move the
-  // reference to one of them, an orbit that escapes; they are left to the exact fallback instead.
+  // sample outlives it.
   const setup = () =>
     perturbSetup(
       grid,
@@ -137,7 +142,9 @@ export function chooseReference(
   // fallback's time): then only those that did are surveyed again.
   let left: [number, number][] | undefined;
   let references = 1;
-  while (orbit.cycle === 0) {
+  // An orbit that reaches Z_maxIter without escaping outlives every sample, as one on a cycle does: nothing to survey.
+  const outlivesAll = () => orbit.cycle > 0 || (!orbit.escaped && orbit.points.length / 2 > maxIter);
+  while (!outlivesAll()) {
     left = survey(job, grid, maxIter, engine, left);
     mark(`reference: surveyed, ${left.length} samples outlive it`);
     if (left.length === 0) break;
