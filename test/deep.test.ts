@@ -361,7 +361,7 @@ describe('samples that outlive the reference', async () => {
     60_000,
   );
 
-  it('are none where the orbit reaches maxIter without escaping: no survey then, and none missed', async () => {
+  it('cannot outlive an orbit that reaches maxIter without escaping: no survey then, and none left', async () => {
     let calls = 0;
     const counted: typeof kernel = (job) => {
       calls++;

@@ -142,7 +142,8 @@ export function chooseReference(
   // fallback's time): then only those that did are surveyed again.
   let left: [number, number][] | undefined;
   let references = 1;
-  // An orbit that reaches Z_maxIter without escaping outlives every sample, as one on a cycle does: nothing to survey.
+  // An orbit that reaches Z_maxIter without escaping outlives every sample, as one on a cycle does: nothing to survey
+  // (samples undecided near |z| = 2 may still be GLITCHED, for the exact fallback; see the top).
   const outlivesAll = () => orbit.cycle > 0 || (!orbit.escaped && orbit.points.length / 2 > maxIter);
   while (!outlivesAll()) {
     left = survey(job, grid, maxIter, engine, left);
