@@ -131,7 +131,9 @@ export function chooseReference(
       grid,
       maxIter,
       origin,
-      orbit.cycle > 0 ? referenceAt(grid, origin, maxIter, orbit, julia, fixed) : orbit,
+      orbit.cycle > 0 && orbit.points.length / 2 <= maxIter
+        ? referenceAt(grid, origin, maxIter, orbit, julia, fixed)
+        : orbit,
       critical,
       native?.bla,
     );
