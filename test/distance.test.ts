@@ -373,6 +373,16 @@ describe('the command line', () => {
     expect(await readFile(disk)).toEqual(bytes);
   }, 60_000);
 
+  it('takes --distance=false as no --distance: a PNG without it, NumPy data without the field', async () => {
+    const png = join(dir, 'off.png');
+    const base = ['--width', '16', '--height', '8', '--quiet'];
+    expect((await runMain([...base, '--distance=false', '-o', png])).status).toBe(0);
+    expect((await sharp(png).metadata()).width).toBe(16);
+    const npy = join(dir, 'off.npy');
+    expect((await runMain([...base, '--out', 'npy', '--distance=false', '-o', npy])).status).toBe(0);
+    expect((await readFile(npy)).toString('latin1', 10, 128)).toContain("'descr': [('count', '<i4'), ('mu', '<f4')],");
+  }, 60_000);
+
   it.each([
     [['--colour', 'shiny'], '--colour: expected one of smooth, distance, slope, blend'],
     [['--distance'], '--distance: apply to NumPy data only (npy; pictures take --colour distance), not to --out png'],

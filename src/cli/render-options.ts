@@ -282,11 +282,12 @@ export function resolveRenderCommand(
   const picture = location === undefined ? (input as GivenSpec | undefined) : undefined;
   const text = (option: string) =>
     location && option === 'zoom' ? kfrZoom(location.zoom, width, height, aspect) : single(args, option);
+  // A flag turned off (`--distance=false`) asks for nothing: not given.
+  const isGiven = (option: string) => args[option] !== false && text(option) !== undefined;
   const whole = wholeReader(args);
   const autoIter = isAuto(single(args, 'max-iter'));
   if (picture) {
-    const clash =
-      PICTURE_OPTIONS.find((o) => text(o) !== undefined) ?? (raw.shortcuts === false ? 'no-shortcuts' : undefined);
+    const clash = PICTURE_OPTIONS.find(isGiven) ?? (raw.shortcuts === false ? 'no-shortcuts' : undefined);
     if (clash) {
       throw conflictingOptions(
         [picture.option, clash],
@@ -295,7 +296,7 @@ export function resolveRenderCommand(
     }
   }
   const format = picture ? givenFormat(picture, text('output')) : resolveFormat(text('out'), text('output'));
-  checkFormatOptions(format, (option) => text(option) !== undefined);
+  checkFormatOptions(format, isGiven);
   const defaults = FORMAT_DEFAULTS[format];
   const threadsAsked = whole('threads', 1, MAX_THREADS, '--threads 4', Math.min(parallelism, MAX_THREADS));
   // The kernels are CPU-bound: a worker past the cores only shares a core, costing its start-up and memory.
