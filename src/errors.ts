@@ -82,6 +82,19 @@ export function rectOutsideImage(rect: PixelRect, width: number, height: number)
   );
 }
 
+/** A destination's shared image that a plan's rectangle would write past: it was made for another size or format. */
+export function imageTooSmall(
+  rect: PixelRect,
+  image: { width: number; bytes: number },
+  format: string,
+  pixelBytes: number,
+): UsageError {
+  return new UsageError(
+    `destination: its image (${image.width} pixels a row, ${image.bytes} bytes) does not hold rectangle ` +
+      `${JSON.stringify(rect)} at ${pixelBytes} bytes a pixel (${format}): make it for the render's width, height and format`,
+  );
+}
+
 export function taskFailed(
   index: number,
   rects: readonly PixelRect[],

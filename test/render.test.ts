@@ -266,6 +266,18 @@ describe('one long-lived renderer', () => {
     );
   });
 
+  it('refuses a shared image too small for the render, naming it, and renders into the right one after', async () => {
+    const renderer = await rendererOf(1);
+    const spec = createSpec({ width: 10, height: 10, output: { format: 'npy' } });
+    await expect(renderer.render(spec, { destination: pixelData(10, 9) })).rejects.toThrow(
+      'destination: its image (10 pixels a row, 720 bytes) does not hold rectangle {"x":0,"y":8,"w":10,"h":2} at 8 bytes a pixel (data)',
+    );
+    await expect(renderer.render(spec, { destination: rgbImage(8, 10) })).rejects.toThrow(/does not hold rectangle/);
+    const right = pixelData(10, 10);
+    await renderer.render(spec, { destination: right });
+    expect(right.pixels.readInt32LE(0)).toBeGreaterThan(0);
+  });
+
   it('gives each worker thread its own WASM instance, made once and used for all its tasks', async () => {
     const { stats } = await renderText(asciiSpec(TEST_VIEWS[0], 'wasm'), 3, planBands(140, 50, 1));
     expect(stats.tasks).toBe(50);

@@ -9,7 +9,7 @@ import { chooseReference } from '../engines/reference.js';
 import type { WasmInstance } from '../engines/wasm.js';
 import { compileWasmModule, instantiateWasm } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
-import { precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
+import { imageTooSmall, precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
 import type { Colouring } from '../model/colouring.js';
 import type { Plan, Rect } from '../model/plan.js';
 import { defaultBandRows, planBands } from '../model/plan.js';
@@ -17,8 +17,17 @@ import type { RenderSpec } from '../model/spec.js';
 import { pixelAspect, validateSpec } from '../model/spec.js';
 import type { Tally } from '../model/tally.js';
 import { addTally, EMPTY_TALLY } from '../model/tally.js';
-import type { PerturbJob, PerturbWork, RenderTask, TaskOutput, TaskPlacement, TaskResult } from '../model/task.js';
-import { rectByteLength, TASK_RUNNING } from '../model/task.js';
+import type {
+  PerturbJob,
+  PerturbWork,
+  PixelFormat,
+  RenderTask,
+  SharedImage,
+  TaskOutput,
+  TaskPlacement,
+  TaskResult,
+} from '../model/task.js';
+import { PIXEL_BYTES, rectByteLength, TASK_RUNNING } from '../model/task.js';
 import { addWork } from '../model/work.js';
 import type { Destination } from '../outputs/destinations.js';
 import { checkPrecision } from '../plane/precision.js';
@@ -114,6 +123,17 @@ export function defaultPlan(spec: RenderSpec, threads: number): Plan {
     spec.height,
     defaultBandRows(spec.height, spec.width * spec.aa * spec.aa, threads, bands),
   );
+}
+
+/** Refuses a shared image that a rectangle of the plan would write past (workers place rows by its width). */
+function checkSharedImage(plan: Plan, image: SharedImage, format: PixelFormat): void {
+  const size = PIXEL_BYTES[format as keyof typeof PIXEL_BYTES] ?? 0;
+  for (const rect of plan.flat()) {
+    const end = ((rect.y + rect.h - 1) * image.width + rect.x + rect.w) * size;
+    if (rect.x + rect.w > image.width || end > image.buffer.byteLength) {
+      throw imageTooSmall(rect, { width: image.width, bytes: image.buffer.byteLength }, format, size);
+    }
+  }
 }
 
 function checkPlan(plan: Plan, width: number, height: number): void {
@@ -252,6 +272,7 @@ export class Renderer {
     const perturbing = spec.engine === 'perturb';
     const { destination } = call;
     const { format, sharedImage, canvas } = destination;
+    if (sharedImage) checkSharedImage(plan, sharedImage, format);
     // Supersampling is for colour; ASCII, bits and data are the pixels' own values.
     const aa = format === 'rgb' ? spec.aa : 1;
     const samples = spec.width * spec.height * aa * aa;
