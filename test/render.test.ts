@@ -278,6 +278,33 @@ describe('one long-lived renderer', () => {
     expect(right.pixels.readInt32LE(0)).toBeGreaterThan(0);
   });
 
+  it('gives a thread a fresh WASM instance for another deep job where the last grew large, with the same pixels', async () => {
+    const center: [string, string] = ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'];
+    const spec = (width: string) =>
+      createSpec({ view: { center, width }, width: 32, height: 16, maxIter: 3000, output: { format: 'npy' } });
+    const run = async (renderer: Renderer, s: RenderSpec) => {
+      const destination = pixelData(32, 16);
+      const stats = await renderer.render(s, { destination });
+      return { ids: [...stats.instancesByThread.values()].flatMap((set) => [...set]), bytes: destination.pixels };
+    };
+    // Every instance counts as large with a limit of 0 MB (the workers read it as they start).
+    process.env.MANDEL_PAR_WASM_KEPT_MB = '0';
+    const renewing = await Renderer.create({ threads: 1 });
+    delete process.env.MANDEL_PAR_WASM_KEPT_MB;
+    const keeping = await Renderer.create({ threads: 1 });
+    try {
+      const [a, b] = [await run(renewing, spec('3e-20')), await run(renewing, spec('3e-24'))];
+      const [c, d] = [await run(keeping, spec('3e-20')), await run(keeping, spec('3e-24'))];
+      expect([a.ids.length, b.ids.length]).toEqual([1, 1]);
+      expect(a.ids).not.toEqual(b.ids);
+      expect(c.ids).toEqual(d.ids);
+      expect(a.bytes).toEqual(c.bytes);
+      expect(b.bytes).toEqual(d.bytes);
+    } finally {
+      await Promise.all([renewing.close(), keeping.close()]);
+    }
+  }, 60_000);
+
   it('gives each worker thread its own WASM instance, made once and used for all its tasks', async () => {
     const { stats } = await renderText(asciiSpec(TEST_VIEWS[0], 'wasm'), 3, planBands(140, 50, 1));
     expect(stats.tasks).toBe(50);

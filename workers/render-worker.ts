@@ -11,7 +11,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { threadId, workerData } from 'node:worker_threads';
 import { fillExactDerivatives, withExactFallback } from '../src/engines/exact.js';
 import { createJsEngine } from '../src/engines/js.js';
-import { instantiateWasm } from '../src/engines/wasm.js';
+import type { WasmInstance } from '../src/engines/wasm.js';
+import { keptWasmBytes, wasmInstance } from '../src/engines/wasm.js';
 import { needsDerivatives, writeData } from '../src/model/colouring.js';
 import type { Rect } from '../src/model/plan.js';
 import { addTally, EMPTY_TALLY, tallyBits, tallyCounts } from '../src/model/tally.js';
@@ -34,16 +35,29 @@ export interface RenderWorkerData {
 }
 
 const { wasmModule } = workerData as RenderWorkerData;
-const wasm = await instantiateWasm(wasmModule);
-const engines: Record<EngineName, Engine> = {
-  'wasm-simd': wasm.engine('renderRectSimd'),
-  wasm: wasm.engine('renderRect'),
-  js: createJsEngine(),
-  perturb: withExactFallback(wasm.engine('renderPerturb'), wasm.escape),
-};
-// Names this thread's WASM instance in the render's stats. Not randomUUID(): loading node:crypto cost each worker's
-// start about 5 ms here.
-const instanceId = `${threadId}:${performance.timeOrigin}:${Math.random()}`;
+
+/** This thread's WASM instance, its engines, its name in the render's stats, and the deep job it last ran. */
+interface Kernel {
+  wasm: WasmInstance;
+  engines: Record<EngineName, Engine>;
+  instanceId: string;
+  key: string | undefined;
+}
+
+function freshKernel(): Kernel {
+  const wasm = wasmInstance(wasmModule);
+  const engines: Record<EngineName, Engine> = {
+    'wasm-simd': wasm.engine('renderRectSimd'),
+    wasm: wasm.engine('renderRect'),
+    js: createJsEngine(),
+    perturb: withExactFallback(wasm.engine('renderPerturb'), wasm.escape),
+  };
+  // Not randomUUID(): loading node:crypto cost each worker's start about 5 ms here.
+  return { wasm, engines, instanceId: `${threadId}:${performance.timeOrigin}:${Math.random()}`, key: undefined };
+}
+
+let kernel = freshKernel();
+const kept = keptWasmBytes();
 
 /**
  * Iterations up to which outputs that need only inside or outside (ASCII, PBM) take the SIMD membership kernel
@@ -59,9 +73,11 @@ const MEMBERSHIP_MAX_ITER = 2000;
  * else packed from the counts of the engine asked for.
  */
 function membershipBits(task: RenderTask, job: KernelJob, rect: Rect): Uint8Array {
-  if (task.engine === 'wasm-simd' && !job.perturb && task.maxIter <= MEMBERSHIP_MAX_ITER) return wasm.membership(job);
+  if (task.engine === 'wasm-simd' && !job.perturb && task.maxIter <= MEMBERSHIP_MAX_ITER) {
+    return kernel.wasm.membership(job);
+  }
   const bits = new Uint8Array(rectByteLength('bits', rect));
-  writeBits(engines[task.engine](job).counts, rect.w, rect.h, bits, 0);
+  writeBits(kernel.engines[task.engine](job).counts, rect.w, rect.h, bits, 0);
   return bits;
 }
 mark('worker: ready');
@@ -118,7 +134,7 @@ function writeAll(fd: number, bytes: Uint8Array, position: number): void {
 function sampleDerivatives(job: KernelJob, pixels: SamplePixels, task: RenderTask): Float64Array | undefined {
   const { format, colouring } = task.output;
   if (format === 'rgb' ? !needsDerivatives(colouring) : format !== 'data-distance') return undefined;
-  const derivs = wasm.derivatives(job, pixels.counts);
+  const derivs = kernel.wasm.derivatives(job, pixels.counts);
   if (task.engine === 'perturb') fillExactDerivatives(job, pixels.counts, derivs);
   return derivs;
 }
@@ -138,6 +154,12 @@ function* chunks(rect: Rect, aa: number, maxIter: number): Generator<Rect> {
 
 export default function renderTask(task: RenderTask): TaskResult {
   mark('worker: task starts');
+  // Another job than the instance's last, whose memory grew large: a fresh instance (the new job copies its orbit in
+  // either way), so that the thread does not keep what its largest job needed.
+  const key = task.perturb?.key;
+  if (key !== kernel.key && kernel.wasm.memoryBytes() > kept) kernel = freshKernel();
+  kernel.key = key;
+  const { wasm, engines, instanceId } = kernel;
   // The render was stopped: whatever this worker still holds is no longer wanted.
   const stopped = () => Atomics.load(task.states, task.states.length - 1) !== 0;
   if (stopped())

@@ -327,6 +327,11 @@ export interface WasmInstance {
    * the samples they left to the BigInt fallback.
    */
   perturbCounters(): PerturbWork;
+  /**
+   * The bytes of this instance's memory: as many as its largest job needed, since WASM memory grows and never
+   * shrinks (a 10^6-point reference: about 100 MB); a fresh instance starts small.
+   */
+  memoryBytes(): number;
   /** The reference orbit's fixed-point loop (assembly/orbit.ts), over this instance's memory. */
   orbit: FixedOrbit;
   /** The BLA table's build (assembly/bla-table.ts), over this instance's memory. */
@@ -338,9 +343,27 @@ export interface WasmInstance {
   escape: FixedEscape;
 }
 
+/**
+ * An instance whose memory has grown past this many bytes is not kept for a job other than its last (see
+ * WasmInstance.memoryBytes): MANDEL_PAR_WASM_KEPT_MB, or 256 MiB. A server or a long session would otherwise hold what
+ * its largest deep job needed, in every worker thread, for good.
+ */
+export function keptWasmBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const given = Number(env.MANDEL_PAR_WASM_KEPT_MB);
+  return (env.MANDEL_PAR_WASM_KEPT_MB !== undefined && given >= 0 ? given : 256) * 2 ** 20;
+}
+
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
 export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmInstance> {
-  const instance = await WebAssembly.instantiate(module, {
+  return wasmInstance(module);
+}
+
+/**
+ * instantiateWasm at once (a compiled module instantiates without compiling: V8 shares its code, optimised code
+ * included, between the module's instances).
+ */
+export function wasmInstance(module: WebAssembly.Module): WasmInstance {
+  const instance = new WebAssembly.Instance(module, {
     env: {
       // Only a debug build imports abort; make its failures readable instead of a bare trap.
       abort(_msg: number, _file: number, line: number, column: number) {
@@ -433,6 +456,7 @@ export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmI
   };
 
   return {
+    memoryBytes: () => exports.memory.buffer.byteLength,
     // The setup's loops work from above the parameter block and table, over what a call keeps there.
     orbit: wasmOrbit(exports, setupAt, forgetDeep),
     bla: wasmBla(exports, setupAt, forgetDeep),

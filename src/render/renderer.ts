@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { chooseReference } from '../engines/reference.js';
 import type { WasmInstance } from '../engines/wasm.js';
-import { compileWasmModule, instantiateWasm } from '../engines/wasm.js';
+import { compileWasmModule, instantiateWasm, keptWasmBytes } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
 import { imageTooSmall, precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
 import type { Colouring } from '../model/colouring.js';
@@ -385,9 +385,12 @@ export class Renderer {
     let job = this.#perturbCache.get(key);
     if (job) this.#perturbCache.delete(key);
     else {
-      job = this.#surveyKernel().then((wasm) =>
-        chooseReference(grid, spec.maxIter, wasm.engine('renderPerturb'), spec.julia, wasm),
-      );
+      job = this.#surveyKernel().then((wasm) => {
+        const setup = chooseReference(grid, spec.maxIter, wasm.engine('renderPerturb'), spec.julia, wasm);
+        // Not kept past a large setup: its memory never shrinks (see keptWasmBytes); a fresh one starts small.
+        if (wasm.memoryBytes() > keptWasmBytes()) this.#survey = undefined;
+        return setup;
+      });
       // A failed setup is not kept: the next render tries again.
       job.catch(() => this.#perturbCache.delete(key));
     }
