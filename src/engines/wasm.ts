@@ -345,12 +345,13 @@ export interface WasmInstance {
 
 /**
  * An instance whose memory has grown past this many bytes is not kept for a job other than its last (see
- * WasmInstance.memoryBytes): MANDEL_PAR_WASM_KEPT_MB, or 256 MiB. A server or a long session would otherwise hold what
- * its largest deep job needed, in every worker thread, for good.
+ * WasmInstance.memoryBytes): MANDEL_PAR_WASM_KEPT_MB, or 64 MiB. A worker's instance holds about 11 MB after a
+ * 10^5-point reference and 103 MB after a 10^6-point one (the main thread's, 46 MB); a server or a long session would
+ * otherwise hold its heaviest deep job's memory in every thread for good.
  */
 export function keptWasmBytes(env: NodeJS.ProcessEnv = process.env): number {
   const given = Number(env.MANDEL_PAR_WASM_KEPT_MB);
-  return (env.MANDEL_PAR_WASM_KEPT_MB !== undefined && given >= 0 ? given : 256) * 2 ** 20;
+  return (env.MANDEL_PAR_WASM_KEPT_MB !== undefined && given >= 0 ? given : 64) * 2 ** 20;
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
