@@ -4,7 +4,7 @@
  * sample's result, through the double-double path (precise.ts) when rounding may have decided its count.
  */
 import { PerturbParams } from './perturb-params';
-import { preciseCount, preciseNorm } from './precise';
+import { preciseCount, preciseCounts, preciseNorm, preciseNorms, precisePair } from './precise';
 import { errorDecides } from './rounding';
 import { normAfterEscape } from './smooth';
 import { LEFT_GLITCHED, LEFT_INEXACT, PRECISE, tally } from './perturb-stats';
@@ -23,6 +23,9 @@ export const NEAR_FOUR: f64 = 4.0 - 4.0 / 1099511627776.0; // 4 (1 - 2^-40)
 
 /** The count of a sample whose count rounding may have changed, that double-double could not settle either. */
 export const INEXACT: i32 = -3;
+
+/** A sample in doubt that the double-double path settles at the end of the call (settlePending). */
+const PENDING: i32 = -4;
 
 /**
  * The perturbation call in progress, read from its parameter block by setView (see PerturbParams for each field's
@@ -121,15 +124,51 @@ export function lastOf(m: i32): i32 {
  * 0: the double-double path iterates the Mandelbrot set's z^2 + c with c the sample's point), or when the caller
  * asked for no settling.
  */
-function preciseSample(pixel: i32): i32 {
-  if (View.plainStepX == 0 || View.restart > 0 || !View.settle) return INEXACT;
+function settles(): bool {
+  return !(View.plainStepX == 0 || View.restart > 0 || !View.settle);
+}
+
+/** A sample's offset from the reference in plain (unscaled) units, for the double-double path: x, or y. */
+function plainDc(pixel: i32, y: bool): f64 {
   const width = View.colEnd - View.colStart;
-  const col = View.colStart + (pixel % width);
-  const row = View.rowStart + pixel / width;
-  const dcx = <f64>(2 * col - View.originX) * View.plainStepX;
-  const dcy = <f64>(View.originY - 2 * row) * View.plainStepY;
-  tally(PRECISE, 1);
-  return preciseCount(View.orbit, View.orbitLow, View.last, dcx, dcy, View.maxIter, INEXACT);
+  if (y) return <f64>(View.originY - 2 * (View.rowStart + pixel / width)) * View.plainStepY;
+  return <f64>(2 * (View.colStart + (pixel % width)) - View.originX) * View.plainStepX;
+}
+
+/** Writes a sample's count from the double-double path, and its norm (after an escape). */
+function settle(pixel: i32, count: i32, norm: f64): void {
+  if (count == INEXACT) tally(LEFT_INEXACT, 1);
+  store<i32>(View.counts + ((<usize>pixel) << 2), count);
+  store<f64>(View.norms + ((<usize>pixel) << 3), count > 0 ? norm : 0);
+}
+
+/**
+ * Settles the samples that finish() left PENDING, two at a time (precise.ts: its step is bound by latency, and two
+ * samples side by side take about the time of one), the last one alone.
+ */
+export function settlePending(): void {
+  let waiting = -1;
+  for (let pixel = 0; pixel < View.pixels; pixel++) {
+    if (load<i32>(View.counts + ((<usize>pixel) << 2)) != PENDING) continue;
+    tally(PRECISE, 1);
+    if (waiting < 0) {
+      waiting = pixel;
+      continue;
+    }
+    const ax = plainDc(waiting, false);
+    const ay = plainDc(waiting, true);
+    const bx = plainDc(pixel, false);
+    const by = plainDc(pixel, true);
+    precisePair(View.orbit, View.orbitLow, View.last, ax, ay, bx, by, View.maxIter, INEXACT);
+    settle(waiting, preciseCounts(0), preciseNorms(0));
+    settle(pixel, preciseCounts(1), preciseNorms(1));
+    waiting = -1;
+  }
+  if (waiting >= 0) {
+    const x = plainDc(waiting, false);
+    const y = plainDc(waiting, true);
+    settle(waiting, preciseCount(View.orbit, View.orbitLow, View.last, x, y, View.maxIter, INEXACT), preciseNorm);
+  }
 }
 
 /** Writes the result of a sample proven inside (perturb-interior.ts): never escapes. */
@@ -151,8 +190,8 @@ export function finish(pixel: i32, n: i32, zx: f64, zy: f64, dcx: f64, dcy: f64,
   const cx = load<f64>(c) + dcx;
   const cy = load<f64>(c, 8) + dcy;
   if (n >= 0 && errorDecides(error2, zx, zy, cx, cy, n >= View.maxIter, excess)) {
-    count = preciseSample(pixel);
-    norm = count > 0 ? preciseNorm : 0;
+    // Left in doubt: by the double-double path at the call's end (settlePending), or INEXACT for the caller.
+    count = settles() ? PENDING : INEXACT;
     if (count == INEXACT) tally(LEFT_INEXACT, 1);
   } else if (n >= 0 && n < View.maxIter) {
     count = n;

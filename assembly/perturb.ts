@@ -69,7 +69,7 @@ import {
   UNDECIDED,
 } from './perturb-lanes';
 import { STEPS, tally } from './perturb-stats';
-import { finish, finishInside, GLITCHED, setView, View, zAt } from './perturb-view';
+import { finish, finishInside, GLITCHED, setView, settlePending, View, zAt } from './perturb-view';
 import { INSIDE } from './perturb-interior';
 
 /** Renders the rectangle described by the block at `params`: each sample's count and |z|^2, as the others do. */
@@ -125,4 +125,5 @@ export function renderPerturb(params: usize): void {
       }
     }
   }
+  settlePending();
 }
