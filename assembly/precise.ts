@@ -8,7 +8,7 @@
  * the fast loop's error estimate at its own precision; a sample it cannot settle either (it outlives the reference, or
  * its error could still change its count) stays INEXACT, for the exact BigInt loop (src/engines/exact.ts).
  */
-import { add, ddHigh, ddLow, mul, sumHigh, sumLow } from './dd';
+import { add, ddHigh, ddLow, mul, norm, sumHigh, sumLow } from './dd';
 import { MAX_STRIDE, TRY_STRIDE } from './perturb-bla';
 import { ddRunAt, ddRunLength, ddRunsReady, ddTakeRun } from './precise-bla';
 import { errorDecides } from './rounding';
@@ -57,6 +57,19 @@ function f(at: usize, l: i32): usize {
 @inline
 function i(at: usize, l: i32): usize {
   return at + ((<usize>l) << 2);
+}
+
+/** dz -> (2 Z + dz) dz + dc at place m, into ddHigh, ddLow. */
+// @ts-ignore: decorator
+@inline
+function step(orbit: usize, lows: usize, m: i32, dh: v128, dl: v128, ch: v128): void {
+  const twice = f64x2.splat(2.0);
+  const high2 = f64x2.mul(v128.load(orbit + ((<usize>m) << 4)), twice);
+  const low2 = f64x2.mul(v128.load(lows + ((<usize>m) << 4)), twice);
+  const ah = sumHigh(high2, low2, dh, dl);
+  const al = sumLow(high2, low2, dh, dl, ah);
+  mul(ah, al, dh, dl);
+  add(ddHigh, ddLow, ch, f64x2.splat(0));
 }
 
 /** Lane l starts the sample at offset dc from the reference: dz_1 = dc, at Z_1, count 1. */
@@ -145,14 +158,7 @@ function advance(l: i32, orbit: usize, lows: usize, last: i32, maxIter: i32, uns
     store<i32>(i(NEXT, l), 1 + (((m - 1) | (stride - 1)) + 1));
   }
   error2 = 4.0 * r2 * (error2 + d2);
-  // dz -> (2 Z + dz) dz + dc.
-  const twice = f64x2.splat(2.0);
-  const high2 = f64x2.mul(v128.load(orbit + ((<usize>m) << 4)), twice);
-  const low2 = f64x2.mul(v128.load(lows + ((<usize>m) << 4)), twice);
-  const ah = sumHigh(high2, low2, dh, dl);
-  const al = sumLow(high2, low2, dh, dl, ah);
-  mul(ah, al, dh, dl);
-  add(ddHigh, ddLow, ch, cl);
+  step(orbit, lows, m, dh, dl, ch);
   v128.store(v(DH, l), ddHigh);
   v128.store(v(DL, l), ddLow);
   store<f64>(f(ERROR2, l), error2);
@@ -183,6 +189,58 @@ export function preciseCount(
 }
 
 /**
+ * Both lanes' steps while neither meets an event (maxIter, an escape, a rebase, the orbit's end, a place to try a
+ * run), their states in registers: advance's steps, the same operations in the same order; advance takes the events.
+ */
+function plainSteps(orbit: usize, lows: usize, last: i32, maxIter: i32, runs: bool): void {
+  let dh0 = v128.load(v(DH, 0));
+  let dl0 = v128.load(v(DL, 0));
+  let dh1 = v128.load(v(DH, 1));
+  let dl1 = v128.load(v(DL, 1));
+  const ch0 = v128.load(v(CH, 0));
+  const ch1 = v128.load(v(CH, 1));
+  let e0 = load<f64>(f(ERROR2, 0));
+  let e1 = load<f64>(f(ERROR2, 1));
+  let m0 = load<i32>(i(PLACE, 0));
+  let m1 = load<i32>(i(PLACE, 1));
+  let n0 = load<i32>(i(COUNT, 0));
+  let n1 = load<i32>(i(COUNT, 1));
+  const next0 = runs ? load<i32>(i(NEXT, 0)) : -1;
+  const next1 = runs ? load<i32>(i(NEXT, 1)) : -1;
+  while (n0 < maxIter && n1 < maxIter && m0 != last && m1 != last && m0 != next0 && m1 != next1) {
+    const z0 = sumHigh(v128.load(orbit + ((<usize>m0) << 4)), v128.load(lows + ((<usize>m0) << 4)), dh0, dl0);
+    const z1 = sumHigh(v128.load(orbit + ((<usize>m1) << 4)), v128.load(lows + ((<usize>m1) << 4)), dh1, dl1);
+    const r0 = norm(z0);
+    const r1 = norm(z1);
+    const d0 = norm(dh0);
+    const d1 = norm(dh1);
+    if (r0 >= 4.0 || r0 < d0 || r1 >= 4.0 || r1 < d1) break;
+    e0 = 4.0 * r0 * (e0 + d0);
+    e1 = 4.0 * r1 * (e1 + d1);
+    step(orbit, lows, m0, dh0, dl0, ch0);
+    dh0 = ddHigh;
+    dl0 = ddLow;
+    step(orbit, lows, m1, dh1, dl1, ch1);
+    dh1 = ddHigh;
+    dl1 = ddLow;
+    m0++;
+    m1++;
+    n0++;
+    n1++;
+  }
+  v128.store(v(DH, 0), dh0);
+  v128.store(v(DL, 0), dl0);
+  v128.store(v(DH, 1), dh1);
+  v128.store(v(DL, 1), dl1);
+  store<f64>(f(ERROR2, 0), e0);
+  store<f64>(f(ERROR2, 1), e1);
+  store<i32>(i(PLACE, 0), m0);
+  store<i32>(i(PLACE, 1), m1);
+  store<i32>(i(COUNT, 0), n0);
+  store<i32>(i(COUNT, 1), n1);
+}
+
+/**
  * preciseCount for two samples side by side, each with its own operations in its order (the same results as one at
  * a time): their counts in preciseCounts(0) and (1), their norms in preciseNorms(0) and (1).
  */
@@ -203,6 +261,7 @@ export function precisePair(
   let done0: bool = false;
   let done1: bool = false;
   while (!done0 && !done1) {
+    plainSteps(orbit, lows, last, maxIter, runs);
     done0 = advance(0, orbit, lows, last, maxIter, unsettled, runs);
     done1 = advance(1, orbit, lows, last, maxIter, unsettled, runs);
   }
