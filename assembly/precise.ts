@@ -2,11 +2,12 @@
  * The second path for samples whose count the fast loop's rounding may have changed (perturb.ts, INEXACT): the same
  * perturbation, in double-double (about 106 bits), deltas and reference orbit alike (the orbit's low parts,
  * src/plane/orbit.ts), two samples side by side (precisePair: the step is bound by its latency, so a second sample's
- * steps fill the first's waits; at the 1e30 seahorse view the path's time 1.2 -> 0.97 s on one thread). It starts from
- * the first step, not where the fast loop's linear start does: at the 1e31 seahorse view, that start's A, rounded to
- * f64, was enough to change 6 of the 13 counts that the double-double loop got right from the first step. It carries
- * the fast loop's error estimate at its own precision; a sample it cannot settle either (it outlives the reference, or
- * its error could still change its count) stays INEXACT, for the exact BigInt loop (src/engines/exact.ts).
+ * steps fill the first's waits; with their plain steps in registers, plainSteps: at the 1e30 seahorse view the path's
+ * time 1.2 -> 0.75 s on one thread). It starts from the first step, not where the fast loop's linear start does: at the
+ * 1e31 seahorse view, that start's A, rounded to f64, was enough to change 6 of the 13 counts that the double-double
+ * loop got right from the first step. It carries the fast loop's error estimate at its own precision; a sample it
+ * cannot settle either (it outlives the reference, or its error could still change its count) stays INEXACT, for the
+ * exact BigInt loop (src/engines/exact.ts).
  */
 import { add, ddHigh, ddLow, mul, norm, sumHigh, sumLow } from './dd';
 import { MAX_STRIDE, TRY_STRIDE } from './perturb-bla';
