@@ -119,10 +119,9 @@ export function lastOf(m: i32): i32 {
 }
 
 /**
- * The count of a sample the fast loop left in doubt, by the double-double path (precise.ts); INEXACT where that
- * cannot settle it either, where the view is too deep for it (its plain steps are 0), for a Julia set (restart >
- * 0: the double-double path iterates the Mandelbrot set's z^2 + c with c the sample's point), or when the caller
- * asked for no settling.
+ * Whether the double-double path (precise.ts) settles this call's samples in doubt: not where the view is too deep
+ * for it (its plain steps are 0), for a Julia set (restart > 0: the path iterates the Mandelbrot set's z^2 + c with c
+ * the sample's point), or when the caller asked for no settling; such samples are INEXACT, for the caller.
  */
 function settles(): bool {
   return !(View.plainStepX == 0 || View.restart > 0 || !View.settle);
