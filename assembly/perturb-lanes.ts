@@ -222,22 +222,38 @@ function endEvent(m: i32): i32 {
   return View.restart > 0 && rx * rx + ry * ry >= 4.0 ? REBASE : UNDECIDED;
 }
 
+/** What rebaseLanes leaves the fast loop to do: step on (its lanes rebased, or nothing happened). */
+export const STEP_ON: i32 = 0;
+/** Look at every lane again before stepping on: some took BLA runs, which moved their z and counts. */
+export const LOOK_AGAIN: i32 = 1;
+/** Return to the driver (perturb.ts): some lane escaped, glitched, lost track, or was proven inside. */
+export const TO_DRIVER: i32 = 2;
+
 /**
  * Rebases, in the lane arrays, the lanes that need it: dz := z, m := restart, k steps into a burst, with their next
  * place to try BLA runs (perturb-bla.ts: where they start, one step on); and takes the lanes at their NEXT place
- * through the runs that hold them, their counts advanced in N. Returns true when some lane has escaped or glitched
- * instead, for the caller to finish (nothing is changed then), and when lanes were advanced: the burst's steps were
- * counted for counts that no longer hold, or some were proven inside (perturb-interior.ts).
+ * through the runs that hold them, their counts advanced in N. Returns TO_DRIVER when some lane has escaped or glitched
+ * instead, for the driver to finish (nothing is changed then), and when some lane was proven inside
+ * (perturb-interior.ts); LOOK_AGAIN when some lane took runs; else STEP_ON.
+ *
+ * `quiet`: the fast loop found no lane near |z| = 2, lost or to rebase (the tests of laneEvent, in its operations):
+ * laneEvent is then asked only of the lanes at their orbit's last point. At the seahorse view the loop stops every
+ * six steps or so, mostly where one lane tries runs, and asking every lane was much of a stop's cost.
  */
-export function rebaseLanes(k: i32): bool {
+export function rebaseLanes(k: i32, quiet: bool): i32 {
   // Each lane's event once (near |z| = 2 it takes the margin test): the bits of the lanes to rebase.
   let rebasing = 0;
   for (let l = 0; l < LANES; l++) {
+    if (quiet) {
+      const m = load<i32>(i32At(M, l));
+      if (m != lastOf(m)) continue;
+    }
     const event = laneEvent(l);
-    if (event == ESCAPED || event == UNDECIDED || event == LOST_TRACK) return true;
+    if (event == ESCAPED || event == UNDECIDED || event == LOST_TRACK) return TO_DRIVER;
     if (event == REBASE) rebasing |= 1 << l;
   }
-  let advanced = false;
+  let inside = false;
+  let ran = false;
   for (let l = 0; l < LANES; l++) {
     if ((rebasing & (1 << l)) == 0) continue;
     const m = load<i32>(i32At(M, l));
@@ -252,19 +268,28 @@ export function rebaseLanes(k: i32): bool {
     store<i32>(i32At(M, l), View.restart);
     store<i32>(i32At(NEXT, l), nextTry(l, true));
     // At the orbit's 0: a multiple of the period (perturb-interior.ts).
-    if (atPeriod(l, load<i32>(i32At(N, l)) + k, load<f64>(f64At(ERR, l)))) advanced = true;
+    if (atPeriod(l, load<i32>(i32At(N, l)) + k, load<f64>(f64At(ERR, l)))) inside = true;
   }
   for (let l = 0; l < LANES; l++) {
     const m = load<i32>(i32At(M, l));
     if (m == load<i32>(i32At(CHECK_M, l))) {
-      if (atPeriod(l, load<i32>(i32At(N, l)) + k, load<f64>(f64At(ERR, l)))) advanced = true;
+      if (atPeriod(l, load<i32>(i32At(N, l)) + k, load<f64>(f64At(ERR, l)))) inside = true;
     }
     if (m != load<i32>(i32At(NEXT, l))) continue;
     const taken = takeRuns(l, load<i32>(i32At(N, l)) + k);
     store<i32>(i32At(N, l), load<i32>(i32At(N, l)) + taken);
     store<i32>(i32At(NEXT, l), nextTry(l, taken > 0));
     if (taken > 0) store<i32>(i32At(CHECK_M, l), nextCheck(load<i32>(i32At(M, l))));
-    advanced = advanced || taken > 0;
+    ran = ran || taken > 0;
   }
-  return advanced;
+  return inside ? TO_DRIVER : ran ? LOOK_AGAIN : STEP_ON;
+}
+
+/** Steps until the first lane with a sample reaches maxIter (a parked lane has none); i32.MAX_VALUE if all are parked. */
+export function stepsLeft(): i32 {
+  let steps = i32.MAX_VALUE;
+  for (let l = 0; l < LANES; l++) {
+    if (load<i32>(i32At(PIXEL, l)) >= 0) steps = min(steps, View.maxIter - load<i32>(i32At(N, l)));
+  }
+  return steps;
 }

@@ -66,6 +66,7 @@ import {
   refill,
   rewind,
   ROUNDING,
+  stepsLeft,
   UNDECIDED,
 } from './perturb-lanes';
 import { STEPS, tally } from './perturb-stats';
@@ -78,11 +79,8 @@ export function renderPerturb(params: usize): void {
   rewind();
   for (let l = 0; l < LANES; l++) refill(l);
   while (true) {
-    // Run to the first lane's maxIter; a parked lane has none.
-    let steps = i32.MAX_VALUE;
-    for (let l = 0; l < LANES; l++) {
-      if (load<i32>(i32At(PIXEL, l)) >= 0) steps = min(steps, View.maxIter - load<i32>(i32At(N, l)));
-    }
+    // Run to the first lane's maxIter.
+    const steps = stepsLeft();
     if (steps == i32.MAX_VALUE) break;
     const k = burst(steps);
     for (let l = 0; l < LANES; l++) {
