@@ -54,6 +54,7 @@ export { GLITCHED, INEXACT } from './perturb-view';
 export { EXTRA_STEPS } from './smooth';
 export * from './perturb-params';
 export { renderPerturb } from './perturb';
+export { ddBuildMs } from './precise-bla';
 export { perturbCounters } from './perturb-stats';
 export { BLA_SCRATCH, blaLevels } from './bla-table';
 export {

@@ -1,6 +1,6 @@
 /** The time estimate's pure parts: where the sample strips go, and durations in words. */
 import { describe, expect, it } from 'vitest';
-import { duration, mayBeLong, sampleTiles } from '../dist/src/cli/estimate.js';
+import { duration, estimateTile, mayBeLong, sampleStrips, sampleTiles } from '../dist/src/cli/estimate.js';
 import { createSpec } from '../dist/src/model/spec.js';
 
 describe('sampleTiles', () => {
@@ -34,6 +34,21 @@ describe('sampleTiles', () => {
     expect(Math.max(...xs)).toBeGreaterThan(2400);
     expect(Math.min(...ys)).toBeLessThan(200);
     expect(Math.max(...ys)).toBeGreaterThan(1700);
+  });
+});
+
+describe("the estimate's strips", () => {
+  const deep = (width: number, height: number) =>
+    createSpec({ view: { center: ['-0.75', '0.1'], width: '3e-32' }, width, height, output: { format: 'npy' } });
+
+  it('are smaller on a small deep picture, and spread over its rows rather than bunched on its middle one', () => {
+    expect(estimateTile(deep(640, 360))).toEqual({ w: 16, h: 4 });
+    expect(estimateTile(createSpec({ width: 160, height: 90 }))).toEqual({ w: 256, h: 4 });
+    const small = deep(160, 90);
+    const rows = (plan: ReturnType<typeof sampleStrips>) => new Set(plan.map(([r]) => r.y)).size;
+    expect(rows(sampleStrips(small))).toBe(1); // the 16 x 4 strips that the colour sample still takes
+    expect(estimateTile(small)).toEqual({ w: 8, h: 2 });
+    expect(rows(sampleStrips(small, estimateTile(small)))).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -22,7 +22,7 @@ import { EXTRA_STEPS } from '../dist/src/model/colouring.js';
 import type { PerturbJob } from '../dist/src/model/task.js';
 
 const wasm = await readFile(new URL('../build/mandel.wasm', import.meta.url));
-const imports = { env: { abort() {}, log2: Math.log2, hypot: Math.hypot } };
+const imports = { env: { abort() {}, log2: Math.log2, hypot: Math.hypot, now: () => performance.now() } };
 const { exports } = await WebAssembly.instantiate(wasm, imports).then((r) => r.instance);
 const global = (value: number) => new WebAssembly.Global({ value: 'i32', mutable: false }, value);
 

@@ -305,6 +305,22 @@ describe('one long-lived renderer', () => {
     }
   }, 60_000);
 
+  it("keeps a deep job's one-time setup apart from its samples' time: on its first render, not on a second", async () => {
+    const center: [string, string] = ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'];
+    const spec = createSpec({ view: { center, width: '3e-24' }, width: 32, height: 16, maxIter: 3000 });
+    const renderer = await Renderer.create({ threads: 1 });
+    try {
+      const first = await renderer.render({ ...spec, output: { format: 'npy' } }, { destination: pixelData(32, 16) });
+      const second = await renderer.render({ ...spec, output: { format: 'npy' } }, { destination: pixelData(32, 16) });
+      // The first copies the orbit and tables into the worker's instance; the second finds them there.
+      expect(first.setupMs).toBeGreaterThan(0);
+      expect(second.setupMs).toBe(0);
+      expect(second.iterateMsByThread.size).toBe(1);
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
+
   it('gives each worker thread its own WASM instance, made once and used for all its tasks', async () => {
     const { stats } = await renderText(asciiSpec(TEST_VIEWS[0], 'wasm'), 3, planBands(140, 50, 1));
     expect(stats.tasks).toBe(50);

@@ -163,7 +163,15 @@ export default function renderTask(task: RenderTask): TaskResult {
   // The render was stopped: whatever this worker still holds is no longer wanted.
   const stopped = () => Atomics.load(task.states, task.states.length - 1) !== 0;
   if (stopped())
-    return { bytes: new Uint8Array(0), threadId, instanceId, iterateMs: 0, outputMs: 0, tally: EMPTY_TALLY };
+    return {
+      bytes: new Uint8Array(0),
+      threadId,
+      instanceId,
+      iterateMs: 0,
+      outputMs: 0,
+      setupMs: 0,
+      tally: EMPTY_TALLY,
+    };
   Atomics.store(task.states, task.index, TASK_RUNNING);
   injectFault(task);
   const { aa, output } = task;
@@ -178,6 +186,7 @@ export default function renderTask(task: RenderTask): TaskResult {
   let at = 0;
   let iterateMs = 0;
   let outputMs = 0;
+  let setupMs = 0;
   let tally = EMPTY_TALLY;
   const work = task.engine === 'perturb' ? wasm.perturbCounters() : undefined;
   try {
@@ -219,14 +228,18 @@ export default function renderTask(task: RenderTask): TaskResult {
         else bytes.set(values, at);
       }
       at += inPlace ? 0 : rectByteLength(format, rect);
-      iterateMs += iterated - started;
+      // A deep job's first call copies its orbit in, and the first sample in doubt builds the double-double runs:
+      // kept apart, so that iterateMs is the samples' own cost (the estimate scales it to the picture).
+      const setup = wasm.takeSetupMs();
+      setupMs += setup;
+      iterateMs += iterated - started - setup;
       outputMs += performance.now() - iterated;
     }
   } finally {
     if (fd >= 0) closeSync(fd);
   }
   Atomics.store(task.states, task.index, TASK_FINISHED);
-  const result = { bytes, threadId, instanceId, iterateMs, outputMs, tally };
+  const result = { bytes, threadId, instanceId, iterateMs, outputMs, setupMs, tally };
   if (!work) return result;
   return { ...result, perturbWork: workSince(work, wasm.perturbCounters()) };
 }

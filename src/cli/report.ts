@@ -25,7 +25,8 @@ export function statsReport(
       ? `threads: at most ${threads.used} of the ${threads.asked} asked for: this machine runs ${threads.used} at once, and a worker past the cores only shares one\n`
       : '',
     `render: ${seconds(stats.wallMs)} wall, ${stats.tasks} tasks on ${stats.iterateMsByThread.size} thread${stats.iterateMsByThread.size === 1 ? '' : 's'};`,
-    ` worker time: iterate ${seconds(iterate)}, colour/format ${seconds(output)}\n`,
+    ` worker time: iterate ${seconds(iterate)}, colour/format ${seconds(output)}`,
+    stats.setupMs > 0 ? `, deep setup ${seconds(stats.setupMs)}\n` : '\n',
     stats.reference
       ? `reference orbit: ${seconds(stats.reference.ms)} of the render's wall time (${stats.reference.points} points)\n`
       : '',

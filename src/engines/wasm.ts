@@ -28,6 +28,7 @@ interface KernelExports extends OrbitExports, BlaExports {
   perturbParamsSize(): number;
   renderPerturb(params: number): void;
   perturbCounters(): number;
+  ddBuildMs(): number;
   colourParamsSize(): number;
   colourBand(params: number): void;
   deriveRect(params: number, out: number): void;
@@ -328,6 +329,12 @@ export interface WasmInstance {
    */
   perturbCounters(): PerturbWork;
   /**
+   * Milliseconds this instance has spent since the last call on a deep job's one-time setup: copying its orbit and
+   * tables in (once a job) and building the double-double path's runs (assembly/precise-bla.ts, once a job, by the
+   * first sample in doubt). A caller that times its calls keeps this apart from their samples' cost.
+   */
+  takeSetupMs(): number;
+  /**
    * The bytes of this instance's memory: as many as its largest job needed, since WASM memory grows and never
    * shrinks (a 10^6-point reference: about 100 MB); a fresh instance starts small.
    */
@@ -373,6 +380,8 @@ export function wasmInstance(module: WebAssembly.Module): WasmInstance {
       // The orbit's precision follows these to the last bit as src/plane/orbit.ts's does (assembly/orbit.ts).
       log2: Math.log2,
       hypot: Math.hypot,
+      // For the setup's time (assembly/precise-bla.ts, ddBuildMs).
+      now: () => performance.now(),
     },
   });
   const exports = instance.exports as unknown as KernelExports;
@@ -405,6 +414,8 @@ export function wasmInstance(module: WebAssembly.Module): WasmInstance {
   // reference, above what calls of that size use for samples and colour, and again only when a call needs that room.
   // Keyed by the job's key: tasks reach a worker as copies, whose arrays are new objects over the same memory.
   let deep = { key: '', at: 0, end: 0 };
+  // Milliseconds spent copying deep jobs in, since takeSetupMs last read them.
+  let copyMs = 0;
   // Room for a call's samples and output (every kernel and the colouring write upwards from countsAt): a call that
   // reaches the kept orbit's place overwrites it, so it is copied in again next time (a shallow render between two
   // renders of one deep view had left the second reading a clobbered table).
@@ -428,6 +439,7 @@ export function wasmInstance(module: WebAssembly.Module): WasmInstance {
     const ddRunsAt = Math.ceil((marginsAt + margins.byteLength) / 16) * 16;
     const ddBytes = orbitLow.length > 0 ? 16 + (bla.blocks.length / BLOCK_F64) * DD_BLOCK_BYTES : 0;
     if (orbitAt !== deep.at || deep.key !== key) {
+      const started = performance.now();
       reserve(ddRunsAt + ddBytes);
       const memory = exports.memory.buffer;
       if (ddBytes > 0) new Int32Array(memory, ddRunsAt, 1)[0] = 0;
@@ -437,6 +449,7 @@ export function wasmInstance(module: WebAssembly.Module): WasmInstance {
       new Float64Array(memory, blaAt, bla.blocks.length).set(bla.blocks);
       new Int32Array(memory, blaIndexAt, bla.index.length).set(bla.index);
       deep = { key, at: orbitAt, end: ddRunsAt + ddBytes };
+      copyMs += performance.now() - started;
     }
     const block = new DataView(exports.memory.buffer, paramsAt, PERTURB_PARAMS.size);
     writePerturbBlock(block, PERTURB_PARAMS, job, {
@@ -540,6 +553,11 @@ export function wasmInstance(module: WebAssembly.Module): WasmInstance {
       );
       exports.colourBand(paramsAt);
       return new Uint8Array(memory, outAt, width * rows * 3);
+    },
+    takeSetupMs: () => {
+      const ms = copyMs + exports.ddBuildMs();
+      copyMs = 0;
+      return ms;
     },
     perturbCounters: () => {
       const [steps, runSteps, runs, precise, inexact, glitched, inside, axis] = new Float64Array(

@@ -116,9 +116,13 @@ export interface TaskResult {
   /** Worker identity, for load-balance figures and the one-instance-per-worker check. */
   threadId: number;
   instanceId: string;
-  /** Time the worker spent on this task, in milliseconds: iterating, and turning counts into output. */
+  /**
+   * Time the worker spent on this task, in milliseconds: iterating, and turning counts into output; and, apart from
+   * those, on a deep job's one-time setup in its WASM instance (WasmInstance.takeSetupMs).
+   */
   iterateMs: number;
   outputMs: number;
+  setupMs: number;
   /** For a perturbation task: what the kernel did (see PerturbWork). */
   perturbWork?: PerturbWork;
   /** What the task's samples came to (model/tally.ts). */

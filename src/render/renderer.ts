@@ -81,6 +81,8 @@ export interface RenderStats {
   /** Time per worker thread, in milliseconds, keyed by thread id: iterating, and making output. */
   iterateMsByThread: Map<number, number>;
   outputMsByThread: Map<number, number>;
+  /** The workers' time on deep jobs' one-time setup (copying the orbit in, the double-double runs), in ms. */
+  setupMs: number;
   /** Each task's time in its worker (iterating and making output), in ms, by its index in the plan. */
   taskMs: number[];
   /** What the samples came to: inside, escaped, the escape counts' range (model/tally.ts). */
@@ -307,6 +309,7 @@ export class Renderer {
       wallMs: 0,
       iterateMsByThread: new Map(),
       outputMsByThread: new Map(),
+      setupMs: 0,
       taskMs: new Array<number>(plan.length).fill(0),
       tally: EMPTY_TALLY,
       instancesByThread: new Map(),
@@ -340,6 +343,7 @@ export class Renderer {
       if (cancel.signal.aborted) return 0;
       add(stats.iterateMsByThread, result.threadId, result.iterateMs);
       add(stats.outputMsByThread, result.threadId, result.outputMs);
+      stats.setupMs += result.setupMs;
       stats.taskMs[index] = result.iterateMs + result.outputMs;
       stats.tally = addTally(stats.tally, result.tally);
       if (result.perturbWork) stats.perturbWork = addWork(stats.perturbWork, result.perturbWork);
