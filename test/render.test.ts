@@ -305,6 +305,43 @@ describe('one long-lived renderer', () => {
     }
   }, 60_000);
 
+  it('drops a large WASM instance that has been idle a while, and keeps it between tasks that follow closely', async () => {
+    const center: [string, string] = ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'];
+    const spec = createSpec({
+      view: { center, width: '3e-24' },
+      width: 32,
+      height: 16,
+      maxIter: 3000,
+      output: { format: 'npy' },
+    });
+    const run = async (renderer: Renderer) => {
+      const destination = pixelData(32, 16);
+      const stats = await renderer.render(spec, { destination });
+      const ids = [...stats.instancesByThread.values()].flatMap((set) => [...set]);
+      return { ids, setupMs: stats.setupMs, bytes: destination.pixels };
+    };
+    // Every instance counts as large (0 MB); idle for 100 ms, it is dropped (the workers read both as they start).
+    process.env.MANDEL_PAR_WASM_KEPT_MB = '0';
+    process.env.MANDEL_PAR_WASM_IDLE_MS = '100';
+    const renderer = await Renderer.create({ threads: 1 });
+    delete process.env.MANDEL_PAR_WASM_KEPT_MB;
+    delete process.env.MANDEL_PAR_WASM_IDLE_MS;
+    try {
+      const first = await run(renderer);
+      const soon = await run(renderer);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const later = await run(renderer);
+      expect(soon.ids).toEqual(first.ids);
+      expect(soon.setupMs).toBe(0);
+      // A fresh instance: the orbit is copied in again, and the pixels are the same.
+      expect(later.ids).not.toEqual(first.ids);
+      expect(later.setupMs).toBeGreaterThan(0);
+      expect(later.bytes).toEqual(first.bytes);
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
+
   it("keeps a deep job's one-time setup apart from its samples' time: on its first render, not on a second", async () => {
     const center: [string, string] = ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'];
     const spec = createSpec({ view: { center, width: '3e-24' }, width: 32, height: 16, maxIter: 3000 });
