@@ -80,8 +80,9 @@ function toStop(m0: i32, m1: i32, m2: i32, m3: i32): i32 {
 }
 
 /**
- * Iterates the four lanes up to `steps` times, stopping before the step of a lane whose z has escaped. Returns
- * the steps taken; the lane arrays hold the state after them (N is left for the caller to advance). A lane at the
+ * Iterates the four lanes up to `steps` times (fewer when BLA runs bring a lane nearer maxIter: stepsLeft), stopping
+ * before the step of a lane whose z has escaped. Returns the steps taken; the lane arrays hold the state after them
+ * (N is left for the caller to advance, less what runs advanced it by). A lane at the
  * reference's last point ends a run of steps, to be rebased before the next, and so does one at the place where it
  * tries BLA runs (NEXT). Each lane's error estimate grows with it (grownError), and a lane whose estimate passes
  * LOST of |z| stops the run too (perturb-lanes.ts).
@@ -131,6 +132,7 @@ export function burst(steps: i32): i32 {
           !pairGoesOn(nearFour(r0), rx0, ry0, dzx0, dzy0, r0, d0, m0, m1, v128.load(ERR)) ||
           !pairGoesOn(nearFour(r1), rx1, ry1, dzx1, dzy1, r1, d1, m2, m3, v128.load(ERR, 16))))
     ) {
+      // No lane near an event (the first test above): rebaseLanes asks only lanes at their orbit's end for theirs.
       const quiet = !v128.any_true(v128.or(v128.or(events(r0, d0), events(r1, d1)), v128.or(lost0, lost1)));
       v128.store(DZX, dzx0);
       v128.store(DZX + 16, dzx1);
@@ -151,14 +153,12 @@ export function burst(steps: i32): i32 {
       m1 = load<i32>(M, 4);
       m2 = load<i32>(M, 8);
       m3 = load<i32>(M, 12);
-      if (next == LOOK_AGAIN) {
-        // Runs moved some lanes' z and counts: every lane's tests again, as the driver's next burst would make them
-        // (returning there for it cost a stop's worth again, a third of the stops at the seahorse view).
-        steps = stepsLeft();
-        limit = min(steps, k + toStop(m0, m1, m2, m3));
-        continue;
-      }
+      // Runs moved some lanes' z and counts: the first lane to reach maxIter may have changed.
+      if (next == LOOK_AGAIN) steps = stepsLeft();
       limit = min(steps, k + toStop(m0, m1, m2, m3));
+      // And every lane's tests again, as the driver's next burst would make them (returning there for it cost a
+      // stop's worth again, a third of the stops at the seahorse view).
+      if (next == LOOK_AGAIN) continue;
       p0 = v128.load(zAt(m0));
       p1 = v128.load(zAt(m1));
       p2 = v128.load(zAt(m2));

@@ -30,7 +30,7 @@
  * step's latency, not its arithmetic, bounds one sample, as in simd.ts). Eight, as simd.ts has, were no faster
  * here (their deltas and offsets fill the sixteen vector registers of x86-64): 0.44 G it/s at 1e30 against 0.43.
  * Every lane does the operations of one sample in its order, so the counts do not depend on which lane or neighbours a sample had. A burst runs until a
- * lane escapes or reaches maxIter; rebasing, rare, leaves the vectors for a scalar fix-up and comes back.
+ * lane escapes or reaches maxIter; rebasing and BLA runs leave the vectors for a scalar fix-up and come back.
  *
  * Rounding: at a 1e31 seahorse-valley view, f64's rounding of dz, amplified along orbits of 35000 steps, changed 13
  * of 3072 counts (by 1 to 256). So each lane also carries an estimate of its z's squared error, grown as an error

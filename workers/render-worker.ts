@@ -65,7 +65,7 @@ let idle: ReturnType<typeof setTimeout> | undefined;
 
 /** After a task: a large instance is dropped for a fresh one unless another task comes within idleMs. */
 function releaseWhenIdle(): void {
-  if (kernel.wasm.memoryBytes() <= kept) return;
+  if (kernel.wasm.memoryBytes() <= kept || idleMs === Number.POSITIVE_INFINITY) return;
   idle = setTimeout(() => {
     kernel = freshKernel();
   }, idleMs);

@@ -24,7 +24,7 @@ const STEP_NS: Readonly<Record<string, number>> = { 'wasm-simd': 0.25, wasm: 1, 
 
 /**
  * From this estimate on, a picture held whole is rendered on disk, so that a kill or Ctrl-C loses nothing:
- * MANDEL_PAR_KEEP_FROM_MS, or 10 s, from where the estimate is said too. (It was 3 s: a render that could take 3 to
+ * MANDEL_PAR_KEEP_FROM_MS, or 10 s (by default where the estimate is said too: ANNOUNCE_FROM_MS). (It was 3 s: a render that could take 3 to
  * 10 s then paid for its sample, about 0.1 s and its strips' work thrown away, 4% of the 1e30 seahorse frame's 2.5 s, to
  * keep at most 10 s of work.)
  */
@@ -121,8 +121,8 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   const destination = dropping(kind === 'colour' ? 'rgb' : kind === 'data' ? dataFormat(spec.output) : 'ascii');
   const run = (plan: Plan, maxThreads: number) =>
     renderer.render(spec, { plan, destination, maxThreads, startThreads: threads });
-  // The probes on one thread, which the first warms: on fresh workers (a worker's first task also copies a deep
-  // view's orbit in) a task's fixed cost would come out too large, and the estimate, less it, too small. The render's
+  // The probes on one thread, which the first warms: on fresh workers (V8 has not yet optimised a worker's code for
+  // its first task) a task's fixed cost would come out too large, and the estimate, less it, too small. The render's
   // other workers start meanwhile, and a later probe may land on one of them: the smallest of them is taken.
   const first = await run(probes, 1);
   // The budget starts once the probes (and with them a deep view's reference orbit, which the render reuses) are done.

@@ -83,7 +83,10 @@ export interface RenderStats {
   outputMsByThread: Map<number, number>;
   /** The workers' time on deep jobs' one-time setup (copying the orbit in, the double-double runs), in ms. */
   setupMs: number;
-  /** Each task's time in its worker (iterating and making output), in ms, by its index in the plan. */
+  /**
+   * Each task's time in its worker (iterating and making output, a deep job's one-time setup apart: setupMs), in ms,
+   * by its index in the plan.
+   */
   taskMs: number[];
   /** What the samples came to: inside, escaped, the escape counts' range (model/tally.ts). */
   tally: Tally;
