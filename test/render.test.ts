@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_THREADS } from '../dist/src/cli/parsers.js';
 import { main } from '../dist/src/cli/run.js';
-import { idleReleaseMs, keptWasmBytes } from '../dist/src/engines/wasm.js';
 import type { EngineName, Plan, Rect, RenderSpec } from '../dist/src/index.js';
 import {
   asciiText,
@@ -306,19 +305,7 @@ describe('one long-lived renderer', () => {
     }
   }, 60_000);
 
-  it('reads the WASM memory limits from the environment, and a delay no timer can hold as never', () => {
-    expect(keptWasmBytes({})).toBe(64 * 2 ** 20);
-    expect(keptWasmBytes({ MANDEL_PAR_WASM_KEPT_MB: '0' })).toBe(0);
-    expect(idleReleaseMs({})).toBe(10_000);
-    expect(idleReleaseMs({ MANDEL_PAR_WASM_IDLE_MS: '0' })).toBe(0);
-    expect(idleReleaseMs({ MANDEL_PAR_WASM_IDLE_MS: 'soon' })).toBe(10_000);
-    expect(idleReleaseMs({ MANDEL_PAR_WASM_IDLE_MS: String(2 ** 31 - 1) })).toBe(2 ** 31 - 1);
-    // Node fires a timer past 2^31 - 1 ms at once.
-    expect(idleReleaseMs({ MANDEL_PAR_WASM_IDLE_MS: '1e10' })).toBe(Number.POSITIVE_INFINITY);
-    expect(idleReleaseMs({ MANDEL_PAR_WASM_IDLE_MS: 'Infinity' })).toBe(Number.POSITIVE_INFINITY);
-  });
-
-  it('drops a large WASM instance that has been idle a while, and keeps it between tasks that follow closely', async () => {
+  it('lets workers with no task for idleMs exit, with all they hold, and starts them again for the next render', async () => {
     const center: [string, string] = ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'];
     const spec = createSpec({
       view: { center, width: '3e-24' },
@@ -327,30 +314,18 @@ describe('one long-lived renderer', () => {
       maxIter: 3000,
       output: { format: 'npy' },
     });
-    const run = async (renderer: Renderer) => {
-      const destination = pixelData(32, 16);
-      const stats = await renderer.render(spec, { destination });
-      const ids = [...stats.instancesByThread.values()].flatMap((set) => [...set]);
-      return { ids, setupMs: stats.setupMs, bytes: destination.pixels };
-    };
-    // Every instance counts as large (0 MB); idle for 1.5 s, it is dropped (the workers read both as they start).
-    process.env.MANDEL_PAR_WASM_KEPT_MB = '0';
-    process.env.MANDEL_PAR_WASM_IDLE_MS = '1500';
-    const renderer = await Renderer.create({ threads: 1 }).finally(() => {
-      delete process.env.MANDEL_PAR_WASM_KEPT_MB;
-      delete process.env.MANDEL_PAR_WASM_IDLE_MS;
-    });
+    const renderer = await Renderer.create({ threads: 1, minThreads: 0, idleMs: 300 });
     try {
-      const first = await run(renderer);
-      const soon = await run(renderer);
-      await new Promise((resolve) => setTimeout(resolve, 4000));
-      const later = await run(renderer);
-      expect(soon.ids).toEqual(first.ids);
-      expect(soon.setupMs).toBe(0);
-      // A fresh instance: the orbit is copied in again, and the pixels are the same.
-      expect(later.ids).not.toEqual(first.ids);
-      expect(later.setupMs).toBeGreaterThan(0);
-      expect(later.bytes).toEqual(first.bytes);
+      const run = async () => {
+        const destination = pixelData(32, 16);
+        await renderer.render(spec, { destination });
+        return destination.pixels;
+      };
+      const first = await run();
+      expect(renderer.liveThreads).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(renderer.liveThreads).toBe(0);
+      expect(await run()).toEqual(first);
     } finally {
       await renderer.close();
     }

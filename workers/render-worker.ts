@@ -12,7 +12,7 @@ import { threadId, workerData } from 'node:worker_threads';
 import { fillExactDerivatives, withExactFallback } from '../src/engines/exact.js';
 import { createJsEngine } from '../src/engines/js.js';
 import type { WasmInstance } from '../src/engines/wasm.js';
-import { idleReleaseMs, keptWasmBytes, wasmInstance } from '../src/engines/wasm.js';
+import { keptWasmBytes, wasmInstance } from '../src/engines/wasm.js';
 import { needsDerivatives, writeData } from '../src/model/colouring.js';
 import type { Rect } from '../src/model/plan.js';
 import { addTally, EMPTY_TALLY, tallyBits, tallyCounts } from '../src/model/tally.js';
@@ -58,19 +58,6 @@ function freshKernel(): Kernel {
 
 let kernel = freshKernel();
 const kept = keptWasmBytes();
-const idleMs = idleReleaseMs();
-
-/** Set while a large instance waits out idleMs before it is dropped (see idleReleaseMs). */
-let idle: ReturnType<typeof setTimeout> | undefined;
-
-/** After a task: a large instance is dropped for a fresh one unless another task comes within idleMs. */
-function releaseWhenIdle(): void {
-  if (kernel.wasm.memoryBytes() <= kept || idleMs === Number.POSITIVE_INFINITY) return;
-  idle = setTimeout(() => {
-    kernel = freshKernel();
-  }, idleMs);
-  idle.unref();
-}
 
 /**
  * Iterations up to which outputs that need only inside or outside (ASCII, PBM) take the SIMD membership kernel
@@ -166,15 +153,6 @@ function* chunks(rect: Rect, aa: number, maxIter: number): Generator<Rect> {
 }
 
 export default function renderTask(task: RenderTask): TaskResult {
-  clearTimeout(idle);
-  try {
-    return runTask(task);
-  } finally {
-    releaseWhenIdle();
-  }
-}
-
-function runTask(task: RenderTask): TaskResult {
   mark('worker: task starts');
   // Another job than the instance's last, whose memory grew large: a fresh instance (the new job copies its orbit in
   // either way), so that the thread does not keep what its largest job needed.

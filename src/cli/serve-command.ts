@@ -36,9 +36,18 @@ export function resolveServeOptions(raw: RawArgs, parallelism = availableParalle
   };
 }
 
+/** A serving worker without a request this long exits (RendererOptions.idleMs). */
+const SERVE_IDLE_MS = 10_000;
+
 /** Serves until a signal stops it. */
 export async function runServe(o: ServeOptions): Promise<void> {
-  const renderer = await Renderer.create({ threads: o.threads, minThreads: o.threads, logger: { warn: printLine } });
+  // No worker is kept through a quiet spell: each would hold the memory of its largest deep view (docs/explorer.md).
+  const renderer = await Renderer.create({
+    threads: o.threads,
+    minThreads: 0,
+    idleMs: SERVE_IDLE_MS,
+    logger: { warn: printLine },
+  });
   const explorer = createExplorerServer({ renderer, maxPixels: o.maxPixels, log: printLine });
   const { signal, dispose } = abortOnSignals('');
   try {

@@ -361,22 +361,6 @@ export function keptWasmBytes(env: NodeJS.ProcessEnv = process.env): number {
   return (env.MANDEL_PAR_WASM_KEPT_MB !== undefined && given >= 0 ? given : 64) * 2 ** 20;
 }
 
-/**
- * A worker whose instance has grown past keptWasmBytes takes a fresh one after this many milliseconds without a task
- * (MANDEL_PAR_WASM_IDLE_MS, or 10 s; 0: after every task; Infinity, or more than a timer holds: never): between jobs
- * a server's threads would otherwise hold their last deep job's memory (103 MB each after a 10^6-point reference) for
- * as long as no other job came.
- */
-export function idleReleaseMs(env: NodeJS.ProcessEnv = process.env): number {
-  const given = Number(env.MANDEL_PAR_WASM_IDLE_MS);
-  if (env.MANDEL_PAR_WASM_IDLE_MS === undefined || !(given >= 0)) return 10_000;
-  // Node's timers fire at once, with a warning, past 2^31 - 1 ms.
-  return given <= MAX_TIMER_MS ? given : Number.POSITIVE_INFINITY;
-}
-
-/** The longest delay a Node timer keeps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
 export async function instantiateWasm(module: WebAssembly.Module): Promise<WasmInstance> {
   return wasmInstance(module);

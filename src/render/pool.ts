@@ -27,6 +27,8 @@ export interface PoolOptions {
   minThreads: number;
   /** Most workers at once; more start, up to this, while tasks wait in the queue. */
   maxThreads: number;
+  /** Workers above minThreads that have had no task this long exit [default: never]. */
+  idleMs?: number;
   /** A worker failing outside any task (its tasks fail too and say so). */
   onError(message: string): void;
 }
@@ -41,12 +43,9 @@ export function createRenderPool(o: PoolOptions): RenderPool {
     // A worker holds its next task while it runs one, so it never waits for a round trip to the main thread
     // (about 1.5 ms a task here, 26 ms over the classic picture's 50 one-row tasks at --threads 12).
     concurrentTasksPerWorker: TASKS_PER_WORKER,
-    // Workers live as long as the pool: a render never waits for a thread to start again.
-    idleTimeout: Number.POSITIVE_INFINITY,
-    // An idle worker waits for its next task with Atomics.waitAsync, not Atomics.wait, which blocked its event loop:
-    // its timers run, so it can drop a large WASM instance when left idle (workers/render-worker.ts). No difference
-    // measured in the classic picture at 2 and 12 threads or a 4000 x 4000 PBM (11 and 5 interleaved runs).
-    atomics: 'async',
+    // Workers live as long as the pool unless the caller says otherwise: a render never waits for a thread to start
+    // again.
+    idleTimeout: o.idleMs ?? Number.POSITIVE_INFINITY,
     execArgv: WORKER_EXEC_ARGV,
     workerData,
   });

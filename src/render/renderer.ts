@@ -52,6 +52,12 @@ export interface RendererOptions {
    * work would outlast a worker's start-up (see render/feeder.ts); they then stay.
    */
   minThreads?: number;
+  /**
+   * Workers above `minThreads` that have had no task this long exit, and with them all they hold [default: never]: a
+   * worker's WASM memory grows to its largest deep job's (103 MB after a 10^6-point reference) and is freed only
+   * when the thread ends (an idle thread's V8 collects nothing). A long-lived renderer between visits (`serve`).
+   */
+  idleMs?: number;
   /** The compiled WASM module, when the caller already has it [default: build/mandel.wasm, compiled now]. */
   wasmModule?: WebAssembly.Module;
   logger?: Logger;
@@ -209,6 +215,7 @@ export class Renderer {
       wasmModule,
       minThreads: Math.min(options.minThreads ?? threads, threads),
       maxThreads: threads,
+      idleMs: options.idleMs,
       onError: (message) => logger.warn(`worker error: ${message}`),
     });
     return new Renderer(threads, pool, logger, wasmModule);
