@@ -168,11 +168,18 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`;
 }
 
-type Estimate = { image: number; tasks: number; runtime: number; total: number };
+type Estimate = { image: number; tasks: number; runtime: number; reference: number; total: number };
 
-const needs = (what: string, e: Estimate) =>
-  `${what} needs about ${formatBytes(e.total)} (image ${formatBytes(e.image)}, bands in the workers ` +
-  `${formatBytes(e.tasks)}, Node and its workers ${formatBytes(e.runtime)})`;
+/** The parts of a memory estimate, in words (the reference orbit only for a deep render). */
+export function memoryParts(e: Estimate): string {
+  const reference = e.reference > 0 ? `, the reference orbit and its tables ${formatBytes(e.reference)}` : '';
+  return (
+    `image ${formatBytes(e.image)}, bands in the workers ${formatBytes(e.tasks)}, ` +
+    `Node and its workers ${formatBytes(e.runtime)}${reference}`
+  );
+}
+
+const needs = (what: string, e: Estimate) => `${what} needs about ${formatBytes(e.total)} (${memoryParts(e)})`;
 
 /** The image would not fit in one buffer. */
 export function bufferTooLarge(what: string, estimate: Estimate, max: number): UsageError {
@@ -187,7 +194,8 @@ export function memoryOverLimit(what: string, estimate: Estimate, allowed: numbe
   const source = byDefault ? "80% of this machine's memory" : '--max-memory';
   return new UsageError(
     `${needs(what, estimate)}, more than the ${formatBytes(allowed)} allowed (${source}): ` +
-      'use a smaller --width/--height or --aa, fewer --threads or --band-rows, or raise --max-memory',
+      `use a smaller --width/--height or --aa${estimate.reference > 0 ? ' or --max-iter' : ''}, ` +
+      'fewer --threads or --band-rows, or raise --max-memory',
   );
 }
 

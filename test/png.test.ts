@@ -310,6 +310,36 @@ describe('memory', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 
+  it("counts a deep render's reference orbit and its tables, in the main thread and every worker", async () => {
+    const deep = (maxIter: number) =>
+      createSpec({ view: { center: ['-0.75', '0.1'], width: '3e-32' }, width: 160, height: 90, maxIter });
+    const plan = planBands(160, 90, 2);
+    const shallow = estimateMemory(createSpec({ width: 160, height: 90, maxIter: 1000000 }), 2, plan);
+    expect(shallow.reference).toBe(0);
+    const [one, two] = [estimateMemory(deep(1000000), 1, plan), estimateMemory(deep(1000000), 2, plan)];
+    // A 10^6-point orbit: about 300 MB on two threads (448 MB resident measured for the whole render).
+    expect(two.reference).toBeGreaterThan(250e6);
+    expect(two.reference - one.reference).toBe(one.reference - estimateMemory(deep(1000000), 0, plan).reference);
+    expect(estimateMemory(deep(100000), 2, plan).reference).toBeLessThan(two.reference / 9);
+    const run = await runMain([
+      '--center=-0.75,0.1',
+      '--scale',
+      '3e-32',
+      '--width',
+      '160',
+      '--height',
+      '90',
+      '--max-iter',
+      '1000000',
+      '--out',
+      'npy',
+      '--max-memory',
+      '200M',
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/the reference orbit and its tables [\d.]+ MB\), more than .*--max-iter/);
+  });
+
   it('refuses an image larger than one buffer can hold, with the limit and what to do', async () => {
     const run = await runMain([
       '--out',

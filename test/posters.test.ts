@@ -208,6 +208,8 @@ describe('--resume', () => {
     const other = (...extra: string[]) => runCli([...VIEW, ...extra, '--canvas', 'disk', '-o', path]);
     for (const [run, difference] of [
       [await other('--resume'), 'shards: 1 here, 2 in the folder'],
+      // A dry run of it says so as well, rather than that it would resume.
+      [await other('--resume', '--dry-run'), 'shards: 1 here, 2 in the folder'],
       [await other('--shard', '2/2', '--aa', '2'), 'aa: 2 here, 1 in the folder'],
     ] as const) {
       expect(run.stderr).toBe(

@@ -13,6 +13,7 @@ import {
   invalidOption,
   keptAsItGoes,
   keptForResume,
+  memoryParts,
   outputFailed,
   RenderError,
   UsageError,
@@ -32,6 +33,7 @@ import { atomicFileSink, checkOutputPath, isDevice, prepareOutputPath, stdoutSin
 import type { PartsJob } from '../outputs/parts.js';
 import {
   canvasKind,
+  checkSameJob,
   finishedRects,
   openParts,
   partsBandRows,
@@ -125,16 +127,13 @@ async function checkDiskSpace(folder: string, job: PartsJob): Promise<void> {
  * not finished yet, each recorded durably as it is written. A whole render (one shard) then writes the picture and
  * removes the folder; a shard leaves it for `mandel-par assemble`.
  */
-async function renderOnDisk(
-  renderer: Renderer,
+/** The parts folder's job that rendering `c` on disk at `path` writes or joins, and this process's shard. */
+async function partsJob(
   c: RenderCommand,
   path: string,
-  call: Call,
-  progress: (done: number, total: number) => Promise<Progress>,
-): Promise<Outcome & { shardDone?: string }> {
+): Promise<{ job: PartsJob; shard: { index: number; count: number } }> {
   const { spec } = c;
-  const folder = partsFolder(path);
-  const existing = c.shard?.task && (await readJob(folder));
+  const existing = c.shard?.task && (await readJob(partsFolder(path)));
   const shard = c.shard ? resolveShard(c.shard, existing ? existing.array : undefined) : { index: 1, count: 1 };
   const array = existing ? existing.array : arrayLayout(shard);
   const job: PartsJob = {
@@ -144,6 +143,19 @@ async function renderOnDisk(
     output: basename(path),
     ...(array && { array }),
   };
+  return { job, shard };
+}
+
+async function renderOnDisk(
+  renderer: Renderer,
+  c: RenderCommand,
+  path: string,
+  call: Call,
+  progress: (done: number, total: number) => Promise<Progress>,
+): Promise<Outcome & { shardDone?: string }> {
+  const { spec } = c;
+  const folder = partsFolder(path);
+  const { job, shard } = await partsJob(c, path);
   await checkDiskSpace(folder, job);
   const canvas = await openParts(folder, job).catch((err) => {
     throw err instanceof UsageError ? err : outputFailed(folder, err);
@@ -240,7 +252,7 @@ function dryRunReport(c: RenderCommand, plan: Plan, onDisk: boolean, memory: Mem
   return [
     `dry run: a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()} at --max-iter ${spec.maxIter}, engine ${spec.engine}, on ${c.threads} thread${c.threads === 1 ? '' : 's'}`,
     `plan: ${plan.length} tasks (bands of ${rows} rows), ${where}${shard}`,
-    `memory: about ${formatBytes(memory.total)} (image ${formatBytes(memory.image)}, bands in the workers ${formatBytes(memory.tasks)}, Node and its workers ${formatBytes(memory.runtime)})`,
+    `memory: about ${formatBytes(memory.total)} (${memoryParts(memory)})`,
     `time: about ${duration(e.ms)}${resumed} (from ${e.sample}, rendered in ${duration(e.sampleMs)})`,
     'nothing was written',
     '',
@@ -332,6 +344,9 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   const keep = long && !device && !needsDisk && c.canvas === 'auto' && pixelKind(spec.output.format) !== 'membership';
   const onDisk = needsDisk || (keep && c.output !== undefined && (await canvasFits(c)));
   if (c.dryRun) {
+    // What --resume would refuse, this refuses too: a parts folder of another render.
+    const existing = c.resume && onDisk && parts ? await readJob(parts) : undefined;
+    if (existing && parts) checkSameJob(parts, existing, (await partsJob(c, c.output as string)).job);
     const used = onDisk ? partsPlan(c) : plan;
     const memory = checkMemory(spec, c.threads, used, c.maxMemory, undefined, onDisk);
     process.stdout.write(dryRunReport(c, used, onDisk, memory, estimate as Estimate));

@@ -107,6 +107,12 @@ function difference(a: PartsJob, b: PartsJob): string | undefined {
   return differs && `${differs[0]}: ${JSON.stringify(differs[2])} here, ${JSON.stringify(differs[1])} in the folder`;
 }
 
+/** Refuses, with what differs, a parts folder holding `existing` for `job`: another render's. */
+export function checkSameJob(folder: string, existing: PartsJob, job: PartsJob): void {
+  const differs = difference(existing, job);
+  if (differs) throw partsDisagree(folder, differs);
+}
+
 /**
  * Makes the parts folder for `job`, or joins the one there (another shard's, or an interrupted render's), which
  * must be of the same job: otherwise a UsageError says what differs. Safe when several processes do it at once.
@@ -121,9 +127,7 @@ export async function openParts(folder: string, job: PartsJob): Promise<CanvasFi
     if (err.code !== 'EEXIST') throw err;
   });
   await unlink(temp);
-  const existing = (await readJob(folder)) as PartsJob;
-  const differs = difference(existing, job);
-  if (differs) throw partsDisagree(folder, differs);
+  checkSameJob(folder, (await readJob(folder)) as PartsJob, job);
   const kind = canvasKind(job.spec);
   return createCanvas(join(folder, CANVAS_NAMES[kind]), kind, job.spec.width, job.spec.height);
 }
