@@ -380,6 +380,11 @@ export function unfinishedRender(folder: string): UsageError {
   );
 }
 
+/** Said when --resume finds nothing to continue (a mistyped output path, or a render that had finished). */
+export function nothingToResume(folder: string): string {
+  return `--resume: there is no ${JSON.stringify(folder)} to continue: rendering the whole picture`;
+}
+
 /** Said before a long render on disk: where its finished part goes, and how to continue it. */
 export function keptAsItGoes(folder: string): string {
   return `its finished part is kept in ${JSON.stringify(folder)} as it goes: after a kill or Ctrl-C, run the same command with --resume`;

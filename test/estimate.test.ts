@@ -1,6 +1,7 @@
 /** The time estimate's pure parts: where the sample strips go, and durations in words. */
 import { describe, expect, it } from 'vitest';
-import { duration, estimateTile, mayBeLong, sampleStrips, sampleTiles } from '../dist/src/cli/estimate.js';
+import { duration, estimateTile, keepFromMs, mayBeLong, sampleStrips, sampleTiles } from '../dist/src/cli/estimate.js';
+import { keptWasmBytes } from '../dist/src/engines/wasm.js';
 import { createSpec } from '../dist/src/model/spec.js';
 
 describe('sampleTiles', () => {
@@ -49,6 +50,17 @@ describe("the estimate's strips", () => {
     expect(rows(sampleStrips(small))).toBe(1); // the 16 x 4 strips that the colour sample still takes
     expect(estimateTile(small)).toEqual({ w: 8, h: 2 });
     expect(rows(sampleStrips(small, estimateTile(small)))).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('settings from the environment', () => {
+  it('take a number of 0 or more; unset, blank, not a number or negative: the default', () => {
+    expect(keepFromMs({})).toBe(10_000);
+    expect(keepFromMs({ MANDEL_PAR_KEEP_FROM_MS: '2500' })).toBe(2500);
+    expect(keepFromMs({ MANDEL_PAR_KEEP_FROM_MS: '0' })).toBe(0);
+    for (const blank of ['', ' ', 'abc', '-5']) expect(keepFromMs({ MANDEL_PAR_KEEP_FROM_MS: blank })).toBe(10_000);
+    expect(keptWasmBytes({ MANDEL_PAR_WASM_KEPT_MB: '' })).toBe(64 * 2 ** 20);
+    expect(keptWasmBytes({ MANDEL_PAR_WASM_KEPT_MB: '0' })).toBe(0);
   });
 });
 

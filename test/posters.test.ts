@@ -201,6 +201,17 @@ describe('--resume', () => {
     expect((await readFile(path)).equals(expected)).toBe(true);
   });
 
+  it('says so when --resume finds nothing to continue, and renders the whole picture', async () => {
+    const dir = await scratch();
+    const path = join(dir, 'typo.png');
+    const run = await runCli([...VIEW, '-o', path, '--resume']);
+    expect(run.stderr).toContain(
+      `mandel-par: --resume: there is no ${JSON.stringify(`${path}.parts`)} to continue: rendering the whole picture\n`,
+    );
+    expect(run.status).toBe(0);
+    expect((await readFile(path)).length).toBeGreaterThan(0);
+  });
+
   it('refuses to continue another picture: the message says what differs', async () => {
     const dir = await scratch();
     const path = join(dir, 'poster.png');

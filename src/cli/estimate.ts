@@ -5,6 +5,7 @@
  * the sample is small, and the threads are taken to scale linearly.
  */
 import type { Plan } from '../model/plan.js';
+import { numberSetting } from '../model/setting.js';
 import type { RenderSpec } from '../model/spec.js';
 import { dataFormat, pixelKind } from '../model/spec.js';
 import type { PixelFormat } from '../model/task.js';
@@ -29,8 +30,7 @@ const STEP_NS: Readonly<Record<string, number>> = { 'wasm-simd': 0.25, wasm: 1, 
  * keep at most 10 s of work.)
  */
 export function keepFromMs(env: NodeJS.ProcessEnv = process.env): number {
-  const given = Number(env.MANDEL_PAR_KEEP_FROM_MS);
-  return env.MANDEL_PAR_KEEP_FROM_MS !== undefined && given >= 0 ? given : 10_000;
+  return numberSetting(env.MANDEL_PAR_KEEP_FROM_MS, 10_000);
 }
 /** From this estimate on, the estimate is said before the render starts. */
 export const ANNOUNCE_FROM_MS = 10_000;

@@ -14,6 +14,7 @@ import {
   keptAsItGoes,
   keptForResume,
   memoryParts,
+  nothingToResume,
   outputFailed,
   RenderError,
   UsageError,
@@ -332,6 +333,7 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   if (parts && !c.resume && !c.shard && pixelKind(spec.output.format) !== 'membership' && (await readJob(parts))) {
     throw unfinishedRender(parts);
   }
+  if (parts && c.resume && !c.shard && !c.quiet && !(await readJob(parts))) printLine(nothingToResume(parts));
   // Not on --resume: an estimate is of the whole picture, not of what is left, and the parts decide the canvas.
   const sampled = c.dryRun || (mayBeLong(spec, c.threads) && !c.resume);
   const whole = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { kernelAssertion, kernelMismatch, wrongKernelJob } from '../errors.js';
 import type { Colouring } from '../model/colouring.js';
 import { DEFAULT_LIGHT, lightVector, paletteTable, SHADING_BITS, TABLE_SIZE } from '../model/colouring.js';
+import { numberSetting } from '../model/setting.js';
 import type { DirectJob, Engine, KernelJob, PerturbKernelJob, PerturbWork, SamplePixels } from '../model/task.js';
 import type { BlaBuilder } from '../plane/bla.js';
 import { BLOCK_F64 } from '../plane/bla.js';
@@ -357,8 +358,7 @@ export interface WasmInstance {
  * otherwise hold its heaviest deep job's memory in every thread for good.
  */
 export function keptWasmBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const given = Number(env.MANDEL_PAR_WASM_KEPT_MB);
-  return (env.MANDEL_PAR_WASM_KEPT_MB !== undefined && given >= 0 ? given : 64) * 2 ** 20;
+  return numberSetting(env.MANDEL_PAR_WASM_KEPT_MB, 64) * 2 ** 20;
 }
 
 /** Instantiates the kernel module once, for one thread; everything it returns shares this instance's memory. */
