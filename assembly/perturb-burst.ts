@@ -125,15 +125,14 @@ export function burst(steps: i32): i32 {
     const lost1 = f64x2.gt(v128.load(ERR, 16), f64x2.mul(r1, lost));
     // The rare events, one test (as it was before pairGoesOn: this loop is the kernel's hottest): a lane to rebase
     // (|z|^2 < |dz|^2) or lost, or near |z| = 2, where the lanes go on if the margins say so (pairGoesOn).
+    const near = v128.any_true(v128.or(v128.or(events(r0, d0), events(r1, d1)), v128.or(lost0, lost1)));
     if (
       k == limit ||
-      (v128.any_true(v128.or(v128.or(events(r0, d0), events(r1, d1)), v128.or(lost0, lost1))) &&
+      (near &&
         (v128.any_true(v128.or(v128.or(f64x2.lt(r0, d0), f64x2.lt(r1, d1)), v128.or(lost0, lost1))) ||
           !pairGoesOn(nearFour(r0), rx0, ry0, dzx0, dzy0, r0, d0, m0, m1, v128.load(ERR)) ||
           !pairGoesOn(nearFour(r1), rx1, ry1, dzx1, dzy1, r1, d1, m2, m3, v128.load(ERR, 16))))
     ) {
-      // No lane near an event (the first test above): rebaseLanes asks only lanes at their orbit's end for theirs.
-      const quiet = !v128.any_true(v128.or(v128.or(events(r0, d0), events(r1, d1)), v128.or(lost0, lost1)));
       v128.store(DZX, dzx0);
       v128.store(DZX + 16, dzx1);
       v128.store(DZY, dzy0);
@@ -143,7 +142,8 @@ export function burst(steps: i32): i32 {
       store<i32>(M, m2, 8);
       store<i32>(M, m3, 12);
       if (k == steps) break;
-      const next = rebaseLanes(k, quiet);
+      // No lane near an event: rebaseLanes asks only lanes at their orbit's end for theirs.
+      const next = rebaseLanes(k, !near);
       if (next == TO_DRIVER) break;
       dzx0 = v128.load(DZX);
       dzx1 = v128.load(DZX, 16);

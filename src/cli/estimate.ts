@@ -25,9 +25,9 @@ const STEP_NS: Readonly<Record<string, number>> = { 'wasm-simd': 0.25, wasm: 1, 
 
 /**
  * From this estimate on, a picture held whole is rendered on disk, so that a kill or Ctrl-C loses nothing:
- * MANDEL_PAR_KEEP_FROM_MS, or 10 s (by default where the estimate is said too: ANNOUNCE_FROM_MS). (It was 3 s: a render that could take 3 to
- * 10 s then paid for its sample, about 0.1 s and its strips' work thrown away, 4% of the 1e30 seahorse frame's 2.5 s, to
- * keep at most 10 s of work.)
+ * MANDEL_PAR_KEEP_FROM_MS, or 10 s, as ANNOUNCE_FROM_MS. (It was 3 s: a render that could take 3 to 10 s then paid for
+ * its sample, about 0.1 s and its strips' work thrown away, 4% of the 1e30 seahorse frame's 2.5 s, to keep at most 10 s
+ * of work.)
  */
 export function keepFromMs(env: NodeJS.ProcessEnv = process.env): number {
   return numberSetting(env.MANDEL_PAR_KEEP_FROM_MS, 10_000);

@@ -123,11 +123,6 @@ async function checkDiskSpace(folder: string, job: PartsJob): Promise<void> {
   if (needed - existing > free) throw diskTooSmall(dirname(folder), needed, free);
 }
 
-/**
- * A picture rendered into the canvas of its parts folder (outputs/parts.ts), only the bands of this shard that are
- * not finished yet, each recorded durably as it is written. A whole render (one shard) then writes the picture and
- * removes the folder; a shard leaves it for `mandel-par assemble`.
- */
 /** The parts folder's job that rendering `c` on disk at `path` writes or joins, and this process's shard. */
 async function partsJob(
   c: RenderCommand,
@@ -147,6 +142,11 @@ async function partsJob(
   return { job, shard };
 }
 
+/**
+ * A picture rendered into the canvas of its parts folder (outputs/parts.ts), only the bands of this shard that are
+ * not finished yet, each recorded durably as it is written. A whole render (one shard) then writes the picture and
+ * removes the folder; a shard leaves it for `mandel-par assemble`.
+ */
 async function renderOnDisk(
   renderer: Renderer,
   c: RenderCommand,
@@ -330,10 +330,9 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   if (c.output !== undefined) await (c.dryRun ? checkOutputPath(c.output) : prepareOutputPath(c.output));
   // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
   const parts = c.output === undefined ? undefined : partsFolder(c.output);
-  if (parts && !c.resume && !c.shard && pixelKind(spec.output.format) !== 'membership' && (await readJob(parts))) {
-    throw unfinishedRender(parts);
-  }
-  if (parts && c.resume && !c.shard && !c.quiet && !(await readJob(parts))) printLine(nothingToResume(parts));
+  const left = parts && pixelKind(spec.output.format) !== 'membership' ? await readJob(parts) : undefined;
+  if (parts && left && !c.resume && !c.shard) throw unfinishedRender(parts);
+  if (parts && !left && c.resume && !c.shard && !c.quiet) printLine(nothingToResume(parts));
   // Not on --resume: an estimate is of the whole picture, not of what is left, and the parts decide the canvas.
   const sampled = c.dryRun || (mayBeLong(spec, c.threads) && !c.resume);
   const whole = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
@@ -347,8 +346,7 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   const onDisk = needsDisk || (keep && c.output !== undefined && (await canvasFits(c)));
   if (c.dryRun) {
     // What --resume would refuse, this refuses too: a parts folder of another render.
-    const existing = c.resume && onDisk && parts ? await readJob(parts) : undefined;
-    if (existing && parts) checkSameJob(parts, existing, (await partsJob(c, c.output as string)).job);
+    if (parts && left && c.resume && onDisk) checkSameJob(parts, left, (await partsJob(c, c.output as string)).job);
     const used = onDisk ? partsPlan(c) : plan;
     const memory = checkMemory(spec, c.threads, used, c.maxMemory, undefined, onDisk);
     process.stdout.write(dryRunReport(c, used, onDisk, memory, estimate as Estimate));
