@@ -5,7 +5,8 @@
  * with shortcuts are credited with the work they avoided and the figures compare. Bands of 16 rows, as the pool
  * would hand them out. A native C reference is built and timed when a C compiler is present.
  *
- *   npm run bench [-- --repeat N] [--deep]   (--deep: the deep-zoom section alone)
+ *   npm run bench [-- --repeat N] [--deep] [--against BASE_DIR]   (--deep: the deep-zoom section alone; --against:
+ *   then issue 18's deep views, whole renders, this checkout against another built one: bench/against.ts)
  */
 
 import { withExactFallback } from '../src/engines/exact.js';
@@ -21,6 +22,7 @@ import { sampleGrid } from '../src/plane/view.js';
 import type { Region } from '../src/plane/viewport.js';
 import { CLASSIC_REGION, planeMapping } from '../src/plane/viewport.js';
 import { median } from '../src/scale/median.js';
+import { againstBuild } from './against.js';
 import { nativeReference } from './native.js';
 
 interface Case {
@@ -46,6 +48,7 @@ const CASES: Case[] = [
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 5;
 const deepOnly = process.argv.includes('--deep');
+const againstAt = process.argv.indexOf('--against');
 
 const wasm = await instantiateWasm(await compileWasmModule());
 const ENGINES: [string, Engine][] = [
@@ -171,6 +174,7 @@ if (!deepOnly) {
   membershipCase(true);
 }
 deepCases();
+if (againstAt > 0) await againstBuild(process.argv[againstAt + 1], repeat);
 
 /**
  * Deep zoom: the perturbation kernel, one thread, bands of 16 rows, at four depths, beside the direct SIMD kernel
