@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -183,6 +183,20 @@ describe('--resume', () => {
         `${JSON.stringify(`${path}.parts`)}: run the same command with --resume to continue\n`,
     );
     expect((await runCli([...args(path), '--resume'])).status).toBe(0);
+    expect((await readFile(path)).equals(expected)).toBe(true);
+  });
+
+  it('a log whose last line was torn (a crash while appending it): one --resume finishes the same file', async () => {
+    const dir = await scratch();
+    const expected = await inMemory(dir, 'reference.png');
+    const path = join(dir, 'poster.png');
+    const log = join(`${path}.parts`, 'done-1-of-1.log');
+    expect((await killMidway(args(path), log, 10, 'SIGKILL')).signal).toBe('SIGKILL');
+    const text = await readFile(log, 'utf8');
+    await writeFile(log, text.slice(0, -3));
+    const resumed = await runCli([...args(path), '--resume']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.status).toBe(0);
     expect((await readFile(path)).equals(expected)).toBe(true);
   });
 

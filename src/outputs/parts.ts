@@ -156,9 +156,23 @@ export interface Recorder {
 /** How often finished rectangles are made durable: a crash loses at most this much work. */
 const FLUSH_MS = 1000;
 
+/**
+ * Ends a log's last line where a process stopped while appending it (a crash, a full disk): the next line recorded
+ * would otherwise run on from the torn one, and that rectangle, whose pixels are on disk, would count as missing.
+ * The torn line is then a line of its own, which parseLog ignores.
+ */
+async function endTornLine(log: FileHandle): Promise<void> {
+  const { size } = await log.stat();
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  await log.read(last, 0, 1, size - 1);
+  if (last[0] !== 0x0a) await log.appendFile('\n');
+}
+
 /** The log of shard `shard` of `shards`, recording into `folder` as rectangles finish (group commit, see FLUSH_MS). */
 export async function startRecorder(folder: string, canvas: CanvasFile, shard: number, shards: number) {
-  const log: FileHandle = await open(join(folder, logName(shard, shards)), 'a');
+  const log: FileHandle = await open(join(folder, logName(shard, shards)), 'a+');
+  await endTornLine(log);
   const pixels: FileHandle = await open(canvas.path, 'r');
   let pending: string[] = [];
   let flushing: Promise<void> = Promise.resolve();
