@@ -27,14 +27,18 @@ export function statsReport(
     `render: ${seconds(stats.wallMs)} wall, ${stats.tasks} tasks on ${stats.iterateMsByThread.size} thread${stats.iterateMsByThread.size === 1 ? '' : 's'};`,
     ` worker time: iterate ${seconds(iterate)}, colour/format ${seconds(output)}`,
     stats.setupMs > 0 ? `, deep setup ${seconds(stats.setupMs)}\n` : '\n',
-    stats.reference
-      ? `reference orbit: ${seconds(stats.reference.ms)} of the render's wall time (${stats.reference.points} points)\n`
-      : '',
+    stats.reference ? referenceReport(stats.reference) : '',
     stats.perturbWork ? perturbReport(stats.perturbWork) : '',
     maxIter === undefined ? '' : insideReport(stats.tally, maxIter),
     encodeMs > 0 ? `encode and write: ${seconds(encodeMs)}\n` : '',
     `total: ${seconds(totalMs)}\n`,
   ].join('');
+}
+
+/** The reference's time: in the render's wall time, or before it (a sample of the view, for its time estimate or its colour cycle, computed it). */
+function referenceReport(r: NonNullable<RenderStats['reference']>): string {
+  const when = r.kept ? 'before the render, for a sample of it' : "of the render's wall time";
+  return `reference orbit: ${seconds(r.ms)} ${when} (${r.points} points)\n`;
 }
 
 /**

@@ -99,10 +99,11 @@ export interface RenderStats {
   /** The WASM instances each thread reported using (one per thread when the pool is right). */
   instancesByThread: Map<number, Set<string>>;
   /**
-   * A perturbation render's reference: the time it took within wallMs (choosing it, computing its orbit; about 0
-   * when the renderer kept it from the last render) and the orbit's points.
+   * A perturbation render's reference: the time choosing it and computing its orbit and tables took, its points, and
+   * whether the renderer had kept it from an earlier render (a time estimate's sample, say), which took that time
+   * then: it is not in this render's wallMs.
    */
-  reference?: { ms: number; points: number };
+  reference?: { ms: number; points: number; kept: boolean };
   /** A perturbation render's work, summed over its tasks. */
   perturbWork?: PerturbWork;
 }
@@ -185,6 +186,8 @@ export class Renderer {
    * shards, an explorer's coarse and fine passes of one view, renders running side by side) computes it once.
    */
   readonly #perturbCache = new Map<string, Promise<PerturbJob>>();
+  /** How long each setup in #perturbCache took to make. */
+  readonly #setupTimes = new WeakMap<PerturbJob, number>();
   readonly #wasmModule: WebAssembly.Module;
   /**
    * The WASM instance of this thread, for the reference orbit and the survey that chooses it (made when first needed).
@@ -300,8 +303,8 @@ export class Renderer {
     if (!perturbing && precision?.exceeded) this.#logger.warn(precisionLost(precision));
     const started = performance.now();
     const output: TaskOutput = { format, colouring: spec.colouring, image: sharedImage, canvas };
-    const perturb = perturbing ? await this.#perturbation(spec, aa, aspect) : undefined;
-    const referenceMs = performance.now() - started;
+    const setup = perturbing ? await this.#perturbation(spec, aa, aspect) : undefined;
+    const perturb = setup?.job;
     const placement: TaskPlacement = perturb
       ? { perturb }
       : { mapping: planeMapping(region as Region, spec.width * aa, spec.height * aa) };
@@ -323,7 +326,9 @@ export class Renderer {
       taskMs: new Array<number>(plan.length).fill(0),
       tally: EMPTY_TALLY,
       instancesByThread: new Map(),
-      ...(perturb && { reference: { ms: referenceMs, points: perturb.orbit.length / 2 } }),
+      ...(setup && {
+        reference: { ms: this.#setupTimes.get(setup.job) ?? 0, points: setup.job.orbit.length / 2, kept: setup.kept },
+      }),
     };
     // One slot per task, and a last one that says the render was stopped (workers then skip what they hold).
     const states = new Int32Array(new SharedArrayBuffer(4 * (plan.length + 1)));
@@ -392,15 +397,21 @@ export class Renderer {
     return { ...stats, wallMs: performance.now() - started };
   }
 
-  /** The reference orbit and steps for a perturbation render, computed here once and kept for the next render. */
-  async #perturbation(spec: RenderSpec, aa: number, aspect: number): Promise<PerturbJob> {
+  /**
+   * The reference orbit and steps for a perturbation render, computed here once and kept for the next render; `kept`
+   * when an earlier render had them computed.
+   */
+  async #perturbation(spec: RenderSpec, aa: number, aspect: number): Promise<{ job: PerturbJob; kept: boolean }> {
     const grid = sampleGrid(spec, spec.width * aa, spec.height * aa, aspect);
     const key = JSON.stringify([grid, spec.maxIter, spec.julia], (_, v) => (typeof v === 'bigint' ? String(v) : v));
     let job = this.#perturbCache.get(key);
+    const kept = job !== undefined;
     if (job) this.#perturbCache.delete(key);
     else {
       job = this.#surveyKernel().then((wasm) => {
+        const started = performance.now();
         const setup = chooseReference(grid, spec.maxIter, wasm.engine('renderPerturb'), spec.julia, wasm);
+        this.#setupTimes.set(setup, performance.now() - started);
         // Not kept past a large setup: its memory never shrinks (see keptWasmBytes); a fresh one starts small.
         if (wasm.memoryBytes() > keptWasmBytes()) this.#survey = undefined;
         return setup;
@@ -413,7 +424,7 @@ export class Renderer {
       if (this.#perturbCache.size <= KEPT_SETUPS) break;
       this.#perturbCache.delete(old);
     }
-    return job;
+    return { job: await job, kept };
   }
 
   #surveyKernel(): Promise<WasmInstance> {
