@@ -188,7 +188,9 @@ describe('what it says on stderr', () => {
     expect(Number(work?.[1])).toBeGreaterThan(50);
     // A PNG's colour cycle is chosen from a sample first, which computes the reference the render then reuses.
     const png = await runMain([...args, '-o', join(dir, 'deep.png'), '--quiet', '--stats']);
-    expect(png.stderr).toMatch(/\nreference orbit: \d+\.\d\d s before the render, for a sample of it \(3001 points\)\n/);
+    expect(png.stderr).toMatch(
+      /\nreference orbit: \d+\.\d\d s before the render, for a sample of it \(3001 points\)\n/,
+    );
   });
 });
 
