@@ -235,7 +235,12 @@ describe('--resume', () => {
       [await other('--resume'), 'shards: 1 here, 2 in the folder'],
       // A dry run of it says so as well, rather than that it would resume.
       [await other('--resume', '--dry-run'), 'shards: 1 here, 2 in the folder'],
-      [await other('--shard', '2/2', '--aa', '2'), 'aa: 2 here, 1 in the folder'],
+      [await other('--shard', '2/2', '--aa', '2'), '--aa 2 here, --aa 1 in the folder'],
+      // As the options are written: a palette's colours, not the spec's JSON.
+      [
+        await other('--shard', '2/2', '--palette', '#000000,#ffffff'),
+        '--palette "#000000,#ffffff" here, --palette "#000764,#206bcb,#edffff,#ffaa00,#000200" in the folder',
+      ],
     ] as const) {
       expect(run.stderr).toBe(
         `mandel-par: ${JSON.stringify(`${path}.parts`)} holds the parts of another render (${difference}): ` +

@@ -17,6 +17,7 @@ import type { CanvasFile } from '../model/task.js';
 import type { CanvasKind } from './canvas.js';
 import { CANVAS_NAMES, createCanvas } from './canvas.js';
 import { uniqueTag } from './files.js';
+import { reproduceCommand } from './provenance.js';
 
 /** How a job array that renders a parts folder is laid out: its first index, step and count, as its first task saw them. */
 export interface ArrayLayout {
@@ -91,20 +92,37 @@ export async function readJob(folder: string): Promise<PartsJob | undefined> {
   }
 }
 
-/** The first field in which two jobs differ, as words for a message; undefined when they agree. */
+/** A spec's options as the command that reproduces it writes them, by name: `--max-iter` -> `--max-iter 500`. */
+function specOptions(spec: RenderSpec): Map<string, string> {
+  const words = reproduceCommand(spec)
+    .split(/ (?=--)/)
+    .slice(1);
+  return new Map(words.map((word) => [/^--[\w-]+/.exec(word)?.[0] ?? word, word]));
+}
+
+/**
+ * The first thing in which two jobs (the folder's `a`, this render's `b`) differ, as words for a message: a job's
+ * own field, else an option as the command line writes it (a palette as its colours, not as the spec's JSON), else a
+ * spec field; undefined when they agree.
+ */
 function difference(a: PartsJob, b: PartsJob): string | undefined {
+  const inFolder = specOptions(a.spec);
+  const here = specOptions(b.spec);
   const fields: [string, unknown, unknown][] = [
     ['output', a.output, b.output],
     ['band rows', a.bandRows, b.bandRows],
     ['shards', a.shards, b.shards],
-    ...Object.keys({ ...a.spec, ...b.spec }).map((k): [string, unknown, unknown] => [
-      k,
-      a.spec[k as keyof RenderSpec],
-      b.spec[k as keyof RenderSpec],
-    ]),
   ];
-  const differs = fields.find(([, x, y]) => JSON.stringify(x) !== JSON.stringify(y));
-  return differs && `${differs[0]}: ${JSON.stringify(differs[2])} here, ${JSON.stringify(differs[1])} in the folder`;
+  const job = fields.find(([, x, y]) => x !== y);
+  if (job) return `${job[0]}: ${JSON.stringify(job[2])} here, ${JSON.stringify(job[1])} in the folder`;
+  for (const name of new Set([...inFolder.keys(), ...here.keys()])) {
+    const [x, y] = [inFolder.get(name), here.get(name)];
+    if (x !== y) return `${y ?? `no ${name}`} here, ${x ?? `no ${name}`} in the folder`;
+  }
+  const key = Object.keys({ ...a.spec, ...b.spec }).find(
+    (k) => JSON.stringify(a.spec[k as keyof RenderSpec]) !== JSON.stringify(b.spec[k as keyof RenderSpec]),
+  ) as keyof RenderSpec | undefined;
+  return key && `${key}: ${JSON.stringify(b.spec[key])} here, ${JSON.stringify(a.spec[key])} in the folder`;
 }
 
 /** Refuses, with what differs, a parts folder holding `existing` for `job`: another render's. */
