@@ -5,7 +5,7 @@
  * arithmetic with `bits` fraction bits; derivatives, which outgrow f64, as Scaled mantissas with powers of two.
  */
 import type { Scaled } from './orbit.js';
-import { fixedToNumber, nextDerivative } from './orbit.js';
+import { fixedToNumber, floorLog2, nextDerivative } from './orbit.js';
 
 /** A complex number in fixed point: re / 2^bits, im / 2^bits. */
 export interface FixedComplex {
@@ -113,7 +113,7 @@ export function log2Size(c: FixedComplex, period: number, bits: number): number 
 
 function normalise(re: number, im: number, exponent: number): Scaled {
   if (re === 0 && im === 0) return { re: 0, im: 0, exponent: 0 };
-  const shift = Math.floor(Math.log2(Math.max(Math.abs(re), Math.abs(im))));
+  const shift = floorLog2(Math.max(Math.abs(re), Math.abs(im)));
   return { re: re / 2 ** shift, im: im / 2 ** shift, exponent: exponent + shift };
 }
 
