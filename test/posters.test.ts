@@ -165,6 +165,7 @@ describe('--resume', () => {
     // --dry-run says where it would go and what it would take, and writes nothing.
     const dry = await runCli([...view, '-o', join(dir, 'dry.png'), '--dry-run'], { env });
     expect(dry.stdout).toMatch(/^dry run: a 600 x 400 PNG at --max-iter 50000, engine wasm-simd, on 2 threads\n/);
+    expect(dry.stdout).toMatch(/^colour: --cycle \d+, chosen from a sample of the view$/m);
     expect(dry.stdout).toMatch(/^plan: 58 tasks \(bands of 7 rows\), on disk in ".*dry\.png\.parts" \(resumable\)$/m);
     expect(dry.stdout).toMatch(/^memory: about [\d.]+ MB \(image 0 B, /m);
     expect(dry.stdout).toMatch(/^time: about [\d.]+ s \(from \d+ strips of 256 x 4 pixels, rendered in /m);
