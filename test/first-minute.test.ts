@@ -167,7 +167,7 @@ describe('what it says on stderr', () => {
     const run = await runMain(['-o', join(dir, 'stats.txt'), '--quiet', '--stats']);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(
-      /^render: .* wall, 13 tasks on \d threads?; worker time: .*\ninside: [\d.]+% of 7000 samples reached --max-iter 100000\ntotal: .*\n$/,
+      /^render: .* wall, 13 tasks on \d threads?; worker time: .*\ninside: [\d.]+% of 7000 samples reached --max-iter 100000\ntotal: \d+\.\d\d s, \d+\.\d\d s since the process started\n$/,
     );
   });
 

@@ -391,7 +391,8 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
     } else if (c.output !== undefined && !c.quiet) printLine(await writtenLine(c.output, spec));
     if (c.stats) {
       const threads = { used: c.threads, asked: c.threadsAsked };
-      const report = statsReport(outcome.stats, outcome.encodeMs, performance.now() - started, threads, spec.maxIter);
+      const total = { commandMs: performance.now() - started, processMs: performance.now() };
+      const report = statsReport(outcome.stats, outcome.encodeMs, total, threads, spec.maxIter);
       process.stderr.write(report);
     }
   } finally {

@@ -9,12 +9,13 @@ const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /**
- * Wall time per phase, and the workers' own time split; `threads` when fewer were used than asked for.
+ * Wall time per phase, and the workers' own time split; `threads` when fewer were used than asked for. The total is the
+ * command's, and the process's as the "wrote" line says it (Node's start and the modules come before the command).
  */
 export function statsReport(
   stats: RenderStats,
   encodeMs: number,
-  totalMs: number,
+  total: { commandMs: number; processMs: number },
   threads?: { used: number; asked: number },
   maxIter?: number,
 ): string {
@@ -31,7 +32,7 @@ export function statsReport(
     stats.perturbWork ? perturbReport(stats.perturbWork) : '',
     maxIter === undefined ? '' : insideReport(stats.tally, maxIter),
     encodeMs > 0 ? `encode and write: ${seconds(encodeMs)}\n` : '',
-    `total: ${seconds(totalMs)}\n`,
+    `total: ${seconds(total.commandMs)}, ${seconds(total.processMs)} since the process started\n`,
   ].join('');
 }
 
