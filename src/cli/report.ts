@@ -36,7 +36,10 @@ export function statsReport(
   ].join('');
 }
 
-/** The reference's time: in the render's wall time, or before it (a sample of the view, for its time estimate or its colour cycle, computed it). */
+/**
+ * The reference's time: in the render's wall time, or before it (a sample of the view, for the time estimate or the
+ * colour cycle, computed it and the render reused it).
+ */
 function referenceReport(r: NonNullable<RenderStats['reference']>): string {
   const when = r.kept ? 'before the render, for a sample of it' : "of the render's wall time";
   return `reference orbit: ${seconds(r.ms)} ${when} (${r.points} points)\n`;
