@@ -35,6 +35,17 @@ function rounded(text: string, decimals: number): string {
   return decimalOf(text.startsWith('-') ? -value : value, bits, decimals);
 }
 
+/** |a - b| of two decimals, exactly to 60 places, as a number (f64 cannot subtract 0.74... and 0.74... 1e-36 apart). */
+function offset(a: string, b: string): number {
+  const scaled = (t: string) => {
+    const [whole, fraction = ''] = t.replace('-', '').split('.');
+    const v = BigInt(whole + fraction.padEnd(60, '0').slice(0, 60));
+    return t.startsWith('-') ? -v : v;
+  };
+  const d = scaled(a) - scaled(b);
+  return Number(d < 0n ? -d : d) / 1e60;
+}
+
 async function find(args: string[]) {
   const run = await runMain(['find', ...args]);
   const m = /^period (\d+), size ([\d.]+e-?\d+)\n--center=(\S+),(\S+) --zoom ([\d.]+e\d+)\n$/.exec(run.stdout);
@@ -62,6 +73,34 @@ describe('mandel-par find', () => {
     expect([p8007.re, p8007.im]).toEqual([rounded(P8007[0], decimals), rounded(P8007[1], decimals)]);
     // The period given skips the search and lands on the same nucleus.
     expect(await find([...sea, '--period', '8007'])).toEqual(p8007);
+  });
+
+  it('a root of z_p out of the view (the period-3 nucleus for p = 33) is not taken: the nucleus in the view', async () => {
+    // Newton's method from this centre used to settle on the period-3 nucleus, 0.014 away, and print its size by the
+    // period-33 formula: "period 33, size 7.6e364, --center=-2,0 --zoom 3.9e-366".
+    const view = ['--center=-1.7685,0.0038', '--zoom', '1000'];
+    const f = await find(view);
+    expect(f.period).toBe(33);
+    // In the view (1.5e-3 either side of its centre), and smaller than it.
+    expect(offset(f.re, '-1.7685')).toBeLessThan(1.5e-3);
+    expect(offset(f.im, '0.0038')).toBeLessThan(1.5e-3);
+    expect(Number(f.size)).toBeLessThan(3e-3);
+    // The same nucleus from a view around it, and with the period given.
+    expect(await find([`--center=${f.re},${f.im}`, '--zoom', '1e5'])).toEqual(f);
+    expect(await find([...view, '--period', '33'])).toEqual(f);
+  });
+
+  it('a view inside a minibrot, with no nucleus in it: the component that holds it (a bulb of the period-8007 one)', async () => {
+    // 3e-33 wide, every sample inside the period-2 bulb of the period-8007 minibrot: it said "no minibrot".
+    const centre = ['-0.743643887037158704752191506114774', '0.131825904205311970493132056385139'];
+    const f = await find([`--center=${centre.join(',')}`, '--zoom', '1e33']);
+    expect(f.period).toBe(2 * 8007);
+    // Just out of the view (1.5e-33 either side), and nearer than the period-8007 nucleus (6e-33 away).
+    const away = (re: string, im: string) => Math.hypot(offset(re, centre[0]), offset(im, centre[1]));
+    expect(away(f.re, f.im)).toBeLessThan(4e-33);
+    expect(away(f.re, f.im)).toBeLessThan(away(P8007[0], P8007[1]) / 1.5);
+    // A nucleus of that period indeed: found again from a view a thousand times deeper around it.
+    expect(await find([`--center=${f.re},${f.im}`, '--zoom', '1e36'])).toEqual(f);
   });
 
   it.each([

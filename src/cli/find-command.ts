@@ -6,7 +6,15 @@
 import { conflictingOptions, invalidOption, noMinibrot, noMisiurewicz } from '../errors.js';
 import { parseDecimal, toFixedPoint } from '../plane/decimal.js';
 import type { FixedComplex } from '../plane/nucleus.js';
-import { ballPeriod, ballPreperiod, log2Size, misiurewicz, nucleus } from '../plane/nucleus.js';
+import {
+  ballPreperiod,
+  log2Size,
+  lowestPeriod,
+  misiurewicz,
+  nearestPeriod,
+  nucleus,
+  withinDisk,
+} from '../plane/nucleus.js';
 import type { RawArgs } from './parsers.js';
 import { MANDELBROT_VIEW, parseWholeNumber, resolveView, single } from './parsers.js';
 
@@ -92,14 +100,32 @@ function searchDisk(o: FindOptions): { log2r: number; at: (bits: number) => Fixe
   return { log2r: log10 * Math.log2(10) - 1, at };
 }
 
+/**
+ * How far from the view's centre (a multiple of the searched disk's radius) a nucleus found may lie: Newton's method
+ * may settle on a root of z_p that is another minibrot's (of a divisor of p), out of the view.
+ */
+const NUCLEUS_REACH = 4;
+
 /** The minibrot nearest the view (see the module's comment). */
 export function findMinibrot(o: FindOptions): Found {
-  const { log2r, at } = searchDisk(o);
-  let bits = Math.max(128, Math.ceil(-log2r) + 96);
-  const period = o.period ?? ballPeriod(at(bits), bits, log2r, o.maxPeriod);
-  if (period === undefined) throw noMinibrot(o.maxPeriod);
-  let found = nucleus(at(bits), period, bits);
-  if (!found) throw noMinibrot(o.maxPeriod, period);
+  const searched = searchDisk(o);
+  const { at } = searched;
+  let bits = Math.max(128, Math.ceil(-searched.log2r) + 96);
+  // The disk the nucleus lies in: the view's, or a larger one where the view lies inside a minibrot.
+  const near =
+    o.period === undefined
+      ? nearestPeriod(at(bits), bits, searched.log2r, o.maxPeriod)
+      : { period: o.period, log2r: searched.log2r };
+  if (near === undefined) throw noMinibrot(o.maxPeriod);
+  const log2r = near.log2r;
+  bits = Math.max(bits, Math.ceil(-log2r) + 96);
+  // Newton's steps no longer than the disk's radius; a period the ball method found must have its nucleus near the
+  // disk (one given is taken wherever Newton's method settles).
+  let found = nucleus(at(bits), near.period, bits, log2r);
+  if (!found || (o.period === undefined && !withinDisk(found, at(bits), bits, log2r + Math.log2(NUCLEUS_REACH)))) {
+    throw noMinibrot(o.maxPeriod, near.period);
+  }
+  const period = lowestPeriod(found, bits, near.period);
   let log2 = log2Size(found, period, bits);
   // A minibrot much smaller than the view needs more bits than the view did: Newton again, from where it got to.
   if (-log2 + 64 > bits) {

@@ -14,6 +14,7 @@ export interface FixedComplex {
 }
 
 const log2Of = (re: number, im: number) => Math.log2(Math.hypot(re, im));
+const abs = (v: bigint) => (v < 0n ? -v : v);
 const log2Scaled = (a: Scaled) => a.exponent + log2Of(a.re, a.im);
 
 function square(z: FixedComplex, c: FixedComplex, bits: bigint): FixedComplex {
@@ -21,14 +22,48 @@ function square(z: FixedComplex, c: FixedComplex, bits: bigint): FixedComplex {
 }
 
 /**
- * The period of the minibrot the disk of radius 2^log2r around `c` holds: the first n <= maxPeriod at which the
- * disk, iterated, holds 0; undefined when the orbit escapes first or none is found.
+ * The period of the minibrot nearest `c`, and the radius (log2) of the disk around `c` found to hold it: the first n
+ * <= maxPeriod at which the disk of radius 2^log2r, iterated, holds 0 (the ball method); where none does and the orbit stays bounded to maxPeriod
+ * (c lies inside a minibrot, or near one), the disk grown to the smallest that does, a bit over, and its first n.
+ * Undefined when the orbit escapes first.
  */
-export function ballPeriod(c: FixedComplex, bits: number, log2r: number, maxPeriod: number): number | undefined {
+export function nearestPeriod(
+  c: FixedComplex,
+  bits: number,
+  log2r: number,
+  maxPeriod: number,
+): { period: number; log2r: number } | undefined {
+  const ratios: number[] = [];
   for (const { n, x, y, dz } of orbitWithSlope(c, bits, maxPeriod)) {
-    if (log2Of(x, y) < log2Scaled(dz) + log2r) return n;
+    // |z_n| / |dz_n/dc|: about how far c is from a root of z_n.
+    const ratio = log2Of(x, y) - log2Scaled(dz);
+    if (ratio < log2r) return { period: n, log2r };
+    ratios.push(ratio);
   }
-  return undefined;
+  if (ratios.length < maxPeriod) return undefined;
+  const grown = Math.min(...ratios) + GROWN_SLACK;
+  return { period: ratios.findIndex((ratio) => ratio < grown) + 1, log2r: grown };
+}
+
+/** Whether `a` lies within 2^log2r of `b` (both with `bits` fraction bits) in each part. */
+export function withinDisk(a: FixedComplex, b: FixedComplex, bits: number, log2r: number): boolean {
+  const most = 1n << BigInt(Math.max(0, Math.floor(bits + log2r)));
+  return abs(a.re - b.re) <= most && abs(a.im - b.im) <= most;
+}
+
+/** Bits a grown search disk (nearestPeriod) is made larger than the nearest root it found needs. */
+const GROWN_SLACK = 1;
+
+/**
+ * The lowest period of the nucleus `c` of period `period` (Newton's method finds a nucleus of a divisor of it as
+ * readily): the first n at which z_n(c) vanishes to the precision Newton's method reached, |z_n| < 2^-(bits - 16)
+ * |dz_n/dc|.
+ */
+export function lowestPeriod(c: FixedComplex, bits: number, period: number): number {
+  for (const { n, x, y, dz } of orbitWithSlope(c, bits, period)) {
+    if (log2Of(x, y) - log2Scaled(dz) < 16 - bits) return n;
+  }
+  return period;
 }
 
 /** z_n(c) as f64 and dz_n/dc (Scaled) for n = 1 .. maxSteps, while |z_n| <= 2. */
@@ -67,24 +102,33 @@ function orbitMarks(c: FixedComplex, bits: number, marks: number[]): [FixedCompl
 
 /**
  * Newton's method on g(c) = 0 from `c` in fixed point (`g` gives g and dg/dc), until a step is under 2^-(bits - 8)
- * or 64 steps; undefined if it does not settle.
+ * or 64 steps, each at most 2^log2MaxStep long (|re| + |im|); undefined if it does not settle.
  */
 function newton(
   c: FixedComplex,
   bits: number,
   g: (at: FixedComplex) => [FixedComplex, FixedComplex],
+  log2MaxStep = Number.POSITIVE_INFINITY,
 ): FixedComplex | undefined {
   const shift = BigInt(bits);
+  // A step at most this long (|re| + |im|): far from the root, g's other roots (a nucleus of a divisor of the
+  // period) pull a full step away from the disk searched.
+  const most = Number.isFinite(log2MaxStep) ? 1n << BigInt(Math.max(0, Math.floor(bits + log2MaxStep))) : 0n;
   let at = c;
   for (let step = 0; step < 64; step++) {
     const [value, slope] = g(at);
     const norm = (slope.re * slope.re + slope.im * slope.im) >> shift;
     if (norm === 0n) return undefined;
     // g / dg = g conj(dg) / |dg|^2
-    const re = (value.re * slope.re + value.im * slope.im) / norm;
-    const im = (value.im * slope.re - value.re * slope.im) / norm;
+    let re = (value.re * slope.re + value.im * slope.im) / norm;
+    let im = (value.im * slope.re - value.re * slope.im) / norm;
+    const length = abs(re) + abs(im);
+    if (most > 0n && length > most) {
+      re = (re * most) / length;
+      im = (im * most) / length;
+    }
     at = { re: at.re - re, im: at.im - im };
-    if ((re < 0n ? -re : re) + (im < 0n ? -im : im) <= 256n) return at;
+    if (abs(re) + abs(im) <= 256n) return at;
   }
   return undefined;
 }
@@ -92,9 +136,10 @@ function newton(
 /**
  * The nucleus of period `period` nearest `c` by Newton's method on z_p(c) = 0 (dz/dc in fixed point too: its
  * integer part grows as it must), until a step is under 2^-(bits - 8) or 64 steps; undefined if it does not settle.
+ * Steps are cut to 2^log2MaxStep where given.
  */
-export function nucleus(c: FixedComplex, period: number, bits: number): FixedComplex | undefined {
-  return newton(c, bits, (at) => orbitMarks(at, bits, [period])[0]);
+export function nucleus(c: FixedComplex, period: number, bits: number, log2MaxStep?: number): FixedComplex | undefined {
+  return newton(c, bits, (at) => orbitMarks(at, bits, [period])[0], log2MaxStep);
 }
 
 /** The minibrot's size estimate |1 / (beta lambda^2)| as a power of two (log2), at its nucleus. */
