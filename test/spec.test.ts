@@ -136,6 +136,15 @@ describe('the render spec', () => {
     );
   });
 
+  it('refuses a view wider than f64 can hold the edges of (its picture came out inside), and narrower than 1e-10000', () => {
+    for (const width of ['1e300', '1e-10001']) {
+      expect(() => createSpec({ view: { center: ['-2', '0'], width } })).toThrow(
+        /^spec\.view: expected .*, width from 1e-10000 to 1e299, but received/,
+      );
+    }
+    expect(createSpec({ view: { center: ['-2', '0'], width: '9e299' } }).view?.width).toBe('9e299');
+  });
+
   it('refuses text that is not JSON', () => {
     expect(() => specFromJson('{width:')).toThrow(/^spec: expected JSON/);
   });

@@ -7,9 +7,9 @@ import type { UsageError } from '../errors.js';
 import { conflictingOptions, invalidOption, repeatedOption } from '../errors.js';
 import type { EngineName } from '../model/task.js';
 import type { Decimal } from '../plane/decimal.js';
-import { decimalMagnitude, divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../plane/decimal.js';
+import { divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../plane/decimal.js';
 import type { DeepView } from '../plane/view.js';
-import { MIN_VIEW_MAGNITUDE, needsPerturbation, regionOfView } from '../plane/view.js';
+import { needsPerturbation, regionOfView, widthInRange } from '../plane/view.js';
 import type { Region } from '../plane/viewport.js';
 import { CLASSIC_REGION } from '../plane/viewport.js';
 
@@ -113,8 +113,8 @@ function parseViewWidth(option: 'zoom' | 'scale', text: string): Decimal {
   if (!(value && value.mantissa > 0n)) throw invalidOption(option, text, 'a positive number', example);
   // The width only sets the sample step, which the grid rounds to 29 bits: 40 digits of 3 / zoom are plenty.
   const width = option === 'scale' ? value : divideDecimal(BigInt(CLASSIC_SCALE), value, 40);
-  if (decimalMagnitude(width) < MIN_VIEW_MAGNITUDE) {
-    const limit = option === 'zoom' ? 'a magnification of at most 1e10000' : 'a width of at least 1e-10000';
+  if (!widthInRange(width)) {
+    const limit = option === 'zoom' ? 'a magnification from 1e-299 to 1e10000' : 'a width from 1e-10000 to 1e299';
     throw invalidOption(option, text, limit, option === 'zoom' ? '--zoom 1e1000' : '--scale 1e-1000');
   }
   return width;

@@ -26,12 +26,24 @@ export interface DeepView {
 /** The narrowest view accepted: a magnification of 3e10000 against the classic view. */
 export const MIN_VIEW_MAGNITUDE = -10000;
 
+/**
+ * The widest: under 1e300, so that its f64 region's edges and steps stay finite (a 1e330 view's became Infinity and
+ * NaN, and its picture came out inside).
+ */
+export const MAX_VIEW_MAGNITUDE = 299;
+
+/** Whether a view's width is within MIN_VIEW_MAGNITUDE and MAX_VIEW_MAGNITUDE. */
+export function widthInRange(width: Decimal): boolean {
+  const magnitude = decimalMagnitude(width);
+  return magnitude >= MIN_VIEW_MAGNITUDE && magnitude <= MAX_VIEW_MAGNITUDE;
+}
+
 /** The view's numbers, exact; undefined when a part is not a decimal or the width is not positive and in range. */
 export function parseView(view: DeepView): { center: [Decimal, Decimal]; width: Decimal } | undefined {
   const re = parseDecimal(view.center[0]);
   const im = parseDecimal(view.center[1]);
   const width = parseDecimal(view.width);
-  if (!(re && im && width && width.mantissa > 0n && decimalMagnitude(width) >= MIN_VIEW_MAGNITUDE)) return undefined;
+  if (!(re && im && width && width.mantissa > 0n && widthInRange(width))) return undefined;
   return { center: [re, im], width };
 }
 
@@ -52,7 +64,7 @@ export function checkView(value: unknown): void {
     throw invalidSpecField(
       'view',
       value,
-      '{ center: [re, im], width } as decimal strings of at most 10000 digits, width positive and at least 1e-10000',
+      '{ center: [re, im], width } as decimal strings of at most 10000 digits, width from 1e-10000 to 1e299',
     );
   }
 }
