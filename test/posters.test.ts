@@ -201,6 +201,21 @@ describe('--resume', () => {
     expect((await readFile(path)).equals(expected)).toBe(true);
   });
 
+  it("a dry run of the same command with --resume says it would resume: its --cycle auto is the render's", async () => {
+    const dir = await scratch();
+    const path = join(dir, 'poster.png');
+    // A view whose cycle is not the default 64: the dry run refused the folder ("--cycle 64 here, --cycle 512").
+    const seahorse = ['--center=-0.743643887037158704752191506114774,0.131825904205311970493132056385139'];
+    const view = [...VIEW.map((w) => (w === '300' ? '2000' : w)), ...seahorse, '--zoom', '1e8'];
+    const command = [...view, '--canvas', 'disk', '-o', path, '--quiet'];
+    const log = join(`${path}.parts`, 'done-1-of-1.log');
+    expect((await killMidway(command, log, 10, 'SIGINT')).status).toBe(130);
+    const dry = await runCli([...command, '--resume', '--dry-run']);
+    expect(dry.stderr).toBe('');
+    expect(dry.stdout).toContain('colour: --cycle 512, chosen from a sample of the view\n');
+    expect(dry.stdout).toContain('(resumable)');
+  });
+
   it('after a worker fault: exit 1 naming the band and the kept parts, then --resume finishes the same file', async () => {
     const dir = await scratch();
     const expected = await inMemory(dir, 'reference.png');
