@@ -145,7 +145,7 @@ describe('--max-iter auto', () => {
       const auto = join(dir, `auto-${name}.png`);
       const run = await runMain([...view, '--max-iter', 'auto', '-o', auto]);
       const chosen = Number(
-        /^mandel-par: --max-iter auto: (\d+) \(tried 1000[\d, ]*; [\d.]+% of a sample escaped in its second half\)$/m.exec(
+        /^mandel-par: --max-iter auto: (\d+) \(tried 1000[\d, ]*; of a sample [\d.]+% inside, [\d.]+% escaped in its second half\)$/m.exec(
           run.stderr,
         )?.[1],
       );

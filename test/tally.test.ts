@@ -1,6 +1,6 @@
 /** What a render's samples came to, and what is said of it: a uniform picture, an unresolved edge. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { addTally, EMPTY_TALLY, tallyBits, tallyCounts, uniformity } from '../dist/src/model/tally.js';
+import { addTally, EMPTY_TALLY, edgeUnresolved, tallyBits, tallyCounts, uniformity } from '../dist/src/model/tally.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);
@@ -23,6 +23,23 @@ describe('tally', () => {
     });
     const sum = addTally(tallyCounts(Int32Array.of(9), 10), addTally(EMPTY_TALLY, tallyBits(Uint8Array.of(0), 2, 1)));
     expect(sum).toEqual({ inside: 0, escaped: 3, minCount: 9, maxCount: 9, late: 1 });
+  });
+
+  it('calls the edge unresolved with many late escapes beside samples inside, not beside an isolated point', () => {
+    const tally = (inside: number, late: number, early: number) => ({
+      inside,
+      escaped: late + early,
+      minCount: 1,
+      maxCount: 900,
+      late,
+    });
+    expect(edgeUnresolved(tally(500, 200, 9300))).toBe(true); // 5% inside, 2% late
+    expect(edgeUnresolved(tally(500, 50, 9450))).toBe(false); // 0.5% late: resolved
+    // c = i at a deep view's centre never escapes; every other sample escapes late because the view is deep.
+    expect(edgeUnresolved(tally(1, 6e6, 0))).toBe(false);
+    expect(edgeUnresolved(tally(1, 99, 0))).toBe(false); // one sample, however large its share
+    expect(edgeUnresolved(tally(5, 9995, 0))).toBe(false); // under 0.1% inside
+    expect(edgeUnresolved(tally(20, 9980, 0))).toBe(true);
   });
 
   it('calls a picture uniform only with 1024 samples or more, all inside, or all escaping within 2 counts', () => {

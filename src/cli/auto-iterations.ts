@@ -3,13 +3,13 @@
  * signs that there are too few: no sample escapes at all (a deep view whose escapes all lie further), or many
  * escape late (in the second half of the allowance: their neighbours that did not escape would, given more). So a
  * sample of the picture (the strips of the time estimate) is rendered at 1000, then 4x as many, until some samples
- * escape and fewer than 1% of them late, or the next round would take sampling past 3 s (a view wholly inside
- * never resolves).
+ * escape and the edge is resolved (model/tally.ts, edgeUnresolved: fewer than 1% escape late, or almost none stay
+ * inside), or the next round would take sampling past 3 s (a view wholly inside never resolves).
  */
 
 import type { RenderSpec } from '../model/spec.js';
 import { LIMITS } from '../model/spec.js';
-import { LATE_SHARE, lateShare } from '../model/tally.js';
+import { edgeUnresolved, lateShare } from '../model/tally.js';
 import type { Renderer } from '../render/renderer.js';
 import { dropping, sampleStrips } from './estimate.js';
 
@@ -21,7 +21,8 @@ const BUDGET_MS = 3000;
 
 export interface AutoIterations {
   maxIter: number;
-  /** The late share at the chosen count, and the counts tried, for the line said about it. */
+  /** The shares inside and escaping late at the chosen count, and the counts tried, for the line said about it. */
+  insideShare: number;
   lateShare: number;
   tried: number[];
 }
@@ -46,10 +47,11 @@ export async function autoIterations(
     const nextEnds = performance.now() + 4 * (performance.now() - roundStarted);
     const late = lateShare(tally);
     const next = Math.min(LIMITS.maxIter, maxIter * 4);
-    const resolved = tally.inside === 0 || (tally.escaped > 0 && late < LATE_SHARE);
+    // Some samples must escape (a deep view's escapes may all lie further), and the edge be resolved.
+    const resolved = tally.escaped > 0 && !edgeUnresolved(tally);
     const spent = round + 1 >= ROUNDS || next === maxIter || nextEnds - started > BUDGET_MS;
     if (resolved || spent) {
-      return { maxIter, lateShare: late, tried };
+      return { maxIter, insideShare: tally.inside / Math.max(1, tally.inside + tally.escaped), lateShare: late, tried };
     }
     maxIter = next;
   }

@@ -206,7 +206,7 @@ export async function writtenLine(path: string, spec: RenderSpec): Promise<strin
 async function withAutoIterations(c: RenderCommand, renderer: Renderer): Promise<RenderCommand> {
   const auto = await autoIterations(renderer, c.spec);
   if (!c.quiet) {
-    const late = `${(auto.lateShare * 100).toFixed(1)}% of a sample escaped in its second half`;
+    const late = `of a sample ${(auto.insideShare * 100).toFixed(1)}% inside, ${(auto.lateShare * 100).toFixed(1)}% escaped in its second half`;
     printLine(`--max-iter auto: ${auto.maxIter} (tried ${auto.tried.join(', ')}; ${late})`);
   }
   return { ...c, spec: { ...c.spec, maxIter: auto.maxIter } };

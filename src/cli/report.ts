@@ -1,7 +1,7 @@
 /** Where a render's time went, for --stats. */
 
 import type { Tally } from '../model/tally.js';
-import { LATE_SHARE, lateShare } from '../model/tally.js';
+import { edgeUnresolved, lateShare } from '../model/tally.js';
 import type { PerturbWork } from '../model/task.js';
 import type { RenderStats } from '../render/renderer.js';
 
@@ -46,8 +46,8 @@ function referenceReport(r: NonNullable<RenderStats['reference']>): string {
 }
 
 /**
- * What share of the samples reached --max-iter, and, when LATE_SHARE or more escaped in the second half of it, that
- * the set's edge is not resolved yet (model/tally.ts).
+ * What share of the samples reached --max-iter, and, where the set's edge is not resolved yet (model/tally.ts,
+ * edgeUnresolved), a --max-iter to try.
  */
 function insideReport(t: Tally, maxIter: number): string {
   const samples = t.inside + t.escaped;
@@ -56,7 +56,7 @@ function insideReport(t: Tally, maxIter: number): string {
   const known = !Number.isNaN(t.maxCount);
   const late = known ? `; ${(100 * lateShare(t)).toFixed(1)}% escaped in its second half` : '';
   const advice =
-    known && t.inside > 0 && lateShare(t) >= LATE_SHARE
+    known && edgeUnresolved(t)
       ? `: the edge is not resolved, try --max-iter ${Math.min(2 ** 31 - 1, 4 * maxIter)}`
       : '';
   return `inside: ${share}% of ${amount(samples)} samples reached --max-iter ${maxIter}${late}${advice}\n`;

@@ -89,3 +89,19 @@ export const LATE_SHARE = 0.01;
 export function lateShare(t: Tally): number {
   return t.late / Math.max(1, t.inside + t.escaped);
 }
+
+/**
+ * A share of samples inside (and one sample) under which more iterations are not worth it however late the others
+ * escape: isolated points, as c = i at the centre of a deep view around it (it never escapes; every other sample
+ * escapes late there because the view is deep, not because the edge is unresolved).
+ */
+export const INSIDE_SHARE = 0.001;
+
+/**
+ * Whether the set's edge is unresolved at --max-iter: more than one sample and INSIDE_SHARE of them inside, and
+ * LATE_SHARE or more escaping in its second half. Said by --stats, and what `--max-iter auto` grows the count against.
+ */
+export function edgeUnresolved(t: Tally): boolean {
+  const inside = t.inside > Math.max(1, INSIDE_SHARE * (t.inside + t.escaped));
+  return inside && lateShare(t) >= LATE_SHARE;
+}
