@@ -381,6 +381,13 @@ describe('refusals', () => {
     [['--zoom-to', '1e6', '--fps', '0'], '--fps: expected a whole number from 1 to 240'],
     [['--zoom-to', '1e6', '--ease', '9'], '--ease: expected seconds from 0 to half the duration (5)'],
     [['--zoom-to', '1e6', '-o', 'zoom.gif'], '--output: expected a path ending in .mp4 or .webm'],
+    // The zooms named as given (they said --zoom), and an extension that says another format than --out.
+    [['--zoom-to', 'abc'], '--zoom-to: expected a positive number (e.g. --zoom-to 100), but received "abc"'],
+    [['--zoom-to', '1e6', '--zoom-from', '0'], '--zoom-from: expected a positive number'],
+    [['--zoom-to', '1e10001'], '--zoom-to: expected a magnification from 1e-299 to 1e10000'],
+    [['--zoom-to', '1e6', '-o', 'e.mp4', '--out', 'webm'], '--output: expected a path ending in .webm for --out webm'],
+    [['--zoom-to', '1e6', '-o', 'f', '--out', 'mp4'], '--output: expected a path ending in .mp4 for --out mp4'],
+    [['--zoom-to', '1e6', '-o', 'g.webm', '--out', 'frames'], '--output: expected a folder (no .mp4 or .webm)'],
     [[], '--center, --zoom-to: a video needs both'],
   ])('video %j: exit 2, %s', async (more, message) => {
     const run = await runCli(['video', `--center=${SEA}`, ...more]);

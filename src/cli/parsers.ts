@@ -106,16 +106,21 @@ function parseCenter(text: string): [string, string] {
   return [parts[0], parts[1]];
 }
 
-/** --zoom (a magnification against the classic view) or --scale (the view's width) as the view's exact width. */
-function parseViewWidth(option: 'zoom' | 'scale', text: string): Decimal {
-  const example = option === 'zoom' ? '--zoom 100' : '--scale 0.01';
+/**
+ * --zoom (a magnification against the classic view) or --scale (the view's width) as the view's exact width; `name`
+ * is the option as given (a video's --zoom-to is a zoom).
+ */
+export function parseViewWidth(option: 'zoom' | 'scale', text: string, name: string = option): Decimal {
+  const zoom = option === 'zoom';
   const value = parseDecimal(text);
-  if (!(value && value.mantissa > 0n)) throw invalidOption(option, text, 'a positive number', example);
+  if (!(value && value.mantissa > 0n)) {
+    throw invalidOption(name, text, 'a positive number', zoom ? `--${name} 100` : `--${name} 0.01`);
+  }
   // The width only sets the sample step, which the grid rounds to 29 bits: 40 digits of 3 / zoom are plenty.
-  const width = option === 'scale' ? value : divideDecimal(BigInt(CLASSIC_SCALE), value, 40);
+  const width = zoom ? divideDecimal(BigInt(CLASSIC_SCALE), value, 40) : value;
   if (!widthInRange(width)) {
-    const limit = option === 'zoom' ? 'a magnification from 1e-299 to 1e10000' : 'a width from 1e-10000 to 1e299';
-    throw invalidOption(option, text, limit, option === 'zoom' ? '--zoom 1e1000' : '--scale 1e-1000');
+    const limit = zoom ? 'a magnification from 1e-299 to 1e10000' : 'a width from 1e-10000 to 1e299';
+    throw invalidOption(name, text, limit, zoom ? `--${name} 1e1000` : `--${name} 1e-1000`);
   }
   return width;
 }

@@ -19,7 +19,7 @@ import { hasKey, openMap, readMap, renderKey } from '../video/map.js';
 import { KEY_SCALE, keyCount, keyZoom, log2OfDecimal } from '../video/schedule.js';
 import { autoIterations } from './auto-iterations.js';
 import type { RawArgs } from './parsers.js';
-import { MAX_THREADS, parseChoice, parsePositiveNumber, single, wholeReader } from './parsers.js';
+import { MAX_THREADS, parseChoice, parsePositiveNumber, parseViewWidth, single, wholeReader } from './parsers.js';
 import { printLine } from './print.js';
 import { startStagedProgress } from './progress.js';
 import { resolveRenderCommand } from './render-options.js';
@@ -74,7 +74,9 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
     _: [],
     ...extra,
   });
-  // The CLI's own checks of the centre, zooms, size, iterations and colours, with its messages.
+  // The CLI's own checks of the zooms, centre, size, iterations and colours, with its messages.
+  parseViewWidth('zoom', zoomTo, 'zoom-to');
+  parseViewWidth('zoom', zoomFrom, 'zoom-from');
   const { spec: still, autoIter, autoCycle: autoDensity } = resolveRenderCommand(stillArgs(zoomTo, {}), parallelism);
   resolveRenderCommand(stillArgs(zoomFrom, {}), parallelism);
   const octaves = log2OfDecimal(zoomTo) - log2OfDecimal(zoomFrom);
@@ -88,6 +90,17 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
       : 'mp4';
   if (format === undefined) {
     throw invalidOption('output', given, 'a path ending in .mp4 or .webm, or a folder for --out frames', '-o zoom.mp4');
+  }
+  // A path whose extension says another format than --out: an MP4 written into e.webm, say.
+  const named = given === undefined ? undefined : EXTENSIONS[extname(given).toLowerCase()];
+  if (given !== undefined && (format === 'frames' ? named === 'mp4' || named === 'webm' : named !== format)) {
+    const wanted = format === 'frames' ? 'a folder (no .mp4 or .webm)' : `a path ending in .${format}`;
+    throw invalidOption(
+      'output',
+      given,
+      `${wanted} for --out ${format}`,
+      format === 'frames' ? '-o frames' : `-o zoom.${format}`,
+    );
   }
   const { width, height } = still;
   if (format !== 'frames' && (width % 2 !== 0 || height % 2 !== 0)) {
