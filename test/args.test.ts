@@ -155,6 +155,24 @@ describe('resolveRenderCommand', () => {
     );
   });
 
+  it("takes CSS's short hex colours, each digit twice (#f80 is #ff8800), in --palette and --inside", async () => {
+    const colouring = async (...more: string[]) => (await parse(['--out', 'png', ...more])).spec.colouring;
+    const short = await colouring('--palette', '#000,f80,#FFF', '--inside', '#123');
+    expect([short.palette, short.inside]).toEqual([
+      [
+        [0, 0, 0],
+        [255, 136, 0],
+        [255, 255, 255],
+      ],
+      [17, 34, 51],
+    ]);
+    const long = await colouring('--palette', '#000000,ff8800,#ffffff', '--inside', '#112233');
+    expect([long.palette, long.inside]).toEqual([short.palette, short.inside]);
+    await expect(parse(['--out', 'png', '--inside', '#12'])).rejects.toThrow(
+      '--inside: expected a hex colour, #rrggbb or #rgb (e.g. --inside "#000000"), but received "#12"',
+    );
+  });
+
   it('rejects an option given twice instead of silently keeping one', async () => {
     expect(await usageErrorOf(['--threads', '2', '--threads', '3'])).toBe(
       '--threads: given 2 times ("2", "3"); give it once',

@@ -172,7 +172,7 @@ function parsePalette(text: string) {
   throw invalidOption(
     'palette',
     text,
-    'one of classic, fire, ocean, twilight, grey, or two or more hex colours separated by commas',
+    'one of classic, fire, ocean, twilight, grey, or two or more hex colours (#rrggbb or #rgb) separated by commas',
     '--palette "#000764,#edffff,#ffaa00"',
   );
 }
@@ -209,7 +209,7 @@ function parseLight(text: string): [number, number] {
 function parseInside(text: string) {
   const colour = colourFromHex(text);
   if (colour) return colour;
-  throw invalidOption('inside', text, 'a hex colour', '--inside "#000000"');
+  throw invalidOption('inside', text, 'a hex colour, #rrggbb or #rgb', '--inside "#000000"');
 }
 
 /** The format each file extension stands for; no extension is ASCII text. */

@@ -15,10 +15,15 @@ export const PALETTES: Readonly<Record<string, Palette>> = {
   grey: hex('000000,ffffff'),
 };
 
-/** "rrggbb" or "#rrggbb" as [r, g, b]; undefined for anything else. @example colourFromHex('#ff8000') // [255, 128, 0] */
+/**
+ * "rrggbb", "#rrggbb", or CSS's short "rgb", "#rgb" (each digit twice: #f80 is #ff8800) as [r, g, b]; undefined for
+ * anything else. @example colourFromHex('#ff8000') // [255, 128, 0]
+ */
 export function colourFromHex(text: string): [number, number, number] | undefined {
-  const m = /^\s*#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})\s*$/i.exec(text);
-  return m ? [Number.parseInt(m[1], 16), Number.parseInt(m[2], 16), Number.parseInt(m[3], 16)] : undefined;
+  const m = /^\s*#?([0-9a-f]{6}|[0-9a-f]{3})\s*$/i.exec(text);
+  if (!m) return undefined;
+  const digits = m[1].length === 3 ? [...m[1]].map((d) => d + d).join('') : m[1];
+  return [0, 2, 4].map((at) => Number.parseInt(digits.slice(at, at + 2), 16)) as [number, number, number];
 }
 
 /**
