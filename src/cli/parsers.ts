@@ -154,12 +154,12 @@ export const MANDELBROT_VIEW = (classic: boolean): ViewDefaults => ({
 /**
  * The view the options ask for: `region` in f64 (undefined where f64 cannot tell the view's edges apart) and, when
  * it was given by --center with --zoom or --scale, `view`, the same view in decimal strings for deep zooms;
- * `tooDeep` is the error for a direct engine asked to draw a view with no f64 region.
+ * `tooDeep` makes the error for a direct engine asked to draw a view with no f64 region (with what to do instead).
  */
 export interface ResolvedView {
   region: Region | undefined;
   view: DeepView | undefined;
-  tooDeep: UsageError;
+  tooDeep: (instead?: string) => UsageError;
 }
 
 /**
@@ -188,7 +188,12 @@ export function resolveView(
   const scale = text('scale');
   const [option, given] = scale !== undefined ? ['scale', scale] : ['zoom', zoom ?? ''];
   // So deep that f64 rounds the view's edges together: no picture at all, only the same point.
-  const tooDeep = invalidOption(option, given, 'a view wide enough for f64 to tell its edges apart at this centre');
+  const tooDeep = (instead?: string) =>
+    invalidOption(
+      option,
+      given,
+      `a view wide enough for f64 to tell its edges apart at this centre${instead ? ` (${instead})` : ''}`,
+    );
   if (region !== undefined) return { region: parseRegion(region), view: undefined, tooDeep };
   if (defaults.region && viewOptions.length === 0) return { region: defaults.region, view: undefined, tooDeep };
   const center = text('center');
@@ -208,7 +213,7 @@ export function resolveRegion(
   defaults: ViewDefaults,
 ): Region {
   const { region, tooDeep } = resolveView(text, width, height, pixelAspect, defaults);
-  if (!region) throw tooDeep;
+  if (!region) throw tooDeep();
   return region;
 }
 
@@ -224,7 +229,10 @@ export function chooseView(
   const { region, view } = resolved;
   if (view && engine === 'perturb') return { view, engine };
   if (region && (engine !== undefined || !view)) return { region };
-  if (engine !== undefined || !view) throw resolved.tooDeep;
+  if (engine !== undefined) {
+    throw resolved.tooDeep(`for --engine ${engine}: leave --engine out, and perturbation draws any depth`);
+  }
+  if (!view) throw resolved.tooDeep();
   // The API's decision too (createSpec): perturbation where f64 cannot place the samples.
   const deep = needsPerturbation(view, samples.width, samples.height, samples.aa, samples.pixelAspect);
   return deep || !region ? { view, engine: 'perturb' } : { region };
