@@ -332,7 +332,8 @@ export function precisionLost(check: { magnification: number; limit: number }): 
 }
 
 /**
- * The warning for a picture with nothing in it (model/tally.ts): what came out, and the likely causes.
+ * The warning for a picture with nothing in it (model/tally.ts): what came out, and the likely causes; `decimals`,
+ * for a view given by its centre, how many decimals the centre has and about how many the view's width calls for.
  *
  * @example uniformPicture('outside', { minCount: 3, maxCount: 4 }, 1000) // "warning: the picture is uniform: ..."
  */
@@ -340,17 +341,20 @@ export function uniformPicture(
   how: 'inside' | 'outside' | 'flat',
   range: { minCount: number; maxCount: number },
   maxIter: number,
+  decimals?: { has: number; needs: number },
 ): string {
+  const counts = range.minCount === range.maxCount ? `${range.minCount}` : `${range.minCount} to ${range.maxCount}`;
   const what =
     how === 'inside'
       ? `every sample reached --max-iter ${maxIter}: the view is inside the set, or ${maxIter} iterations are too few to see its edge`
       : how === 'outside'
         ? 'every sample escaped: the view misses the set'
-        : `every sample escaped after ${range.minCount} to ${range.maxCount} iterations: the view misses the set's detail`;
-  return (
-    `warning: the picture is uniform: ${what}` +
-    (how === 'inside' ? '' : '; at a deep zoom, a centre needs about as many digits as the zoom has (1e20: 20 or more)')
-  );
+        : `every sample escaped after ${counts} iterations: the view misses the set's detail`;
+  const short =
+    how !== 'inside' && decimals && decimals.has < decimals.needs
+      ? `; the centre has ${decimals.has} decimals, and a view this narrow needs about ${decimals.needs}`
+      : '';
+  return `warning: the picture is uniform: ${what}${short}`;
 }
 
 /** A PBM rectangle that does not start on a whole byte of its rows. */

@@ -1,6 +1,8 @@
 /** What a render's samples came to, and what is said of it: a uniform picture, an unresolved edge. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { uniformPicture } from '../dist/src/errors.js';
 import { addTally, EMPTY_TALLY, edgeUnresolved, tallyBits, tallyCounts, uniformity } from '../dist/src/model/tally.js';
+import { centreDecimals } from '../dist/src/plane/view.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);
@@ -40,6 +42,22 @@ describe('tally', () => {
     expect(edgeUnresolved(tally(1, 99, 0))).toBe(false); // one sample, however large its share
     expect(edgeUnresolved(tally(5, 9995, 0))).toBe(false); // under 0.1% inside
     expect(edgeUnresolved(tally(20, 9980, 0))).toBe(true);
+  });
+
+  it('names the count once where every sample escaped at it, and a centre short of decimals only when it is', () => {
+    const flat = uniformPicture('flat', { minCount: 5, maxCount: 5 }, 100);
+    expect(flat).toBe(
+      "warning: the picture is uniform: every sample escaped after 5 iterations: the view misses the set's detail",
+    );
+    const view = (center: string, width: string) => centreDecimals({ center: [center, '0'], width });
+    expect(view('-1.74', '3e-30')).toEqual({ has: 2, needs: 30 });
+    expect(view('-1.7400', '3e-5')).toEqual({ has: 4, needs: 5 });
+    expect(uniformPicture('outside', { minCount: 1, maxCount: 1 }, 100, view('-1.74', '3e-30'))).toMatch(
+      /; the centre has 2 decimals, and a view this narrow needs about 30$/,
+    );
+    expect(uniformPicture('flat', { minCount: 3, maxCount: 4 }, 100, view('-1.75000', '3e-5'))).toBe(
+      "warning: the picture is uniform: every sample escaped after 3 to 4 iterations: the view misses the set's detail",
+    );
   });
 
   it('calls a picture uniform only with 1024 samples or more, all inside, or all escaping within 2 counts', () => {

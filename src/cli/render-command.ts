@@ -46,6 +46,7 @@ import {
 } from '../outputs/parts.js';
 import { writePicture } from '../outputs/picture.js';
 import { pyramidSize } from '../outputs/pyramid.js';
+import { centreDecimals } from '../plane/view.js';
 import type { MemoryEstimate } from '../render/memory.js';
 import { checkMemory } from '../render/memory.js';
 import type { RenderCall, Renderer, RenderStats } from '../render/renderer.js';
@@ -384,7 +385,7 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
     progress?.stop();
     // Of a whole render only: a shard or a resumed remainder holds part of the picture.
     const how = c.shard || c.resume ? undefined : uniformity(outcome.stats.tally);
-    if (how) printLine(uniformPicture(how, outcome.stats.tally, spec.maxIter));
+    if (how) printLine(uniformPicture(how, outcome.stats.tally, spec.maxIter, spec.view && centreDecimals(spec.view)));
     // --quiet silences what is routine (the bar, the written-file line); --stats is asked for, so it is printed.
     if (outcome.shardDone !== undefined) {
       if (!c.quiet) printLine(outcome.shardDone);

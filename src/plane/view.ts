@@ -38,6 +38,21 @@ export function widthInRange(width: Decimal): boolean {
   return magnitude >= MIN_VIEW_MAGNITUDE && magnitude <= MAX_VIEW_MAGNITUDE;
 }
 
+/**
+ * The decimals a view's centre has (the more of its two parts; trailing zeros count), and about how many its width
+ * calls for (a view 3e-20 wide, 20): a centre with fewer is rounded to a point that may lie far from the set's detail.
+ *
+ * @example centreDecimals({ center: ['-0.75', '0.1'], width: '3e-20' }) // { has: 2, needs: 20 }
+ */
+export function centreDecimals(view: DeepView): { has: number; needs: number } {
+  const decimals = (text: string) => Math.max(0, -(parseDecimal(text)?.exponent ?? 0));
+  const width = parseDecimal(view.width);
+  return {
+    has: Math.max(decimals(view.center[0]), decimals(view.center[1])),
+    needs: width ? Math.max(0, -decimalMagnitude(width)) : 0,
+  };
+}
+
 /** The view's numbers, exact; undefined when a part is not a decimal or the width is not positive and in range. */
 export function parseView(view: DeepView): { center: [Decimal, Decimal]; width: Decimal } | undefined {
   const re = parseDecimal(view.center[0]);
