@@ -459,10 +459,10 @@ export function addressNotServed(host: string, port: number, err: NodeJS.ErrnoEx
   return new UsageError(`--host, --port: cannot listen on ${quote(`${host}:${port}`)}: ${why}`);
 }
 
-/** A video's parts folder that holds the keyframes of another zoom. */
-export function otherVideoMap(folder: string, fields: string[]): UsageError {
+/** A video's parts folder that holds the keyframes of another zoom: what differs, in words. */
+export function otherVideoMap(folder: string, differences: string[]): UsageError {
   return new UsageError(
-    `--output: ${quote(folder)} holds the keyframes of another zoom (${fields.join(', ')} differ): ` +
+    `--output: ${quote(folder)} holds the keyframes of another zoom (${differences.join('; ')}): ` +
       'remove that folder, or write this video elsewhere with -o',
   );
 }

@@ -255,7 +255,7 @@ describe('--resume', () => {
       // As the options are written: a palette's colours, not the spec's JSON.
       [
         await other('--shard', '2/2', '--palette', '#000000,#ffffff'),
-        '--palette "#000000,#ffffff" here, --palette "#000764,#206bcb,#edffff,#ffaa00,#000200" in the folder',
+        '--palette "#000000,#ffffff" here, --palette classic in the folder',
       ],
     ] as const) {
       expect(run.stderr).toBe(

@@ -335,7 +335,10 @@ describe('keyframes kept', () => {
     expect(await readdir(whole)).toHaveLength(10);
     const other = await runCli(loud(['--zoom-from', '10']));
     expect(other.status).toBe(2);
-    expect(other.stderr).toContain(`--output: "${whole}.parts" holds the keyframes of another zoom (zoomFrom`);
+    // In the options' words (it said "zoomFrom, keys differ").
+    expect(other.stderr).toContain(
+      `--output: "${whole}.parts" holds the keyframes of another zoom (--zoom-from 10 here, 1 in the folder; the keyframes): `,
+    );
   });
 
   it('shards render their share of the keyframes; assemble makes the video once all are in', async () => {

@@ -10,6 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { link, mkdir, open, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { notAPartsFolder, partsDisagree } from '../errors.js';
+import { PALETTES } from '../model/palettes.js';
 import type { Plan, Rect } from '../model/plan.js';
 import type { RenderSpec } from '../model/spec.js';
 import { dataFormat, pixelKind, specFromJson } from '../model/spec.js';
@@ -92,12 +93,19 @@ export async function readJob(folder: string): Promise<PartsJob | undefined> {
   }
 }
 
-/** A spec's options as the command that reproduces it writes them, by name: `--max-iter` -> `--max-iter 500`. */
+/**
+ * A spec's options as the command that reproduces it writes them, by name: `--max-iter` -> `--max-iter 500`; a
+ * named palette by its name.
+ */
 function specOptions(spec: RenderSpec): Map<string, string> {
   const words = reproduceCommand(spec)
     .split(/ (?=--)/)
     .slice(1);
-  return new Map(words.map((word) => [/^--[\w-]+/.exec(word)?.[0] ?? word, word]));
+  const options = new Map(words.map((word) => [/^--[\w-]+/.exec(word)?.[0] ?? word, word]));
+  const palette = JSON.stringify(spec.colouring.palette);
+  const named = Object.entries(PALETTES).find(([, stops]) => JSON.stringify(stops) === palette)?.[0];
+  if (named && options.has('--palette')) options.set('--palette', `--palette ${named}`);
+  return options;
 }
 
 /**

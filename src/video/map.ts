@@ -30,6 +30,26 @@ export interface VideoMap {
 
 export const MAP_FILE = 'map.json';
 
+/** The options the map's fields come from, as a user gives them. */
+const OPTION_OF: Record<keyof VideoMap, string> = {
+  version: 'the mandel-par version',
+  center: '--center',
+  zoomFrom: '--zoom-from',
+  zoomTo: '--zoom-to',
+  maxIter: '--max-iter',
+  width: '--width',
+  height: '--height',
+  keys: 'the keyframes',
+};
+
+/** A field in which this video's map differs from the folder's, in words: "--zoom-to 1e10 here, 1e6 in the folder". */
+function differenceWords(field: keyof VideoMap, held: VideoMap, map: VideoMap): string {
+  const shown = (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value));
+  // The keyframes' size and count follow from the video's size and zooms: the option is named alone.
+  if (field === 'width' || field === 'height' || field === 'keys') return OPTION_OF[field];
+  return `${OPTION_OF[field]} ${shown(map[field])} here, ${shown(held[field])} in the folder`;
+}
+
 /** Keyframe k's file in the parts folder. */
 export const keyFile = (folder: string, k: number) => join(folder, `key-${String(k).padStart(5, '0')}.npy`);
 
@@ -56,7 +76,11 @@ export async function openMap(folder: string, map: VideoMap): Promise<void> {
     const differs = (Object.keys(map) as (keyof VideoMap)[]).filter(
       (field) => JSON.stringify(held[field]) !== JSON.stringify(map[field]),
     );
-    if (differs.length > 0) throw otherVideoMap(folder, differs);
+    if (differs.length > 0)
+      throw otherVideoMap(
+        folder,
+        differs.map((field) => differenceWords(field, held, map)),
+      );
     return;
   }
   await mkdir(folder, { recursive: true });
