@@ -252,10 +252,14 @@ describe('--resume', () => {
       // A dry run of it says so as well, rather than that it would resume.
       [await other('--resume', '--dry-run'), 'shards: 1 here, 2 in the folder'],
       [await other('--shard', '2/2', '--aa', '2'), '--aa 2 here, --aa 1 in the folder'],
-      // As the options are written: a palette's colours, not the spec's JSON.
+      // As the options are written: a palette's colours or name, not the spec's JSON.
       [
-        await other('--shard', '2/2', '--palette', '#000000,#ffffff'),
-        '--palette "#000000,#ffffff" here, --palette classic in the folder',
+        await other('--shard', '2/2', '--palette', '#000000,#ff0000'),
+        '--palette "#000000,#ff0000" here, --palette classic in the folder',
+      ],
+      [
+        await other('--shard', '2/2', '--palette', '#000,#fff'), // the named palette grey, in its colours
+        '--palette grey here, --palette classic in the folder',
       ],
     ] as const) {
       expect(run.stderr).toBe(
