@@ -38,9 +38,16 @@ export class InterruptedError extends Error {
   }
 }
 
+/** A received string longer than this is quoted by its ends (a 10000-digit --center filled the terminal). */
+const QUOTED_CHARACTERS = 120;
+
 /** Quotes a received value the way the user typed it: strings in double quotes, lists joined as given. */
 export function quote(received: unknown): string {
   if (Array.isArray(received)) return received.map(quote).join(', ');
+  if (typeof received === 'string' && received.length > QUOTED_CHARACTERS) {
+    const ends = `${received.slice(0, QUOTED_CHARACTERS - 30)}...${received.slice(-20)}`;
+    return `${JSON.stringify(ends)} (${received.length} characters)`;
+  }
   if (typeof received === 'string') return JSON.stringify(received);
   return String(received);
 }
@@ -129,6 +136,11 @@ function describeIoError(cause: unknown): string {
   const message = String((cause as Error)?.message ?? cause);
   const system = /system error: (.+)/.exec(message);
   return system ? system[1].trim() : oneLine(message);
+}
+
+/** An option's file that cannot be read (not there, a folder, not permitted): what was expected, and why. */
+export function unreadableFile(option: string, path: string, expected: string, example: string, cause: unknown) {
+  return invalidOption(option, path, `${expected}: ${describeIoError(cause)}`, example);
 }
 
 /** Keeps a message to one line, whatever a library put in it. */
@@ -277,7 +289,7 @@ export function noParameters(): UsageError {
 }
 
 /** An argument the command line does not know, with a suggestion when one is close. */
-export function unknownArgument(message: string, suggestion: string | undefined): UsageError {
+export function unknownArgument(message: string, suggestion?: string): UsageError {
   const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
   return new UsageError(`${message}${hint}; run mandel-par --help to see the accepted options`);
 }

@@ -203,11 +203,26 @@ describe('the CLI on bad input', () => {
     [['--out', 'bmp'], /^mandel-par: --out: expected one of ascii, pbm, npy, png, .*received "bmp"\n$/],
     [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm-simd, wasm, js, perturb .*received "cuda"\n$/],
     [['--frobnicate'], /^mandel-par: Unknown argument: frobnicate; run mandel-par --help.*\n$/],
+    // A word after help that is no command (it printed the general help, exit 0).
+    [['help', 'bogus'], /^mandel-par: Unknown argument: bogus; run mandel-par --help.*\n$/],
+    // A render's option given to find: said so, not "did you mean -h?" (one letter is one edit from any other).
+    [
+      ['find', '--center=-1.75,0', '--zoom', '100', '-o', 'x.png'],
+      /^mandel-par: Unknown argument: o: -o is an option of a render, not of find; run mandel-par --help.*\n$/,
+    ],
   ])('%j: one line on stderr, nothing on stdout, exit status 2', async (args, message) => {
     const run = await runMain(args);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
     expect(run.stdout).toBe('');
+    expect(run.status).toBe(2);
+  });
+
+  it('quotes a value of 10005 characters by its ends (a 10001-digit --center filled the terminal)', async () => {
+    const run = await runMain([`--center=0.${'1'.repeat(10001)},0`]);
+    expect(run.stderr).toMatch(
+      /^mandel-par: --center: expected .*, but received "0\.1{88}\.\.\.1{18},0" \(10005 characters\)\n$/,
+    );
     expect(run.status).toBe(2);
   });
 

@@ -118,13 +118,19 @@ describe('a picture given whole', () => {
       .png()
       .toFile(plain);
     const cases: [string[], RegExp][] = [
-      [['--spec', join(dir, 'none.json')], /^mandel-par: --spec: expected a JSON file of a render spec \(ENOENT\)/],
+      [
+        ['--spec', join(dir, 'none.json')],
+        /^mandel-par: --spec: expected a JSON file of a render spec: no such file or folder \(ENOENT\)/,
+      ],
       [['--spec', bad], /^mandel-par: spec\.width: expected .*, but received 0\n$/],
       [
         ['--from', plain],
         /^mandel-par: this XMP holds no mandel-par parameters|^mandel-par: .*no mandel-par parameters/,
       ],
-      [['--from', join(dir, 'none.png')], /^mandel-par: --from: expected a picture that mandel-par wrote/],
+      [
+        ['--from', join(dir, 'none.png')],
+        /^mandel-par: --from: expected a picture that mandel-par wrote \(PNG, JPEG, WebP, AVIF, TIFF\): no such file or folder \(ENOENT\)/,
+      ],
       [['--spec', bad, '--from', plain], /^mandel-par: --from: expected nothing with --spec/],
     ];
     for (const [args, message] of cases) {

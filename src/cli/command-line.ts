@@ -252,6 +252,9 @@ function helpCommand(argv: string[]): string[] {
     /^--?/.test(argv[k - 1] ?? '') && VALUE_OPTIONS.has(argv[k - 1].replace(/^--?/, ''));
   const asked = argv.some((word, k) => word === 'help' && !optionBefore(k));
   if (!asked) return argv;
+  // `help bogus`: a word that is no command is left to the parser, which says so (it printed the general help).
+  const stray = argv.some((word, k) => !word.startsWith('-') && !optionBefore(k) && !COMMANDS.includes(word));
+  if (stray) return argv;
   const command = argv.find((word) => ['scale', 'assemble', 'find', 'serve', 'video'].includes(word));
   return command ? [command, '--help'] : ['--help'];
 }
@@ -276,12 +279,16 @@ function unknownArguments(message: string, argv: string[]): UsageError {
       argv[0] as string
     ] ?? RENDER_NAMES;
   const shown = `Unknown argument${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
+  const dashed = (option: string) => (option.length === 1 ? `-${option}` : `--${option}`);
   for (const name of names) {
     const command = argv.includes(name) ? closest(name, COMMANDS) : undefined;
     if (command) return unknownArgument(shown, command);
     const option = closest(name, known);
-    if (option) return unknownArgument(shown, option.length === 1 ? `-${option}` : `--${option}`);
+    if (option) return unknownArgument(shown, dashed(option));
   }
+  // An option of rendering given to a command that has no such option: `find -o x.png`.
+  const rendering = known !== RENDER_NAMES ? names.find((name) => RENDER_NAMES.includes(name)) : undefined;
+  if (rendering) return unknownArgument(`${shown}: ${dashed(rendering)} is an option of a render, not of ${argv[0]}`);
   return unknownArgument(shown, undefined);
 }
 

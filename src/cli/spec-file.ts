@@ -4,8 +4,8 @@
  * or `--from IMAGE` (the spec a picture mandel-par wrote carries in its XMP). Read before the options are resolved,
  * which stay pure.
  */
-import { readFile } from 'node:fs/promises';
-import { invalidOption, noParameters } from '../errors.js';
+import { readFile, stat } from 'node:fs/promises';
+import { invalidOption, noParameters, unreadableFile } from '../errors.js';
 import type { RenderSpec, SpecInput } from '../model/spec.js';
 import { createSpec, validateSpec } from '../model/spec.js';
 import { parametersFromXmp } from '../outputs/images.js';
@@ -56,13 +56,8 @@ export async function loadGivenSpec(raw: RawArgs): Promise<GivenSpec | KfrLocati
     throw invalidOption('from', image, 'nothing with --spec: each gives the whole picture', '--from pic.png');
   }
   if (file !== undefined) {
-    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw invalidOption(
-        'spec',
-        file,
-        `a JSON file of a render spec (${err.code ?? err.message})`,
-        '--spec view.json',
-      );
+    const text = await readFile(file, 'utf8').catch((err: unknown) => {
+      throw unreadableFile('spec', file, 'a JSON file of a render spec', '--spec view.json', err);
     });
     let parsed: unknown;
     try {
@@ -74,29 +69,24 @@ export async function loadGivenSpec(raw: RawArgs): Promise<GivenSpec | KfrLocati
     return { spec: createSpec(parsed as SpecInput), option: 'spec' };
   }
   if (image?.toLowerCase().endsWith('.kfr')) {
-    const text = await readFile(image, 'latin1').catch((err: NodeJS.ErrnoException) => {
-      throw invalidOption(
-        'from',
-        image,
-        `a Kalles Fraktaler location file (${err.code ?? err.message})`,
-        '--from a.kfr',
-      );
+    const text = await readFile(image, 'latin1').catch((err: unknown) => {
+      throw unreadableFile('from', image, 'a Kalles Fraktaler location file', '--from a.kfr', err);
     });
     return { option: 'from', location: readKfr(text, image) };
   }
   if (image !== undefined) {
+    const picture = 'a picture that mandel-par wrote (PNG, JPEG, WebP, AVIF, TIFF)';
+    // A file that is not there, or cannot be read, is said so (sharp's own message would not say which).
+    await stat(image).catch((err: unknown) => {
+      throw unreadableFile('from', image, picture, '--from pic.png', err);
+    });
     // sharp loads only here: a render that is given no image pays nothing for it at start-up.
     const { default: sharp } = await import('sharp');
     const xmp = await sharp(image)
       .metadata()
       .then((m) => m.xmpAsString)
       .catch(() => {
-        throw invalidOption(
-          'from',
-          image,
-          'a picture that mandel-par wrote (PNG, JPEG, WebP, AVIF, TIFF)',
-          '--from pic.png',
-        );
+        throw invalidOption('from', image, picture, '--from pic.png');
       });
     if (xmp === undefined) throw noParameters();
     // The parameters are the spec's fields, with the software and the command that made it.

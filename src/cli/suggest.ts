@@ -15,14 +15,15 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The closest of `known` to `typed`, when close enough to be a typo (one edit for short names, two for longer),
- * or a name that `typed` begins; undefined otherwise.
+ * The closest of `known` to `typed`, when close enough to be a typo (none for one letter, one edit for short names,
+ * two for longer), or a name that `typed` begins; undefined otherwise.
  *
  * @example closest('widht', ['width', 'height']) // 'width'
  */
 export function closest(typed: string, known: readonly string[]): string | undefined {
   const lower = typed.toLowerCase();
-  const limit = lower.length <= 4 ? 1 : 2;
+  // One letter is one edit from every other: no typo to suggest (-o for -h).
+  const limit = lower.length === 1 ? 0 : lower.length <= 4 ? 1 : 2;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const name of known) {
