@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keyCycles } from '../dist/src/video/assemble.js';
+import { keyCycles, keysNeeded, readSettings } from '../dist/src/video/assemble.js';
 import { frameName } from '../dist/src/video/encode.js';
 import { readMap } from '../dist/src/video/map.js';
 import { frameSource, keyCount, keyZoom, log2OfDecimal, progressAt } from '../dist/src/video/schedule.js';
@@ -234,7 +234,13 @@ describe('mandel-par video', () => {
     expect(run.status).toBe(0);
     const map = await readMap(`${out}.parts`);
     if (!map) throw new Error('no map.json');
-    const cycles = await keyCycles(`${out}.parts`, map);
+    const settings = await readSettings(`${out}.parts`);
+    if (!settings) throw new Error('no video.json');
+    // The keyframes its 5 frames draw from (and the next of each), of the 27 of the zoom.
+    const keys = keysNeeded(settings.timeline, map.keys, true);
+    expect(keys.length).toBeLessThan(map.keys);
+    const byKey = await keyCycles(`${out}.parts`, map, keys);
+    const cycles = keys.map((k) => byKey[k]);
     expect(cycles[0]).toBe(64);
     for (let k = 1; k < cycles.length; k++) expect(cycles[k]).toBeGreaterThanOrEqual(cycles[k - 1]);
     expect(cycles[cycles.length - 1]).toBeGreaterThan(64);
@@ -275,7 +281,8 @@ describe('mandel-par video', () => {
 });
 
 describe('keyframes kept', () => {
-  const args = (out: string, more: string[] = [], timing = ['--duration', '1', '--fps', '8']) => [
+  // 80 frames over the zoom's 80 keyframes: every keyframe is some frame's.
+  const args = (out: string, more: string[] = [], timing = ['--duration', '5', '--fps', '16']) => [
     'video',
     `--center=${M41}`,
     '--zoom-to',
@@ -355,14 +362,30 @@ describe('keyframes kept', () => {
     expect(early.stderr).toContain(`assemble: 26 of 80 keyframes are missing from "${sharded}.parts" (2, 5, 8,`);
     expect((await shard('3/3')).status).toBe(0);
     const assembled = await runCli(['assemble', `${sharded}.parts`]);
-    expect(assembled.stderr).toBe(`mandel-par: wrote ${sharded}: 8 frames at 8 fps\n`);
+    expect(assembled.stderr).toBe(`mandel-par: wrote ${sharded}: 80 frames at 16 fps\n`);
     // 'killed' holds the first test's frames (the recolouring test has replaced 'whole').
-    for (const n of [1, 8]) {
+    for (const n of [1, 80]) {
       const a = await sharp(frame(join(dir, 'killed'), n))
         .raw()
         .toBuffer();
       const b = await sharp(frame(sharded, n)).raw().toBuffer();
       expect(a.equals(b)).toBe(true);
+    }
+  });
+
+  it('a preview (2 frames of a zoom over 80 keyframes) renders the keyframes its frames draw from: the same frames', async () => {
+    const preview = join(dir, 'preview');
+    const run = await runCli(args(preview, [], ['--duration', '0.5', '--fps', '4']).filter((a) => a !== '--quiet'));
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('2 frames at 4 fps; keyframes: 2 rendered');
+    for (const [n, whole] of [
+      [1, 1],
+      [2, 80],
+    ]) {
+      const a = await sharp(frame(join(dir, 'killed'), whole))
+        .raw()
+        .toBuffer();
+      expect(a.equals(await sharp(frame(preview, n)).raw().toBuffer())).toBe(true);
     }
   });
 

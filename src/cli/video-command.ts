@@ -11,7 +11,7 @@ import { VERSION } from '../model/version.js';
 import { partsFolder } from '../outputs/parts.js';
 import { Renderer } from '../render/renderer.js';
 import type { VideoSettings } from '../video/assemble.js';
-import { type Timeline, writeSettings, writeVideo } from '../video/assemble.js';
+import { keysNeeded, type Timeline, writeSettings, writeVideo } from '../video/assemble.js';
 import type { VideoFormat } from '../video/encode.js';
 import { checkVideoOutput, requireFfmpeg, VIDEO_FORMATS } from '../video/encode.js';
 import type { VideoMap } from '../video/map.js';
@@ -190,7 +190,7 @@ export async function runVideo(c: VideoCommand): Promise<void> {
       cycleByDepth: c.autoCycle,
     };
     await writeSettings(folder, settings);
-    const mine = Array.from({ length: c.keys }, (_, k) => k).filter(
+    const mine = keysNeeded(c.timeline, c.keys, c.autoCycle).filter(
       (k) => !c.shard || k % c.shard.count === c.shard.index - 1,
     );
     const missing: number[] = [];

@@ -35,6 +35,20 @@ export function frameSources(t: Timeline, keys: number) {
   return order.map((n) => frameSource(progressAt(n, t.frames, t.frames / t.fps, t.ease), t.octaves, keys));
 }
 
+/**
+ * The keyframes the timeline's frames draw from, ascending: each frame's own, and with the cycle following the depth
+ * the next one too (cycleAt interpolates towards it). A zoom over many octaves in few frames (a preview) needs a few of
+ * its keyframes, not all: 3 of 67 for 2 frames to 1e20.
+ */
+export function keysNeeded(t: Timeline, keys: number, cycleByDepth: boolean): number[] {
+  const needed = new Set<number>();
+  for (const { key } of frameSources(t, keys)) {
+    needed.add(key);
+    if (cycleByDepth && key + 1 < keys) needed.add(key + 1);
+  }
+  return [...needed].sort((a, b) => a - b);
+}
+
 /** How a video is made from its keyframes (video.json in the parts folder: the last run's). */
 export interface VideoSettings {
   /** The video's (or frames folder's) name, beside the parts folder. */
@@ -75,16 +89,17 @@ export async function writeVideo(
   signal: AbortSignal,
   onFrame: () => void,
 ): Promise<void> {
-  const missing: number[] = [];
-  for (let k = 0; k < map.keys; k++) if (!(await hasKey(folder, k, map))) missing.push(k);
-  if (missing.length > 0) throw keyframesMissing(folder, missing, map.keys);
   const { output, format, width, height, timeline } = settings;
+  const needed = keysNeeded(timeline, map.keys, settings.cycleByDepth);
+  const missing: number[] = [];
+  for (const k of needed) if (!(await hasKey(folder, k, map))) missing.push(k);
+  if (missing.length > 0) throw keyframesMissing(folder, missing, needed.length);
   const sink =
     format === 'frames'
       ? await pngFolderSink(output, width, height)
       : await ffmpegSink(output, format, width, height, timeline.fps);
   try {
-    const cycles = settings.cycleByDepth ? await keyCycles(folder, map) : undefined;
+    const cycles = settings.cycleByDepth ? await keyCycles(folder, map, needed) : undefined;
     const size = { width, height };
     await assembleFrames(folder, map, timeline, settings.colouring, cycles, size, sink, signal, onFrame);
     await sink.finish();
@@ -95,16 +110,17 @@ export async function writeVideo(
 }
 
 /**
- * Each keyframe's colour density (`--cycle auto` for a video): the cycle its own numbers ask for
- * (outputs/density.ts, measured when it was rendered), never shorter than a shallower keyframe's, so that it only
- * grows as the zoom deepens.
+ * The colour density of each keyframe in `keys` (ascending; `--cycle auto` for a video), by keyframe: the cycle its
+ * own numbers ask for (outputs/density.ts, measured when it was rendered), never shorter than a shallower one's of
+ * `keys`, so that it only grows as the zoom deepens.
  */
-export async function keyCycles(folder: string, map: VideoMap): Promise<number[]> {
+export async function keyCycles(folder: string, map: VideoMap, keys: number[]): Promise<number[]> {
   const cycles: number[] = [];
-  for (let k = 0; k < map.keys; k++) {
+  let shallower = 0;
+  for (const k of keys) {
     // A keyframe has KEY_SCALE samples to a frame pixel across: its neighbours are that much closer than a frame's.
-    const cycle = densityCycle(KEY_SCALE * (await readStep(folder, k, map)));
-    cycles.push(Math.max(cycle, cycles[k - 1] ?? 0));
+    shallower = Math.max(densityCycle(KEY_SCALE * (await readStep(folder, k, map))), shallower);
+    cycles[k] = shallower;
   }
   return cycles;
 }
