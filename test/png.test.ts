@@ -245,7 +245,7 @@ describe('bad PNG options', () => {
       /^mandel-par: --palette: expected one of classic, fire, ocean, twilight, grey, or two or more hex colours .*received "rainbow"\n$/,
     ],
     [['--palette', '#12345,#ffffff'], /^mandel-par: --palette: .*received "#12345,#ffffff"\n$/],
-    [['--inside', 'black'], /^mandel-par: --inside: expected a hex colour .*received "black"\n$/],
+    [['--inside', 'black'], /^mandel-par: --inside: expected a hex colour, #rrggbb or #rgb .*received "black"\n$/],
     [['--zoom', '0'], /^mandel-par: --zoom: expected a positive number \(e\.g\. --zoom 100\), but received "0"\n$/],
     [['--center', '1'], /^mandel-par: --center: expected two decimal numbers re,im .*received "1"\n$/],
     [['--center', '1,2,3'], /^mandel-par: --center: .*received "1,2,3"\n$/],

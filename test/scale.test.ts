@@ -252,7 +252,10 @@ describe('mandel-par scale: bad lists', () => {
       ['--schedules', 'static,round-robin'],
       /^mandel-par: --schedules: expected one of static, interleaved, dynamic .*received "round-robin"\n$/,
     ],
-    [['--palette', 'grey'], /^mandel-par: Unknown argument: palette; run mandel-par --help/],
+    [
+      ['--palette', 'grey'],
+      /^mandel-par: Unknown argument: palette: --palette is an option of a render, not of scale; run mandel-par --help/,
+    ],
     [
       ['--width', '640', '--target-seconds', '1'],
       /^mandel-par: --width, --target-seconds: the size is either given or calibrated to a time: give one of them\n$/,
