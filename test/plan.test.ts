@@ -7,6 +7,7 @@ import {
   MAX_BAND_PIXELS,
   planInterleaved,
   planSchedule,
+  planTaperedBands,
   SCHEDULES,
 } from '../dist/src/model/plan.js';
 
@@ -20,6 +21,30 @@ function pixelsOf(plan: Plan): string[] {
 function allPixels(width: number, height: number): string[] {
   return Array.from({ length: width * height }, (_, k) => `${k % width},${Math.floor(k / width)}`);
 }
+
+describe('planTaperedBands', () => {
+  it('covers every pixel once, in order, bands of at most bandRows narrowing to one row at the bottom', () => {
+    for (const [width, height, rows, threads] of [
+      [640, 360, 8, 2],
+      [7, 100, 3, 16],
+      [5, 1, 4, 2],
+      [3, 1000, 64, 12],
+    ]) {
+      const plan = planTaperedBands(width, height, rows, threads);
+      expect(pixelsOf(plan)).toEqual(allPixels(width, height));
+      const heights = plan.map(([r]) => r.h);
+      expect(Math.max(...heights)).toBeLessThanOrEqual(rows);
+      for (let k = 1; k < heights.length; k++) expect(heights[k]).toBeLessThanOrEqual(heights[k - 1]);
+      expect(heights[heights.length - 1]).toBe(1);
+    }
+    // The seahorse frame on 2 threads: 42 bands of 8 rows, then 6, 5, 4, 3, 2 and four of 1.
+    expect(
+      planTaperedBands(640, 360, 8, 2)
+        .map(([r]) => r.h)
+        .slice(40),
+    ).toEqual([8, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1]);
+  });
+});
 
 describe('planBands', () => {
   it('splits rows into consecutive full-width bands, the last one shorter', () => {

@@ -12,7 +12,7 @@ import type { RenderError } from '../errors.js';
 import { imageTooSmall, precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
 import type { Colouring } from '../model/colouring.js';
 import type { Plan, Rect } from '../model/plan.js';
-import { defaultBandRows, planBands } from '../model/plan.js';
+import { defaultBandRows, planBands, planTaperedBands } from '../model/plan.js';
 import type { RenderSpec } from '../model/spec.js';
 import { pixelAspect, validateSpec } from '../model/spec.js';
 import type { Tally } from '../model/tally.js';
@@ -124,17 +124,18 @@ const KEPT_SETUPS = 4;
 const DEEP_BANDS_PER_THREAD = 24;
 
 /**
- * The plan a render gets when the caller gives none: full-width bands, about 8 per thread (24 for a deep render).
+ * The plan a render gets when the caller gives none: full-width bands, about 8 per thread; for a deep render, whose
+ * bands take tens of ms and more each, about 24, narrowing at the bottom so that the threads finish together.
  *
  * @example defaultPlan(createSpec(), 2).length // 13 bands of 4 rows for the classic picture
  */
 export function defaultPlan(spec: RenderSpec, threads: number): Plan {
-  const bands = spec.engine === 'perturb' ? DEEP_BANDS_PER_THREAD : undefined;
-  return planBands(
-    spec.width,
-    spec.height,
-    defaultBandRows(spec.height, spec.width * spec.aa * spec.aa, threads, bands),
-  );
+  const samplesPerRow = spec.width * spec.aa * spec.aa;
+  if (spec.engine !== 'perturb') {
+    return planBands(spec.width, spec.height, defaultBandRows(spec.height, samplesPerRow, threads));
+  }
+  const rows = defaultBandRows(spec.height, samplesPerRow, threads, DEEP_BANDS_PER_THREAD);
+  return planTaperedBands(spec.width, spec.height, rows, threads);
 }
 
 /** Refuses a shared image that a rectangle of the plan would write past (workers place rows by its width). */
