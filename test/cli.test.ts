@@ -1,11 +1,11 @@
 /** The installed command end to end: the original picture, files written atomically. */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nativeArgs, nativeBinary } from '../dist/bench/native.js';
-import { closeSharedRenderer, referenceAscii, regionFlag, runMain, TEST_VIEWS } from './helpers.js';
+import { CLI, closeSharedRenderer, referenceAscii, regionFlag, runCli, runMain, TEST_VIEWS } from './helpers.js';
 
 afterAll(closeSharedRenderer);
 
@@ -82,6 +82,27 @@ describe('-o FILE', () => {
       expect(run.status).toBe(2);
     }
     expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+  });
+
+  it('writes through a link to its own standard output (a pipe), and leaves the link a link', async () => {
+    // As /dev/stdout is (-> /proc/self/fd/1): realpath cannot name the pipe, and a file renamed over the path had
+    // replaced the link itself, the picture lost.
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
+    const link = join(dir, 'stdout');
+    await symlink('/proc/self/fd/1', link);
+    const piped = execFileSync('sh', [
+      '-c',
+      `"${process.execPath}" "${CLI}" ${small.join(' ')} --quiet -o "${link}" | cat`,
+    ]);
+    expect(piped.toString('latin1')).toBe((await runMain(small)).stdout);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    // Where standard output is a socket (as a Node child process's is), the path cannot be opened: said before any work.
+    const socket = await runCli([...small, '-o', link]);
+    expect(socket.stderr).toBe(
+      `mandel-par: --output: expected a file, a device or a pipe, not a socket (-o - writes to standard output) (e.g. -o -), but received ${JSON.stringify(link)}\n`,
+    );
+    expect(socket.status).toBe(2);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
   });
 
   it('replaces an existing file only with a complete new one', async () => {

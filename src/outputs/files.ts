@@ -44,9 +44,13 @@ export function stdoutSink(): Sink {
  * root would otherwise replace /dev/null with a file). `direct` targets are written in place, not atomically.
  */
 export async function outputTarget(path: string): Promise<{ path: string; direct: boolean }> {
+  // Anything there that is not a regular file is opened by the path given, through its links: realpath cannot name
+  // a pipe (/dev/stdout -> /proc/self/fd/1 reads "pipe:[...]"), and falling back to a file renamed over the path
+  // replaced the link /dev/stdout itself.
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile()) return { path, direct: true };
   try {
-    const real = await realpath(path);
-    return { path: real, direct: !(await stat(real)).isFile() };
+    return { path: await realpath(path), direct: false };
   } catch {
     return { path, direct: false };
   }
@@ -119,6 +123,16 @@ export async function checkOutputPath(path: string): Promise<Stats | undefined> 
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) {
     throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
+  }
+  // A socket cannot be opened by its path (a process's standard output that is one, as Node's child processes have,
+  // reached through /dev/stdout or /proc/self/fd/1).
+  if (existing?.isSocket()) {
+    throw invalidOption(
+      'output',
+      path,
+      'a file, a device or a pipe, not a socket (-o - writes to standard output)',
+      '-o -',
+    );
   }
   let ancestor = dirname(resolve(path));
   while (
