@@ -168,6 +168,17 @@ export function invalidSpecField(field: string, received: unknown, expected: str
   return new UsageError(`${field ? `spec.${field}` : 'spec'}: expected ${expected}, but received ${shown}`);
 }
 
+/** An API argument that is not what a function takes: `where` names it (`RendererOptions.threads`, `planTiles size`). */
+export function invalidArgument(where: string, received: unknown, expected: string): UsageError {
+  const shown = typeof received === 'object' && received !== null ? JSON.stringify(received) : quote(received);
+  return new UsageError(`${where}: expected ${expected}, but received ${shown}`);
+}
+
+/** A renderer used after close(). */
+export function rendererClosed(): UsageError {
+  return new UsageError('Renderer: closed: create another to render again');
+}
+
 /** "3.2 GB": a byte count in decimal units, for messages. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

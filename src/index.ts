@@ -6,15 +6,18 @@
  * The convenience functions below start a renderer for one call and close it; pass `{ renderer }` to reuse one.
  */
 
-import { invalidSpecField } from './errors.js';
+import { constants } from 'node:buffer';
+import { availableParallelism } from 'node:os';
+import { invalidArgument, invalidSpecField } from './errors.js';
 import type { Rect } from './model/plan.js';
 import type { RenderSpec, SpecInput } from './model/spec.js';
 import { createSpec } from './model/spec.js';
 import { asciiText, rectBytes, rgbImage } from './outputs/destinations.js';
 import { encodeImage } from './outputs/images.js';
 import { pictureMetadata } from './outputs/provenance.js';
+import { checkMemory } from './render/memory.js';
 import type { RendererOptions } from './render/renderer.js';
-import { Renderer } from './render/renderer.js';
+import { defaultPlan, Renderer } from './render/renderer.js';
 
 export { InterruptedError, RenderError, UsageError } from './errors.js';
 export type { Colouring } from './model/colouring.js';
@@ -59,6 +62,16 @@ export interface OneCallOptions extends RendererOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Refuses a picture held whole in memory (the one-call functions hold it) that would not fit, as the CLI does,
+ * before any worker starts: a 2^20 x 2^20 ASCII picture grew to 2 GB before it was killed, and a large image threw
+ * "Array buffer allocation failed".
+ */
+function checkHeld(spec: RenderSpec, o: OneCallOptions): void {
+  const threads = o.renderer?.threads ?? o.threads ?? availableParallelism();
+  checkMemory(spec, threads, defaultPlan(spec, threads), undefined);
+}
+
 async function withRenderer<T>(o: OneCallOptions, work: (renderer: Renderer) => Promise<T>): Promise<T> {
   const renderer = o.renderer ?? (await Renderer.create(o));
   try {
@@ -78,6 +91,12 @@ async function withRenderer<T>(o: OneCallOptions, work: (renderer: Renderer) => 
  */
 export async function renderAscii(spec: SpecInput | RenderSpec = {}, o: OneCallOptions = {}): Promise<string> {
   const full = createSpec({ ...spec, output: { format: 'ascii' } });
+  const characters = (full.width + 1) * full.height;
+  if (characters > constants.MAX_STRING_LENGTH) {
+    const most = `a picture of at most ${constants.MAX_STRING_LENGTH} characters with its newlines (one string's most)`;
+    throw invalidArgument('renderAscii', `${full.width} x ${full.height}`, `${most}: renderRect gives it in parts`);
+  }
+  checkHeld(full, o);
   const chunks: Uint8Array[] = [];
   await withRenderer(o, (r) =>
     r.render(full, { destination: asciiText(full.width, full.height, (b) => chunks.push(b)), signal: o.signal }),
@@ -106,6 +125,7 @@ export async function renderImage(spec: SpecInput | RenderSpec = {}, o: OneCallO
   if (!(IMAGE_OUTPUTS as readonly string[]).includes(format)) {
     throw invalidSpecField('output.format', format, `an image held in memory (${IMAGE_OUTPUTS.join(', ')})`);
   }
+  checkHeld(full, o);
   const image = rgbImage(full.width, full.height);
   await withRenderer(o, (r) => r.render(full, { destination: image, signal: o.signal }));
   return encodeImage(image.pixels, full.width, full.height, full.output, pictureMetadata(full));

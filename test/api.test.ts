@@ -24,3 +24,61 @@ describe('the public API', () => {
     );
   });
 });
+
+describe('the public API on bad arguments: a UsageError naming what is wrong, never a crash or a hang', () => {
+  it('Renderer.create refuses thread counts out of range before starting any worker', async () => {
+    // 5000 exhausted the heap (a fatal error no program can catch); 0 and 'x' gave Piscina's own TypeError.
+    for (const threads of [5000, 0, 'x', 2.5]) {
+      await expect(api.Renderer.create({ threads: threads as number })).rejects.toThrow(
+        new api.UsageError(
+          `RendererOptions.threads: expected a whole number from 1 to 1024, but received ${JSON.stringify(threads)}`,
+        ),
+      );
+    }
+    await expect(api.Renderer.create({ idleMs: -1 })).rejects.toThrow(/^RendererOptions\.idleMs: expected/);
+  });
+
+  it('the plans refuse sizes that are not whole numbers of 1 or more (0 or -5 looped until the heap ran out)', () => {
+    expect(() => api.planTiles(100, 100, 0)).toThrow(
+      'planTiles size: expected a whole number of 1 or more, but received 0',
+    );
+    expect(() => api.planTiles(100, 100, -5)).toThrow(api.UsageError);
+    expect(() => api.planBands(100, 100, '64' as unknown as number)).toThrow(
+      'planBands bandRows: expected a whole number of 1 or more, but received "64"',
+    );
+  });
+
+  it('a spec that is not an object, or an output that is not one', () => {
+    expect(() => api.createSpec(null as never)).toThrow('spec: expected an object of spec fields, but received null');
+    expect(() => api.createSpec('png' as never)).toThrow(api.UsageError);
+    expect(() => api.createSpec({ output: 'png' } as never)).toThrow(
+      `spec.output: expected an object, e.g. { format: 'png' }, but received "png"`,
+    );
+  });
+
+  it('a picture held whole that cannot fit is refused before any work (it grew to 2 GB, or threw a RangeError)', async () => {
+    await expect(api.renderAscii({ width: 1 << 20, height: 1 << 20 })).rejects.toThrow(
+      /^renderAscii: expected a picture of at most \d+ characters with its newlines/,
+    );
+    await expect(api.renderImage({ width: 100000, height: 100000 })).rejects.toThrow(
+      /^a 100000 x 100000 PNG needs about 30 GB .*, but one buffer can hold at most/,
+    );
+  });
+
+  it('a destination of no known format, and a renderer used after close()', async () => {
+    const renderer = await api.Renderer.create({ threads: 1 });
+    const spec = api.createSpec({ width: 16, height: 8, maxIter: 50 });
+    await expect(renderer.render(spec, {} as never)).rejects.toThrow(
+      /^RenderCall\.destination: expected a destination/,
+    );
+    await expect(
+      api.renderRect(spec, { x: 0, y: 0, w: 8, h: 8 }, { format: 'bgr' as never, renderer }),
+    ).rejects.toThrow(/^RenderCall\.destination: .*, but received "bgr"$/);
+    expect(await api.renderAscii(spec, { renderer })).toBe(await api.renderAscii(spec));
+    await renderer.close();
+    await renderer.close(); // twice: nothing
+    await expect(api.renderAscii(spec, { renderer })).rejects.toThrow(
+      'Renderer: closed: create another to render again',
+    );
+  });
+});

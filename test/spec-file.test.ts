@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kfrZoom } from '../dist/src/cli/render-options.js';
-import { parametersFromXmp } from '../dist/src/index.js';
+import { createSpec, parametersFromXmp } from '../dist/src/index.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);
@@ -110,9 +110,23 @@ describe('a picture given whole', () => {
     expect(clash.status).toBe(2);
   });
 
+  it("takes a parts folder's job.json, as --help says: its spec", async () => {
+    const spec = createSpec({ width: 30, height: 12, maxIter: 300 });
+    const job = join(dir, 'job.json');
+    await writeFile(job, JSON.stringify({ spec, bandRows: 4, shards: 1, output: 'x.txt' }));
+    const plainSpec = join(dir, 'plain-spec.json');
+    await writeFile(plainSpec, JSON.stringify(spec));
+    const fromJob = await runMain(['--spec', job]);
+    expect(fromJob.status).toBe(0);
+    expect(fromJob.stdout).toBe((await runMain(['--spec', plainSpec])).stdout);
+    expect(fromJob.stdout.split('\n')).toHaveLength(13);
+  });
+
   it('refuses what is not a spec: no file, not JSON, a wrong field, an image without parameters, both options', async () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"width": 0}');
+    const nothing = join(dir, 'null.json');
+    await writeFile(nothing, 'null');
     const plain = join(dir, 'plain.png');
     await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
       .png()
@@ -123,6 +137,8 @@ describe('a picture given whole', () => {
         /^mandel-par: --spec: expected a JSON file of a render spec: no such file or folder \(ENOENT\)/,
       ],
       [['--spec', bad], /^mandel-par: spec\.width: expected .*, but received 0\n$/],
+      // It was "unexpected failure: Cannot read properties of null", exit 1.
+      [['--spec', nothing], /^mandel-par: spec: expected an object of spec fields, but received null\n$/],
       [
         ['--from', plain],
         /^mandel-par: this XMP holds no mandel-par parameters|^mandel-par: .*no mandel-par parameters/,

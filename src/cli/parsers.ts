@@ -5,6 +5,7 @@
 
 import type { UsageError } from '../errors.js';
 import { conflictingOptions, invalidOption, repeatedOption } from '../errors.js';
+import { LIMITS } from '../model/spec.js';
 import type { EngineName } from '../model/task.js';
 import type { Decimal } from '../plane/decimal.js';
 import { divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../plane/decimal.js';
@@ -247,4 +248,4 @@ export function wholeReader(raw: RawArgs) {
 }
 
 /** The most worker threads one can ask for. */
-export const MAX_THREADS = 1024;
+export const MAX_THREADS = LIMITS.threads;

@@ -65,8 +65,11 @@ export async function loadGivenSpec(raw: RawArgs): Promise<GivenSpec | KfrLocati
     } catch (err) {
       throw invalidOption('spec', file, `a JSON file of a render spec (${(err as Error).message})`, '--spec view.json');
     }
+    // A parts folder's job.json holds the spec with the job's own fields (--help says --spec takes it).
+    const job = parsed as { spec?: unknown; bandRows?: unknown } | null;
+    const given = job !== null && typeof job === 'object' && 'bandRows' in job ? job.spec : parsed;
     // As the API takes it: what is left out gets its default, and every field is checked.
-    return { spec: createSpec(parsed as SpecInput), option: 'spec' };
+    return { spec: createSpec(given as SpecInput), option: 'spec' };
   }
   if (image?.toLowerCase().endsWith('.kfr')) {
     const text = await readFile(image, 'latin1').catch((err: unknown) => {

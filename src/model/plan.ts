@@ -3,6 +3,7 @@
  * renders in one go. Full-width row bands, square tiles and interleaved rows are three plans of the same image;
  * every pixel lies in exactly one rectangle, and its value does not depend on which.
  */
+import { invalidArgument } from '../errors.js';
 
 /** A rectangle of pixels: columns x .. x + w - 1, rows y .. y + h - 1 of the whole image. */
 export interface Rect {
@@ -14,6 +15,17 @@ export interface Rect {
 
 /** The tasks of a render, each a list of rectangles. */
 export type Plan = Rect[][];
+
+/**
+ * Refuses arguments that are not whole numbers of at least 1 (the plans' loops step by them: 0 or -5 never ended,
+ * "64" made rectangles at x "064"): `fn` and each argument's name for the message.
+ */
+function checkWhole(fn: string, args: Record<string, unknown>): void {
+  for (const [name, v] of Object.entries(args)) {
+    if (!(Number.isInteger(v) && (v as number) >= 1))
+      throw invalidArgument(`${fn} ${name}`, v, 'a whole number of 1 or more');
+  }
+}
 
 /** Bands per thread when the user does not choose: enough that the queue evens out uneven bands. */
 export const BANDS_PER_THREAD = 8;
@@ -27,6 +39,7 @@ export const MAX_BAND_PIXELS = 1 << 20;
  * @example planBands(4, 5, 2) // [[{x 0, y 0, w 4, h 2}], [{y 2, h 2}], [{y 4, h 1}]]
  */
 export function planBands(width: number, height: number, bandRows: number): Plan {
+  checkWhole('planBands', { width, height, bandRows });
   const plan: Plan = [];
   for (let y = 0; y < height; y += bandRows) plan.push([{ x: 0, y, w: width, h: Math.min(bandRows, height - y) }]);
   return plan;
@@ -40,6 +53,7 @@ export function planBands(width: number, height: number, bandRows: number): Plan
  * @example planTaperedBands(4, 12, 4, 1).map(([r]) => r.h) // [4, 4, 2, 1, 1]
  */
 export function planTaperedBands(width: number, height: number, bandRows: number, threads: number): Plan {
+  checkWhole('planTaperedBands', { width, height, bandRows, threads });
   const plan: Plan = [];
   for (let y = 0; y < height; ) {
     const h = Math.max(1, Math.min(bandRows, Math.ceil((height - y) / (2 * threads))));
@@ -55,6 +69,7 @@ export function planTaperedBands(width: number, height: number, bandRows: number
  * @example planTiles(5, 3, 4) // [[{x 0, y 0, w 4, h 3}], [{x 4, y 0, w 1, h 3}]]
  */
 export function planTiles(width: number, height: number, size: number): Plan {
+  checkWhole('planTiles', { width, height, size });
   const plan: Plan = [];
   for (let y = 0; y < height; y += size) {
     for (let x = 0; x < width; x += size) {
@@ -70,6 +85,7 @@ export function planTiles(width: number, height: number, size: number): Plan {
  * @example planInterleaved(4, 5, 2) // rows 0, 2, 4 and rows 1, 3, each a 1-row rectangle
  */
 export function planInterleaved(width: number, height: number, tasks: number): Plan {
+  checkWhole('planInterleaved', { width, height, tasks });
   return Array.from({ length: Math.min(tasks, height) }, (_, k) =>
     Array.from({ length: Math.ceil((height - k) / tasks) }, (_, j) => ({ x: 0, y: k + j * tasks, w: width, h: 1 })),
   );

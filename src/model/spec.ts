@@ -57,6 +57,8 @@ export const LIMITS = {
   compression: 9,
   quality: 100,
   tileSize: 8192,
+  /** Worker threads a renderer may have. */
+  threads: 1024,
 } as const;
 
 /**
@@ -208,6 +210,17 @@ export const DEFAULT_COLOURING: Readonly<Colouring> = Object.freeze({
  * @example createSpec({ output: { format: 'png' }, width: 800, height: 600 })
  */
 export function createSpec(input: SpecInput = {}): RenderSpec {
+  // What is not an object is no spec (a JSON file holding null or "png"); an output or colouring likewise.
+  if (!isPlainObject(input)) throw invalidSpecField('', input, 'an object of spec fields');
+  for (const field of ['output', 'colouring'] as const) {
+    if (input[field] !== undefined && !isPlainObject(input[field])) {
+      throw invalidSpecField(
+        field,
+        input[field],
+        field === 'output' ? "an object, e.g. { format: 'png' }" : 'an object',
+      );
+    }
+  }
   const format = input.output?.format ?? 'ascii';
   const defaults = FORMAT_DEFAULTS[format as OutputFormat] ?? FORMAT_DEFAULTS.ascii;
   const width = input.width ?? defaults.width;
@@ -233,6 +246,7 @@ export function createSpec(input: SpecInput = {}): RenderSpec {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isPlainObject = (v: unknown) => isRecord(v) && !Array.isArray(v);
 const isWhole = (v: unknown, min: number, max: number): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 const isByte = (v: unknown) => isWhole(v, 0, 255);

@@ -9,12 +9,19 @@ import { chooseReference } from '../engines/reference.js';
 import type { WasmInstance } from '../engines/wasm.js';
 import { compileWasmModule, instantiateWasm, keptWasmBytes } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
-import { imageTooSmall, precisionLost, rectOutsideImage, taskFailed } from '../errors.js';
+import {
+  imageTooSmall,
+  invalidArgument,
+  precisionLost,
+  rectOutsideImage,
+  rendererClosed,
+  taskFailed,
+} from '../errors.js';
 import type { Colouring } from '../model/colouring.js';
 import type { Plan, Rect } from '../model/plan.js';
 import { defaultBandRows, planBands, planTaperedBands } from '../model/plan.js';
 import type { RenderSpec } from '../model/spec.js';
-import { pixelAspect, validateSpec } from '../model/spec.js';
+import { LIMITS, pixelAspect, validateSpec } from '../model/spec.js';
 import type { Tally } from '../model/tally.js';
 import { addTally, EMPTY_TALLY } from '../model/tally.js';
 import type {
@@ -27,7 +34,7 @@ import type {
   TaskPlacement,
   TaskResult,
 } from '../model/task.js';
-import { PIXEL_BYTES, rectByteLength, TASK_RUNNING } from '../model/task.js';
+import { PIXEL_BYTES, PIXEL_FORMATS, rectByteLength, TASK_RUNNING } from '../model/task.js';
 import { addWork } from '../model/work.js';
 import type { Destination } from '../outputs/destinations.js';
 import { checkPrecision } from '../plane/precision.js';
@@ -149,6 +156,33 @@ function checkSharedImage(plan: Plan, image: SharedImage, format: PixelFormat): 
   }
 }
 
+/** Refuses RendererOptions a pool cannot be made of (Piscina's own errors, or a heap exhausted by 5000 threads). */
+function checkRendererOptions(o: RendererOptions): void {
+  const whole = (name: keyof RendererOptions, min: number) => {
+    const v = o[name];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= LIMITS.threads)) {
+      throw invalidArgument(`RendererOptions.${name}`, v, `a whole number from ${min} to ${LIMITS.threads}`);
+    }
+  };
+  whole('threads', 1);
+  whole('minThreads', 0);
+  if (o.idleMs !== undefined && !(typeof o.idleMs === 'number' && o.idleMs >= 0)) {
+    throw invalidArgument('RendererOptions.idleMs', o.idleMs, 'milliseconds, 0 or more');
+  }
+}
+
+/** Refuses a RenderCall without a destination of a known pixel format. */
+function checkRenderCall(call: RenderCall): void {
+  const format = call?.destination?.format;
+  if (!(PIXEL_FORMATS as readonly unknown[]).includes(format) || typeof call.destination.receive !== 'function') {
+    throw invalidArgument(
+      'RenderCall.destination',
+      format,
+      `a destination (asciiText, pbmBitmap, pixelData, rgbImage, rectBytes) of a format among ${PIXEL_FORMATS.join(', ')}`,
+    );
+  }
+}
+
 function checkPlan(plan: Plan, width: number, height: number): void {
   const whole = (v: number) => Number.isInteger(v) && v >= 0;
   for (const rect of plan.flat()) {
@@ -182,6 +216,8 @@ export class Renderer {
   #running = 0;
   /** Renders in progress: workers are started ahead of a render's setup only when it is the only one. */
   #rendering = 0;
+  /** close() was called. */
+  #closed = false;
   /**
    * The last few reference setups, by what they were computed for, most recent last: a spec rendered again (tiles,
    * shards, an explorer's coarse and fine passes of one view, renders running side by side) computes it once.
@@ -210,8 +246,9 @@ export class Renderer {
     });
   }
 
-  /** Starts the pool (see RendererOptions). */
+  /** Starts the pool (see RendererOptions); options out of range are refused (UsageError) before any worker starts. */
   static async create(options: RendererOptions = {}): Promise<Renderer> {
+    checkRendererOptions(options);
     const threads = options.threads ?? availableParallelism();
     const logger = options.logger ?? SILENT;
     const wasmModule = options.wasmModule ?? (await compileWasmModule());
@@ -278,7 +315,9 @@ export class Renderer {
   }
 
   async #render(spec: RenderSpec, call: RenderCall): Promise<RenderStats> {
+    if (this.#closed) throw rendererClosed();
     validateSpec(spec);
+    checkRenderCall(call);
     const cap = Math.max(1, Math.min(call.maxThreads ?? this.threads, this.threads));
     const plan = call.plan ?? defaultPlan(spec, cap);
     checkPlan(plan, spec.width, spec.height);
@@ -433,8 +472,9 @@ export class Renderer {
     return this.#survey;
   }
 
-  /** Stops every worker. The renderer cannot be used afterwards. */
+  /** Stops every worker. The renderer cannot be used afterwards (render() refuses); closing again does nothing. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#pool.destroy();
   }
 }
