@@ -476,6 +476,10 @@ describe('pyramids', () => {
     // Without --base-url the id is relative, as documented (docs/distributed.md).
     expect((await runCli([...args.slice(0, -1), join(dir, 'plain'), '--quiet'])).status).toBe(0);
     expect(JSON.parse(await readFile(join(dir, 'plain', 'info.json'), 'utf8')).id).toBe('./plain');
+    // A relative id is a URI too: the name as a path segment ("./ïiif #1 ?x" had a fragment and a query in it).
+    const odd = 'ïiif #1 ?x';
+    expect((await runCli([...args.slice(0, -1), join(dir, odd), '--quiet'])).status).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, odd, 'info.json'), 'utf8')).id).toBe('./%C3%AFiif%20%231%20%3Fx');
   });
 
   it('DZI: the deepest level, its tiles stitched, is the PNG render pixel for pixel; the viewer page is beside it', async () => {

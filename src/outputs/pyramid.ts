@@ -70,7 +70,8 @@ const STAGED = 'pyramid';
 async function placeIiif(folder: string, name: string, baseUrl: string | undefined): Promise<Record<string, unknown>> {
   const path = join(folder, 'info.json');
   const info = JSON.parse(await readFile(path, 'utf8'));
-  const id = baseUrl === undefined ? `./${name}` : new URL(encodeURIComponent(name), baseUrl).href;
+  // A URI either way: the name as a path segment (a space, # or ? in it would end the path or start a fragment).
+  const id = baseUrl === undefined ? `./${encodeURIComponent(name)}` : new URL(encodeURIComponent(name), baseUrl).href;
   const placed = { ...info, id };
   await writeFile(path, `${JSON.stringify(placed, null, 2)}\n`);
   return placed;
