@@ -127,6 +127,10 @@ describe('a picture given whole', () => {
     await writeFile(bad, '{"width": 0}');
     const nothing = join(dir, 'null.json');
     await writeFile(nothing, 'null');
+    const badRe = join(dir, 'bad-re.kfr');
+    await writeFile(badRe, 'Re: abc\r\nIm: 1\r\nZoom: 1E20\r\n');
+    const noIterations = join(dir, 'no-iterations.kfr');
+    await writeFile(noIterations, 'Re: -0.5\r\nIm: 0\r\nZoom: 1E2\r\nIterations: 0\r\n');
     const plain = join(dir, 'plain.png');
     await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
       .png()
@@ -139,15 +143,21 @@ describe('a picture given whole', () => {
       [['--spec', bad], /^mandel-par: spec\.width: expected .*, but received 0\n$/],
       // It was "unexpected failure: Cannot read properties of null", exit 1.
       [['--spec', nothing], /^mandel-par: spec: expected an object of spec fields, but received null\n$/],
-      [
-        ['--from', plain],
-        /^mandel-par: this XMP holds no mandel-par parameters|^mandel-par: .*no mandel-par parameters/,
-      ],
+      [['--from', plain], /^mandel-par: --from: expected .*: this one holds no mandel-par parameters .*plain\.png"\n$/],
       [
         ['--from', join(dir, 'none.png')],
         /^mandel-par: --from: expected a picture that mandel-par wrote \(PNG, JPEG, WebP, AVIF, TIFF\): no such file or folder \(ENOENT\)/,
       ],
       [['--spec', bad, '--from', plain], /^mandel-par: --from: expected nothing with --spec/],
+      // The file's fields by their names (they were checked as --center "abc,1" and --max-iter "0").
+      [
+        ['--from', badRe],
+        /^mandel-par: --from: expected a Kalles Fraktaler location whose Re is a decimal number \(it has "abc"\)/,
+      ],
+      [
+        ['--from', noIterations],
+        /^mandel-par: --from: .* whose Iterations is a whole number of 1 or more \(it has "0"\)/,
+      ],
     ];
     for (const [args, message] of cases) {
       const run = await runMain(args);

@@ -5,10 +5,11 @@
  * which stay pure.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { invalidOption, noParameters, unreadableFile } from '../errors.js';
+import { invalidOption, unreadableFile } from '../errors.js';
 import type { RenderSpec, SpecInput } from '../model/spec.js';
 import { createSpec, validateSpec } from '../model/spec.js';
 import { parametersFromXmp } from '../outputs/images.js';
+import { parseDecimal } from '../plane/decimal.js';
 import type { RawArgs } from './parsers.js';
 import { single } from './parsers.js';
 
@@ -43,7 +44,27 @@ export function readKfr(text: string, path: string): KfrLocation['location'] {
   if (re === undefined || im === undefined || zoom === undefined) {
     throw invalidOption('from', path, 'a Kalles Fraktaler location with Re, Im and Zoom', '--from location.kfr');
   }
-  const iterations = fields.has('Iterations') ? Number(fields.get('Iterations')) : undefined;
+  // The file's own values are named as the file has them (they would be checked as --center, --zoom, --max-iter).
+  const wrong = (field: string, value: string, expected: string) =>
+    invalidOption(
+      'from',
+      path,
+      `a Kalles Fraktaler location whose ${field} is ${expected} (it has ${JSON.stringify(value)})`,
+      '--from location.kfr',
+    );
+  for (const [field, value] of [
+    ['Re', re],
+    ['Im', im],
+  ]) {
+    if (!parseDecimal(value)) throw wrong(field, value, 'a decimal number');
+  }
+  const magnification = parseDecimal(zoom);
+  if (!(magnification && magnification.mantissa > 0n)) throw wrong('Zoom', zoom, 'a positive decimal number');
+  const iterationsText = fields.get('Iterations');
+  const iterations = iterationsText === undefined ? undefined : Number(iterationsText);
+  if (iterations !== undefined && !(Number.isInteger(iterations) && iterations >= 1)) {
+    throw wrong('Iterations', iterationsText as string, 'a whole number of 1 or more');
+  }
   const ignored = [...fields.keys()].filter((k) => !KFR_KEYS.includes(k));
   return { re, im, zoom, iterations, ignored };
 }
@@ -91,9 +112,19 @@ export async function loadGivenSpec(raw: RawArgs): Promise<GivenSpec | KfrLocati
       .catch(() => {
         throw invalidOption('from', image, picture, '--from pic.png');
       });
-    if (xmp === undefined) throw noParameters();
+    // A picture from elsewhere: said of --from and the file (the API's parametersFromXmp names no option).
+    const noneIn = () =>
+      invalidOption('from', image, `${picture}: this one holds no mandel-par parameters`, '--from pic.png');
+    if (xmp === undefined) throw noneIn();
+    const parameters = (() => {
+      try {
+        return parametersFromXmp(xmp);
+      } catch {
+        throw noneIn();
+      }
+    })();
     // The parameters are the spec's fields, with the software and the command that made it.
-    const { software: _software, command: _command, ...spec } = parametersFromXmp(xmp) as Record<string, unknown>;
+    const { software: _software, command: _command, ...spec } = parameters as Record<string, unknown>;
     return { spec: validateSpec(spec), option: 'from' };
   }
   return undefined;
