@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { arrayLayout, parseShard, resolveShard } from '../dist/src/cli/shard.js';
+import { formatBytes } from '../dist/src/errors.js';
 import { createSpec } from '../dist/src/model/spec.js';
 import { VERSION } from '../dist/src/model/version.js';
 import { vipsHeader } from '../dist/src/outputs/canvas.js';
@@ -446,15 +447,26 @@ describe('parseShard', () => {
 });
 
 describe('pyramids', () => {
-  it('are reported by all their files and tiles, not by the descriptor alone', async () => {
+  it('are reported by their tiles and all their files, not by the descriptor alone; the same spec, the same files', async () => {
     const dir = await scratch();
     const run = await runCli(['--width', '600', '--height', '400', '-o', join(dir, 'p.dzi')]);
-    const [, size, tiles] =
-      /^mandel-par: wrote .*p\.dzi \(([\d.]+ [KM]?B) in (\d+) tiles, 600 x 400 pixels/.exec(run.stderr) ?? [];
+    const [, tiles, tileSize, size] =
+      /^mandel-par: wrote .*p\.dzi \((\d+) tiles of ([\d.]+ [KM]?B), ([\d.]+ [KM]?B) with the viewer page, 600 x 400 pixels/.exec(
+        run.stderr,
+      ) ?? [];
     const levels = (await readdir(join(dir, 'p_files'))).filter((l) => /^\d+$/.test(l));
-    const counted = (await Promise.all(levels.map((l) => readdir(join(dir, 'p_files', l))))).flat().length;
-    expect(Number(tiles)).toBe(counted);
+    const files = (await Promise.all(levels.map((l) => readdir(join(dir, 'p_files', l))))).map((names, k) =>
+      names.map((n) => join(dir, 'p_files', levels[k], n)),
+    );
+    expect(Number(tiles)).toBe(files.flat().length);
+    const bytes = (await Promise.all(files.flat().map((f) => stat(f)))).reduce((n, s) => n + s.size, 0);
+    expect(tileSize).toBe(formatBytes(bytes));
     expect(size).toMatch(/KB$/);
+    // libvips' properties file carried the time it was written: two renders of one spec differed there.
+    const properties = await readFile(join(dir, 'p_files', 'vips-properties.xml'), 'utf8');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await runCli(['--width', '600', '--height', '400', '-o', join(dir, 'p.dzi'), '--quiet'])).status).toBe(0);
+    expect(await readFile(join(dir, 'p_files', 'vips-properties.xml'), 'utf8')).toBe(properties);
   });
 
   it('IIIF with a hostile name: info.json is valid with an absolute id under --base-url, the page escapes it', async () => {

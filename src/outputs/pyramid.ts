@@ -29,24 +29,29 @@ export function pyramidEntries(path: string, format: PyramidFormat): { name: str
 }
 
 /**
- * A written pyramid's size in words: all its files, and how many tiles. @example pyramidSize('out/p.dzi', 'dzi')
+ * A written pyramid's size in words: its tiles, and all its files. @example pyramidSize('out/p.dzi', 'dzi')
  * // "84 MB in 6279 tiles"
  */
 export async function pyramidSize(path: string, format: PyramidFormat): Promise<string> {
   const { entries } = pyramidEntries(path, format);
   let bytes = 0;
   let tiles = 0;
+  let tileBytes = 0;
   const walk = async (at: string, inTiles: boolean): Promise<void> => {
     const s = await stat(at);
     if (!s.isDirectory()) {
       bytes += s.size;
-      if (inTiles && /\.(png|jpe?g)$/.test(at)) tiles++;
+      if (inTiles && /\.(png|jpe?g)$/.test(at)) {
+        tiles++;
+        tileBytes += s.size;
+      }
       return;
     }
     for (const name of await readdir(at)) await walk(join(at, name), true);
   };
   for (const entry of entries) await walk(join(dirname(path), entry), false);
-  return `${formatBytes(bytes)} in ${tiles} tiles`;
+  // The viewer page (OpenSeadragon in it) is most of a small pyramid: the tiles are said apart.
+  return `${tiles} tiles of ${formatBytes(tileBytes)}, ${formatBytes(bytes)} with the viewer page`;
 }
 
 /** Moves `entry` from `staging` to `folder`; a folder already there is swapped out and removed afterwards. */
@@ -57,6 +62,15 @@ async function putInPlace(staging: string, folder: string, entry: string): Promi
     if (err.code !== 'ENOENT') throw err;
   });
   await rename(join(staging, entry), target);
+}
+
+/**
+ * libvips' properties file of a DZI pyramid without the time it was written: two renders of one spec give the same
+ * files (the tiles always were).
+ */
+async function undate(file: string): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text !== undefined) await writeFile(file, text.replace(/ date="[^"]*"/, ''));
 }
 
 /** The name libvips writes a pyramid under in the staging folder, before it is renamed. */
@@ -97,6 +111,7 @@ export async function writePyramid(path: string, source: PixelSource, output: Py
     // libvips writes the name into info.json unescaped: it gets a plain one, and the real name is put in afterwards.
     const info = await tiles.tile({ size: output.tileSize, layout, id: '.' }).toFile(join(staging, STAGED));
     o.signal?.throwIfAborted();
+    if (output.format === 'dzi') await undate(join(staging, `${STAGED}_files`, 'vips-properties.xml'));
     const iiifInfo =
       output.format === 'iiif' ? await placeIiif(join(staging, STAGED), name, output.baseUrl) : undefined;
     const suffixes = output.format === 'iiif' ? [''] : ['.dzi', '_files'];
