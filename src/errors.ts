@@ -385,6 +385,11 @@ export function misalignedBits(rect: PixelRect): UsageError {
   return new UsageError(`plan: a PBM rectangle must start at a multiple of 8 pixels, not ${JSON.stringify(rect)}`);
 }
 
+/** `assemble` without its argument. */
+export function noPartsFolderGiven(): UsageError {
+  return new UsageError('assemble: give the parts folder to assemble (mandel-par assemble OUTPUT.parts)');
+}
+
 /** A folder given as a render's parts folder that is not one (or is damaged). */
 export function notAPartsFolder(folder: string, why: string): UsageError {
   return new UsageError(`${JSON.stringify(folder)} is not the parts folder of a render: ${why}`);

@@ -203,6 +203,8 @@ describe('the CLI on bad input', () => {
     [['--out', 'bmp'], /^mandel-par: --out: expected one of ascii, pbm, npy, png, .*received "bmp"\n$/],
     [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm-simd, wasm, js, perturb .*received "cuda"\n$/],
     [['--frobnicate'], /^mandel-par: Unknown argument: frobnicate; run mandel-par --help.*\n$/],
+    // It said "Not enough non-option arguments: got 0, need at least 1".
+    [['assemble'], /^mandel-par: assemble: give the parts folder to assemble \(mandel-par assemble OUTPUT\.parts\)\n$/],
     // A word after help that is no command (it printed the general help, exit 0).
     [['help', 'bogus'], /^mandel-par: Unknown argument: bogus; run mandel-par --help.*\n$/],
     // A render's option given to find: said so, not "did you mean -h?" (one letter is one edit from any other).

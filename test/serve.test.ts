@@ -64,6 +64,13 @@ describe('pictures', () => {
     expect((await bytes(response)).equals(await cliPicture(params, extension))).toBe(true);
   });
 
+  it('a switch given bare (?distance) is read as --distance is: refused for a picture for what it is', async () => {
+    // It was "distance: expected no value (it is a switch) ... but received """.
+    const response = await get('/render.png?width=40&height=20&distance');
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/^distance: apply to NumPy data only/);
+  });
+
   it('/render.txt: the CLI ASCII picture', async () => {
     const params = { width: '60', height: '20', 'max-iter': '1000' };
     const response = await get(`/render.txt?${query(params)}`);

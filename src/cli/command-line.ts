@@ -5,7 +5,7 @@
  */
 import type { Argv } from 'yargs';
 import yargs from 'yargs';
-import { invalidOption, UsageError, unknownArgument } from '../errors.js';
+import { invalidOption, noPartsFolderGiven, UsageError, unknownArgument } from '../errors.js';
 import { SCHEDULES } from '../model/plan.js';
 import { OUTPUT_FORMATS } from '../model/spec.js';
 import { ENGINES } from '../model/task.js';
@@ -363,6 +363,10 @@ export function commandLine(argv: string[], version: string) {
     .fail((message: string, error: Error | undefined) => {
       if (error) throw error;
       if (/^Unknown arguments?: /.test(message)) throw unknownArguments(message, argv);
+      // `assemble` alone: its one argument, the parts folder, is missing.
+      if (/^Not enough non-option arguments/.test(message) && argv[0] === 'assemble') {
+        throw noPartsFolderGiven();
+      }
       throw new UsageError(`${message}; run mandel-par --help to see the accepted options`);
     });
 }

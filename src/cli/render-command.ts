@@ -283,7 +283,7 @@ function checkDevice(c: RenderCommand): void {
       'output',
       path,
       `a file path: ${format} cannot be written into a device (only ${DEVICE_FORMATS.join(', ')})`,
-      '-o pic.tif',
+      format === 'dzi' ? '-o poster.dzi' : format === 'iiif' ? '-o poster' : '-o pic.tif',
     );
   }
   if (c.canvas === 'disk' || c.resume || c.shard) {

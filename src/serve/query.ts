@@ -56,8 +56,9 @@ export async function pictureRequest(query: URLSearchParams, format: OutputForma
   const argv = ['--out', format];
   for (const [name, value] of query) {
     if (!known.includes(name)) throw unknownParameter(name, closest(name, known));
-    // Glued to its name, so a value that starts with a minus sign is read as a value.
-    if (name !== RECT_PARAMETER) argv.push(`--${name}=${value}`);
+    // Glued to its name, so a value that starts with a minus sign is read as a value; a switch given bare
+    // (`?distance`, `?distance=`) is on, as `--distance` is.
+    if (name !== RECT_PARAMETER) argv.push(value === '' ? `--${name}` : `--${name}=${value}`);
   }
   const raw = await commandLine(argv, VERSION).parseAsync();
   const { spec, autoIter, autoCycle } = resolveRenderCommand(raw);
