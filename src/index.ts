@@ -73,11 +73,13 @@ function checkHeld(spec: RenderSpec, o: OneCallOptions): void {
 }
 
 async function withRenderer<T>(o: OneCallOptions, work: (renderer: Renderer) => Promise<T>): Promise<T> {
-  const renderer = o.renderer ?? (await Renderer.create(o));
+  // The renderer's own options: the call's (renderer, signal, a rectangle's format) are not the pool's.
+  const { renderer: given, signal: _signal, format: _format, ...options } = o as OneCallOptions & { format?: unknown };
+  const renderer = given ?? (await Renderer.create(options));
   try {
     return await work(renderer);
   } finally {
-    if (!o.renderer) await renderer.close();
+    if (!given) await renderer.close();
   }
 }
 

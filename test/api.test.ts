@@ -36,6 +36,10 @@ describe('the public API on bad arguments: a UsageError naming what is wrong, ne
       );
     }
     await expect(api.Renderer.create({ idleMs: -1 })).rejects.toThrow(/^RendererOptions\.idleMs: expected/);
+    // A mistyped option was dropped without a word.
+    await expect(api.Renderer.create({ thread: 2 } as never)).rejects.toThrow(
+      'RendererOptions.thread: expected no such option (threads, minThreads, idleMs, wasmModule, logger), but received 2',
+    );
   });
 
   it('the plans refuse sizes that are not whole numbers of 1 or more (0 or -5 looped until the heap ran out)', () => {

@@ -158,6 +158,16 @@ function checkSharedImage(plan: Plan, image: SharedImage, format: PixelFormat): 
 
 /** Refuses RendererOptions a pool cannot be made of (Piscina's own errors, or a heap exhausted by 5000 threads). */
 function checkRendererOptions(o: RendererOptions): void {
+  // A mistyped option (`thread: 2`) would be dropped without a word.
+  const known: (keyof RendererOptions)[] = ['threads', 'minThreads', 'idleMs', 'wasmModule', 'logger'];
+  const stray = Object.keys(o).find((k) => !(known as string[]).includes(k));
+  if (stray !== undefined) {
+    throw invalidArgument(
+      `RendererOptions.${stray}`,
+      (o as Record<string, unknown>)[stray],
+      `no such option (${known.join(', ')})`,
+    );
+  }
   const whole = (name: keyof RendererOptions, min: number) => {
     const v = o[name];
     if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= LIMITS.threads)) {
