@@ -211,6 +211,20 @@ describe('shaded pictures', () => {
     60_000,
   );
 
+  it('the js engine first on fresh workers: its derivatives survive the colouring (a detached buffer failed it)', async () => {
+    // Its counts come from outside the WASM memory, which the derivative pass then grew too little: colouring grew it
+    // again and the derivatives' view was detached ("Cannot perform %TypedArray%.prototype.set on a detached ...").
+    const fresh = Renderer.create({ threads: 2 });
+    try {
+      // The trial's view: bands of 13 rows of 320 samples, more than a fresh instance's memory holds beside them.
+      const region = { xMin: -0.7528, xMax: -0.7378, yMin: 0.1080125, yMax: 0.1173875 };
+      const spec = shallow('distance', { width: 320, height: 200, maxIter: 2000, region });
+      expect(await render({ ...spec, engine: 'js' }, fresh)).toEqual(await render(spec));
+    } finally {
+      await (await fresh).close();
+    }
+  });
+
   it('shading only darkens: every pixel at most its smooth colour, most of them less', async () => {
     const smooth = await render(shallow('smooth'));
     for (const shading of ['distance', 'slope', 'blend'] as const) {

@@ -503,7 +503,9 @@ export function wasmInstance(module: WebAssembly.Module): WasmInstance {
     },
     derivatives: (job, counts) => {
       const samples = job.width * job.rowCount;
-      scratch(sumsAt(samples));
+      // Room for the colour of these samples too, as engine() makes: growing the memory in colour() would detach the
+      // derivatives returned here (the js engine's counts come from outside, and it had not grown it).
+      scratch(sumsAt(samples) + job.width * 24 + samples * 3);
       if (counts.buffer !== exports.memory.buffer) new Int32Array(exports.memory.buffer, countsAt, samples).set(counts);
       if (job.perturb) {
         writePerturbParams(job, samples);
