@@ -409,6 +409,8 @@ describe('refusals', () => {
     [['--zoom-to', '1e6', '-o', 'zoom.gif'], '--output: expected a path ending in .mp4 or .webm'],
     // The zooms named as given (they said --zoom), and an extension that says another format than --out.
     [['--zoom-to', 'abc'], '--zoom-to: expected a positive number (e.g. --zoom-to 100), but received "abc"'],
+    // 1e7 s exhausted the heap planning its frames.
+    [['--zoom-to', '1e6', '--duration', '1e7'], '--duration: expected at most 1000000 frames at 30 fps (33333 s)'],
     [['--zoom-to', '1e6', '--zoom-from', '0'], '--zoom-from: expected a positive number'],
     [['--zoom-to', '1e10001'], '--zoom-to: expected a magnification from 1e-299 to 1e10000'],
     [['--zoom-to', '1e6', '-o', 'e.mp4', '--out', 'webm'], '--output: expected a path ending in .webm for --out webm'],

@@ -51,6 +51,9 @@ export interface VideoCommand {
 
 const EXTENSIONS: Record<string, VideoFormat> = { '.mp4': 'mp4', '.webm': 'webm', '': 'frames' };
 
+/** The most frames a video may have: over 9 hours at 30 fps. */
+const MAX_FRAMES = 1_000_000;
+
 /** The still options a video passes through to the CLI's parser, as they are. */
 const STILL_OPTIONS = ['center', 'width', 'height', 'max-iter', 'palette', 'inside', 'cycle'];
 
@@ -110,6 +113,15 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
   const duration = parsePositiveNumber('duration', text('duration') ?? '10', '--duration 20');
   const frames = Math.round(duration * fps);
   if (frames < 2) throw invalidOption('duration', text('duration'), `at least 2 frames at ${fps} fps`, '--duration 10');
+  // The timeline is planned whole (a frame's place, its keyframe): 1e7 s at 30 fps exhausted the heap.
+  if (frames > MAX_FRAMES) {
+    throw invalidOption(
+      'duration',
+      text('duration'),
+      `at most ${MAX_FRAMES} frames at ${fps} fps (${Math.floor(MAX_FRAMES / fps)} s)`,
+      '--duration 20',
+    );
+  }
   const ease = text('ease') === undefined ? 0 : Number(text('ease'));
   if (!(Number.isFinite(ease) && ease >= 0 && ease <= duration / 2)) {
     throw invalidOption('ease', text('ease'), `seconds from 0 to half the duration (${duration / 2})`, '--ease 2');
