@@ -253,6 +253,8 @@ describe('--resume', () => {
       // A dry run of it says so as well, rather than that it would resume.
       [await other('--resume', '--dry-run'), 'shards: 1 here, 2 in the folder'],
       [await other('--shard', '2/2', '--aa', '2'), '--aa 2 here, --aa 1 in the folder'],
+      // A shard's dry run as well (it printed a plan, exit 0, for a job array whose every task would then fail).
+      [await other('--shard', '1/3', '--dry-run'), 'shards: 3 here, 2 in the folder'],
       // As the options are written: a palette's colours or name, not the spec's JSON.
       [
         await other('--shard', '2/2', '--palette', '#000000,#ff0000'),

@@ -351,8 +351,11 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   const keep = long && !device && !needsDisk && c.canvas === 'auto' && pixelKind(spec.output.format) !== 'membership';
   const onDisk = needsDisk || (keep && c.output !== undefined && (await canvasFits(c)));
   if (c.dryRun) {
-    // What --resume would refuse, this refuses too: a parts folder of another render.
-    if (parts && left && c.resume && onDisk) checkSameJob(parts, left, (await partsJob(c, c.output as string)).job);
+    // What --resume or a shard would refuse, this refuses too: a parts folder of another render (a job array checked
+    // by a dry run was given a plan, then every task failed).
+    if (parts && left && (c.resume || c.shard) && onDisk) {
+      checkSameJob(parts, left, (await partsJob(c, c.output as string)).job);
+    }
     const used = onDisk ? partsPlan(c) : plan;
     const memory = checkMemory(spec, c.threads, used, c.maxMemory, undefined, onDisk);
     process.stdout.write(dryRunReport(c, used, onDisk, memory, estimate as Estimate));
