@@ -124,6 +124,12 @@ describe('-o FILE', () => {
       `mandel-par: --output: expected a file path, not a directory (e.g. -o output/mandel.png), but received ${JSON.stringify(join(dir, 'sub'))}\n`,
     );
     expect(await readdir(join(dir, 'sub'))).toEqual([]);
+    // A path ending in a separator names a folder even where there is none yet: it rendered the whole picture, then
+    // failed to write it (exit 1).
+    const slash = await runMain([...small, '--out', 'png', '-o', `${join(dir, 'new')}/`]);
+    expect(slash.stderr).toMatch(/^mandel-par: --output: expected a file path, not a directory .*new\/"\n$/);
+    expect(slash.status).toBe(2);
+    expect(await readdir(dir)).toEqual(['sub']);
   });
 
   it('reports a folder that cannot be created, before rendering, with exit status 2 and the path', async () => {

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -490,6 +490,14 @@ describe('pyramids', () => {
     // Without --base-url the id is relative, as documented (docs/distributed.md).
     expect((await runCli([...args.slice(0, -1), join(dir, 'plain'), '--quiet'])).status).toBe(0);
     expect(JSON.parse(await readFile(join(dir, 'plain', 'info.json'), 'utf8')).id).toBe('./plain');
+    // Rendered again into its own folder: replaced (it was refused as "a directory"); a folder of something else is not.
+    expect((await runCli([...args.slice(0, -1), join(dir, 'plain'), '--quiet'])).status).toBe(0);
+    await mkdir(join(dir, 'photos'));
+    const other = await runCli([...args.slice(0, -1), join(dir, 'photos'), '--quiet']);
+    expect(other.stderr).toMatch(
+      /^mandel-par: --output: expected a new folder, or one this output made \(with its info\.json\)/,
+    );
+    expect(other.status).toBe(2);
     // A relative id is a URI too: the name as a path segment ("./ïiif #1 ?x" had a fragment and a query in it).
     const odd = 'ïiif #1 ?x';
     expect((await runCli([...args.slice(0, -1), join(dir, odd), '--quiet'])).status).toBe(0);

@@ -333,7 +333,10 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   // What does not fit where it would go is refused before anything is written (a long render's estimate can only
   // move it from memory to disk, which needs less).
   const needsDisk = !device && chooseCanvas(c, plan);
-  if (c.output !== undefined) await (c.dryRun ? checkOutputPath(c.output) : prepareOutputPath(c.output));
+  // An IIIF pyramid is a folder: one already there is replaced if it is one.
+  const folder = spec.output.format === 'iiif' ? { marker: 'info.json' } : undefined;
+  if (c.output !== undefined)
+    await (c.dryRun ? checkOutputPath(c.output, folder) : prepareOutputPath(c.output, folder));
   // Whatever the canvas, an interrupted render's parts are not silently left behind, nor overwritten.
   const parts = c.output === undefined ? undefined : partsFolder(c.output);
   const left = parts && pixelKind(spec.output.format) !== 'membership' ? await readJob(parts) : undefined;

@@ -116,13 +116,25 @@ export async function isDevice(path: string): Promise<boolean> {
 }
 
 /**
- * What can be said of `path` without writing anything (for --dry-run too): a directory is refused, and so is a path
- * whose nearest existing ancestor is a file. Resolves to what is there, if anything.
+ * What can be said of `path` without writing anything (for --dry-run too): a directory is refused (a path ending in
+ * a separator names one too, existing or not: the render would fail only at its end), unless `folder` says the output
+ * is one, `marker` a file every such output holds (an IIIF pyramid's info.json: rendered again, it is replaced; a
+ * folder without it is not taken for one); and so is a path whose nearest existing ancestor is a file. Resolves to what
+ * is there, if anything.
  */
-export async function checkOutputPath(path: string): Promise<Stats | undefined> {
+export async function checkOutputPath(path: string, folder?: { marker: string }): Promise<Stats | undefined> {
   const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) {
+  const isFolder = existing?.isDirectory() || (!folder && /[\\/]$/.test(path));
+  if (isFolder && !folder) {
     throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
+  }
+  if (existing?.isDirectory() && folder && !(await stat(join(path, folder.marker)).catch(() => undefined))) {
+    throw invalidOption(
+      'output',
+      path,
+      `a new folder, or one this output made (with its ${folder.marker})`,
+      '-o poster',
+    );
   }
   // A socket cannot be opened by its path (a process's standard output that is one, as Node's child processes have,
   // reached through /dev/stdout or /proc/self/fd/1).
@@ -155,9 +167,9 @@ export async function checkOutputPath(path: string): Promise<Stats | undefined> 
  * a folder where no file can be created (exit status 2). The test is a real file created and removed there:
  * permission bits say nothing to root, nor about a read-only file system.
  */
-export async function prepareOutputPath(path: string): Promise<void> {
-  const existing = await checkOutputPath(path);
-  if (existing && !existing.isFile()) return; // a device or a FIFO: written in place (see outputTarget)
+export async function prepareOutputPath(path: string, folder?: { marker: string }): Promise<void> {
+  const existing = await checkOutputPath(path, folder);
+  if (existing && !existing.isFile()) return; // a device, a FIFO, or a folder output's own: written in place
   try {
     await makeFolders(dirname(resolve(path)));
     const probe = temporaryPath(path);
