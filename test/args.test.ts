@@ -203,6 +203,15 @@ describe('the CLI on bad input', () => {
     [['--out', 'bmp'], /^mandel-par: --out: expected one of ascii, pbm, npy, png, .*received "bmp"\n$/],
     [['--engine', 'cuda'], /^mandel-par: --engine: expected one of wasm-simd, wasm, js, perturb .*received "cuda"\n$/],
     [['--frobnicate'], /^mandel-par: Unknown argument: frobnicate; run mandel-par --help.*\n$/],
+    // A pyramid's tiles take their own format's setting only (these were accepted and ignored).
+    [
+      ['--out', 'dzi', '--quality', '50'],
+      /^mandel-par: --quality: applies to pyramids of JPEG tiles only, not to --tile-format png\n$/,
+    ],
+    [
+      ['--out', 'iiif', '--tile-format', 'jpeg', '--compression', '5'],
+      /^mandel-par: --compression: applies to pyramids of PNG tiles only, not to --tile-format jpeg\n$/,
+    ],
     // It said "Not enough non-option arguments: got 0, need at least 1".
     [['assemble'], /^mandel-par: assemble: give the parts folder to assemble \(mandel-par assemble OUTPUT\.parts\)\n$/],
     // A word after help that is no command (it printed the general help, exit 0).

@@ -297,6 +297,16 @@ export function resolveRenderCommand(
   }
   const format = picture ? givenFormat(picture, text('output')) : resolveFormat(text('out'), text('output'));
   checkFormatOptions(format, isGiven);
+  // A pyramid's tiles take the setting of their own format only (--quality 50 with PNG tiles was ignored).
+  if ((PYRAMID_FORMATS as readonly string[]).includes(format)) {
+    const tiles = (text('tile-format') ?? TILE_FORMATS[0]).toLowerCase();
+    const wrong = tiles === 'png' ? 'quality' : 'compression';
+    if (isGiven(wrong))
+      throw conflictingOptions(
+        [wrong],
+        `applies to pyramids of ${tiles === 'png' ? 'JPEG' : 'PNG'} tiles only, not to --tile-format ${tiles}`,
+      );
+  }
   const defaults = FORMAT_DEFAULTS[format];
   const threadsAsked = whole('threads', 1, MAX_THREADS, '--threads 4', Math.min(parallelism, MAX_THREADS));
   // The kernels are CPU-bound: a worker past the cores only shares a core, costing its start-up and memory.
