@@ -278,6 +278,18 @@ describe('--resume', () => {
 describe('shards and assemble', () => {
   const args = (path: string, shard: string) => [...VIEW, '-o', path, '--shard', shard];
 
+  it('the one shard of a one-task array leaves its parts for assemble, as any shard does: the same file', async () => {
+    // It assembled the picture itself, and the array's assemble step after it found nothing to assemble (exit 2).
+    const dir = await scratch();
+    const expected = await inMemory(dir, 'reference.png');
+    const path = join(dir, 'one.png');
+    const run = await runCli([...args(path, '1/1'), '--quiet']);
+    expect(run.status).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    expect((await runCli(['assemble', `${path}.parts`])).status).toBe(0);
+    expect((await readFile(path)).equals(expected)).toBe(true);
+  });
+
   it('three shards in three processes at once, then assemble: the same file as one process', async () => {
     const dir = await scratch();
     const expected = await inMemory(dir, 'reference.png');

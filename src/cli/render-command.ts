@@ -173,7 +173,9 @@ async function renderOnDisk(
     const stats = await renderer.render(spec, { ...call, plan: todo.map((k) => plan[k]), destination, onProgress });
     await recorder.close();
     bar.stop();
-    if (shard.count > 1) {
+    // A shard leaves the assembling to `assemble`, even the one shard of a one-task array (a job array's assemble step
+    // that follows it found nothing to assemble, and failed).
+    if (c.shard) {
       const shardDone =
         `shard ${shard.index}/${shard.count}: ${mine.length} of ${plan.length} bands are in ${folder}; ` +
         `when every shard is done: mandel-par assemble ${folder}`;
