@@ -434,8 +434,11 @@ export function failedResumable(err: RenderError, folder: string): RenderError {
 
 /** `assemble` over a parts folder that lacks some rectangles. */
 export function partsMissing(folder: string, missing: number, total: number, shards: string[]): RenderError {
+  // The first eight by name (57 of 100 shards missing were all listed).
+  const named =
+    shards.length > 8 ? `${shards.slice(0, 8).join(', ')} and ${shards.length - 8} more` : shards.join(', ');
   return new RenderError(
-    `assemble: ${missing} of ${total} bands are missing from ${JSON.stringify(folder)}, from ${shards.join(', ')}: ` +
+    `assemble: ${missing} of ${total} bands are missing from ${JSON.stringify(folder)}, from ${named}: ` +
       'run those shards (again), then assemble',
   );
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { arrayLayout, parseShard, resolveShard } from '../dist/src/cli/shard.js';
-import { formatBytes } from '../dist/src/errors.js';
+import { formatBytes, partsMissing } from '../dist/src/errors.js';
 import { createSpec } from '../dist/src/model/spec.js';
 import { VERSION } from '../dist/src/model/version.js';
 import { vipsHeader } from '../dist/src/outputs/canvas.js';
@@ -277,6 +277,14 @@ describe('--resume', () => {
 
 describe('shards and assemble', () => {
   const args = (path: string, shard: string) => [...VIEW, '-o', path, '--shard', shard];
+
+  it('names the first eight missing shards, and counts the rest', () => {
+    const names = Array.from({ length: 57 }, (_, k) => `shard ${k + 1}/100`);
+    expect(partsMissing('p.parts', 570, 1000, names).message).toBe(
+      'assemble: 570 of 1000 bands are missing from "p.parts", from shard 1/100, shard 2/100, shard 3/100, ' +
+        'shard 4/100, shard 5/100, shard 6/100, shard 7/100, shard 8/100 and 49 more: run those shards (again), then assemble',
+    );
+  });
 
   it('the one shard of a one-task array leaves its parts for assemble, as any shard does: the same file', async () => {
     // It assembled the picture itself, and the array's assemble step after it found nothing to assemble (exit 2).
