@@ -447,6 +447,18 @@ describe('parseShard', () => {
         'SLURM_ARRAY_TASK_ID (Slurm job array), AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job) is set',
     ],
     [
+      'auto/4',
+      { JOB_COMPLETION_INDEX: '1', SLURM_ARRAY_TASK_ID: '2' },
+      '--shard: "auto/4" takes the shard from the environment, but JOB_COMPLETION_INDEX and SLURM_ARRAY_TASK_ID are ' +
+        'both set: give --shard i/n',
+    ],
+    [
+      'auto',
+      { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '4' },
+      '--shard: "auto" takes the shard from the environment, but SLURM_ARRAY_TASK_ID is 3, off the array\'s step (it ' +
+        'starts at 0, every 2: SLURM_ARRAY_TASK_STEP is 2)',
+    ],
+    [
       'auto',
       { JOB_COMPLETION_INDEX: '1' },
       '--shard: "auto" takes the shard from the environment, but the Kubernetes Indexed Job gives the index ' +

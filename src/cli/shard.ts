@@ -43,19 +43,30 @@ const ENGINES: { engine: string; index: string; first?: string; step?: string; c
 const EXPECTED = 'i/n (the i-th of n shards, 1 <= i <= n), auto, or auto/n';
 const wholeNumber = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined);
 
-/** The shard the environment names: the first engine whose index variable is set. */
+/** The shard the environment names: the one engine whose index variable is set. */
 function fromEnvironment(text: string, given: number | undefined, env: NodeJS.ProcessEnv): Shard {
-  const found = ENGINES.find((e) => env[e.index] !== undefined);
-  if (!found) {
+  const set = ENGINES.filter((e) => env[e.index] !== undefined);
+  if (set.length === 0) {
     const names = ENGINES.map((e) => `${e.index} (${e.engine})`).join(', ');
     throw shardFromEnvironment(text, `none of ${names} is set`);
   }
+  // Two engines' indexes at once: which is this task's cannot be told (one was taken without a word).
+  if (set.length > 1) {
+    throw shardFromEnvironment(text, `${set.map((e) => e.index).join(' and ')} are both set: give --shard i/n`);
+  }
+  const [found] = set;
   const raw = env[found.index];
   const first = found.first === undefined ? 0 : (wholeNumber(env[found.first]) ?? 0);
   const step = found.step === undefined ? 1 : Math.max(1, wholeNumber(env[found.step]) ?? 1);
   const id = wholeNumber(raw);
-  if (id === undefined || id < first || (id - first) % step !== 0) {
+  if (id === undefined || id < first) {
     throw shardFromEnvironment(text, `${found.index} is ${JSON.stringify(raw)}, not a task index`);
+  }
+  if ((id - first) % step !== 0) {
+    throw shardFromEnvironment(
+      text,
+      `${found.index} is ${id}, off the array's step (it starts at ${first}, every ${step}: ${found.step} is ${step})`,
+    );
   }
   const index = (id - first) / step + 1;
   const counted = found.count === undefined ? undefined : wholeNumber(env[found.count]);
