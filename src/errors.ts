@@ -32,8 +32,8 @@ export class RenderError extends Error {
 export class InterruptedError extends Error {
   readonly exitCode: number;
   override name = 'InterruptedError';
-  constructor(signal: 'SIGINT' | 'SIGTERM', outputNote: string) {
-    super(`interrupted by ${signal}: the render was stopped${outputNote}`);
+  constructor(signal: 'SIGINT' | 'SIGTERM', outputNote: string, what = 'the render') {
+    super(`interrupted by ${signal}: ${what} was stopped${outputNote}`);
     this.exitCode = signal === 'SIGINT' ? 130 : 143;
   }
 }

@@ -12,7 +12,7 @@ import { renderSvg, speedupSpec } from '../dist/src/scale/chart.js';
 import { ratioInterval } from '../dist/src/scale/interval.js';
 import { median } from '../dist/src/scale/median.js';
 import { CSV_COLUMNS } from '../dist/src/scale/report.js';
-import { runCli } from './helpers.js';
+import { CLI, runCli } from './helpers.js';
 
 interface JsonPoint {
   label: string;
@@ -223,6 +223,21 @@ describe('mandel-par scale: a busy machine', () => {
     expect(json.points[0].busy).toBe(true);
     expect(json.points[0].load.othersCores).toBeGreaterThan(0.5);
     expect(json.load.before.othersCores).toBeGreaterThan(0.5);
+  });
+
+  it('Ctrl-C mid-experiment: exit 130, says so, and leaves no empty folder (it ended silently, the folder made)', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'mandel-par-scale-')), 'stopped');
+    const child = spawn(process.execPath, [CLI, 'scale', '--target-seconds', '0.5', '-o', out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const status = await new Promise((r) => child.on('close', r));
+    expect(stderr).toMatch(/mandel-par: interrupted by SIGINT: the experiment was stopped; nothing was written\n$/);
+    expect(status).toBe(130);
+    expect(await readdir(join(out, '..'))).toEqual([]);
   });
 
   it('--quiet-machine refuses it once the wait runs out', async () => {

@@ -1,8 +1,11 @@
 /** The scale command: run the experiment, print the table, write CSV, JSON and charts. */
+import { rmdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { compileWasmModule } from '../engines/wasm.js';
+import { InterruptedError } from '../errors.js';
 import { machineInfo } from '../machine.js';
 import { shellCommand } from '../outputs/escape.js';
-import { prepareOutputPath } from '../outputs/files.js';
+import { prepareOutputPath, removeTemporariesNow } from '../outputs/files.js';
 import type { ScaleOptions } from '../scale/experiment.js';
 import { printLine } from './print.js';
 
@@ -12,7 +15,23 @@ export async function runScaleCommand(o: ScaleOptions, argv: string[]): Promise<
     import('../scale/experiment.js'),
     import('../scale/report.js'),
   ]);
+  const made = (await stat(o.output).catch(() => undefined)) === undefined;
   await prepareOutputPath(`${o.output}/results.json`);
+  // Ctrl-C or SIGTERM mid-experiment: its results are written only at its end, so nothing is lost but the time; the
+  // folder made for them goes (it was left empty), and the stop is said, as a render's is.
+  const stop = (name: 'SIGINT' | 'SIGTERM') => {
+    removeTemporariesNow();
+    if (made) {
+      try {
+        rmdirSync(o.output); // only while empty
+      } catch {}
+    }
+    const err = new InterruptedError(name, '; nothing was written', 'the experiment');
+    process.stderr.write(`mandel-par: ${err.message}\n`);
+    process.exit(err.exitCode);
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
   const machine = machineInfo();
   const log = (line: string) => process.stderr.isTTY && process.stderr.write(`${line}\n`);
   const result = await runScale(o, await compileWasmModule(), machine.cores, log);
