@@ -109,7 +109,8 @@ export function taskFailed(
   cause: unknown,
 ): RenderError {
   const why = oneLine(cause instanceof Error ? cause.message : String(cause));
-  return new RenderError(`${describeTask(index, rects, imageWidth)} failed: ${why}; the render was stopped`);
+  // The worker's own error kept as the cause, for MANDEL_PAR_DEBUG's stack (cli/run.ts).
+  return new RenderError(`${describeTask(index, rects, imageWidth)} failed: ${why}; the render was stopped`, { cause });
 }
 
 /** Plain words for the file-system errors people meet, with the system's code for searching. */

@@ -41,6 +41,16 @@ describe('a worker that fails mid-render', () => {
     await expectUntouched(dir, 'pic.txt');
   });
 
+  it("MANDEL_PAR_DEBUG=1 adds the worker's own stack under the one-line message", async () => {
+    const run = await runCli([...args, '-o', '-'], {
+      env: { MANDEL_PAR_TEST_FAULT: 'throw:33', MANDEL_PAR_DEBUG: '1' },
+    });
+    expect(run.stderr).toMatch(
+      /^mandel-par: band 6 \(rows 30-34\) failed: injected fault at row 33; the render was stopped\nError: injected fault at row 33\n\s+at injectFault /,
+    );
+    expect(run.status).toBe(1);
+  });
+
   it('while the other workers are still starting (a V8 abort once, on Node 20): ten runs, each clean', async () => {
     for (let k = 0; k < 10; k++) {
       const run = await runWithFault('throw:0', [

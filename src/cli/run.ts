@@ -69,6 +69,9 @@ export async function main(argv: string[], renderers: Renderers): Promise<number
   } catch (err) {
     if (err instanceof UsageError || err instanceof RenderError || err instanceof InterruptedError) {
       printLine(err.message);
+      // A failed task's own error, from its worker: the stack where it failed.
+      const { cause } = err as { cause?: unknown };
+      if (process.env.MANDEL_PAR_DEBUG && cause instanceof Error) process.stderr.write(`${cause.stack}\n`);
       return err.exitCode;
     }
     // A bug, not a user's mistake: one line unless MANDEL_PAR_DEBUG asks for the stack.
