@@ -138,6 +138,30 @@ describe('mandel-par video', () => {
     expect(psnr(first, await still(`probe-${extension}`, SEA, '1', ['--aa', '2']))).toBeGreaterThan(30);
   });
 
+  it("NTSC's 29.97 frames a second (whole rates only were taken): ffprobe reads the rate and the frames", async () => {
+    const out = join(dir, 'ntsc.mp4');
+    const run = await runCli([
+      'video',
+      `--center=${SEA}`,
+      '--zoom-to',
+      '1e3',
+      '--duration',
+      '1',
+      '--fps',
+      '29.97',
+      ...LOOK,
+      '-o',
+      out,
+    ]);
+    expect(run.status).toBe(0);
+    const probe = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames,r_frame_rate', '-of', 'json', out],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(probe).streams[0]).toMatchObject({ r_frame_rate: '2997/100', nb_read_frames: '30' });
+  });
+
   it('frames at keyframe zooms are the stills with --aa 2; frames between are as close to the true view as a still', async () => {
     // 11 frames over 10 octaves: frame n at zoom 2^(n-1), a keyframe's.
     const keyed = join(dir, 'keyed');
@@ -404,7 +428,11 @@ describe('refusals', () => {
   it.each([
     [['--zoom-to', '0.5'], '--zoom-to: expected a zoom deeper than --zoom-from (1)'],
     [['--zoom-to', '1e6', '--width', '161'], '--width: expected an even width and height for video (yuv420p)'],
-    [['--zoom-to', '1e6', '--fps', '0'], '--fps: expected a whole number from 1 to 240'],
+    [
+      ['--zoom-to', '1e6', '--fps', '0'],
+      '--fps: expected frames a second from 1 to 240 (29.97 and other fractions too)',
+    ],
+    [['--zoom-to', '1e6', '--fps', '241'], '--fps: expected frames a second from 1 to 240'],
     [['--zoom-to', '1e6', '--ease', '9'], '--ease: expected seconds from 0 to half the duration (5)'],
     [['--zoom-to', '1e6', '-o', 'zoom.gif'], '--output: expected a path ending in .mp4 or .webm'],
     // The zooms named as given (they said --zoom), and an extension that says another format than --out.

@@ -109,7 +109,10 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
   if (format !== 'frames' && (width % 2 !== 0 || height % 2 !== 0)) {
     throw invalidOption('width', `${width}x${height}`, 'an even width and height for video (yuv420p)', '--width 640');
   }
-  const fps = whole('fps', 1, 240, '--fps 30', 30);
+  // Not only whole: NTSC's 29.97, 23.976 and 59.94 are rates videos are made at.
+  const fpsExpected = 'frames a second from 1 to 240 (29.97 and other fractions too)';
+  const fps = parsePositiveNumber('fps', text('fps') ?? '30', '--fps 30', fpsExpected);
+  if (fps < 1 || fps > 240) throw invalidOption('fps', text('fps'), fpsExpected, '--fps 30');
   const duration = parsePositiveNumber('duration', text('duration') ?? '10', '--duration 20');
   const frames = Math.round(duration * fps);
   if (frames < 2) throw invalidOption('duration', text('duration'), `at least 2 frames at ${fps} fps`, '--duration 10');
