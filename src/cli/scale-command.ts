@@ -30,13 +30,20 @@ export async function runScaleCommand(o: ScaleOptions, argv: string[]): Promise<
     process.stderr.write(`mandel-par: ${err.message}\n`);
     process.exit(err.exitCode);
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  const machine = machineInfo();
-  const log = (line: string) => process.stderr.isTTY && process.stderr.write(`${line}\n`);
-  const result = await runScale(o, await compileWasmModule(), machine.cores, log);
-  process.stdout.write(toTable(result, o, machine));
-  for (const line of warnings(result)) printLine(`warning: ${line}`);
-  const files = await writeReport(result, o, machine, shellCommand(['mandel-par', ...argv]));
-  process.stdout.write(`Wrote ${files.csv}, ${files.json}, ${files.svg}, ${files.png}\n`);
+  const onInt = () => stop('SIGINT');
+  const onTerm = () => stop('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  try {
+    const machine = machineInfo();
+    const log = (line: string) => process.stderr.isTTY && process.stderr.write(`${line}\n`);
+    const result = await runScale(o, await compileWasmModule(), machine.cores, log);
+    process.stdout.write(toTable(result, o, machine));
+    for (const line of warnings(result)) printLine(`warning: ${line}`);
+    const files = await writeReport(result, o, machine, shellCommand(['mandel-par', ...argv]));
+    process.stdout.write(`Wrote ${files.csv}, ${files.json}, ${files.svg}, ${files.png}\n`);
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
 }

@@ -95,7 +95,7 @@ export function lateShare(t: Tally): number {
  * escape: isolated points, as c = i at the centre of a deep view around it (it never escapes; every other sample
  * escapes late there because the view is deep, not because the edge is unresolved).
  */
-export const INSIDE_SHARE = 0.001;
+const INSIDE_SHARE = 0.001;
 
 /**
  * Whether the set's edge is unresolved at --max-iter: more than one sample and INSIDE_SHARE of them inside, and

@@ -124,8 +124,7 @@ export async function isDevice(path: string): Promise<boolean> {
  */
 export async function checkOutputPath(path: string, folder?: { marker: string }): Promise<Stats | undefined> {
   const existing = await stat(path).catch(() => undefined);
-  const isFolder = existing?.isDirectory() || (!folder && /[\\/]$/.test(path));
-  if (isFolder && !folder) {
+  if (!folder && (existing?.isDirectory() || /[\\/]$/.test(path))) {
     throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
   }
   if (existing?.isDirectory() && folder && !(await stat(join(path, folder.marker)).catch(() => undefined))) {

@@ -34,14 +34,16 @@ export function nearestPeriod(
   maxPeriod: number,
 ): { period: number; log2r: number } | undefined {
   const ratios: number[] = [];
+  let least = Number.POSITIVE_INFINITY;
   for (const { n, x, y, dz } of orbitWithSlope(c, bits, maxPeriod)) {
     // |z_n| / |dz_n/dc|: about how far c is from a root of z_n.
     const ratio = log2Of(x, y) - log2Scaled(dz);
     if (ratio < log2r) return { period: n, log2r };
     ratios.push(ratio);
+    least = Math.min(least, ratio);
   }
   if (ratios.length < maxPeriod) return undefined;
-  const grown = Math.min(...ratios) + GROWN_SLACK;
+  const grown = least + GROWN_SLACK;
   return { period: ratios.findIndex((ratio) => ratio < grown) + 1, log2r: grown };
 }
 

@@ -24,13 +24,13 @@ export interface DeepView {
 }
 
 /** The narrowest view accepted: a magnification of 3e10000 against the classic view. */
-export const MIN_VIEW_MAGNITUDE = -10000;
+const MIN_VIEW_MAGNITUDE = -10000;
 
 /**
  * The widest: under 1e300, so that its f64 region's edges and steps stay finite (a 1e330 view's became Infinity and
  * NaN, and its picture came out inside).
  */
-export const MAX_VIEW_MAGNITUDE = 299;
+const MAX_VIEW_MAGNITUDE = 299;
 
 /** Whether a view's width is within MIN_VIEW_MAGNITUDE and MAX_VIEW_MAGNITUDE. */
 export function widthInRange(width: Decimal): boolean {

@@ -232,9 +232,7 @@ export class Renderer {
    * The last few reference setups, by what they were computed for, most recent last: a spec rendered again (tiles,
    * shards, an explorer's coarse and fine passes of one view, renders running side by side) computes it once.
    */
-  readonly #perturbCache = new Map<string, Promise<PerturbJob>>();
-  /** How long each setup in #perturbCache took to make. */
-  readonly #setupTimes = new WeakMap<PerturbJob, number>();
+  readonly #perturbCache = new Map<string, Promise<{ job: PerturbJob; ms: number }>>();
   readonly #wasmModule: WebAssembly.Module;
   /**
    * The WASM instance of this thread, for the reference orbit and the survey that chooses it (made when first needed).
@@ -377,7 +375,7 @@ export class Renderer {
       tally: EMPTY_TALLY,
       instancesByThread: new Map(),
       ...(setup && {
-        reference: { ms: this.#setupTimes.get(setup.job) ?? 0, points: setup.job.orbit.length / 2, kept: setup.kept },
+        reference: { ms: setup.ms, points: setup.job.orbit.length / 2, kept: setup.kept },
       }),
     };
     // One slot per task, and a last one that says the render was stopped (workers then skip what they hold).
@@ -448,10 +446,14 @@ export class Renderer {
   }
 
   /**
-   * The reference orbit and steps for a perturbation render, computed here once and kept for the next render; `kept`
-   * when an earlier render had them computed.
+   * The reference orbit and steps for a perturbation render, computed here once and kept for the next render: the
+   * job, the milliseconds it took, and whether an earlier render had it computed (`kept`).
    */
-  async #perturbation(spec: RenderSpec, aa: number, aspect: number): Promise<{ job: PerturbJob; kept: boolean }> {
+  async #perturbation(
+    spec: RenderSpec,
+    aa: number,
+    aspect: number,
+  ): Promise<{ job: PerturbJob; ms: number; kept: boolean }> {
     const grid = sampleGrid(spec, spec.width * aa, spec.height * aa, aspect);
     const key = JSON.stringify([grid, spec.maxIter, spec.julia], (_, v) => (typeof v === 'bigint' ? String(v) : v));
     let job = this.#perturbCache.get(key);
@@ -461,10 +463,10 @@ export class Renderer {
       job = this.#surveyKernel().then((wasm) => {
         const started = performance.now();
         const setup = chooseReference(grid, spec.maxIter, wasm.engine('renderPerturb'), spec.julia, wasm);
-        this.#setupTimes.set(setup, performance.now() - started);
+        const ms = performance.now() - started;
         // Not kept past a large setup: its memory never shrinks (see keptWasmBytes); a fresh one starts small.
         if (wasm.memoryBytes() > keptWasmBytes()) this.#survey = undefined;
-        return setup;
+        return { job: setup, ms };
       });
       // A failed setup is not kept: the next render tries again.
       job.catch(() => this.#perturbCache.delete(key));
@@ -474,7 +476,7 @@ export class Renderer {
       if (this.#perturbCache.size <= KEPT_SETUPS) break;
       this.#perturbCache.delete(old);
     }
-    return { job: await job, kept };
+    return { ...(await job), kept };
   }
 
   #surveyKernel(): Promise<WasmInstance> {
