@@ -300,10 +300,10 @@ export function noParameters(): UsageError {
   return new UsageError('this XMP holds no mandel-par parameters (was the picture made by mandel-par?)');
 }
 
-/** An argument the command line does not know, with a suggestion when one is close. */
-export function unknownArgument(message: string, suggestion?: string): UsageError {
+/** An argument the command line does not know, with a suggestion when one is close, and the help to run. */
+export function unknownArgument(message: string, help: string, suggestion?: string): UsageError {
   const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
-  return new UsageError(`${message}${hint}; run mandel-par --help to see the accepted options`);
+  return new UsageError(`${message}${hint}; run ${help} to see the accepted options`);
 }
 
 /** "(.txt or no extension: ascii; .png: png)": what each extension stands for. */
@@ -357,7 +357,8 @@ export function precisionLost(check: { magnification: number; limit: number }): 
 
 /**
  * The warning for a picture with nothing in it (model/tally.ts): what came out, and the likely causes; `decimals`,
- * for a view given by its centre, how many decimals the centre has and about how many the view's width calls for.
+ * for a view given by its centre, how many decimals the centre has and about how many the view's width calls for;
+ * `chosen` when --max-iter auto chose maxIter (else it is suggested where every sample reached maxIter).
  *
  * @example uniformPicture('outside', { minCount: 3, maxCount: 4 }, 1000) // "warning: the picture is uniform: ..."
  */
@@ -366,11 +367,12 @@ export function uniformPicture(
   range: { minCount: number; maxCount: number },
   maxIter: number,
   decimals?: { has: number; needs: number },
+  chosen = false,
 ): string {
   const counts = range.minCount === range.maxCount ? `${range.minCount}` : `${range.minCount} to ${range.maxCount}`;
   const what =
     how === 'inside'
-      ? `every sample reached --max-iter ${maxIter}: the view is inside the set, or ${maxIter} iterations are too few to see its edge`
+      ? `every sample reached --max-iter ${maxIter}: the view is inside the set, or ${maxIter} iterations are too few to see its edge${chosen ? '' : ' (--max-iter auto looks for enough)'}`
       : how === 'outside'
         ? 'every sample escaped: the view misses the set'
         : `every sample escaped after ${counts} iterations: the view misses the set's detail`;

@@ -219,7 +219,7 @@ describe('the CLI on bad input', () => {
     // A render's option given to find: said so, not "did you mean -h?" (one letter is one edit from any other).
     [
       ['find', '--center=-1.75,0', '--zoom', '100', '-o', 'x.png'],
-      /^mandel-par: Unknown argument: o: -o is an option of a render, not of find; run mandel-par --help.*\n$/,
+      /^mandel-par: Unknown argument: o: -o is an option of a render, not of find; run mandel-par find --help.*\n$/,
     ],
   ])('%j: one line on stderr, nothing on stdout, exit status 2', async (args, message) => {
     const run = await runMain(args);

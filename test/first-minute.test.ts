@@ -257,7 +257,7 @@ describe('the precision guard', () => {
     const inside = await runMain([seahorse, '--zoom', '1e9', '--max-iter', '500']);
     expect(inside.stderr).toBe(
       'mandel-par: warning: the picture is uniform: every sample reached --max-iter 500: the view is inside the set, ' +
-        'or 500 iterations are too few to see its edge\n',
+        'or 500 iterations are too few to see its edge (--max-iter auto looks for enough)\n',
     );
   });
 });

@@ -338,7 +338,7 @@ describe('keyframes kept', () => {
     expect(other.status).toBe(2);
     // In the options' words (it said "zoomFrom, keys differ").
     expect(other.stderr).toContain(
-      `--output: "${whole}.parts" holds the keyframes of another zoom (--zoom-from 10 here, 1 in the folder; the keyframes): `,
+      `--output: "${whole}.parts" holds the keyframes of another zoom (--zoom-from 10 here, 1 in the folder): `,
     );
   });
 

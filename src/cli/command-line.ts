@@ -265,6 +265,12 @@ function helpWidth(): number {
   return Math.max(60, Math.min(120, Number.isFinite(columns) && columns > 0 ? columns : 80));
 }
 
+/** The help that lists the options of the command in `argv`: `mandel-par video --help`, or the render's. */
+function helpFor(argv: string[]): string {
+  const command = argv[0] !== 'help' && COMMANDS.includes(argv[0] as string) ? `${argv[0]} ` : '';
+  return `mandel-par ${command}--help`;
+}
+
 /**
  * yargs' "Unknown argument(s): a, b" as our one line, with a suggestion for the first name close to a known one:
  * a command for a bare word of `argv`, an option otherwise.
@@ -282,14 +288,15 @@ function unknownArguments(message: string, argv: string[]): UsageError {
   const dashed = (option: string) => (option.length === 1 ? `-${option}` : `--${option}`);
   for (const name of names) {
     const command = argv.includes(name) ? closest(name, COMMANDS) : undefined;
-    if (command) return unknownArgument(shown, command);
+    if (command) return unknownArgument(shown, helpFor(argv), command);
     const option = closest(name, known);
-    if (option) return unknownArgument(shown, dashed(option));
+    if (option) return unknownArgument(shown, helpFor(argv), dashed(option));
   }
   // An option of rendering given to a command that has no such option: `find -o x.png`.
   const rendering = known !== RENDER_NAMES ? names.find((name) => RENDER_NAMES.includes(name)) : undefined;
-  if (rendering) return unknownArgument(`${shown}: ${dashed(rendering)} is an option of a render, not of ${argv[0]}`);
-  return unknownArgument(shown, undefined);
+  const help = helpFor(argv);
+  if (rendering) return unknownArgument(`${shown}: ${dashed(rendering)} is an option of a render, not of ${argv[0]}`, help);
+  return unknownArgument(shown, help);
 }
 
 /** An example as one line, `command  # what it does`: it wraps as a whole instead of in two narrow columns. */
@@ -367,6 +374,6 @@ export function commandLine(argv: string[], version: string) {
       if (/^Not enough non-option arguments/.test(message) && argv[0] === 'assemble') {
         throw noPartsFolderGiven();
       }
-      throw new UsageError(`${message}; run mandel-par --help to see the accepted options`);
+      throw new UsageError(`${message}; run ${helpFor(argv)} to see the accepted options`);
     });
 }

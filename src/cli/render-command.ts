@@ -393,7 +393,10 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
     progress?.stop();
     // Of a whole render only: a shard or a resumed remainder holds part of the picture.
     const how = c.shard || c.resume ? undefined : uniformity(outcome.stats.tally);
-    if (how) printLine(uniformPicture(how, outcome.stats.tally, spec.maxIter, spec.view && centreDecimals(spec.view)));
+    if (how) {
+      const decimals = spec.view && centreDecimals(spec.view);
+      printLine(uniformPicture(how, outcome.stats.tally, spec.maxIter, decimals, given.autoIter));
+    }
     // --quiet silences what is routine (the bar, the written-file line); --stats is asked for, so it is printed.
     if (outcome.shardDone !== undefined) {
       if (!c.quiet) printLine(outcome.shardDone);

@@ -73,9 +73,11 @@ export function parseJsonFile(text: string, file: string): unknown {
 export async function openMap(folder: string, map: VideoMap): Promise<void> {
   const held = await readMap(folder);
   if (held) {
-    const differs = (Object.keys(map) as (keyof VideoMap)[]).filter(
+    const all = (Object.keys(map) as (keyof VideoMap)[]).filter(
       (field) => JSON.stringify(held[field]) !== JSON.stringify(map[field]),
     );
+    // The keyframes follow from the zooms and the size: named only when nothing else differs.
+    const differs = all.length > 1 ? all.filter((field) => field !== 'keys') : all;
     if (differs.length > 0)
       throw otherVideoMap(
         folder,
