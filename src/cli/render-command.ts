@@ -344,15 +344,18 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   const left = parts && pixelKind(spec.output.format) !== 'membership' ? await readJob(parts) : undefined;
   if (parts && left && !c.resume && !c.shard) throw unfinishedRender(parts);
   if (parts && !left && c.resume && !c.shard && !c.quiet) printLine(nothingToResume(parts));
-  // Not on --resume: an estimate is of the whole picture, not of what is left, and the parts decide the canvas.
-  const sampled = c.dryRun || (mayBeLong(spec, c.threads) && !c.resume);
+  // Not on --resume: an estimate is of the whole picture, not of what is left, and the parts decide the canvas. A dry
+  // run samples any render, for its time, but keeps only what the render would (it said "resumable" of a render whose
+  // bound said short, which then kept nothing).
+  const mayKeep = mayBeLong(spec, c.threads) && !c.resume;
+  const sampled = c.dryRun || mayKeep;
   const whole = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
   if (whole) mark(`estimate: ${whole.sample}, ${(whole.ms / 1000).toFixed(2)} s`);
   // A shard renders its share of the bands.
   const estimate = whole && { ...whole, ms: whole.ms / (c.shard?.count ?? 1) };
   // A long render keeps its finished part on disk as it goes, so that a kill or Ctrl-C loses nothing: on disk only to
   // be kept (not for its size), and where the disk has no room for the canvas, in memory as before.
-  const long = estimate !== undefined && estimate.ms >= keepFromMs();
+  const long = mayKeep && estimate !== undefined && estimate.ms >= keepFromMs();
   const keep = long && !device && !needsDisk && c.canvas === 'auto' && pixelKind(spec.output.format) !== 'membership';
   const onDisk = needsDisk || (keep && c.output !== undefined && (await canvasFits(c)));
   if (c.dryRun) {
