@@ -1,5 +1,6 @@
 /** What a render's samples came to, and what is said of it: a uniform picture, an unresolved edge. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolvedAt } from '../dist/src/cli/auto-iterations.js';
 import { uniformPicture } from '../dist/src/errors.js';
 import { addTally, EMPTY_TALLY, edgeUnresolved, tallyBits, tallyCounts, uniformity } from '../dist/src/model/tally.js';
 import { centreDecimals } from '../dist/src/plane/view.js';
@@ -42,6 +43,24 @@ describe('tally', () => {
     expect(edgeUnresolved(tally(1, 99, 0))).toBe(false); // one sample, however large its share
     expect(edgeUnresolved(tally(5, 9995, 0))).toBe(false); // under 0.1% inside
     expect(edgeUnresolved(tally(20, 9980, 0))).toBe(true);
+  });
+
+  it('lets --max-iter auto stop only where the edge is resolved and not most of its sample escapes late', () => {
+    const tally = (inside: number, late: number, early: number) => ({
+      inside,
+      escaped: late + early,
+      minCount: 1,
+      maxCount: 900,
+      late,
+    });
+    expect(resolvedAt(tally(500, 50, 9450))).toBe(true);
+    expect(resolvedAt(tally(500, 200, 9300))).toBe(false);
+    expect(resolvedAt(tally(100, 0, 0))).toBe(false); // nothing escaped: the escapes may all lie further
+    // None inside, all late: strips that missed a minibrot's interior (the render had 10% inside), or a deep view's
+    // escapes all near one count; another round tells.
+    expect(resolvedAt(tally(0, 100, 0))).toBe(false);
+    expect(resolvedAt(tally(1, 6e6, 0))).toBe(false);
+    expect(resolvedAt(tally(0, 40, 60))).toBe(true);
   });
 
   it('names the count once where every sample escaped at it, and a centre short of decimals only when it is', () => {

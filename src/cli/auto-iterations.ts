@@ -4,11 +4,13 @@
  * escape late (in the second half of the allowance: their neighbours that did not escape would, given more). So a
  * sample of the picture (the strips of the time estimate) is rendered at 1000, then 4x as many, until some samples
  * escape and the edge is resolved (model/tally.ts, edgeUnresolved: fewer than 1% escape late, or almost none stay
- * inside), or the next round would take sampling past 3 s (a view wholly inside never resolves).
+ * inside, and then not most of them late: MOSTLY_LATE), or the next round would take sampling past 3 s (a view wholly
+ * inside never resolves).
  */
 
 import type { RenderSpec } from '../model/spec.js';
 import { LIMITS } from '../model/spec.js';
+import type { Tally } from '../model/tally.js';
 import { edgeUnresolved, lateShare } from '../model/tally.js';
 import type { Renderer } from '../render/renderer.js';
 import { dropping, sampleStrips } from './estimate.js';
@@ -18,6 +20,24 @@ const FIRST = 1000;
 const ROUNDS = 8;
 /** Sampling stops growing once it has taken this long. */
 const BUDGET_MS = 3000;
+
+/**
+ * A share of the sample escaping late from which it takes another round even with none inside: its strips may have
+ * missed an interior (a minibrot seen at 160 x 90: every sample escaped late at 64000, and the render then had 10%
+ * inside and the rest late), and where they did not, the next round shows the escapes early (a deep view round c = i,
+ * where all escape near the same count).
+ */
+const MOSTLY_LATE = 0.5;
+
+/**
+ * Whether a sample's tally says its --max-iter is enough: some samples escape (a deep view's escapes may all lie
+ * further), the edge is resolved, and not most of them escape late (MOSTLY_LATE).
+ *
+ * @example resolvedAt({ inside: 0, escaped: 100, late: 100, minCount: 40000, maxCount: 60000 }) // false
+ */
+export function resolvedAt(tally: Tally): boolean {
+  return tally.escaped > 0 && !edgeUnresolved(tally) && lateShare(tally) < MOSTLY_LATE;
+}
 
 export interface AutoIterations {
   maxIter: number;
@@ -47,8 +67,7 @@ export async function autoIterations(
     const nextEnds = performance.now() + 4 * (performance.now() - roundStarted);
     const late = lateShare(tally);
     const next = Math.min(LIMITS.maxIter, maxIter * 4);
-    // Some samples must escape (a deep view's escapes may all lie further), and the edge be resolved.
-    const resolved = tally.escaped > 0 && !edgeUnresolved(tally);
+    const resolved = resolvedAt(tally);
     const spent = round + 1 >= ROUNDS || next === maxIter || nextEnds - started > BUDGET_MS;
     if (resolved || spent) {
       return { maxIter, insideShare: tally.inside / Math.max(1, tally.inside + tally.escaped), lateShare: late, tried };
