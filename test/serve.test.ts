@@ -64,6 +64,14 @@ describe('pictures', () => {
     expect((await bytes(response)).equals(await cliPicture(params, extension))).toBe(true);
   });
 
+  it('/render.tif is /render.tiff, as -o x.tif is -o x.tiff', async () => {
+    const params = { ...SHALLOW, width: '48', height: '32' };
+    const [tif, tiff] = await Promise.all([get(`/render.tif?${query(params)}`), get(`/render.tiff?${query(params)}`)]);
+    expect(tif.status).toBe(200);
+    expect(tif.headers.get('content-type')).toBe('image/tiff');
+    expect((await bytes(tif)).equals(await bytes(tiff))).toBe(true);
+  });
+
   it('a switch given bare (?distance) is read as --distance is: refused for a picture for what it is', async () => {
     // It was "distance: expected no value (it is a switch) ... but received """.
     const response = await get('/render.png?width=40&height=20&distance');

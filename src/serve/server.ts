@@ -31,6 +31,7 @@ const PICTURES: Record<string, { format: OutputFormat; type: string }> = {
   '/render.webp': { format: 'webp', type: 'image/webp' },
   '/render.avif': { format: 'avif', type: 'image/avif' },
   '/render.tiff': { format: 'tiff', type: 'image/tiff' },
+  '/render.tif': { format: 'tiff', type: 'image/tiff' },
   '/render.txt': { format: 'ascii', type: 'text/plain; charset=us-ascii' },
 };
 
@@ -256,7 +257,7 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
     } else if (PICTURES[url.pathname]) {
       await answerPicture(req, res, url, PICTURES[url.pathname].type);
     } else {
-      const paths = [...Object.keys(PAGE_FILES), '/status', '/render.png (.jpg, .webp, .avif, .tiff, .txt)'];
+      const paths = [...Object.keys(PAGE_FILES), '/status', '/render.png (.jpg, .webp, .avif, .tiff, .tif, .txt)'];
       throw new Refusal(404, unknownPath(url.pathname, paths).message);
     }
   }
