@@ -572,4 +572,20 @@ describe('deep zoom through the CLI', () => {
     );
     expect(run.stderr.split('\n')).toHaveLength(2);
   });
+
+  it('refuses a centre part of 1e300 or more (at 1e400,0 the set was drawn as if centred at 0,0), CLI and spec', async () => {
+    for (const center of ['1e400,0', '0,-1e300']) {
+      const run = await runMain([`--center=${center}`]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(
+        `mandel-par: --center: expected two decimal numbers re,im of at most 10000 digits each, each under 1e300 in size (e.g. --center -0.745,0.11), but received "${center}"\n`,
+      );
+    }
+    expect(() => createSpec({ view: { center: ['1e400', '0'], width: '3' } })).toThrow(
+      /each part of the centre under 1e300/,
+    );
+    const edge = await runMain(['--center=-9.9e299,0', '--width', '20', '--height', '4', '--max-iter', '50']);
+    expect(edge.status).toBe(0);
+    expect(edge.stdout).toBe(`${'-'.repeat(20)}\n`.repeat(4));
+  });
 });

@@ -10,7 +10,7 @@ import type { EngineName } from '../model/task.js';
 import type { Decimal } from '../plane/decimal.js';
 import { divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../plane/decimal.js';
 import type { DeepView } from '../plane/view.js';
-import { needsPerturbation, regionOfView, widthInRange } from '../plane/view.js';
+import { centrePartInRange, needsPerturbation, regionOfView, widthInRange } from '../plane/view.js';
 import type { Region } from '../plane/viewport.js';
 import { CLASSIC_REGION } from '../plane/viewport.js';
 
@@ -96,11 +96,15 @@ export function parseComplex(option: string, text: string, example: string): [nu
 /** "re,im": two decimal numbers of any precision (up to MAX_DIGITS digits each), kept as the strings typed. */
 function parseCenter(text: string): [string, string] {
   const parts = text.split(',').map((p) => p.trim());
-  if (!(parts.length === 2 && parts.every((p) => parseDecimal(p)))) {
+  const inRange = (p: string) => {
+    const part = parseDecimal(p);
+    return part !== undefined && centrePartInRange(part);
+  };
+  if (!(parts.length === 2 && parts.every(inRange))) {
     throw invalidOption(
       'center',
       text,
-      `two decimal numbers re,im of at most ${MAX_DIGITS} digits each`,
+      `two decimal numbers re,im of at most ${MAX_DIGITS} digits each, each under 1e300 in size`,
       '--center -0.745,0.11',
     );
   }

@@ -53,12 +53,21 @@ export function centreDecimals(view: DeepView): { has: number; needs: number } {
   };
 }
 
-/** The view's numbers, exact; undefined when a part is not a decimal or the width is not positive and in range. */
+/**
+ * Whether a centre's part is under 1e300 in size, as the widest view is: the reference orbit's first point, beyond
+ * f64's range, came out Infinity, and a view at 1e400,0 drew the set as if centred at 0,0.
+ */
+export function centrePartInRange(part: Decimal): boolean {
+  return part.mantissa === 0n || decimalMagnitude(part) <= MAX_VIEW_MAGNITUDE;
+}
+
+/** The view's numbers, exact; undefined when a part is not a decimal or out of range (width positive). */
 export function parseView(view: DeepView): { center: [Decimal, Decimal]; width: Decimal } | undefined {
   const re = parseDecimal(view.center[0]);
   const im = parseDecimal(view.center[1]);
   const width = parseDecimal(view.width);
   if (!(re && im && width && width.mantissa > 0n && widthInRange(width))) return undefined;
+  if (!(centrePartInRange(re) && centrePartInRange(im))) return undefined;
   return { center: [re, im], width };
 }
 
@@ -79,7 +88,7 @@ export function checkView(value: unknown): void {
     throw invalidSpecField(
       'view',
       value,
-      '{ center: [re, im], width } as decimal strings of at most 10000 digits, width from 1e-10000 to 1e299',
+      '{ center: [re, im], width } as decimal strings of at most 10000 digits, each part of the centre under 1e300, width from 1e-10000 to 1e299',
     );
   }
 }
