@@ -346,6 +346,27 @@ describe('shards and assemble', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it("assemble writes beside the parts folder only: a job.json's output that is not a file name is refused", async () => {
+    const dir = await scratch();
+    const path = join(dir, 'poster.png');
+    expect((await runCli(args(path, '1/1'))).status).toBe(0);
+    const file = join(`${path}.parts`, 'job.json');
+    const job = JSON.parse(await readFile(file, 'utf8'));
+    for (const output of ['../escaped.png', '/tmp/elsewhere.png', undefined]) {
+      await writeFile(file, JSON.stringify({ ...job, output }));
+      const run = await runCli(['assemble', `${path}.parts`]);
+      expect(run.stderr).toBe(
+        `mandel-par: ${JSON.stringify(`${path}.parts`)} is not the parts folder of a render: its job.json's output, ` +
+          `${JSON.stringify(output)}, is not a file name\n`,
+      );
+      expect(run.status).toBe(2);
+    }
+    expect(existsSync(join(dir, '..', 'escaped.png'))).toBe(false);
+    await writeFile(file, JSON.stringify(job));
+    expect((await runCli(['assemble', `${path}.parts`])).status).toBe(0);
+    expect(existsSync(path)).toBe(true);
+  });
+
   it('assemble of a folder that is not a parts folder: exit 2', async () => {
     const dir = await scratch();
     const run = await runCli(['assemble', dir]);

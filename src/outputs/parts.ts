@@ -8,7 +8,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { link, mkdir, open, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { notAPartsFolder, partsDisagree } from '../errors.js';
 import { PALETTES } from '../model/palettes.js';
 import type { Plan, Rect } from '../model/plan.js';
@@ -85,12 +85,24 @@ export async function readJob(folder: string): Promise<PartsJob | undefined> {
     throw err;
   });
   if (text === undefined) return undefined;
+  let job: PartsJob;
   try {
-    const job = JSON.parse(text) as PartsJob;
-    return { ...job, spec: specFromJson(JSON.stringify(job.spec)) };
+    job = JSON.parse(text) as PartsJob;
+    job = { ...job, spec: specFromJson(JSON.stringify(job.spec)) };
   } catch {
     throw notAPartsFolder(folder, 'its job.json cannot be read');
   }
+  // Parts folders travel between machines: the picture goes beside the folder, under a plain file name (a job.json
+  // that said "../../etc/x.png" had assemble write there).
+  const { output, bandRows, shards } = job;
+  if (!(typeof output === 'string' && output === basename(output) && output !== '..' && output !== '.' && output)) {
+    throw notAPartsFolder(folder, `its job.json's output, ${JSON.stringify(output)}, is not a file name`);
+  }
+  const whole = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1;
+  if (!(whole(bandRows) && whole(shards))) {
+    throw notAPartsFolder(folder, "its job.json's bandRows and shards are not whole numbers of 1 or more");
+  }
+  return job;
 }
 
 /**
