@@ -398,6 +398,17 @@ export function notAPartsFolder(folder: string, why: string): UsageError {
   return new UsageError(`${JSON.stringify(folder)} is not the parts folder of a render: ${why}`);
 }
 
+/**
+ * A parts folder's canvas file of the wrong size, or missing where bands are recorded as done in it: resuming would
+ * leave those bands black, and assembling would fail in libvips.
+ */
+export function damagedCanvas(path: string, size: number | undefined, expected: number): UsageError {
+  const found = size === undefined ? 'is missing, though bands are recorded as done in it' : `has ${size} bytes`;
+  return new UsageError(
+    `${JSON.stringify(path)} ${found} (this picture's canvas has ${expected}): the parts folder is damaged; remove it to render the picture again`,
+  );
+}
+
 /** A parts folder that holds another picture's parts than the one asked for. */
 export function partsDisagree(folder: string, difference: string): UsageError {
   return new UsageError(

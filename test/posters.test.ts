@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -344,6 +344,31 @@ describe('shards and assemble', () => {
     );
     expect(run.status).toBe(1);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('a damaged canvas is refused, not rendered into or assembled: missing where bands are done, or cut short', async () => {
+    const dir = await scratch();
+    const path = join(dir, 'poster.png');
+    expect((await runCli(args(path, '1/2'))).status).toBe(0);
+    const canvas = join(`${path}.parts`, 'canvas.v');
+    const size = (await stat(canvas)).size;
+    await rm(canvas);
+    // The other shard would have left shard 1's bands black (a --resume did, and said "wrote").
+    const second = await runCli(args(path, '2/2'));
+    expect(second.stderr).toBe(
+      `mandel-par: ${JSON.stringify(canvas)} is missing, though bands are recorded as done in it (this picture's ` +
+        `canvas has ${size}): the parts folder is damaged; remove it to render the picture again\n`,
+    );
+    expect(second.status).toBe(2);
+    // All bands done, the canvas cut short: assemble failed in libvips, and advised --resume, which failed again.
+    const whole = join(dir, 'whole.png');
+    expect((await runCli(args(whole, '1/1'))).status).toBe(0);
+    const cut = join(`${whole}.parts`, 'canvas.v');
+    await writeFile(cut, Buffer.alloc(100));
+    const assembled = await runCli(['assemble', `${whole}.parts`]);
+    expect(assembled.stderr).toContain(`${JSON.stringify(cut)} has 100 bytes (this picture's canvas has ${size})`);
+    expect(assembled.status).toBe(2);
+    expect(existsSync(whole)).toBe(false);
   });
 
   it("assemble writes beside the parts folder only: a job.json's output that is not a file name is refused", async () => {

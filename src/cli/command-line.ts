@@ -295,7 +295,8 @@ function unknownArguments(message: string, argv: string[]): UsageError {
   // An option of rendering given to a command that has no such option: `find -o x.png`.
   const rendering = known !== RENDER_NAMES ? names.find((name) => RENDER_NAMES.includes(name)) : undefined;
   const help = helpFor(argv);
-  if (rendering) return unknownArgument(`${shown}: ${dashed(rendering)} is an option of a render, not of ${argv[0]}`, help);
+  if (rendering)
+    return unknownArgument(`${shown}: ${dashed(rendering)} is an option of a render, not of ${argv[0]}`, help);
   return unknownArgument(shown, help);
 }
 

@@ -4,9 +4,9 @@
  */
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { notAPartsFolder, partsMissing } from '../errors.js';
+import { damagedCanvas, notAPartsFolder, partsMissing } from '../errors.js';
 import { planBands } from '../model/plan.js';
-import { CANVAS_NAMES } from './canvas.js';
+import { CANVAS_NAMES, canvasBytes } from './canvas.js';
 import type { PartsJob } from './parts.js';
 import { assembledPath, canvasKind, finishedRects, readJob, unfinished } from './parts.js';
 import { writePicture } from './picture.js';
@@ -60,7 +60,12 @@ export async function assembleParts(folder: string, signal?: AbortSignal): Promi
     throw partsMissing(folder, missing, total, names);
   }
   const path = assembledPath(folder, job);
-  await writePicture(path, job.spec, { canvas: join(folder, CANVAS_NAMES[canvasKind(job.spec)]) }, signal);
+  const kind = canvasKind(job.spec);
+  const canvas = join(folder, CANVAS_NAMES[kind]);
+  const expected = canvasBytes(kind, job.spec.width, job.spec.height);
+  const size = (await stat(canvas).catch(() => undefined))?.size;
+  if (size !== expected) throw damagedCanvas(canvas, size, expected);
+  await writePicture(path, job.spec, { canvas }, signal);
   await rm(folder, { recursive: true, force: true });
   return { path, job };
 }

@@ -6,6 +6,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { link, open, stat, unlink } from 'node:fs/promises';
+import { damagedCanvas } from '../errors.js';
 import type { CanvasFile } from '../model/task.js';
 import { PIXEL_BYTES } from '../model/task.js';
 import { uniqueTag } from './files.js';
@@ -52,14 +53,24 @@ export function canvasBytes(kind: CanvasKind, width: number, height: number): nu
 /**
  * Makes the canvas file at `path` (header, then room for every pixel, unwritten: sparse where the file system
  * allows), unless one is there already, which is kept as it is: several processes (shards) may race to make it,
- * and the one made is whole before it appears, because it is made under another name and linked into place.
+ * and the one made is whole before it appears, because it is made under another name and linked into place. One of
+ * another size, or none where `holdsWork` (bands are recorded as done), is a damaged folder: refused.
  */
-export async function createCanvas(path: string, kind: CanvasKind, width: number, height: number): Promise<CanvasFile> {
+export async function createCanvas(
+  path: string,
+  kind: CanvasKind,
+  width: number,
+  height: number,
+  holdsWork = false,
+): Promise<CanvasFile> {
   const head = header(kind, width, height);
   const canvas: CanvasFile = { path, offset: head.length, width };
-  const size = head.length + width * height * PIXEL_BYTES[kind];
+  const size = canvasBytes(kind, width, height);
   const existing = await stat(path).catch(() => undefined);
   if (existing?.size === size) return canvas;
+  // Another size is never one a process made (it links the canvas in whole); none, where work is recorded as done in
+  // it, would leave those bands black.
+  if (existing || holdsWork) throw damagedCanvas(path, existing?.size, size);
   const temp = `${path}.${uniqueTag()}.new`;
   let handle: FileHandle | undefined;
   try {

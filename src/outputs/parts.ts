@@ -167,7 +167,8 @@ export async function openParts(folder: string, job: PartsJob): Promise<CanvasFi
   await unlink(temp);
   checkSameJob(folder, (await readJob(folder)) as PartsJob, job);
   const kind = canvasKind(job.spec);
-  return createCanvas(join(folder, CANVAS_NAMES[kind]), kind, job.spec.width, job.spec.height);
+  const holdsWork = (await finishedRects(folder)).size > 0;
+  return createCanvas(join(folder, CANVAS_NAMES[kind]), kind, job.spec.width, job.spec.height, holdsWork);
 }
 
 /** Every rectangle recorded as finished in the folder, by any shard: `x y w h` keys. */
