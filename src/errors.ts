@@ -32,11 +32,18 @@ export class RenderError extends Error {
 export class InterruptedError extends Error {
   readonly exitCode: number;
   override name = 'InterruptedError';
-  constructor(signal: 'SIGINT' | 'SIGTERM', outputNote: string, what = 'the render') {
+  constructor(signal: StopSignal, outputNote: string, what = 'the render') {
     super(`interrupted by ${signal}: ${what} was stopped${outputNote}`);
-    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+    this.exitCode = 128 + STOP_SIGNALS[signal];
   }
 }
+
+/**
+ * The signals that stop a run cleanly, and their numbers: Ctrl-C, kill's default, a closed terminal (SIGHUP left
+ * temporary files behind) and Ctrl-\.
+ */
+export const STOP_SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 } as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
 
 /** A received string longer than this is quoted by its ends (a 10000-digit --center filled the terminal). */
 const QUOTED_CHARACTERS = 120;

@@ -82,7 +82,7 @@ describe('a worker that fails mid-render', () => {
 });
 
 /** Starts the CLI slowed down (every band sleeps), waits until its temporary file exists, then signals it. */
-async function interrupt(signal: 'SIGINT' | 'SIGTERM', args: string[], dir: string) {
+async function interrupt(signal: NodeJS.Signals, args: string[], dir: string) {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, MANDEL_PAR_TEST_FAULT: 'slow:100' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,6 +119,19 @@ describe('signals mid-render', () => {
     );
     expect(run.status).toBe(143);
     await expectUntouched(dir, 'pic.png');
+  });
+
+  it.each([
+    ['SIGHUP', 129], // a terminal closed: it left the temporary file behind
+    ['SIGQUIT', 131],
+  ] as const)('%s during a TIFF render: nothing left behind, one line, exit status %i', async (signal, status) => {
+    const { dir, path } = await folderWithOldFile('pic.tif');
+    const run = await interrupt(signal, ['--out', 'tiff', ...args, '-o', path], dir);
+    expect(run.stderr).toBe(
+      `mandel-par: interrupted by ${signal}: the render was stopped; ${JSON.stringify(path)} was left as it was\n`,
+    );
+    expect(run.status).toBe(status);
+    await expectUntouched(dir, 'pic.tif');
   });
 });
 

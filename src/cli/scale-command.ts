@@ -2,7 +2,8 @@
 import { rmdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { compileWasmModule } from '../engines/wasm.js';
-import { InterruptedError } from '../errors.js';
+import type { StopSignal } from '../errors.js';
+import { InterruptedError, STOP_SIGNALS } from '../errors.js';
 import { machineInfo } from '../machine.js';
 import { shellCommand } from '../outputs/escape.js';
 import { prepareOutputPath, removeTemporariesNow } from '../outputs/files.js';
@@ -17,9 +18,9 @@ export async function runScaleCommand(o: ScaleOptions, argv: string[]): Promise<
   ]);
   const made = (await stat(o.output).catch(() => undefined)) === undefined;
   await prepareOutputPath(`${o.output}/results.json`);
-  // Ctrl-C or SIGTERM mid-experiment: its results are written only at its end, so nothing is lost but the time; the
+  // Ctrl-C or another stop (STOP_SIGNALS) mid-experiment: its results are written only at its end, so nothing is lost but the time; the
   // folder made for them goes (it was left empty), and the stop is said, as a render's is.
-  const stop = (name: 'SIGINT' | 'SIGTERM') => {
+  const stop = (name: StopSignal) => {
     removeTemporariesNow();
     if (made) {
       try {
@@ -30,10 +31,8 @@ export async function runScaleCommand(o: ScaleOptions, argv: string[]): Promise<
     process.stderr.write(`mandel-par: ${err.message}\n`);
     process.exit(err.exitCode);
   };
-  const onInt = () => stop('SIGINT');
-  const onTerm = () => stop('SIGTERM');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((name) => [name, () => stop(name)] as const);
+  for (const [name, handler] of handlers) process.once(name, handler);
   try {
     const machine = machineInfo();
     const log = (line: string) => process.stderr.isTTY && process.stderr.write(`${line}\n`);
@@ -43,7 +42,6 @@ export async function runScaleCommand(o: ScaleOptions, argv: string[]): Promise<
     const files = await writeReport(result, o, machine, shellCommand(['mandel-par', ...argv]));
     process.stdout.write(`Wrote ${files.csv}, ${files.json}, ${files.svg}, ${files.png}\n`);
   } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    for (const [name, handler] of handlers) process.off(name, handler);
   }
 }

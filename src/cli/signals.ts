@@ -1,19 +1,21 @@
-/** Ctrl-C and SIGTERM as an AbortSignal, so a render stops cleanly instead of the process dying mid-write. */
-import { InterruptedError } from '../errors.js';
+/** Ctrl-C and other stops as an AbortSignal, so a render stops cleanly instead of the process dying mid-write. */
+import type { StopSignal } from '../errors.js';
+import { InterruptedError, STOP_SIGNALS } from '../errors.js';
 import { removeTemporariesNow } from '../outputs/files.js';
 
 /**
- * SIGINT and SIGTERM abort the returned signal (tasks stop, temporary files go, the pool is destroyed, exit status
- * 130 or 143); a second signal ends the process at once. `outputNote` says what became of the output.
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT (STOP_SIGNALS) abort the returned signal (tasks stop, temporary files go, the
+ * pool is destroyed, exit status 128 + the signal's number); a second signal ends the process at once. `outputNote`
+ * says what became of the output.
  */
 export function abortOnSignals(outputNote: string): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+  const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((name) => {
     const handler = () => {
       if (controller.signal.aborted) {
         // A second signal: stop now (an image being encoded would finish first otherwise), files removed.
         removeTemporariesNow();
-        process.exit(name === 'SIGINT' ? 130 : 143);
+        process.exit(128 + STOP_SIGNALS[name]);
       }
       controller.abort(new InterruptedError(name, outputNote));
     };
