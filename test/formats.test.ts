@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeOf } from '../dist/src/engines/js.js';
-import { parametersFromXmp } from '../dist/src/index.js';
+import { createSpec, parametersFromXmp } from '../dist/src/index.js';
 import { smoothIteration } from '../dist/src/model/colouring.js';
 import { CLI, closeSharedRenderer, runMain } from './helpers.js';
 
@@ -137,6 +137,30 @@ describe('colour images through sharp', () => {
     if (format === 'tiff') expect(meanError).toBe(0);
     else expect(meanError).toBeLessThan(40);
   });
+
+  it.each([
+    ['jpg', 'JPEG', 65500],
+    ['webp', 'WebP', 16383],
+    ['avif', 'AVIF', 16384],
+  ])(
+    'a side past what .%s holds is refused before rendering, CLI and spec; the largest is written',
+    async (ext, name, most) => {
+      const path = join(dir, `wide.${ext}`);
+      const run = await runMain(['--width', String(most + 1), '--height', '2', '--max-iter', '10', '-o', path]);
+      expect(run.stderr).toBe(
+        `mandel-par: --width: expected at most ${most}: the largest side a ${name} file holds (e.g. --width ${most}), ` +
+          `but received "${most + 1}"\n`,
+      );
+      expect(run.status).toBe(2);
+      const format = ext === 'jpg' ? 'jpeg' : ext;
+      expect(() => createSpec({ width: 2, height: most + 1, output: { format: format as never } })).toThrow(
+        `the largest side a ${name} file holds`,
+      );
+      // It failed in the encoder after the whole render ("Processed image is too large for the JPEG format").
+      const widest = await render(`widest.${ext}`, ['--width', String(most), '--height', '1', '--max-iter', '10']);
+      expect((await sharp(widest).metadata()).width).toBe(most);
+    },
+  );
 
   it('--quality changes a JPEG; it is refused for PNG', async () => {
     const low = await render('low.jpg', [...VIEW, '--quality', '10']);

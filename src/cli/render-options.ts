@@ -17,6 +17,7 @@ import {
   PYRAMID_FORMATS,
   pixelAspect,
   pixelKind,
+  sideLimit,
   TILE_FORMATS,
   validateSpec,
 } from '../model/spec.js';
@@ -313,6 +314,10 @@ export function resolveRenderCommand(
   const threads = Math.min(threadsAsked, parallelism);
   const width = whole('width', 1, LIMITS.size, `--width ${defaults.width}`, defaults.width);
   const height = whole('height', 1, LIMITS.size, `--height ${defaults.height}`, defaults.height);
+  const side = sideLimit(format);
+  for (const [name, value] of [['width', width], ['height', height]] as const) {
+    if (side && value > side.most) throw invalidOption(name, text(name), side.words, `--${name} ${side.most}`);
+  }
   // Text and bitmaps go to standard output by default (as the Benchmarks Game's programs do); the rest to a file.
   const streams = format === 'ascii' || format === 'pbm';
   const given = text('output');

@@ -49,6 +49,19 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const FORMULAS = ['mandelbrot', 'julia'] as const;
 export type Formula = (typeof FORMULAS)[number];
 
+/**
+ * The largest side the image formats that have one can hold (libvips' JPEG encoder, WebP's 14 bits, AVIF's encoder
+ * here); PNG and TIFF hold LIMITS.size. A picture past them failed in the encoder, after the whole render.
+ */
+export const FORMAT_MAX_SIDE: Readonly<Partial<Record<OutputFormat, number>>> = { jpeg: 65500, webp: 16383, avif: 16384 };
+
+/** The limit of a side that `format` puts on it, in words, or undefined where it has none below LIMITS.size. */
+export function sideLimit(format: OutputFormat): { most: number; words: string } | undefined {
+  const most = FORMAT_MAX_SIDE[format];
+  const name = format === 'jpeg' ? 'JPEG' : format === 'webp' ? 'WebP' : 'AVIF';
+  return most === undefined ? undefined : { most, words: `at most ${most}: the largest side a ${name} file holds` };
+}
+
 /** The largest values a spec accepts. @example LIMITS.size // 1048576 pixels a side */
 export const LIMITS = {
   size: 1 << 20,
@@ -398,6 +411,10 @@ export function validateSpec(value: unknown): RenderSpec {
   else checkDeepView(value);
   if (typeof value.shortcuts !== 'boolean') throw invalidSpecField('shortcuts', value.shortcuts, 'true or false');
   const output = checkOutput(value.output);
+  const side = sideLimit(output.format);
+  for (const field of ['width', 'height'] as const) {
+    if (side && (value[field] as number) > side.most) throw invalidSpecField(field, value[field], side.words);
+  }
   checkWhole(value, 'aa', 1, pixelKind(output.format) === 'colour' ? LIMITS.aa : 1);
   const colouring = checkColouring(value.colouring);
   if (value.view !== undefined) return inOrder({ ...value, colouring, output }, known);
