@@ -105,6 +105,37 @@ describe('-o FILE', () => {
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
   });
 
+  it('-o /dev/stdout into a file opened to append (>>): written into the descriptor, nothing in the file lost', async () => {
+    // Opened again by its name it was a new, truncating opening of the file: what it held was lost, and the file
+    // replaced.
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
+    const log = join(dir, 'log');
+    await writeFile(log, 'before\n');
+    const inode = (await stat(log)).ino;
+    const cli = `"${process.execPath}" "${CLI}" ${small.join(' ')} --quiet -o /dev/stdout`;
+    execFileSync('sh', ['-c', `{ ${cli}; ${cli} --out png; echo after; } >> "${log}"`]);
+    const ascii = (await runMain(small)).stdout;
+    expect((await runMain([...small, '--out', 'png', '-o', join(dir, 'pic.png'), '--quiet'])).status).toBe(0);
+    const png = await readFile(join(dir, 'pic.png'));
+    const expected = Buffer.concat([Buffer.from(`before\n${ascii}`, 'latin1'), png, Buffer.from('after\n')]);
+    expect((await readFile(log)).equals(expected)).toBe(true);
+    expect((await stat(log)).ino).toBe(inode);
+  });
+
+  it('a FIFO whose reader comes later gets the whole picture', async () => {
+    // The encoder wrote the FIFO itself, and the picture arrived empty (exit 0).
+    const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const copy = join(dir, 'copy.png');
+    execFileSync('sh', [
+      '-c',
+      `(sleep 1; cat "${fifo}" > "${copy}") & "${process.execPath}" "${CLI}" ${small.join(' ')} --out png --quiet -o "${fifo}"; wait`,
+    ]);
+    expect((await runMain([...small, '--out', 'png', '-o', join(dir, 'file.png'), '--quiet'])).status).toBe(0);
+    expect((await readFile(copy)).equals(await readFile(join(dir, 'file.png')))).toBe(true);
+  });
+
   it('replaces an existing file only with a complete new one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mandel-par-'));
     const path = join(dir, 'pic.txt');

@@ -192,8 +192,9 @@ async function renderOnDisk(
 
 /** A file's size in words, or "a device". */
 async function fileSize(path: string): Promise<string> {
-  const s = await stat(path);
-  return s.isFile() ? formatBytes(s.size) : 'a device';
+  // A descriptor's file (-o /dev/stdout >> log) holds more than this run wrote.
+  if (await isDevice(path)) return 'a device';
+  return formatBytes((await stat(path)).size);
 }
 
 /** "wrote output/mandel-3000x2000.png (2.5 MB, 3000 x 2000 pixels, 0.61 s)": the time since the process started. */

@@ -315,7 +315,10 @@ export function resolveRenderCommand(
   const width = whole('width', 1, LIMITS.size, `--width ${defaults.width}`, defaults.width);
   const height = whole('height', 1, LIMITS.size, `--height ${defaults.height}`, defaults.height);
   const side = sideLimit(format);
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (side && value > side.most) throw invalidOption(name, text(name), side.words, `--${name} ${side.most}`);
   }
   // Text and bitmaps go to standard output by default (as the Benchmarks Game's programs do); the rest to a file.

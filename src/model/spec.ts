@@ -53,7 +53,11 @@ export type Formula = (typeof FORMULAS)[number];
  * The largest side the image formats that have one can hold (libvips' JPEG encoder, WebP's 14 bits, AVIF's encoder
  * here); PNG and TIFF hold LIMITS.size. A picture past them failed in the encoder, after the whole render.
  */
-export const FORMAT_MAX_SIDE: Readonly<Partial<Record<OutputFormat, number>>> = { jpeg: 65500, webp: 16383, avif: 16384 };
+export const FORMAT_MAX_SIDE: Readonly<Partial<Record<OutputFormat, number>>> = {
+  jpeg: 65500,
+  webp: 16383,
+  avif: 16384,
+};
 
 /** The limit of a side that `format` puts on it, in words, or undefined where it has none below LIMITS.size. */
 export function sideLimit(format: OutputFormat): { most: number; words: string } | undefined {

@@ -5,10 +5,12 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, normalize, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { invalidOption, outputFailed, outputPathUnusable } from '../errors.js';
 
 export interface Sink {
@@ -39,11 +41,27 @@ export function stdoutSink(): Sink {
 }
 
 /**
+ * The descriptor of this process that `path` names (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), or
+ * undefined. Such a path is written through the descriptor itself, as `-o -` writes standard output: opened again by
+ * its name it is a new opening, truncated, of whatever the descriptor leads to (`>> log` lost what the log held).
+ *
+ * @example ownDescriptor('/dev/stdout') // 1
+ */
+export function ownDescriptor(path: string): number | undefined {
+  const m = /^\/(?:dev\/(stdout|stderr|fd\/(\d+))|proc\/self\/fd\/(\d+))$/.exec(normalize(path));
+  if (!m) return undefined;
+  return m[1] === 'stdout' ? 1 : m[1] === 'stderr' ? 2 : Number(m[2] ?? m[3]);
+}
+
+/**
  * Where writing to `path` really goes: through a symbolic link to its target (renaming a file over the link would
  * replace the link), and straight into anything that is not a regular file, a device or a FIFO (`-o /dev/null` as
- * root would otherwise replace /dev/null with a file). `direct` targets are written in place, not atomically.
+ * root would otherwise replace /dev/null with a file), or into one of this process's descriptors (`fd`, see
+ * ownDescriptor). `direct` targets are written in place, not atomically.
  */
-export async function outputTarget(path: string): Promise<{ path: string; direct: boolean }> {
+export async function outputTarget(path: string): Promise<{ path: string; direct: boolean; fd?: number }> {
+  const fd = ownDescriptor(path);
+  if (fd !== undefined) return { path, direct: true, fd };
   // Anything there that is not a regular file is opened by the path given, through its links: realpath cannot name
   // a pipe (/dev/stdout -> /proc/self/fd/1 reads "pipe:[...]"), and falling back to a file renamed over the path
   // replaced the link /dev/stdout itself.
@@ -109,8 +127,9 @@ async function makeFolders(folder: string): Promise<void> {
   }
 }
 
-/** Whether `path` is a device or a FIFO (written in place: see outputTarget). */
+/** Whether `path` is a device, a FIFO or one of this process's descriptors (written in place: see outputTarget). */
 export async function isDevice(path: string): Promise<boolean> {
+  if (ownDescriptor(path) !== undefined) return true;
   const existing = await stat(path).catch(() => undefined);
   return existing !== undefined && !existing.isFile() && !existing.isDirectory();
 }
@@ -188,11 +207,22 @@ export async function writeAtomically(
   write: (temp: string) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
-  const { path, direct } = await outputTarget(given);
-  if (direct) {
-    await write(path).catch((err) => {
+  const target = await outputTarget(given);
+  const { path } = target;
+  if (target.direct) {
+    // Made whole in the system's temporary folder, then written through in order: an encoder writing a FIFO itself
+    // lost the picture (a PNG into a pipe whose reader came later arrived empty).
+    const temp = temporaryPath(join(tmpdir(), 'mandel-par-output'));
+    try {
+      await write(temp);
+      signal?.throwIfAborted();
+      await writeThrough(target, temp);
+    } catch (err) {
       throw signal?.aborted ? signal.reason : outputFailed(given, err);
-    });
+    } finally {
+      await unlink(temp).catch(() => {});
+      forgetTemporary(temp);
+    }
     return;
   }
   const temp = temporaryPath(path);
@@ -242,9 +272,42 @@ function handleSink(
   };
 }
 
+/**
+ * The bytes of the file at `file` written through to a direct target (see outputTarget): into its descriptor, left
+ * open, at its place and in its mode; or into the device or FIFO at its path, opened to write.
+ */
+export async function writeThrough(target: { path: string; fd?: number }, file: string): Promise<void> {
+  const into =
+    target.fd === undefined
+      ? createWriteStream(target.path)
+      : createWriteStream('', { fd: target.fd, autoClose: false });
+  await pipeline(createReadStream(file), into);
+}
+
+/** A sink on one of this process's descriptors (see ownDescriptor), left open. */
+function descriptorSink(fd: number, given: string): Sink {
+  const stream = createWriteStream('', { fd, autoClose: false });
+  let failure: unknown;
+  stream.on('error', (err) => {
+    failure ??= err;
+  });
+  const end = () => new Promise<void>((resolve) => stream.end(resolve));
+  return {
+    write(bytes) {
+      if (!failure) stream.write(bytes);
+    },
+    async finish() {
+      await end();
+      if (failure) throw outputFailed(given, failure);
+    },
+    discard: end,
+  };
+}
+
 /** A sink that becomes the file at `path` on finish(); nothing appears there before. */
 export async function atomicFileSink(given: string): Promise<Sink> {
-  const { path, direct } = await outputTarget(given);
+  const { path, direct, fd } = await outputTarget(given);
+  if (fd !== undefined) return descriptorSink(fd, given);
   if (direct) return directFileSink(path, given);
   const temp = temporaryPath(path);
   const handle = await openOutput(temp, 'wx', given);

@@ -1,12 +1,10 @@
 /** Writes a rendered picture in its format, from memory or from a canvas on disk: one place for every path. */
 
-import { createReadStream, createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { outputFailed } from '../errors.js';
 import type { RenderSpec } from '../model/spec.js';
 import { dataFormat, pixelKind } from '../model/spec.js';
-import { outputTarget } from './files.js';
+import { outputTarget, writeThrough } from './files.js';
 import type { PixelSource } from './images.js';
 import { writeImage } from './images.js';
 import { writeNpy } from './npy.js';
@@ -15,10 +13,10 @@ import { writePyramid } from './pyramid.js';
 
 /** A canvas that is already the output file (NumPy data on disk) is moved into place, not copied. */
 async function moveIntoPlace(canvas: string, given: string): Promise<void> {
-  const { path, direct } = await outputTarget(given);
+  const target = await outputTarget(given);
   try {
-    if (direct) await pipeline(createReadStream(canvas), createWriteStream(path));
-    else await rename(canvas, path);
+    if (target.direct) await writeThrough(target, canvas);
+    else await rename(canvas, target.path);
   } catch (err) {
     throw outputFailed(given, err);
   }
