@@ -415,6 +415,11 @@ describe('refusals', () => {
     [['--zoom-to', '1e6', '-o', 'f', '--out', 'mp4'], '--output: expected a path ending in .mp4 for --out mp4'],
     [['--zoom-to', '1e6', '-o', 'g.webm', '--out', 'frames'], '--output: expected a folder (no .mp4 or .webm)'],
     [[], '--center, --zoom-to: a video needs both'],
+    // Before any work (it was "unexpected failure: ENOTDIR: ..., mkdir", exit 1).
+    [
+      ['--zoom-to', '1e6', '-o', '/etc/hostname/v.mp4'],
+      '--output: cannot write "/etc/hostname/v.mp4": a part of the path is a file, not a folder (ENOTDIR)',
+    ],
   ])('video %j: exit 2, %s', async (more, message) => {
     const run = await runCli(['video', `--center=${SEA}`, ...more]);
     expect(run.status).toBe(2);

@@ -4,10 +4,11 @@
  * mean for a picture), keyframes are rendered or reused, then frames are made and encoded.
  */
 import { availableParallelism } from 'node:os';
-import { extname, normalize } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { conflictingOptions, invalidOption, keyframesKept } from '../errors.js';
 import type { RenderSpec } from '../model/spec.js';
 import { VERSION } from '../model/version.js';
+import { probeFolder } from '../outputs/files.js';
 import { partsFolder } from '../outputs/parts.js';
 import { Renderer } from '../render/renderer.js';
 import type { VideoSettings } from '../video/assemble.js';
@@ -15,7 +16,7 @@ import { keysNeeded, type Timeline, writeSettings, writeVideo } from '../video/a
 import type { VideoFormat } from '../video/encode.js';
 import { checkVideoOutput, requireFfmpeg, VIDEO_FORMATS } from '../video/encode.js';
 import type { VideoMap } from '../video/map.js';
-import { hasKey, openMap, readMap, renderKey } from '../video/map.js';
+import { hasKey, MAP_FILE, openMap, readMap, renderKey } from '../video/map.js';
 import { KEY_SCALE, keyCount, keyZoom, log2OfDecimal } from '../video/schedule.js';
 import { autoIterations } from './auto-iterations.js';
 import type { RawArgs } from './parsers.js';
@@ -170,6 +171,9 @@ export async function runVideo(c: VideoCommand): Promise<void> {
   await checkVideoOutput(c.output, c.format);
   // A shard only renders keyframes: a cluster node needs no ffmpeg.
   if (!c.shard) requireFfmpeg(c.format);
+  // The keyframes' folder, beside the video, must be writable before any work (a read-only folder ended in
+  // "unexpected failure: ENOENT" from its mkdir).
+  await probeFolder(join(folder, MAP_FILE), c.output);
   const interrupt = abortOnSignals(keyframesKept(folder));
   const { signal } = interrupt;
   const renderer = await Renderer.create({ threads: c.threads, minThreads: 1, logger: { warn: printLine } });

@@ -188,13 +188,22 @@ export async function checkOutputPath(path: string, folder?: { marker: string })
 export async function prepareOutputPath(path: string, folder?: { marker: string }): Promise<void> {
   const existing = await checkOutputPath(path, folder);
   if (existing && !existing.isFile()) return; // a device, a FIFO, or a folder output's own: written in place
+  await probeFolder(path);
+}
+
+/**
+ * Makes the folders up to `path` and writes a file beside it, or refuses what it meets, naming `shown` (the output
+ * as given, where `path` is a file the output keeps beside it).
+ */
+export async function probeFolder(path: string, shown = path): Promise<void> {
   try {
     await makeFolders(dirname(resolve(path)));
     const probe = temporaryPath(path);
     await (await open(probe, 'wx')).close();
     await unlink(probe);
+    forgetTemporary(probe);
   } catch (err) {
-    throw outputPathUnusable(path, err);
+    throw outputPathUnusable(shown, err);
   }
 }
 
