@@ -139,9 +139,11 @@ describe('resolveRenderCommand', () => {
     '-2,1,,1',
     'a,b,c,d',
     '',
+    '-1e308,1e308,-1,1', // its width Infinity: NaN colours
+    '0,5e-324,0,1', // a magnification of Infinity
   ])('rejects --region=%j', async (value) => {
     expect(await usageErrorOf([`--region=${value}`])).toBe(
-      '--region: expected four finite numbers xMin,xMax,yMin,yMax with xMin < xMax and yMin < yMax ' +
+      '--region: expected four finite numbers xMin,xMax,yMin,yMax with xMin < xMax and yMin < yMax, each span from 1e-300 to 1e300 ' +
         `(e.g. --region=-2,1,-1,1), but received ${JSON.stringify(value)}`,
     );
   });

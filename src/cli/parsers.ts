@@ -12,7 +12,7 @@ import { divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../plane
 import type { DeepView } from '../plane/view.js';
 import { centrePartInRange, needsPerturbation, regionOfView, widthInRange } from '../plane/view.js';
 import type { Region } from '../plane/viewport.js';
-import { CLASSIC_REGION } from '../plane/viewport.js';
+import { CLASSIC_REGION, regionFits } from '../plane/viewport.js';
 
 /** Raw arguments as yargs gives them. */
 export type RawArgs = Record<string, unknown>;
@@ -75,11 +75,11 @@ function numberList(text: string, count: number): number[] | undefined {
 /** "xMin,xMax,yMin,yMax": four finite numbers with xMin < xMax and yMin < yMax. */
 function parseRegion(text: string): Region {
   const [xMin, xMax, yMin, yMax] = numberList(text, 4) ?? [];
-  if (!(xMin < xMax && yMin < yMax)) {
+  if (!regionFits({ xMin, xMax, yMin, yMax })) {
     throw invalidOption(
       'region',
       text,
-      'four finite numbers xMin,xMax,yMin,yMax with xMin < xMax and yMin < yMax',
+      'four finite numbers xMin,xMax,yMin,yMax with xMin < xMax and yMin < yMax, each span from 1e-300 to 1e300',
       '--region=-2,1,-1,1',
     );
   }

@@ -9,7 +9,7 @@ import { invalidSpecField } from '../errors.js';
 import type { DeepView } from '../plane/view.js';
 import { checkView, needsPerturbation, regionOfView } from '../plane/view.js';
 import type { Region } from '../plane/viewport.js';
-import { CLASSIC_REGION } from '../plane/viewport.js';
+import { CLASSIC_REGION, regionFits } from '../plane/viewport.js';
 import type { Colouring } from './colouring.js';
 import { SHADINGS } from './colouring.js';
 import { PALETTES } from './palettes.js';
@@ -280,10 +280,8 @@ function checkChoice(value: unknown, field: string, choices: readonly string[]):
 }
 
 function checkRegion(region: unknown): void {
-  const r = region as Region;
-  const finite = isRecord(r) && [r.xMin, r.xMax, r.yMin, r.yMax].every((v) => Number.isFinite(v));
-  if (!(finite && r.xMin < r.xMax && r.yMin < r.yMax)) {
-    throw invalidSpecField('region', region, 'finite xMin < xMax and yMin < yMax');
+  if (!(isRecord(region) && regionFits(region as unknown as Region))) {
+    throw invalidSpecField('region', region, 'finite xMin < xMax and yMin < yMax, each span from 1e-300 to 1e300');
   }
 }
 

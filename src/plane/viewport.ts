@@ -16,6 +16,17 @@ export interface PlaneMapping {
 }
 
 /** The original program's view: [-2, 1] x [-1, 1]. @example createSpec({ region: CLASSIC_REGION }) */
+/**
+ * Whether a region's numbers make a view: finite, xMin < xMax and yMin < yMax, each span from 1e-300 to 1e300 (a
+ * region 2e308 wide had Infinity for its width and NaN for its colours; one 5e-324 wide, a magnification of Infinity;
+ * narrower views are --center and --zoom's).
+ */
+export function regionFits(r: Region): boolean {
+  const finite = [r.xMin, r.xMax, r.yMin, r.yMax].every((v) => Number.isFinite(v));
+  const span = (low: number, high: number) => high - low >= 1e-300 && high - low <= 1e300;
+  return finite && r.xMin < r.xMax && r.yMin < r.yMax && span(r.xMin, r.xMax) && span(r.yMin, r.yMax);
+}
+
 export const CLASSIC_REGION: Readonly<Region> = Object.freeze({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
 
 /**
