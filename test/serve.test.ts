@@ -298,5 +298,11 @@ describe('mandel-par serve', () => {
     const range = await runCli(['serve', '--port', '70000']);
     expect(range.status).toBe(2);
     expect(range.stderr).toContain('--port: expected a whole number from 0 to 65535');
+    // An empty host listened on every address ("serving http://[::]:8723/"), where the default is this machine only.
+    const empty = await runCli(['serve', '--host', '']);
+    expect(empty.stderr).toBe(
+      'mandel-par: --host: expected an address or host name (e.g. --host 127.0.0.1), but received ""\n',
+    );
+    expect(empty.status).toBe(2);
   });
 });

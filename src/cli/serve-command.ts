@@ -3,7 +3,7 @@
  * on stderr says where it listens; Ctrl-C or SIGTERM stop it cleanly (renders in flight aborted), exit status 0.
  */
 import { availableParallelism } from 'node:os';
-import { addressNotServed } from '../errors.js';
+import { addressNotServed, invalidOption } from '../errors.js';
 import { LIMITS } from '../model/spec.js';
 import { Renderer } from '../render/renderer.js';
 import { createExplorerServer } from '../serve/server.js';
@@ -28,9 +28,12 @@ const DEFAULT_MAX_PIXELS = 4096 * 4096;
 export function resolveServeOptions(raw: RawArgs, parallelism = availableParallelism()): ServeOptions {
   const whole = wholeReader(raw);
   const threads = whole('threads', 1, MAX_THREADS, '--threads 4', parallelism);
+  const host = single(raw, 'host') ?? '127.0.0.1';
+  // An empty name listened on every address, where the default is this machine only.
+  if (host.trim() === '') throw invalidOption('host', host, 'an address or host name', '--host 127.0.0.1');
   return {
     port: whole('port', 0, 65535, '--port 8723', DEFAULT_PORT),
-    host: single(raw, 'host') ?? '127.0.0.1',
+    host,
     threads: Math.min(threads, parallelism),
     maxPixels: whole('max-pixels', 1, LIMITS.size * LIMITS.size, '--max-pixels 16777216', DEFAULT_MAX_PIXELS),
   };
