@@ -191,7 +191,13 @@ export function resolveView(
   }
   const zoom = text('zoom');
   const scale = text('scale');
-  const [option, given] = scale !== undefined ? ['scale', scale] : ['zoom', zoom ?? ''];
+  // Named as given: without --zoom or --scale, the centre is what takes f64 too far (it said --zoom "").
+  const [option, given] =
+    scale !== undefined
+      ? ['scale', scale]
+      : zoom !== undefined || text('center') === undefined
+        ? ['zoom', zoom ?? '']
+        : ['center', text('center') as string];
   // So deep that f64 rounds the view's edges together: no picture at all, only the same point.
   const tooDeep = (instead?: string) =>
     invalidOption(
