@@ -287,6 +287,15 @@ export function noMinibrot(maxPeriod: number, period?: number): UsageError {
   );
 }
 
+/** `find --period` whose Newton's method settled on a nucleus of another least period (a divisor's, or one near). */
+export function otherPeriodFound(asked: number, found: number): UsageError {
+  const why = asked % found === 0 ? ` (a root of z_${asked} too, as every nucleus of a period dividing it is)` : '';
+  return new UsageError(
+    `find: from this centre Newton's method settled on a nucleus of period ${found}, not ${asked}${why}: ` +
+      `centre the view nearer a minibrot of period ${asked}, or leave out --period`,
+  );
+}
+
 /** A debug build of the kernel failed one of its assertions: a bug in the kernel. */
 export function kernelAssertion(line: number, column: number): RenderError {
   return new RenderError(`WASM kernel assertion failed at ${line}:${column}: please report this as a bug`);

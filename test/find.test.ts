@@ -107,6 +107,11 @@ describe('mandel-par find', () => {
     [['--zoom', '100'], /^mandel-par: --center, --zoom: find needs the view to search/],
     [['--center=2,2', '--zoom', '1'], /^mandel-par: find: no minibrot of period up to 100000 in this view/],
     [['--center=-1.75,0', '--zoom', '100', '--period', '0'], /^mandel-par: --period: expected a whole number from 1/],
+    // It printed the period-3 minibrot, exit 0.
+    [
+      ['--center=-1.75,0', '--zoom', '100', '--period', '6'],
+      /^mandel-par: find: from this centre Newton's method settled on a nucleus of period 3, not 6 \(a root of z_6 too/,
+    ],
   ])('refuses %j in one line, exit status 2', async (args, message) => {
     const run = await runMain(['find', ...args]);
     expect(run.stderr).toMatch(message);

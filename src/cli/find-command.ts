@@ -3,7 +3,7 @@
  * its period, its size and the options that frame it, with as many digits as its size needs.
  */
 
-import { conflictingOptions, invalidOption, noMinibrot, noMisiurewicz } from '../errors.js';
+import { conflictingOptions, invalidOption, noMinibrot, noMisiurewicz, otherPeriodFound } from '../errors.js';
 import { parseDecimal, toFixedPoint } from '../plane/decimal.js';
 import type { FixedComplex } from '../plane/nucleus.js';
 import {
@@ -126,6 +126,8 @@ export function findMinibrot(o: FindOptions): Found {
     throw noMinibrot(o.maxPeriod, near.period);
   }
   const period = lowestPeriod(found, bits, near.period);
+  // A period asked for is found or refused (--period 6 by the period-3 minibrot printed "period 3", exit 0).
+  if (o.period !== undefined && period !== o.period) throw otherPeriodFound(o.period, period);
   let log2 = log2Size(found, period, bits);
   // A minibrot much smaller than the view needs more bits than the view did: Newton again, from where it got to.
   if (-log2 + 64 > bits) {
