@@ -561,7 +561,14 @@ export function orbitSteps(count: i32, from: i32): i32 {
   const word = (<usize>limbs) << 2;
   let k = from;
   while (k < from + count && !escaped && cycle == 0) {
-    if (!keepLows) advanceDerivative();
+    // The bits the next point may drop, by its own dZ/dC: fewer taken back before the step, more dropped after it
+    // (orbit.ts, extendOrbit: where dZ/dC falls, at a minibrot's every period).
+    let wanted = dropped;
+    if (!keepLows) {
+      advanceDerivative();
+      wanted = droppable();
+      if (wanted < dropped) dropTo(wanted);
+    }
     step();
     emit(k);
     const at = OUT + ((<usize>k) << 4);
@@ -570,8 +577,7 @@ export function orbitSteps(count: i32, from: i32): i32 {
     if (!keepLows) {
       lastX = hx;
       lastY = hy;
-      const wanted = droppable();
-      if (wanted != dropped) dropTo(wanted);
+      if (wanted > dropped) dropTo(wanted);
     }
     if (keepLows && period == 0 && hx * hx + hy * hy < NEAR_ZERO2) period = next;
     if (period > 0) {

@@ -27,6 +27,7 @@ import { pixelAspect } from '../dist/src/model/spec.js';
 import { samplePoint } from '../dist/src/plane/grid.js';
 import { sampleGrid } from '../dist/src/plane/view.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
+import { P1212 } from './support/deep-views.js';
 import { exactCount, exactCounts, exactSamples } from './support/exact-escape.js';
 import { juliaPoint } from './support/julia-point.js';
 
@@ -204,20 +205,9 @@ describe('minibrots, the cusp and the needle at depth', () => {
     expect((work?.steps ?? 0) + (work?.runSteps ?? 0)).toBeLessThan(64 * 200);
   }, 60_000);
 
-  // A period-1212 nucleus (from `find`, 300 digits) 2e-300 across, seen from 1e256 and 1e290: past the double-double
-  // range, where the reference drops precision as dZ/dC grows (src/plane/orbit.ts). Its orbit returns near 0 each
-  // period, where the dropped bits' error outgrew Z: the reference escaped after 2563 and 3135 steps, and every sample
-  // with it (a user's trial found the flat pictures).
-  const P1212: [string, string] = [
-    '-0.1010963638456221610257854457386225654638054428262534838769311776607808407404705842748212198105167' +
-      '7903340453190855674119397154614426091188235570390768006844923560040999103091837666402448992624274667' +
-      '7607424245505034076928383957192747181087640641007602249543112119073413948809665892119182190537914681' +
-      '583622',
-    '0.95628651080914150077109605772997743580983333651052917003431432150052465906571673252697841078733980' +
-      '7204344472492646928436675240656746572265620081571975327511165715966389383684360583752774570825450537' +
-      '9581628992449796487447104529162852347027011830779813296778385027297210587523307219743301540278505649' +
-      '24992',
-  ];
+  // A period-1212 nucleus seen from 1e256 and 1e290 (test/support/deep-views.ts): where its orbit returned near 0,
+  // dZ/dC fell, and the point after it was made at the precision of the large dZ/dC before (src/plane/orbit.ts): the
+  // reference escaped after 2563 and 3135 steps, and every sample with it (a user's trial found the flat pictures).
   it.each(['1e256', '1e290'])(
     'by a period-1212 minibrot 2e-300 across, at %s: every count identical',
     async (z) => {

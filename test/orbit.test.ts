@@ -13,6 +13,7 @@ import { compileWasmModule, instantiateWasm } from '../dist/src/engines/wasm.js'
 import type { OrbitSoFar } from '../dist/src/plane/orbit.js';
 import { extendOrbit } from '../dist/src/plane/orbit.js';
 import { sampleGrid } from '../dist/src/plane/view.js';
+import { P1212 } from './support/deep-views.js';
 
 let wasm: WasmInstance;
 beforeAll(async () => {
@@ -180,12 +181,16 @@ describe('the orbit in WASM', () => {
       0,
     ],
     ['the needle, through |Z| = 2', '-1.99999999999999999999', '0', '3e-18', 500, 0],
+    // Past the double-double range (no low parts, precision dropped), dZ/dC falling each period: bits come back
+    // before the step after a return near 0 (made at the old precision, the orbit escaped after 3135 steps).
+    ['a period-1212 nucleus at 1e290', P1212[0], P1212[1], '3e-290', 4000, 0],
   ])('gives the reference orbit of %s as BigInt does', (_, re, im, width, length, cycle) => {
     const grid = sampleGrid({ view: { center: [re, im], width } }, 320, 180, 1);
     const bigint = referenceAt(grid, [grid.width, grid.height], length);
     const fixed = referenceAt(grid, [grid.width, grid.height], length, undefined, undefined, wasm.orbit);
     expect(summary(fixed)).toEqual(summary(bigint));
     expect(fixed.cycle).toBe(cycle);
+    expect(fixed.escaped).toBe(false);
     // Continued from a short orbit, as the survey has it, the same again.
     const continued = (fixed?: typeof wasm.orbit) => {
       const short = referenceAt(grid, [grid.width, grid.height], 7, undefined, undefined, fixed);

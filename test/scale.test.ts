@@ -269,7 +269,7 @@ describe('mandel-par scale: bad lists', () => {
     ],
     [
       ['--palette', 'grey'],
-      /^mandel-par: Unknown argument: palette: --palette is an option of a render, not of scale; run mandel-par --help/,
+      /^mandel-par: Unknown argument: palette: --palette is an option of a render, not of scale; run mandel-par scale --help/,
     ],
     [
       ['--width', '640', '--target-seconds', '1'],

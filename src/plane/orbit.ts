@@ -246,34 +246,6 @@ function droppable(a: Scaled, bits: number): number {
   return Math.min(most, Math.max(0, Math.floor(log2 / PRECISION_STEP) * PRECISION_STEP));
 }
 
-/**
- * Bits of margin that an orbit which dropped precision must keep between its error and |Z| (see droppedTooMuch): the
- * error, about 2^-bits |A| from each step and up to 2^20 steps of it, stays under 2^-76 of |Z|.
- */
-const DROP_MARGIN = 96;
-
-/**
- * Whether an orbit computed dropping precision may have lost its way: dropping log2 |A| bits keeps its error, about
- * 2^-bits |A|, as small against every sample's dz (about A dc) as rounding was at the first step, but only while that
- * error is small against Z itself. Where Z passes nearer 0 than that (as a minibrot's reference does each period, A
- * large until then), z^2 + c no longer carries the error linearly: its square is left, far above the dz of the steps
- * after, where A starts again from about 1. A reference at a period-1212 nucleus 1e290 wide escaped after 3135
- * steps that way, and every sample with it. The orbit's A is followed here from its f64 points as the loop follows it
- * (conservatively: an exponent of 63 may already drop, and |A| is taken up to 2^2 over 2^exponent).
- */
-function droppedTooMuch(points: Float64Array, bits: number, one: number): boolean {
-  const a: Scaled = { re: 1, im: 0, exponent: 0 };
-  let dropping = false;
-  for (let k = 1; k < points.length / 2; k++) {
-    const zx = points[2 * k];
-    const zy = points[2 * k + 1];
-    dropping ||= a.exponent >= PRECISION_STEP - 1;
-    if (dropping && floorLog2(Math.max(Math.abs(zx), Math.abs(zy))) < a.exponent + 2 - bits + DROP_MARGIN) return true;
-    stepDerivative(a, zx, zy, one);
-  }
-  return false;
-}
-
 /** `value` with `from` fewer fraction bits made `to` fewer. */
 const rescale = (value: bigint, from: number, to: number) =>
   to >= from ? value >> BigInt(to - from) : value << BigInt(from - to);
@@ -296,25 +268,6 @@ export function extendOrbit(
   withLows = false,
   start?: readonly [bigint, bigint],
   fixed?: FixedOrbit,
-): OrbitSoFar {
-  // An orbit that kept all its bits once (low parts) keeps them as it grows; one that dropped too many is computed
-  // again from its start with all of them.
-  const allBits = withLows || (previous?.lows.length ?? 0) > 0;
-  const orbit = orbitFrom(re, im, bits, length, previous, allBits, start, fixed);
-  if (allBits || !droppedTooMuch(orbit.points, bits, start ? 0 : 1)) return orbit;
-  return orbitFrom(re, im, bits, length, undefined, true, start, fixed);
-}
-
-/** extendOrbit's loop, with the bits it is told to keep (all of them, with low parts, or as many as needed). */
-function orbitFrom(
-  re: bigint,
-  im: bigint,
-  bits: number,
-  length: number,
-  previous: OrbitSoFar | undefined,
-  withLows: boolean,
-  start: readonly [bigint, bigint] | undefined,
-  fixed: FixedOrbit | undefined,
 ): OrbitSoFar {
   // (A previous orbit that reaches Z_length already is only copied: by the loop here.)
   const more = !previous || (!previous.escaped && previous.cycle === 0 && previous.points.length / 2 <= length);
@@ -355,9 +308,24 @@ function orbitFrom(
   let shift = BigInt(bits - dropped);
   let cx = rescale(re, 0, dropped);
   let cy = rescale(im, 0, dropped);
+  const dropTo = (next: number) => {
+    x = rescale(x, dropped, next);
+    y = rescale(y, dropped, next);
+    cx = rescale(re, 0, next);
+    cy = rescale(im, 0, next);
+    dropped = next;
+    shift = BigInt(bits - dropped);
+  };
   while (!escaped && cycle === 0 && points.length / 2 - 1 < length) {
     const k = points.length - 2;
     if (!withLows) derivative = nextDerivative(derivative, points[k], points[k + 1], start ? 0 : 1);
+    // The bits the next point may drop, by its own dZ/dC: fewer are taken back before the step that makes it, more
+    // are dropped after. Where dZ/dC falls (Z passing near 0, as a minibrot's reference does each period), a point
+    // made at the last point's precision erred by 2^-(bits - log2 |A|) of the old, large A against samples whose dz
+    // had shrunk with the new one: a period-1212 nucleus's reference escaped after 3135 steps at 1e290 instead of
+    // never, and every sample with it.
+    const next = withLows ? 0 : droppable(derivative, bits);
+    if (next < dropped) dropTo(next);
     // (x + y)(x - y) for x^2 - y^2: two products a step, not three.
     const xy = x * y;
     x = (((x + y) * (x - y)) >> shift) + cx;
@@ -374,15 +342,7 @@ function orbitFrom(
         if (back >= 0 && seen[back] === x && seen[back + 1] === y) cycle = period;
       }
     }
-    const next = withLows ? 0 : droppable(derivative, bits);
-    if (next !== dropped) {
-      x = rescale(x, dropped, next);
-      y = rescale(y, dropped, next);
-      cx = rescale(re, 0, next);
-      cy = rescale(im, 0, next);
-      dropped = next;
-      shift = BigInt(bits - dropped);
-    }
+    if (next > dropped) dropTo(next);
   }
   const filled = points.length / 2;
   const whole = (values: number[], perPoint: number) => {
