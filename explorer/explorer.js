@@ -36,6 +36,12 @@ let width = 0;
 let height = 0;
 /** The cycle the picture on screen was coloured with (the server's choice when the view gives none). */
 let shownCycle = null;
+/**
+ * The iterations the server chose for the last view refined without its own (`max-iter=auto`, as the CLI chooses
+ * them), and for this view once chosen (null before).
+ */
+let shownMaxIter = null;
+let chosenMaxIter = null;
 
 /** For the browser test and the curious: each view's timings, and the first picture's time since navigation. */
 const timings = [];
@@ -44,6 +50,9 @@ window.explorer = {
   firstPictureMs: null,
   get view() {
     return view;
+  },
+  get chosenMaxIter() {
+    return chosenMaxIter;
   },
 };
 
@@ -59,18 +68,19 @@ function fitCanvas() {
   canvas.height = height;
 }
 
-/** The view with the cycle on screen, so that a command or a saved picture draws what is seen. */
-const seen = () => ({ ...view, cycle: view.cycle ?? shownCycle });
+/** The view with the cycle and iterations on screen, so that a command or a saved picture draws what is seen. */
+const seen = () => ({ ...view, cycle: view.cycle ?? shownCycle, maxIter: view.maxIter ?? chosenMaxIter });
 
-/** The picture's query for the current view at `extra` (a size, a rectangle). */
-const pictureUrl = (v, extra) => `render.png?${queryOf(v, { 'max-iter': iterationsOf(v), ...extra })}`;
+/** The picture's query for view `v` at `iterations` (a number, or `auto`) and `extra` (a size, a rectangle). */
+const pictureUrl = (v, iterations, extra) => `render.png?${queryOf(v, { 'max-iter': iterations, ...extra })}`;
 
-/** A picture, and the palette cycle the server coloured it with (its own choice when the view gives none). */
+/** A picture, and the palette cycle and iterations the server rendered it with (its choices where asked). */
 async function load(url, signal) {
   const response = await fetch(url, { signal });
   if (!response.ok) throw new Error((await response.text()).trim());
   const cycle = response.headers.get('Mandel-Par-Cycle');
-  return { image: await createImageBitmap(await response.blob()), cycle };
+  const maxIter = Number(response.headers.get('Mandel-Par-Max-Iter'));
+  return { image: await createImageBitmap(await response.blob()), cycle, maxIter };
 }
 
 /** Redraws what the canvas showed at `from` where it lies in `to`: the instant answer to a move. */
@@ -90,13 +100,13 @@ function moveShown(from, to) {
 }
 
 function describe() {
-  const auto = view.maxIter === null ? ' (auto)' : '';
-  $('where').textContent =
-    `centre ${view.center.join(', ')}  zoom ${formatZoom(view.zoom)}  iterations ${iterationsOf(view)}${auto}`;
-  $('iterations').placeholder = `auto: ${iterationsOf({ ...view, maxIter: null })}`;
+  const iterations = view.maxIter ?? (chosenMaxIter === null ? 'auto' : `${chosenMaxIter} (auto)`);
+  $('where').textContent = `centre ${view.center.join(', ')}  zoom ${formatZoom(view.zoom)}  iterations ${iterations}`;
+  $('iterations').placeholder = chosenMaxIter === null ? 'auto' : `auto: ${chosenMaxIter}`;
   const w = Number($('save-width').value) || width;
   const h = Number($('save-height').value) || height;
-  $('save').href = pictureUrl(seen(), { width: w, height: h });
+  const shown = seen();
+  $('save').href = pictureUrl(shown, shown.maxIter ?? 'auto', { width: w, height: h });
 }
 
 /** Renders the current view: coarse, then rectangles from the centre out. */
@@ -115,7 +125,10 @@ async function refine() {
     // first full-size rectangle: a picture 1/8 the size would choose a longer one).
     const coarseCycle = target.cycle ?? shownCycle;
     const coarseSize = { width: cw, height: ch, ...(coarseCycle ? { cycle: coarseCycle } : {}) };
-    const coarse = await load(pictureUrl(target, coarseSize), signal);
+    // Its iterations likewise: the view's own, else the last view's choice (the server's for this one is a sample
+    // of the full view, seconds at depth), else as many as the depth suggests.
+    const coarseIterations = target.maxIter ?? shownMaxIter ?? iterationsOf(target);
+    const coarse = await load(pictureUrl(target, coarseIterations, coarseSize), signal);
     if (signal.aborted) return;
     // Both span the view's width: the coarse one drawn that wide, centred, lies under the full one.
     const drawnHeight = (ch * width) / cw;
@@ -130,17 +143,21 @@ async function refine() {
     const far = ([x, y, w, h]) => Math.hypot(x + w / 2 - width / 2, y + h / 2 - height / 2);
     rects.sort((a, b) => far(a) - far(b));
     say('refining…');
-    const tile = async ([x, y, w, h], colours) => {
-      const loaded = await load(pictureUrl(target, { width, height, ...colours, rect: `${x},${y},${w},${h}` }), signal);
+    const tile = async ([x, y, w, h], iterations, colours) => {
+      const rect = `${x},${y},${w},${h}`;
+      const loaded = await load(pictureUrl(target, iterations, { width, height, ...colours, rect }), signal);
       if (!signal.aborted) context.drawImage(loaded.image, x, y);
       return loaded;
     };
-    // The centre first, without a cycle unless the view has one: the server chooses the view's, as the CLI would
-    // at this size, and every other rectangle (and the copied command, and Save) takes it.
-    const first = await tile(rects[0], {});
+    // The centre first, without a cycle or iterations unless the view has them: the server chooses the view's, as
+    // the CLI would at this size (at the seahorse's 1e30, 7000 by depth drew black; the CLI's sample 64000), and
+    // every other rectangle (and the copied command, and Save) takes them.
+    const first = await tile(rects[0], target.maxIter ?? 'auto', {});
     shownCycle = target.cycle ?? first.cycle;
+    if (target.maxIter === null) shownMaxIter = chosenMaxIter = first.maxIter;
     describe();
-    await Promise.all(rects.slice(1).map((r) => tile(r, target.cycle ? {} : { cycle: shownCycle })));
+    const iterations = target.maxIter ?? chosenMaxIter;
+    await Promise.all(rects.slice(1).map((r) => tile(r, iterations, target.cycle ? {} : { cycle: shownCycle })));
     record.fullMs = performance.now() - started;
     timings.push(record);
     say(`refined in ${(record.fullMs / 1000).toFixed(2)} s`);
@@ -158,6 +175,7 @@ function change(moved, now = false) {
   if (displayed) moveShown(displayed, next);
   displayed = next;
   view = next;
+  chosenMaxIter = null;
   history.replaceState(null, '', `?${queryOf(view)}`);
   describe();
   work?.abort();

@@ -137,7 +137,10 @@ export function zoomAt(view, factor, px, py, width) {
   return { ...view, center, zoom: zoomBy(view.zoom, factor) };
 }
 
-/** Iterations that grow with depth: 1000 at zoom 1, then 200 more per factor of 10 (21000 at 1e100). */
+/**
+ * Iterations that grow with depth: 1000 at zoom 1, then 200 more per factor of 10 (21000 at 1e100). Only a first
+ * guess, for a coarse picture before the server has chosen a view's (`max-iter=auto`, a sample of the view).
+ */
 export function autoIterations(zoom) {
   const depth = Math.max(0, zoom.e + Math.log10(zoom.m));
   return Math.round((1000 + 200 * depth) / 100) * 100;
@@ -183,10 +186,13 @@ export function shellWord(text) {
   return /^[\w.,:=+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
-/** The view's options for the command line, each value a shell word. */
+/**
+ * The view's options for the command line, each value a shell word; iterations the view leaves to `auto` as
+ * `--max-iter auto` (a still's default is 1000).
+ */
 function viewWords(view) {
   const words = [`--center=${shellWord(view.center.join(','))}`, '--zoom', formatZoom(view.zoom)];
-  words.push('--max-iter', String(iterationsOf(view)));
+  words.push('--max-iter', String(view.maxIter ?? 'auto'));
   if (view.palette) words.push('--palette', shellWord(view.palette));
   if (view.cycle) words.push('--cycle', shellWord(view.cycle));
   return words;

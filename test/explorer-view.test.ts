@@ -132,6 +132,12 @@ describe('the URL and the command line', () => {
     // Checked by the CLI up to the work: a bad option would exit 2 first; PATH without ffmpeg stops it right there.
     const run = await runCli(command.split(' ').slice(1), { env: { PATH: '/nonexistent' }, cwd: tmpdir() });
     expect(run.stderr).toContain('ffmpeg is needed');
+    // Iterations left to auto are the CLI's auto (a still's default is 1000, not the depth's guess).
+    const auto = v.videoCommandOf(at(['-1.25', '0.0001'], '2.5e40'), 640, 400);
+    expect(auto).toContain(' --max-iter auto ');
+    expect(v.commandOf(at(['-1.25', '0.0001'], '2.5e40'), 640, 400)).toContain(' --max-iter auto ');
+    const autoRun = await runCli(auto.split(' ').slice(1), { env: { PATH: '/nonexistent' }, cwd: tmpdir() });
+    expect(autoRun.stderr).toContain('ffmpeg is needed');
   });
 
   it('the copied command is one the CLI accepts, for the same picture', async () => {

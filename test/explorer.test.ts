@@ -13,6 +13,7 @@ import { createExplorerServer } from '../dist/src/serve/server.js';
 import { launchChromium } from './support/chromium.js';
 
 const M41 = '-0.101096363845622161025785445738622565463805443,0.956286510809141500771096057729977435809833336';
+const SEAHORSE = '-0.743643887037158704752191506114774,0.131825904205311970493132056385139';
 
 let browser: Browser;
 let renderer: Renderer;
@@ -39,11 +40,16 @@ interface Timing {
   coarseMs: number | null;
   fullMs: number | null;
 }
-type Explorer = { timings: Timing[]; firstPictureMs: number | null; view: { center: string[]; zoom: object } };
+type Explorer = {
+  timings: Timing[];
+  firstPictureMs: number | null;
+  view: { center: string[]; zoom: object };
+  chosenMaxIter: number | null;
+};
 const state = (page: Page) =>
   page.evaluate(() => {
     const e = (window as unknown as { explorer: Explorer }).explorer;
-    return { timings: e.timings, firstPictureMs: e.firstPictureMs, view: e.view };
+    return { timings: e.timings, firstPictureMs: e.firstPictureMs, view: e.view, chosenMaxIter: e.chosenMaxIter };
   });
 
 /** Waits until the page has fully refined `count` views. */
@@ -155,6 +161,28 @@ describe('the explorer in headless Chromium', () => {
     const served = await sharp(png).raw().toBuffer();
     expect(await spread(drawn, 512, 320)).toBeGreaterThan(10);
     expect(drawn.equals(served)).toBe(true);
+    await page.close();
+  }, 120_000);
+
+  it("a view without iterations gets the CLI's --max-iter auto, from the server, and draws its picture", async () => {
+    // By depth alone the page asked for 7000 at the seahorse's 1e30, and drew it black.
+    const page = await browser.newPage();
+    await page.setViewport({ width: 384, height: 256 });
+    const view = `center=${SEAHORSE}&zoom=1e30`;
+    await page.goto(`${base}?${view}`);
+    await refined(page, 1);
+    const { chosenMaxIter } = await state(page);
+    expect(chosenMaxIter).toBeGreaterThan(7000);
+    expect(query(page).get('max-iter')).toBeNull(); // the URL keeps it auto
+    // The whole view with max-iter=auto, as `mandel-par --max-iter auto` writes it: the same choice, the same pixels.
+    const response = await fetch(`${base}render.png?${view}&max-iter=auto&width=384&height=256`);
+    expect(Number(response.headers.get('Mandel-Par-Max-Iter'))).toBe(chosenMaxIter);
+    const drawn = await canvasPixels(page);
+    const served = await sharp(Buffer.from(await response.arrayBuffer()))
+      .raw()
+      .toBuffer();
+    expect(drawn.equals(served)).toBe(true);
+    expect(await spread(drawn, 384, 256)).toBeGreaterThan(10);
     await page.close();
   }, 120_000);
 

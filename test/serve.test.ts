@@ -86,6 +86,27 @@ describe('pictures', () => {
     expect(await response.text()).toBe(cli.stdout);
   });
 
+  it("max-iter=auto for a rectangle: the whole view's choice, said in a header, and its pixels there", async () => {
+    // (It was refused: the explorer asked for iterations by depth alone, 7000 at 1e30, and drew the seahorse black.)
+    const params = { ...DEEP, 'max-iter': 'auto' };
+    const wholeResponse = await get(`/render.png?${query(params)}`);
+    const chosen = wholeResponse.headers.get('mandel-par-max-iter');
+    expect(Number(chosen)).toBeGreaterThan(0);
+    const whole = await sharp(await bytes(wholeResponse))
+      .extract({ left: 40, top: 30, width: 64, height: 48 })
+      .raw()
+      .toBuffer();
+    const response = await get(`/render.png?${query({ ...params, rect: '40,30,64,48' })}`);
+    expect(response.headers.get('mandel-par-max-iter')).toBe(chosen);
+    expect(
+      (
+        await sharp(await bytes(response))
+          .raw()
+          .toBuffer()
+      ).equals(whole),
+    ).toBe(true);
+  });
+
   it.each([
     ['deep', DEEP],
     ['shallow', SHALLOW],
@@ -149,7 +170,6 @@ describe('refusals', () => {
       400,
       'rect: expected x,y,w,h: whole numbers, w and h at least 1, inside the 100 x 100 picture',
     ],
-    ['max-iter=auto&rect=0,0,8,8', 400, 'max-iter: expected a number for a rectangle'],
     [
       'width=2000&height=1000',
       413,

@@ -23,7 +23,7 @@ export const RECT_PARAMETER = 'rect';
 export interface PictureRequest {
   spec: RenderSpec;
   rect: Rect | undefined;
-  /** `max-iter=auto`: the spec's maxIter is to be chosen from a sample of the view, as the CLI does. */
+  /** `max-iter=auto`: the spec's maxIter is to be chosen from a sample of the whole view, as the CLI does. */
   autoIter: boolean;
   /** `cycle=auto`, or no cycle (the CLI's default): the cycle is chosen from a sample of the view. */
   autoCycle: boolean;
@@ -65,8 +65,5 @@ export async function pictureRequest(query: URLSearchParams, format: OutputForma
   const rects = query.getAll(RECT_PARAMETER);
   if (rects.length > 1) throw invalidOption(RECT_PARAMETER, rects, 'one rectangle', `${RECT_PARAMETER}=0,0,256,256`);
   const rect = rects.length === 1 ? parseRect(rects[0], spec.width, spec.height) : undefined;
-  if (autoIter && rect) {
-    throw invalidOption('max-iter', 'auto', 'a number for a rectangle (auto is chosen from the whole view)');
-  }
   return { spec, rect, autoIter, autoCycle };
 }

@@ -46,8 +46,23 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
 /** Same depth below the package's root from dist/src/serve/ and from the bundle in dist/src/bin/. */
 const PAGE_FOLDER = new URL('../../../explorer/', import.meta.url);
 
-/** Views whose `auto` cycle the server keeps. */
-const KEPT_CYCLES = 64;
+/** Views whose `auto` choices (iterations, cycle) the server keeps. */
+const KEPT_CHOICES = 64;
+
+/**
+ * A view's `auto` choice, made once and kept by `key` (the view's spec, no rectangle), so that the rectangles of one
+ * view, asked side by side, wait for the same sample and agree. Not stopped with the request that started it.
+ */
+function keptChoice(kept: Map<string, Promise<number>>, key: string, choose: () => Promise<number>): Promise<number> {
+  let choice = kept.get(key);
+  if (!choice) {
+    choice = choose();
+    choice.catch(() => kept.delete(key));
+    kept.set(key, choice);
+    for (const old of kept.keys()) if (kept.size > KEPT_CHOICES) kept.delete(old);
+  }
+  return choice;
+}
 
 /** Longest request head accepted (Node answers 431 past it): two 10000-digit coordinates and the rest. */
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -115,8 +130,9 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
   const page = Object.fromEntries(
     Object.entries(PAGE_FILES).map(([path, f]) => [path, readFileSync(new URL(f.file, PAGE_FOLDER))]),
   );
-  const cache = new ByteCache<{ body: Buffer; cycle: number }>(o.cacheBytes ?? 64 * 1024 * 1024, (a) => a.body.length);
+  const cache = new ByteCache<{ body: Buffer; cycle: number; maxIter: number }>(o.cacheBytes ?? 64 * 1024 * 1024, (a) => a.body.length);
   const cycles = new Map<string, Promise<number>>();
+  const iterations = new Map<string, Promise<number>>();
   const gate = new Gate(2 * renderer.threads);
   const inFlight = new Set<AbortController>();
   let rendered = 0;
@@ -133,23 +149,24 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
   });
 
   /**
-   * The spec the CLI would render: `auto` iterations and cycle chosen as it chooses them. A view's cycle is kept
-   * (by its spec), so the tiles of one view sample it once and agree.
+   * The spec the CLI would render: `auto` iterations and cycle chosen as it chooses them, of the whole view, once a
+   * view (keptChoice), so that its rectangles and its whole picture agree.
    */
   async function resolved(request: PictureRequest, signal: AbortSignal): Promise<RenderSpec> {
     let spec: RenderSpec = request.spec;
-    if (request.autoIter) spec = { ...spec, maxIter: (await autoIterations(renderer, spec, signal)).maxIter };
+    if (request.autoIter) {
+      // The counts decide it, not the colours.
+      const { colouring: _colouring, ...counted } = request.spec;
+      const key = JSON.stringify([VERSION, counted]);
+      const chosen = await keptChoice(iterations, key, () =>
+        autoIterations(renderer, request.spec).then((auto) => auto.maxIter),
+      );
+      signal.throwIfAborted();
+      spec = { ...spec, maxIter: chosen };
+    }
     if (!request.autoCycle) return spec;
     const key = answerKey({ ...request, spec, rect: undefined });
-    let cycle = cycles.get(key);
-    if (!cycle) {
-      // Not stopped with this request: the view's other rectangles wait for the same choice.
-      cycle = autoCycle(renderer, spec).then((auto) => auto.cycle);
-      cycle.catch(() => cycles.delete(key));
-      cycles.set(key, cycle);
-      for (const old of cycles.keys()) if (cycles.size > KEPT_CYCLES) cycles.delete(old);
-    }
-    const chosen = await cycle;
+    const chosen = await keptChoice(cycles, key, () => autoCycle(renderer, spec).then((auto) => auto.cycle));
     signal.throwIfAborted();
     return { ...spec, colouring: { ...spec.colouring, cycle: chosen } };
   }
@@ -223,15 +240,16 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
       const started = performance.now();
       answer = await gate.run(async () => {
         const spec = await resolved(request, signal);
-        return { body: await render(spec, request.rect, signal), cycle: spec.colouring.cycle };
+        return { body: await render(spec, request.rect, signal), cycle: spec.colouring.cycle, maxIter: spec.maxIter };
       }, signal);
       rendered++;
       cache.set(key, answer);
       Object.assign(headers, { 'Server-Timing': `render;dur=${(performance.now() - started).toFixed(1)}` });
     }
-    const { body, cycle } = answer;
-    // The cycle it was coloured with: the explorer colours a view's rectangles with one cycle.
-    res.writeHead(200, { ...headers, 'Mandel-Par-Cycle': String(cycle), 'Content-Length': body.length });
+    const { body, cycle, maxIter } = answer;
+    // The cycle it was coloured with and its iterations: the explorer renders a view's rectangles with one of each.
+    const chosen = { 'Mandel-Par-Cycle': String(cycle), 'Mandel-Par-Max-Iter': String(maxIter) };
+    res.writeHead(200, { ...headers, ...chosen, 'Content-Length': body.length });
     res.end(body);
   }
 
