@@ -130,7 +130,10 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
   const page = Object.fromEntries(
     Object.entries(PAGE_FILES).map(([path, f]) => [path, readFileSync(new URL(f.file, PAGE_FOLDER))]),
   );
-  const cache = new ByteCache<{ body: Buffer; cycle: number; maxIter: number }>(o.cacheBytes ?? 64 * 1024 * 1024, (a) => a.body.length);
+  const cache = new ByteCache<{ body: Buffer; cycle: number; maxIter: number }>(
+    o.cacheBytes ?? 64 * 1024 * 1024,
+    (a) => a.body.length,
+  );
   const cycles = new Map<string, Promise<number>>();
   const iterations = new Map<string, Promise<number>>();
   const gate = new Gate(2 * renderer.threads);
