@@ -86,7 +86,7 @@ describe('a picture given whole', () => {
     expect((await readFile(given)).equals(await readFile(line))).toBe(true);
   });
 
-  it('a Kalles Fraktaler .kfr location: the view and iterations, the same bytes as the command line', async () => {
+  it('a Kalles Fraktaler .kfr location: the view and iterations (unless --max-iter), the same bytes as the command line', async () => {
     const kfr = join(dir, 'seahorse.kfr');
     const [re, im] = DEEP[0].slice('--center='.length).split(',');
     await writeFile(
@@ -106,8 +106,15 @@ describe('a picture given whole', () => {
     expect((await runMain([DEEP[0], '--zoom', '5.625e19', '--max-iter', '10000', ...size, '-o', line])).status).toBe(0);
     expect((await readFile(fromKfr)).equals(await readFile(line))).toBe(true);
     const clash = await runMain(['--from', kfr, '--zoom', '3']);
-    expect(clash.stderr).toMatch(/\nmandel-par: --from, --zoom: the \.kfr location gives the view and iterations\n$/);
+    expect(clash.stderr).toMatch(/\nmandel-par: --from, --zoom: the \.kfr location gives the view\n$/);
     expect(clash.status).toBe(2);
+    // --max-iter raises (or lowers) the location's iterations, as Kalles Fraktaler users do (it was refused).
+    const raised = join(dir, 'kfr-raised.png');
+    expect((await runMain(['--from', kfr, ...size, '--max-iter', '20000', '-o', raised])).status).toBe(0);
+    const raisedLine = join(dir, 'kfr-raised-line.png');
+    const same = [DEEP[0], '--zoom', '5.625e19', '--max-iter', '20000', ...size, '-o', raisedLine];
+    expect((await runMain(same)).status).toBe(0);
+    expect((await readFile(raised)).equals(await readFile(raisedLine))).toBe(true);
   });
 
   it("takes a parts folder's job.json, as --help says: its spec", async () => {

@@ -267,17 +267,19 @@ export function resolveRenderCommand(
   parallelism = availableParallelism(),
   input?: GivenSpec | KfrLocation,
 ): RenderCommand {
-  // A .kfr location stands for --center, --zoom and --max-iter; its zoom is known once the size is.
+  // A .kfr location stands for --center and --zoom, and for --max-iter unless it is given (a Kalles Fraktaler user
+  // raises a location's iterations as a matter of course); its zoom is known once the size is.
   const location = input?.location;
   if (location) {
-    const clash = ['center', 'zoom', 'scale', 'region', 'max-iter'].find((o) => single(raw, o) !== undefined);
-    if (clash) throw conflictingOptions(['from', clash], 'the .kfr location gives the view and iterations');
+    const clash = ['center', 'zoom', 'scale', 'region'].find((o) => single(raw, o) !== undefined);
+    if (clash) throw conflictingOptions(['from', clash], 'the .kfr location gives the view');
   }
+  const fileIterations = location?.iterations !== undefined && single(raw, 'max-iter') === undefined;
   const args: RawArgs = location
     ? {
         ...raw,
         center: `${location.re},${location.im}`,
-        ...(location.iterations !== undefined && { 'max-iter': String(location.iterations) }),
+        ...(fileIterations && { 'max-iter': String(location.iterations) }),
       }
     : raw;
   const picture = location === undefined ? (input as GivenSpec | undefined) : undefined;
