@@ -57,8 +57,8 @@ describe('a picture given whole', () => {
 
   it.each([
     [
-      ['--width', '10'],
-      /^mandel-par: --spec, --width: --spec gives the whole picture: leave out the options that describe it\n$/,
+      ['--palette', 'fire'],
+      /^mandel-par: --spec, --palette: --spec gives the whole picture: leave out the options that describe it \(its size, --aa and --max-iter may be given\)\n$/,
     ],
     [['--no-shortcuts'], /^mandel-par: --spec, --no-shortcuts: --spec gives the whole picture/],
     [
@@ -72,6 +72,28 @@ describe('a picture given whole', () => {
     expect(run.stderr).toMatch(message);
     expect(run.status).toBe(2);
   });
+
+  it.each([
+    ['shallow', SHALLOW],
+    ['deep (perturbation)', DEEP_VIEW],
+  ])(
+    '%s: --from a preview with --width and --max-iter: the same view at that size, as the command line',
+    async (name, args) => {
+      // A poster of a preview (it was refused: "--from gives the whole picture").
+      const preview = join(dir, `${name}.png`);
+      const { width, height, colouring } = JSON.parse(await specOf(preview));
+      const poster = join(dir, `${name}-poster.png`);
+      const run = await runMain(['--from', preview, '--width', String(3 * width), '--max-iter', '700', '-o', poster]);
+      expect(run.status).toBe(0);
+      const sized = args.map((a, k) =>
+        args[k - 1] === '--width' ? String(3 * width) : args[k - 1] === '--height' ? String(3 * height) : a,
+      );
+      const line = join(dir, `${name}-poster-line.png`);
+      const same = [...sized.filter((a, k) => a !== '--max-iter' && args[k - 1] !== '--max-iter'), '--max-iter', '700'];
+      expect((await runMain([...same, '--cycle', String(colouring.cycle), '-o', line, '--quiet'])).status).toBe(0);
+      expect((await readFile(poster)).equals(await readFile(line))).toBe(true);
+    },
+  );
 
   it('takes a spec with fields left out, as the API does: the rest are the defaults', async () => {
     const json = join(dir, 'small.json');

@@ -22,6 +22,8 @@ import {
   validateSpec,
 } from '../model/spec.js';
 import { ENGINES } from '../model/task.js';
+import { needsPerturbation } from '../plane/view.js';
+import type { Region } from '../plane/viewport.js';
 import type { RawArgs } from './parsers.js';
 import {
   chooseView,
@@ -131,7 +133,10 @@ function givenFormat(picture: GivenSpec, output: string | undefined): OutputForm
   return format;
 }
 
-/** The options that describe the picture: with --spec or --from, which give it whole, they are refused. */
+/**
+ * The options that describe the picture: with --spec or --from, which give it whole, they are refused, but for
+ * RESIZE_OPTIONS.
+ */
 export const PICTURE_OPTIONS = [
   'out',
   'width',
@@ -156,6 +161,39 @@ export const PICTURE_OPTIONS = [
   'tile-format',
   'base-url',
 ];
+
+/** What a picture given whole may still change: its size, its supersampling and its iterations (a poster of a preview). */
+const RESIZE_OPTIONS = ['width', 'height', 'aa', 'max-iter'];
+
+/**
+ * A picture given whole, at another size, supersampling or iterations: the same view (a decimal view keeps its width;
+ * a region its x-range and its centre, its height by the new shape), the same colours; a size given alone keeps the
+ * picture's shape; the engine perturbation where f64 can no longer place the new pixels (as createSpec chooses).
+ *
+ * @example resizedPicture(preview, { width: 4000 }) // 4000 x (4000 * preview.height / preview.width), same view
+ */
+export function resizedPicture(
+  given: RenderSpec,
+  to: { width?: number; height?: number; aa?: number; maxIter?: number },
+): RenderSpec {
+  if (Object.values(to).every((v) => v === undefined)) return given;
+  const scaled = (side: number | undefined, other: number | undefined, ratio: number) =>
+    side ?? (other === undefined ? undefined : Math.max(1, Math.round(other * ratio)));
+  const width = scaled(to.width, to.height, given.width / given.height) ?? given.width;
+  const height = scaled(to.height, to.width, given.height / given.width) ?? given.height;
+  const aspect = pixelAspect(given.output.format);
+  const aa = to.aa ?? given.aa;
+  let place: Pick<RenderSpec, 'region'> = {};
+  if (!given.view && width * given.height !== height * given.width) {
+    const r = given.region as Region;
+    const middle = (r.yMin + r.yMax) / 2;
+    const half = ((r.xMax - r.xMin) * height * aspect) / width / 2;
+    place = { region: { ...r, yMin: middle - half, yMax: middle + half } };
+  }
+  const deeper = given.view && given.engine !== 'perturb' && needsPerturbation(given.view, width, height, aa, aspect);
+  const maxIter = to.maxIter ?? given.maxIter;
+  return validateSpec({ ...given, ...place, width, height, aa, maxIter, engine: deeper ? 'perturb' : given.engine });
+}
 
 /** Refuses options that the format ignores, so that none is silently dropped. */
 function checkFormatOptions(format: OutputFormat, given: (option: string) => boolean): void {
@@ -290,11 +328,13 @@ export function resolveRenderCommand(
   const whole = wholeReader(args);
   const autoIter = isAuto(single(args, 'max-iter'));
   if (picture) {
-    const clash = PICTURE_OPTIONS.find(isGiven) ?? (raw.shortcuts === false ? 'no-shortcuts' : undefined);
+    const describing = PICTURE_OPTIONS.filter((o) => !RESIZE_OPTIONS.includes(o));
+    const clash = describing.find(isGiven) ?? (raw.shortcuts === false ? 'no-shortcuts' : undefined);
     if (clash) {
       throw conflictingOptions(
         [picture.option, clash],
-        `--${picture.option} gives the whole picture: leave out the options that describe it`,
+        `--${picture.option} gives the whole picture: leave out the options that describe it ` +
+          '(its size, --aa and --max-iter may be given)',
       );
     }
   }
@@ -330,7 +370,17 @@ export function resolveRenderCommand(
     throw invalidOption('output', given, 'a file path: only ascii and pbm go to standard output ("-")', '-o pic.png');
   }
   // "-" is standard output, as for most command-line tools.
-  const size = picture ? `${picture.spec.width}x${picture.spec.height}` : `${width}x${height}`;
+  const aa = whole('aa', 1, LIMITS.aa, '--aa 3', 1);
+  const maxIter = () => whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter);
+  const resized =
+    picture &&
+    resizedPicture(picture.spec, {
+      width: isGiven('width') ? width : undefined,
+      height: isGiven('height') ? height : undefined,
+      aa: isGiven('aa') ? aa : undefined,
+      maxIter: isGiven('max-iter') && !autoIter ? maxIter() : undefined,
+    });
+  const size = resized ? `${resized.width}x${resized.height}` : `${width}x${height}`;
   const fallback = streams ? undefined : `output/mandel-${size}${DEFAULT_EXTENSION[format]}`;
   if (given === '') throw invalidOption('output', given, 'a file path', '-o output/mandel.png');
   // Normalised, so that "a/../b.png" creates no folder "a".
@@ -348,21 +398,20 @@ export function resolveRenderCommand(
   const quality = text('quality');
   const engineText = text('engine');
   const engine = engineText === undefined ? undefined : parseChoice('engine', engineText, ENGINES);
-  const aa = whole('aa', 1, LIMITS.aa, '--aa 3', 1);
   const viewDefaults = julia
     ? { region: juliaRegion(width, height, aspect), center: [0, 0] as [number, number] }
     : MANDELBROT_VIEW(format === 'ascii');
   const resolved = resolveView(text, width, height, aspect, viewDefaults);
   const place = chooseView(resolved, engine, { width, height, aa, pixelAspect: aspect });
   const spec =
-    picture?.spec ??
+    resized ??
     validateSpec({
       formula: julia ? 'julia' : 'mandelbrot',
       ...(julia ? { julia } : {}),
       width,
       height,
       // `auto` is chosen from a sample before the render (cli/auto-iterations.ts); the default stands in until then.
-      maxIter: autoIter ? defaults.maxIter : whole('max-iter', 1, LIMITS.maxIter, '--max-iter 1000', defaults.maxIter),
+      maxIter: autoIter ? defaults.maxIter : maxIter(),
       engine: engine ?? ENGINES[0],
       ...place,
       shortcuts: raw.shortcuts !== false,
