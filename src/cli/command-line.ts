@@ -95,7 +95,11 @@ const OPTIONS = {
   stats: { type: 'boolean', description: 'Print where the time went (iterate, colour, encode), even with --quiet' },
   'dry-run': { type: 'boolean', description: 'Print the plan, memory and estimated time; render nothing' },
   spec: { type: 'string', description: 'Render the spec in this JSON file (as the API and job.json hold it)' },
-  from: { type: 'string', description: 'Render again the picture this image was made from (its embedded spec)' },
+  from: {
+    type: 'string',
+    description:
+      'Render again the picture this image was made from (its embedded spec); --width, --height, --aa, --max-iter may change it',
+  },
   output: {
     type: 'string',
     alias: 'o',
