@@ -107,4 +107,23 @@ describe('the CLI default', () => {
     expect((await runMain([...view, '--cycle', String(cycle), '--quiet', '-o', explicit])).status).toBe(0);
     expect((await readFile(explicit)).equals(await readFile(auto))).toBe(true);
   });
+
+  it("a picture under 128 x 72 is sampled whole: its cycle is its own neighbours', and near the larger picture's", async () => {
+    // Its strips (two of 8 x 2 at 64 x 36) gave 32768 where 128 x 72 gets 4096, and a nearly flat thumbnail.
+    const cycleAt = async (width: number, height: number) => {
+      const args = [`--center=${SEA}`, '--zoom', '1e30', '--max-iter', '64000', '--width', String(width)];
+      const run = await runMain([...args, '--height', String(height), '--dry-run', '-o', join(dir, 'x.png')]);
+      return Number(/^colour: --cycle (\d+), chosen from a sample of the view$/m.exec(run.stdout)?.[1]);
+    };
+    const small = await cycleAt(64, 36);
+    const data = join(dir, 'small.npy');
+    const view = [`--center=${SEA}`, '--zoom', '1e30', '--max-iter', '64000', '--width', '64', '--height', '36'];
+    expect((await runMain([...view, '--out', 'npy', '-o', data, '--quiet'])).status).toBe(0);
+    const npy = await readFile(data);
+    const steps: number[] = [];
+    neighbourSteps(npy.subarray(npy.length - 64 * 36 * 8), 64, 36, steps);
+    expect(small).toBe(densityCycle(medianStep(steps)));
+    const larger = await cycleAt(128, 72);
+    expect(Math.max(small, larger) / Math.min(small, larger)).toBeLessThanOrEqual(2);
+  });
 });
