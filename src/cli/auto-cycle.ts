@@ -1,7 +1,7 @@
 /**
  * `--cycle auto` (the default for colour pictures): the cycle chosen from a sample of the view (the strips of the
- * time estimate, a 64th of the picture at most; a small picture whole: SAMPLED_WHOLE), by outputs/density.ts. The sample depends on the spec alone, so
- * the choice does too: shards, a resumed render and the tiles of one view agree.
+ * time estimate, a 64th of the picture at most; a small picture whole: SAMPLED_WHOLE), by outputs/density.ts. The
+ * sample depends on the spec alone, so the choice does too: shards, a resumed render and the tiles of one view agree.
  */
 
 import { planBands } from '../model/plan.js';
