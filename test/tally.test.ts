@@ -8,6 +8,15 @@ import { closeSharedRenderer, runMain } from './helpers.js';
 
 afterAll(closeSharedRenderer);
 
+/** A tally of `inside` samples and of escapes `late` and `early` in --max-iter. */
+const tally = (inside: number, late: number, early: number) => ({
+  inside,
+  escaped: late + early,
+  minCount: 1,
+  maxCount: 900,
+  late,
+});
+
 describe('tally', () => {
   it('counts inside, escaped, the range and the late escapes', () => {
     expect(tallyCounts(Int32Array.of(-1, 5, 7, 60, -1), 100)).toEqual({
@@ -29,13 +38,6 @@ describe('tally', () => {
   });
 
   it('calls the edge unresolved with many late escapes beside samples inside, not beside an isolated point', () => {
-    const tally = (inside: number, late: number, early: number) => ({
-      inside,
-      escaped: late + early,
-      minCount: 1,
-      maxCount: 900,
-      late,
-    });
     expect(edgeUnresolved(tally(500, 200, 9300))).toBe(true); // 5% inside, 2% late
     expect(edgeUnresolved(tally(500, 50, 9450))).toBe(false); // 0.5% late: resolved
     // c = i at a deep view's centre never escapes; every other sample escapes late because the view is deep.
@@ -46,13 +48,6 @@ describe('tally', () => {
   });
 
   it('lets --max-iter auto stop only where the edge is resolved and not most of its sample escapes late', () => {
-    const tally = (inside: number, late: number, early: number) => ({
-      inside,
-      escaped: late + early,
-      minCount: 1,
-      maxCount: 900,
-      late,
-    });
     expect(resolvedAt(tally(500, 50, 9450))).toBe(true);
     expect(resolvedAt(tally(500, 200, 9300))).toBe(false);
     expect(resolvedAt(tally(100, 0, 0))).toBe(false); // nothing escaped: the escapes may all lie further
