@@ -12,6 +12,7 @@ import { dataFormat, pixelKind } from '../model/spec.js';
 import type { PixelFormat } from '../model/task.js';
 import type { Destination } from '../outputs/destinations.js';
 import type { Renderer } from '../render/renderer.js';
+import { counted } from '../words.js';
 
 /** The sample's grid of strips: across and down, at most. */
 const TILES_ACROSS = 12;
@@ -154,7 +155,7 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
   const referenceMs = first.reference?.ms ?? 0;
   const ms = referenceMs + ((workMs / pixels) * spec.width * spec.height) / threads;
   const { w, h } = strips[0][0];
-  const sample = `${measured} strip${measured === 1 ? '' : 's'} of ${w} x ${h} pixels`;
+  const sample = `${counted(measured, 'strip')} of ${w} x ${h} pixels`;
   return { ms, sample, sampleMs: performance.now() - started };
 }
 

@@ -52,6 +52,7 @@ import { checkMemory } from '../render/memory.js';
 import type { RenderCall, Renderer, RenderStats } from '../render/renderer.js';
 import { defaultPlan } from '../render/renderer.js';
 import { mark } from '../trace.js';
+import { counted } from '../words.js';
 import { autoCycle } from './auto-cycle.js';
 import { autoIterations } from './auto-iterations.js';
 import type { Estimate } from './estimate.js';
@@ -258,9 +259,9 @@ function dryRunReport(c: RenderCommand, plan: Plan, onDisk: boolean, memory: Mem
   const shard = c.shard ? `; shard ${c.shard.index}/${c.shard.count} renders one band in ${c.shard.count}` : '';
   const resumed = c.resume ? ' for the whole picture: the bands the parts folder holds are not subtracted' : '';
   return [
-    `dry run: a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()} at --max-iter ${spec.maxIter}, engine ${spec.engine}, on ${c.threads} thread${c.threads === 1 ? '' : 's'}`,
+    `dry run: a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()} at --max-iter ${spec.maxIter}, engine ${spec.engine}, on ${counted(c.threads, 'thread')}`,
     ...(c.autoCycle ? [`colour: --cycle ${spec.colouring.cycle}, chosen from a sample of the view`] : []),
-    `plan: ${plan.length} tasks (bands of ${rows} rows), ${where}${shard}`,
+    `plan: ${counted(plan.length, 'task')} (bands of ${counted(rows, 'row')}), ${where}${shard}`,
     `memory: about ${formatBytes(memory.total)} (${memoryParts(memory)})`,
     `time: about ${duration(e.ms)}${resumed} (from ${e.sample}, rendered in ${duration(e.sampleMs)})`,
     'nothing was written',
@@ -271,7 +272,7 @@ function dryRunReport(c: RenderCommand, plan: Plan, onDisk: boolean, memory: Mem
 /** The line said before a long render. */
 function announce(c: RenderCommand, e: Estimate, onDisk: boolean): string {
   const kept = onDisk && c.output !== undefined ? `; ${keptAsItGoes(partsFolder(c.output))}` : '';
-  return `this render will take about ${duration(e.ms)} on ${c.threads} thread${c.threads === 1 ? '' : 's'} (estimated from a sample)${kept}`;
+  return `this render will take about ${duration(e.ms)} on ${counted(c.threads, 'thread')} (estimated from a sample)${kept}`;
 }
 
 /** Formats written as one stream, which a device or FIFO can take (TIFF seeks; pyramids are folders of files). */

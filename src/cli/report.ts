@@ -4,6 +4,7 @@ import type { Tally } from '../model/tally.js';
 import { edgeUnresolved, lateShare } from '../model/tally.js';
 import type { PerturbWork } from '../model/task.js';
 import type { RenderStats } from '../render/renderer.js';
+import { counted } from '../words.js';
 
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -25,7 +26,7 @@ export function statsReport(
     threads && threads.asked > threads.used
       ? `threads: at most ${threads.used} of the ${threads.asked} asked for: this machine runs ${threads.used} at once, and a worker past the cores only shares one\n`
       : '',
-    `render: ${seconds(stats.wallMs)} wall, ${stats.tasks} tasks on ${stats.iterateMsByThread.size} thread${stats.iterateMsByThread.size === 1 ? '' : 's'};`,
+    `render: ${seconds(stats.wallMs)} wall, ${counted(stats.tasks, 'task')} on ${counted(stats.iterateMsByThread.size, 'thread')};`,
     ` worker time: iterate ${seconds(iterate)}, colour/format ${seconds(output)}`,
     stats.setupMs > 0 ? `, deep setup ${seconds(stats.setupMs)}\n` : '\n',
     stats.reference ? referenceReport(stats.reference) : '',

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { basename, dirname, extname, join } from 'node:path';
 import { formatBytes, outputFailed } from '../errors.js';
 import type { OutputSpec, PyramidFormat } from '../model/spec.js';
+import { counted } from '../words.js';
 import { forgetTemporary, temporaryPath } from './files.js';
 import type { ImageOptions, PixelSource } from './images.js';
 import { loadPixels } from './images.js';
@@ -51,7 +52,7 @@ export async function pyramidSize(path: string, format: PyramidFormat): Promise<
   };
   for (const entry of entries) await walk(join(dirname(path), entry), false);
   // The viewer page (OpenSeadragon in it) is most of a small pyramid: the tiles are said apart.
-  return `${tiles} tiles of ${formatBytes(tileBytes)}, ${formatBytes(bytes)} with the viewer page`;
+  return `${counted(tiles, 'tile')} of ${formatBytes(tileBytes)}, ${formatBytes(bytes)} with the viewer page`;
 }
 
 /** Moves `entry` from `staging` to `folder`; a folder already there is swapped out and removed afterwards. */

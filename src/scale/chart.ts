@@ -5,6 +5,7 @@
  * renderSvg draws it.
  */
 import { escapeHtml } from '../outputs/escape.js';
+import { counted } from '../words.js';
 import type { ScaleResult } from './experiment.js';
 
 const PANEL_WIDTH = 560;
@@ -51,7 +52,7 @@ export function speedupSpec(result: ScaleResult, title: string): ChartSpec {
     yTitle:
       result.mode === 'weak'
         ? 'scaled speedup (weak scaling)'
-        : `speedup against ${result.baseThreads} thread${result.baseThreads === 1 ? '' : 's'}`,
+        : `speedup against ${counted(result.baseThreads, 'thread')}`,
     series: labels.map((label) => ({
       label,
       points: result.points

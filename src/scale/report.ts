@@ -7,6 +7,7 @@ import { machineLine } from '../machine.js';
 import type { RenderSpec } from '../model/spec.js';
 import { writeAtomically } from '../outputs/files.js';
 import { viewOptions } from '../outputs/provenance.js';
+import { counted } from '../words.js';
 import { renderSvg, speedupSpec } from './chart.js';
 import type { ScaleOptions, ScalePoint, ScaleResult } from './experiment.js';
 import { MIN_RUNS_TO_COMPARE, TOO_SHORT_MS } from './experiment.js';
@@ -204,9 +205,9 @@ export function toTable(result: ScaleResult, o: ScaleOptions, machine: MachineIn
       .filter((c) => c.tied.length + c.slower.length > 0)
       .map((c) =>
         c.decided
-          ? `At ${c.threads} thread${c.threads === 1 ? '' : 's'}: fastest ${c.best}; not told apart from it: ` +
+          ? `At ${counted(c.threads, 'thread')}: fastest ${c.best}; not told apart from it: ` +
             `${c.tied.join(', ') || 'none'}; slower beyond the noise: ${c.slower.join(', ') || 'none'}`
-          : `At ${c.threads} thread${c.threads === 1 ? '' : 's'}: fastest ${c.best} (fewer than ` +
+          : `At ${counted(c.threads, 'thread')}: fastest ${c.best} (fewer than ` +
             `${MIN_RUNS_TO_COMPARE} runs a point: no schedule is called slower)`,
       ),
     ...(result.prediction ? ['', ...predictionTable(result)] : []),
@@ -233,7 +234,7 @@ export function warnings(result: ScaleResult): string[] {
       : []),
     ...(result.calibration === null && shortest < TOO_SHORT_MS
       ? [
-          `one render takes ${fixed(shortest / 1000, 3)} s at ${result.baseThreads} thread${result.baseThreads === 1 ? '' : 's'}: ` +
+          `one render takes ${fixed(shortest / 1000, 3)} s at ${counted(result.baseThreads, 'thread')}: ` +
             'too short to share among threads (pool overheads and timer noise dominate); leave out --width and ' +
             '--height to calibrate the size to --target-seconds',
         ]
