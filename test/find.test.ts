@@ -107,6 +107,12 @@ describe('mandel-par find', () => {
     [['--zoom', '100'], /^mandel-par: --center, --zoom: find needs the view to search/],
     [['--center=2,2', '--zoom', '1'], /^mandel-par: find: no minibrot of period up to 100000 in this view/],
     [['--center=-1.75,0', '--zoom', '100', '--period', '0'], /^mandel-par: --period: expected a whole number from 1/],
+    // Each value first: it said "give both" and "find needs the view".
+    [['--misiurewicz', '--period', '0'], /^mandel-par: --period: expected a whole number from 1/],
+    [
+      ['--center=-1.75,0', '--zoom', '100', '--period', '3', '--max-period', '2'],
+      /^mandel-par: --period, --max-period: --period 3 is past --max-period 2\n$/,
+    ],
     // It printed the period-3 minibrot, exit 0.
     [
       ['--center=-1.75,0', '--zoom', '100', '--period', '6'],

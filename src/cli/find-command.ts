@@ -34,13 +34,18 @@ const FRAME = 10;
 
 export function resolveFindOptions(raw: RawArgs): FindOptions {
   const text = (option: string) => single(raw, option);
+  // Each value first (a bad --period 0 was hidden behind "give both" or "find needs the view").
+  const number = (option: string, example: string) => {
+    const given = text(option);
+    return given === undefined ? undefined : parseWholeNumber(option, given, 1, 10_000_000, example);
+  };
+  const period = number('period', '--period 44');
+  const preperiod = number('preperiod', '--preperiod 3');
+  const maxPeriod = number('max-period', '--max-period 100000') ?? 100_000;
   if (text('center') === undefined || (text('zoom') === undefined && text('scale') === undefined)) {
     throw conflictingOptions(['center', 'zoom'], 'find needs the view to search: give --center with --zoom or --scale');
   }
   const { view } = resolveView(text, 1, 1, 1, MANDELBROT_VIEW(false));
-  const period = text('period');
-  const maxPeriod = text('max-period');
-  const preperiod = text('preperiod');
   const misiurewicz = raw.misiurewicz === true;
   if ((preperiod === undefined) !== (period === undefined) && misiurewicz) {
     throw conflictingOptions(['preperiod', 'period'], 'a Misiurewicz point is named by both: give both, or neither');
@@ -48,17 +53,16 @@ export function resolveFindOptions(raw: RawArgs): FindOptions {
   if (preperiod !== undefined && !misiurewicz) {
     throw conflictingOptions(['preperiod'], 'is for Misiurewicz points: give --misiurewicz');
   }
+  if (period !== undefined && !misiurewicz && period > maxPeriod) {
+    throw conflictingOptions(['period', 'max-period'], `--period ${period} is past --max-period ${maxPeriod}`);
+  }
   return {
     misiurewicz,
-    preperiod:
-      preperiod === undefined ? undefined : parseWholeNumber('preperiod', preperiod, 1, 10_000_000, '--preperiod 3'),
+    preperiod,
     center: view?.center ?? ['0', '0'],
     width: view?.width ?? '3',
-    period: period === undefined ? undefined : parseWholeNumber('period', period, 1, 10_000_000, '--period 44'),
-    maxPeriod:
-      maxPeriod === undefined
-        ? 100_000
-        : parseWholeNumber('max-period', maxPeriod, 1, 10_000_000, '--max-period 100000'),
+    period,
+    maxPeriod,
   };
 }
 
