@@ -95,6 +95,25 @@ describe('a picture given whole', () => {
     },
   );
 
+  it("a spec with no view draws the command line's default view at any shape (it stretched the classic region)", async () => {
+    const json = join(dir, 'wide.json');
+    await writeFile(json, JSON.stringify({ width: 600, height: 300, maxIter: 500, output: { format: 'png' } }));
+    const fromSpec = join(dir, 'wide-spec.png');
+    const line = join(dir, 'wide-line.png');
+    expect((await runMain(['--spec', json, '-o', fromSpec, '--quiet'])).status).toBe(0);
+    const same = ['--width', '600', '--height', '300', '--max-iter', '500', '--cycle', '64', '-o', line, '--quiet'];
+    expect((await runMain(same)).status).toBe(0);
+    expect((await readFile(fromSpec)).equals(await readFile(line))).toBe(true);
+    expect(createSpec({ width: 600, height: 300, output: { format: 'png' } }).region).toEqual({
+      xMin: -2,
+      xMax: 1,
+      yMin: -0.75,
+      yMax: 0.75,
+    });
+    // The ASCII picture keeps the original program's region, whatever its size.
+    expect(createSpec({ width: 80, height: 24 }).region).toEqual({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
+  });
+
   it('takes a spec with fields left out, as the API does: the rest are the defaults', async () => {
     const json = join(dir, 'small.json');
     const region = { xMin: -2, xMax: 1, yMin: -1, yMax: 1 };

@@ -19,7 +19,7 @@ const VIEW_OPTIONS = {
     type: 'string',
     description: 'Iterations before a point counts as inside, or auto [default: 100000 ascii, 1000 otherwise]',
   },
-  region: { type: 'string', description: 'Plane region xMin,xMax,yMin,yMax [default: -2,1,-1,1]' },
+  region: { type: 'string', description: 'Plane region xMin,xMax,yMin,yMax [default: x -2..1, y by the shape]' },
   center: {
     type: 'string',
     description: 'Centre of the view re,im, up to 10000 digits each (pixels stay square) [default: -0.5,0]',

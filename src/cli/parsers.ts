@@ -12,7 +12,7 @@ import { divideDecimal, formatDecimal, MAX_DIGITS, parseDecimal } from '../plane
 import type { DeepView } from '../plane/view.js';
 import { centrePartInRange, needsPerturbation, regionOfView, widthInRange } from '../plane/view.js';
 import type { Region } from '../plane/viewport.js';
-import { CLASSIC_REGION, regionFits } from '../plane/viewport.js';
+import { CLASSIC_CENTER, CLASSIC_REGION, CLASSIC_SCALE, regionFits } from '../plane/viewport.js';
 
 /** Raw arguments as yargs gives them. */
 export type RawArgs = Record<string, unknown>;
@@ -140,14 +140,10 @@ export function parseSize(option: string, text: string): number {
   return Math.floor(bytes);
 }
 
-/** The classic view as a centre and a width. */
-const CLASSIC_CENTER: [number, number] = [-0.5, 0];
-const CLASSIC_SCALE = 3;
-
 /** What a view falls back on: the region with no view option, and the centre with --zoom or --scale alone. */
 export interface ViewDefaults {
   region: Region | undefined;
-  center: [number, number];
+  center: readonly [number, number];
 }
 
 /** The Mandelbrot set's: the classic region (for ASCII) or none, centred at -0.5. */

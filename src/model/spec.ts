@@ -9,7 +9,7 @@ import { invalidSpecField } from '../errors.js';
 import type { DeepView } from '../plane/view.js';
 import { checkView, needsPerturbation, regionOfView } from '../plane/view.js';
 import type { Region } from '../plane/viewport.js';
-import { CLASSIC_REGION, regionFits } from '../plane/viewport.js';
+import { CLASSIC_CENTER, CLASSIC_REGION, CLASSIC_SCALE, regionFits, viewAround } from '../plane/viewport.js';
 import type { Colouring } from './colouring.js';
 import { SHADINGS } from './colouring.js';
 import { PALETTES } from './palettes.js';
@@ -213,6 +213,18 @@ export function juliaRegion(width: number, height: number, pixelAspect = 1): Reg
   return { xMin: -viewWidth / 2, xMax: viewWidth / 2, yMin: -viewHeight / 2, yMax: viewHeight / 2 };
 }
 
+/**
+ * The view of the Mandelbrot set when none is given, as the command line draws it: the classic region for the ASCII
+ * picture (the original program's), else x from -2 to 1 with square pixels (a 600 x 300 picture through the API was
+ * the classic region stretched, where the command line's was not).
+ *
+ * @example mandelbrotRegion('png', 600, 300) // { xMin: -2, xMax: 1, yMin: -0.75, yMax: 0.75 }
+ */
+export function mandelbrotRegion(format: string, width: number, height: number): Region {
+  if (format === 'ascii') return { ...CLASSIC_REGION };
+  return viewAround(CLASSIC_CENTER, CLASSIC_SCALE, width, height, pixelAspect(format as OutputFormat));
+}
+
 /** The one default colouring: the classic palette, black inside, 64 iterations a cycle. @example DEFAULT_COLOURING.cycle // 64 */
 export const DEFAULT_COLOURING: Readonly<Colouring> = Object.freeze({
   palette: PALETTES.classic,
@@ -248,7 +260,9 @@ export function createSpec(input: SpecInput = {}): RenderSpec {
   const deep = input.view && needsPerturbation(input.view, width, height, input.aa ?? 1, aspect);
   return validateSpec({
     formula: 'mandelbrot',
-    ...(input.view ? {} : { region: julia ? juliaRegion(width, height, aspect) : { ...CLASSIC_REGION } }),
+    ...(input.view
+      ? {}
+      : { region: julia ? juliaRegion(width, height, aspect) : mandelbrotRegion(format, width, height) }),
     ...defaults,
     engine: deep ? 'perturb' : ENGINES[0],
     shortcuts: true,

@@ -29,6 +29,10 @@ export function regionFits(r: Region): boolean {
 
 export const CLASSIC_REGION: Readonly<Region> = Object.freeze({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
 
+/** The classic view as a centre and a width (the view at zoom 1). */
+export const CLASSIC_CENTER: readonly [number, number] = [-0.5, 0];
+export const CLASSIC_SCALE = 3;
+
 /**
  * Maps a W x H image onto a region. Each pixel is sampled at its top-left corner and the top row has the largest
  * imaginary part. The steps are computed once, here, so every engine multiplies by the very same f64 values.
