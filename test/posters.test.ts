@@ -567,7 +567,8 @@ describe('pyramids', () => {
     expect(title).toBe(`it&#39;s &quot;a&quot; &lt;b&gt;&amp;amp;: 300 x 200 (mandel-par ${VERSION})`);
     // Without --base-url the id is relative, as documented (docs/distributed.md).
     expect((await runCli([...args.slice(0, -1), join(dir, 'plain'), '--quiet'])).status).toBe(0);
-    expect(JSON.parse(await readFile(join(dir, 'plain', 'info.json'), 'utf8')).id).toBe('./plain');
+    // Relative to info.json itself: ../plain is the folder (./plain named plain/plain).
+    expect(JSON.parse(await readFile(join(dir, 'plain', 'info.json'), 'utf8')).id).toBe('../plain');
     // Rendered again into its own folder: replaced (it was refused as "a directory"); a folder of something else is not.
     expect((await runCli([...args.slice(0, -1), join(dir, 'plain'), '--quiet'])).status).toBe(0);
     await mkdir(join(dir, 'photos'));
@@ -579,7 +580,7 @@ describe('pyramids', () => {
     // A relative id is a URI too: the name as a path segment ("./ïiif #1 ?x" had a fragment and a query in it).
     const odd = 'ïiif #1 ?x';
     expect((await runCli([...args.slice(0, -1), join(dir, odd), '--quiet'])).status).toBe(0);
-    expect(JSON.parse(await readFile(join(dir, odd, 'info.json'), 'utf8')).id).toBe('./%C3%AFiif%20%231%20%3Fx');
+    expect(JSON.parse(await readFile(join(dir, odd, 'info.json'), 'utf8')).id).toBe('../%C3%AFiif%20%231%20%3Fx');
   });
 
   it('DZI: the deepest level, its tiles stitched, is the PNG render pixel for pixel; the viewer page is beside it', async () => {
@@ -617,6 +618,8 @@ describe('pyramids', () => {
     expect((await readdir(dir)).sort()).toEqual(['pic', 'pic.html', 'reference.png']);
     const info = JSON.parse(await readFile(join(dir, 'pic', 'info.json'), 'utf8'));
     expect([info.type, info.width, info.height, info.tiles[0].width]).toEqual(['ImageService3', 600, 400, 256]);
+    // PNG tiles said to be the format to ask for (a level-0 client asked for default.jpg: 404).
+    expect([info.extraFormats, info.preferredFormats]).toEqual([['png'], ['png']]);
     const tile = await rawPixels(join(dir, 'pic', '256,256,256,144', '256,144', '0', 'default.png'));
     const expected = await sharp(join(dir, 'reference.png'))
       .extract({ left: 256, top: 256, width: 256, height: 144 })

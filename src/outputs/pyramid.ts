@@ -79,15 +79,23 @@ const STAGED = 'pyramid';
 
 /**
  * The IIIF info.json that libvips wrote, with the pyramid's name as its id: absolute when the address it will be
- * served under is known (strict viewers refuse a relative id), else relative (the page beside it sets the id where
- * it runs).
+ * served under is known (strict viewers refuse a relative id), else relative to info.json itself, `../NAME` (the page
+ * beside it sets the id where it runs; `./NAME` named NAME/NAME). PNG tiles are said to be the format to ask for: a
+ * level-0 service is otherwise asked for default.jpg, which it does not have.
  */
-async function placeIiif(folder: string, name: string, baseUrl: string | undefined): Promise<Record<string, unknown>> {
+async function placeIiif(
+  folder: string,
+  name: string,
+  baseUrl: string | undefined,
+  tileFormat: string,
+): Promise<Record<string, unknown>> {
   const path = join(folder, 'info.json');
   const info = JSON.parse(await readFile(path, 'utf8'));
   // A URI either way: the name as a path segment (a space, # or ? in it would end the path or start a fragment).
-  const id = baseUrl === undefined ? `./${encodeURIComponent(name)}` : new URL(encodeURIComponent(name), baseUrl).href;
-  const placed = { ...info, id };
+  const segment = encodeURIComponent(name);
+  const id = baseUrl === undefined ? `../${segment}` : new URL(segment, baseUrl).href;
+  const formats = tileFormat === 'png' ? { extraFormats: ['png'], preferredFormats: ['png'] } : {};
+  const placed = { ...info, id, ...formats };
   await writeFile(path, `${JSON.stringify(placed, null, 2)}\n`);
   return placed;
 }
@@ -114,7 +122,9 @@ export async function writePyramid(path: string, source: PixelSource, output: Py
     o.signal?.throwIfAborted();
     if (output.format === 'dzi') await undate(join(staging, `${STAGED}_files`, 'vips-properties.xml'));
     const iiifInfo =
-      output.format === 'iiif' ? await placeIiif(join(staging, STAGED), name, output.baseUrl) : undefined;
+      output.format === 'iiif'
+        ? await placeIiif(join(staging, STAGED), name, output.baseUrl, output.tileFormat)
+        : undefined;
     const suffixes = output.format === 'iiif' ? [''] : ['.dzi', '_files'];
     for (const suffix of suffixes) await rename(join(staging, `${STAGED}${suffix}`), join(staging, `${name}${suffix}`));
     const page = viewerPage({
