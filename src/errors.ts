@@ -328,7 +328,9 @@ function extensionList(formats: Readonly<Record<string, string>>): string {
   for (const [extension, format] of Object.entries(formats)) {
     byFormat.set(format, [...(byFormat.get(format) ?? []), extension === '' ? 'no extension' : extension]);
   }
-  return [...byFormat].map(([format, extensions]) => `${extensions.join(' or ')}: ${format}`).join('; ');
+  const files = [...byFormat].map(([format, extensions]) => `${extensions.join(' or ')}: ${format}`);
+  // An IIIF pyramid is a folder, named as one likes: said by --out alone.
+  return [...files, 'a folder of any name: --out iiif'].join('; ');
 }
 
 /** An output file whose extension names no format mandel-par writes. */

@@ -578,6 +578,9 @@ describe('pyramids', () => {
     );
     expect(other.status).toBe(2);
     // A relative id is a URI too: the name as a path segment ("./ïiif #1 ?x" had a fragment and a query in it).
+    // A folder's name may have dots: --out says the format (".5 names no format" refused "view-0.5").
+    expect((await runCli([...args.slice(0, -1), join(dir, 'view-0.5'), '--quiet'])).status).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'view-0.5', 'info.json'), 'utf8')).id).toBe('../view-0.5');
     const odd = 'ïiif #1 ?x';
     expect((await runCli([...args.slice(0, -1), join(dir, odd), '--quiet'])).status).toBe(0);
     expect(JSON.parse(await readFile(join(dir, odd, 'info.json'), 'utf8')).id).toBe('../%C3%AFiif%20%231%20%3Fx');

@@ -290,8 +290,9 @@ function resolveFormat(out: string | undefined, output: string | undefined): Out
   const format = out === undefined ? undefined : parseChoice('out', out, OUTPUT_FORMATS);
   if (output === undefined || output === '-') return format ?? 'ascii';
   const extension = extname(output).toLowerCase();
-  // A path without an extension says nothing against the --out given (a device such as /dev/null, an IIIF folder).
-  if (format !== undefined && extension === '') return format;
+  // A path without an extension says nothing against the --out given (a device such as /dev/null, an IIIF folder),
+  // and an IIIF folder's name is a name, dots and all ("view-0.5", "tiles.iiif" were refused).
+  if (format !== undefined && (extension === '' || format === 'iiif')) return format;
   const implied = Object.hasOwn(EXTENSION_FORMATS, extension) ? EXTENSION_FORMATS[extension] : undefined;
   if (implied === undefined) throw unknownExtension(output, extension, EXTENSION_FORMATS);
   if (format !== undefined && format !== implied)
