@@ -547,6 +547,10 @@ describe('pyramids', () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect((await runCli(['--width', '600', '--height', '400', '-o', join(dir, 'p.dzi'), '--quiet'])).status).toBe(0);
     expect(await readFile(join(dir, 'p_files', 'vips-properties.xml'), 'utf8')).toBe(properties);
+    // From a canvas on disk too (read sequentially, it said so in a vips-sequential property).
+    const disk = ['--width', '600', '--height', '400', '--canvas', 'disk', '-o', join(dir, 'p.dzi'), '--quiet'];
+    expect((await runCli(disk)).status).toBe(0);
+    expect(await readFile(join(dir, 'p_files', 'vips-properties.xml'), 'utf8')).toBe(properties);
   });
 
   it('IIIF with a hostile name: info.json is valid with an absolute id under --base-url, the page escapes it', async () => {

@@ -66,12 +66,14 @@ async function putInPlace(staging: string, folder: string, entry: string): Promi
 }
 
 /**
- * libvips' properties file of a DZI pyramid without the time it was written: two renders of one spec give the same
- * files (the tiles always were).
+ * libvips' properties file of a DZI pyramid without the time it was written, nor how the pixels were read (a canvas
+ * on disk is read sequentially, and added `vips-sequential`): two renders of one spec, in memory or on disk, give the
+ * same files (the tiles always were).
  */
 async function undate(file: string): Promise<void> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text !== undefined) await writeFile(file, text.replace(/ date="[^"]*"/, ''));
+  const sequential = /\n\s*<property>\s*<name>vips-sequential<\/name>[\s\S]*?<\/property>/;
+  if (text !== undefined) await writeFile(file, text.replace(/ date="[^"]*"/, '').replace(sequential, ''));
 }
 
 /** The name libvips writes a pyramid under in the staging folder, before it is renamed. */
