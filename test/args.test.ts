@@ -216,6 +216,11 @@ describe('the CLI on bad input', () => {
     ],
     // It said "Not enough non-option arguments: got 0, need at least 1".
     [['assemble'], /^mandel-par: assemble: give the parts folder to assemble \(mandel-par assemble OUTPUT\.parts\)\n$/],
+    // The option took the folder as its value: it said "give the parts folder".
+    [
+      ['assemble', '--dry-run', 'x.parts'],
+      /^mandel-par: Unknown argument: dry-run: --dry-run is an option of a render, not of assemble/,
+    ],
     // A word after help that is no command (it printed the general help, exit 0).
     [['help', 'bogus'], /^mandel-par: Unknown argument: bogus; run mandel-par --help.*\n$/],
     // A render's option given to find: said so, not "did you mean -h?" (one letter is one edit from any other).

@@ -377,6 +377,10 @@ export function commandLine(argv: string[], version: string) {
       if (/^Unknown arguments?: /.test(message)) throw unknownArguments(message, argv);
       // `assemble` alone: its one argument, the parts folder, is missing.
       if (/^Not enough non-option arguments/.test(message) && argv[0] === 'assemble') {
+        // An option it does not have took the folder as its value (`assemble --dry-run X.parts`): that option is said.
+        const name = (word: string) => word.replace(/^-+/, '').split('=')[0];
+        const stray = argv.slice(1).find((w) => w.startsWith('-') && !ASSEMBLE_NAMES.includes(name(w)));
+        if (stray) throw unknownArguments(`Unknown argument: ${name(stray)}`, argv);
         throw noPartsFolderGiven();
       }
       throw new UsageError(`${message}; run ${helpFor(argv)} to see the accepted options`);
