@@ -187,6 +187,11 @@ export function rendererClosed(): UsageError {
   return new UsageError('Renderer: closed: create another to render again');
 }
 
+/** A render the renderer was closed under (close() while it ran). */
+export function closedWhileRendering(): RenderError {
+  return new RenderError('Renderer: closed while this render ran: it was stopped');
+}
+
 /** "3.2 GB": a byte count in decimal units, for messages. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -85,4 +85,13 @@ describe('the public API on bad arguments: a UsageError naming what is wrong, ne
       'Renderer: closed: create another to render again',
     );
   });
+
+  it('a render the renderer is closed under says so (it said "band 2 ... failed: Terminating worker thread")', async () => {
+    const renderer = await api.Renderer.create({ threads: 2 });
+    const spec = api.createSpec({ width: 600, height: 400, maxIter: 20000, output: { format: 'png' } });
+    const rendering = renderer.render(spec, { destination: api.pixelData(600, 400) });
+    await new Promise((r) => setTimeout(r, 50));
+    await renderer.close();
+    await expect(rendering).rejects.toThrow(/^Renderer: closed while this render ran: it was stopped$/);
+  });
 });

@@ -10,6 +10,7 @@ import type { WasmInstance } from '../engines/wasm.js';
 import { compileWasmModule, instantiateWasm, keptWasmBytes } from '../engines/wasm.js';
 import type { RenderError } from '../errors.js';
 import {
+  closedWhileRendering,
   imageTooSmall,
   invalidArgument,
   precisionLost,
@@ -398,6 +399,8 @@ export class Renderer {
         this.#running++;
         result = await this.#pool.run(task).finally(() => this.#running--);
       } catch (err) {
+        // Closed under it: said so, not "Terminating worker thread" from the band the worker held.
+        if (this.#closed) throw closedWhileRendering();
         const failure = taskFailed(index, rects, spec.width, err);
         if (Atomics.load(states, index) === TASK_RUNNING) throw failure;
         bystander ??= failure;
