@@ -86,6 +86,18 @@ describe('the public API on bad arguments: a UsageError naming what is wrong, ne
     );
   });
 
+  it('a plan of another shape, or renderRect without a rectangle: UsageErrors (they were TypeErrors)', async () => {
+    const spec = api.createSpec({ width: 60, height: 40, output: { format: 'png' } });
+    const renderer = await api.Renderer.create({ threads: 1 });
+    await expect(renderer.render(spec, { destination: api.pixelData(60, 40), plan: 'bands' as never })).rejects.toThrow(
+      /^RenderCall\.plan: expected tasks: an array of arrays of \{ x, y, w, h \} rectangles, but received "bands"$/,
+    );
+    await expect(api.renderRect(spec, undefined as never, { renderer })).rejects.toThrow(
+      /^plan: rectangle undefined is not a non-empty whole-pixel part of the 60 x 40 image$/,
+    );
+    await renderer.close();
+  });
+
   it('a render the renderer is closed under says so (it said "band 2 ... failed: Terminating worker thread")', async () => {
     const renderer = await api.Renderer.create({ threads: 2 });
     const spec = api.createSpec({ width: 600, height: 400, maxIter: 20000, output: { format: 'png' } });

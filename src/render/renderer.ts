@@ -195,9 +195,18 @@ function checkRenderCall(call: RenderCall): void {
 }
 
 function checkPlan(plan: Plan, width: number, height: number): void {
+  // A plan of another shape ('bands', a rectangle alone) said "plan.flat is not a function", or read x of undefined.
+  if (!(Array.isArray(plan) && plan.every(Array.isArray))) {
+    throw invalidArgument('RenderCall.plan', plan, 'tasks: an array of arrays of { x, y, w, h } rectangles');
+  }
   const whole = (v: number) => Number.isInteger(v) && v >= 0;
   for (const rect of plan.flat()) {
-    const inside = [rect.x, rect.y, rect.w, rect.h].every(whole) && rect.w > 0 && rect.h > 0;
+    const inside =
+      typeof rect === 'object' &&
+      rect !== null &&
+      [rect.x, rect.y, rect.w, rect.h].every(whole) &&
+      rect.w > 0 &&
+      rect.h > 0;
     if (!(inside && rect.x + rect.w <= width && rect.y + rect.h <= height)) throw rectOutsideImage(rect, width, height);
   }
 }
