@@ -98,6 +98,14 @@ describe('the public API on bad arguments: a UsageError naming what is wrong, ne
     await renderer.close();
   });
 
+  it("a destination's size that is not whole pixels, or past one buffer, is a UsageError (RangeErrors, or taken)", () => {
+    expect(() => api.rgbImage(-1, 10)).toThrow(/^rgbImage width, height: expected whole numbers of pixels, 1 or more/);
+    expect(() => api.rgbImage('10' as never, 10)).toThrow(/^rgbImage width, height: expected whole numbers/);
+    expect(() => api.asciiText(Number.NaN, 5, () => {})).toThrow(/^asciiText width, height: expected whole numbers/);
+    expect(() => api.pixelData(50000, 50000)).toThrow(/^pixelData width, height: expected a picture of at most/);
+    expect(api.rgbImage(100, 100).pixels.length).toBe(30000);
+  });
+
   it('a render the renderer is closed under says so (it said "band 2 ... failed: Terminating worker thread")', async () => {
     const renderer = await api.Renderer.create({ threads: 2 });
     const spec = api.createSpec({ width: 600, height: 400, maxIter: 20000, output: { format: 'png' } });

@@ -4,7 +4,8 @@
  * of the pool, and the pool nothing of it (the renderer passes rectangles from one to the other).
  */
 
-import { misalignedBits } from '../errors.js';
+import { constants } from 'node:buffer';
+import { formatBytes, invalidArgument, misalignedBits } from '../errors.js';
 import type { Rect } from '../model/plan.js';
 import type { CanvasFile, PixelFormat, SharedImage } from '../model/task.js';
 import { PIXEL_BYTES } from '../model/task.js';
@@ -59,7 +60,27 @@ function inOrderRows(height: number, rowBytes: number, emit: (rows: Uint8Array[]
  *
  * @example asciiText(140, 50, (bytes) => process.stdout.write(bytes))
  */
+/**
+ * Refuses a destination's size that is not whole numbers of pixels, or one whose bytes no buffer holds (rgbImage(-1,
+ * 10) and pixelData(50000, 50000) threw RangeErrors from inside; rgbImage('10', 10) and asciiText(NaN, 5) were taken).
+ */
+function checkSize(where: string, width: number, height: number, bytesPerPixel: number): void {
+  const whole = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1;
+  if (!(whole(width) && whole(height))) {
+    throw invalidArgument(`${where} width, height`, [width, height], 'whole numbers of pixels, 1 or more');
+  }
+  // The pixels are read through one Buffer.
+  if (width * height * bytesPerPixel > constants.MAX_LENGTH) {
+    throw invalidArgument(
+      `${where} width, height`,
+      [width, height],
+      `a picture of at most ${formatBytes(constants.MAX_LENGTH)} in memory (a canvas on disk holds larger)`,
+    );
+  }
+}
+
 export function asciiText(width: number, height: number, write: (bytes: Uint8Array) => void): Destination {
+  checkSize('asciiText', width, height, 1);
   const rows = inOrderRows(height, width + 1, (done) => write(Buffer.concat(done)));
   return {
     format: 'ascii',
@@ -80,6 +101,7 @@ export function asciiText(width: number, height: number, write: (bytes: Uint8Arr
  * @example pbmBitmap(16000, 16000, (bytes) => out.write(bytes))
  */
 export function pbmBitmap(width: number, height: number, write: (bytes: Uint8Array) => void): Destination {
+  checkSize('pbmBitmap', width, height, 1 / 8);
   write(Buffer.from(`P4\n${width} ${height}\n`, 'latin1'));
   const rowBytes = Math.ceil(width / 8);
   const rows = inOrderRows(height, rowBytes, (done) => write(Buffer.concat(done)));
@@ -103,6 +125,7 @@ export function pbmBitmap(width: number, height: number, write: (bytes: Uint8Arr
  * @example const image = rgbImage(800, 600); await renderer.render(spec, { destination: image }); image.pixels
  */
 export function rgbImage(width: number, height: number): Destination & { readonly pixels: Buffer } {
+  checkSize('rgbImage', width, height, 3);
   const buffer = new SharedArrayBuffer(width * height * 3);
   return { format: 'rgb', sharedImage: { buffer, width }, pixels: Buffer.from(buffer), receive() {} };
 }
@@ -118,6 +141,7 @@ export function pixelData(
   height: number,
   format: 'data' | 'data-distance' = 'data',
 ): Destination & { readonly pixels: Buffer } {
+  checkSize('pixelData', width, height, PIXEL_BYTES[format]);
   const buffer = new SharedArrayBuffer(width * height * PIXEL_BYTES[format]);
   return { format, sharedImage: { buffer, width }, pixels: Buffer.from(buffer), receive() {} };
 }
