@@ -204,14 +204,15 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`;
 }
 
-type Estimate = { image: number; tasks: number; runtime: number; reference: number; total: number };
+type Estimate = { image: number; tasks: number; runtime: number; reference: number; encoder: number; total: number };
 
-/** The parts of a memory estimate, in words (the reference orbit only for a deep render). */
+/** The parts of a memory estimate, in words (the reference orbit only for a deep render, the encoder where large). */
 export function memoryParts(e: Estimate): string {
   const reference = e.reference > 0 ? `, the reference orbit and its tables ${formatBytes(e.reference)}` : '';
+  const encoder = e.encoder > 0 ? `, the encoder ${formatBytes(e.encoder)}` : '';
   return (
     `image ${formatBytes(e.image)}, bands in the workers ${formatBytes(e.tasks)}, ` +
-    `Node and its workers ${formatBytes(e.runtime)}${reference}`
+    `Node and its workers ${formatBytes(e.runtime)}${reference}${encoder}`
   );
 }
 

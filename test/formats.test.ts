@@ -162,6 +162,20 @@ describe('colour images through sharp', () => {
     },
   );
 
+  it("AVIF's encoder is counted in --dry-run's memory and time, and in --max-memory (a 222 MB estimate peaked at 514)", async () => {
+    const args = ['--width', '2000', '--height', '1500', '--max-iter', '100', '-o', join(dir, 'e.avif')];
+    const avif = await runMain([...args, '--dry-run']);
+    const png = await runMain([...args.slice(0, -1), join(dir, 'e.png'), '--dry-run']);
+    const seconds = (out: string) => Number(/^time: about ([\d.]+) s/m.exec(out)?.[1]);
+    expect(avif.stdout).toMatch(/^memory: about [\d.]+ MB \(.*, the encoder 133 MB\)$/m);
+    expect(png.stdout).not.toMatch(/the encoder/);
+    // 3 megapixels at 2 us a pixel: 6 s more than the PNG.
+    expect(seconds(avif.stdout) - seconds(png.stdout)).toBeGreaterThan(5);
+    const refused = await runMain([...args, '--max-memory', '250M']);
+    expect(refused.stderr).toMatch(/^mandel-par: a 2000 x 1500 AVIF needs about .*the encoder 133 MB\), more than/);
+    expect(refused.status).toBe(2);
+  });
+
   it('--quality changes a JPEG; it is refused for PNG', async () => {
     const low = await render('low.jpg', [...VIEW, '--quality', '10']);
     const high = await render('high.jpg', [...VIEW, '--quality', '95']);
