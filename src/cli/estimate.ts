@@ -85,10 +85,11 @@ export function mayBeLong(spec: RenderSpec, threads: number): boolean {
 
 /**
  * The encoder's time by format, in ns a pixel, where it is more than a few: libvips' AVIF took 1300 (the classic view)
- * to 5500 (the seahorse at 1e8) over the PNG at 3 megapixels here, WebP 60 to 100; PNG, JPEG and TIFF a few. It
- * follows the render: a 4000 x 3000 AVIF estimated at 0.4 s took 11.5 s.
+ * to 5500 (the seahorse at 1e8) over the PNG at 3 megapixels here, WebP 60 to 100, a pyramid's tiles about 30 (a
+ * 12000^2 DZI spent 4.3 s of its 7.3 writing them); PNG, JPEG and TIFF a few. It follows the render: a 4000 x 3000
+ * AVIF estimated at 0.4 s took 11.5 s.
  */
-const ENCODE_NS: Readonly<Partial<Record<string, number>>> = { avif: 2000, webp: 100 };
+const ENCODE_NS: Readonly<Partial<Record<string, number>>> = { avif: 2000, webp: 100, dzi: 30, iiif: 30 };
 
 export interface Estimate {
   ms: number;
