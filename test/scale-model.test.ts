@@ -94,6 +94,9 @@ describe('sizes and load windows', () => {
     const b = { atMs: 1000, ownUs: 500_000, busyTicks: 1150, stealTicks: 60 };
     // 1.5 s of CPU in a second, 0.5 s of it ours; 0.1 s stolen from 2 cores' 2 s.
     expect(loadBetween(a, b, 2)).toEqual({ ms: 1000, othersCores: 1, stealShare: 0.05 });
+    // A window of a few 10 ms ticks: never more than the machine's cores (it said "others 3.22 cores" on 2).
+    const short = { atMs: 1020, ownUs: 500_000, busyTicks: 1160, stealTicks: 60 };
+    expect(loadBetween(b, short, 2).othersCores).toBe(2);
     expect(isBusy({ ms: 1000, othersCores: 0.2, stealShare: 0 })).toBe(false);
     expect(isBusy({ ms: 1000, othersCores: 0.3, stealShare: 0 })).toBe(true);
     expect(isBusy({ ms: 1000, othersCores: 0, stealShare: 0.06 })).toBe(true);

@@ -94,7 +94,8 @@ export function loadBetween(a: CpuSample, b: CpuSample, cores = availableParalle
   const ownMs = (b.ownUs - a.ownUs) / 1000;
   return {
     ms,
-    othersCores: busyMs === null || ms <= 0 ? null : Math.max(0, busyMs - ownMs) / ms,
+    // At most the machine's cores: a window of a few 10 ms ticks can count more ("others 3.22 cores" on 2).
+    othersCores: busyMs === null || ms <= 0 ? null : Math.min(cores, Math.max(0, busyMs - ownMs) / ms),
     stealShare: stealMs === null || ms <= 0 ? null : stealMs / (ms * cores),
   };
 }
