@@ -110,8 +110,10 @@ describe('the public API on bad arguments: a UsageError naming what is wrong, ne
     const renderer = await api.Renderer.create({ threads: 2 });
     const spec = api.createSpec({ width: 600, height: 400, maxIter: 20000, output: { format: 'png' } });
     const rendering = renderer.render(spec, { destination: api.pixelData(600, 400) });
+    // Its rejection awaited from the start: it comes while close() runs.
+    const refused = expect(rendering).rejects.toThrow(/^Renderer: closed while this render ran: it was stopped$/);
     await new Promise((r) => setTimeout(r, 50));
     await renderer.close();
-    await expect(rendering).rejects.toThrow(/^Renderer: closed while this render ran: it was stopped$/);
+    await refused;
   });
 });

@@ -72,7 +72,8 @@ describe('a worker that fails mid-render', () => {
 
   it('in a PNG render: nothing is written', async () => {
     const { dir, path } = await folderWithOldFile('pic.png');
-    const run = await runWithFault('exit:57', ['--out', 'png', ...args, '-o', path]);
+    // A fixed cycle: --cycle auto samples a picture this small whole first, and the fault would end that sample.
+    const run = await runWithFault('exit:57', ['--out', 'png', ...args, '--cycle', '64', '-o', path]);
     expect(run.stderr).toBe(
       'mandel-par: band 11 (rows 55-59) failed: worker exited with code: 70; the render was stopped\n',
     );

@@ -409,8 +409,7 @@ export class Renderer {
         result = await this.#pool.run(task).finally(() => this.#running--);
       } catch (err) {
         // Closed under it: said so, not "Terminating worker thread" from the band the worker held.
-        if (this.#closed) throw closedWhileRendering();
-        const failure = taskFailed(index, rects, spec.width, err);
+        const failure = this.#closed ? closedWhileRendering() : taskFailed(index, rects, spec.width, err);
         if (Atomics.load(states, index) === TASK_RUNNING) throw failure;
         bystander ??= failure;
         return 0;
