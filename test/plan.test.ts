@@ -81,6 +81,13 @@ describe('planTiles and planInterleaved', () => {
     expect(planTiles(5, 3, 4)).toEqual([[{ x: 0, y: 0, w: 4, h: 3 }], [{ x: 4, y: 0, w: 1, h: 3 }]]);
   });
 
+  it('refuses more than 2^22 tiles, naming the least side that fits (2^20 squared in 16s exhausted the heap)', () => {
+    expect(() => planTiles(2 ** 20, 2 ** 20, 16)).toThrow(
+      'planTiles size: expected a tile side of at least 512 for 1048576 x 1048576 (at most 4194304 tiles), but received 16',
+    );
+    expect(planTiles(2 ** 20, 2 ** 20, 512)).toHaveLength(2 ** 22);
+  });
+
   it('deals rows round-robin, one task per share', () => {
     expect(planInterleaved(4, 5, 2).map((task) => task.map((r) => r.y))).toEqual([
       [0, 2, 4],

@@ -27,6 +27,9 @@ function checkWhole(fn: string, args: Record<string, unknown>): void {
   }
 }
 
+/** Most tasks planTiles makes (a task's rectangle is an object in memory, and a message to a worker). */
+const MAX_TILES = 1 << 22;
+
 /** Bands per thread when the user does not choose: enough that the queue evens out uneven bands. */
 export const BANDS_PER_THREAD = 8;
 
@@ -70,6 +73,16 @@ export function planTaperedBands(width: number, height: number, bandRows: number
  */
 export function planTiles(width: number, height: number, size: number): Plan {
   checkWhole('planTiles', { width, height, size });
+  // Each tile is an object: 2^20 squared in tiles of 16 (4 G of them) exhausted the heap after half a minute.
+  const tiles = Math.ceil(width / size) * Math.ceil(height / size);
+  if (tiles > MAX_TILES) {
+    const least = Math.ceil(Math.sqrt((width * height) / MAX_TILES));
+    throw invalidArgument(
+      'planTiles size',
+      size,
+      `a tile side of at least ${least} for ${width} x ${height} (at most ${MAX_TILES} tiles)`,
+    );
+  }
   const plan: Plan = [];
   for (let y = 0; y < height; y += size) {
     for (let x = 0; x < width; x += size) {
