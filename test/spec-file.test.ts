@@ -114,6 +114,30 @@ describe('a picture given whole', () => {
     expect(createSpec({ width: 80, height: 24 }).region).toEqual({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
   });
 
+  it('takes a palette by name or hex list, as --palette does (it took only [r, g, b] arrays)', async () => {
+    const json = join(dir, 'named.json');
+    await writeFile(
+      json,
+      JSON.stringify({
+        width: 60,
+        height: 40,
+        maxIter: 300,
+        colouring: { palette: 'fire' },
+        output: { format: 'png' },
+      }),
+    );
+    const named = join(dir, 'named.png');
+    const line = join(dir, 'named-line.png');
+    expect((await runMain(['--spec', json, '-o', named, '--quiet'])).status).toBe(0);
+    const same = ['--width', '60', '--height', '40', '--max-iter', '300', '--palette', 'fire', '--cycle', '64'];
+    expect((await runMain([...same, '-o', line, '--quiet'])).status).toBe(0);
+    expect((await readFile(named)).equals(await readFile(line))).toBe(true);
+    expect(createSpec({ colouring: { palette: '#000000,#ffffff' } }).colouring.palette).toEqual([
+      [0, 0, 0],
+      [255, 255, 255],
+    ]);
+  });
+
   it('takes a spec with fields left out, as the API does: the rest are the defaults', async () => {
     const json = join(dir, 'small.json');
     const region = { xMin: -2, xMax: 1, yMin: -1, yMax: 1 };

@@ -114,7 +114,7 @@ describe('the render spec', () => {
     [{ shortcuts: 'yes' }, 'spec.shortcuts: expected true or false, but received "yes"'],
     [
       { colouring: { palette: [[0, 0, 0]], inside: [0, 0, 0], cycle: 64 } },
-      'spec.colouring.palette: expected two or more [r, g, b] colours, 0-255, but received [[0,0,0]]',
+      'spec.colouring.palette: expected two or more [r, g, b] colours, 0-255, or (to createSpec and --spec) a name among classic, fire, ocean, twilight, grey or hex colours, but received [[0,0,0]]',
     ],
     [
       { output: { format: 'bmp' } },

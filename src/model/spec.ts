@@ -12,7 +12,7 @@ import type { Region } from '../plane/viewport.js';
 import { CLASSIC_CENTER, CLASSIC_REGION, CLASSIC_SCALE, regionFits, viewAround } from '../plane/viewport.js';
 import type { Colouring } from './colouring.js';
 import { SHADINGS } from './colouring.js';
-import { PALETTES } from './palettes.js';
+import { PALETTES, paletteFrom } from './palettes.js';
 import type { EngineName } from './task.js';
 import { ENGINES } from './task.js';
 
@@ -165,7 +165,8 @@ export interface RenderSpec {
 
 /** What a caller may leave out of a spec; `createSpec` fills it in. */
 export type SpecInput = Partial<Omit<RenderSpec, 'colouring' | 'output'>> & {
-  colouring?: Partial<Colouring>;
+  /** The palette as colours, or by name or hex list as --palette takes it (`'fire'`, `'#000000,#ffffff'`). */
+  colouring?: Partial<Omit<Colouring, 'palette'>> & { palette?: Colouring['palette'] | string };
   output?: OutputSpec | ({ format: OutputFormat } & OutputSettings);
 };
 
@@ -238,6 +239,16 @@ export const DEFAULT_COLOURING: Readonly<Colouring> = Object.freeze({
  *
  * @example createSpec({ output: { format: 'png' }, width: 800, height: 600 })
  */
+/**
+ * A palette given by name or hex list (as --palette takes it; a JSON spec said `"palette": "fire"` and was refused), as
+ * colours; nothing for one given as colours, or none. A name that is none is left for validateSpec to refuse.
+ */
+function namedPalette(palette: unknown): { palette?: Colouring['palette'] } {
+  if (typeof palette !== 'string') return {};
+  const colours = paletteFrom(palette);
+  return colours ? { palette: colours } : {};
+}
+
 export function createSpec(input: SpecInput = {}): RenderSpec {
   // What is not an object is no spec (a JSON file holding null or "png"); an output or colouring likewise.
   if (!isPlainObject(input)) throw invalidSpecField('', input, 'an object of spec fields');
@@ -268,7 +279,7 @@ export function createSpec(input: SpecInput = {}): RenderSpec {
     shortcuts: true,
     aa: 1,
     ...input,
-    colouring: { ...DEFAULT_COLOURING, ...input.colouring },
+    colouring: { ...DEFAULT_COLOURING, ...input.colouring, ...namedPalette(input.colouring?.palette) },
     // Settings the format does not have stay in, for validateSpec to refuse: a typo is not lost.
     output: OUTPUT_FORMATS.includes(format)
       ? { ...input.output, ...outputSpec(format, input.output as OutputSettings) }
@@ -303,7 +314,11 @@ function checkRegion(region: unknown): void {
 function checkColouring(c: unknown): Colouring {
   if (!isRecord(c)) throw invalidSpecField('colouring', c, 'an object with palette, inside and cycle');
   if (!(Array.isArray(c.palette) && c.palette.length >= 2 && c.palette.every(isColour))) {
-    throw invalidSpecField('colouring.palette', c.palette, 'two or more [r, g, b] colours, 0-255');
+    throw invalidSpecField(
+      'colouring.palette',
+      c.palette,
+      `two or more [r, g, b] colours, 0-255, or (to createSpec and --spec) a name among ${Object.keys(PALETTES).join(', ')} or hex colours`,
+    );
   }
   if (!isColour(c.inside)) throw invalidSpecField('colouring.inside', c.inside, 'an [r, g, b] colour, 0-255');
   if (!(typeof c.cycle === 'number' && Number.isFinite(c.cycle) && c.cycle > 0)) {
