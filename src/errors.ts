@@ -264,11 +264,12 @@ export function scalePictureTooLarge(width: number, height: number, allowed: num
 }
 
 /** The keys of a .kfr file that mandel-par does not map (colours, KF's own settings): rendered without them. */
-export function kfrNotRead(path: string, keys: string[]): string {
+export function kfrNotRead(path: string, keys: string[], rotate?: number): string {
   const shown = keys.length > 8 ? `${keys.slice(0, 8).join(', ')} and ${keys.length - 8} more` : keys.join(', ');
+  const turned = rotate === undefined ? '' : `; its Rotate ${rotate} is not applied: the picture comes out unturned`;
   return (
     `warning: ${path}: only Re, Im, Zoom and Iterations are read; not mapped: ${shown} ` +
-    "(colour and size are this command's options)"
+    `(colour and size are this command's options)${turned}`
   );
 }
 

@@ -173,6 +173,16 @@ describe('a picture given whole', () => {
     const clash = await runMain(['--from', kfr, '--zoom', '3']);
     expect(clash.stderr).toMatch(/\nmandel-par: --from, --zoom: the \.kfr location gives the view\n$/);
     expect(clash.status).toBe(2);
+    // A turned location is said so; a missing key is named (it said only "with Re, Im and Zoom").
+    const turned = join(dir, 'turned.kfr');
+    await writeFile(turned, `Re: ${re}\r\nIm: ${im}\r\nZoom: 1E20\r\nRotate: 30\r\n`);
+    const turnedRun = await runMain(['--from', turned, ...size, '-o', join(dir, 'turned.png')]);
+    expect(turnedRun.stderr).toContain('; its Rotate 30 is not applied: the picture comes out unturned\n');
+    const partial = join(dir, 'partial.kfr');
+    await writeFile(partial, `Re: ${re}\r\nZoom: 1E20\r\n`);
+    const partialRun = await runMain(['--from', partial, ...size, '-o', join(dir, 'partial.png')]);
+    expect(partialRun.stderr).toMatch(/with Re, Im and Zoom \(this one has no Im\)/);
+    expect(partialRun.status).toBe(2);
     // --max-iter raises (or lowers) the location's iterations, as Kalles Fraktaler users do (it was refused).
     const raised = join(dir, 'kfr-raised.png');
     expect((await runMain(['--from', kfr, ...size, '--max-iter', '20000', '-o', raised])).status).toBe(0);

@@ -62,7 +62,8 @@ export async function main(argv: string[], renderers: Renderers): Promise<number
     if (command) await command(raw, argv);
     else {
       const given = await loadGivenSpec(raw);
-      if (given?.location?.ignored.length) printLine(kfrNotRead(String(raw.from), given.location.ignored));
+      const location = given?.location;
+      if (location?.ignored.length) printLine(kfrNotRead(String(raw.from), location.ignored, location.rotate));
       await runRender(resolveRenderCommand(raw, undefined, given), await renderers.get());
     }
     return 0;

@@ -23,7 +23,15 @@ export interface GivenSpec {
 /** A Kalles Fraktaler location (.kfr): the view and iterations only; size, colour and the rest stay the options'. */
 export interface KfrLocation {
   option: 'from';
-  location: { re: string; im: string; zoom: string; iterations: number | undefined; ignored: string[] };
+  location: {
+    re: string;
+    im: string;
+    zoom: string;
+    iterations: number | undefined;
+    ignored: string[];
+    /** KF's Rotate in degrees, where not 0: not applied (mandel-par draws unturned views). */
+    rotate?: number;
+  };
 }
 
 /** The keys of a .kfr that mandel-par maps; the others are named in a warning. */
@@ -42,7 +50,9 @@ export function readKfr(text: string, path: string): KfrLocation['location'] {
   }
   const [re, im, zoom] = ['Re', 'Im', 'Zoom'].map((k) => fields.get(k));
   if (re === undefined || im === undefined || zoom === undefined) {
-    throw invalidOption('from', path, 'a Kalles Fraktaler location with Re, Im and Zoom', '--from location.kfr');
+    const missing = ['Re', 'Im', 'Zoom'].filter((k) => !fields.has(k)).join(', ');
+    const expected = `a Kalles Fraktaler location with Re, Im and Zoom (this one has no ${missing})`;
+    throw invalidOption('from', path, expected, '--from location.kfr');
   }
   // The file's own values are named as the file has them (they would be checked as --center, --zoom, --max-iter).
   const wrong = (field: string, value: string, expected: string) =>
@@ -66,7 +76,9 @@ export function readKfr(text: string, path: string): KfrLocation['location'] {
     throw wrong('Iterations', iterationsText as string, 'a whole number of 1 or more');
   }
   const ignored = [...fields.keys()].filter((k) => !KFR_KEYS.includes(k));
-  return { re, im, zoom, iterations, ignored };
+  // A turned view is said apart from the colours: the picture comes out unturned.
+  const rotate = Number(fields.get('Rotate') ?? 0);
+  return { re, im, zoom, iterations, ignored, ...(rotate !== 0 && Number.isFinite(rotate) ? { rotate } : {}) };
 }
 
 /** The spec that --spec or --from names, or undefined when neither is given. */
