@@ -342,6 +342,26 @@ describe('keyframes kept', () => {
     );
   });
 
+  it('--dry-run says the frames, the keyframes to render and those kept, and a time; it writes nothing', async () => {
+    // (There was none: a user could not know a video's cost before running it.)
+    const fresh = join(dir, 'dry');
+    const before = await runCli([...args(fresh), '--dry-run']);
+    expect(before.status).toBe(0);
+    expect(before.stdout).toMatch(
+      new RegExp(
+        `^dry run: 80 frames at 16 fps, 160 x 90, into "${fresh}" \\(frames\\), --max-iter \\d+, on \\d threads?\n` +
+          'keyframes: 80 to render, 0 kept in .*\n' +
+          'time: about [\\d.]+ (s|min)[^\n]* for the keyframes \\(from 3 keyframes sampled\\), then the frames\n' +
+          'nothing was written\n$',
+      ),
+    );
+    expect(existsSync(fresh) || existsSync(`${fresh}.parts`)).toBe(false);
+    // The video made earlier in this block: every keyframe kept.
+    const kept = await runCli([...args(join(dir, 'whole')), '--dry-run']);
+    expect(kept.stdout, kept.stderr).toMatch(/^keyframes: 0 to render, 80 kept in /m);
+    expect(kept.stdout).toMatch(/^time: about 0\.0 s for the keyframes \(from 0 keyframes sampled\)/m);
+  });
+
   it('shards render their share of the keyframes; assemble makes the video once all are in', async () => {
     const sharded = join(dir, 'sharded');
     const shard = (which: string) => runCli(args(sharded, ['--shard', which]).filter((a) => a !== '--quiet'));

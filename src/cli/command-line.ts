@@ -189,6 +189,10 @@ const VIDEO_OPTIONS = {
   threads: OPTIONS.threads,
   shard: { type: 'string', description: 'Render only keyframes of shard i of n, for job arrays: i/n or auto[/n]' },
   quiet: { type: 'boolean', description: 'No progress bar, nor the line saying what was written' },
+  'dry-run': {
+    type: 'boolean',
+    description: 'Say the frames, the keyframes to render (and those kept) and the time they take; render nothing',
+  },
   output: {
     type: 'string',
     alias: 'o',

@@ -16,9 +16,11 @@ import { keysNeeded, type Timeline, writeSettings, writeVideo } from '../video/a
 import type { VideoFormat } from '../video/encode.js';
 import { checkVideoOutput, requireFfmpeg, VIDEO_FORMATS } from '../video/encode.js';
 import type { VideoMap } from '../video/map.js';
-import { hasKey, MAP_FILE, openMap, readMap, renderKey } from '../video/map.js';
+import { checkMap, hasKey, MAP_FILE, openMap, readMap, renderKey } from '../video/map.js';
 import { KEY_SCALE, keyCount, keyZoom, log2OfDecimal } from '../video/schedule.js';
+import { counted } from '../words.js';
 import { autoIterations } from './auto-iterations.js';
+import { duration, estimateRender } from './estimate.js';
 import type { RawArgs } from './parsers.js';
 import { MAX_THREADS, parseChoice, parsePositiveNumber, parseViewWidth, single, wholeReader } from './parsers.js';
 import { printLine } from './print.js';
@@ -48,6 +50,8 @@ export interface VideoCommand {
   threads: number;
   shard: Shard | undefined;
   quiet: boolean;
+  /** Say what the video would take, and render and write nothing. */
+  dryRun: boolean;
 }
 
 const EXTENSIONS: Record<string, VideoFormat> = { '.mp4': 'mp4', '.webm': 'webm', '': 'frames' };
@@ -162,7 +166,45 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
     threads: Math.min(whole('threads', 1, MAX_THREADS, '--threads 4', parallelism), parallelism),
     shard: shardText === undefined ? undefined : resolveShard(parseShard(shardText), undefined),
     quiet: raw.quiet === true,
+    dryRun: raw['dry-run'] === true,
   };
+}
+
+/** Keyframes a dry run times, spread from the first needed to the last: their cost grows with depth. */
+const TIMED_KEYS = 3;
+
+/**
+ * What `video --dry-run` prints: the frames, the keyframes needed and those the parts folder holds already, and the
+ * time the rest take, estimated from TIMED_KEYS of them (their mean, times their number; the frames' composition and
+ * ffmpeg are not counted). Refuses, as the video would, a parts folder of another zoom.
+ */
+async function dryRunReport(
+  c: VideoCommand,
+  renderer: Renderer,
+  folder: string,
+  map: VideoMap,
+  held: VideoMap | undefined,
+): Promise<string> {
+  if (held) checkMap(folder, held, map);
+  const needed = keysNeeded(c.timeline, c.keys, c.autoCycle).filter(
+    (k) => !c.shard || k % c.shard.count === c.shard.index - 1,
+  );
+  const missing: number[] = [];
+  for (const k of needed) if (!held || !(await hasKey(folder, k, map))) missing.push(k);
+  const last = missing.length - 1;
+  const spread = Array.from({ length: TIMED_KEYS }, (_, j) => Math.round((j * last) / (TIMED_KEYS - 1)));
+  const timed = last < 0 ? [] : [...new Set(spread)];
+  let ms = 0;
+  for (const i of timed) ms += (await estimateRender(renderer, c.keySpec(missing[i], map.maxIter), c.threads)).ms;
+  const keyMs = timed.length === 0 ? 0 : (ms / timed.length) * missing.length;
+  const { frames, fps } = c.timeline;
+  return [
+    `dry run: ${counted(frames, 'frame')} at ${fps} fps, ${c.width} x ${c.height}, into ${JSON.stringify(c.output)} (${c.format}), --max-iter ${map.maxIter}, on ${counted(c.threads, 'thread')}`,
+    `keyframes: ${missing.length} to render, ${needed.length - missing.length} kept in ${JSON.stringify(folder)} (${map.width} x ${map.height}, ${needed.length} of the zoom's ${c.keys} needed by its frames)`,
+    `time: about ${duration(keyMs)} for the keyframes (from ${counted(timed.length, 'keyframe')} sampled), then the frames${c.shard ? ' (by the run without --shard)' : ''}`,
+    'nothing was written',
+    '',
+  ].join('\n');
 }
 
 /** Renders the keyframes that are missing (this shard's only, with --shard), then, without --shard, the video. */
@@ -172,8 +214,8 @@ export async function runVideo(c: VideoCommand): Promise<void> {
   // A shard only renders keyframes: a cluster node needs no ffmpeg.
   if (!c.shard) requireFfmpeg(c.format);
   // The keyframes' folder, beside the video, must be writable before any work (a read-only folder ended in
-  // "unexpected failure: ENOENT" from its mkdir).
-  await probeFolder(join(folder, MAP_FILE), c.output);
+  // "unexpected failure: ENOENT" from its mkdir); a dry run makes nothing.
+  if (!c.dryRun) await probeFolder(join(folder, MAP_FILE), c.output);
   const interrupt = abortOnSignals(keyframesKept(folder));
   const { signal } = interrupt;
   const renderer = await Renderer.create({ threads: c.threads, minThreads: 1, logger: { warn: printLine } });
@@ -198,6 +240,10 @@ export async function runVideo(c: VideoCommand): Promise<void> {
       height: KEY_SCALE * c.height,
       keys: c.keys,
     };
+    if (c.dryRun) {
+      process.stdout.write(await dryRunReport(c, renderer, folder, map, held));
+      return;
+    }
     await openMap(folder, map);
     const settings: VideoSettings = {
       output: c.output,

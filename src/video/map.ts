@@ -69,20 +69,25 @@ export function parseJsonFile(text: string, file: string): unknown {
   }
 }
 
+/** Refuses a parts folder whose map, `held`, is another than `map` (another zoom), naming what differs. */
+export function checkMap(folder: string, held: VideoMap, map: VideoMap): void {
+  const all = (Object.keys(map) as (keyof VideoMap)[]).filter(
+    (field) => JSON.stringify(held[field]) !== JSON.stringify(map[field]),
+  );
+  // The keyframes follow from the zooms and the size: named only when nothing else differs.
+  const differs = all.length > 1 ? all.filter((field) => field !== 'keys') : all;
+  if (differs.length > 0)
+    throw otherVideoMap(
+      folder,
+      differs.map((field) => differenceWords(field, held, map)),
+    );
+}
+
 /** Makes the parts folder for `map`, or checks that the one there is for the same map. */
 export async function openMap(folder: string, map: VideoMap): Promise<void> {
   const held = await readMap(folder);
   if (held) {
-    const all = (Object.keys(map) as (keyof VideoMap)[]).filter(
-      (field) => JSON.stringify(held[field]) !== JSON.stringify(map[field]),
-    );
-    // The keyframes follow from the zooms and the size: named only when nothing else differs.
-    const differs = all.length > 1 ? all.filter((field) => field !== 'keys') : all;
-    if (differs.length > 0)
-      throw otherVideoMap(
-        folder,
-        differs.map((field) => differenceWords(field, held, map)),
-      );
+    checkMap(folder, held, map);
     return;
   }
   await mkdir(folder, { recursive: true });
