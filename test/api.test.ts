@@ -106,6 +106,18 @@ describe('the public API on bad arguments: a UsageError naming what is wrong, ne
     expect(api.rgbImage(100, 100).pixels.length).toBe(30000);
   });
 
+  it('threads that are no number of them: minThreads past threads, a call of 0 threads (both were clamped silently)', async () => {
+    await expect(api.Renderer.create({ threads: 1, minThreads: 4 })).rejects.toThrow(
+      'RendererOptions.minThreads: expected at most threads (1), but received 4',
+    );
+    const renderer = await api.Renderer.create({ threads: 1 });
+    const spec = api.createSpec({ width: 16, height: 8, maxIter: 50 });
+    await expect(renderer.render(spec, { destination: api.asciiText(16, 8, () => {}), maxThreads: 0 })).rejects.toThrow(
+      /^RenderCall\.maxThreads: expected a whole number of 1 or more/,
+    );
+    await renderer.close();
+  });
+
   it('a render the renderer is closed under says so (it said "band 2 ... failed: Terminating worker thread")', async () => {
     const renderer = await api.Renderer.create({ threads: 2 });
     const spec = api.createSpec({ width: 600, height: 400, maxIter: 20000, output: { format: 'png' } });

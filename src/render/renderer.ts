@@ -177,13 +177,26 @@ function checkRendererOptions(o: RendererOptions): void {
   };
   whole('threads', 1);
   whole('minThreads', 0);
+  // More kept than allowed was cut down without a word.
+  if (o.minThreads !== undefined && o.threads !== undefined && o.minThreads > o.threads) {
+    throw invalidArgument('RendererOptions.minThreads', o.minThreads, `at most threads (${o.threads})`);
+  }
   if (o.idleMs !== undefined && !(typeof o.idleMs === 'number' && o.idleMs >= 0)) {
     throw invalidArgument('RendererOptions.idleMs', o.idleMs, 'milliseconds, 0 or more');
   }
 }
 
-/** Refuses a RenderCall without a destination of a known pixel format. */
+/** Refuses a RenderCall without a destination of a known pixel format, or with threads that are no number of them. */
 function checkRenderCall(call: RenderCall): void {
+  // 0 was taken as 1 without a word (more than the renderer has are its all, as documented).
+  const { maxThreads } = call ?? {};
+  if (maxThreads !== undefined && !(Number.isInteger(maxThreads) && maxThreads >= 1)) {
+    throw invalidArgument(
+      'RenderCall.maxThreads',
+      maxThreads,
+      "a whole number of 1 or more (past the renderer's threads, all of them)",
+    );
+  }
   const format = call?.destination?.format;
   if (!(PIXEL_FORMATS as readonly unknown[]).includes(format) || typeof call.destination.receive !== 'function') {
     throw invalidArgument(
