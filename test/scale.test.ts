@@ -155,6 +155,19 @@ describe('mandel-par scale', () => {
       ...(over ? ['oversubscribed'] : []),
     ])
       expect(svg).toContain(text);
+    // Every panel's labels within the picture's panels: the cores' label reads from its rule inward (at the right edge
+    // it ran into the legend), and no tick lies below its axis (a log axis starts at its first tick).
+    const panels = [...svg.matchAll(/<rect x="(\d+)" y="([\d.]+)" width="(\d+)" height="(\d+)" fill="none"/g)];
+    const right = Math.max(...panels.map((m) => Number(m[1]) + Number(m[3])));
+    for (const m of svg.matchAll(
+      /<text x="([\d.]+)"( text-anchor="end")? y="[\d.]+" fill="#444444"[^>]*>\d+ cores</g,
+    )) {
+      if (!m[2]) expect(Number(m[1])).toBeLessThan(right - 40);
+    }
+    for (const m of svg.matchAll(/<line x1="\d+" y1="([\d.]+)" x2="\d+" y2="[\d.]+" stroke="#dddddd"\/>/g)) {
+      const y = Number(m[1]);
+      expect(panels.some((p) => y >= Number(p[2]) - 0.5 && y <= Number(p[2]) + Number(p[4]) + 0.5)).toBe(true);
+    }
   });
 
   it('draws the chart as a valid SVG and a PNG of the size the JSON states', async () => {

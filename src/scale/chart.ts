@@ -121,8 +121,13 @@ function drawPanel(p: Panel, labels: string[], top: number): string[] {
   const yMin = p.log ? Math.min(1, ...all.map((q) => q.speedup)) : 0;
   const xTicks = p.log ? logTicks(xMin, xMax) : linearTicks(xMax);
   const yTicks = p.log ? logTicks(yMin, yMax) : linearTicks(yMax);
-  const [x0, x1] = [xMin, p.log ? xTicks[xTicks.length - 1] : Math.max(xMax, xTicks[xTicks.length - 1])];
-  const [y0, y1] = [yMin, Math.max(yMax, yTicks[yTicks.length - 1])];
+  // A log axis starts at its first tick, a power of two at or below the least value (a tick of 0.25 under an axis
+  // that began at 0.3 was drawn below the panel, over the axis' labels).
+  const [x0, x1] = [
+    p.log ? xTicks[0] : xMin,
+    p.log ? xTicks[xTicks.length - 1] : Math.max(xMax, xTicks[xTicks.length - 1]),
+  ];
+  const [y0, y1] = [p.log ? yTicks[0] : yMin, Math.max(yMax, yTicks[yTicks.length - 1])];
   const scale = (v: number, a: number, b: number) => (p.log ? Math.log2(v / a) / Math.log2(b / a) : (v - a) / (b - a));
   const x = (v: number) => MARGIN.left + scale(v, x0, x1) * PANEL_WIDTH;
   const y = (v: number) => top + PANEL_HEIGHT - scale(v, y0, y1) * PANEL_HEIGHT;
@@ -156,9 +161,12 @@ function drawPanel(p: Panel, labels: string[], top: number): string[] {
     `<text transform="translate(${MARGIN.left - 44},${top + PANEL_HEIGHT / 2}) rotate(-90)" text-anchor="middle" font-weight="bold" font-size="12">${escapeHtml(p.yTitle)}</text>`,
   );
   if (p.cores !== undefined) {
+    // Its label on the side with room: past the panel's right edge it ran into the legend.
+    const right = x(p.cores) > MARGIN.left + PANEL_WIDTH / 2;
+    const label = right ? `x="${x(p.cores) - 4}" text-anchor="end"` : `x="${x(p.cores) + 4}"`;
     out.push(
       `<line x1="${x(p.cores)}" y1="${top}" x2="${x(p.cores)}" y2="${top + PANEL_HEIGHT}" stroke="#444444"/>`,
-      `<text x="${x(p.cores) + 4}" y="${top + 14}" fill="#444444" font-size="11">${p.cores} cores</text>`,
+      `<text ${label} y="${top + 14}" fill="#444444" font-size="11">${p.cores} cores</text>`,
     );
   }
   const [i0, i1] = p.ideal;
