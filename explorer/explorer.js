@@ -153,6 +153,8 @@ async function refine() {
     // the CLI would at this size (at the seahorse's 1e30, 7000 by depth drew black; the CLI's sample 64000), and
     // every other rectangle (and the copied command, and Save) takes them.
     const first = await tile(rects[0], target.maxIter ?? 'auto', {});
+    // A newer view may have come while it decoded: its choices are not this one's.
+    if (signal.aborted) return;
     shownCycle = target.cycle ?? first.cycle;
     if (target.maxIter === null) shownMaxIter = chosenMaxIter = first.maxIter;
     describe();

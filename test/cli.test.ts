@@ -120,6 +120,10 @@ describe('-o FILE', () => {
     const expected = Buffer.concat([Buffer.from(`before\n${ascii}`, 'latin1'), png, Buffer.from('after\n')]);
     expect((await readFile(log)).equals(expected)).toBe(true);
     expect((await stat(log)).ino).toBe(inode);
+    // Any descriptor of its own: no probe file is made beside /dev/fd/3 (it was refused, ENOENT, as root too).
+    const three = join(dir, 'three');
+    execFileSync('sh', ['-c', `"${process.execPath}" "${CLI}" ${small.join(' ')} --quiet -o /dev/fd/3 3>>"${three}"`]);
+    expect(await readFile(three, 'latin1')).toBe(ascii);
   });
 
   it('a FIFO whose reader comes later gets the whole picture', async () => {

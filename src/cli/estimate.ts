@@ -125,7 +125,12 @@ export function estimateTile(spec: RenderSpec): { w: number; h: number } {
  * The estimated wall time of `spec` on `threads` threads (see the module's comment). On a deep view the sample
  * computes the reference orbit that the render then reuses.
  */
-export async function estimateRender(renderer: Renderer, spec: RenderSpec, threads: number): Promise<Estimate> {
+export async function estimateRender(
+  renderer: Renderer,
+  spec: RenderSpec,
+  threads: number,
+  encodes = true,
+): Promise<Estimate> {
   const started = performance.now();
   const tile = estimateTile(spec);
   const [probes, strips] = [sampleTiles(spec.width, spec.height, tile).slice(0, PROBES), sampleStrips(spec, tile)];
@@ -161,7 +166,8 @@ export async function estimateRender(renderer: Renderer, spec: RenderSpec, threa
     batch = Math.max(1, Math.floor(((SAMPLE_BUDGET_MS - elapsed) * measured) / Math.max(elapsed, 1)));
   }
   const referenceMs = first.reference?.ms ?? 0;
-  const encodeMs = (spec.width * spec.height * (ENCODE_NS[spec.output.format] ?? 0)) / 1e6;
+  // A shard encodes nothing (`encodes` false): its bands go into the canvas, and assemble encodes.
+  const encodeMs = encodes ? (spec.width * spec.height * (ENCODE_NS[spec.output.format] ?? 0)) / 1e6 : 0;
   const ms = referenceMs + ((workMs / pixels) * spec.width * spec.height) / threads + encodeMs;
   const { w, h } = strips[0][0];
   const sample = `${counted(measured, 'strip')} of ${w} x ${h} pixels`;

@@ -53,7 +53,8 @@ export function resolveFindOptions(raw: RawArgs): FindOptions {
   if (preperiod !== undefined && !misiurewicz) {
     throw conflictingOptions(['preperiod'], 'is for Misiurewicz points: give --misiurewicz');
   }
-  if (period !== undefined && !misiurewicz && period > maxPeriod) {
+  // Only a --max-period given says so: an explicit period skips the search the default bounds.
+  if (period !== undefined && !misiurewicz && text('max-period') !== undefined && period > maxPeriod) {
     throw conflictingOptions(['period', 'max-period'], `--period ${period} is past --max-period ${maxPeriod}`);
   }
   return {

@@ -308,7 +308,7 @@ function chooseCanvas(c: RenderCommand, plan: Plan): boolean {
   const { spec } = c;
   const inMemory = () => checkMemory(spec, c.threads, plan, c.maxMemory);
   const onDisk = () => {
-    checkMemory(spec, c.threads, partsPlan(c), c.maxMemory, undefined, true);
+    checkMemory(spec, c.threads, partsPlan(c), c.maxMemory, undefined, true, !c.shard);
     return true;
   };
   if (pixelKind(spec.output.format) === 'membership' || c.canvas === 'memory') {
@@ -351,7 +351,7 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
   // bound said short, which then kept nothing).
   const mayKeep = mayBeLong(spec, c.threads) && !c.resume;
   const sampled = c.dryRun || mayKeep;
-  const whole = sampled ? await estimateRender(renderer, spec, c.threads) : undefined;
+  const whole = sampled ? await estimateRender(renderer, spec, c.threads, !c.shard) : undefined;
   if (whole) mark(`estimate: ${whole.sample}, ${(whole.ms / 1000).toFixed(2)} s`);
   // A shard renders its share of the bands.
   const estimate = whole && { ...whole, ms: whole.ms / (c.shard?.count ?? 1) };
@@ -367,7 +367,7 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
       checkSameJob(parts, left, (await partsJob(c, c.output as string)).job);
     }
     const used = onDisk ? partsPlan(c) : plan;
-    const memory = checkMemory(spec, c.threads, used, c.maxMemory, undefined, onDisk);
+    const memory = checkMemory(spec, c.threads, used, c.maxMemory, undefined, onDisk, !c.shard);
     process.stdout.write(dryRunReport(c, used, onDisk, memory, estimate as Estimate));
     return;
   }

@@ -185,9 +185,11 @@ export function resizedPicture(
   const aa = to.aa ?? given.aa;
   let place: Pick<RenderSpec, 'region'> = {};
   if (!given.view && width * given.height !== height * given.width) {
+    // The y-span by the change of shape, so each pixel keeps the shape it had (a side rounded by one pixel had the
+    // region re-cut to square pixels, a quarter of a 2:1 picture of the classic region lost).
     const r = given.region as Region;
     const middle = (r.yMin + r.yMax) / 2;
-    const half = ((r.xMax - r.xMin) * height * aspect) / width / 2;
+    const half = ((r.yMax - r.yMin) / 2) * (height / given.height) * (given.width / width);
     place = { region: { ...r, yMin: middle - half, yMax: middle + half } };
   }
   const deeper = given.view && given.engine !== 'perturb' && needsPerturbation(given.view, width, height, aa, aspect);

@@ -170,6 +170,20 @@ export function resolveVideoOptions(raw: RawArgs, parallelism = availableParalle
   };
 }
 
+/** The keyframes the video's frames need (this shard's, with --shard), and those of them the folder lacks. */
+async function keyframesToRender(
+  c: VideoCommand,
+  folder: string,
+  map: VideoMap,
+): Promise<{ needed: number[]; missing: number[] }> {
+  const needed = keysNeeded(c.timeline, c.keys, c.autoCycle).filter(
+    (k) => !c.shard || k % c.shard.count === c.shard.index - 1,
+  );
+  const missing: number[] = [];
+  for (const k of needed) if (!(await hasKey(folder, k, map))) missing.push(k);
+  return { needed, missing };
+}
+
 /** Keyframes a dry run times, spread from the first needed to the last: their cost grows with depth. */
 const TIMED_KEYS = 3;
 
@@ -186,11 +200,7 @@ async function dryRunReport(
   held: VideoMap | undefined,
 ): Promise<string> {
   if (held) checkMap(folder, held, map);
-  const needed = keysNeeded(c.timeline, c.keys, c.autoCycle).filter(
-    (k) => !c.shard || k % c.shard.count === c.shard.index - 1,
-  );
-  const missing: number[] = [];
-  for (const k of needed) if (!held || !(await hasKey(folder, k, map))) missing.push(k);
+  const { needed, missing } = await keyframesToRender(c, folder, map);
   const last = missing.length - 1;
   const spread = Array.from({ length: TIMED_KEYS }, (_, j) => Math.round((j * last) / (TIMED_KEYS - 1)));
   const timed = last < 0 ? [] : [...new Set(spread)];
@@ -211,8 +221,8 @@ async function dryRunReport(
 export async function runVideo(c: VideoCommand): Promise<void> {
   const folder = partsFolder(c.output);
   await checkVideoOutput(c.output, c.format);
-  // A shard only renders keyframes: a cluster node needs no ffmpeg.
-  if (!c.shard) requireFfmpeg(c.format);
+  // A shard only renders keyframes: a cluster node needs no ffmpeg; nor does a dry run, which plans on any machine.
+  if (!c.shard && !c.dryRun) requireFfmpeg(c.format);
   // The keyframes' folder, beside the video, must be writable before any work (a read-only folder ended in
   // "unexpected failure: ENOENT" from its mkdir); a dry run makes nothing.
   if (!c.dryRun) await probeFolder(join(folder, MAP_FILE), c.output);
@@ -255,11 +265,7 @@ export async function runVideo(c: VideoCommand): Promise<void> {
       cycleByDepth: c.autoCycle,
     };
     await writeSettings(folder, settings);
-    const mine = keysNeeded(c.timeline, c.keys, c.autoCycle).filter(
-      (k) => !c.shard || k % c.shard.count === c.shard.index - 1,
-    );
-    const missing: number[] = [];
-    for (const k of mine) if (!(await hasKey(folder, k, map))) missing.push(k);
+    const { needed: mine, missing } = await keyframesToRender(c, folder, map);
     const frames = c.shard ? 0 : c.timeline.frames;
     progress.start(missing.length, frames);
     let samples = 0;

@@ -76,7 +76,9 @@ export function planTiles(width: number, height: number, size: number): Plan {
   // Each tile is an object: 2^20 squared in tiles of 16 (4 G of them) exhausted the heap after half a minute.
   const tiles = Math.ceil(width / size) * Math.ceil(height / size);
   if (tiles > MAX_TILES) {
-    const least = Math.ceil(Math.sqrt((width * height) / MAX_TILES));
+    // From the square root up: each side's rounding up may need a little more.
+    let least = Math.ceil(Math.sqrt((width * height) / MAX_TILES));
+    while (Math.ceil(width / least) * Math.ceil(height / least) > MAX_TILES) least++;
     throw invalidArgument(
       'planTiles size',
       size,

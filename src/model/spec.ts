@@ -234,12 +234,6 @@ export const DEFAULT_COLOURING: Readonly<Colouring> = Object.freeze({
 });
 
 /**
- * A full spec from a partial one: the format's defaults (the classic view, the SIMD engine, shortcuts on),
- * then checked by validateSpec.
- *
- * @example createSpec({ output: { format: 'png' }, width: 800, height: 600 })
- */
-/**
  * A palette given by name or hex list (as --palette takes it; a JSON spec said `"palette": "fire"` and was refused), as
  * colours; nothing for one given as colours, or none. A name that is none is left for validateSpec to refuse.
  */
@@ -249,6 +243,12 @@ function namedPalette(palette: unknown): { palette?: Colouring['palette'] } {
   return colours ? { palette: colours } : {};
 }
 
+/**
+ * A full spec from a partial one: the format's defaults (the classic view, the SIMD engine, shortcuts on),
+ * then checked by validateSpec.
+ *
+ * @example createSpec({ output: { format: 'png' }, width: 800, height: 600 })
+ */
 export function createSpec(input: SpecInput = {}): RenderSpec {
   // What is not an object is no spec (a JSON file holding null or "png"); an output or colouring likewise.
   if (!isPlainObject(input)) throw invalidSpecField('', input, 'an object of spec fields');

@@ -56,11 +56,6 @@ function inOrderRows(height: number, rowBytes: number, emit: (rows: Uint8Array[]
 }
 
 /**
- * ASCII text in image order ('*' inside, '-' outside, a newline after each row), written as rows complete.
- *
- * @example asciiText(140, 50, (bytes) => process.stdout.write(bytes))
- */
-/**
  * Refuses a destination's size that is not whole numbers of pixels, or one whose bytes no buffer holds (rgbImage(-1,
  * 10) and pixelData(50000, 50000) threw RangeErrors from inside; rgbImage('10', 10) and asciiText(NaN, 5) were taken).
  */
@@ -79,6 +74,11 @@ function checkSize(where: string, width: number, height: number, bytesPerPixel: 
   }
 }
 
+/**
+ * ASCII text in image order ('*' inside, '-' outside, a newline after each row), written as rows complete.
+ *
+ * @example asciiText(140, 50, (bytes) => process.stdout.write(bytes))
+ */
 export function asciiText(width: number, height: number, write: (bytes: Uint8Array) => void): Destination {
   checkSize('asciiText', width, height, 1);
   const rows = inOrderRows(height, width + 1, (done) => write(Buffer.concat(done)));

@@ -57,16 +57,19 @@ export function ownDescriptor(path: string): number | undefined {
  * Where writing to `path` really goes: through a symbolic link to its target (renaming a file over the link would
  * replace the link), and straight into anything that is not a regular file, a device or a FIFO (`-o /dev/null` as
  * root would otherwise replace /dev/null with a file), or into one of this process's descriptors (`fd`, see
- * ownDescriptor). `direct` targets are written in place, not atomically.
+ * ownDescriptor). `direct` targets are written in place, not atomically; `staged` ones (FIFOs, descriptors) through a
+ * whole file in the temporary folder (see writeAtomically).
  */
-export async function outputTarget(path: string): Promise<{ path: string; direct: boolean; fd?: number }> {
+export async function outputTarget(
+  path: string,
+): Promise<{ path: string; direct: boolean; fd?: number; staged?: boolean }> {
   const fd = ownDescriptor(path);
-  if (fd !== undefined) return { path, direct: true, fd };
+  if (fd !== undefined) return { path, direct: true, fd, staged: true };
   // Anything there that is not a regular file is opened by the path given, through its links: realpath cannot name
   // a pipe (/dev/stdout -> /proc/self/fd/1 reads "pipe:[...]"), and falling back to a file renamed over the path
   // replaced the link /dev/stdout itself.
   const existing = await stat(path).catch(() => undefined);
-  if (existing && !existing.isFile()) return { path, direct: true };
+  if (existing && !existing.isFile()) return { path, direct: true, staged: existing.isFIFO() };
   try {
     return { path: await realpath(path), direct: false };
   } catch {
@@ -143,6 +146,8 @@ export async function isDevice(path: string): Promise<boolean> {
  */
 export async function checkOutputPath(path: string, folder?: { marker: string }): Promise<Stats | undefined> {
   const existing = await stat(path).catch(() => undefined);
+  // One of this process's descriptors is written through itself, whatever it leads to (even a socket).
+  if (ownDescriptor(path) !== undefined) return existing;
   if (!folder && (existing?.isDirectory() || /[\\/]$/.test(path))) {
     throw invalidOption('output', path, 'a file path, not a directory', '-o output/mandel.png');
   }
@@ -187,7 +192,8 @@ export async function checkOutputPath(path: string, folder?: { marker: string })
  */
 export async function prepareOutputPath(path: string, folder?: { marker: string }): Promise<void> {
   const existing = await checkOutputPath(path, folder);
-  if (existing && !existing.isFile()) return; // a device, a FIFO, or a folder output's own: written in place
+  // A device, a FIFO, a folder output's own, or one of this process's descriptors: written in place.
+  if ((existing && !existing.isFile()) || ownDescriptor(path) !== undefined) return;
   await probeFolder(path);
 }
 
@@ -218,9 +224,17 @@ export async function writeAtomically(
 ): Promise<void> {
   const target = await outputTarget(given);
   const { path } = target;
+  if (target.direct && !target.staged) {
+    // A device: written into in place.
+    await write(path).catch((err) => {
+      throw signal?.aborted ? signal.reason : outputFailed(given, err);
+    });
+    return;
+  }
   if (target.direct) {
-    // Made whole in the system's temporary folder, then written through in order: an encoder writing a FIFO itself
-    // lost the picture (a PNG into a pipe whose reader came later arrived empty).
+    // A FIFO or a descriptor (`staged`): made whole in the system's temporary folder, then written through in order:
+    // an encoder writing a FIFO itself lost the picture (a PNG into a pipe whose reader came later arrived empty), and
+    // a descriptor opened again by its name is a new, truncating opening.
     const temp = temporaryPath(join(tmpdir(), 'mandel-par-output'));
     try {
       await write(temp);

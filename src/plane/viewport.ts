@@ -15,7 +15,6 @@ export interface PlaneMapping {
   stepY: number;
 }
 
-/** The original program's view: [-2, 1] x [-1, 1]. @example createSpec({ region: CLASSIC_REGION }) */
 /**
  * Whether a region's numbers make a view: finite, xMin < xMax and yMin < yMax, each span from 1e-300 to 1e300 (a
  * region 2e308 wide had Infinity for its width and NaN for its colours; one 5e-324 wide, a magnification of Infinity;
@@ -27,6 +26,7 @@ export function regionFits(r: Region): boolean {
   return finite && r.xMin < r.xMax && r.yMin < r.yMax && span(r.xMin, r.xMax) && span(r.yMin, r.yMax);
 }
 
+/** The original program's view: [-2, 1] x [-1, 1]. @example createSpec({ region: CLASSIC_REGION }) */
 export const CLASSIC_REGION: Readonly<Region> = Object.freeze({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
 
 /** The classic view as a centre and a width (the view at zoom 1). */

@@ -47,11 +47,18 @@ export interface MemoryEstimate {
 }
 
 /**
- * `onDisk`: the picture is rendered into a canvas file (outputs/canvas.ts), so none of it is held in memory.
+ * `onDisk`: the picture is rendered into a canvas file (outputs/canvas.ts), so none of it is held in memory;
+ * `encodes` false: nothing is encoded (a shard's bands), so the encoder needs nothing.
  *
  * @example estimateMemory(spec of a 3000 x 2000 PNG, 2, plan) // image 18 MB, tasks 14 MB, runtime 152 MiB, total ~192 MB
  */
-export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan, onDisk = false): MemoryEstimate {
+export function estimateMemory(
+  spec: RenderSpec,
+  threads: number,
+  plan: Plan,
+  onDisk = false,
+  encodes = true,
+): MemoryEstimate {
   // What waits in the main thread: text and bitmaps stream (rows wait, at most all of them), the rest are held whole.
   const kind = pixelKind(spec.output.format);
   const perPixel = kind === 'membership' ? 1 : PIXEL_BYTES[kind === 'colour' ? 'rgb' : dataFormat(spec.output)];
@@ -76,7 +83,8 @@ export function estimateMemory(spec: RenderSpec, threads: number, plan: Plan, on
   const runtime = PROCESS_BYTES + workers * WORKER_BYTES;
   const points = spec.engine === 'perturb' ? spec.maxIter + 1 : 0;
   const reference = points * (MAIN_POINT_BYTES + workers * WORKER_POINT_BYTES);
-  const coder = ENCODER[spec.output.format];
+  // A shard renders its bands into the canvas and never encodes: `encodes` false.
+  const coder = encodes ? ENCODER[spec.output.format] : undefined;
   const encoder = coder ? coder.bytes + spec.width * spec.height * coder.perPixel : 0;
   return { image, tasks, runtime, reference, encoder, total: runtime + image + tasks + reference + encoder };
 }
@@ -94,8 +102,9 @@ export function checkMemory(
   limit: number | undefined,
   machine = totalmem(),
   onDisk = false,
+  encodes = true,
 ): MemoryEstimate {
-  const estimate = estimateMemory(spec, threads, plan, onDisk);
+  const estimate = estimateMemory(spec, threads, plan, onDisk, encodes);
   const format = spec.output.format;
   const what = `a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()}`;
   // Streamed output is never one buffer; the rest is.

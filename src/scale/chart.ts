@@ -166,7 +166,7 @@ function drawPanel(p: Panel, labels: string[], top: number): string[] {
     const label = right ? `x="${x(p.cores) - 4}" text-anchor="end"` : `x="${x(p.cores) + 4}"`;
     out.push(
       `<line x1="${x(p.cores)}" y1="${top}" x2="${x(p.cores)}" y2="${top + PANEL_HEIGHT}" stroke="#444444"/>`,
-      `<text ${label} y="${top + 14}" fill="#444444" font-size="11">${p.cores} cores</text>`,
+      `<text ${label} y="${top + 14}" fill="#444444" font-size="11">${counted(p.cores, 'core')}</text>`,
     );
   }
   const [i0, i1] = p.ideal;

@@ -53,6 +53,20 @@ const KEPT_CHOICES = 64;
  * A view's `auto` choice, made once and kept by `key` (the view's spec, no rectangle), so that the rectangles of one
  * view, asked side by side, wait for the same sample and agree. Not stopped with the request that started it.
  */
+/**
+ * `choice` for a request that may go away: it is left waiting no longer (its gate slot is freed at once; a view
+ * zoomed past quickly in the explorer held one for each abandoned view's sample, seconds at depth), while the choice
+ * goes on for the view's other requests.
+ */
+function awaitedUnless(choice: Promise<number>, signal: AbortSignal): Promise<number> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const gone = () => reject(signal.reason);
+    signal.addEventListener('abort', gone, { once: true });
+    choice.then(resolve, reject).finally(() => signal.removeEventListener('abort', gone));
+  });
+}
+
 function keptChoice(kept: Map<string, Promise<number>>, key: string, choose: () => Promise<number>): Promise<number> {
   let choice = kept.get(key);
   if (!choice) {
@@ -161,17 +175,15 @@ export function createExplorerServer(o: ServeOptions): ExplorerServer {
       // The counts decide it, not the colours.
       const { colouring: _colouring, ...counted } = request.spec;
       const key = JSON.stringify([VERSION, counted]);
-      const chosen = await keptChoice(iterations, key, () =>
+      const choice = keptChoice(iterations, key, () =>
         autoIterations(renderer, request.spec).then((auto) => auto.maxIter),
       );
-      signal.throwIfAborted();
-      spec = { ...spec, maxIter: chosen };
+      spec = { ...spec, maxIter: await awaitedUnless(choice, signal) };
     }
     if (!request.autoCycle) return spec;
     const key = answerKey({ ...request, spec, rect: undefined });
-    const chosen = await keptChoice(cycles, key, () => autoCycle(renderer, spec).then((auto) => auto.cycle));
-    signal.throwIfAborted();
-    return { ...spec, colouring: { ...spec.colouring, cycle: chosen } };
+    const choice = keptChoice(cycles, key, () => autoCycle(renderer, spec).then((auto) => auto.cycle));
+    return { ...spec, colouring: { ...spec.colouring, cycle: await awaitedUnless(choice, signal) } };
   }
 
   /** The picture's bytes: the CLI's for a whole picture, the same pixels encoded alone for a rectangle. */
