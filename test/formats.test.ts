@@ -171,6 +171,10 @@ describe('colour images through sharp', () => {
     expect(png.stdout).not.toMatch(/the encoder/);
     // 3 megapixels at 2 us a pixel: 6 s more than the PNG.
     expect(seconds(avif.stdout) - seconds(png.stdout)).toBeGreaterThan(5);
+    // A shard encodes nothing: its estimate has no encoder (a 16000^2 AVIF shard was refused for 5.7 GB of one).
+    const shard = await runMain([...args, '--shard', '1/2', '--dry-run']);
+    expect(shard.stdout).toMatch(/^memory: about /m);
+    expect(shard.stdout).not.toMatch(/the encoder/);
     const refused = await runMain([...args, '--max-memory', '250M']);
     expect(refused.stderr).toMatch(/^mandel-par: a 2000 x 1500 AVIF needs about .*the encoder 133 MB\), more than/);
     expect(refused.status).toBe(2);

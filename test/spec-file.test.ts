@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kfrZoom } from '../dist/src/cli/render-options.js';
+import { kfrZoom, resizedPicture } from '../dist/src/cli/render-options.js';
 import { createSpec, parametersFromXmp } from '../dist/src/index.js';
 import { closeSharedRenderer, runMain } from './helpers.js';
 
@@ -112,6 +112,20 @@ describe('a picture given whole', () => {
     });
     // The ASCII picture keeps the original program's region, whatever its size.
     expect(createSpec({ width: 80, height: 24 }).region).toEqual({ xMin: -2, xMax: 1, yMin: -1, yMax: 1 });
+  });
+
+  it("a region picture at a size of another shape keeps its pixels' shape: the y-span scales with it", () => {
+    // A side rounded by one pixel (1201 x 601 from 600 x 300) re-cut the region to square pixels: y +-0.75.
+    const given = createSpec({
+      width: 600,
+      height: 300,
+      region: { xMin: -2, xMax: 1, yMin: -1, yMax: 1 },
+      output: { format: 'png' },
+    });
+    const resized = resizedPicture(given, { width: 1201 });
+    expect([resized.width, resized.height]).toEqual([1201, 601]);
+    expect(resized.region?.yMax).toBeCloseTo((601 / 300) * (600 / 1201), 12);
+    expect(resizedPicture(given, { width: 1200 }).region).toEqual(given.region);
   });
 
   it('takes a palette by name or hex list, as --palette does (it took only [r, g, b] arrays)', async () => {
