@@ -3,6 +3,7 @@
  * Options become a still's options for the CLI's own parser (the centre, iterations and colours mean what they
  * mean for a picture), keyframes are rendered or reused, then frames are made and encoded.
  */
+import { rmdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { conflictingOptions, invalidOption, keyframesKept } from '../errors.js';
@@ -298,5 +299,8 @@ export async function runVideo(c: VideoCommand): Promise<void> {
     progress.stop();
     interrupt.dispose();
     await renderer.close();
+    // A run stopped before its map was written (Ctrl-C while --max-iter auto sampled) leaves no empty parts folder
+    // (the probe made it); one that holds anything stays.
+    await rmdir(folder).catch(() => {});
   }
 }
