@@ -164,6 +164,14 @@ describe('mandel-par scale', () => {
     )) {
       if (!m[2]) expect(Number(m[1])).toBeLessThan(right - 40);
     }
+    // Interval bars of different series never share an x (at one thread count they hid each other).
+    const bars = [
+      ...svg.matchAll(/<line x1="([\d.]+)" y1="[\d.]+" x2="\1" y2="[\d.]+" stroke="(#\w+)" stroke-width="2"\/>/g),
+    ];
+    expect(bars.length).toBeGreaterThan(0);
+    const coloursAt = new Map<string, Set<string>>();
+    for (const [, x, colour] of bars) coloursAt.set(x, (coloursAt.get(x) ?? new Set()).add(colour));
+    for (const colours of coloursAt.values()) expect(colours.size).toBe(1);
     for (const m of svg.matchAll(/<line x1="\d+" y1="([\d.]+)" x2="\d+" y2="[\d.]+" stroke="#dddddd"\/>/g)) {
       const y = Number(m[1]);
       expect(panels.some((p) => y >= Number(p[2]) - 0.5 && y <= Number(p[2]) + Number(p[4]) + 0.5)).toBe(true);

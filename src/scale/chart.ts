@@ -177,11 +177,12 @@ function drawPanel(p: Panel, labels: string[], top: number): string[] {
     out.push(
       `<polyline points="${path}" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="3,3"' : ''}/>`,
     );
+    // Each series' interval bars a little apart from the others' at the same thread count (they hid each other).
+    const apart = (labels.indexOf(s.label) - (labels.length - 1) / 2) * 3;
     for (const q of s.points) {
       if (q.low !== undefined && q.high !== undefined) {
-        out.push(
-          `<line x1="${x(q.threads)}" y1="${y(q.low)}" x2="${x(q.threads)}" y2="${y(q.high)}" stroke="${c}" stroke-width="2"/>`,
-        );
+        const bar = x(q.threads) + apart;
+        out.push(`<line x1="${bar}" y1="${y(q.low)}" x2="${bar}" y2="${y(q.high)}" stroke="${c}" stroke-width="2"/>`);
       }
       out.push(
         s.dashed
