@@ -118,6 +118,23 @@ describe('the public API on bad arguments: a UsageError naming what is wrong, ne
     await renderer.close();
   });
 
+  it("encodeImage's arguments are checked: the bytes for the size, the format and its settings, the options", async () => {
+    // They met a TypeError inside, libvips' "memory area too small" or sharp's own message.
+    const rgb = Buffer.alloc(40 * 30 * 3);
+    const o = { creator: 'test', parameters: {} };
+    await expect(api.encodeImage(rgb, 41, 30, { format: 'png', compression: 1 }, o)).rejects.toThrow(
+      'encodeImage rgb: expected 3690 bytes: 3 a pixel for 41 x 30, but received "3600 bytes"',
+    );
+    await expect(api.encodeImage(rgb, 40, 30, { format: 'jpeg', quality: 101 }, o)).rejects.toThrow(
+      /^spec\.output\.quality: expected a whole number from 1 to 100/,
+    );
+    await expect(api.encodeImage(rgb, 40, 30, { format: 'png', compression: 1 }, {} as never)).rejects.toThrow(
+      /^encodeImage options: expected \{ creator, parameters \}/,
+    );
+    const png = await api.encodeImage(rgb, 40, 30, { format: 'png', compression: 1 }, o);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
   it('a render the renderer is closed under says so (it said "band 2 ... failed: Terminating worker thread")', async () => {
     const renderer = await api.Renderer.create({ threads: 2 });
     const spec = api.createSpec({ width: 600, height: 400, maxIter: 20000, output: { format: 'png' } });

@@ -3,8 +3,9 @@
  * picture can be reproduced.
  */
 
-import { noParameters } from '../errors.js';
+import { invalidArgument, noParameters } from '../errors.js';
 import type { OutputSpec } from '../model/spec.js';
+import { createSpec } from '../model/spec.js';
 import { escapeXmlText, unescapeXml } from './escape.js';
 import { writeAtomically } from './files.js';
 
@@ -85,8 +86,36 @@ export async function encodeImage(
   output: OutputSpec,
   o: ImageOptions,
 ): Promise<Buffer> {
+  checkEncodeArguments(rgb, width, height, output, o);
   return (await encoder({ pixels: rgb, width, height }, output, o)).toBuffer();
 }
+
+/**
+ * Refuses what encodeImage cannot encode with a UsageError naming the argument (they met a TypeError inside, or
+ * libvips' "memory area too small" and sharp's own messages): the size, the bytes for it, the format and its settings
+ * (as a spec's: createSpec checks them), and the options.
+ */
+function checkEncodeArguments(rgb: Buffer, width: number, height: number, output: OutputSpec, o: ImageOptions): void {
+  const whole = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1;
+  if (!(whole(width) && whole(height))) {
+    throw invalidArgument('encodeImage width, height', [width, height], 'whole numbers of pixels, 1 or more');
+  }
+  if (!(rgb instanceof Uint8Array && rgb.length === width * height * 3)) {
+    const got = rgb instanceof Uint8Array ? `${rgb.length} bytes` : rgb;
+    throw invalidArgument('encodeImage rgb', got, `${width * height * 3} bytes: 3 a pixel for ${width} x ${height}`);
+  }
+  const format = (output as { format?: unknown } | undefined)?.format;
+  if (!(IMAGE_FORMATS as readonly unknown[]).includes(format)) {
+    throw invalidArgument('encodeImage output.format', format, `one of ${IMAGE_FORMATS.join(', ')}`);
+  }
+  createSpec({ width, height, output });
+  if (!(typeof o === 'object' && o !== null && typeof o.creator === 'string')) {
+    throw invalidArgument('encodeImage options', o, '{ creator, parameters } (pictureMetadata(spec) gives them)');
+  }
+}
+
+/** The formats encodeImage writes: the colour images of one file. */
+const IMAGE_FORMATS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
 
 /** Encodes a picture to `path`, atomically. */
 export async function writeImage(path: string, source: PixelSource, output: OutputSpec, o: ImageOptions) {
