@@ -59,7 +59,7 @@ describe('mandel-par scale', () => {
       for (const threads of [1, 2, 3]) expect(stdout).toMatch(new RegExp(`^${label} +${threads} `, 'm'));
     }
     expect(stdout).toMatch(
-      /^Pool start-up \(first render less a typical one\): 1 threads \d+ ms, 2 threads \d+ ms, 3 threads \d+ ms$/m,
+      /^Pool start-up \(first render less a typical one\): 1 thread \d+ ms, 2 threads \d+ ms, 3 threads \d+ ms$/m,
     );
     expect(stdout).toMatch(/^Amdahl serial fraction \(fit on 1 < threads <= \d+\): static (-?[\d.]+|n\/a), /m);
     expect(stdout).toMatch(/^At 2 threads: fastest \S+ \(fewer than 5 runs a point: no schedule is called slower\)$/m);
@@ -234,7 +234,7 @@ describe('mandel-par scale: a busy machine', () => {
     const run = await runCli(['scale', ...args, '--predict', 'none', '-o', dir]);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(
-      /^mandel-par: warning: 1 of 1 points were measured while other processes used the machine \(marked busy\)/m,
+      /^mandel-par: warning: 1 of 1 point was measured while other processes used the machine \(marked busy\)/m,
     );
     expect(run.stdout).toMatch(/^static +1 .* busy: others [\d.]+ cores, steal \d+%$/m);
     expect(run.stderr).toMatch(

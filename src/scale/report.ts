@@ -173,7 +173,7 @@ function inflation(result: ScaleResult): string {
   return counts
     .map((threads) => {
       const values = result.points.filter((p) => p.threads === threads).map((p) => p.workInflation);
-      return `${fixed(Math.min(...values), 2)}-${fixed(Math.max(...values), 2)} at ${threads} threads`;
+      return `${fixed(Math.min(...values), 2)}-${fixed(Math.max(...values), 2)} at ${counted(threads, 'thread')}`;
     })
     .join(', ');
 }
@@ -212,7 +212,7 @@ export function toTable(result: ScaleResult, o: ScaleOptions, machine: MachineIn
       ),
     ...(result.prediction ? ['', ...predictionTable(result)] : []),
     '',
-    `Pool start-up (first render less a typical one): ${result.startupMs.map((s) => `${s.threads} threads ${fixed(s.ms, 0)} ms`).join(', ')}`,
+    `Pool start-up (first render less a typical one): ${result.startupMs.map((s) => `${counted(s.threads, 'thread')} ${fixed(s.ms, 0)} ms`).join(', ')}`,
     `Amdahl serial fraction (fit on 1 < threads <= ${machine.cores}): ${result.serialFractions
       .map((s) => `${s.label} ${s.serialFraction === null ? 'n/a' : fixed(s.serialFraction, 3)}`)
       .join(', ')}`,
@@ -241,7 +241,7 @@ export function warnings(result: ScaleResult): string[] {
       : []),
     ...(busy.length > 0
       ? [
-          `${busy.length} of ${result.points.length} points were measured while other processes used the machine ` +
+          `${busy.length} of ${counted(result.points.length, 'point')} ${busy.length === 1 ? 'was' : 'were'} measured while other processes used the machine ` +
             '(marked busy): rerun on a quiet machine, or with --quiet-machine 60',
         ]
       : []),
