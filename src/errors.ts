@@ -219,20 +219,28 @@ export function memoryParts(e: Estimate): string {
 const needs = (what: string, e: Estimate) => `${what} needs about ${formatBytes(e.total)} (${memoryParts(e)})`;
 
 /** The image would not fit in one buffer. */
-export function bufferTooLarge(what: string, estimate: Estimate, max: number): UsageError {
-  return new UsageError(
-    `${needs(what, estimate)}, but one buffer can hold at most ${formatBytes(max)}: ` +
-      'render it in tiles with --region, or at a smaller --width/--height',
-  );
+export function bufferTooLarge(what: string, estimate: Estimate, max: number, api = false): UsageError {
+  const advice = api
+    ? 'render it in rectangles (renderRect, or a Renderer with rectBytes), or smaller'
+    : 'render it in tiles with --region, or at a smaller --width/--height';
+  return new UsageError(`${needs(what, estimate)}, but one buffer can hold at most ${formatBytes(max)}: ${advice}`);
 }
 
-/** The render's estimate is over the memory allowed. */
-export function memoryOverLimit(what: string, estimate: Estimate, allowed: number, byDefault: boolean): UsageError {
+/** The render's estimate is over the memory allowed; `api`: said in the API's words (a spec, not options). */
+export function memoryOverLimit(
+  what: string,
+  estimate: Estimate,
+  allowed: number,
+  byDefault: boolean,
+  api = false,
+): UsageError {
   const source = byDefault ? "80% of this machine's memory" : '--max-memory';
+  const iterations = estimate.reference > 0 ? (api ? ' or maxIter' : ' or --max-iter') : '';
+  const advice = api
+    ? `use a smaller width/height or aa${iterations}, or fewer threads`
+    : `use a smaller --width/--height or --aa${iterations}, fewer --threads or --band-rows, or raise --max-memory`;
   return new UsageError(
-    `${needs(what, estimate)}, more than the ${formatBytes(allowed)} allowed (${source}): ` +
-      `use a smaller --width/--height or --aa${estimate.reference > 0 ? ' or --max-iter' : ''}, ` +
-      'fewer --threads or --band-rows, or raise --max-memory',
+    `${needs(what, estimate)}, more than the ${formatBytes(allowed)} allowed (${source}): ${advice}`,
   );
 }
 

@@ -69,7 +69,7 @@ export interface OneCallOptions extends RendererOptions {
  */
 function checkHeld(spec: RenderSpec, o: OneCallOptions): void {
   const threads = o.renderer?.threads ?? o.threads ?? availableParallelism();
-  checkMemory(spec, threads, defaultPlan(spec, threads), undefined);
+  checkMemory(spec, threads, defaultPlan(spec, threads), undefined, undefined, false, true, true);
 }
 
 async function withRenderer<T>(o: OneCallOptions, work: (renderer: Renderer) => Promise<T>): Promise<T> {

@@ -48,7 +48,8 @@ export interface MemoryEstimate {
 
 /**
  * `onDisk`: the picture is rendered into a canvas file (outputs/canvas.ts), so none of it is held in memory;
- * `encodes` false: nothing is encoded (a shard's bands), so the encoder needs nothing.
+ * `encodes` false: nothing is encoded (a shard's bands), so the encoder needs nothing. (checkMemory's `api`: its
+ * refusals in the API's words.)
  *
  * @example estimateMemory(spec of a 3000 x 2000 PNG, 2, plan) // image 18 MB, tasks 14 MB, runtime 152 MiB, total ~192 MB
  */
@@ -103,14 +104,17 @@ export function checkMemory(
   machine = totalmem(),
   onDisk = false,
   encodes = true,
+  api = false,
 ): MemoryEstimate {
   const estimate = estimateMemory(spec, threads, plan, onDisk, encodes);
   const format = spec.output.format;
   const what = `a ${spec.width} x ${spec.height} ${format === 'ascii' ? 'ASCII picture' : format.toUpperCase()}`;
   // Streamed output is never one buffer; the rest is.
   const streamed = pixelKind(format) === 'membership' || onDisk;
-  if (!streamed && estimate.image > constants.MAX_LENGTH) throw bufferTooLarge(what, estimate, constants.MAX_LENGTH);
+  if (!streamed && estimate.image > constants.MAX_LENGTH) {
+    throw bufferTooLarge(what, estimate, constants.MAX_LENGTH, api);
+  }
   const allowed = limit ?? Math.floor(machine * 0.8);
-  if (estimate.total > allowed) throw memoryOverLimit(what, estimate, allowed, limit === undefined);
+  if (estimate.total > allowed) throw memoryOverLimit(what, estimate, allowed, limit === undefined, api);
   return estimate;
 }
