@@ -51,7 +51,7 @@ export type { DeepView } from './plane/view.js';
 export type { PlaneMapping, Region } from './plane/viewport.js';
 // The public API: what a program needs to describe, render and write pictures. Its surface is recorded in
 // docs/api.md and checked by test/api.test.ts, so that a change to it is a decision, not an accident.
-export type { MemoryEstimate } from './render/memory.js';
+export type { MemoryCheck, MemoryEstimate } from './render/memory.js';
 export { checkMemory, estimateMemory } from './render/memory.js';
 export type { Logger, RenderCall, RendererOptions, RenderStats } from './render/renderer.js';
 export { defaultPlan, Renderer } from './render/renderer.js';
@@ -69,7 +69,7 @@ export interface OneCallOptions extends RendererOptions {
  */
 function checkHeld(spec: RenderSpec, o: OneCallOptions): void {
   const threads = o.renderer?.threads ?? o.threads ?? availableParallelism();
-  checkMemory(spec, threads, defaultPlan(spec, threads), undefined, undefined, false, true, true);
+  checkMemory(spec, threads, defaultPlan(spec, threads), undefined, { api: true });
 }
 
 async function withRenderer<T>(o: OneCallOptions, work: (renderer: Renderer) => Promise<T>): Promise<T> {

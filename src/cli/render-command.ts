@@ -308,7 +308,7 @@ function chooseCanvas(c: RenderCommand, plan: Plan): boolean {
   const { spec } = c;
   const inMemory = () => checkMemory(spec, c.threads, plan, c.maxMemory);
   const onDisk = () => {
-    checkMemory(spec, c.threads, partsPlan(c), c.maxMemory, undefined, true, !c.shard);
+    checkMemory(spec, c.threads, partsPlan(c), c.maxMemory, { onDisk: true, encodes: !c.shard });
     return true;
   };
   if (pixelKind(spec.output.format) === 'membership' || c.canvas === 'memory') {
@@ -367,7 +367,7 @@ export async function runRender(given: RenderCommand, renderer: Renderer): Promi
       checkSameJob(parts, left, (await partsJob(c, c.output as string)).job);
     }
     const used = onDisk ? partsPlan(c) : plan;
-    const memory = checkMemory(spec, c.threads, used, c.maxMemory, undefined, onDisk, !c.shard);
+    const memory = checkMemory(spec, c.threads, used, c.maxMemory, { onDisk, encodes: !c.shard });
     process.stdout.write(dryRunReport(c, used, onDisk, memory, estimate as Estimate));
     return;
   }

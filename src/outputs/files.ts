@@ -300,16 +300,16 @@ function handleSink(
  * open, at its place and in its mode; or into the device or FIFO at its path, opened to write.
  */
 export async function writeThrough(target: { path: string; fd?: number }, file: string): Promise<void> {
-  const into =
-    target.fd === undefined
-      ? createWriteStream(target.path)
-      : createWriteStream('', { fd: target.fd, autoClose: false });
+  const into = target.fd === undefined ? createWriteStream(target.path) : descriptorStream(target.fd);
   await pipeline(createReadStream(file), into);
 }
 
+/** A stream into one of this process's descriptors, at its place and in its mode, left open when it ends. */
+const descriptorStream = (fd: number) => createWriteStream('', { fd, autoClose: false });
+
 /** A sink on one of this process's descriptors (see ownDescriptor), left open. */
 function descriptorSink(fd: number, given: string): Sink {
-  const stream = createWriteStream('', { fd, autoClose: false });
+  const stream = descriptorStream(fd);
   let failure: unknown;
   stream.on('error', (err) => {
     failure ??= err;

@@ -48,8 +48,7 @@ export interface MemoryEstimate {
 
 /**
  * `onDisk`: the picture is rendered into a canvas file (outputs/canvas.ts), so none of it is held in memory;
- * `encodes` false: nothing is encoded (a shard's bands), so the encoder needs nothing. (checkMemory's `api`: its
- * refusals in the API's words.)
+ * `encodes` false: nothing is encoded (a shard's bands), so the encoder needs nothing.
  *
  * @example estimateMemory(spec of a 3000 x 2000 PNG, 2, plan) // image 18 MB, tasks 14 MB, runtime 152 MiB, total ~192 MB
  */
@@ -90,6 +89,16 @@ export function estimateMemory(
   return { image, tasks, runtime, reference, encoder, total: runtime + image + tasks + reference + encoder };
 }
 
+/** How a render is held, for checkMemory: the machine's memory, on disk (see estimateMemory), encoding, words. */
+export interface MemoryCheck {
+  /** Bytes of memory the default limit is 80% of [default: this machine's]. */
+  machine?: number;
+  onDisk?: boolean;
+  encodes?: boolean;
+  /** Refusals in the API's words (a spec's fields) rather than the command line's options. */
+  api?: boolean;
+}
+
 /**
  * Refuses, before anything is allocated, a render whose estimate exceeds `limit` (default: 80% of the machine's
  * memory) or one buffer's maximum.
@@ -101,10 +110,7 @@ export function checkMemory(
   threads: number,
   plan: Plan,
   limit: number | undefined,
-  machine = totalmem(),
-  onDisk = false,
-  encodes = true,
-  api = false,
+  { machine = totalmem(), onDisk = false, encodes = true, api = false }: MemoryCheck = {},
 ): MemoryEstimate {
   const estimate = estimateMemory(spec, threads, plan, onDisk, encodes);
   const format = spec.output.format;
